@@ -1,0 +1,136 @@
+package io.github.convlstm4j.api;
+
+import io.github.convlstm4j.api.io.Checkpoints;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A ConvLSTM model bound to one backend: inference, autoregressive forecasting, training and
+ * weights. Obtain one from {@link Forecasters}.
+ *
+ * <p>Inputs are validated at every entry: a sequence whose channels differ from
+ * {@link ModelSpec#inputChannels()}, whose frames are too small for VALID layers, an empty
+ * list, a negative horizon or weights that do not fit the spec are rejected with an
+ * {@link IllegalArgumentException} naming the expected and the actual value, and the
+ * forecaster stays usable. Instances are not thread-safe. {@link #close()} releases native
+ * resources; closing twice is harmless; any other call after close throws
+ * {@link IllegalStateException}.
+ */
+public interface Forecaster extends AutoCloseable {
+
+  /**
+   * The name of the backend that runs this model ({@code reference}, {@code djl-pytorch}, …).
+   *
+   * @return the backend name
+   */
+  String backendName();
+
+  /**
+   * The architecture.
+   *
+   * @return the spec
+   */
+  ModelSpec spec();
+
+  /**
+   * The network output for one sequence, like Keras {@code model.predict} on a batch of one,
+   * in inference mode (batch normalization uses its moving statistics).
+   *
+   * @param input {@code T × H × W × C_in}
+   * @return {@code T' × H' × W' × C_out}, with {@code T' = T} when the last layer returns
+   *     sequences, else 1; H', W' per {@link ModelSpec#outputFrameShape}
+   */
+  FrameSequence predict(FrameSequence input);
+
+  /**
+   * The network output for several sequences of one shape, computed as one batch.
+   *
+   * @param inputs at least one sequence, all of one shape
+   * @return one output per input, in order; equal to calling {@link #predict(FrameSequence)}
+   *     on each within the backend's stated tolerance
+   */
+  List<FrameSequence> predict(List<FrameSequence> inputs);
+
+  /**
+   * Autoregressive rollout: predict on the context, append the last output frame to the
+   * sequence, and repeat {@code horizon} times. Needs an output frame shape equal to the input
+   * frame shape.
+   *
+   * @param context the frames seen, {@code T × H × W × C}
+   * @param horizon frames to generate, at least 1
+   * @return the {@code horizon} generated frames
+   */
+  FrameSequence forecast(FrameSequence context, int horizon);
+
+  /**
+   * Trains on a dataset. The validation part is the last {@code config.validationSplit()} of
+   * the data (before shuffling). Optimizer state persists across calls, so two calls of n
+   * epochs equal one call of 2n with the same seeds.
+   *
+   * @param data training pairs; target shapes must equal the network output shapes
+   * @param config training settings
+   * @param listener progress receiver, {@link TrainingListener#NONE} for none
+   * @return the per-epoch history
+   * @throws UnsupportedOperationException never; a backend that cannot train says so through
+   *     its provider's capabilities and throws {@link IllegalStateException} here
+   */
+  TrainingHistory fit(SequenceDataset data, TrainingConfig config, TrainingListener listener);
+
+  /**
+   * Mean loss over a dataset, in inference mode.
+   *
+   * @param data pairs whose targets match the network output shapes
+   * @param loss the loss to measure
+   * @return the mean of the loss over all elements of all samples
+   */
+  double evaluate(SequenceDataset data, Loss loss);
+
+  /**
+   * The current weights in Keras names and layouts.
+   *
+   * @return a snapshot
+   */
+  ModelWeights weights();
+
+  /**
+   * Replaces all weights.
+   *
+   * @param weights weights that fit {@link #spec()} exactly, all finite
+   * @throws IllegalArgumentException listing every missing, extra or mis-shaped tensor
+   */
+  void setWeights(ModelWeights weights);
+
+  /**
+   * The spec, weights, optimizer state and epoch count, enough to resume training.
+   *
+   * @return a snapshot
+   */
+  Checkpoint checkpoint();
+
+  /**
+   * Restores weights, optimizer state and epoch count from a checkpoint of the same spec
+   * (the seed may differ).
+   *
+   * @param checkpoint the checkpoint
+   */
+  void restore(Checkpoint checkpoint);
+
+  /**
+   * Saves {@link #checkpoint()} as a NumPy {@code .npz}, atomically: a temporary file in the
+   * same folder is written and then moved over {@code path}, so an existing file is never left
+   * damaged.
+   *
+   * @param path the target file
+   * @throws IOException if writing fails
+   */
+  default void save(Path path) throws IOException {
+    Checkpoints.write(checkpoint(), path);
+  }
+
+  /**
+   * Releases resources. Idempotent.
+   */
+  @Override
+  void close();
+}

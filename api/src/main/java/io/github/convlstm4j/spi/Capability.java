@@ -1,0 +1,64 @@
+package io.github.convlstm4j.spi;
+
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.Padding;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Optional features a backend declares through {@link BackendProvider#capabilities()}. A
+ * backend must refuse a spec that needs an undeclared capability with a clear exception, and
+ * compute declared ones correctly.
+ */
+public enum Capability {
+  /** {@code Forecaster.fit}: backpropagation through time and the optimizers. */
+  TRAINING,
+  /** Batch normalization after ConvLSTM layers. */
+  BATCH_NORM,
+  /** HARD_SIGMOID gates. */
+  HARD_SIGMOID,
+  /** Even kernel sizes (asymmetric SAME padding). */
+  EVEN_KERNELS,
+  /** VALID input padding. */
+  VALID_PADDING,
+  /** The Conv3D head (SAME and CAUSAL time padding). */
+  CONV3D_HEAD,
+  /** A last layer that returns only its final step. */
+  LAST_STEP_ONLY;
+
+  /**
+   * The capabilities a spec needs for inference ({@link #TRAINING} is never included).
+   *
+   * @param spec the model
+   * @return the needed capabilities
+   */
+  public static Set<Capability> requiredBy(ModelSpec spec) {
+    Set<Capability> s = EnumSet.noneOf(Capability.class);
+    for (ConvLstmLayerSpec l : spec.layers()) {
+      if (l.batchNormalization()) {
+        s.add(BATCH_NORM);
+      }
+      if (l.recurrentActivation() == Activation.HARD_SIGMOID) {
+        s.add(HARD_SIGMOID);
+      }
+      if (l.kernelHeight() % 2 == 0 || l.kernelWidth() % 2 == 0) {
+        s.add(EVEN_KERNELS);
+      }
+      if (l.padding() == Padding.VALID) {
+        s.add(VALID_PADDING);
+      }
+      if (!l.returnSequences()) {
+        s.add(LAST_STEP_ONLY);
+      }
+    }
+    spec.head().ifPresent(h -> {
+      s.add(CONV3D_HEAD);
+      if (h.kernelHeight() % 2 == 0 || h.kernelWidth() % 2 == 0 || h.kernelTime() % 2 == 0) {
+        s.add(EVEN_KERNELS);
+      }
+    });
+    return s;
+  }
+}
