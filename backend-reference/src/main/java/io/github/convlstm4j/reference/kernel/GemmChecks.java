@@ -1,0 +1,72 @@
+package io.github.convlstm4j.reference.kernel;
+
+import java.util.Objects;
+
+/** Argument validation shared by the {@link MatMul} implementations, done once per call. */
+final class GemmChecks {
+
+  private GemmChecks() {}
+
+  /**
+   * Checks sizes, leading dimensions, offsets and array lengths of one {@code gemm} call.
+   *
+   * @throws IllegalArgumentException naming the expected and the actual value
+   * @throws NullPointerException if an array is null
+   */
+  static void check(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    Objects.requireNonNull(c, "c");
+    nonNegative("m", m);
+    nonNegative("n", n);
+    nonNegative("k", k);
+    // A as stored: m x k, or k x m when transposed.
+    matrix("a", transA ? k : m, transA ? m : k, a, aOff, lda, "lda");
+    matrix("b", transB ? n : k, transB ? k : n, b, bOff, ldb, "ldb");
+    matrix("c", m, n, c, cOff, ldc, "ldc");
+  }
+
+  private static void nonNegative(String name, int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+    }
+  }
+
+  private static void matrix(String name, int rows, int cols, float[] data, int off, int ld,
+      String ldName) {
+    if (off < 0) {
+      throw new IllegalArgumentException(name + " offset must be >= 0, got " + off);
+    }
+    if (ld < cols) {
+      throw new IllegalArgumentException(
+          ldName + " must be >= " + cols + " (stored columns of " + name + "), got " + ld);
+    }
+    if (rows == 0 || cols == 0) {
+      return;
+    }
+    long needed = off + (long) (rows - 1) * ld + cols;
+    if (needed > data.length) {
+      throw new IllegalArgumentException(name + " must have at least " + needed
+          + " elements (offset " + off + " + (" + rows + " - 1) * " + ld + " + " + cols
+          + "), got " + data.length);
+    }
+  }
+
+  /** Validates a thread count. */
+  static int threads(int threads) {
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    return threads;
+  }
+
+  /** Sets the {@code m × n} block of C to zero (the {@code k = 0}, no-accumulate case). */
+  static void zero(int m, int n, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      java.util.Arrays.fill(c, row, row + n, 0f);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.github.convlstm4j.reference.kernel;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses a {@link MatMul}: the Vector API kernel ({@link VectorMatMul}) when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, the portable {@link ScalarMatMul} otherwise.
+ *
+ * <p>{@code VectorMatMul} is only ever loaded (reflectively) after
+ * {@link #vectorApiAvailable()} returned true, so this class works on a JVM without the
+ * incubator module.
+ */
+public final class MatMuls {
+
+  /** How to turn the fast kernel on; used in log messages and exceptions. */
+  public static final String VECTOR_HINT = "run the JVM with --add-modules jdk.incubator.vector";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MatMuls.class);
+  private static final String VECTOR_CLASS = "io.github.convlstm4j.reference.kernel.VectorMatMul";
+  private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
+  private MatMuls() {}
+
+  /**
+   * The fastest available kernel: vector if {@link #vectorApiAvailable()}, else scalar. Logs
+   * once per JVM, at INFO, which kernel runs (and, for scalar, how to enable the vector one).
+   *
+   * @param threads number of threads, at least 1
+   * @return the kernel
+   * @throws IllegalArgumentException if {@code threads <= 0}
+   */
+  public static MatMul best(int threads) {
+    GemmChecks.threads(threads);
+    MatMul kernel = vectorApiAvailable() ? vector(threads) : scalar(threads);
+    if (LOGGED.compareAndSet(false, true)) {
+      if (kernel instanceof ScalarMatMul) {
+        LOG.info("reference backend matrix kernel: {} (Vector API not available; for the fast "
+            + "kernel {})", kernel.name(), VECTOR_HINT);
+      } else {
+        LOG.info("reference backend matrix kernel: {} (Vector API)", kernel.name());
+      }
+    }
+    return kernel;
+  }
+
+  /**
+   * The portable scalar kernel.
+   *
+   * @param threads number of threads, at least 1
+   * @return the kernel
+   * @throws IllegalArgumentException if {@code threads <= 0}
+   */
+  public static MatMul scalar(int threads) {
+    return new ScalarMatMul(threads);
+  }
+
+  /**
+   * The Vector API kernel.
+   *
+   * @param threads number of threads, at least 1
+   * @return the kernel
+   * @throws IllegalArgumentException if {@code threads <= 0}
+   * @throws IllegalStateException if the Vector API module is not available
+   */
+  public static MatMul vector(int threads) {
+    GemmChecks.threads(threads);
+    if (!vectorApiAvailable()) {
+      throw new IllegalStateException(
+          "the Vector API (module jdk.incubator.vector) is not available: " + VECTOR_HINT);
+    }
+    try {
+      return (MatMul) Class.forName(VECTOR_CLASS).getConstructor(int.class).newInstance(threads);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new IllegalStateException("cannot create " + VECTOR_CLASS, e.getCause());
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot create " + VECTOR_CLASS + ": " + VECTOR_HINT, e);
+    }
+  }
+
+  /**
+   * Whether the JVM runs with the {@code jdk.incubator.vector} module.
+   *
+   * @return true if the Vector API kernel can be used
+   */
+  public static boolean vectorApiAvailable() {
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  }
+}

@@ -1,0 +1,303 @@
+package io.github.convlstm4j.reference.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Checks the fast kernels against {@link NaiveMatMul} (double accumulation).
+ *
+ * <p>Tolerance: a float dot product of length k accumulated in any order, FMA or not, has
+ * absolute error at most {@code gamma(k+1) * (|C0| + sum_p |a_ip b_pj|)} with
+ * {@code gamma(n) ~ n * 2^-24} (Higham, Accuracy and Stability, §3.1); the oracle adds at most
+ * half an ulp when rounding its double to float. Every element is checked against
+ * {@code 2 * (k + 2) * 2^-24 * (|C0| + sum_p |a_ip b_pj|) + 2^-23 * |ref|}, computed per element
+ * from the data: twice the worst-case bound.
+ */
+class MatMulTest {
+
+  private static final double U = Math.ulp(1.0f) / 2; // 2^-24
+  private static final int[] SIZES = {1, 7, 17, 33, 100};
+
+  static Stream<Arguments> kernels() {
+    return Stream.of(
+        Arguments.of("scalar", 1), Arguments.of("scalar", 2), Arguments.of("scalar", 3),
+        Arguments.of("vector", 1), Arguments.of("vector", 2), Arguments.of("vector", 3));
+  }
+
+  static MatMul kernel(String kind, int threads) {
+    return kind.equals("scalar") ? MatMuls.scalar(threads) : MatMuls.vector(threads);
+  }
+
+  /** One problem: op(A) m×k, op(B) k×n, with padding, offsets and leading dimensions. */
+  static final class Problem {
+    final boolean ta;
+    final boolean tb;
+    final int m;
+    final int n;
+    final int k;
+    final int aOff;
+    final int lda;
+    final int bOff;
+    final int ldb;
+    final int cOff;
+    final int ldc;
+    final float[] a;
+    final float[] b;
+    final float[] c0;
+
+    Problem(boolean ta, boolean tb, int m, int n, int k, int pad, long seed) {
+      this.ta = ta;
+      this.tb = tb;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      Random r = new Random(seed);
+      aOff = pad * 3;
+      bOff = pad * 5;
+      cOff = pad * 2;
+      lda = (ta ? m : k) + pad;
+      ldb = (tb ? k : n) + pad;
+      ldc = n + pad;
+      a = random(r, aOff + (ta ? k : m) * lda + pad);
+      b = random(r, bOff + (tb ? n : k) * ldb + pad);
+      c0 = random(r, cOff + m * ldc + pad);
+    }
+
+    static float[] random(Random r, int size) {
+      float[] x = new float[size];
+      for (int i = 0; i < size; i++) {
+        x[i] = r.nextFloat() * 2 - 1;
+      }
+      return x;
+    }
+
+    float[] run(MatMul mm, boolean accumulate) {
+      float[] c = c0.clone();
+      mm.gemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return c;
+    }
+
+    float av(int i, int p) {
+      return ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+    }
+
+    float bv(int p, int j) {
+      return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+    }
+
+    /** Asserts {@code got} matches the oracle inside C and is untouched outside. */
+    void check(float[] got, boolean accumulate, String what) {
+      float[] ref = run(new NaiveMatMul(), accumulate);
+      boolean[] inside = new boolean[c0.length];
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          int idx = cOff + i * ldc + j;
+          inside[idx] = true;
+          double mag = accumulate ? Math.abs(c0[idx]) : 0;
+          for (int p = 0; p < k; p++) {
+            mag += Math.abs((double) av(i, p) * bv(p, j));
+          }
+          double tol = 2 * (k + 2) * U * mag + 2 * U * Math.abs(ref[idx]);
+          if (!(Math.abs(got[idx] - ref[idx]) <= tol)) {
+            fail(what + ": C(" + i + "," + j + ") = " + got[idx] + ", expected " + ref[idx]
+                + " within " + tol);
+          }
+        }
+      }
+      for (int idx = 0; idx < c0.length; idx++) {
+        if (!inside[idx] && Float.floatToRawIntBits(got[idx])
+            != Float.floatToRawIntBits(c0[idx])) {
+          fail(what + ": element " + idx + " outside C changed from " + c0[idx] + " to "
+              + got[idx]);
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "gemm(transA=" + ta + ", transB=" + tb + ", m=" + m + ", n=" + n + ", k=" + k
+          + ", lda=" + lda + ", ldb=" + ldb + ", ldc=" + ldc + ")";
+    }
+  }
+
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void matchesOracleForAllTransposesAndOddSizes(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    long seed = 1;
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        for (int m : SIZES) {
+          for (int n : SIZES) {
+            for (int k : SIZES) {
+              int pad = (int) (seed % 3) * 3; // 0, 3 or 6: offsets and ld > width
+              Problem pr = new Problem(ta, tb, m, n, k, pad, seed++);
+              boolean acc = seed % 2 == 0;
+              pr.check(pr.run(mm, acc), acc, mm.name() + " " + pr + " accumulate=" + acc);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void accumulateAddsToAndOverwriteReplacesC(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    for (boolean acc : new boolean[] {false, true}) {
+      Problem pr = new Problem(true, false, 45, 50, 70, 4, 99);
+      pr.check(pr.run(mm, acc), acc, mm.name() + " accumulate=" + acc);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void largeKAndWideNUseSeveralPanels(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    // k * n beyond both kernels' B panel limits; n beyond both panel width limits.
+    Problem longK = new Problem(false, false, 20, 40, 40_000, 1, 7);
+    longK.check(longK.run(mm, true), true, mm.name() + " " + longK);
+    Problem longKt = new Problem(true, true, 9, 33, 30_000, 2, 8);
+    longKt.check(longKt.run(mm, false), false, mm.name() + " " + longKt);
+    Problem wide = new Problem(false, true, 5, 2_100, 9, 3, 9);
+    wide.check(wide.run(mm, false), false, mm.name() + " " + wide);
+  }
+
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void kZeroClearsOrKeepsC(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    float[] c = {1, 2, 3, 4, 5, 6};
+    mm.gemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 1, 3, true);
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, c);
+    mm.gemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 1, 3, false);
+    assertArrayEquals(new float[] {1, 0, 0, 4, 0, 0}, c);
+  }
+
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void smallHandComputedProduct(String kind, int threads) {
+    // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154] (by hand).
+    float[] a = {1, 2, 3, 4, 5, 6};
+    float[] b = {7, 8, 9, 10, 11, 12};
+    float[] c = new float[4];
+    kernel(kind, threads).gemm(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false);
+    assertArrayEquals(new float[] {58, 64, 139, 154}, c);
+    // A^T stored: [1 4; 2 5; 3 6]; B^T stored: [7 9 11; 8 10 12]; accumulate onto the result.
+    float[] at = {1, 4, 2, 5, 3, 6};
+    float[] bt = {7, 9, 11, 8, 10, 12};
+    kernel(kind, threads).gemm(true, true, 2, 2, 3, at, 0, 2, bt, 0, 3, c, 0, 2, true);
+    assertArrayEquals(new float[] {116, 128, 278, 308}, c);
+  }
+
+  static Stream<Arguments> threadShapes() {
+    List<Arguments> list = new ArrayList<>();
+    for (String kind : new String[] {"scalar", "vector"}) {
+      for (boolean ta : new boolean[] {false, true}) {
+        for (boolean tb : new boolean[] {false, true}) {
+          list.add(Arguments.of(kind, ta, tb, 301, 70, 290));
+          list.add(Arguments.of(kind, ta, tb, 9, 200, 50)); // few rows: column split
+        }
+      }
+      list.add(Arguments.of(kind, true, false, 40, 33, 70_000)); // dW-like: long k
+    }
+    return list.stream();
+  }
+
+  @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4} k={5}")
+  @MethodSource("threadShapes")
+  void resultsAreBitwiseIdenticalForOneTwoAndThreeThreads(String kind, boolean ta, boolean tb,
+      int m, int n, int k) {
+    Problem pr = new Problem(ta, tb, m, n, k, 2, m * 31L + n * 7L + k);
+    float[] one = pr.run(kernel(kind, 1), true);
+    float[] two = pr.run(kernel(kind, 2), true);
+    float[] three = pr.run(kernel(kind, 3), true);
+    assertArrayEquals(one, two, kind + " 1 vs 2 threads");
+    assertArrayEquals(one, three, kind + " 1 vs 3 threads");
+    // and the same again on the warmed-up pools: repeatable
+    assertArrayEquals(one, pr.run(kernel(kind, 2), true), kind + " repeat");
+  }
+
+  @ParameterizedTest(name = "transA={0} transB={1}")
+  @MethodSource("transposes")
+  void scalarAndVectorAgree(boolean ta, boolean tb) {
+    Problem pr = new Problem(ta, tb, 130, 75, 400, 1, 5);
+    float[] s = pr.run(MatMuls.scalar(2), false);
+    float[] v = pr.run(MatMuls.vector(2), false);
+    pr.check(s, false, "scalar");
+    pr.check(v, false, "vector");
+    double maxDiff = 0;
+    for (int i = 0; i < s.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(s[i] - v[i]));
+    }
+    // entries are sums of 400 products of U(-1,1) values: magnitude ~ sqrt(400/9) ~ 7; two
+    // float summations of length 400 differ by a few ulps of the partial sums (~1e-6 each).
+    assertTrue(maxDiff < 1e-4, "scalar vs vector max difference " + maxDiff);
+  }
+
+  static Stream<Arguments> transposes() {
+    return Stream.of(Arguments.of(false, false), Arguments.of(false, true),
+        Arguments.of(true, false), Arguments.of(true, true));
+  }
+
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void badArgumentsNameExpectedAndActual(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    float[] x = new float[12];
+    assertMessage(() -> mm.gemm(false, false, -1, 2, 2, x, 0, 2, x, 0, 2, x, 0, 2, false),
+        "m must be >= 0, got -1");
+    assertMessage(() -> mm.gemm(false, false, 2, -3, 2, x, 0, 2, x, 0, 2, x, 0, 2, false),
+        "n must be >= 0, got -3");
+    assertMessage(() -> mm.gemm(false, false, 2, 2, -4, x, 0, 2, x, 0, 2, x, 0, 2, false),
+        "k must be >= 0, got -4");
+    assertMessage(() -> mm.gemm(false, false, 2, 2, 3, x, 0, 2, x, 0, 2, x, 0, 2, false),
+        "lda must be >= 3 (stored columns of a), got 2");
+    assertMessage(() -> mm.gemm(true, false, 4, 2, 3, x, 1, 4, x, 0, 2, x, 0, 2, false),
+        "a must have at least 13 elements (offset 1 + (3 - 1) * 4 + 4), got 12");
+    assertMessage(() -> mm.gemm(false, true, 2, 3, 4, x, 0, 4, x, 0, 3, x, 0, 3, false),
+        "ldb must be >= 4 (stored columns of b), got 3");
+    assertMessage(() -> mm.gemm(false, false, 2, 2, 2, x, 0, 2, new float[3], 0, 2, x, 0, 2,
+        false), "b must have at least 4 elements (offset 0 + (2 - 1) * 2 + 2), got 3");
+    assertMessage(() -> mm.gemm(false, false, 3, 2, 2, x, 0, 2, x, 0, 2, new float[5], 0, 2,
+        false), "c must have at least 6 elements (offset 0 + (3 - 1) * 2 + 2), got 5");
+    assertMessage(() -> mm.gemm(false, false, 2, 2, 2, x, -1, 2, x, 0, 2, x, 0, 2, false),
+        "a offset must be >= 0, got -1");
+    assertMessage(() -> mm.gemm(false, false, 2, 2, 2, x, 0, 2, x, 0, 2, x, 0, 1, false),
+        "ldc must be >= 2 (stored columns of c), got 1");
+    assertThrows(NullPointerException.class,
+        () -> mm.gemm(false, false, 2, 2, 2, null, 0, 2, x, 0, 2, x, 0, 2, false));
+  }
+
+  static void assertMessage(Runnable call, String expectedPrefix) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+    assertTrue(e.getMessage().startsWith(expectedPrefix),
+        "message '" + e.getMessage() + "' should start with '" + expectedPrefix + "'");
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @MethodSource("badThreadCounts")
+  void nonPositiveThreadCountsAreRejected(int threads) {
+    for (Runnable r : List.<Runnable>of(() -> MatMuls.best(threads),
+        () -> MatMuls.scalar(threads), () -> MatMuls.vector(threads))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+      assertEquals("threads must be >= 1, got " + threads, e.getMessage());
+    }
+  }
+
+  static Stream<Integer> badThreadCounts() {
+    return Stream.of(0, -2);
+  }
+}
