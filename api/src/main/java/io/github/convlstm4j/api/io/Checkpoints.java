@@ -1,32 +1,170 @@
 package io.github.convlstm4j.api.io;
 
 import io.github.convlstm4j.api.Checkpoint;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.Tensor;
 import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 
-/** Reads and writes {@link Checkpoint}s as NumPy {@code .npz} files. (Being written.) */
+/**
+ * Reads and writes {@link Checkpoint}s as NumPy {@code .npz} files that {@code numpy.load}
+ * opens. Entries, in this order:
+ *
+ * <ul>
+ *   <li>{@code checkpoint.properties}: {@code format=convlstm4j-checkpoint-1} and
+ *       {@code epochsCompleted=<n>};
+ *   <li>{@code spec.properties}: {@link ModelSpec#toProperties()}, one {@code key=value} per
+ *       line, sorted, UTF-8 (ASCII in practice);
+ *   <li>the weights under their Keras names, {@code conv_lstm2d_0/kernel.npy}, ..., in
+ *       {@link ModelSpec#weightShapes()} order;
+ *   <li>the optimizer state under {@code optimizer/<name>.npy}, in its order.
+ * </ul>
+ *
+ * <p>In Python: {@code c = numpy.load(path)}; {@code c['conv_lstm2d_0/kernel']} is an array,
+ * {@code c['spec.properties']} the raw bytes of the spec.
+ *
+ * <p>Reading checks the format marker, the spec, and that the weights fit the spec (listing
+ * every missing, extra or mis-shaped tensor); problems are {@link NpyFormatException}s naming
+ * the file and entry.
+ */
 public final class Checkpoints {
+  /** Name of the entry holding the format marker and the epoch count. */
+  public static final String CHECKPOINT_ENTRY = "checkpoint.properties";
+  /** Name of the entry holding the model spec. */
+  public static final String SPEC_ENTRY = "spec.properties";
+  /** Prefix of the optimizer-state arrays. */
+  public static final String OPTIMIZER_PREFIX = "optimizer/";
+  /** The format marker written and expected in {@link #CHECKPOINT_ENTRY}. */
+  public static final String FORMAT = "convlstm4j-checkpoint-1";
+
   private Checkpoints() {}
 
   /**
-   * Writes a checkpoint atomically.
+   * Writes a checkpoint atomically: a temporary file in the same folder, then a move.
    *
    * @param c the checkpoint
-   * @param path the file
-   * @throws IOException on failure
+   * @param path the {@code .npz} file to create or replace
+   * @throws IOException on failure; an existing file is then unchanged
    */
   public static void write(Checkpoint c, Path path) throws IOException {
-    throw new IOException("not implemented yet");
+    Objects.requireNonNull(c, "checkpoint");
+    Objects.requireNonNull(path, "path");
+    Properties meta = new Properties();
+    meta.setProperty("format", FORMAT);
+    meta.setProperty("epochsCompleted", Integer.toString(c.epochsCompleted()));
+    try (NpzWriter w = NpzWriter.open(path, Npz.Compression.STORED)) {
+      w.putEntry(CHECKPOINT_ENTRY, propertiesBytes(meta, "convlstm4j checkpoint"));
+      w.putEntry(SPEC_ENTRY, propertiesBytes(c.spec().toProperties(), "convlstm4j model spec"));
+      for (Map.Entry<String, Tensor> e : c.weights().asMap().entrySet()) {
+        w.putArray(e.getKey(), e.getValue());
+      }
+      for (Map.Entry<String, Tensor> e : c.optimizerState().asMap().entrySet()) {
+        w.putArray(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
+      }
+      w.commit();
+    }
   }
 
   /**
    * Reads a checkpoint.
    *
-   * @param path the file
-   * @return the checkpoint
-   * @throws IOException on failure
+   * @param path the {@code .npz} file
+   * @return the checkpoint, weights in the spec's order
+   * @throws java.nio.file.NoSuchFileException naming the path if it does not exist
+   * @throws NpyFormatException naming the file and entry if it is not a valid checkpoint
+   * @throws IOException on other read failures
    */
   public static Checkpoint read(Path path) throws IOException {
-    throw new IOException("not implemented yet");
+    Objects.requireNonNull(path, "path");
+    NpzContents npz = Npz.read(path);
+    if (!npz.hasOtherEntry(CHECKPOINT_ENTRY)) {
+      throw new NpyFormatException(path + ": not a convlstm4j checkpoint: expected an entry "
+          + CHECKPOINT_ENTRY + ", got entries " + entryNames(npz));
+    }
+    Properties meta = parseProperties(npz.otherEntry(CHECKPOINT_ENTRY));
+    String format = meta.getProperty("format");
+    if (!FORMAT.equals(format)) {
+      throw new NpyFormatException(path + ": entry " + CHECKPOINT_ENTRY + ": format must be "
+          + FORMAT + ", got " + format);
+    }
+    int epochs;
+    String epochText = meta.getProperty("epochsCompleted");
+    try {
+      epochs = Integer.parseInt(Objects.requireNonNull(epochText).trim());
+    } catch (NullPointerException | NumberFormatException e) {
+      throw new NpyFormatException(path + ": entry " + CHECKPOINT_ENTRY
+          + ": epochsCompleted must be a non-negative integer, got " + epochText, e);
+    }
+    if (!npz.hasOtherEntry(SPEC_ENTRY)) {
+      throw new NpyFormatException(path + ": expected an entry " + SPEC_ENTRY
+          + " holding the model spec, got entries " + entryNames(npz));
+    }
+    ModelSpec spec;
+    try {
+      spec = ModelSpec.fromProperties(parseProperties(npz.otherEntry(SPEC_ENTRY)));
+    } catch (IllegalArgumentException e) {
+      throw new NpyFormatException(path + ": entry " + SPEC_ENTRY + ": " + e.getMessage(), e);
+    }
+    Map<String, Tensor> weights = new LinkedHashMap<>();
+    Map<String, Tensor> optimizer = new LinkedHashMap<>();
+    npz.arrays().forEach((name, t) -> {
+      if (name.startsWith(OPTIMIZER_PREFIX)) {
+        optimizer.put(name.substring(OPTIMIZER_PREFIX.length()), t);
+      } else {
+        weights.put(name, t);
+      }
+    });
+    ModelWeights w = WeightsIo.inSpecOrder(ModelWeights.of(weights), spec, path.toString());
+    try {
+      return new Checkpoint(spec, w, ModelWeights.of(optimizer), epochs);
+    } catch (IllegalArgumentException e) {
+      throw new NpyFormatException(path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Properties as sorted {@code key=value} lines with one comment line, UTF-8, without the
+   * timestamp {@link Properties#store} adds, so equal content gives equal bytes.
+   */
+  static byte[] propertiesBytes(Properties p, String comment) {
+    StringWriter sw = new StringWriter();
+    try {
+      p.store(sw, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> lines = new ArrayList<>();
+    for (String line : sw.toString().split("\\R")) {
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        lines.add(line);
+      }
+    }
+    lines.sort(null);
+    StringBuilder sb = new StringBuilder("# ").append(comment).append('\n');
+    lines.forEach(l -> sb.append(l).append('\n'));
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Properties parseProperties(byte[] bytes) throws IOException {
+    Properties p = new Properties();
+    p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+    return p;
+  }
+
+  private static List<String> entryNames(NpzContents npz) {
+    List<String> names = new ArrayList<>(npz.otherEntryNames());
+    npz.arrays().keySet().forEach(k -> names.add(k + ".npy"));
+    return names;
   }
 }
