@@ -1,0 +1,212 @@
+package io.github.convlstm4j.testkit;
+
+import io.github.convlstm4j.spi.BackendOptions;
+import io.github.convlstm4j.spi.BackendProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The contract every convlstm4j backend passes, as a JUnit 5 test class to extend. Modelled on
+ * Micrometer's {@code MeterRegistryCompatibilityKit}: one abstract method, contract groups as
+ * {@link Nested} classes with sentence-like display names, seeded cases named by their seed
+ * and shapes so that a failure can be reproduced from its name.
+ *
+ * <h2>Adopting it</h2>
+ *
+ * <pre>{@code
+ * class MyBackendConformanceTest extends BackendConformanceKit {
+ *   @Override
+ *   protected BackendProvider provider() {
+ *     return new MyBackendProvider();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Add {@code convlstm4j-testkit} as a test dependency (it brings the reference backend, the
+ * oracle the kit compares against, and {@code junit-jupiter-api}) and run the class with the
+ * JUnit Platform (Surefire, Gradle, an IDE). Register the provider in
+ * {@code META-INF/services/io.github.convlstm4j.spi.BackendProvider} or the discovery group
+ * fails.
+ *
+ * <h2>Capabilities</h2>
+ *
+ * <p>A test that needs a {@link io.github.convlstm4j.spi.Capability} the provider does not
+ * declare is <em>skipped</em> with the reason; a declared capability must work; and creating a
+ * forecaster whose spec needs an undeclared capability must be refused with an
+ * {@link IllegalArgumentException} that names it.
+ *
+ * <h2>Groups</h2>
+ *
+ * <ul>
+ *   <li>{@code Discovery}: found by {@link java.util.ServiceLoader}, cheap and honest probe.
+ *   <li>{@code Capabilities}: declared ones work, undeclared ones are refused.
+ *   <li>{@code Shapes}: output shapes, forecast horizon, batched equals single.
+ *   <li>{@code BadInput}: rejected with expected and actual values; still usable afterwards.
+ *   <li>{@code Numerics}: golden cases from the equations, a plain double-precision forward,
+ *       and agreement with the reference backend (forward, loss, weights after one step).
+ *   <li>{@code Determinism}: seeded initial weights, repeatable outputs, Keras initializers.
+ *   <li>{@code Weights}: weights and checkpoints round-trip and move between backends.
+ *   <li>{@code Training}: loss falls, listener order, validation split is the last part.
+ *   <li>{@code Lifetime}: close twice is fine, use after close throws.
+ *   <li>{@code Forecast}: {@code forecast} equals repeated predict-and-append.
+ * </ul>
+ *
+ * <p>Tolerances live in one place, {@link Tolerances}; override {@link #tolerances()} to change
+ * them. The kit keeps every model tiny (1–2 layers, at most 4 filters, frames up to 8×8, up to
+ * 4 steps) so that it runs in seconds.
+ */
+public abstract class BackendConformanceKit {
+
+  private KitSupport support;
+
+  /** For subclasses. */
+  protected BackendConformanceKit() {}
+
+  /**
+   * The provider under test. Called once per test; return a fresh instance (construction must
+   * be cheap anyway).
+   *
+   * @return the provider
+   */
+  protected abstract BackendProvider provider();
+
+  /**
+   * The tolerances of every numerical comparison. Override to loosen or tighten them, and say
+   * why in a comment.
+   *
+   * @return {@link Tolerances#defaults()} unless overridden
+   */
+  protected Tolerances tolerances() {
+    return Tolerances.defaults();
+  }
+
+  /**
+   * The options passed to {@link BackendProvider#create}.
+   *
+   * @return {@link BackendOptions#defaults()} unless overridden
+   */
+  protected BackendOptions options() {
+    return BackendOptions.defaults();
+  }
+
+  /**
+   * Seeds of the random-model cases (each seed gives a model, an input shape and weights,
+   * shown in the test's display name). Override with a single seed to reproduce one failure.
+   *
+   * @return the seeds, 1 to 6 unless overridden
+   */
+  protected long[] randomCaseSeeds() {
+    return new long[] {1, 2, 3, 4, 5, 6};
+  }
+
+  @BeforeEach
+  final void prepareConformanceSupport() {
+    support = new KitSupport(provider(), tolerances(), options(), randomCaseSeeds());
+  }
+
+  /** The support of the current test, for the nested groups. */
+  final KitSupport support() {
+    return support;
+  }
+
+  /** Discovery and probing. */
+  @Nested
+  @DisplayName("Discovery: the provider is found by ServiceLoader and probes cheaply and honestly")
+  class Discovery extends DiscoveryContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Capabilities. */
+  @Nested
+  @DisplayName("Capabilities: declared ones work, undeclared ones are refused with a clear error")
+  class Capabilities extends CapabilityContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Output shapes. */
+  @Nested
+  @DisplayName("Shapes: outputs have the documented shapes and batching changes nothing")
+  class Shapes extends ShapeContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Input validation. */
+  @Nested
+  @DisplayName("Bad input: rejected naming expected and actual, and the forecaster stays usable")
+  class BadInput extends BadInputContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Numerical correctness. */
+  @Nested
+  @DisplayName("Numerics: outputs, losses and optimizer steps follow the ConvLSTM equations")
+  class Numerics extends NumericsContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Seeding and repeatability. */
+  @Nested
+  @DisplayName("Determinism: the seed fixes the initial weights and outputs repeat exactly")
+  class Determinism extends DeterminismContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Weights and checkpoints. */
+  @Nested
+  @DisplayName("Weights: weights and checkpoints round-trip and move between backends")
+  class Weights extends WeightsContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Training, when declared. */
+  @Nested
+  @DisplayName("Training: loss falls, events arrive in order, validation is the last part")
+  class Training extends TrainingContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Closing. */
+  @Nested
+  @DisplayName("Lifetime: closing twice is harmless and any use after close is refused")
+  class Lifetime extends LifetimeContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Autoregressive forecasting. */
+  @Nested
+  @DisplayName("Forecast: forecast(context, h) equals h rounds of predict and append")
+  class Forecast extends ForecastContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+}
