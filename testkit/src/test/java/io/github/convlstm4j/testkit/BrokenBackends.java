@@ -1,0 +1,331 @@
+package io.github.convlstm4j.testkit;
+
+import io.github.convlstm4j.api.Checkpoint;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.Tensor;
+import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingHistory;
+import io.github.convlstm4j.api.TrainingListener;
+import io.github.convlstm4j.spi.BackendProvider;
+import io.github.convlstm4j.spi.Capability;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deliberately broken backends, each the reference backend with one realistic bug, and the kit
+ * subclasses that run the conformance kit against them (only inside
+ * {@link BrokenBackendsAreCaughtTest}, see {@link SelfTestKit}).
+ */
+final class BrokenBackends {
+
+  private BrokenBackends() {}
+
+  // ---- the bugs ----
+
+  /**
+   * Forget and input gates swapped: the math runs with the i and f slices of the kernel,
+   * recurrent kernel and bias exchanged (as a backend that splits z as f, i, c, o would).
+   */
+  static final class SwappedGates extends ForwardingForecaster {
+    SwappedGates(Forecaster d, String name) {
+      super(d, name);
+      // the delegate initialized itself in its own (correct) layout; show it swapped
+    }
+
+    @Override
+    public void setWeights(ModelWeights w) {
+      delegate.setWeights(swap(delegate.spec(), w));
+    }
+
+    @Override
+    public ModelWeights weights() {
+      return swap(delegate.spec(), delegate.weights());
+    }
+
+    @Override
+    public Checkpoint checkpoint() {
+      Checkpoint c = delegate.checkpoint();
+      return new Checkpoint(c.spec(), swap(c.spec(), c.weights()), c.optimizerState(),
+          c.epochsCompleted());
+    }
+
+    @Override
+    public void restore(Checkpoint c) {
+      delegate.restore(new Checkpoint(c.spec(), swap(c.spec(), c.weights()), c.optimizerState(),
+          c.epochsCompleted()));
+    }
+
+    static ModelWeights swap(ModelSpec spec, ModelWeights w) {
+      if (!w.problemsAgainst(spec).isEmpty()) {
+        return w;
+      }
+      Map<String, Tensor> m = new LinkedHashMap<>(w.asMap());
+      for (int i = 0; i < spec.layers().size(); i++) {
+        int f = spec.layers().get(i).filters();
+        for (String n : List.of(ModelSpec.kernelName(i), ModelSpec.recurrentKernelName(i),
+            ModelSpec.biasName(i))) {
+          Tensor t = m.get(n);
+          if (t == null) {
+            continue;
+          }
+          float[] v = t.toArray();
+          for (int row = 0; row < v.length; row += 4 * f) {
+            for (int k = 0; k < f; k++) {
+              float tmp = v[row + k];
+              v[row + k] = v[row + f + k];
+              v[row + f + k] = tmp;
+            }
+          }
+          m.put(n, Tensor.of(t.shape(), v));
+        }
+      }
+      return ModelWeights.of(m);
+    }
+  }
+
+  /**
+   * A recurrent convolution that only sees the centre pixel: every off-centre tap of the
+   * recurrent kernel is dropped (zeroed) before the math runs, as a backend that "forgot" the
+   * recurrent padding and fell back to a 1×1 recurrent convolution would behave.
+   */
+  static final class BlindRecurrentBorder extends ForwardingForecaster {
+    private ModelWeights shown;
+
+    BlindRecurrentBorder(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public void setWeights(ModelWeights w) {
+      delegate.setWeights(centreOnly(delegate.spec(), w));
+      shown = w;
+    }
+
+    @Override
+    public ModelWeights weights() {
+      return shown != null ? shown : delegate.weights();
+    }
+
+    static ModelWeights centreOnly(ModelSpec spec, ModelWeights w) {
+      if (!w.problemsAgainst(spec).isEmpty()) {
+        return w;
+      }
+      Map<String, Tensor> m = new LinkedHashMap<>(w.asMap());
+      for (int i = 0; i < spec.layers().size(); i++) {
+        ConvLstmLayerSpec l = spec.layers().get(i);
+        String n = ModelSpec.recurrentKernelName(i);
+        Tensor t = m.get(n);
+        float[] v = t.toArray();
+        int perTap = l.filters() * 4 * l.filters();
+        int centre = ((l.kernelHeight() - 1) / 2) * l.kernelWidth() + (l.kernelWidth() - 1) / 2;
+        for (int tap = 0; tap < l.kernelHeight() * l.kernelWidth(); tap++) {
+          if (tap != centre) {
+            java.util.Arrays.fill(v, tap * perTap, (tap + 1) * perTap, 0f);
+          }
+        }
+        m.put(n, Tensor.of(t.shape(), v));
+      }
+      return ModelWeights.of(m);
+    }
+  }
+
+  /** close() that does nothing: the forecaster keeps working after close. */
+  static final class NoopClose extends ForwardingForecaster {
+    NoopClose(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public void close() {
+      // the bug: resources are never released and the forecaster stays usable
+    }
+  }
+
+  /** forecast returns one frame too many (an off-by-one in the rollout loop). */
+  static final class ExtraForecastFrame extends ForwardingForecaster {
+    ExtraForecastFrame(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public FrameSequence forecast(FrameSequence context, int horizon) {
+      FrameSequence out = delegate.forecast(context, horizon);
+      return out.append(out.lastFrame());
+    }
+  }
+
+  /** Inputs with the wrong channel count are silently padded or cut to fit. */
+  static final class LenientChannels extends ForwardingForecaster {
+    LenientChannels(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    private FrameSequence fit(FrameSequence s) {
+      int want = delegate.spec().inputChannels();
+      if (s.channels() == want) {
+        return s;
+      }
+      float[] out = new float[s.frames() * s.height() * s.width() * want];
+      for (int t = 0; t < s.frames(); t++) {
+        for (int r = 0; r < s.height(); r++) {
+          for (int c = 0; c < s.width(); c++) {
+            for (int ch = 0; ch < Math.min(want, s.channels()); ch++) {
+              out[((t * s.height() + r) * s.width() + c) * want + ch] = s.get(t, r, c, ch);
+            }
+          }
+        }
+      }
+      return FrameSequence.of(s.frames(), s.height(), s.width(), want, out);
+    }
+
+    @Override
+    public FrameSequence predict(FrameSequence input) {
+      return delegate.predict(fit(input));
+    }
+
+    @Override
+    public List<FrameSequence> predict(List<FrameSequence> inputs) {
+      List<FrameSequence> l = new ArrayList<>();
+      inputs.forEach(s -> l.add(fit(s)));
+      return delegate.predict(l);
+    }
+
+    @Override
+    public FrameSequence forecast(FrameSequence context, int horizon) {
+      return delegate.forecast(fit(context), horizon);
+    }
+  }
+
+  /** The optimizer runs with twice the configured learning rate. */
+  static final class DoubledLearningRate extends ForwardingForecaster {
+    DoubledLearningRate(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+        TrainingListener listener) {
+      return delegate.fit(data, config.withOptimizer(
+          config.optimizer().withLearningRate(2 * config.optimizer().learningRate())), listener);
+    }
+  }
+
+  /** Validation taken from the front of the data (the dataset is reversed before training). */
+  static final class FirstFractionValidation extends ForwardingForecaster {
+    FirstFractionValidation(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+        TrainingListener listener) {
+      List<SequenceDataset.Sample> s = new ArrayList<>(data.samples());
+      Collections.reverse(s);
+      return delegate.fit(SequenceDataset.of(s), config, listener);
+    }
+  }
+
+  /** predict carries the LSTM state over from the previous call (it replays that input). */
+  static final class StatefulPredict extends ForwardingForecaster {
+    private FrameSequence previous;
+
+    StatefulPredict(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public FrameSequence predict(FrameSequence input) {
+      FrameSequence in = previous != null
+          && previous.frameShape().equals(input.frameShape()) ? previous.append(input) : input;
+      previous = input;
+      FrameSequence out = delegate.predict(in);
+      return out.frames() == in.frames() && in != input
+          ? out.slice(out.frames() - input.frames(), out.frames()) : out;
+    }
+  }
+
+  // ---- the kits ----
+
+  /** The unbroken wrapper, as a control: everything but discovery must pass. */
+  static final class PassThroughKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("pass-through", ForwardingForecaster::new);
+    }
+  }
+
+  static final class SwappedGatesKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("swapped-gates", SwappedGates::new);
+    }
+  }
+
+  static final class BlindRecurrentBorderKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("blind-recurrent-border", BlindRecurrentBorder::new);
+    }
+  }
+
+  static final class NoopCloseKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("noop-close", NoopClose::new);
+    }
+  }
+
+  static final class ExtraForecastFrameKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("extra-forecast-frame", ExtraForecastFrame::new);
+    }
+  }
+
+  static final class LenientChannelsKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("lenient-channels", LenientChannels::new);
+    }
+  }
+
+  static final class DoubledLearningRateKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("doubled-learning-rate", DoubledLearningRate::new);
+    }
+  }
+
+  static final class FirstFractionValidationKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("first-fraction-validation", FirstFractionValidation::new);
+    }
+  }
+
+  static final class StatefulPredictKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("stateful-predict", StatefulPredict::new);
+    }
+  }
+
+  /** Declares no HARD_SIGMOID but computes it anyway instead of refusing the spec. */
+  static final class UnrefusedCapabilityKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      EnumSet<Capability> caps = EnumSet.allOf(Capability.class);
+      caps.remove(Capability.HARD_SIGMOID);
+      return new WrappingProvider("unrefused-capability", caps, false, ForwardingForecaster::new);
+    }
+  }
+}
