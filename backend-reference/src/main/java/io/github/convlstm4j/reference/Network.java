@@ -1,0 +1,878 @@
+package io.github.convlstm4j.reference;
+
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.Loss;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.reference.kernel.MatMul;
+import java.util.Arrays;
+
+/**
+ * The ConvLSTM network on flat arrays: forward pass (inference or training mode), loss, and
+ * backpropagation through time into the parameters' gradient buffers.
+ *
+ * <p>Layout: every activation tensor is time-major and channels-last, {@code [T, N, H, W, C]},
+ * so one time step of the whole batch is one contiguous block of {@code N·H·W} rows. Per layer
+ * and step the 4F gate pre-activations of all positions form one {@code [N·H·W, 4F]} matrix in
+ * Keras gate order i, f, c, o.
+ *
+ * <p>Forward, per layer: the input-to-state convolution of many time steps at once (one im2col
+ * plus one GEMM per chunk of steps whose im2col fits {@link #COL_BUDGET} floats; for small
+ * inputs that is all steps), then per step the recurrent convolution of {@code H_{t-1}}
+ * (im2col + GEMM accumulated onto the same gate block), then the element-wise gate math:
+ * {@code C_t = f⊙C_{t-1} + i⊙act(c̃)}, {@code H_t = o⊙act(C_t)}, with the bias added to the
+ * pre-activations there. Batch normalization (optional) follows the layer; the Conv3D head is
+ * one im2col + GEMM per chunk of output steps.
+ *
+ * <p>Training mode keeps, per layer and step, the gate activations, the cell states,
+ * {@code act(C_t)} and {@code H_t} for the backward pass, and normalizes with the batch
+ * statistics. Inference mode keeps only what the next step and layer need and normalizes with
+ * the moving statistics.
+ *
+ * <p>Backward, per layer, from the last step to the first: the element-wise gate derivatives
+ * into a {@code [T, N·H·W, 4F]} block of pre-activation gradients {@code dz}, and the gradient
+ * into {@code H_{t-1}} through the recurrent convolution (GEMM with the transposed recurrent
+ * kernel, then col2im). After the loop the weight gradients of both convolutions and the input
+ * gradient are GEMMs over all steps. The head's input gradient is a convolution of its output
+ * gradient with the flipped kernel.
+ *
+ * <p>All buffers come from an {@link Arena} and are reused across calls. Not thread-safe.
+ */
+final class Network implements AutoCloseable {
+
+  /** Largest im2col buffer (floats) used for multi-step chunks, unless one step needs more. */
+  static final int COL_BUDGET = 1 << 23;
+  private static final int REDUCE_BLOCKS = 64;
+  private static final int ELEMENT_GRAIN = 256;
+
+  /** How a forward pass runs. */
+  enum Mode {
+    /** Moving batch-norm statistics, nothing cached. */
+    INFERENCE,
+    /** Batch statistics, caches for {@link #backward}. */
+    TRAINING
+  }
+
+  /** Static facts of one ConvLSTM layer. */
+  private static final class Layer {
+    final ConvLstmLayerSpec spec;
+    final int index;
+    final int cin;
+    final int f;
+    final int kh;
+    final int kw;
+    final int padTop;
+    final int padLeft;
+    final int recTop;
+    final int recLeft;
+    final Param kernel;
+    final Param recurrent;
+    final Param bias;
+    final Param gamma;
+    final Param beta;
+    final Param movingMean;
+    final Param movingVariance;
+    final double[] batchMean;
+    final double[] batchInvStd;
+    int hin;
+    int win;
+    int ho;
+    int wo;
+
+    Layer(ConvLstmLayerSpec spec, int index, int cin, Parameters p) {
+      this.spec = spec;
+      this.index = index;
+      this.cin = cin;
+      this.f = spec.filters();
+      this.kh = spec.kernelHeight();
+      this.kw = spec.kernelWidth();
+      this.padTop = spec.padding().before(kh);
+      this.padLeft = spec.padding().before(kw);
+      this.recTop = (kh - 1) / 2;
+      this.recLeft = (kw - 1) / 2;
+      this.kernel = p.get(ModelSpec.kernelName(index));
+      this.recurrent = p.get(ModelSpec.recurrentKernelName(index));
+      this.bias = spec.useBias() ? p.get(ModelSpec.biasName(index)) : null;
+      boolean bn = spec.batchNormalization();
+      this.gamma = bn ? p.get(ModelSpec.batchNormName(index, "gamma")) : null;
+      this.beta = bn ? p.get(ModelSpec.batchNormName(index, "beta")) : null;
+      this.movingMean = bn ? p.get(ModelSpec.batchNormName(index, "moving_mean")) : null;
+      this.movingVariance = bn ? p.get(ModelSpec.batchNormName(index, "moving_variance")) : null;
+      this.batchMean = new double[f];
+      this.batchInvStd = new double[f];
+    }
+
+    int positions() {
+      return ho * wo;
+    }
+  }
+
+  private final ModelSpec spec;
+  private final Parameters params;
+  private final Parallel par;
+  private final MatMul mm;
+  private final Arena arena = new Arena();
+  private final Layer[] layers;
+  private final Conv3dHeadSpec head;
+  private final Param headKernel;
+  private final Param headBias;
+  private final double epsilon;
+  private final double momentum;
+  private double[] partial = new double[0];
+
+  // Shape and results of the last forward pass.
+  private int batch;
+  private int frames;
+  private int height;
+  private int width;
+  private Mode lastMode;
+  private boolean lastComplete;
+  private final float[][] layerOutBuf;
+  private final int[] layerOutOff;
+  private float[] outBuf;
+  private int outOff;
+  private int outFrames;
+  private float[] inputGrad;
+
+  Network(ModelSpec spec, Parameters params, Parallel par, MatMul mm) {
+    this.spec = spec;
+    this.params = params;
+    this.par = par;
+    this.mm = mm;
+    this.layers = new Layer[spec.layers().size()];
+    int cin = spec.inputChannels();
+    for (int i = 0; i < layers.length; i++) {
+      layers[i] = new Layer(spec.layers().get(i), i, cin, params);
+      cin = layers[i].f;
+    }
+    this.head = spec.head().orElse(null);
+    this.headKernel = head == null ? null : params.get(ModelSpec.HEAD_KERNEL);
+    this.headBias = head == null ? null : params.get(ModelSpec.HEAD_BIAS);
+    this.epsilon = spec.batchNormEpsilon();
+    this.momentum = spec.batchNormMomentum();
+    this.layerOutBuf = new float[layers.length][];
+    this.layerOutOff = new int[layers.length];
+  }
+
+  MatMul matMul() {
+    return mm;
+  }
+
+  long arenaBytes() {
+    return arena.bytes();
+  }
+
+  /** A reusable buffer of at least {@code size} floats (stale contents). */
+  float[] scratch(String name, long size) {
+    return arena.get("scratch:" + name, size);
+  }
+
+  // ---------------------------------------------------------------- shapes and buffers
+
+  /**
+   * Sets the batch shape and returns the time-major input buffer {@code [T, N, H, W, C]} the
+   * caller fills before {@link #forward}.
+   */
+  float[] prepareInput(int n, int t, int h, int w) {
+    this.batch = n;
+    this.frames = t;
+    this.height = h;
+    this.width = w;
+    int hin = h;
+    int win = w;
+    for (Layer l : layers) {
+      l.hin = hin;
+      l.win = win;
+      l.ho = l.spec.padding().outputSize(hin, l.kh);
+      l.wo = l.spec.padding().outputSize(win, l.kw);
+      if (l.ho <= 0 || l.wo <= 0) {
+        throw new IllegalArgumentException("layer " + l.index + " needs frames of at least "
+            + l.kh + "x" + l.kw + ", got " + hin + "x" + win);
+      }
+      hin = l.ho;
+      win = l.wo;
+    }
+    lastMode = null;
+    return arena.get("x", (long) t * n * h * w * spec.inputChannels());
+  }
+
+  private Layer last() {
+    return layers[layers.length - 1];
+  }
+
+  /** Frames of the network output. */
+  int outputFrames() {
+    return last().spec.returnSequences() ? frames : 1;
+  }
+
+  /** Floats per output frame of one sample. */
+  int outputFrameSize() {
+    Layer l = last();
+    return l.positions() * (head == null ? l.f : head.filters());
+  }
+
+  /** Output height. */
+  int outputHeight() {
+    return last().ho;
+  }
+
+  /** Output width. */
+  int outputWidth() {
+    return last().wo;
+  }
+
+  /** Output buffer of the last complete forward pass, time-major {@code [T', N, H', W', C']}. */
+  float[] output() {
+    return outBuf;
+  }
+
+  int outputOffset() {
+    return outOff;
+  }
+
+  int outputSize() {
+    return outFrames * batch * outputFrameSize();
+  }
+
+  /** The input gradient of the last {@link #backward} that asked for it, time-major. */
+  float[] inputGradient() {
+    return inputGrad;
+  }
+
+  private int timeChunk(long rowsPerStep, long columns) {
+    long perStep = Math.max(1, rowsPerStep * columns);
+    return (int) Math.max(1, Math.min(frames, COL_BUDGET / perStep));
+  }
+
+  // ---------------------------------------------------------------- forward
+
+  /** Full forward pass. */
+  void forward(Mode mode, boolean updateMovingStatistics) {
+    forward(mode, updateMovingStatistics, layers.length - 1, true);
+  }
+
+  /**
+   * Forward through layers {@code 0..upTo}; the batch normalization of layer {@code upTo} runs
+   * only if {@code lastBatchNorm}; the head runs only after the last layer with its batch norm.
+   */
+  void forward(Mode mode, boolean updateMovingStatistics, int upTo, boolean lastBatchNorm) {
+    boolean train = mode == Mode.TRAINING;
+    float[] in = arena.get("x", 0);
+    int inOff = 0;
+    for (int i = 0; i <= upTo; i++) {
+      Layer l = layers[i];
+      forwardLayer(l, in, inOff, train);
+      int outT = l.spec.returnSequences() ? frames : 1;
+      int stepF = batch * l.positions() * l.f;
+      float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), 0);
+      int hOff = (frames - outT) * stepF;
+      float[] out = hs;
+      int off = hOff;
+      if (l.spec.batchNormalization() && (i < upTo || lastBatchNorm)) {
+        int rows = outT * batch * l.positions();
+        if (train) {
+          out = arena.get("bn" + i, (long) outT * stepF);
+          off = 0;
+          batchNormTrain(l, hs, hOff, rows, out, updateMovingStatistics);
+        } else {
+          batchNormInference(l, hs, hOff, rows);
+        }
+      }
+      layerOutBuf[i] = out;
+      layerOutOff[i] = off;
+      in = out;
+      inOff = off;
+    }
+    lastComplete = upTo == layers.length - 1 && lastBatchNorm;
+    if (lastComplete && head != null) {
+      headForward(in, inOff, outputFrames());
+      outBuf = arena.get("out", 0);
+      outOff = 0;
+    } else {
+      outBuf = in;
+      outOff = inOff;
+    }
+    outFrames = layers[upTo].spec.returnSequences() ? frames : 1;
+    lastMode = mode;
+  }
+
+  private void forwardLayer(Layer l, float[] in, int inOff, boolean train) {
+    int f = l.f;
+    int g = 4 * f;
+    int rowsStep = batch * l.positions();
+    int stepG = rowsStep * g;
+    int stepF = rowsStep * f;
+    int inFrame = l.hin * l.win * l.cin;
+    int k = l.kh * l.kw * l.cin;
+    int kr = l.kh * l.kw * f;
+    int tc = timeChunk(rowsStep, k);
+    int i = l.index;
+    float[] gates = train ? arena.get("g" + i, (long) frames * stepG)
+        : arena.get("g", (long) tc * stepG);
+    float[] cells = train ? arena.get("c" + i, (long) frames * stepF)
+        : arena.get("c", 2L * stepF);
+    float[] actc = train ? arena.get("a" + i, (long) frames * stepF) : arena.get("a", stepF);
+    float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), (long) frames * stepF);
+    float[] col = arena.get("col", Math.max((long) tc * rowsStep * k, (long) rowsStep * kr));
+    for (int t0 = 0; t0 < frames; t0 += tc) {
+      int cnt = Math.min(tc, frames - t0);
+      int gBase = train ? t0 * stepG : 0;
+      // Input-to-state convolution of steps t0..t0+cnt-1 at once.
+      Im2col.im2col(par, in, inOff + t0 * batch * inFrame, cnt * batch, l.hin, l.win, l.cin,
+          l.kh, l.kw, l.padTop, l.padLeft, l.ho, l.wo, col);
+      mm.gemm(false, false, cnt * rowsStep, g, k, col, 0, k, l.kernel.value, 0, g,
+          gates, gBase, g, false);
+      for (int t = t0; t < t0 + cnt; t++) {
+        int gOff = train ? t * stepG : (t - t0) * stepG;
+        if (t > 0) {
+          // Recurrent convolution of H_{t-1}, SAME, accumulated onto the same gate block.
+          Im2col.im2col(par, hs, (t - 1) * stepF, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop,
+              l.recLeft, l.ho, l.wo, col);
+          mm.gemm(false, false, rowsStep, g, kr, col, 0, kr, l.recurrent.value, 0, g,
+              gates, gOff, g, true);
+        }
+        int cOff = train ? t * stepF : (t % 2) * stepF;
+        int cPrev = t == 0 ? -1 : train ? (t - 1) * stepF : ((t - 1) % 2) * stepF;
+        int aOff = train ? t * stepF : 0;
+        cellStep(l, rowsStep, gates, gOff, cells, cOff, cPrev, actc, aOff, hs, t * stepF);
+      }
+    }
+  }
+
+  private void cellStep(Layer l, int rows, float[] gates, int gOff, float[] cells, int cOff,
+      int cPrev, float[] actc, int aOff, float[] hs, int hOff) {
+    int f = l.f;
+    int g = 4 * f;
+    float[] b = l.bias == null ? null : l.bias.value;
+    Activation ra = l.spec.recurrentActivation();
+    Activation act = l.spec.activation();
+    par.forRange(rows, ELEMENT_GRAIN / Math.max(1, f) + 1, (from, to) -> {
+      for (int p = from; p < to; p++) {
+        int gp = gOff + p * g;
+        int fp = p * f;
+        for (int j = 0; j < f; j++) {
+          float zi = gates[gp + j];
+          float zf = gates[gp + f + j];
+          float zc = gates[gp + 2 * f + j];
+          float zo = gates[gp + 3 * f + j];
+          if (b != null) {
+            zi += b[j];
+            zf += b[f + j];
+            zc += b[2 * f + j];
+            zo += b[3 * f + j];
+          }
+          float ig = Act.apply(ra, zi);
+          float fg = Act.apply(ra, zf);
+          float cg = Act.apply(act, zc);
+          float og = Act.apply(ra, zo);
+          float cp = cPrev < 0 ? 0f : cells[cPrev + fp + j];
+          float c = fg * cp + ig * cg;
+          float a = Act.apply(act, c);
+          gates[gp + j] = ig;
+          gates[gp + f + j] = fg;
+          gates[gp + 2 * f + j] = cg;
+          gates[gp + 3 * f + j] = og;
+          cells[cOff + fp + j] = c;
+          actc[aOff + fp + j] = a;
+          hs[hOff + fp + j] = og * a;
+        }
+      }
+    });
+  }
+
+  private void batchNormTrain(Layer l, float[] x, int xOff, int rows, float[] y,
+      boolean updateMoving) {
+    int f = l.f;
+    double[] mean = l.batchMean;
+    double[] inv = l.batchInvStd;
+    reduce(rows, f, mean, (from, to, acc, off) -> {
+      for (int r = from; r < to; r++) {
+        int p = xOff + r * f;
+        for (int c = 0; c < f; c++) {
+          acc[off + c] += x[p + c];
+        }
+      }
+    });
+    for (int c = 0; c < f; c++) {
+      mean[c] /= rows;
+    }
+    double[] var = new double[f];
+    reduce(rows, f, var, (from, to, acc, off) -> {
+      for (int r = from; r < to; r++) {
+        int p = xOff + r * f;
+        for (int c = 0; c < f; c++) {
+          double d = x[p + c] - mean[c];
+          acc[off + c] += d * d;
+        }
+      }
+    });
+    float[] center = new float[f];
+    float[] scale = new float[f];
+    float[] shift = new float[f];
+    for (int c = 0; c < f; c++) {
+      var[c] /= rows;
+      inv[c] = 1.0 / Math.sqrt(var[c] + epsilon);
+      center[c] = (float) mean[c];
+      scale[c] = (float) (l.gamma.value[c] * inv[c]);
+      shift[c] = l.beta.value[c];
+    }
+    // y = gamma·(x - mean)/sqrt(var + eps) + beta
+    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int p = r * f;
+        for (int c = 0; c < f; c++) {
+          y[p + c] = (x[xOff + p + c] - center[c]) * scale[c] + shift[c];
+        }
+      }
+    });
+    if (updateMoving) {
+      for (int c = 0; c < f; c++) {
+        l.movingMean.value[c] =
+            (float) (momentum * l.movingMean.value[c] + (1 - momentum) * mean[c]);
+        l.movingVariance.value[c] =
+            (float) (momentum * l.movingVariance.value[c] + (1 - momentum) * var[c]);
+      }
+    }
+  }
+
+  private void batchNormInference(Layer l, float[] x, int xOff, int rows) {
+    int f = l.f;
+    float[] center = l.movingMean.value;
+    float[] scale = new float[f];
+    float[] shift = l.beta.value;
+    for (int c = 0; c < f; c++) {
+      scale[c] = (float) (l.gamma.value[c] / Math.sqrt(l.movingVariance.value[c] + epsilon));
+    }
+    // y = gamma·(x - moving_mean)/sqrt(moving_variance + eps) + beta, in place
+    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int p = xOff + r * f;
+        for (int c = 0; c < f; c++) {
+          x[p + c] = (x[p + c] - center[c]) * scale[c] + shift[c];
+        }
+      }
+    });
+  }
+
+  /**
+   * Batch mean and biased variance of layer {@code i}'s output (before its batch norm) in the
+   * last forward pass, which must have stopped before that batch norm.
+   */
+  void outputStatistics(int i, double[] mean, double[] var) {
+    Layer l = layers[i];
+    int f = l.f;
+    int rows = (l.spec.returnSequences() ? frames : 1) * batch * l.positions();
+    float[] x = layerOutBuf[i];
+    int xOff = layerOutOff[i];
+    reduce(rows, f, mean, (from, to, acc, off) -> {
+      for (int r = from; r < to; r++) {
+        for (int c = 0; c < f; c++) {
+          acc[off + c] += x[xOff + r * f + c];
+        }
+      }
+    });
+    for (int c = 0; c < f; c++) {
+      mean[c] /= rows;
+    }
+    reduce(rows, f, var, (from, to, acc, off) -> {
+      for (int r = from; r < to; r++) {
+        for (int c = 0; c < f; c++) {
+          double d = x[xOff + r * f + c] - mean[c];
+          acc[off + c] += d * d;
+        }
+      }
+    });
+    for (int c = 0; c < f; c++) {
+      var[c] /= rows;
+    }
+  }
+
+  private void headForward(float[] in, int inOff, int tOut) {
+    Layer l = last();
+    int cin = l.f;
+    int co = head.filters();
+    int h = l.ho;
+    int w = l.wo;
+    int kt = head.kernelTime();
+    int k3 = kt * head.kernelHeight() * head.kernelWidth() * cin;
+    int rowsT = batch * h * w;
+    int tc = (int) Math.max(1, Math.min(tOut, COL_BUDGET / Math.max(1L, (long) rowsT * k3)));
+    float[] out = arena.get("out", (long) tOut * rowsT * co);
+    float[] col = arena.get("col", (long) tc * rowsT * k3);
+    int tb = head.timePadding().before(kt);
+    int pt = (head.kernelHeight() - 1) / 2;
+    int pl = (head.kernelWidth() - 1) / 2;
+    for (int t0 = 0; t0 < tOut; t0 += tc) {
+      int cnt = Math.min(tc, tOut - t0);
+      Im2col.im2col3d(par, in, inOff, tOut, batch, h, w, cin, kt, head.kernelHeight(),
+          head.kernelWidth(), tb, pt, pl, t0, cnt, col);
+      mm.gemm(false, false, cnt * rowsT, co, k3, col, 0, k3, headKernel.value, 0, co, out,
+          t0 * rowsT * co, co, false);
+    }
+    float[] b = headBias.value;
+    Activation act = head.activation();
+    par.forRange(tOut * rowsT, ELEMENT_GRAIN, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        for (int c = 0; c < co; c++) {
+          out[r * co + c] = Act.apply(act, out[r * co + c] + b[c]);
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- loss
+
+  /**
+   * Sum over all output elements of the per-element loss against a time-major target of the
+   * output's shape (BCE with predictions clipped to {@code [1e-7, 1 - 1e-7]}), in double.
+   */
+  double lossSum(Loss loss, float[] target) {
+    float[] p = outBuf;
+    int off = outOff;
+    double[] s = new double[1];
+    reduce(outputSize(), 1, s, (from, to, acc, o) -> {
+      double sum = 0;
+      for (int e = from; e < to; e++) {
+        sum += elementLoss(loss, p[off + e], target[e]);
+      }
+      acc[o] += sum;
+    });
+    return s[0];
+  }
+
+  static double elementLoss(Loss loss, float p, float y) {
+    if (loss == Loss.MSE) {
+      double d = (double) p - y;
+      return d * d;
+    }
+    double pc = Math.min(Math.max(p, Loss.BCE_EPSILON), 1 - Loss.BCE_EPSILON);
+    return -(y * Math.log(pc) + (1.0 - y) * Math.log(1 - pc));
+  }
+
+  /**
+   * Derivative of the mean loss with respect to one prediction; zero for BCE where the
+   * prediction is clipped (outside {@code [1e-7, 1 - 1e-7]}), as for a clip in autograd.
+   */
+  static double elementLossGradient(Loss loss, float p, float y, double count) {
+    if (loss == Loss.MSE) {
+      return 2.0 * ((double) p - y) / count;
+    }
+    if (p < Loss.BCE_EPSILON || p > 1 - Loss.BCE_EPSILON) {
+      return 0;
+    }
+    return ((double) p - y) / ((double) p * (1.0 - p)) / count;
+  }
+
+  // ---------------------------------------------------------------- backward
+
+  /**
+   * Backpropagates the mean loss of the last TRAINING forward pass into every trainable
+   * parameter's gradient (overwritten), and into {@link #inputGradient()} if asked.
+   *
+   * @return the mean loss
+   */
+  double backward(Loss loss, float[] target, boolean wantInputGradient) {
+    if (lastMode != Mode.TRAINING || !lastComplete) {
+      throw new IllegalStateException("backward needs a complete TRAINING forward pass");
+    }
+    params.zeroGradients();
+    long maxAct = (long) frames * batch * height * width * spec.inputChannels();
+    for (Layer l : layers) {
+      maxAct = Math.max(maxAct, (long) frames * batch * l.positions() * l.f);
+    }
+    maxAct = Math.max(maxAct, outputSize());
+    float[] da = arena.get("dA", maxAct);
+    float[] db = arena.get("dB", maxAct);
+    int count = outputSize();
+    double sum = lossSum(loss, target);
+    float[] p = outBuf;
+    int off = outOff;
+    par.forRange(count, ELEMENT_GRAIN, (from, to) -> {
+      for (int e = from; e < to; e++) {
+        da[e] = (float) elementLossGradient(loss, p[off + e], target[e], count);
+      }
+    });
+    float[] cur = da;
+    float[] other = db;
+    if (head != null) {
+      headBackward(cur, other);
+      float[] s = cur;
+      cur = other;
+      other = s;
+    }
+    for (int i = layers.length - 1; i >= 0; i--) {
+      Layer l = layers[i];
+      if (l.spec.batchNormalization()) {
+        batchNormBackward(l, cur);
+      }
+      boolean needIn = i > 0 || wantInputGradient;
+      layerBackward(l, cur, needIn ? other : null);
+      float[] s = cur;
+      cur = other;
+      other = s;
+    }
+    inputGrad = wantInputGradient ? cur : null;
+    return sum / count;
+  }
+
+  private void headBackward(float[] d, float[] dIn) {
+    Layer l = last();
+    int cin = l.f;
+    int co = head.filters();
+    int h = l.ho;
+    int w = l.wo;
+    int kt = head.kernelTime();
+    int kh = head.kernelHeight();
+    int kw = head.kernelWidth();
+    int k3 = kt * kh * kw * cin;
+    int kf = kt * kh * kw * co;
+    int tOut = outputFrames();
+    int rowsT = batch * h * w;
+    int rows = tOut * rowsT;
+    float[] out = outBuf;
+    Activation act = head.activation();
+    par.forRange(rows * co, ELEMENT_GRAIN, (from, to) -> {
+      for (int e = from; e < to; e++) {
+        d[e] *= Act.derivativeFromOutput(act, out[e]);
+      }
+    });
+    double[] bsum = new double[co];
+    reduce(rows, co, bsum, (from, to, acc, o) -> {
+      for (int r = from; r < to; r++) {
+        for (int c = 0; c < co; c++) {
+          acc[o + c] += d[r * co + c];
+        }
+      }
+    });
+    for (int c = 0; c < co; c++) {
+      headBias.grad[c] = (float) bsum[c];
+    }
+    int tb = head.timePadding().before(kt);
+    int pt = (kh - 1) / 2;
+    int pl = (kw - 1) / 2;
+    float[] in = layerOutBuf[layers.length - 1];
+    int inOff = layerOutOff[layers.length - 1];
+    int tc = (int) Math.max(1, Math.min(tOut, COL_BUDGET / Math.max(1L,
+        (long) rowsT * Math.max(k3, kf))));
+    float[] col = arena.get("col", (long) tc * rowsT * Math.max(k3, kf));
+    for (int t0 = 0; t0 < tOut; t0 += tc) {
+      int cnt = Math.min(tc, tOut - t0);
+      Im2col.im2col3d(par, in, inOff, tOut, batch, h, w, cin, kt, kh, kw, tb, pt, pl, t0, cnt,
+          col);
+      mm.gemm(true, false, k3, co, cnt * rowsT, col, 0, k3, d, t0 * rowsT * co, co,
+          headKernel.grad, 0, co, true);
+    }
+    // Input gradient: convolution of d with the flipped kernel
+    // kf[(dt', dy', dx', co), c] = K[kt-1-dt', kh-1-dy', kw-1-dx', c, co].
+    float[] flip = arena.get("headFlip", (long) kf * cin);
+    float[] kv = headKernel.value;
+    for (int dt = 0; dt < kt; dt++) {
+      for (int dy = 0; dy < kh; dy++) {
+        for (int dx = 0; dx < kw; dx++) {
+          int src = (((kt - 1 - dt) * kh + (kh - 1 - dy)) * kw + (kw - 1 - dx)) * cin * co;
+          int dstRow = ((dt * kh + dy) * kw + dx) * co;
+          for (int c = 0; c < cin; c++) {
+            for (int o = 0; o < co; o++) {
+              flip[(dstRow + o) * cin + c] = kv[src + c * co + o];
+            }
+          }
+        }
+      }
+    }
+    for (int t0 = 0; t0 < tOut; t0 += tc) {
+      int cnt = Math.min(tc, tOut - t0);
+      Im2col.im2col3d(par, d, 0, tOut, batch, h, w, co, kt, kh, kw, kt - 1 - tb, kh - 1 - pt,
+          kw - 1 - pl, t0, cnt, col);
+      mm.gemm(false, false, cnt * rowsT, cin, kf, col, 0, kf, flip, 0, cin, dIn,
+          t0 * rowsT * cin, cin, false);
+    }
+  }
+
+  private void batchNormBackward(Layer l, float[] dy) {
+    int f = l.f;
+    int outT = l.spec.returnSequences() ? frames : 1;
+    int rows = outT * batch * l.positions();
+    float[] x = arena.get("h" + l.index, 0);
+    int xOff = (frames - outT) * batch * l.positions() * f;
+    double[] mean = l.batchMean;
+    double[] inv = l.batchInvStd;
+    double[] sums = new double[2 * f];
+    reduce(rows, 2 * f, sums, (from, to, acc, o) -> {
+      for (int r = from; r < to; r++) {
+        for (int c = 0; c < f; c++) {
+          double g = dy[r * f + c];
+          acc[o + c] += g;
+          acc[o + f + c] += g * (x[xOff + r * f + c] - mean[c]) * inv[c];
+        }
+      }
+    });
+    float[] a = new float[f];
+    float[] b = new float[f];
+    float[] cx = new float[f];
+    float[] center = new float[f];
+    for (int c = 0; c < f; c++) {
+      l.beta.grad[c] = (float) sums[c];
+      l.gamma.grad[c] = (float) sums[f + c];
+      // dx = gamma·inv·(dy - Σdy/M - xhat·Σ(dy·xhat)/M), xhat = (x - mean)·inv
+      double gi = l.gamma.value[c] * inv[c];
+      a[c] = (float) gi;
+      b[c] = (float) (gi * sums[c] / rows);
+      cx[c] = (float) (gi * sums[f + c] / rows * inv[c]);
+      center[c] = (float) mean[c];
+    }
+    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        for (int c = 0; c < f; c++) {
+          int e = r * f + c;
+          dy[e] = a[c] * dy[e] - b[c] - cx[c] * (x[xOff + e] - center[c]);
+        }
+      }
+    });
+  }
+
+  /**
+   * BPTT through one layer. {@code dOut} holds the gradient of the layer's returned output
+   * (all steps, or only the last); writes the input gradient to {@code dIn} when non-null.
+   */
+  private void layerBackward(Layer l, float[] dOut, float[] dIn) {
+    int i = l.index;
+    int f = l.f;
+    int g = 4 * f;
+    int rowsStep = batch * l.positions();
+    int stepG = rowsStep * g;
+    int stepF = rowsStep * f;
+    int k = l.kh * l.kw * l.cin;
+    int kr = l.kh * l.kw * f;
+    float[] gates = arena.get("g" + i, 0);
+    float[] cells = arena.get("c" + i, 0);
+    float[] actc = arena.get("a" + i, 0);
+    float[] hs = arena.get("h" + i, 0);
+    float[] dz = arena.get("dz", (long) frames * stepG);
+    float[] dc = arena.zeroed("dc", stepF);
+    float[] dh = arena.zeroed("dhrec", stepF);
+    float[] col = arena.get("col", (long) rowsStep * Math.max(k, kr));
+    boolean lastOnly = !l.spec.returnSequences();
+    Activation ra = l.spec.recurrentActivation();
+    Activation act = l.spec.activation();
+    for (int t = frames - 1; t >= 0; t--) {
+      int dOutOff = lastOnly ? (t == frames - 1 ? 0 : -1) : t * stepF;
+      int gOff = t * stepG;
+      int fOff = t * stepF;
+      int cPrev = t == 0 ? -1 : (t - 1) * stepF;
+      par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) -> {
+        for (int p = from; p < to; p++) {
+          int gp = gOff + p * g;
+          int fp = p * f;
+          for (int j = 0; j < f; j++) {
+            float ig = gates[gp + j];
+            float fg = gates[gp + f + j];
+            float cg = gates[gp + 2 * f + j];
+            float og = gates[gp + 3 * f + j];
+            float a = actc[fOff + fp + j];
+            float cp = cPrev < 0 ? 0f : cells[cPrev + fp + j];
+            float gh = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
+            float dct = dc[fp + j] + gh * og * Act.derivativeFromOutput(act, a);
+            dc[fp + j] = dct * fg;
+            dz[gp + j] = dct * cg * Act.derivativeFromOutput(ra, ig);
+            dz[gp + f + j] = dct * cp * Act.derivativeFromOutput(ra, fg);
+            dz[gp + 2 * f + j] = dct * ig * Act.derivativeFromOutput(act, cg);
+            dz[gp + 3 * f + j] = gh * a * Act.derivativeFromOutput(ra, og);
+          }
+        }
+      });
+      if (t > 0) {
+        // dH_{t-1} = col2im(dz_t · Uᵀ)
+        mm.gemm(false, true, rowsStep, kr, g, dz, gOff, g, l.recurrent.value, 0, g, col, 0, kr,
+            false);
+        Im2col.col2im(par, col, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop, l.recLeft, l.ho,
+            l.wo, dh, 0);
+      }
+    }
+    if (l.bias != null) {
+      double[] bs = new double[g];
+      reduce(frames * rowsStep, g, bs, (from, to, acc, o) -> {
+        for (int r = from; r < to; r++) {
+          for (int c = 0; c < g; c++) {
+            acc[o + c] += dz[r * g + c];
+          }
+        }
+      });
+      for (int c = 0; c < g; c++) {
+        l.bias.grad[c] = (float) bs[c];
+      }
+    }
+    float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
+    int inOff = i == 0 ? 0 : layerOutOff[i - 1];
+    int inFrame = l.hin * l.win * l.cin;
+    int tc = timeChunk(rowsStep, k);
+    col = arena.get("col", (long) tc * rowsStep * k);
+    for (int t0 = 0; t0 < frames; t0 += tc) {
+      int cnt = Math.min(tc, frames - t0);
+      Im2col.im2col(par, in, inOff + t0 * batch * inFrame, cnt * batch, l.hin, l.win, l.cin,
+          l.kh, l.kw, l.padTop, l.padLeft, l.ho, l.wo, col);
+      mm.gemm(true, false, k, g, cnt * rowsStep, col, 0, k, dz, t0 * stepG, g, l.kernel.grad,
+          0, g, true);
+    }
+    // Recurrent kernel: Σ_{t≥1} im2col(H_{t-1})ᵀ · dz_t, chunked over steps.
+    int tcr = timeChunk(rowsStep, kr);
+    col = arena.get("col", (long) tcr * rowsStep * kr);
+    for (int t0 = 1; t0 < frames; t0 += tcr) {
+      int cnt = Math.min(tcr, frames - t0);
+      Im2col.im2col(par, hs, (t0 - 1) * stepF, cnt * batch, l.ho, l.wo, f, l.kh, l.kw,
+          l.recTop, l.recLeft, l.ho, l.wo, col);
+      mm.gemm(true, false, kr, g, cnt * rowsStep, col, 0, kr, dz, t0 * stepG, g,
+          l.recurrent.grad, 0, g, true);
+    }
+    if (dIn != null) {
+      for (int t0 = 0; t0 < frames; t0 += tc) {
+        int cnt = Math.min(tc, frames - t0);
+        mm.gemm(false, true, cnt * rowsStep, k, g, dz, t0 * stepG, g, l.kernel.value, 0, g,
+            col, 0, k, false);
+        Im2col.col2im(par, col, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw, l.padTop,
+            l.padLeft, l.ho, l.wo, dIn, t0 * batch * inFrame);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** A reduction body over rows {@code [from, to)} adding into {@code acc[off ..]}. */
+  @FunctionalInterface
+  interface Block {
+    void run(int from, int to, double[] acc, int off);
+  }
+
+  /**
+   * Column sums over rows, deterministic whatever the thread count: the rows are cut into a
+   * number of blocks that depends only on {@code rows}; each block sums into its own slot;
+   * the slots are added in block order.
+   */
+  void reduce(int rows, int width, double[] result, Block body) {
+    int blocks = Math.max(1, Math.min(REDUCE_BLOCKS, rows / 64));
+    int need = blocks * width;
+    if (partial.length < need) {
+      partial = new double[need];
+    }
+    double[] acc = partial;
+    Arrays.fill(acc, 0, need, 0.0);
+    par.forRange(blocks, 1, (b0, b1) -> {
+      for (int b = b0; b < b1; b++) {
+        int from = (int) ((long) rows * b / blocks);
+        int to = (int) ((long) rows * (b + 1) / blocks);
+        body.run(from, to, acc, b * width);
+      }
+    });
+    Arrays.fill(result, 0, width, 0.0);
+    for (int b = 0; b < blocks; b++) {
+      for (int c = 0; c < width; c++) {
+        result[c] += acc[b * width + c];
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    arena.clear();
+  }
+}

@@ -1,0 +1,81 @@
+package io.github.convlstm4j.reference;
+
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.reference.kernel.MatMul;
+import io.github.convlstm4j.reference.kernel.MatMuls;
+import io.github.convlstm4j.spi.Availability;
+import io.github.convlstm4j.spi.BackendOptions;
+import io.github.convlstm4j.spi.BackendProvider;
+import io.github.convlstm4j.spi.Capability;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code reference} backend: pure Java, no natives, every capability. Its priority (100)
+ * makes it the default when no other backend is preferred.
+ */
+public final class ReferenceBackendProvider implements BackendProvider {
+
+  /** The provider name. */
+  public static final String NAME = "reference";
+  /** The selection priority. */
+  public static final int PRIORITY = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReferenceBackendProvider.class);
+  private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
+  /** Creates the provider; does no work. */
+  public ReferenceBackendProvider() {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int priority() {
+    return PRIORITY;
+  }
+
+  @Override
+  public Availability probe() {
+    return Availability.available("pure Java, kernel " + kernelDescription());
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Collections.unmodifiableSet(EnumSet.allOf(Capability.class));
+  }
+
+  @Override
+  public Forecaster create(ModelSpec spec, BackendOptions options) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(options, "options");
+    if (options.device().equals("gpu")) {
+      throw new IllegalArgumentException(
+          "the reference backend runs on the CPU: device must be auto or cpu, got gpu");
+    }
+    MatMul kernel = kernel(options.effectiveThreads());
+    if (LOGGED.compareAndSet(false, true)) {
+      LOG.debug("reference backend: matrix-multiply kernel '{}' on {} threads", kernel.name(),
+          options.effectiveThreads());
+    }
+    return new ReferenceForecaster(spec, options, kernel);
+  }
+
+  /** The kernel a forecaster with this many threads uses. */
+  static MatMul kernel(int threads) {
+    return MatMuls.best(threads);
+  }
+
+  private static String kernelDescription() {
+    return MatMuls.vectorApiAvailable() ? "Vector API (jdk.incubator.vector)"
+        : "scalar (for the fast Vector API kernel " + MatMuls.VECTOR_HINT + ")";
+  }
+}

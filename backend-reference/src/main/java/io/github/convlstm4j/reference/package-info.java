@@ -1,0 +1,13 @@
+/**
+ * The pure-Java reference backend: a ConvLSTM forward pass, backpropagation through time and
+ * the Keras 2 optimizers on flat float arrays, registered as the {@code reference} provider.
+ *
+ * <p>It is the numerical oracle the other backends are tested against, so the code favours
+ * plain, checkable formulations: every convolution is an im2col followed by one matrix multiply
+ * through {@link io.github.convlstm4j.reference.kernel.MatMul}; activations are kept
+ * time-major ({@code [T, N, H, W, C]}, channels-last) so that one time step of a whole batch is
+ * one contiguous block; all buffers live in a per-forecaster {@code Arena} and are reused.
+ * Results do not depend on the thread count: work is split over independent elements only and
+ * reductions run over a fixed number of blocks combined in a fixed order.
+ */
+package io.github.convlstm4j.reference;

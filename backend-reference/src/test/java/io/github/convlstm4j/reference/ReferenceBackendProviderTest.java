@@ -1,0 +1,53 @@
+package io.github.convlstm4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.Forecasters;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.spi.BackendOptions;
+import io.github.convlstm4j.spi.BackendProvider;
+import io.github.convlstm4j.spi.Capability;
+import java.util.EnumSet;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ReferenceBackendProviderTest {
+
+  @Test
+  @DisplayName("is found by ServiceLoader as 'reference', priority 100, with every capability")
+  void discovered() {
+    BackendProvider found = null;
+    for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+      if (p.name().equals("reference")) {
+        found = p;
+      }
+    }
+    assertTrue(found instanceof ReferenceBackendProvider, "provider not registered");
+    assertEquals(100, found.priority());
+    assertTrue(found.probe().available());
+    assertTrue(found.probe().reason().contains("kernel"), found.probe().reason());
+    assertEquals(EnumSet.allOf(Capability.class), found.capabilities());
+  }
+
+  @Test
+  @DisplayName("Forecasters.create picks it by name and it runs the seed model's shapes")
+  void createsByName() {
+    try (Forecaster f = Forecasters.create("reference", ModelSpec.cpuMovingSquares())) {
+      assertEquals("reference", f.backendName());
+      assertEquals(ModelSpec.cpuMovingSquares(), f.spec());
+    }
+  }
+
+  @Test
+  @DisplayName("refuses a GPU device")
+  void refusesGpu() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+            BackendOptions.defaults().withDevice("gpu")));
+    assertTrue(e.getMessage().contains("gpu"), e.getMessage());
+  }
+}

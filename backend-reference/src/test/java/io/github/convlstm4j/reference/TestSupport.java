@@ -1,0 +1,41 @@
+package io.github.convlstm4j.reference;
+
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.reference.kernel.MatMuls;
+import io.github.convlstm4j.spi.BackendOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Shared helpers for the reference backend tests. */
+final class TestSupport {
+  private TestSupport() {}
+
+  static ReferenceForecaster forecaster(ModelSpec spec) {
+    return forecaster(spec, 1);
+  }
+
+  static ReferenceForecaster forecaster(ModelSpec spec, int threads) {
+    return new ReferenceForecaster(spec, new BackendOptions(threads, "auto"),
+        MatMuls.best(threads));
+  }
+
+  /** Uniform values in [lo, hi). */
+  static FrameSequence random(Random r, int t, int h, int w, int c, double lo, double hi) {
+    float[] d = new float[t * h * w * c];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) (lo + (hi - lo) * r.nextDouble());
+    }
+    return FrameSequence.of(t, h, w, c, d);
+  }
+
+  static List<FrameSequence> randomBatch(Random r, int n, int t, int h, int w, int c, double lo,
+      double hi) {
+    List<FrameSequence> l = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      l.add(random(r, t, h, w, c, lo, hi));
+    }
+    return l;
+  }
+}
