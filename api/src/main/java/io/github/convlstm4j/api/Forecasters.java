@@ -176,7 +176,7 @@ public final class Forecasters {
         BackendProvider p = it.next();
         String name;
         try {
-          name = p.name();
+          name = Objects.requireNonNull(p.name(), "name() returned null");
         } catch (RuntimeException | LinkageError e) {
           LOG.warn("backend provider {} failed in name(); skipped", p.getClass().getName(), e);
           found.add(new Found(null, p.getClass().getName(),

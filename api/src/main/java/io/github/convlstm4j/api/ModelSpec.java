@@ -383,7 +383,7 @@ public final class ModelSpec {
     Builder b = builder(intKey(p, "inputChannels"));
     b.batchNormMomentum(doubleKey(p, "batchNormMomentum"));
     b.batchNormEpsilon(doubleKey(p, "batchNormEpsilon"));
-    b.seed(Long.parseLong(key(p, "seed")));
+    b.seed(longKey(p, "seed"));
     int n = intKey(p, "layers");
     for (int i = 0; i < n; i++) {
       String k = "layer." + i + ".";
@@ -423,6 +423,16 @@ public final class ModelSpec {
     String v = key(p, k);
     try {
       return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "spec property '" + k + "' must be an integer, got '" + v + "'", e);
+    }
+  }
+
+  private static long longKey(Properties p, String k) {
+    String v = key(p, k);
+    try {
+      return Long.parseLong(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "spec property '" + k + "' must be an integer, got '" + v + "'", e);

@@ -150,7 +150,8 @@ public final class SequenceDataset {
 
   /**
    * The sample order of one epoch: a seeded Fisher–Yates permutation of {@code [0, size())}
-   * from {@code new Random(seed + epoch)}, or the identity when {@code shuffle} is off.
+   * from {@code new Random(seed * 1_000_003 + epoch)}, or the identity when {@code shuffle} is
+   * off.
    *
    * @param shuffle whether to shuffle
    * @param seed the training seed

@@ -277,6 +277,18 @@ class ForecastersTest {
   }
 
   @Test
+  @DisplayName("a provider whose name() returns null is skipped like one that throws")
+  void nullName() {
+    Fake nullName = new Fake(null, 100, Availability.available("ok"),
+        EnumSet.allOf(Capability.class), false, false);
+    Fake ok = Fake.available("ok", 1);
+    assertSame(ok, select(source(nullName, ok), null, PLAIN));
+    List<BackendInfo> infos = Forecasters.describe(source(nullName, ok));
+    assertEquals(Fake.class.getName(), infos.get(1).name());
+    assertTrue(infos.get(1).availability().reason().contains("name() returned null"));
+  }
+
+  @Test
   @DisplayName("a provider that fails to load (ServiceConfigurationError) is skipped")
   void serviceConfigurationError() {
     Fake ok = Fake.available("ok", 1);

@@ -212,6 +212,10 @@ class ModelSpecTest {
     t.setProperty("inputChannels", "one");
     assertMessage("spec property 'inputChannels' must be an integer, got 'one'",
         () -> ModelSpec.fromProperties(t));
+    Properties u = ModelSpec.kerasMovingSquares().toProperties();
+    u.setProperty("seed", "0x10");
+    assertMessage("spec property 'seed' must be an integer, got '0x10'",
+        () -> ModelSpec.fromProperties(u));
   }
 
   @Test
