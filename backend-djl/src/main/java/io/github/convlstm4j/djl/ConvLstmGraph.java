@@ -1,0 +1,240 @@
+package io.github.convlstm4j.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.Loss;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.Padding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ConvLSTM network as DJL operations (Keras {@code ConvLSTM2D} semantics, see the design):
+ * per layer one input-to-state convolution over all {@code N·T} frames (hoisted out of the time
+ * loop), then per step one recurrent convolution of {@code H_{t-1}} and the gate arithmetic;
+ * batch normalization with element-wise operations; the Conv3D head.
+ *
+ * <p>Layouts: the network input is {@code [N, T, C, H, W]}; between layers sequences are
+ * {@code [N, T, F, H, W]}; the output is {@code [N, C, T, H, W]} with a head
+ * ({@link #outputChannelsBeforeTime()}) and {@code [N, T', F, H, W]} without. Kernels are OIHW
+ * ({@code [4F, C_in, kh, kw]}) and {@code [C_out, C_in, kt, kh, kw]}.
+ *
+ * <p>Every array created here lives in the manager of the input (the caller's per-call
+ * sub-manager); parameters must be attached to that manager for the duration of the call.
+ */
+final class ConvLstmGraph {
+
+  /** Batch statistics of one batch-normalization layer seen in a training forward pass. */
+  record BatchStats(int layer, NDArray mean, NDArray variance) {}
+
+  /** The network output and, in training mode, the batch statistics per BN layer. */
+  record Output(NDArray output, List<BatchStats> batchStats) {}
+
+  private final ModelSpec spec;
+
+  ConvLstmGraph(ModelSpec spec) {
+    this.spec = spec;
+  }
+
+  /** Whether the output layout is {@code [N, C, T, H, W]} (with a head). */
+  boolean outputChannelsBeforeTime() {
+    return spec.head().isPresent();
+  }
+
+  /**
+   * Runs the network.
+   *
+   * @param input {@code [N, T, C, H, W]}
+   * @param p parameters by Keras name, in DJL layouts
+   * @param training batch statistics (true) or moving statistics (false) in batch norm
+   * @return the output and the batch statistics
+   */
+  Output forward(NDArray input, Map<String, NDArray> p, boolean training) {
+    NDArray x = input;
+    List<BatchStats> stats = new ArrayList<>();
+    List<ConvLstmLayerSpec> layers = spec.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      ConvLstmLayerSpec l = layers.get(i);
+      x = convLstm(x, l, p.get(ModelSpec.kernelName(i)), p.get(ModelSpec.recurrentKernelName(i)),
+          l.useBias() ? p.get(ModelSpec.biasName(i)) : null);
+      if (l.batchNormalization()) {
+        x = batchNorm(x, i, p, training, stats);
+      }
+    }
+    if (spec.head().isPresent()) {
+      x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS));
+    }
+    return new Output(x, stats);
+  }
+
+  private static NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
+      NDArray recurrentKernel, NDArray bias) {
+    Shape s = x.getShape();
+    long n = s.get(0);
+    long t = s.get(1);
+    long c = s.get(2);
+    int f = l.filters();
+    int kh = l.kernelHeight();
+    int kw = l.kernelWidth();
+    // Input-to-state: one convolution over all N·T frames.
+    NDArray frames = x.reshape(n * t, c, s.get(3), s.get(4));
+    NDArray xz = conv(frames, kernel, bias, new int[] {l.padding().before(kh),
+        l.padding().before(kw)}, new int[] {l.padding().after(kh), l.padding().after(kw)});
+    Shape zs = xz.getShape();
+    long h = zs.get(2);
+    long w = zs.get(3);
+    xz = xz.reshape(n, t, 4L * f, h, w);
+    NDList steps = t > 1 ? xz.split(t, 1) : new NDList(xz);
+    int[] sameBefore = {Padding.SAME.before(kh), Padding.SAME.before(kw)};
+    int[] sameAfter = {Padding.SAME.after(kh), Padding.SAME.after(kw)};
+    NDArray hidden = null;
+    NDArray cell = null;
+    NDList outputs = new NDList();
+    for (int step = 0; step < t; step++) {
+      NDArray z = steps.get(step).squeeze(1);
+      if (hidden != null) {
+        z = z.add(conv(hidden, recurrentKernel, null, sameBefore, sameAfter));
+      }
+      NDList gates = z.split(4, 1);
+      NDArray in = activate(gates.get(0), l.recurrentActivation());
+      NDArray candidate = activate(gates.get(2), l.activation());
+      NDArray out = activate(gates.get(3), l.recurrentActivation());
+      if (cell == null) {
+        cell = in.mul(candidate);
+      } else {
+        NDArray forget = activate(gates.get(1), l.recurrentActivation());
+        cell = forget.mul(cell).add(in.mul(candidate));
+      }
+      hidden = out.mul(activate(cell, l.activation()));
+      if (l.returnSequences()) {
+        outputs.add(hidden);
+      }
+    }
+    return l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
+  }
+
+  private NDArray batchNorm(NDArray x, int layer, Map<String, NDArray> p, boolean training,
+      List<BatchStats> stats) {
+    long f = x.getShape().get(2);
+    Shape channel = new Shape(1, 1, f, 1, 1);
+    NDArray gamma = p.get(ModelSpec.batchNormName(layer, "gamma")).reshape(channel);
+    NDArray beta = p.get(ModelSpec.batchNormName(layer, "beta")).reshape(channel);
+    NDArray mean;
+    NDArray variance;
+    int[] axes = {0, 1, 3, 4};
+    if (training) {
+      mean = x.mean(axes, true);
+      variance = x.sub(mean).square().mean(axes, true); // biased, as Keras normalizes
+      stats.add(new BatchStats(layer, mean.reshape(f), variance.reshape(f)));
+    } else {
+      mean = p.get(ModelSpec.batchNormName(layer, "moving_mean")).reshape(channel);
+      variance = p.get(ModelSpec.batchNormName(layer, "moving_variance")).reshape(channel);
+    }
+    NDArray scale = variance.add((float) spec.batchNormEpsilon()).sqrt();
+    return x.sub(mean).div(scale).mul(gamma).add(beta);
+  }
+
+  private static NDArray head(NDArray x, Conv3dHeadSpec h, NDArray kernel, NDArray bias) {
+    NDArray channelsFirst = x.transpose(0, 2, 1, 3, 4); // [N, F, T, H, W]
+    int[] before = {h.timePadding().before(h.kernelTime()), Padding.SAME.before(h.kernelHeight()),
+        Padding.SAME.before(h.kernelWidth())};
+    int[] after = {h.timePadding().after(h.kernelTime()), Padding.SAME.after(h.kernelHeight()),
+        Padding.SAME.after(h.kernelWidth())};
+    return activate(conv(channelsFirst, kernel, bias, before, after), h.activation());
+  }
+
+  /**
+   * A stride-1 convolution over the trailing spatial axes with zero padding {@code before} /
+   * {@code after} per spatial axis. The symmetric part goes to the engine's convolution; the
+   * asymmetric rest (even kernels, causal time) is added by concatenating zeros.
+   */
+  static NDArray conv(NDArray x, NDArray kernel, NDArray bias, int[] before, int[] after) {
+    int dims = before.length;
+    long[] symmetric = new long[dims];
+    NDArray padded = x;
+    for (int d = 0; d < dims; d++) {
+      int sym = Math.min(before[d], after[d]);
+      symmetric[d] = sym;
+      padded = padAxis(padded, 2 + d, before[d] - sym, after[d] - sym);
+    }
+    long[] ones = new long[dims];
+    java.util.Arrays.fill(ones, 1L);
+    Shape unit = new Shape(ones);
+    return padded.getNDArrayInternal()
+        .convolution(padded, kernel, bias, unit, new Shape(symmetric), unit, 1)
+        .singletonOrThrow();
+  }
+
+  /** Adds zeros before and after along one axis. */
+  static NDArray padAxis(NDArray x, int axis, int before, int after) {
+    if (before == 0 && after == 0) {
+      return x;
+    }
+    NDList parts = new NDList();
+    long[] dims = x.getShape().getShape();
+    if (before > 0) {
+      dims[axis] = before;
+      parts.add(x.getManager().zeros(new Shape(dims), x.getDataType()));
+    }
+    parts.add(x);
+    if (after > 0) {
+      long[] d2 = x.getShape().getShape();
+      d2[axis] = after;
+      parts.add(x.getManager().zeros(new Shape(d2), x.getDataType()));
+    }
+    return NDArrays.concat(parts, axis);
+  }
+
+  /** Applies an activation with Keras semantics. */
+  static NDArray activate(NDArray x, Activation a) {
+    switch (a) {
+      case TANH:
+        return x.tanh();
+      case SIGMOID:
+        return ai.djl.nn.Activation.sigmoid(x);
+      case HARD_SIGMOID:
+        return x.mul(0.2f).add(0.5f).clip(0f, 1f);
+      case RELU:
+        return ai.djl.nn.Activation.relu(x);
+      case LINEAR:
+        return x;
+      default:
+        throw new AssertionError(a);
+    }
+  }
+
+  /**
+   * Mean loss over all elements.
+   *
+   * @param output network output
+   * @param target target in the same layout
+   * @param loss which loss
+   * @return a scalar
+   */
+  static NDArray loss(NDArray output, NDArray target, Loss loss) {
+    return elementLoss(output, target, loss).mean();
+  }
+
+  /** Loss per element, before the mean. */
+  static NDArray elementLoss(NDArray output, NDArray target, Loss loss) {
+    switch (loss) {
+      case BINARY_CROSSENTROPY: {
+        float eps = (float) Loss.BCE_EPSILON;
+        NDArray p = output.clip(eps, 1f - eps);
+        NDArray positive = target.mul(p.log());
+        NDArray negative = target.neg().add(1f).mul(p.neg().add(1f).log());
+        return positive.add(negative).neg();
+      }
+      case MSE:
+        return output.sub(target).square();
+      default:
+        throw new AssertionError(loss);
+    }
+  }
+}

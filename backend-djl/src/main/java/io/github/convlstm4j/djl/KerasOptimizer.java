@@ -1,0 +1,221 @@
+package io.github.convlstm4j.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.OptimizerSpec;
+import io.github.convlstm4j.api.OptimizerType;
+import io.github.convlstm4j.api.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Keras 2 optimizers (update rules in {@link OptimizerSpec}'s Javadoc) written with NDArray
+ * operations, updating parameters in place.
+ *
+ * <p>DJL's own optimizers are not used: their formulas differ from Keras 2 (DJL's Adam applies
+ * bias correction to {@code m} and {@code v} separately and adds epsilon to
+ * {@code sqrt(v̂)}, its Adadelta and RMSProp place epsilon differently and RMSProp has a
+ * centered variant), and identical numerics to the reference backend are required.
+ *
+ * <p>Slots are stored under backend-neutral names {@code <optimizer>/<slot>/<weight name>} in
+ * Keras layouts ({@code adadelta/accum_grad}, {@code adadelta/accum_var}, {@code adam/m},
+ * {@code adam/v}, {@code rmsprop/accum}, {@code sgd/momentum}) plus the scalar
+ * {@code optimizer/iterations}.
+ */
+final class KerasOptimizer implements AutoCloseable {
+
+  /** Name of the update counter in optimizer state. */
+  static final String ITERATIONS = "optimizer/iterations";
+
+  private OptimizerSpec spec;
+  private final Map<String, NDArray[]> slots = new LinkedHashMap<>();
+  private long iterations;
+
+  private KerasOptimizer(OptimizerSpec spec) {
+    this.spec = spec;
+  }
+
+  /**
+   * Creates slots (zeros, or from {@code state} where present) for every trainable parameter.
+   *
+   * @param spec the optimizer
+   * @param params trainable parameters in DJL layouts
+   * @param kerasShapes Keras shape per parameter name
+   * @param state saved state, possibly empty or of another optimizer (then ignored)
+   * @param manager where the slots live
+   * @return the optimizer
+   */
+  static KerasOptimizer create(OptimizerSpec spec, Map<String, NDArray> params,
+      Map<String, List<Integer>> kerasShapes, ModelWeights state, NDManager manager) {
+    KerasOptimizer o = new KerasOptimizer(spec);
+    String prefix = prefix(spec.type());
+    boolean anySlot = false;
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      String[] names = slotNames(spec.type());
+      NDArray[] arrays = new NDArray[names.length];
+      for (int s = 0; s < names.length; s++) {
+        String key = prefix + "/" + names[s] + "/" + e.getKey();
+        Shape shape = e.getValue().getShape();
+        if (state.contains(key)) {
+          Tensor t = state.get(key);
+          List<Integer> ks = kerasShapes.get(e.getKey());
+          if (!t.shapeList().equals(ks)) {
+            throw new IllegalArgumentException(
+                "optimizer state " + key + " must have shape " + ks + ", got " + t.shapeList());
+          }
+          arrays[s] = DjlArrays.owned(manager, KerasLayouts.toDjl(t.toArray(), ks), shape);
+          anySlot = true;
+        } else {
+          arrays[s] = manager.zeros(shape);
+        }
+      }
+      o.slots.put(e.getKey(), arrays);
+    }
+    if (anySlot && state.contains(ITERATIONS)) {
+      o.iterations = Math.round(state.get(ITERATIONS).get(0));
+    }
+    return o;
+  }
+
+  /** The optimizer spec. */
+  OptimizerSpec spec() {
+    return spec;
+  }
+
+  /** Changes hyper-parameters of the same optimizer type, keeping the slots. */
+  void setSpec(OptimizerSpec newSpec) {
+    if (newSpec.type() != spec.type()) {
+      throw new IllegalArgumentException(
+          "optimizer type must stay " + spec.type() + ", got " + newSpec.type());
+    }
+    this.spec = newSpec;
+  }
+
+  /** Updates applied so far. */
+  long iterations() {
+    return iterations;
+  }
+
+  /** All slot arrays, to attach them to a per-batch manager. */
+  List<NDArray> slotArrays() {
+    List<NDArray> all = new ArrayList<>();
+    slots.values().forEach(a -> all.addAll(List.of(a)));
+    return all;
+  }
+
+  /**
+   * Applies one update to every parameter, then counts the iteration. Temporaries go to the
+   * manager of {@code grads} (the caller attaches parameters and slots to it).
+   *
+   * @param params trainable parameters by name
+   * @param grads their gradients
+   */
+  void step(Map<String, NDArray> params, Map<String, NDArray> grads) {
+    long t = iterations + 1;
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      update(e.getValue(), grads.get(e.getKey()), slots.get(e.getKey()), t);
+    }
+    iterations = t;
+  }
+
+  private void update(NDArray p, NDArray g, NDArray[] s, long t) {
+    float lr = (float) spec.learningRate();
+    float eps = (float) spec.epsilon();
+    switch (spec.type()) {
+      case ADADELTA: {
+        float rho = (float) spec.rho();
+        NDArray accumGrad = s[0];
+        NDArray accumVar = s[1];
+        accumGrad.muli(rho).addi(g.square().muli(1f - rho));
+        NDArray d = g.mul(accumVar.add(eps).sqrt()).divi(accumGrad.add(eps).sqrt());
+        p.subi(d.mul(lr));
+        accumVar.muli(rho).addi(d.square().muli(1f - rho));
+        break;
+      }
+      case ADAM: {
+        float b1 = (float) spec.beta1();
+        float b2 = (float) spec.beta2();
+        NDArray m = s[0];
+        NDArray v = s[1];
+        float lrT = (float) (spec.learningRate() * Math.sqrt(1 - Math.pow(spec.beta2(), t))
+            / (1 - Math.pow(spec.beta1(), t)));
+        m.muli(b1).addi(g.mul(1f - b1));
+        v.muli(b2).addi(g.square().muli(1f - b2));
+        p.subi(m.mul(lrT).divi(v.sqrt().addi(eps)));
+        break;
+      }
+      case RMSPROP: {
+        float rho = (float) spec.rho();
+        NDArray a = s[0];
+        a.muli(rho).addi(g.square().muli(1f - rho));
+        p.subi(g.mul(lr).divi(a.sqrt().addi(eps)));
+        break;
+      }
+      case SGD: {
+        float momentum = (float) spec.momentum();
+        NDArray v = s[0];
+        v.muli(momentum).subi(g.mul(lr));
+        p.addi(v);
+        break;
+      }
+      default:
+        throw new AssertionError(spec.type());
+    }
+  }
+
+  /**
+   * The state in Keras layouts and backend-neutral names.
+   *
+   * @param kerasShapes Keras shape per parameter name
+   * @return slots and {@code optimizer/iterations}
+   */
+  ModelWeights state(Map<String, List<Integer>> kerasShapes) {
+    ModelWeights.Builder b = ModelWeights.builder();
+    String prefix = prefix(spec.type());
+    String[] names = slotNames(spec.type());
+    for (int s = 0; s < names.length; s++) {
+      for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
+        List<Integer> ks = kerasShapes.get(e.getKey());
+        b.put(prefix + "/" + names[s] + "/" + e.getKey(),
+            Tensor.of(ks, KerasLayouts.toKeras(e.getValue()[s].toFloatArray(), ks)));
+      }
+    }
+    b.put(ITERATIONS, Tensor.of(new int[0], new float[] {iterations}));
+    return b.build();
+  }
+
+  /** The name prefix of an optimizer's slots. */
+  static String prefix(OptimizerType type) {
+    return type.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The slot names of an optimizer, in state order. */
+  static String[] slotNames(OptimizerType type) {
+    switch (type) {
+      case ADADELTA:
+        return new String[] {"accum_grad", "accum_var"};
+      case ADAM:
+        return new String[] {"m", "v"};
+      case RMSPROP:
+        return new String[] {"accum"};
+      case SGD:
+        return new String[] {"momentum"};
+      default:
+        throw new AssertionError(type);
+    }
+  }
+
+  @Override
+  public void close() {
+    slots.values().forEach(a -> {
+      for (NDArray x : a) {
+        x.close();
+      }
+    });
+    slots.clear();
+  }
+}
