@@ -1,0 +1,74 @@
+package io.github.convlstm4j.samples;
+
+import io.github.convlstm4j.api.Checkpoint;
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.Forecasters;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.io.Checkpoints;
+import io.github.convlstm4j.spi.BackendOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options of every subcommand that runs a model: backend, threads, verbosity. */
+final class CommonOptions {
+
+  @Option(names = "--backend", paramLabel = "NAME",
+      description = "Backend to run the model on (see 'convlstm4j backends'); "
+          + "default: the selection rules (highest priority available).")
+  String backend;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Compute threads, 0 = all processors (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--verbose",
+      description = "Debug logging, and stack traces for errors.")
+  boolean verbose;
+
+  /** The backend options these flags describe. */
+  BackendOptions backendOptions() {
+    if (threads < 0) {
+      throw new UserException("--threads must be >= 0, got " + threads);
+    }
+    return new BackendOptions(threads, "auto");
+  }
+
+  /** A fresh forecaster for a spec on the chosen backend. */
+  Forecaster create(ModelSpec spec) {
+    return Forecasters.create(backend, spec, backendOptions());
+  }
+
+  /**
+   * A forecaster restored from a checkpoint on the chosen backend, with these options (what
+   * {@link Forecasters#load} does, plus the thread count).
+   */
+  Forecaster load(Path checkpoint) throws IOException {
+    Checkpoint c = readCheckpoint(checkpoint);
+    Forecaster f = create(c.spec());
+    try {
+      f.restore(c);
+      return f;
+    } catch (RuntimeException e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  /** Reads a checkpoint, with a one-line error for a missing file. */
+  static Checkpoint readCheckpoint(Path checkpoint) throws IOException {
+    requireFile(checkpoint, "checkpoint");
+    return Checkpoints.read(checkpoint);
+  }
+
+  /** Fails with a one-line message unless {@code file} is a readable regular file. */
+  static void requireFile(Path file, String what) {
+    if (!Files.exists(file)) {
+      throw new UserException(what + " file not found: " + file);
+    }
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new UserException(what + " must be a readable file, got " + file);
+    }
+  }
+}

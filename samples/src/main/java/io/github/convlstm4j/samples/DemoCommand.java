@@ -1,0 +1,228 @@
+package io.github.convlstm4j.samples;
+
+import io.github.convlstm4j.api.EpochEvent;
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.data.MovingSquares;
+import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code convlstm4j demo}: the Keras moving-squares experiment end to end. Generates movies,
+ * trains, rolls out a held-out movie from its first 7 frames, scores forecasts on held-out
+ * movies against persistence, and writes pictures, charts, metrics and the checkpoint.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "Run the moving-squares experiment end to end (start here).", sortOptions = false,
+    description = {
+        "The Keras moving-squares experiment end to end: generate movies, train, feed the "
+            + "first 7 frames of held-out movie 1004, roll out 16 frames, and score 8-step "
+            + "forecasts of 50 held-out movies against persistence (last frame repeated).",
+        "Writes into --out: 1_animate.png ... 15_animate.png (left: initial trajectory, then "
+            + "predictions; right: ground truth), rollout.gif, loss.png, steps.png, "
+            + "metrics.json and the checkpoint model.npz."},
+    footer = {"", "Presets:",
+        "  cpu    " + "(default) see --preset; finishes in minutes on a 2-core CPU",
+        "  keras  the exact seed settings (1,200 movies, 4x40 filters, 300 epochs): a GPU job",
+        "", "Examples:",
+        "  convlstm4j demo",
+        "  convlstm4j demo --epochs 3 --samples 300 --out quick-demo",
+        "  convlstm4j demo --preset keras --backend djl-pytorch"})
+final class DemoCommand implements Callable<Integer> {
+
+  /** Frames fed before the rollout, as in the seed. */
+  static final int CONTEXT = 7;
+  /** Frames rolled out for the pictures, as in the seed. */
+  static final int ROLLOUT = 16;
+  /** Comparison images written, as in the seed. */
+  static final int IMAGES = 15;
+  /** Rollout steps scored on held-out movies. */
+  static final int SCORED_STEPS = 8;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  TrainingOptions training;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("demo-out");
+
+  @Option(names = "--movie", paramLabel = "N",
+      description = "Held-out movie to picture (default: ${DEFAULT-VALUE}, like the seed).")
+  int movie = 1004;
+
+  @Option(names = "--eval-from", paramLabel = "N",
+      description = "First held-out movie scored (default: ${DEFAULT-VALUE}; the seed trains "
+          + "on movies 0-999).")
+  int evalFrom = 1000;
+
+  @Option(names = "--eval-movies", paramLabel = "N",
+      description = "Held-out movies scored (default: ${DEFAULT-VALUE}).")
+  int evalMovies = 50;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    Logger log = LoggerFactory.getLogger(DemoCommand.class);
+    long start = System.nanoTime();
+    PrintWriter stdout = spec.commandLine().getOut();
+
+    ModelSpec modelSpec = training.spec();
+    TrainingConfig config = training.training();
+    int samples = training.trainingMovies();
+    int frames = training.frames();
+    if (frames < CONTEXT + 1) {
+      throw new UserException("--frames must be at least " + (CONTEXT + 1) + " (" + CONTEXT
+          + " context frames and one to score), got " + frames);
+    }
+    TrainingOptions.positive("--eval-movies", evalMovies);
+    if (movie < samples) {
+      throw new UserException("--movie must be a held-out movie, >= --samples " + samples
+          + ", got " + movie);
+    }
+    if (evalFrom < samples) {
+      throw new UserException("--eval-from must be >= --samples " + samples
+          + " (score only movies not trained on), got " + evalFrom);
+    }
+    int total = Math.max(Math.max(samples, training.preset.generated()),
+        Math.max(evalFrom + evalMovies, movie + 1));
+    Files.createDirectories(out);
+
+    log.info("preset {}: {}", training.preset.label(), training.preset.description());
+    Movies movies = MovingSquares.keras().generate(total, frames, training.seed);
+    log.info("generated {} movies of {} frames (seed {}); training on movies 0-{}, "
+        + "scoring movies {}-{}, picturing movie {}", total, frames, training.seed,
+        samples - 1, evalFrom, evalFrom + evalMovies - 1, movie);
+
+    try (Forecaster f = common.create(modelSpec)) {
+      log.info("backend {}; model {} parameters; {}", f.backendName(),
+          modelSpec.parameterCount(), TrainCommand.describe(config));
+      List<EpochEvent> history;
+      Duration trainTime;
+      try (TrainingProgress progress = TrainingProgress.forConsole(config.epochs())) {
+        f.fit(movies.toDataset(0, samples), config, progress);
+        history = progress.epochs();
+        trainTime = progress.elapsed();
+      }
+      log.info("trained in {}", TrainingProgress.format(trainTime));
+      Path model = out.resolve("model.npz");
+      f.save(model);
+
+      long evalStart = System.nanoTime();
+      int steps = Math.min(SCORED_STEPS, frames - CONTEXT);
+      HeldOutEvaluation eval = HeldOutEvaluation.run(f, movies.subset(evalFrom,
+          evalFrom + evalMovies), CONTEXT, steps);
+      Duration evalTime = Duration.ofNanos(System.nanoTime() - evalStart);
+
+      FrameSequence noisy = movies.noisy().get(movie);
+      FrameSequence context = noisy.slice(0, CONTEXT);
+      FrameSequence rollout = f.forecast(context, ROLLOUT);
+      DemoPictures.write(out, context, rollout, noisy, IMAGES);
+      Charts.writeLoss(history, lossName(config), out.resolve("loss.png"));
+      Charts.writeSteps(eval.modelMse(), eval.persistenceMse(), eval.movies(),
+          out.resolve("steps.png"));
+
+      Duration wall = Duration.ofNanos(System.nanoTime() - start);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("preset", training.preset.label());
+      json.put("presetDescription", training.preset.description());
+      json.put("backend", f.backendName());
+      json.put("model", modelJson(modelSpec));
+      json.put("training", trainingJson(config, samples, frames, total, trainTime));
+      json.put("history", historyJson(history));
+      json.put("heldOut", eval.toJson(evalFrom));
+      json.put("picturedMovie", movie);
+      Map<String, Object> timing = new LinkedHashMap<>();
+      timing.put("wallSeconds", seconds(wall));
+      timing.put("trainingSeconds", seconds(trainTime));
+      timing.put("evaluationSeconds", seconds(evalTime));
+      json.put("timing", timing);
+      AtomicFiles.writeAtomically(out.resolve("metrics.json"), Json.write(json));
+
+      eval.printTable(stdout);
+      stdout.printf(Locale.ROOT, "%nWall time %s (training %s). Wrote %s: 1_animate.png .. "
+          + "%d_animate.png, rollout.gif, loss.png, steps.png, metrics.json, model.npz%n",
+          TrainingProgress.format(wall), TrainingProgress.format(trainTime), out, IMAGES);
+      stdout.flush();
+    }
+    return 0;
+  }
+
+  private static String lossName(TrainingConfig c) {
+    return c.loss().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+  }
+
+  static double seconds(Duration d) {
+    return Math.round(d.toMillis() / 100.0) / 10.0;
+  }
+
+  static Map<String, Object> modelJson(ModelSpec s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<Integer> filters = new ArrayList<>();
+    s.layers().forEach(l -> filters.add(l.filters()));
+    m.put("layers", s.layers().size());
+    m.put("filters", filters);
+    m.put("batchNormalization", s.layers().get(0).batchNormalization());
+    m.put("recurrentActivation", s.layers().get(0).recurrentActivation().name());
+    m.put("headTimePadding", s.head().map(h -> h.timePadding().name()).orElse("none"));
+    m.put("parameters", s.parameterCount());
+    m.put("seed", s.seed());
+    return m;
+  }
+
+  static Map<String, Object> trainingJson(TrainingConfig c, int samples, int frames,
+      int generated, Duration time) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("moviesGenerated", generated);
+    m.put("trainingMovies", samples);
+    m.put("framesPerMovie", frames);
+    m.put("epochs", c.epochs());
+    m.put("batchSize", c.batchSize());
+    m.put("validationSplit", c.validationSplit());
+    m.put("loss", c.loss().name());
+    m.put("optimizer", c.optimizer().type().name());
+    m.put("learningRate", c.optimizer().learningRate());
+    m.put("recalibrateBatchNorm", c.recalibrateBatchNorm());
+    m.put("seed", c.seed());
+    m.put("seconds", seconds(time));
+    return m;
+  }
+
+  static Map<String, Object> historyJson(List<EpochEvent> history) {
+    List<Integer> epoch = new ArrayList<>();
+    List<Double> loss = new ArrayList<>();
+    List<Double> val = new ArrayList<>();
+    for (EpochEvent e : history) {
+      epoch.add(e.epoch());
+      loss.add(e.loss());
+      val.add(e.hasValidation() ? e.validationLoss() : null);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("epoch", epoch);
+    m.put("loss", loss);
+    m.put("validationLoss", val);
+    return m;
+  }
+}

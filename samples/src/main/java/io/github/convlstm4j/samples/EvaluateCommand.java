@@ -1,0 +1,105 @@
+package io.github.convlstm4j.samples;
+
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.data.MovingSquares;
+import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code convlstm4j evaluate}: forecast quality of a checkpoint against persistence. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    header = "Score a checkpoint's forecasts against persistence.", sortOptions = false,
+    description = "Score a checkpoint's forecasts on movies it has not trained on: feed the "
+        + "first --context noisy frames, roll out --steps frames, and compare each step with "
+        + "the clean frames, next to persistence (last context frame clipped to [0,1], "
+        + "repeated). Prints MSE, their ratio and SSIM per step (step 1 = next frame).",
+    footer = {"", "Examples:",
+        "  convlstm4j evaluate --checkpoint demo-out/model.npz",
+        "  convlstm4j evaluate --checkpoint model.npz --data movies.npz --from 1000 --count 200"})
+final class EvaluateCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE", required = true,
+      description = "A checkpoint written by 'train' or 'demo'.")
+  Path checkpoint;
+
+  @Option(names = "--data", paramLabel = "FILE",
+      description = "Movies from 'convlstm4j generate' (.npz); default: generate them from "
+          + "--seed.")
+  Path data;
+
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Seed of the generated movies (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--frames", paramLabel = "N",
+      description = "Frames per generated movie (default: ${DEFAULT-VALUE}).")
+  int frames = 15;
+
+  @Option(names = "--from", paramLabel = "N",
+      description = "First movie scored (default: ${DEFAULT-VALUE}; keep it past the movies "
+          + "the model trained on).")
+  int from = 1000;
+
+  @Option(names = "--count", paramLabel = "N",
+      description = "Movies scored (default: ${DEFAULT-VALUE}).")
+  int count = 50;
+
+  @Option(names = "--context", paramLabel = "N",
+      description = "Context frames fed (default: ${DEFAULT-VALUE}).")
+  int context = 7;
+
+  @Option(names = "--steps", paramLabel = "N",
+      description = "Rollout steps scored (default: ${DEFAULT-VALUE}).")
+  int steps = 8;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures here.")
+  Path json;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainingOptions.positive("--count", count);
+    TrainingOptions.positive("--context", context);
+    TrainingOptions.positive("--steps", steps);
+    TrainingOptions.positive("--frames", frames);
+    if (from < 0) {
+      throw new UserException("--from must be >= 0, got " + from);
+    }
+    CommonOptions.requireFile(checkpoint, "checkpoint");
+    Movies all = data != null ? MovieData.read(data)
+        : MovingSquares.keras().generate(from + count, frames, seed);
+    if (from + count > all.size()) {
+      throw new UserException("movies " + from + ".." + (from + count - 1) + " asked for, but "
+          + data + " holds " + all.size());
+    }
+    Movies scored = all.subset(from, from + count);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Forecaster f = common.load(checkpoint)) {
+      HeldOutEvaluation e = HeldOutEvaluation.run(f, scored, context, steps);
+      e.printTable(out);
+      if (json != null) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint", checkpoint.toString());
+        m.put("backend", f.backendName());
+        m.put("epochsTrained", f.checkpoint().epochsCompleted());
+        m.put("heldOut", e.toJson(from));
+        AtomicFiles.writeAtomically(json, Json.write(m));
+      }
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,178 @@
+package io.github.convlstm4j.samples;
+
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import io.github.convlstm4j.api.metrics.Baselines;
+import io.github.convlstm4j.api.metrics.Metrics;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Forecast quality on movies the model has not trained on, as the design prescribes: feed the
+ * first {@code context} noisy frames, roll out {@code steps} frames with
+ * {@link Forecaster#forecast}, and score each step against the movie's <em>clean</em> frames
+ * {@code context … context+steps-1}, next to persistence (the last context frame clipped to
+ * [0, 1], repeated). Per-position outputs of {@code predict} are never scored here.
+ *
+ * @param movies movies scored
+ * @param context context frames fed
+ * @param modelMse mean MSE per step over the movies
+ * @param persistenceMse the same for persistence
+ * @param modelMae mean absolute error per step
+ * @param persistenceMae the same for persistence
+ * @param modelSsim mean SSIM per step
+ * @param persistenceSsim the same for persistence
+ */
+record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] persistenceMse,
+    double[] modelMae, double[] persistenceMae, double[] modelSsim, double[] persistenceSsim) {
+
+  /** The quality bar of the default demo: step-1 MSE at most this fraction of persistence's. */
+  static final double STEP1_RATIO_BAR = 0.5;
+
+  /**
+   * Scores a forecaster.
+   *
+   * @param f the trained model
+   * @param heldOut movies never trained on
+   * @param context context frames, at least 1
+   * @param steps steps to roll out and score, at least 1, {@code context + steps <= frames}
+   */
+  static HeldOutEvaluation run(Forecaster f, Movies heldOut, int context, int steps) {
+    int n = heldOut.size();
+    int frames = heldOut.noisy().get(0).frames();
+    if (context + steps > frames) {
+      throw new UserException("scoring " + steps + " steps after " + context
+          + " context frames needs movies of at least " + (context + steps) + " frames, got "
+          + frames);
+    }
+    double[] mMse = new double[steps];
+    double[] pMse = new double[steps];
+    double[] mMae = new double[steps];
+    double[] pMae = new double[steps];
+    double[] mSsim = new double[steps];
+    double[] pSsim = new double[steps];
+    for (int i = 0; i < n; i++) {
+      FrameSequence ctx = heldOut.noisy().get(i).slice(0, context);
+      FrameSequence truth = heldOut.clean().get(i).slice(context, context + steps);
+      FrameSequence forecast = f.forecast(ctx, steps);
+      FrameSequence persistence = Baselines.persistence(ctx, steps);
+      add(mMse, Metrics.msePerFrame(forecast, truth));
+      add(pMse, Metrics.msePerFrame(persistence, truth));
+      add(mMae, Metrics.maePerFrame(forecast, truth));
+      add(pMae, Metrics.maePerFrame(persistence, truth));
+      add(mSsim, Metrics.ssimPerFrame(forecast, truth));
+      add(pSsim, Metrics.ssimPerFrame(persistence, truth));
+    }
+    for (double[] a : new double[][] {mMse, pMse, mMae, pMae, mSsim, pSsim}) {
+      for (int s = 0; s < steps; s++) {
+        a[s] /= n;
+      }
+    }
+    return new HeldOutEvaluation(n, context, mMse, pMse, mMae, pMae, mSsim, pSsim);
+  }
+
+  private static void add(double[] sum, double[] v) {
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += v[i];
+    }
+  }
+
+  int steps() {
+    return modelMse.length;
+  }
+
+  /** Model MSE over persistence MSE, per step. */
+  double[] ratio() {
+    double[] r = new double[steps()];
+    for (int s = 0; s < r.length; s++) {
+      r[s] = modelMse[s] / persistenceMse[s];
+    }
+    return r;
+  }
+
+  static double mean(double[] a) {
+    double s = 0;
+    for (double v : a) {
+      s += v;
+    }
+    return s / a.length;
+  }
+
+  /** Whether every scored step beats persistence. */
+  boolean allStepsBelowPersistence() {
+    for (int s = 0; s < steps(); s++) {
+      if (!(modelMse[s] < persistenceMse[s])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Step-1 ratio at most {@link #STEP1_RATIO_BAR} and every step below persistence. */
+  boolean meetsQualityBar() {
+    return ratio()[0] <= STEP1_RATIO_BAR && allStepsBelowPersistence();
+  }
+
+  /** The figures for metrics.json. */
+  Map<String, Object> toJson(int firstMovie) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("description", "forecast(first " + context + " noisy frames, " + steps()
+        + ") of held-out movies scored against their clean frames " + context + ".."
+        + (context + steps() - 1) + "; persistence = frame " + (context - 1)
+        + " clipped to [0,1], repeated");
+    m.put("movies", movies);
+    m.put("firstMovie", firstMovie);
+    m.put("contextFrames", context);
+    m.put("steps", steps());
+    m.put("modelMse", modelMse);
+    m.put("persistenceMse", persistenceMse);
+    m.put("mseRatio", ratio());
+    m.put("modelSsim", modelSsim);
+    m.put("persistenceSsim", persistenceSsim);
+    m.put("modelMae", modelMae);
+    m.put("persistenceMae", persistenceMae);
+    Map<String, Object> mean = new LinkedHashMap<>();
+    mean.put("modelMse", mean(modelMse));
+    mean.put("persistenceMse", mean(persistenceMse));
+    mean.put("mseRatio", mean(modelMse) / mean(persistenceMse));
+    mean.put("modelSsim", mean(modelSsim));
+    mean.put("persistenceSsim", mean(persistenceSsim));
+    m.put("meanOverSteps", mean);
+    Map<String, Object> next = new LinkedHashMap<>();
+    next.put("modelMse", modelMse[0]);
+    next.put("persistenceMse", persistenceMse[0]);
+    next.put("mseRatio", ratio()[0]);
+    next.put("modelSsim", modelSsim[0]);
+    next.put("persistenceSsim", persistenceSsim[0]);
+    m.put("nextFrame", next);
+    Map<String, Object> bar = new LinkedHashMap<>();
+    bar.put("rule", "step-1 MSE <= " + STEP1_RATIO_BAR
+        + " x persistence and every step below persistence");
+    bar.put("step1Ratio", ratio()[0]);
+    bar.put("allStepsBelowPersistence", allStepsBelowPersistence());
+    bar.put("met", meetsQualityBar());
+    m.put("qualityBar", bar);
+    return m;
+  }
+
+  /** A short table for the terminal. */
+  void printTable(PrintWriter out) {
+    out.printf(Locale.ROOT, "%nForecasts of %d held-out movies from %d context frames, scored "
+        + "against clean frames (persistence = last frame repeated):%n", movies, context);
+    out.printf(Locale.ROOT, "%5s  %10s  %12s  %6s  %10s  %12s%n", "step", "model MSE",
+        "persist. MSE", "ratio", "model SSIM", "persist. SSIM");
+    double[] r = ratio();
+    for (int s = 0; s < steps(); s++) {
+      out.printf(Locale.ROOT, "%5d  %10.5f  %12.5f  %6.3f  %10.4f  %12.4f%n", s + 1,
+          modelMse[s], persistenceMse[s], r[s], modelSsim[s], persistenceSsim[s]);
+    }
+    out.printf(Locale.ROOT, "%5s  %10.5f  %12.5f  %6.3f  %10.4f  %12.4f%n", "mean",
+        mean(modelMse), mean(persistenceMse), mean(modelMse) / mean(persistenceMse),
+        mean(modelSsim), mean(persistenceSsim));
+    out.printf(Locale.ROOT, "Quality bar (step-1 ratio <= %.1f, every step below "
+        + "persistence): %s%n", STEP1_RATIO_BAR, meetsQualityBar() ? "met" : "NOT met");
+  }
+}

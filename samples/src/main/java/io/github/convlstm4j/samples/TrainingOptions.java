@@ -1,0 +1,186 @@
+package io.github.convlstm4j.samples;
+
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.Loss;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.OptimizerSpec;
+import io.github.convlstm4j.api.OptimizerType;
+import io.github.convlstm4j.api.TrainingConfig;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** Preset and overrides for everything that trains ({@code demo}, {@code train}). */
+final class TrainingOptions {
+
+  @Option(names = "--preset", paramLabel = "NAME", converter = PresetConverter.class,
+      description = "cpu (default): a small model that trains in minutes on a CPU; "
+          + "keras: the exact seed settings (a GPU job).")
+  Preset preset = Preset.CPU;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's).")
+  Integer epochs;
+
+  @Option(names = "--samples", paramLabel = "N",
+      description = "Movies to train on, incl. the validation part: movies 0..N-1 "
+          + "(default: the preset's).")
+  Integer samples;
+
+  @Option(names = "--frames", paramLabel = "N",
+      description = "Frames per movie (default: ${DEFAULT-VALUE}, like the seed).")
+  int frames = 15;
+
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Samples per batch (default: the preset's).")
+  Integer batchSize;
+
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Seed of the movies, the initial weights and the shuffling "
+          + "(default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--optimizer", paramLabel = "NAME", converter = OptimizerConverter.class,
+      description = "adam, adadelta, rmsprop or sgd, with Keras 2 defaults "
+          + "(default: the preset's).")
+  OptimizerType optimizer;
+
+  @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: the "
+      + "optimizer's Keras default, or the preset's).")
+  Double learningRate;
+
+  @Option(names = "--loss", paramLabel = "NAME", converter = LossConverter.class,
+      description = "bce or mse (default: the preset's, bce).")
+  Loss loss;
+
+  @Option(names = "--validation-split", paramLabel = "F",
+      description = "Fraction of the training movies held out at the end for validation "
+          + "(default: the preset's, 0.05).")
+  Double validationSplit;
+
+  @Option(names = "--filters", paramLabel = "F",
+      description = "Filters per ConvLSTM layer (default: the preset's).")
+  Integer filters;
+
+  @Option(names = "--layers", paramLabel = "L",
+      description = "Number of ConvLSTM layers (default: the preset's).")
+  Integer layers;
+
+  @Option(names = "--recalibrate-bn", negatable = true,
+      description = "Re-estimate batch-norm statistics over the training movies after "
+          + "training (default: on for cpu, off for keras).")
+  Boolean recalibrate;
+
+  /** The model: the preset's, resized by {@code --filters} / {@code --layers}, seeded. */
+  ModelSpec spec() {
+    ModelSpec base = preset.spec();
+    if (filters == null && layers == null) {
+      return base.withSeed(seed);
+    }
+    int f = filters != null ? positive("--filters", filters) : base.layers().get(0).filters();
+    int n = layers != null ? positive("--layers", layers) : base.layers().size();
+    ConvLstmLayerSpec template = base.layers().get(0);
+    ModelSpec.Builder b = ModelSpec.builder(base.inputChannels())
+        .batchNormMomentum(base.batchNormMomentum())
+        .batchNormEpsilon(base.batchNormEpsilon())
+        .seed(seed);
+    for (int i = 0; i < n; i++) {
+      b.addLayer(new ConvLstmLayerSpec(f, template.kernelHeight(), template.kernelWidth(),
+          template.padding(), template.activation(), template.recurrentActivation(),
+          template.useBias(), template.unitForgetBias(), true, template.batchNormalization()));
+    }
+    Conv3dHeadSpec head = base.head().orElse(null);
+    return b.head(head).build();
+  }
+
+  /** The training settings: the preset's with every override applied. */
+  TrainingConfig training() {
+    TrainingConfig c = preset.training().withSeed(seed);
+    if (epochs != null) {
+      c = c.withEpochs(positive("--epochs", epochs));
+    }
+    if (batchSize != null) {
+      c = c.withBatchSize(positive("--batch-size", batchSize));
+    }
+    if (validationSplit != null) {
+      if (!(validationSplit >= 0 && validationSplit < 1)) {
+        throw new UserException("--validation-split must be in [0, 1), got " + validationSplit);
+      }
+      c = c.withValidationSplit(validationSplit);
+    }
+    if (loss != null) {
+      c = c.withLoss(loss);
+    }
+    OptimizerSpec o = optimizer != null ? OptimizerSpec.defaults(optimizer) : c.optimizer();
+    if (learningRate != null) {
+      if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+        throw new UserException("--lr must be positive, got " + learningRate);
+      }
+      o = o.withLearningRate(learningRate);
+    }
+    c = c.withOptimizer(o);
+    if (recalibrate != null) {
+      c = c.withRecalibrateBatchNorm(recalibrate);
+    }
+    return c;
+  }
+
+  /** Movies trained on (incl. validation). */
+  int trainingMovies() {
+    return samples != null ? positive("--samples", samples) : preset.samples();
+  }
+
+  /** Frames per movie. */
+  int frames() {
+    return positive("--frames", frames);
+  }
+
+  static int positive(String option, int value) {
+    if (value <= 0) {
+      throw new UserException(option + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  /** Parses {@code cpu} / {@code keras}. */
+  static final class PresetConverter implements ITypeConverter<Preset> {
+    @Override
+    public Preset convert(String value) {
+      try {
+        return Preset.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("must be cpu or keras, got '" + value + "'");
+      }
+    }
+  }
+
+  /** Parses an optimizer name. */
+  static final class OptimizerConverter implements ITypeConverter<OptimizerType> {
+    @Override
+    public OptimizerType convert(String value) {
+      try {
+        return OptimizerType.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(
+            "must be adam, adadelta, rmsprop or sgd, got '" + value + "'");
+      }
+    }
+  }
+
+  /** Parses {@code bce} / {@code mse}. */
+  static final class LossConverter implements ITypeConverter<Loss> {
+    @Override
+    public Loss convert(String value) {
+      switch (value.toLowerCase(Locale.ROOT)) {
+        case "bce":
+        case "binary_crossentropy":
+          return Loss.BINARY_CROSSENTROPY;
+        case "mse":
+          return Loss.MSE;
+        default:
+          throw new TypeConversionException("must be bce or mse, got '" + value + "'");
+      }
+    }
+  }
+}

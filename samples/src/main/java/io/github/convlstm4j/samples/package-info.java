@@ -1,0 +1,7 @@
+/**
+ * The {@code convlstm4j} command-line program: the Keras moving-squares experiment end to end
+ * ({@code demo}) and the subcommands {@code generate}, {@code train}, {@code forecast},
+ * {@code evaluate} and {@code backends}. This is the only package of the project that writes
+ * to standard output and standard error.
+ */
+package io.github.convlstm4j.samples;
