@@ -2,7 +2,7 @@ package io.github.convlstm4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+import static io.github.convlstm4j.testkit.KitSupport.dynamicTest;
 
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;

@@ -10,10 +10,14 @@ import io.github.convlstm4j.api.BackendInfo;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.Forecasters;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.spi.Availability;
 import io.github.convlstm4j.spi.BackendProvider;
 import io.github.convlstm4j.spi.Capability;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +26,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Discovery: ServiceLoader finds the provider; name, probe and capabilities are honest. */
 abstract class DiscoveryContract extends Contract {
@@ -133,6 +138,23 @@ abstract class DiscoveryContract extends Contract {
     ModelSpec spec = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).seed(4).build();
     try (Forecaster f = Forecasters.create(name, spec)) {
       assertEquals(name, f.backendName(), "backendName() of Forecasters.create(name, spec)");
+    }
+  }
+
+  @Test
+  @DisplayName("Forecasters.load(name, path) reads a saved forecaster back with identical outputs")
+  void forecastersLoadsBySavedFile(@TempDir Path folder) throws IOException {
+    String name = kit().provider().name();
+    ModelSpec spec = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).seed(5).build();
+    FrameSequence in = RandomCase.randomSequence(3, FrameShape.of(4, 5, 1), 6);
+    Path file = folder.resolve("saved.npz");
+    try (Forecaster f = kit().create(spec, RandomCase.randomWeights(spec, 7))) {
+      f.save(file);
+      try (Forecaster g = Forecasters.load(name, file)) {
+        assertEquals(name, g.backendName(), "backendName() of Forecasters.load(name, path)");
+        assertEquals(f.weights(), g.weights(), "weights after Forecasters.load");
+        kit().assertRepeatClose(f.predict(in), g.predict(in), "outputs after Forecasters.load");
+      }
     }
   }
 }

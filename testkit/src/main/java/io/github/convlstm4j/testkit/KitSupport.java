@@ -16,8 +16,10 @@ import io.github.convlstm4j.spi.BackendProvider;
 import io.github.convlstm4j.spi.Capability;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.Executable;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What every contract group needs: the provider under test, its declared capabilities, the
@@ -219,12 +221,27 @@ final class KitSupport {
             + actual + ", got: " + m);
   }
 
-  /** Runs a supplier and wraps it so that its failure names the step. */
-  static <T> T step(String what, Supplier<T> s) {
-    try {
-      return s.get();
-    } catch (RuntimeException e) {
-      throw new AssertionError(what + " threw " + e, e);
-    }
+  /**
+   * A dynamic test whose failure message starts with its display name (the seed and shapes),
+   * so that the case can be reproduced from a plain report that shows only method names.
+   * Skips (assumptions) pass through unchanged.
+   *
+   * @param name the display name
+   * @param body the test
+   * @return the dynamic test
+   */
+  static DynamicTest dynamicTest(String name, Executable body) {
+    return DynamicTest.dynamicTest(name, () -> {
+      try {
+        body.execute();
+      } catch (TestAbortedException skipped) {
+        throw skipped;
+      } catch (AssertionError e) {
+        AssertionError named = new AssertionError("[" + name + "] " + e.getMessage(), e);
+        throw named;
+      } catch (Exception e) {
+        throw new AssertionError("[" + name + "] threw " + e, e);
+      }
+    });
   }
 }

@@ -2,7 +2,7 @@ package io.github.convlstm4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+import static io.github.convlstm4j.testkit.KitSupport.dynamicTest;
 
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
