@@ -56,6 +56,23 @@ final class ConvLstmGraph {
    * @return the output and the batch statistics
    */
   Output forward(NDArray input, Map<String, NDArray> p, boolean training) {
+    return run(input, p, training, -1);
+  }
+
+  /**
+   * The batch mean and biased variance per channel of layer {@code layer}'s output (the input
+   * of its batch normalization) in an inference-mode pass, for batch-norm recalibration.
+   *
+   * @param input {@code [N, T, C, H, W]}
+   * @param p parameters
+   * @param layer the layer
+   * @return the statistics, mean and variance of shape {@code [F]}
+   */
+  BatchStats layerStatistics(NDArray input, Map<String, NDArray> p, int layer) {
+    return run(input, p, false, layer).batchStats().get(0);
+  }
+
+  private Output run(NDArray input, Map<String, NDArray> p, boolean training, int statsLayer) {
     NDArray x = input;
     List<BatchStats> stats = new ArrayList<>();
     List<ConvLstmLayerSpec> layers = spec.layers();
@@ -63,6 +80,12 @@ final class ConvLstmGraph {
       ConvLstmLayerSpec l = layers.get(i);
       x = convLstm(x, l, p.get(ModelSpec.kernelName(i)), p.get(ModelSpec.recurrentKernelName(i)),
           l.useBias() ? p.get(ModelSpec.biasName(i)) : null);
+      if (i == statsLayer) {
+        NDArray[] ms = meanAndVariance(x);
+        long f = x.getShape().get(2);
+        stats.add(new BatchStats(i, ms[0].reshape(f), ms[1].reshape(f)));
+        return new Output(x, stats);
+      }
       if (l.batchNormalization()) {
         x = batchNorm(x, i, p, training, stats);
       }
@@ -127,10 +150,10 @@ final class ConvLstmGraph {
     NDArray beta = p.get(ModelSpec.batchNormName(layer, "beta")).reshape(channel);
     NDArray mean;
     NDArray variance;
-    int[] axes = {0, 1, 3, 4};
     if (training) {
-      mean = x.mean(axes, true);
-      variance = x.sub(mean).square().mean(axes, true); // biased, as Keras normalizes
+      NDArray[] ms = meanAndVariance(x);
+      mean = ms[0];
+      variance = ms[1];
       stats.add(new BatchStats(layer, mean.reshape(f), variance.reshape(f)));
     } else {
       mean = p.get(ModelSpec.batchNormName(layer, "moving_mean")).reshape(channel);
@@ -138,6 +161,14 @@ final class ConvLstmGraph {
     }
     NDArray scale = variance.add((float) spec.batchNormEpsilon()).sqrt();
     return x.sub(mean).div(scale).mul(gamma).add(beta);
+  }
+
+  /** Per-channel mean and biased variance over (N, T, H, W) of {@code [N, T, F, H, W]}. */
+  private static NDArray[] meanAndVariance(NDArray x) {
+    int[] axes = {0, 1, 3, 4};
+    NDArray mean = x.mean(axes, true);
+    NDArray variance = x.sub(mean).square().mean(axes, true);
+    return new NDArray[] {mean, variance};
   }
 
   private static NDArray head(NDArray x, Conv3dHeadSpec h, NDArray kernel, NDArray bias) {

@@ -193,16 +193,17 @@ final class DjlForecaster implements Forecaster {
         int from = b * config.batchSize();
         int count = Math.min(config.batchSize(), training.size() - from);
         training.packBatch(order, from, count, inputs, targets);
-        double loss = trainStep(inputs, targets, count, in0, config.loss());
+        double loss = trainStep(inputs, targets, count, in0, config.loss(), epoch + 1, b + 1);
         lossSum += loss * count;
         listener.onBatch(new BatchEvent(epoch + 1, b + 1, batches, loss, since(start)));
       }
-      if (e == config.epochs() - 1 && config.recalibrateBatchNorm()) {
+      if (e == config.epochs() - 1 && config.recalibrateBatchNorm()
+          && spec.layers().stream().anyMatch(ConvLstmLayerSpec::batchNormalization)) {
         recalibrateBatchNorm(training, config.batchSize());
       }
       double validation = split.validation().isEmpty()
           ? Double.NaN
-          : meanLoss(split.validation(), config.loss(), config.batchSize());
+          : meanLoss(split.validation(), config.loss(), PREDICT_CHUNK);
       epochsCompleted++;
       EpochEvent event = new EpochEvent(epochsCompleted, lastEpoch, lossSum / training.size(),
           validation, since(start));
@@ -227,7 +228,7 @@ final class DjlForecaster implements Forecaster {
 
   /** One optimizer step on a packed batch; returns the batch loss before the update. */
   private double trainStep(float[] inputs, float[] targets, int n, FrameSequence example,
-      Loss lossType) {
+      Loss lossType, int epoch, int batchNumber) {
     try (NDManager batch = manager.newSubManager()) {
       attachParams(batch);
       batch.tempAttachAll(optimizer.slotArrays().toArray(new NDArray[0]));
@@ -249,13 +250,35 @@ final class DjlForecaster implements Forecaster {
         collector.backward(l);
         loss = l.getFloat();
       }
+      if (!Float.isFinite(loss)) {
+        throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
+            + batchNumber + ": the loss is " + loss);
+      }
       Map<String, NDArray> grads = new LinkedHashMap<>();
       for (String name : trainable(params).keySet()) {
         grads.put(name, leaves.get(name).getGradient());
       }
       optimizer.step(trainable(params), grads);
       updateMovingStatistics(out.batchStats());
+      requireFiniteParameters(epoch, batchNumber);
       return loss;
+    }
+  }
+
+  /** Throws, naming the tensor, if an update produced NaN or infinity. */
+  private void requireFiniteParameters(int epoch, int batchNumber) {
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray p = e.getValue();
+      if (p.isNaN().logicalOr(p.isInfinite()).any().getBoolean()) {
+        float[] v = p.toFloatArray();
+        int i = 0;
+        while (i < v.length && Float.isFinite(v[i])) {
+          i++;
+        }
+        throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
+            + batchNumber + ": " + e.getKey() + " holds " + (i < v.length ? v[i] : Float.NaN)
+            + " at flat index " + i + " (DJL layout) after the update");
+      }
     }
   }
 
@@ -270,49 +293,47 @@ final class DjlForecaster implements Forecaster {
   }
 
   /**
-   * Re-estimates the moving statistics as plain averages over the training part: batches in
-   * sample order, each normalized with its own batch statistics as in training, the moving
-   * mean and variance of each layer set to the mean over batches of the batch statistics.
+   * Re-estimates the moving statistics, as the reference backend does: each batch-normalization
+   * layer in turn, first to last, gets as moving mean and variance the batch-size-weighted
+   * average, over the training part in sample order and in batches of {@code batchSize}, of the
+   * batch statistics of its input in an inference-mode pass (earlier layers already
+   * recalibrated).
    */
   private void recalibrateBatchNorm(SequenceDataset training, int batchSize) {
-    if (spec.layers().stream().noneMatch(ConvLstmLayerSpec::batchNormalization)) {
-      return;
-    }
     FrameSequence ex = training.get(0).input();
     int[] order = training.epochOrder(false, 0, 0);
-    Map<Integer, double[][]> sums = new LinkedHashMap<>();
-    int batches = 0;
-    for (int from = 0; from < training.size(); from += batchSize) {
-      int count = Math.min(batchSize, training.size() - from);
-      float[] in = new float[count * ex.size()];
-      float[] tg = new float[count * training.get(0).target().size()];
-      training.packBatch(order, from, count, in, tg);
-      try (NDManager call = manager.newSubManager()) {
-        attachParams(call);
-        NDArray x = input(call, in, count, ex.frames(), ex.frameShape());
-        for (ConvLstmGraph.BatchStats s : graph.forward(x, params, true).batchStats()) {
+    for (int i = 0; i < spec.layers().size(); i++) {
+      if (!spec.layers().get(i).batchNormalization()) {
+        continue;
+      }
+      int f = spec.layers().get(i).filters();
+      double[] meanSum = new double[f];
+      double[] varSum = new double[f];
+      for (int from = 0; from < training.size(); from += batchSize) {
+        int count = Math.min(batchSize, training.size() - from);
+        float[] in = new float[count * ex.size()];
+        float[] tg = new float[count * training.get(0).target().size()];
+        training.packBatch(order, from, count, in, tg);
+        try (NDManager call = manager.newSubManager()) {
+          attachParams(call);
+          NDArray x = input(call, in, count, ex.frames(), ex.frameShape());
+          ConvLstmGraph.BatchStats s = graph.layerStatistics(x, params, i);
           float[] mean = s.mean().toFloatArray();
           float[] var = s.variance().toFloatArray();
-          double[][] acc = sums.computeIfAbsent(s.layer(),
-              k -> new double[][] {new double[mean.length], new double[mean.length]});
-          for (int c = 0; c < mean.length; c++) {
-            acc[0][c] += mean[c];
-            acc[1][c] += var[c];
+          for (int c = 0; c < f; c++) {
+            meanSum[c] += (double) mean[c] * count;
+            varSum[c] += (double) var[c] * count;
           }
         }
       }
-      batches++;
-    }
-    for (Map.Entry<Integer, double[][]> e : sums.entrySet()) {
-      double[][] acc = e.getValue();
-      float[] mean = new float[acc[0].length];
-      float[] var = new float[acc[0].length];
-      for (int c = 0; c < mean.length; c++) {
-        mean[c] = (float) (acc[0][c] / batches);
-        var[c] = (float) (acc[1][c] / batches);
+      float[] mean = new float[f];
+      float[] var = new float[f];
+      for (int c = 0; c < f; c++) {
+        mean[c] = (float) (meanSum[c] / training.size());
+        var[c] = (float) (varSum[c] / training.size());
       }
-      replaceParam(ModelSpec.batchNormName(e.getKey(), "moving_mean"), mean);
-      replaceParam(ModelSpec.batchNormName(e.getKey(), "moving_variance"), var);
+      replaceParam(ModelSpec.batchNormName(i, "moving_mean"), mean);
+      replaceParam(ModelSpec.batchNormName(i, "moving_variance"), var);
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.Random;
  *       {@code fan_out = receptive · C_out}
  *   <li>recurrent kernels: orthogonal on the {@code (kh·kw·F) × 4F} matrix: the Q factor, with
  *       a non-negative diagonal of R, of a standard normal {@code max × min} matrix, transposed
- *       when there are fewer rows than columns
+ *       when there are fewer rows than columns (modified Gram-Schmidt in double, two passes)
  *   <li>biases zeros, the forget slice {@code [F, 2F)} set to 1 with {@code unitForgetBias}
  *   <li>batch normalization: gamma 1, beta 0, moving mean 0, moving variance 1
  * </ul>
@@ -87,24 +87,32 @@ final class InitialWeights {
         a[j][i] = random.nextGaussian();
       }
     }
-    // Modified Gram-Schmidt: Q with orthonormal columns, R with a positive diagonal.
+    // Modified Gram-Schmidt with one re-orthogonalization pass: Q with orthonormal columns, R
+    // with a positive diagonal (so Keras' sign correction leaves Q as is). Same arithmetic as
+    // the reference backend's initializer, so both backends start from identical weights.
     for (int j = 0; j < k; j++) {
-      for (int p = 0; p < j; p++) {
-        double dot = 0;
-        for (int i = 0; i < n; i++) {
-          dot += a[p][i] * a[j][i];
+      double[] col = a[j];
+      for (int pass = 0; pass < 2; pass++) {
+        for (int p = 0; p < j; p++) {
+          double dot = 0;
+          for (int i = 0; i < n; i++) {
+            dot += a[p][i] * col[i];
+          }
+          for (int i = 0; i < n; i++) {
+            col[i] -= dot * a[p][i];
+          }
+        }
+        double norm = 0;
+        for (double x : col) {
+          norm += x * x;
+        }
+        norm = Math.sqrt(norm);
+        if (norm == 0) {
+          throw new IllegalStateException("degenerate random matrix in orthogonal initializer");
         }
         for (int i = 0; i < n; i++) {
-          a[j][i] -= dot * a[p][i];
+          col[i] /= norm;
         }
-      }
-      double norm = 0;
-      for (int i = 0; i < n; i++) {
-        norm += a[j][i] * a[j][i];
-      }
-      norm = Math.sqrt(norm);
-      for (int i = 0; i < n; i++) {
-        a[j][i] /= norm;
       }
     }
     for (int r = 0; r < rows; r++) {
