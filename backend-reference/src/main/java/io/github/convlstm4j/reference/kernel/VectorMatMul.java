@@ -9,14 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
  * Load it only when the JVM runs with {@code --add-modules jdk.incubator.vector}; use
  * {@link MatMuls} rather than this class directly.
  *
- * <p>Blocking (GotoBLAS/BLIS style): op(B) is packed a panel of at most
- * {@value #PANEL_FLOATS} floats at a time into slivers of {@code NR = NV·L} columns
- * ({@code [sliver][p][NR]}, zero-padded), the panel split along k into blocks of at most
- * {@value #KC_MAX}; a row block of op(A) ({@code MC × kc}) is packed per task into slivers of
- * {@value #MR} rows ({@code [sliver][p][MR]}) in a per-thread scratch buffer. The micro-kernel
- * keeps an {@code MR × NR} tile of C in vector registers and per step of k issues
- * {@code NV} loads of B, {@code MR} broadcasts of A and {@code MR·NV} FMAs. Edge tiles go through
- * a small per-thread tile buffer.
+ * <p>Blocking (GotoBLAS/BLIS style): op(B) is packed, a panel of at most
+ * {@value #PANEL_FLOATS} floats at a time, into slivers of {@code NR = 2·L} columns
+ * ({@code [k block][sliver][p][NR]}, zero-padded), in parallel, into a per-calling-thread
+ * buffer reused across calls. Threads then take tasks of at most {@value #MC_MAX} rows of C
+ * (and, when there are fewer row blocks than threads, a range of slivers); for each k block of
+ * at most {@value #KC_MAX} and each B sliver (kept in L1), the micro-kernel runs down the rows
+ * in steps of {@code MR}. The micro-kernel keeps an {@code MR × NR} tile of C in vector
+ * registers and per step of k issues 2 loads of packed B, {@code MR} broadcasts of A and
+ * {@code 2·MR} FMAs. A is read in place (row-major or transposed, through a row stride and a
+ * column stride), so it is never packed; only a last partial row sliver is copied, zero-padded,
+ * and tiles with missing columns go through a small per-thread buffer.
  *
  * <p>Determinism: every element of C is one FMA chain over {@code p = 0..k-1} in increasing
  * order, starting from 0 (or from C when accumulating), computed by exactly one thread (C is
@@ -31,8 +34,6 @@ public final class VectorMatMul implements MatMul {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  /** Rows of the register tile. */
-  static final int MR = 8;
   /** Vectors per row of the register tile. */
   static final int NV = 2;
   /** Columns of the register tile. */
@@ -47,18 +48,31 @@ public final class VectorMatMul implements MatMul {
   static final int NC_MAX = 1024;
 
   private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
-  private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
-  private static final ThreadLocal<float[]> EDGE = new ThreadLocal<>();
+  private static final ThreadLocal<float[]> EDGE_A = new ThreadLocal<>();
+  private static final ThreadLocal<float[]> EDGE_C = new ThreadLocal<>();
 
   private final WorkerPool pool;
+  /** Rows of the register tile: 6 (12 accumulators) or 12 (24 accumulators). */
+  private final int mr;
 
   /**
-   * Creates a kernel that uses up to {@code threads} threads (the caller included).
+   * Creates a kernel that uses up to {@code threads} threads (the caller included), with the
+   * register tile suited to this machine: 12 × 2 vectors with 512-bit vectors (AVX-512 has 32
+   * vector registers), 6 × 2 vectors otherwise (AVX2 has 16).
    *
    * @param threads number of threads, at least 1
    */
   public VectorMatMul(int threads) {
+    this(threads, L >= 16 ? 12 : 6);
+  }
+
+  /** With a given register tile height (6 or 12); for tests of both tiles on any machine. */
+  VectorMatMul(int threads, int tileRows) {
     this.pool = WorkerPool.shared(GemmChecks.threads(threads));
+    if (tileRows != 6 && tileRows != 12) {
+      throw new IllegalArgumentException("tileRows must be 6 or 12, got " + tileRows);
+    }
+    this.mr = tileRows;
   }
 
   /**
@@ -101,7 +115,7 @@ public final class VectorMatMul implements MatMul {
     int panelK = blocksPerPanel * kc;
     float[] bp = scratch(PACKED_B, Math.min(k, panelK) * maxNc);
 
-    int mc = Math.min(MC_MAX, roundUp((m + threads - 1) / threads, MR));
+    int mc = Math.min(MC_MAX, roundUp((m + threads - 1) / threads, mr));
     int rowTasks = (m + mc - 1) / mc;
     for (int jc = 0; jc < n; jc += maxNc) {
       int nc = Math.min(maxNc, n - jc);
@@ -145,78 +159,81 @@ public final class VectorMatMul implements MatMul {
   private void rowBlock(boolean transA, int i0, int rows, int pc, int pk, int kc,
       float[] a, int aOff, int lda, float[] bp, int slivers, int s0, int s1, int nc,
       float[] c, int cOff, int ldc, boolean loadFirst) {
-    int rowSlivers = (rows + MR - 1) / MR;
-    float[] ap = scratch(PACKED_A, rowSlivers * MR * kc);
-    float[] edge = scratch(EDGE, MR * NR);
+    int mr = this.mr;
+    int fullSlivers = rows / mr;
+    int tail = rows - fullSlivers * mr;
+    float[] edgeA = tail > 0 ? scratch(EDGE_A, mr * kc) : null;
+    float[] edgeC = scratch(EDGE_C, mr * NR);
+    // A is read in place: A(i, p) at a[aBase + i*rs + p*cs].
+    int rs = transA ? 1 : lda;
+    int cs = transA ? lda : 1;
     for (int p0 = 0; p0 < pk; p0 += kc) {
       int kq = Math.min(kc, pk - p0);
-      packA(transA, rows, kq, a, aOff + (transA ? (pc + p0) * lda + i0 : i0 * lda + pc + p0),
-          lda, ap);
+      int aBlock = aOff + (i0 * rs) + (pc + p0) * cs;
+      if (tail > 0) {
+        packEdgeA(tail, kq, a, aBlock + fullSlivers * mr * rs, rs, cs, edgeA);
+      }
       boolean load = loadFirst || p0 > 0;
       int bBlock = p0 * slivers * NR;
       for (int s = s0; s < s1; s++) {
         int col0 = s * NR;
         int cols = Math.min(NR, nc - col0);
         int bBase = bBlock + s * kq * NR;
-        for (int r = 0; r < rowSlivers; r++) {
-          int ii = r * MR;
-          int tileRows = Math.min(MR, rows - ii);
-          int cBase = cOff + (i0 + ii) * ldc + col0;
-          if (tileRows == MR && cols == NR) {
-            kernel(kq, ap, ii * kq, bp, bBase, c, cBase, ldc, load);
-          } else {
-            if (load) {
-              for (int x = 0; x < MR; x++) {
-                for (int y = 0; y < NR; y++) {
-                  edge[x * NR + y] = x < tileRows && y < cols ? c[cBase + x * ldc + y] : 0f;
-                }
-              }
-            }
-            kernel(kq, ap, ii * kq, bp, bBase, edge, 0, NR, load);
-            for (int x = 0; x < tileRows; x++) {
-              System.arraycopy(edge, x * NR, c, cBase + x * ldc, cols);
-            }
+        int cBase = cOff + i0 * ldc + col0;
+        if (cols == NR) {
+          for (int r = 0; r < fullSlivers; r++) {
+            kernel(kq, a, aBlock + r * mr * rs, rs, cs, bp, bBase, c, cBase + r * mr * ldc, ldc,
+                load);
           }
+        } else {
+          for (int r = 0; r < fullSlivers; r++) {
+            edgeTile(kq, a, aBlock + r * mr * rs, rs, cs, bp, bBase, c,
+                cBase + r * mr * ldc, ldc, mr, cols, load, edgeC);
+          }
+        }
+        if (tail > 0) {
+          edgeTile(kq, edgeA, 0, 1, mr, bp, bBase, c, cBase + fullSlivers * mr * ldc, ldc,
+              tail, cols, load, edgeC);
         }
       }
     }
   }
 
+  /** A partial tile: through a zero-padded {@code mr × NR} buffer. */
+  private void edgeTile(int kq, float[] a, int aBase, int rs, int cs, float[] bp, int bBase,
+      float[] c, int cBase, int ldc, int rows, int cols, boolean load, float[] edge) {
+    int mr = this.mr;
+    if (load) {
+      for (int x = 0; x < mr; x++) {
+        for (int y = 0; y < NR; y++) {
+          edge[x * NR + y] = x < rows && y < cols ? c[cBase + x * ldc + y] : 0f;
+        }
+      }
+    }
+    kernel(kq, a, aBase, rs, cs, bp, bBase, edge, 0, NR, load);
+    for (int x = 0; x < rows; x++) {
+      System.arraycopy(edge, x * NR, c, cBase + x * ldc, cols);
+    }
+  }
+
+  private void kernel(int kq, float[] a, int aBase, int rs, int cs, float[] bp, int bBase,
+      float[] c, int cBase, int ldc, boolean load) {
+    if (mr == 6) {
+      kernel6x2(kq, a, aBase, rs, cs, bp, bBase, c, cBase, ldc, load);
+    } else {
+      kernel12x2(kq, a, aBase, rs, cs, bp, bBase, c, cBase, ldc, load);
+    }
+  }
+
   /**
-   * Packs rows {@code [0, rows)} × k range {@code [0, kq)} of op(A) starting at {@code off}
-   * into slivers of MR rows, {@code ap[(r*kq + p)*MR + ii]}, padding missing rows with zeros.
+   * Copies the last {@code rows < mr} rows of A ({@code A(i, p) = a[off + i*rs + p*cs]}) into
+   * {@code ap[p*mr + i]}, zero-padding rows {@code rows..mr-1}.
    */
-  private static void packA(boolean transA, int rows, int kq, float[] a, int off, int lda,
-      float[] ap) {
-    int rowSlivers = (rows + MR - 1) / MR;
-    for (int r = 0; r < rowSlivers; r++) {
-      int base = r * kq * MR;
-      int r0 = r * MR;
-      int valid = Math.min(MR, rows - r0);
-      if (transA) {
-        for (int p = 0; p < kq; p++) {
-          int src = off + p * lda + r0;
-          int dst = base + p * MR;
-          for (int ii = 0; ii < valid; ii++) {
-            ap[dst + ii] = a[src + ii];
-          }
-          for (int ii = valid; ii < MR; ii++) {
-            ap[dst + ii] = 0f;
-          }
-        }
-      } else {
-        for (int ii = 0; ii < MR; ii++) {
-          if (ii < valid) {
-            int src = off + (r0 + ii) * lda;
-            for (int p = 0; p < kq; p++) {
-              ap[base + p * MR + ii] = a[src + p];
-            }
-          } else {
-            for (int p = 0; p < kq; p++) {
-              ap[base + p * MR + ii] = 0f;
-            }
-          }
-        }
+  private void packEdgeA(int rows, int kq, float[] a, int off, int rs, int cs, float[] ap) {
+    int mr = this.mr;
+    for (int p = 0; p < kq; p++) {
+      for (int i = 0; i < mr; i++) {
+        ap[p * mr + i] = i < rows ? a[off + i * rs + p * cs] : 0f;
       }
     }
   }
@@ -275,15 +292,101 @@ public final class VectorMatMul implements MatMul {
 
   @Override
   public String toString() {
-    return "VectorMatMul[threads=" + threads() + ", lanes=" + L + ", tile=" + MR + "x" + NR + "]";
+    return "VectorMatMul[threads=" + threads() + ", lanes=" + L + ", tile=" + mr + "x" + NR + "]";
   }
 
   /**
-   * The 8 × 2·L register tile: 16 accumulators, updated with one FMA per packed
-   * (row, vector) pair per step of k, in increasing k order.
+   * The 6 × 2·L register tile: C[i][v] for 6 rows and 2 vectors of columns, held in
+   * 12 vector accumulators; per step p of k: 2 loads of packed B, 6 broadcasts of
+   * A(i, p) = {@code a[aBase + i*rs + p*cs]} and 12 FMAs, in increasing p order.
    */
-  private static void kernel(int kc, float[] ap, int aBase, float[] bp, int bBase,
-      float[] c, int cBase, int ldc, boolean load) {
+  private static void kernel6x2(int kc, float[] a, int aBase, int rs, int cs,
+      float[] bp, int bBase, float[] c, int cBase, int ldc, boolean load) {
+    final int l = L;
+    FloatVector c0a;
+    FloatVector c0b;
+    FloatVector c1a;
+    FloatVector c1b;
+    FloatVector c2a;
+    FloatVector c2b;
+    FloatVector c3a;
+    FloatVector c3b;
+    FloatVector c4a;
+    FloatVector c4b;
+    FloatVector c5a;
+    FloatVector c5b;
+    if (load) {
+      c0a = FloatVector.fromArray(S, c, cBase);
+      c0b = FloatVector.fromArray(S, c, cBase + l);
+      c1a = FloatVector.fromArray(S, c, cBase + ldc);
+      c1b = FloatVector.fromArray(S, c, cBase + ldc + l);
+      c2a = FloatVector.fromArray(S, c, cBase + 2 * ldc);
+      c2b = FloatVector.fromArray(S, c, cBase + 2 * ldc + l);
+      c3a = FloatVector.fromArray(S, c, cBase + 3 * ldc);
+      c3b = FloatVector.fromArray(S, c, cBase + 3 * ldc + l);
+      c4a = FloatVector.fromArray(S, c, cBase + 4 * ldc);
+      c4b = FloatVector.fromArray(S, c, cBase + 4 * ldc + l);
+      c5a = FloatVector.fromArray(S, c, cBase + 5 * ldc);
+      c5b = FloatVector.fromArray(S, c, cBase + 5 * ldc + l);
+    } else {
+      FloatVector z = FloatVector.zero(S);
+      c0a = z; c0b = z;
+      c1a = z; c1b = z;
+      c2a = z; c2b = z;
+      c3a = z; c3b = z;
+      c4a = z; c4b = z;
+      c5a = z; c5b = z;
+    }
+    final int r1 = rs;
+    final int r2 = 2 * rs;
+    final int r3 = 3 * rs;
+    final int r4 = 4 * rs;
+    final int r5 = 5 * rs;
+    for (int p = 0; p < kc; p++) {
+      int bi = bBase + p * 2 * l;
+      int ai = aBase + p * cs;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
+      FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+      c0a = b0.fma(a0, c0a);
+      c0b = b1.fma(a0, c0b);
+      FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+      c1a = b0.fma(a1, c1a);
+      c1b = b1.fma(a1, c1b);
+      FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+      c2a = b0.fma(a2, c2a);
+      c2b = b1.fma(a2, c2b);
+      FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+      c3a = b0.fma(a3, c3a);
+      c3b = b1.fma(a3, c3b);
+      FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+      c4a = b0.fma(a4, c4a);
+      c4b = b1.fma(a4, c4b);
+      FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+      c5a = b0.fma(a5, c5a);
+      c5b = b1.fma(a5, c5b);
+    }
+    c0a.intoArray(c, cBase);
+    c0b.intoArray(c, cBase + l);
+    c1a.intoArray(c, cBase + ldc);
+    c1b.intoArray(c, cBase + ldc + l);
+    c2a.intoArray(c, cBase + 2 * ldc);
+    c2b.intoArray(c, cBase + 2 * ldc + l);
+    c3a.intoArray(c, cBase + 3 * ldc);
+    c3b.intoArray(c, cBase + 3 * ldc + l);
+    c4a.intoArray(c, cBase + 4 * ldc);
+    c4b.intoArray(c, cBase + 4 * ldc + l);
+    c5a.intoArray(c, cBase + 5 * ldc);
+    c5b.intoArray(c, cBase + 5 * ldc + l);
+  }
+
+  /**
+   * The 12 × 2·L register tile: C[i][v] for 12 rows and 2 vectors of columns, held in
+   * 24 vector accumulators; per step p of k: 2 loads of packed B, 12 broadcasts of
+   * A(i, p) = {@code a[aBase + i*rs + p*cs]} and 24 FMAs, in increasing p order.
+   */
+  private static void kernel12x2(int kc, float[] a, int aBase, int rs, int cs,
+      float[] bp, int bBase, float[] c, int cBase, int ldc, boolean load) {
     final int l = L;
     FloatVector c0a;
     FloatVector c0b;
@@ -301,6 +404,14 @@ public final class VectorMatMul implements MatMul {
     FloatVector c6b;
     FloatVector c7a;
     FloatVector c7b;
+    FloatVector c8a;
+    FloatVector c8b;
+    FloatVector c9a;
+    FloatVector c9b;
+    FloatVector c10a;
+    FloatVector c10b;
+    FloatVector c11a;
+    FloatVector c11b;
     if (load) {
       c0a = FloatVector.fromArray(S, c, cBase);
       c0b = FloatVector.fromArray(S, c, cBase + l);
@@ -318,6 +429,14 @@ public final class VectorMatMul implements MatMul {
       c6b = FloatVector.fromArray(S, c, cBase + 6 * ldc + l);
       c7a = FloatVector.fromArray(S, c, cBase + 7 * ldc);
       c7b = FloatVector.fromArray(S, c, cBase + 7 * ldc + l);
+      c8a = FloatVector.fromArray(S, c, cBase + 8 * ldc);
+      c8b = FloatVector.fromArray(S, c, cBase + 8 * ldc + l);
+      c9a = FloatVector.fromArray(S, c, cBase + 9 * ldc);
+      c9b = FloatVector.fromArray(S, c, cBase + 9 * ldc + l);
+      c10a = FloatVector.fromArray(S, c, cBase + 10 * ldc);
+      c10b = FloatVector.fromArray(S, c, cBase + 10 * ldc + l);
+      c11a = FloatVector.fromArray(S, c, cBase + 11 * ldc);
+      c11b = FloatVector.fromArray(S, c, cBase + 11 * ldc + l);
     } else {
       FloatVector z = FloatVector.zero(S);
       c0a = z; c0b = z;
@@ -328,38 +447,63 @@ public final class VectorMatMul implements MatMul {
       c5a = z; c5b = z;
       c6a = z; c6b = z;
       c7a = z; c7b = z;
+      c8a = z; c8b = z;
+      c9a = z; c9b = z;
+      c10a = z; c10b = z;
+      c11a = z; c11b = z;
     }
-    int ai = aBase;
-    int bi = bBase;
+    final int r1 = rs;
+    final int r2 = 2 * rs;
+    final int r3 = 3 * rs;
+    final int r4 = 4 * rs;
+    final int r5 = 5 * rs;
+    final int r6 = 6 * rs;
+    final int r7 = 7 * rs;
+    final int r8 = 8 * rs;
+    final int r9 = 9 * rs;
+    final int r10 = 10 * rs;
+    final int r11 = 11 * rs;
     for (int p = 0; p < kc; p++) {
+      int bi = bBase + p * 2 * l;
+      int ai = aBase + p * cs;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
-      FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+      FloatVector a0 = FloatVector.broadcast(S, a[ai]);
       c0a = b0.fma(a0, c0a);
       c0b = b1.fma(a0, c0b);
-      FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+      FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
       c1a = b0.fma(a1, c1a);
       c1b = b1.fma(a1, c1b);
-      FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+      FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
       c2a = b0.fma(a2, c2a);
       c2b = b1.fma(a2, c2b);
-      FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+      FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
       c3a = b0.fma(a3, c3a);
       c3b = b1.fma(a3, c3b);
-      FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+      FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
       c4a = b0.fma(a4, c4a);
       c4b = b1.fma(a4, c4b);
-      FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+      FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
       c5a = b0.fma(a5, c5a);
       c5b = b1.fma(a5, c5b);
-      FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+      FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
       c6a = b0.fma(a6, c6a);
       c6b = b1.fma(a6, c6b);
-      FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+      FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
       c7a = b0.fma(a7, c7a);
       c7b = b1.fma(a7, c7b);
-      ai += MR;
-      bi += NR;
+      FloatVector a8 = FloatVector.broadcast(S, a[ai + r8]);
+      c8a = b0.fma(a8, c8a);
+      c8b = b1.fma(a8, c8b);
+      FloatVector a9 = FloatVector.broadcast(S, a[ai + r9]);
+      c9a = b0.fma(a9, c9a);
+      c9b = b1.fma(a9, c9b);
+      FloatVector a10 = FloatVector.broadcast(S, a[ai + r10]);
+      c10a = b0.fma(a10, c10a);
+      c10b = b1.fma(a10, c10b);
+      FloatVector a11 = FloatVector.broadcast(S, a[ai + r11]);
+      c11a = b0.fma(a11, c11a);
+      c11b = b1.fma(a11, c11b);
     }
     c0a.intoArray(c, cBase);
     c0b.intoArray(c, cBase + l);
@@ -377,5 +521,13 @@ public final class VectorMatMul implements MatMul {
     c6b.intoArray(c, cBase + 6 * ldc + l);
     c7a.intoArray(c, cBase + 7 * ldc);
     c7b.intoArray(c, cBase + 7 * ldc + l);
+    c8a.intoArray(c, cBase + 8 * ldc);
+    c8b.intoArray(c, cBase + 8 * ldc + l);
+    c9a.intoArray(c, cBase + 9 * ldc);
+    c9b.intoArray(c, cBase + 9 * ldc + l);
+    c10a.intoArray(c, cBase + 10 * ldc);
+    c10b.intoArray(c, cBase + 10 * ldc + l);
+    c11a.intoArray(c, cBase + 11 * ldc);
+    c11b.intoArray(c, cBase + 11 * ldc + l);
   }
 }

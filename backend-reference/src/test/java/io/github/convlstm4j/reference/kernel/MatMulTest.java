@@ -32,11 +32,24 @@ class MatMulTest {
   static Stream<Arguments> kernels() {
     return Stream.of(
         Arguments.of("scalar", 1), Arguments.of("scalar", 2), Arguments.of("scalar", 3),
-        Arguments.of("vector", 1), Arguments.of("vector", 2), Arguments.of("vector", 3));
+        Arguments.of("vector", 1), Arguments.of("vector", 2), Arguments.of("vector", 3),
+        Arguments.of("vector-6", 2), Arguments.of("vector-12", 1), Arguments.of("vector-12", 3));
   }
 
+  /** "vector-6" and "vector-12" force a register tile height, to cover both on any machine. */
   static MatMul kernel(String kind, int threads) {
-    return kind.equals("scalar") ? MatMuls.scalar(threads) : MatMuls.vector(threads);
+    switch (kind) {
+      case "scalar":
+        return MatMuls.scalar(threads);
+      case "vector":
+        return MatMuls.vector(threads);
+      case "vector-6":
+        return new VectorMatMul(threads, 6);
+      case "vector-12":
+        return new VectorMatMul(threads, 12);
+      default:
+        throw new IllegalArgumentException(kind);
+    }
   }
 
   /** One problem: op(A) m×k, op(B) k×n, with padding, offsets and leading dimensions. */
@@ -204,7 +217,7 @@ class MatMulTest {
 
   static Stream<Arguments> threadShapes() {
     List<Arguments> list = new ArrayList<>();
-    for (String kind : new String[] {"scalar", "vector"}) {
+    for (String kind : new String[] {"scalar", "vector-6", "vector-12"}) {
       for (boolean ta : new boolean[] {false, true}) {
         for (boolean tb : new boolean[] {false, true}) {
           list.add(Arguments.of(kind, ta, tb, 301, 70, 290));
