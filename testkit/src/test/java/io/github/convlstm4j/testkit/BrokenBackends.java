@@ -253,7 +253,30 @@ final class BrokenBackends {
     }
   }
 
+  /** A correct backend without training: fit throws IllegalStateException as documented. */
+  static final class InferenceOnly extends ForwardingForecaster {
+    InferenceOnly(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+        TrainingListener listener) {
+      spec(); // throws IllegalStateException after close, like every other call
+      throw new IllegalStateException("backend 'inference-only' does not declare TRAINING");
+    }
+  }
+
   // ---- the kits ----
+
+  /** A correct minimal backend that declares no capability at all: skips, never failures. */
+  static final class MinimalKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("inference-only", EnumSet.noneOf(Capability.class), true,
+          InferenceOnly::new);
+    }
+  }
 
   /** The unbroken wrapper, as a control: everything but discovery must pass. */
   static final class PassThroughKit extends SelfTestKit {

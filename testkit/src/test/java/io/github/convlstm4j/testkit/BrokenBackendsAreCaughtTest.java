@@ -14,6 +14,7 @@ import io.github.convlstm4j.testkit.BackendConformanceKit.Numerics;
 import io.github.convlstm4j.testkit.BackendConformanceKit.Shapes;
 import io.github.convlstm4j.testkit.BackendConformanceKit.Training;
 import java.util.List;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class BrokenBackendsAreCaughtTest {
   private static void assertPassed(KitLauncher.Report r, String what, String... id) {
     assertTrue(r.failed(id).isEmpty(), what + " should pass " + String.join("", id)
         + "; failures were:\n" + r.failures());
-    assertFalse(r.matching(org.junit.platform.engine.TestExecutionResult.Status.SUCCESSFUL, id)
+    assertFalse(r.matching(TestExecutionResult.Status.SUCCESSFUL, id)
         .isEmpty(), String.join("", id) + " did not run");
   }
 
@@ -65,8 +66,27 @@ class BrokenBackendsAreCaughtTest {
         method("forecastersFindsItByName"));
     assertCaught(r, "an unregistered provider", group(Discovery.class),
         method("forecastersLoadsBySavedFile"));
-    assertTrue(r.count(org.junit.platform.engine.TestExecutionResult.Status.SUCCESSFUL) > 100,
+    assertTrue(r.count(TestExecutionResult.Status.SUCCESSFUL) > 100,
         "the control ran the kit");
+  }
+
+  @Test
+  @DisplayName("control: a correct backend declaring no capabilities gets skips with reasons, "
+      + "not failures, and its refusals pass")
+  void minimalBackendIsSkippedNotFailed() {
+    KitLauncher.Report r = KitLauncher.run(BrokenBackends.MinimalKit.class);
+    for (KitLauncher.Outcome o : r.failed()) {
+      assertTrue(o.uniqueId().contains(group(Discovery.class)),
+          "a correct minimal backend must pass everything outside discovery:\n" + r.failures());
+    }
+    assertFalse(r.matching(TestExecutionResult.Status.ABORTED, group(Training.class)).isEmpty(),
+        "the training group must be skipped without TRAINING");
+    assertTrue(r.skipReasons().stream().anyMatch(s -> s.contains("does not declare TRAINING")),
+        "skips must give the missing capability as the reason: " + r.skipReasons());
+    assertPassed(r, "refusing undeclared capabilities", group(Capabilities.class),
+        factory("everyCapability"));
+    assertTrue(r.count(TestExecutionResult.Status.SUCCESSFUL) > 60,
+        "the minimal backend still ran most of the kit");
   }
 
   @Test

@@ -25,7 +25,7 @@ final class KitLauncher {
 
   /** One finished test: its unique id, display name, status and failure. */
   record Outcome(String uniqueId, String displayName, TestExecutionResult.Status status,
-      Throwable failure) {}
+      Throwable failure, String skipReason) {}
 
   /** All outcomes of one launch. */
   record Report(List<Outcome> outcomes) {
@@ -54,6 +54,17 @@ final class KitLauncher {
       return outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.FAILED)
           .map(o -> o.uniqueId() + " :: " + o.displayName() + " :: " + o.failure())
           .collect(Collectors.joining("\n"));
+    }
+
+    /** The reasons of every skipped or aborted test. */
+    List<String> skipReasons() {
+      List<String> l = new ArrayList<>();
+      for (Outcome o : outcomes) {
+        if (o.skipReason() != null) {
+          l.add(o.skipReason());
+        }
+      }
+      return l;
     }
 
     int count(TestExecutionResult.Status status) {
@@ -89,7 +100,9 @@ final class KitLauncher {
       public void executionFinished(TestIdentifier id, TestExecutionResult result) {
         if (id.isTest()) {
           outcomes.put(id.getUniqueId(), new Outcome(id.getUniqueId(), id.getDisplayName(),
-              result.getStatus(), result.getThrowable().orElse(null)));
+              result.getStatus(), result.getThrowable().orElse(null),
+              result.getStatus() == TestExecutionResult.Status.ABORTED
+                  ? result.getThrowable().map(Throwable::getMessage).orElse("") : null));
         }
       }
 
@@ -97,7 +110,7 @@ final class KitLauncher {
       public void executionSkipped(TestIdentifier id, String reason) {
         if (id.isTest()) {
           outcomes.put(id.getUniqueId(), new Outcome(id.getUniqueId(), id.getDisplayName(),
-              TestExecutionResult.Status.ABORTED, null));
+              TestExecutionResult.Status.ABORTED, null, reason));
         }
       }
     });
