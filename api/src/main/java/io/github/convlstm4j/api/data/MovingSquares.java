@@ -101,6 +101,20 @@ public final class MovingSquares {
     /**
      * Validates every field.
      *
+     * @param canvasSize see the record description
+     * @param windowStart see the record description
+     * @param windowSize see the record description
+     * @param minSquares see the record description
+     * @param maxSquares see the record description
+     * @param startMin see the record description
+     * @param startMax see the record description
+     * @param maxStep see the record description
+     * @param minHalfSize see the record description
+     * @param maxHalfSize see the record description
+     * @param noiseAmplitude see the record description
+     * @param noiseProbability see the record description
+     * @param noiseBorder see the record description
+     * @param ceiling see the record description
      * @throws IllegalArgumentException naming the bad field, what it must be and its value
      */
     public Settings {
@@ -230,6 +244,9 @@ public final class MovingSquares {
     /**
      * Copies the lists and checks they have one size.
      *
+     * @param noisy the noisy movies
+     * @param clean the clean movies
+     * @param shifted the target movies
      * @throws IllegalArgumentException if the sizes differ
      */
     public Movies {
