@@ -1,0 +1,125 @@
+package io.github.convlstm4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.OptimizerSpec;
+import io.github.convlstm4j.api.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One or two steps of each optimizer on a known gradient, against the Keras 2 update rules of
+ * {@link OptimizerSpec}'s Javadoc written out by hand for a single weight w = 0.5 with
+ * gradient g = 0.2 (then g = -0.1).
+ */
+class OptimizerTest {
+
+  private static final ModelSpec SPEC =
+      ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(1).withKernel(1, 1)).build();
+  private static final String W = ModelSpec.biasName(0);
+
+  private static Parameters params(float w, float g) {
+    Parameters p = new Parameters(SPEC);
+    p.get(W).value[0] = w;
+    p.get(W).grad[0] = g;
+    return p;
+  }
+
+  @Test
+  @DisplayName("Adadelta: a = rho·a + (1-rho)·g²; d = g·sqrt(u+eps)/sqrt(a+eps); w -= lr·d; "
+      + "u = rho·u + (1-rho)·d²")
+  void adadelta() {
+    Parameters p = params(0.5f, 0.2f);
+    Optimizer o = new Optimizer(p);
+    OptimizerSpec s = OptimizerSpec.adadelta(); // lr 1, rho .95, eps 1e-7
+    o.step(s);
+    double a = 0.05 * 0.04; // 0.002
+    double d = 0.2 * Math.sqrt(0 + 1e-7) / Math.sqrt(a + 1e-7);
+    double w = 0.5 - d;
+    double u = 0.05 * d * d;
+    assertEquals(w, p.get(W).value[0], 1e-7);
+    p.get(W).grad[0] = -0.1f;
+    o.step(s);
+    double a2 = 0.95 * a + 0.05 * 0.01;
+    double d2 = -0.1 * Math.sqrt(u + 1e-7) / Math.sqrt(a2 + 1e-7);
+    assertEquals(w - d2, p.get(W).value[0], 1e-7);
+    ModelWeights st = o.state();
+    assertEquals(0.95 * u + 0.05 * d2 * d2, st.get("adadelta/accum_var/" + W).get(0), 1e-9);
+    assertEquals(a2, st.get("adadelta/accum_grad/" + W).get(0), 1e-9);
+    assertEquals(2f, st.get(Optimizer.ITERATIONS).get(0));
+  }
+
+  @Test
+  @DisplayName("Adam: lr_t = lr·sqrt(1-b2^t)/(1-b1^t); w -= lr_t·m/(sqrt(v)+eps)")
+  void adam() {
+    Parameters p = params(0.5f, 0.2f);
+    Optimizer o = new Optimizer(p);
+    OptimizerSpec s = OptimizerSpec.adam(); // 1e-3, .9, .999, 1e-7
+    o.step(s);
+    double m = 0.1 * 0.2;
+    double v = 0.001 * 0.04;
+    double w = 0.5 - 1e-3 * Math.sqrt(1 - 0.999) / (1 - 0.9) * m / (Math.sqrt(v) + 1e-7);
+    assertEquals(w, p.get(W).value[0], 1e-7); // ≈ 0.5 - 0.001 (first Adam step ≈ lr)
+    assertEquals(0.499, p.get(W).value[0], 1e-6);
+    p.get(W).grad[0] = -0.1f;
+    o.step(s);
+    double m2 = 0.9 * m + 0.1 * -0.1;
+    double v2 = 0.999 * v + 0.001 * 0.01;
+    double lr2 = 1e-3 * Math.sqrt(1 - 0.999 * 0.999) / (1 - 0.9 * 0.9);
+    assertEquals(w - lr2 * m2 / (Math.sqrt(v2) + 1e-7), p.get(W).value[0], 1e-7);
+    assertEquals(m2, o.state().get("adam/m/" + W).get(0), 1e-8);
+    assertEquals(v2, o.state().get("adam/v/" + W).get(0), 1e-10);
+  }
+
+  @Test
+  @DisplayName("RMSprop: a = rho·a + (1-rho)·g²; w -= lr·g/(sqrt(a)+eps)")
+  void rmsprop() {
+    Parameters p = params(0.5f, 0.2f);
+    Optimizer o = new Optimizer(p);
+    o.step(OptimizerSpec.rmsprop()); // 1e-3, rho .9, eps 1e-7
+    double a = 0.1 * 0.04;
+    assertEquals(0.5 - 1e-3 * 0.2 / (Math.sqrt(a) + 1e-7), p.get(W).value[0], 1e-7);
+    assertEquals(a, o.state().get("rmsprop/accum/" + W).get(0), 1e-9);
+  }
+
+  @Test
+  @DisplayName("SGD: v = momentum·v - lr·g; w += v")
+  void sgd() {
+    Parameters p = params(0.5f, 0.2f);
+    Optimizer o = new Optimizer(p);
+    OptimizerSpec s = OptimizerSpec.sgd().withMomentum(0.9); // lr 0.01
+    o.step(s);
+    assertEquals(0.5 - 0.002, p.get(W).value[0], 1e-7);
+    p.get(W).grad[0] = -0.1f;
+    o.step(s);
+    double v2 = 0.9 * -0.002 + 0.001;
+    assertEquals(0.498 + v2, p.get(W).value[0], 1e-7);
+    assertEquals(v2, o.state().get("sgd/momentum/" + W).get(0), 1e-9);
+  }
+
+  @Test
+  @DisplayName("state round-trips and a wrong slot is refused with its name")
+  void stateRoundTrip() {
+    Parameters p = params(0.5f, 0.2f);
+    Optimizer o = new Optimizer(p);
+    o.step(OptimizerSpec.adam());
+    ModelWeights st = o.state();
+    assertTrue(st.names().contains("adam/m/" + ModelSpec.kernelName(0)), st.names().toString());
+    Optimizer o2 = new Optimizer(new Parameters(SPEC));
+    o2.restore(st);
+    assertEquals(st, o2.state());
+    assertEquals(1, o2.iterations());
+    ModelWeights bad = ModelWeights.builder()
+        .put("adam/q/" + W, Tensor.of(List.of(4), new float[4])).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> o2.restore(bad));
+    assertTrue(e.getMessage().contains("adam/q/" + W), e.getMessage());
+    assertEquals(st, o2.state(), "a refused restore changes nothing");
+  }
+}
