@@ -165,10 +165,21 @@ final class ConvLstmGraph {
 
   /** Per-channel mean and biased variance over (N, T, H, W) of {@code [N, T, F, H, W]}. */
   private static NDArray[] meanAndVariance(NDArray x) {
-    int[] axes = {0, 1, 3, 4};
-    NDArray mean = x.mean(axes, true);
-    NDArray variance = x.sub(mean).square().mean(axes, true);
+    NDArray mean = meanOverAllButChannels(x);
+    NDArray variance = meanOverAllButChannels(x.sub(mean).square());
     return new NDArray[] {mean, variance};
+  }
+
+  /**
+   * Mean over axes 4, 3, 1, 0 one at a time, keeping dimensions (DJL's PyTorch engine reduces
+   * one axis per call); equal-sized groups make the mean of means the overall mean.
+   */
+  private static NDArray meanOverAllButChannels(NDArray x) {
+    NDArray m = x;
+    for (int axis : new int[] {4, 3, 1, 0}) {
+      m = m.mean(new int[] {axis}, true);
+    }
+    return m;
   }
 
   private static NDArray head(NDArray x, Conv3dHeadSpec h, NDArray kernel, NDArray bias) {
