@@ -37,6 +37,7 @@ public final class Main implements Runnable {
       ForecastCommand.class,
       EvaluateCommand.class,
       BackendsCommand.class,
+      io.github.convlstm4j.samples.bench.BenchCommand.class,
   };
 
   @Spec

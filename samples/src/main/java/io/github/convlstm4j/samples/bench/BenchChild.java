@@ -1,0 +1,56 @@
+package io.github.convlstm4j.samples.bench;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Main class of the bench's child JVMs: runs one task and prints its result as one line,
+ * {@value #MARKER} followed by a JSON object, on standard output. Not meant to be run by hand.
+ *
+ * <p>Arguments: {@code model BACKEND MODEL THREADS REPS WARMUP} or
+ * {@code kernels THREADS REPS TINY}.
+ */
+public final class BenchChild {
+
+  /** Prefix of the result line. */
+  static final String MARKER = "BENCH-RESULT ";
+
+  private BenchChild() {}
+
+  /**
+   * Runs one task.
+   *
+   * @param args the task and its arguments (see the class comment)
+   */
+  public static void main(String[] args) {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    Map<String, Object> result;
+    try {
+      result = run(args);
+    } catch (RuntimeException | LinkageError e) {
+      result = new LinkedHashMap<>();
+      result.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    result.put("jvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
+    out.println(MARKER + JsonText.writeCompact(result));
+    out.flush();
+    // DJL engines may leave non-daemon threads behind.
+    System.exit(0);
+  }
+
+  static Map<String, Object> run(String[] args) {
+    if (args.length == 6 && args[0].equals("model")) {
+      return new ModelTimer(args[1], BenchModel.parse(args[2]), Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]), Integer.parseInt(args[5])).run();
+    }
+    if (args.length == 4 && args[0].equals("kernels")) {
+      return new GemmProbe(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+          Boolean.parseBoolean(args[3])).run();
+    }
+    throw new IllegalArgumentException("arguments must be 'model BACKEND MODEL THREADS REPS "
+        + "WARMUP' or 'kernels THREADS REPS TINY', got " + String.join(" ", args));
+  }
+}

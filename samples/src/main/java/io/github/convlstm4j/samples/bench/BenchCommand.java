@@ -1,0 +1,362 @@
+package io.github.convlstm4j.samples.bench;
+
+import io.github.convlstm4j.api.BackendInfo;
+import io.github.convlstm4j.api.Forecasters;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code convlstm4j bench}: times every backend on the seed model and the CPU demo preset, next
+ * to the FMA peak, the reference GEMM kernels and the PyTorch peer, and prints one table.
+ *
+ * <p>Each configuration (backend, kernel) runs on each model in its own child JVM
+ * ({@link BenchChild}), so peak resident memory is per configuration; the reference backend's
+ * scalar kernel runs in a child JVM without {@code --add-modules jdk.incubator.vector}, which
+ * is how the reference backend falls back to it.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    header = "Time every backend (forward, training step, memory) against the FMA peak and "
+        + "the PyTorch peer.",
+    description = {
+        "For each available backend, and the reference backend's Vector API and scalar "
+            + "kernels separately, on the seed model (4x40 filters, batch 10, 15 frames, "
+            + "40x40) and the CPU demo preset: forward time per batch (batched predict), "
+            + "training-step time per batch (fit of one epoch on one batch, SGD, BCE), "
+            + "GFLOP/s and share of the measured FMA peak, peak resident memory, and speed "
+            + "ratios between every pair. Also the FMA peak and the reference GEMM kernels "
+            + "on the seed's gate-convolution shapes, and the Python PyTorch peer "
+            + "(bench/python/convlstm_bench.py) when python3 imports torch.",
+        "Each configuration runs in its own child JVM. A full run takes about 15 minutes on "
+            + "2 cores, most of it the scalar kernel; --tiny checks that everything runs."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads for every backend and the peer (default 0: all cores).",
+      defaultValue = "0")
+  int threads;
+
+  @Option(names = "--reps", paramLabel = "N", defaultValue = "5",
+      description = "Timed repetitions per phase (default ${DEFAULT-VALUE}).")
+  int reps;
+
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+      description = "Untimed warm-up runs per phase (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--scalar-reps", paramLabel = "N", defaultValue = "2",
+      description = "Timed repetitions for reference/scalar, 30-60x slower "
+          + "(default ${DEFAULT-VALUE}).")
+  int scalarReps;
+
+  @Option(names = "--scalar-warmup", paramLabel = "N", defaultValue = "0",
+      description = "Warm-up runs for reference/scalar (default ${DEFAULT-VALUE}; one seed "
+          + "forward pass is tens of seconds, JIT warm-up is a small part of it).")
+  int scalarWarmup;
+
+  @Option(names = "--models", split = ",", paramLabel = "MODEL",
+      description = "Models: seed, cpu (default: seed,cpu).")
+  List<String> models;
+
+  @Option(names = "--tiny",
+      description = "A tiny model and shapes, to check that the bench runs (CI); measures "
+          + "nothing of interest.")
+  boolean tiny;
+
+  @Option(names = "--backends", split = ",", paramLabel = "LABEL",
+      description = "Only these configurations, e.g. reference/vector,djl-pytorch,"
+          + "python-pytorch (default: all found).")
+  List<String> only;
+
+  @Option(names = "--no-peer", description = "Do not run the Python PyTorch peer.")
+  boolean noPeer;
+
+  @Option(names = "--python", paramLabel = "EXE",
+      description = "Python interpreter for the peer (default: /usr/bin/python3, else python3).")
+  String python;
+
+  @Option(names = "--peer-script", paramLabel = "FILE",
+      description = "The peer script (default: bench/python/convlstm_bench.py in the working "
+          + "directory or a parent).")
+  Path peerScript;
+
+  @Option(names = "--no-kernels", description = "Skip the FMA peak probe and the GEMM kernels.")
+  boolean noKernels;
+
+  @Option(names = "--child-heap", paramLabel = "SIZE",
+      description = "-Xmx of the child JVMs (default 6g, 1g with --tiny).")
+  String childHeap;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
+      description = "Give up on one child process after this long (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Also write the report to FILE: .json or .md (repeatable).")
+  List<Path> outputs;
+
+  @Option(names = "--verbose", description = "Debug logging, and stack traces for errors.")
+  boolean verbose;
+
+  /** Creates the command (picocli fills the options). */
+  public BenchCommand() {}
+
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    List<BenchModel> chosen = chosenModels();
+    List<String> skipped = new ArrayList<>();
+    List<Configuration> configs = configurations(skipped);
+    PythonPeer peer = null;
+    String peerText = "not run (--no-peer)";
+    if (!noPeer && wanted(PythonPeer.LABEL)) {
+      progress(err, "looking for the Python peer");
+      PythonPeer.Found found = PythonPeer.find(python, peerScript);
+      if (found.peer().isPresent()) {
+        peer = found.peer().get();
+        peerText = peer.description();
+      } else {
+        peerText = "skipped: " + found.reason();
+        skipped.add(PythonPeer.LABEL + ": skipped the peer: " + found.reason());
+      }
+    } else if (!noPeer) {
+      peerText = "not selected by --backends";
+    }
+
+    Map<String, Object> kernels = new LinkedHashMap<>();
+    if (noKernels) {
+      kernels.put("error", "skipped (--no-kernels)");
+    } else {
+      progress(err, "FMA peak probe and reference GEMM kernels");
+      ChildProcess.Outcome o = ChildProcess.run(childCommand(true, List.of("kernels",
+          Integer.toString(n), Integer.toString(reps), Boolean.toString(tiny))), Map.of(),
+          timeoutSeconds, true);
+      if (o.ok()) {
+        kernels = o.json();
+        if (kernels.containsKey("error")) {
+          skipped.add("kernels: " + kernels.get("error"));
+        }
+      } else {
+        kernels.put("error", o.error());
+        skipped.add("kernels: " + o.error());
+      }
+    }
+
+    List<BenchResult.ModelResults> results = new ArrayList<>();
+    for (BenchModel m : chosen) {
+      List<Measurement> ms = new ArrayList<>();
+      for (Configuration c : configs) {
+        int r = c.scalar ? scalarReps : reps;
+        int w = c.scalar ? scalarWarmup : warmup;
+        progress(err, c.label + " on " + m.label());
+        ChildProcess.Outcome o = ChildProcess.run(childCommand(!c.scalar, List.of("model",
+            c.backend, m.label(), Integer.toString(n), Integer.toString(r),
+            Integer.toString(w))), Map.of(), timeoutSeconds, true);
+        Measurement x = o.ok() ? Measurement.fromJson(c.label, m.label(), o.json())
+            : Measurement.failed(c.label, m.label(), o.error());
+        if (c.scalar && !x.detail().isEmpty() && !x.detail().startsWith("scalar")) {
+          x = Measurement.failed(c.label, m.label(), "expected the scalar kernel, the child "
+              + "used " + x.detail());
+        }
+        ms.add(x);
+        if (x.error() != null) {
+          skipped.add(c.label + " on " + m.label() + ": " + x.error());
+        }
+      }
+      if (peer != null) {
+        progress(err, PythonPeer.LABEL + " on " + m.label());
+        Measurement x = peer.run(m, n, reps, warmup, timeoutSeconds);
+        ms.add(x);
+        if (x.error() != null) {
+          skipped.add(PythonPeer.LABEL + " on " + m.label() + ": " + x.error());
+        }
+      }
+      results.add(new BenchResult.ModelResults(m, ms));
+    }
+    BenchResult result = new BenchResult(machine(n, peerText), kernels, results, skipped);
+    out.print(BenchReport.text(result));
+    out.flush();
+    if (outputs != null) {
+      for (Path p : outputs) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        write(p, name.endsWith(".json") ? BenchReport.json(result)
+            : BenchReport.markdown(result));
+        err.println("bench: wrote " + p);
+      }
+      err.flush();
+    }
+    return 0;
+  }
+
+  /** One backend configuration. */
+  private record Configuration(String label, String backend, boolean scalar) {}
+
+  private void validate() {
+    if (threads < 0 || reps < 1 || warmup < 0 || scalarReps < 1 || scalarWarmup < 0
+        || timeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(), "--threads must be >= 0, --reps, "
+          + "--scalar-reps and --timeout >= 1, --warmup and --scalar-warmup >= 0, got "
+          + threads + ", " + reps + ", " + scalarReps + ", " + timeoutSeconds + ", " + warmup
+          + ", " + scalarWarmup);
+    }
+    if (outputs != null) {
+      for (Path p : outputs) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".json") && !name.endsWith(".md")) {
+          throw new ParameterException(spec.commandLine(),
+              "--out must end in .json or .md, got '" + p + "'");
+        }
+      }
+    }
+    if (tiny && models != null) {
+      throw new ParameterException(spec.commandLine(), "--tiny and --models exclude each other");
+    }
+  }
+
+  private List<BenchModel> chosenModels() {
+    if (tiny) {
+      return List.of(BenchModel.TINY);
+    }
+    List<BenchModel> out = new ArrayList<>();
+    for (String s : models == null ? List.of("seed", "cpu") : models) {
+      try {
+        out.add(BenchModel.parse(s.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--models: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private boolean wanted(String label) {
+    return only == null || only.contains(label);
+  }
+
+  private List<Configuration> configurations(List<String> skipped) {
+    List<Configuration> out = new ArrayList<>();
+    for (BackendInfo b : Forecasters.backends()) {
+      if (!b.availability().available()) {
+        if (wanted(b.name())) {
+          skipped.add(b.name() + ": unavailable: " + b.availability().reason());
+        }
+        continue;
+      }
+      if (b.name().equals("reference")) {
+        if (wanted(BenchResult.REFERENCE_VECTOR)) {
+          out.add(new Configuration(BenchResult.REFERENCE_VECTOR, b.name(), false));
+        }
+        if (wanted(BenchResult.REFERENCE_SCALAR)) {
+          out.add(new Configuration(BenchResult.REFERENCE_SCALAR, b.name(), true));
+        }
+      } else if (wanted(b.name())) {
+        out.add(new Configuration(b.name(), b.name(), false));
+      }
+    }
+    return out;
+  }
+
+  /** Flags of the child JVMs (without the class path). */
+  private List<String> childFlags(boolean vector) {
+    List<String> f = new ArrayList<>();
+    if (vector) {
+      f.add("--add-modules");
+      f.add("jdk.incubator.vector");
+    }
+    f.add("-Xmx" + Optional.ofNullable(childHeap).orElse(tiny ? "1g" : "6g"));
+    f.add("-Dai.djl.offline=true");
+    f.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + (verbose ? "debug" : "warn"));
+    return f;
+  }
+
+  private List<String> childCommand(boolean vector, List<String> args) {
+    List<String> c = new ArrayList<>();
+    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    c.addAll(childFlags(vector));
+    c.add("-cp");
+    c.add(System.getProperty("java.class.path"));
+    c.add(BenchChild.class.getName());
+    c.addAll(args);
+    return c;
+  }
+
+  private Map<String, Object> machine(int n, String peerText) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    m.put("cpu", cpuModel());
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        + System.getProperty("os.arch"));
+    m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty(
+        "java.runtime.version"));
+    m.put("benchJvmFlags", String.join(" ",
+        ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    m.put("childJvmFlags", String.join(" ", childFlags(true)));
+    m.put("threads", n);
+    m.put("reps", reps);
+    m.put("warmup", warmup);
+    m.put("scalarReps", scalarReps);
+    m.put("scalarWarmup", scalarWarmup);
+    m.put("peer", peerText);
+    return m;
+  }
+
+  private static String cpuModel() {
+    try {
+      String flags = "";
+      String model = "unknown CPU";
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("model name") && model.equals("unknown CPU")) {
+          model = line.substring(line.indexOf(':') + 1).trim();
+        } else if (line.startsWith("flags") && flags.isEmpty()) {
+          flags = line;
+        }
+      }
+      return model + (flags.contains("avx512f") ? " (AVX-512)"
+          : flags.contains("avx2") ? " (AVX2)" : "");
+    } catch (IOException | RuntimeException e) {
+      return System.getProperty("os.arch");
+    }
+  }
+
+  private static void progress(PrintWriter err, String what) {
+    err.println("bench: " + what + " ...");
+    err.flush();
+  }
+
+  private static void write(Path p, String text) throws IOException {
+    Path abs = p.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

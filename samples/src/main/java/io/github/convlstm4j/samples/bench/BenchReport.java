@@ -1,0 +1,216 @@
+package io.github.convlstm4j.samples.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Renders a {@link BenchResult} as plain text (stdout), Markdown or JSON. */
+final class BenchReport {
+
+  private final BenchResult r;
+  private final boolean markdown;
+  private final StringBuilder sb = new StringBuilder();
+
+  private BenchReport(BenchResult r, boolean markdown) {
+    this.r = r;
+    this.markdown = markdown;
+  }
+
+  /** The plain-text report. */
+  static String text(BenchResult r) {
+    return new BenchReport(r, false).render();
+  }
+
+  /** The Markdown report. */
+  static String markdown(BenchResult r) {
+    return new BenchReport(r, true).render();
+  }
+
+  /** The JSON report. */
+  static String json(BenchResult r) {
+    return JsonText.write(r.toJson());
+  }
+
+  private String render() {
+    heading("convlstm4j bench");
+    machine();
+    kernels();
+    for (BenchResult.ModelResults mr : r.models) {
+      model(mr);
+    }
+    targets();
+    if (!r.skipped.isEmpty()) {
+      heading("Skipped or failed");
+      for (String s : r.skipped) {
+        bullet(s);
+      }
+      blank();
+    }
+    return sb.toString();
+  }
+
+  private void machine() {
+    Map<String, Object> m = r.machine;
+    bullet("Machine: " + m.get("cpu") + ", " + m.get("cores") + " cores seen by the JVM, "
+        + m.get("os") + "; the machine is shared and its timings are noisy");
+    bullet("Threads: " + m.get("threads") + "; repetitions: " + m.get("warmup")
+        + " warm-up + " + m.get("reps") + " timed (reference/scalar: " + m.get("scalarWarmup")
+        + " + " + m.get("scalarReps") + "); figures are median / min / max of the timed runs");
+    bullet("JVM: " + m.get("jvm") + "; bench JVM flags: " + m.get("benchJvmFlags"));
+    bullet("Child JVM flags: " + m.get("childJvmFlags") + " (reference/scalar: without "
+        + "--add-modules jdk.incubator.vector); one child JVM per configuration and model, so "
+        + "peak RSS (VmHWM) is that configuration's own");
+    bullet("Python peer: " + m.get("peer"));
+    bullet("FLOPs: " + Flops.FORMULA);
+    bullet("Ratio tables: entry (row A, column B) = median(B) / median(A), how many times "
+        + "faster A is than B");
+    blank();
+  }
+
+  private void kernels() {
+    heading("FMA peak and reference GEMM kernels");
+    double peak = r.peak();
+    if (Double.isNaN(peak)) {
+      line("Not measured: " + r.kernels.getOrDefault("error", "skipped"));
+      blank();
+      return;
+    }
+    line(String.format(Locale.ROOT, "FMA peak (Vector API FMA loop, %s threads, median of "
+        + "runs): %.1f GFLOP/s; probed again after the GEMMs: %.1f GFLOP/s", r.machine.get(
+            "threads"), peak, JsonText.number(r.kernels, "peakGflopsAfter")));
+    blank();
+    TextTable t = new TextTable(List.of("kernel", "shape (seed gate convolution)", "m", "n",
+        "k", "median s", "GFLOP/s", "% of peak"));
+    for (Map<String, Object> row : r.gemmRows()) {
+      double gf = JsonText.number(row, "gflops");
+      t.row(List.of(String.valueOf(row.get("kernel")), String.valueOf(row.get("shape")),
+          integer(row, "m"), integer(row, "n"), integer(row, "k"),
+          seconds(JsonText.number(JsonText.object(row, "seconds"), "median")), fixed1(gf),
+          percent(gf / peak)));
+    }
+    table(t);
+  }
+
+  private void model(BenchResult.ModelResults mr) {
+    BenchModel m = mr.model();
+    double fwd = Flops.forward(m);
+    double train = Flops.trainingStep(m);
+    heading("Model " + m.label() + ": " + m.description());
+    line(String.format(Locale.ROOT, "%s; forward %.1f GFLOP, training step %.1f GFLOP "
+        + "(3 x forward)", m.shapeDescription(), fwd / 1e9, train / 1e9));
+    blank();
+    double peak = r.peak();
+    TextTable t = new TextTable(List.of("backend", "forward s med", "min", "max", "GFLOP/s",
+        "% peak", "train s med", "min", "max", "GFLOP/s", "% peak", "RSS fwd MiB",
+        "RSS MiB", "train finite", "detail"));
+    for (Measurement x : mr.measurements()) {
+      double fg = fwd / x.forward().median() / 1e9;
+      double tg = train / x.train().median() / 1e9;
+      String finite = x.train().present() || x.raw().containsKey("trainingError")
+          ? (x.trainingFinite() ? "yes" : "NO") : "-";
+      t.row(List.of(x.label(), seconds(x.forward().median()), seconds(x.forward().min()),
+          seconds(x.forward().max()), fixed1(fg), percent(fg / peak),
+          seconds(x.train().median()), seconds(x.train().min()), seconds(x.train().max()),
+          fixed1(tg), percent(tg / peak), fixed0(x.peakRssForwardMiB()),
+          fixed0(x.peakRssMiB()), finite,
+          x.error() != null ? "ERROR " + firstLine(x.error()) : x.detail()));
+    }
+    table(t);
+    ratios("Forward speed ratios (" + m.label() + ")", mr, Measurement::forward);
+    ratios("Training-step speed ratios (" + m.label() + ")", mr, Measurement::train);
+  }
+
+  private void ratios(String title, BenchResult.ModelResults mr,
+      Function<Measurement, Stats> phase) {
+    Map<String, Map<String, Double>> matrix = Ratios.matrix(mr.measurements(), phase);
+    if (matrix.size() < 2) {
+      return;
+    }
+    line(title + ": row is this many times faster than column");
+    blank();
+    List<String> header = new ArrayList<>();
+    header.add("faster \\ than");
+    header.addAll(matrix.keySet());
+    TextTable t = new TextTable(header);
+    for (Map.Entry<String, Map<String, Double>> e : matrix.entrySet()) {
+      List<String> row = new ArrayList<>();
+      row.add(e.getKey());
+      for (String col : matrix.keySet()) {
+        row.add(String.format(Locale.ROOT, "%.2f", e.getValue().get(col)));
+      }
+      t.row(row);
+    }
+    table(t);
+  }
+
+  private void targets() {
+    BenchResult.ModelResults tm = r.targetModel();
+    heading("Targets" + (tm == null ? "" : " (model " + tm.model().label()
+        + (tm.model() == BenchModel.SEED ? "" : "; the targets are about the seed model, "
+            + "these figures only show the check runs") + ")"));
+    TextTable t = new TextTable(List.of("target", "measured", "status"));
+    for (Target x : r.targets()) {
+      t.row(List.of(x.goal(), x.measured(), x.status()));
+    }
+    table(t);
+  }
+
+  // ------------------------------------------------------------------ output helpers
+
+  private void heading(String s) {
+    if (markdown) {
+      sb.append("### ").append(s).append("\n\n");
+    } else {
+      sb.append(s).append(System.lineSeparator());
+      sb.append("-".repeat(Math.min(100, s.length()))).append(System.lineSeparator());
+    }
+  }
+
+  private void bullet(String s) {
+    line((markdown ? "- " : "* ") + s);
+  }
+
+  private void line(String s) {
+    sb.append(s).append(markdown ? "\n" : System.lineSeparator());
+  }
+
+  private void blank() {
+    line("");
+  }
+
+  private void table(TextTable t) {
+    sb.append(markdown ? t.markdown() : t.text());
+    blank();
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static String integer(Map<String, Object> row, String key) {
+    double v = JsonText.number(row, key);
+    return Double.isNaN(v) ? "-" : Long.toString((long) v);
+  }
+
+  static String seconds(double s) {
+    if (Double.isNaN(s)) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, s >= 100 ? "%.1f" : s >= 10 ? "%.2f" : "%.3f", s);
+  }
+
+  private static String fixed1(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
+  }
+
+  private static String fixed0(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f", v) : "-";
+  }
+
+  private static String percent(double f) {
+    return Double.isFinite(f) ? String.format(Locale.ROOT, "%.1f%%", 100 * f) : "-";
+  }
+}

@@ -1,0 +1,179 @@
+package io.github.convlstm4j.samples.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one bench run measured: the machine, the FMA peak and GEMM figures, each model's
+ * measurements, what was skipped, and the targets evaluated from them.
+ */
+final class BenchResult {
+
+  /** Label of the reference backend with the Vector API kernel. */
+  static final String REFERENCE_VECTOR = "reference/vector";
+  /** Label of the reference backend with the scalar kernel. */
+  static final String REFERENCE_SCALAR = "reference/scalar";
+  /** Label of the DJL PyTorch backend. */
+  static final String DJL_PYTORCH = "djl-pytorch";
+  /** Share of the FMA peak the reference kernels should reach. */
+  static final double KERNEL_TARGET = 0.60;
+
+  /** One model's measurements. */
+  record ModelResults(BenchModel model, List<Measurement> measurements) {
+    ModelResults {
+      measurements = List.copyOf(measurements);
+    }
+  }
+
+  final Map<String, Object> machine;
+  final Map<String, Object> kernels;
+  final List<ModelResults> models;
+  final List<String> skipped;
+
+  BenchResult(Map<String, Object> machine, Map<String, Object> kernels,
+      List<ModelResults> models, List<String> skipped) {
+    this.machine = new LinkedHashMap<>(machine);
+    this.kernels = new LinkedHashMap<>(kernels);
+    this.models = List.copyOf(models);
+    this.skipped = List.copyOf(skipped);
+  }
+
+  /** The FMA peak in GFLOP/s, NaN if not measured. */
+  double peak() {
+    return JsonText.number(kernels, "peakGflops");
+  }
+
+  /** The GEMM rows of the kernel probe. */
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> gemmRows() {
+    Object rows = kernels.get("gemm");
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (rows instanceof List) {
+      for (Object o : (List<?>) rows) {
+        if (o instanceof Map) {
+          out.add((Map<String, Object>) o);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The model the targets are evaluated on: the seed if it ran, else the first one. */
+  ModelResults targetModel() {
+    for (ModelResults m : models) {
+      if (m.model() == BenchModel.SEED) {
+        return m;
+      }
+    }
+    return models.isEmpty() ? null : models.get(0);
+  }
+
+  /** The targets of issues 3, 4 and 5, evaluated on {@link #targetModel()}. */
+  List<Target> targets() {
+    List<Target> t = new ArrayList<>();
+    ModelResults mr = targetModel();
+    List<Measurement> ms = mr == null ? List.of() : mr.measurements();
+    String py = PythonPeer.LABEL;
+    t.add(Target.atLeast("reference training step >= 1.5x faster than djl-pytorch's",
+        Ratios.speedup(ms, REFERENCE_VECTOR, DJL_PYTORCH, Measurement::train), 1.5,
+        "%.2fx", "djl-pytorch or reference not measured"));
+    t.add(Target.atLeast("reference forward >= 2x faster than djl-pytorch's",
+        Ratios.speedup(ms, REFERENCE_VECTOR, DJL_PYTORCH, Measurement::forward), 2.0,
+        "%.2fx", "djl-pytorch or reference not measured"));
+    t.add(Target.atLeast("reference forward no slower than the Python peer's",
+        Ratios.speedup(ms, REFERENCE_VECTOR, py, Measurement::forward), 1.0, "%.2fx",
+        "Python peer or reference not measured"));
+    t.add(kernelTarget());
+    t.add(Target.atLeast("djl-pytorch forward no slower than the Python peer's",
+        Ratios.speedup(ms, DJL_PYTORCH, py, Measurement::forward), 1.0, "%.2fx",
+        "Python peer or djl-pytorch not measured"));
+    t.add(finiteTarget());
+    return t;
+  }
+
+  private Target kernelTarget() {
+    String goal = "reference Vector API kernel >= 60% of the FMA peak on every seed "
+        + "gate-convolution GEMM shape";
+    double peak = peak();
+    double worst = Double.NaN;
+    String worstShape = "";
+    for (Map<String, Object> row : gemmRows()) {
+      if (String.valueOf(row.get("kernel")).startsWith("vector")) {
+        double f = JsonText.number(row, "gflops") / peak;
+        if (Double.isNaN(worst) || f < worst) {
+          worst = f;
+          worstShape = String.valueOf(row.get("shape"));
+        }
+      }
+    }
+    if (Double.isNaN(worst)) {
+      return new Target(goal, "kernels or peak not measured", "not measured");
+    }
+    return new Target(goal, String.format(java.util.Locale.ROOT, "lowest %.0f%% (%s)",
+        100 * worst, worstShape), worst >= KERNEL_TARGET ? "met" : "NOT met");
+  }
+
+  private Target finiteTarget() {
+    String goal = "no NaN in any backend's training (every model)";
+    List<String> bad = new ArrayList<>();
+    int trained = 0;
+    for (ModelResults mr : models) {
+      for (Measurement m : mr.measurements()) {
+        boolean ranTraining = m.train().present() || m.raw().containsKey("trainingError");
+        if (!ranTraining) {
+          continue;
+        }
+        trained++;
+        if (!m.trainingFinite()) {
+          bad.add(m.label() + " on " + mr.model().label());
+        }
+      }
+    }
+    if (trained == 0) {
+      return new Target(goal, "no training measured", "not measured");
+    }
+    return bad.isEmpty() ? new Target(goal, trained + " training runs, all finite", "met")
+        : new Target(goal, "not finite: " + String.join(", ", bad), "NOT met");
+  }
+
+  /** Everything as one JSON object. */
+  Map<String, Object> toJson() {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("machine", machine);
+    j.put("flopFormula", Flops.FORMULA);
+    j.put("ratioDefinition", "ratios[phase][A][B] = median(B) / median(A): how many times "
+        + "faster A is than B");
+    j.put("kernels", kernels);
+    List<Object> ms = new ArrayList<>();
+    for (ModelResults mr : models) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("model", mr.model().label());
+      m.put("description", mr.model().description());
+      m.put("shape", mr.model().shapeDescription());
+      m.put("forwardGflop", Flops.forward(mr.model()) / 1e9);
+      m.put("trainingStepGflop", Flops.trainingStep(mr.model()) / 1e9);
+      List<Object> rows = new ArrayList<>();
+      for (Measurement x : mr.measurements()) {
+        rows.add(x.toJson());
+      }
+      m.put("results", rows);
+      Map<String, Object> ratios = new LinkedHashMap<>();
+      ratios.put("forward", Ratios.matrix(mr.measurements(), Measurement::forward));
+      ratios.put("train", Ratios.matrix(mr.measurements(), Measurement::train));
+      m.put("ratios", ratios);
+      ms.add(m);
+    }
+    j.put("models", ms);
+    List<Object> ts = new ArrayList<>();
+    for (Target t : targets()) {
+      ts.add(t.toJson());
+    }
+    ModelResults tm = targetModel();
+    j.put("targetsModel", tm == null ? null : tm.model().label());
+    j.put("targets", ts);
+    j.put("skipped", new ArrayList<Object>(skipped));
+    return j;
+  }
+}
