@@ -40,8 +40,8 @@ final class KitSupport {
     this.tolerances = tolerances;
     this.options = options;
     this.seeds = seeds.clone();
-    Set<Capability> caps = provider.capabilities();
-    this.declared = caps.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(caps);
+    this.declared = EnumSet.noneOf(Capability.class);
+    this.declared.addAll(provider.capabilities());
   }
 
   BackendProvider provider() {
@@ -61,7 +61,9 @@ final class KitSupport {
   }
 
   Set<Capability> declared() {
-    return EnumSet.copyOf(declared.isEmpty() ? EnumSet.noneOf(Capability.class) : declared);
+    Set<Capability> copy = EnumSet.noneOf(Capability.class);
+    copy.addAll(declared);
+    return copy;
   }
 
   boolean declares(Capability c) {
