@@ -7,6 +7,8 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import io.github.convlstm4j.api.io.ColorMap;
+import io.github.convlstm4j.api.io.FrameStyle;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +82,15 @@ final class DemoCommand implements Callable<Integer> {
       description = "Held-out movies scored (default: ${DEFAULT-VALUE}).")
   int evalMovies = 50;
 
+  @Option(names = "--colormap", paramLabel = "NAME",
+      description = "viridis (default, like matplotlib in the seed) or gray.",
+      converter = ColorMapConverter.class)
+  ColorMap colorMap = ColorMap.VIRIDIS;
+
+  @Option(names = "--scale", paramLabel = "N",
+      description = "Screen pixels per frame pixel in the pictures (default: ${DEFAULT-VALUE}).")
+  int scale = 6;
+
   @Mixin
   CommonOptions common;
 
@@ -98,6 +109,7 @@ final class DemoCommand implements Callable<Integer> {
           + " context frames and one to score), got " + frames);
     }
     TrainingOptions.positive("--eval-movies", evalMovies);
+    TrainingOptions.positive("--scale", scale);
     if (movie < samples) {
       throw new UserException("--movie must be a held-out movie, >= --samples " + samples
           + ", got " + movie);
@@ -139,7 +151,8 @@ final class DemoCommand implements Callable<Integer> {
       FrameSequence noisy = movies.noisy().get(movie);
       FrameSequence context = noisy.slice(0, CONTEXT);
       FrameSequence rollout = f.forecast(context, ROLLOUT);
-      DemoPictures.write(out, context, rollout, noisy, IMAGES);
+      DemoPictures.write(out, context, rollout, noisy, IMAGES,
+          FrameStyle.DEFAULT.withColorMap(colorMap).withScale(scale));
       Charts.writeLoss(history, lossName(config), out.resolve("loss.png"));
       Charts.writeSteps(eval.modelMse(), eval.persistenceMse(), eval.movies(),
           out.resolve("steps.png"));

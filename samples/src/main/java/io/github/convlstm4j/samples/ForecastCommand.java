@@ -1,14 +1,130 @@
 package io.github.convlstm4j.samples;
 
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.Tensor;
+import io.github.convlstm4j.api.io.ColorMap;
+import io.github.convlstm4j.api.io.FrameImages;
+import io.github.convlstm4j.api.io.FrameStyle;
+import io.github.convlstm4j.api.io.Npy;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** WIP. */
-@Command(name = "forecast", mixinStandardHelpOptions = true,
-    header = "Forecast frames from a checkpoint and context frames.")
+/**
+ * {@code convlstm4j forecast}: a checkpoint and context frames in, forecast frames out (PNGs, a
+ * GIF and a .npy).
+ */
+@Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false,
+    header = "Forecast frames from a checkpoint and context frames.",
+    description = {
+        "Feed context frames to a trained model and roll out --horizon frames "
+            + "autoregressively (each forecast frame is appended and fed back).",
+        "Context from: a .npy ([frames, height, width] or [frames, height, width, channels]), "
+            + "an .npz from 'convlstm4j generate' (pick the movie with --movie), or a folder "
+            + "of PNG frames (sorted by name, grey levels / 255).",
+        "Writes into --out: forecast.npy ([horizon, height, width, channels] float32), "
+            + "forecast_01.png ..., and forecast.gif (context, then forecast)."},
+    footer = {"", "Example:",
+        "  convlstm4j forecast --checkpoint demo-out/model.npz --input movies.npz --movie 1004 "
+            + "--context 7 --horizon 16"})
 final class ForecastCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE", required = true,
+      description = "A checkpoint written by 'train' or 'demo'.")
+  Path checkpoint;
+
+  @Option(names = "--input", paramLabel = "PATH", required = true,
+      description = "Context frames: .npy, .npz or a folder of PNGs.")
+  Path input;
+
+  @Option(names = "--movie", paramLabel = "N",
+      description = "Movie index in an .npz from 'generate' (default: ${DEFAULT-VALUE}).")
+  int movie;
+
+  @Option(names = "--array", paramLabel = "NAME",
+      description = "Array of the .npz to read (default: ${DEFAULT-VALUE}).")
+  String array = MovieData.NOISY;
+
+  @Option(names = "--context", paramLabel = "N",
+      description = "Use only the first N input frames (default: all).")
+  Integer context;
+
+  @Option(names = "--horizon", paramLabel = "N",
+      description = "Frames to forecast (default: ${DEFAULT-VALUE}).")
+  int horizon = 16;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("forecast-out");
+
+  @Option(names = "--colormap", paramLabel = "NAME", converter = ColorMapConverter.class,
+      description = "viridis (default) or gray, for the PNGs and the GIF.")
+  ColorMap colorMap = ColorMap.VIRIDIS;
+
+  @Option(names = "--scale", paramLabel = "N",
+      description = "Screen pixels per frame pixel (default: ${DEFAULT-VALUE}).")
+  int scale = 6;
+
+  @Mixin
+  CommonOptions common;
+
   @Override
-  public Integer call() {
-    return 1;
+  public Integer call() throws Exception {
+    TrainingOptions.positive("--horizon", horizon);
+    TrainingOptions.positive("--scale", scale);
+    CommonOptions.requireFile(checkpoint, "checkpoint");
+    FrameSequence frames = ContextFrames.read(input, movie, array);
+    if (context != null) {
+      TrainingOptions.positive("--context", context);
+      if (context > frames.frames()) {
+        throw new UserException("--context " + context + " exceeds the " + frames.frames()
+            + " frames of " + input);
+      }
+      frames = frames.slice(0, context);
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    try (Forecaster f = common.load(checkpoint)) {
+      if (frames.channels() != f.spec().inputChannels()) {
+        throw new UserException("the model expects " + f.spec().inputChannels()
+            + " channel(s) per frame, got " + frames.channels() + " in " + input);
+      }
+      FrameSequence forecast = f.forecast(frames, horizon);
+      Files.createDirectories(out);
+      Npy.write(Tensor.of(new int[] {forecast.frames(), forecast.height(), forecast.width(),
+          forecast.channels()}, forecast.toArray()), out.resolve("forecast.npy"));
+      FrameStyle style = FrameStyle.DEFAULT.withColorMap(colorMap).withScale(scale);
+      for (int t = 0; t < forecast.frames(); t++) {
+        FrameImages.writePng(forecast, t, style,
+            out.resolve(String.format(Locale.ROOT, "forecast_%02d.png", t + 1)));
+      }
+      List<BufferedImage> gif = new ArrayList<>();
+      FrameSequence all = frames.append(forecast);
+      for (int t = 0; t < all.frames(); t++) {
+        boolean seen = t < frames.frames();
+        gif.add(FrameImages.row(List.of(FrameImages.render(all, t, style)),
+            List.of(seen ? "Context" : "Forecast"),
+            "frame " + (t + 1) + (seen ? "" : " (step " + (t - frames.frames() + 1) + ")")));
+      }
+      FrameImages.writeGif(gif, DemoPictures.GIF_DELAY_MILLIS, out.resolve("forecast.gif"));
+      w.printf(Locale.ROOT, "Forecast %d frames from %d context frames (%s) on %s; wrote %s: "
+          + "forecast.npy, forecast_01.png .. forecast_%02d.png, forecast.gif%n", horizon,
+          frames.frames(), frames.frameShape(), f.backendName(), out, horizon);
+    }
+    w.flush();
+    return 0;
   }
 }

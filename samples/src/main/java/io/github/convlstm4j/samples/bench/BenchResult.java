@@ -117,25 +117,39 @@ final class BenchResult {
 
   private Target finiteTarget() {
     String goal = "no NaN in any backend's training (every model)";
-    List<String> bad = new ArrayList<>();
+    List<String> notFinite = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     int trained = 0;
     for (ModelResults mr : models) {
       for (Measurement m : mr.measurements()) {
-        boolean ranTraining = m.train().present() || m.raw().containsKey("trainingError");
-        if (!ranTraining) {
-          continue;
-        }
-        trained++;
-        if (!m.trainingFinite()) {
-          bad.add(m.label() + " on " + mr.model().label());
+        String where = m.label() + " on " + mr.model().label();
+        Object error = m.raw().get("trainingError");
+        if (error != null) {
+          (String.valueOf(error).contains("NaN") || String.valueOf(error).contains("finite")
+              ? notFinite : failed).add(where + " (" + error + ")");
+        } else if (m.train().present()) {
+          trained++;
+          if (!m.trainingFinite()) {
+            notFinite.add(where);
+          }
         }
       }
     }
-    if (trained == 0) {
-      return new Target(goal, "no training measured", "not measured");
+    if (trained == 0 && notFinite.isEmpty()) {
+      return new Target(goal, failed.isEmpty() ? "no training measured"
+          : "training failed: " + String.join("; ", failed), "not measured");
     }
-    return bad.isEmpty() ? new Target(goal, trained + " training runs, all finite", "met")
-        : new Target(goal, "not finite: " + String.join(", ", bad), "NOT met");
+    List<String> parts = new ArrayList<>();
+    parts.add(trained + " training runs completed");
+    if (!notFinite.isEmpty()) {
+      parts.add("NaN/infinite: " + String.join("; ", notFinite));
+    }
+    if (!failed.isEmpty()) {
+      parts.add("training failed (not a NaN): " + String.join("; ", failed));
+    }
+    String status = !notFinite.isEmpty() ? "NOT met" : failed.isEmpty() ? "met"
+        : "met where measured";
+    return new Target(goal, String.join("; ", parts), status);
   }
 
   /** Everything as one JSON object. */

@@ -83,7 +83,7 @@ final class JsonText {
       for (Map.Entry<?, ?> e : m.entrySet()) {
         sb.append(first ? "" : ",");
         first = false;
-        newline(sb, indent + 1);
+        newline(sb, indent < 0 ? -1 : indent + 1);
         string(sb, String.valueOf(e.getKey()));
         sb.append(indent < 0 ? ":" : ": ");
         write(sb, e.getValue(), indent < 0 ? -1 : indent + 1);

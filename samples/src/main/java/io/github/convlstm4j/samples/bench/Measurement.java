@@ -26,7 +26,7 @@ record Measurement(String label, String model, Stats forward, Stats train,
     String detail = JsonText.string(j, "kernel", "");
     if (j.containsKey("torch")) {
       detail = "torch " + j.get("torch") + ", python " + j.get("python") + ", "
-          + j.get("threads") + " threads";
+          + (long) JsonText.number(j, "threads") + " threads";
     }
     String error = j.containsKey("error") ? String.valueOf(j.get("error")) : null;
     String trainingError = j.containsKey("trainingError")
