@@ -269,7 +269,8 @@ final class DjlForecaster implements Forecaster {
   private void requireFiniteParameters(int epoch, int batchNumber) {
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       NDArray p = e.getValue();
-      if (p.isNaN().logicalOr(p.isInfinite()).any().getBoolean()) {
+      // 0·x is 0 for finite x and NaN for NaN or ±Inf (isInfinite is missing on MXNet).
+      if (Float.isNaN(p.mul(0f).sum().getFloat())) {
         float[] v = p.toFloatArray();
         int i = 0;
         while (i < v.length && Float.isFinite(v[i])) {
