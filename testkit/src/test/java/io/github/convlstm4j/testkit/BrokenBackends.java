@@ -138,6 +138,125 @@ final class BrokenBackends {
     }
   }
 
+  /**
+   * SAME padding of even kernels on the wrong side ({@code k/2} before instead of
+   * {@code (k-1)/2}), in every convolution. Simulated exactly: a correlation on mirrored frames
+   * with mirrored kernels, mirrored back, is the correlation padded on the other side; for odd
+   * kernels it changes nothing.
+   */
+  static final class MirroredEvenPadding extends ForwardingForecaster {
+    MirroredEvenPadding(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    static FrameSequence mirror(FrameSequence s) {
+      float[] out = new float[s.size()];
+      int h = s.height();
+      int w = s.width();
+      int c = s.channels();
+      for (int t = 0; t < s.frames(); t++) {
+        for (int r = 0; r < h; r++) {
+          for (int col = 0; col < w; col++) {
+            for (int ch = 0; ch < c; ch++) {
+              out[((t * h + r) * w + col) * c + ch] = s.get(t, h - 1 - r, w - 1 - col, ch);
+            }
+          }
+        }
+      }
+      return FrameSequence.of(s.frames(), s.frameShape(), out);
+    }
+
+    /** Reverses two adjacent axes (rows and columns of a kernel) of a C-order tensor. */
+    static Tensor mirror(Tensor t, int rowAxis) {
+      int[] shape = t.shape();
+      int outer = 1;
+      for (int i = 0; i < rowAxis; i++) {
+        outer *= shape[i];
+      }
+      int kh = shape[rowAxis];
+      int kw = shape[rowAxis + 1];
+      int inner = 1;
+      for (int i = rowAxis + 2; i < shape.length; i++) {
+        inner *= shape[i];
+      }
+      float[] v = t.toArray();
+      float[] out = new float[v.length];
+      for (int o = 0; o < outer; o++) {
+        for (int r = 0; r < kh; r++) {
+          for (int c = 0; c < kw; c++) {
+            System.arraycopy(v, ((o * kh + (kh - 1 - r)) * kw + (kw - 1 - c)) * inner, out,
+                ((o * kh + r) * kw + c) * inner, inner);
+          }
+        }
+      }
+      return Tensor.of(shape, out);
+    }
+
+    static ModelWeights mirror(ModelSpec spec, ModelWeights w) {
+      if (!w.problemsAgainst(spec).isEmpty()) {
+        return w;
+      }
+      Map<String, Tensor> m = new LinkedHashMap<>(w.asMap());
+      for (int i = 0; i < spec.layers().size(); i++) {
+        m.put(ModelSpec.kernelName(i), mirror(m.get(ModelSpec.kernelName(i)), 0));
+        m.put(ModelSpec.recurrentKernelName(i),
+            mirror(m.get(ModelSpec.recurrentKernelName(i)), 0));
+      }
+      if (m.containsKey(ModelSpec.HEAD_KERNEL)) {
+        m.put(ModelSpec.HEAD_KERNEL, mirror(m.get(ModelSpec.HEAD_KERNEL), 1));
+      }
+      return ModelWeights.of(m);
+    }
+
+    static SequenceDataset mirror(SequenceDataset d) {
+      List<SequenceDataset.Sample> s = new ArrayList<>();
+      for (SequenceDataset.Sample x : d.samples()) {
+        s.add(new SequenceDataset.Sample(mirror(x.input()), mirror(x.target())));
+      }
+      return SequenceDataset.of(s);
+    }
+
+    @Override
+    public FrameSequence predict(FrameSequence input) {
+      return mirror(delegate.predict(mirror(input)));
+    }
+
+    @Override
+    public List<FrameSequence> predict(List<FrameSequence> inputs) {
+      List<FrameSequence> in = new ArrayList<>();
+      inputs.forEach(s -> in.add(mirror(s)));
+      List<FrameSequence> out = new ArrayList<>();
+      delegate.predict(in).forEach(s -> out.add(mirror(s)));
+      return out;
+    }
+
+    @Override
+    public FrameSequence forecast(FrameSequence context, int horizon) {
+      return mirror(delegate.forecast(mirror(context), horizon));
+    }
+
+    @Override
+    public double evaluate(SequenceDataset data, io.github.convlstm4j.api.Loss loss) {
+      return delegate.evaluate(mirror(data), loss);
+    }
+
+    @Override
+    public TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+        TrainingListener listener) {
+      return delegate.fit(mirror(data), config, listener);
+    }
+
+    @Override
+    public ModelWeights weights() {
+      return mirror(delegate.spec(), delegate.weights());
+    }
+
+    @Override
+    public void setWeights(ModelWeights w) {
+      delegate.setWeights(mirror(delegate.spec(), w));
+    }
+  }
+
   /** close() that does nothing: the forecaster keeps working after close. */
   static final class NoopClose extends ForwardingForecaster {
     NoopClose(Forecaster d, String name) {
@@ -297,6 +416,13 @@ final class BrokenBackends {
     @Override
     protected BackendProvider provider() {
       return new WrappingProvider("blind-recurrent-border", BlindRecurrentBorder::new);
+    }
+  }
+
+  static final class MirroredEvenPaddingKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("mirrored-even-padding", MirroredEvenPadding::new);
     }
   }
 

@@ -118,6 +118,24 @@ class BrokenBackendsAreCaughtTest {
   }
 
   @Test
+  @DisplayName("even kernels padded on the wrong side: caught by the 1x1-frame tap test and the "
+      + "plain forward; odd kernels are unaffected")
+  void mirroredEvenPadding() {
+    KitLauncher.Report r = KitLauncher.run(BrokenBackends.MirroredEvenPaddingKit.class,
+        Numerics.class);
+    List<KitLauncher.Outcome> taps = r.failed(group(Numerics.class),
+        factory("sameKernelCentreTap"));
+    assertTrue(taps.stream().anyMatch(o -> o.displayName().contains("kernel 2x2")),
+        "the 2x2 tap case must fail; failures were:\n" + r.failures());
+    assertTrue(taps.stream().noneMatch(o -> o.displayName().contains("kernel 3x3")),
+        "the odd 3x3 tap case must pass; failures were:\n" + r.failures());
+    assertCaught(r, "wrong-side even padding", group(Numerics.class),
+        factory("matchesPlainForward"));
+    assertPassed(r, "wrong-side even padding with 1x1 kernels", group(Numerics.class),
+        factory("scalarLstmEquations"));
+  }
+
+  @Test
   @DisplayName("close() that does nothing: caught by use-after-close")
   void noopClose() {
     KitLauncher.Report r = KitLauncher.run(BrokenBackends.NoopCloseKit.class, Lifetime.class);
