@@ -100,6 +100,7 @@ public abstract class BackendConformanceKit {
     return new long[] {1, 2, 3, 4, 5, 6};
   }
 
+  /** Builds the support of one test from the overridable methods above. */
   @BeforeEach
   final void prepareConformanceSupport() {
     support = new KitSupport(provider(), tolerances(), options(), randomCaseSeeds());

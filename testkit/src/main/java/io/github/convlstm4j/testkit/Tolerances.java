@@ -34,6 +34,13 @@ public record Tolerances(
   /**
    * Validates that every tolerance is finite and not negative.
    *
+   * @param forwardAbsolute absolute part for network outputs
+   * @param forwardRelative relative part for network outputs
+   * @param lossAbsolute absolute part for losses
+   * @param lossRelative relative part for losses
+   * @param stepAbsolute absolute part for weights after one optimizer step
+   * @param stepRelative relative part for weights after one optimizer step
+   * @param repeatAbsolute largest difference between two identical runs
    * @throws IllegalArgumentException naming the bad field and its value
    */
   public Tolerances {
