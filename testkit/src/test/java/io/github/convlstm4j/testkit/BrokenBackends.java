@@ -257,6 +257,82 @@ final class BrokenBackends {
     }
   }
 
+  /** Error messages that say nothing useful: "bad input" instead of expected and actual. */
+  static final class VagueErrors extends ForwardingForecaster {
+    VagueErrors(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    private static IllegalArgumentException vague(IllegalArgumentException e) {
+      return new IllegalArgumentException("bad input");
+    }
+
+    @Override
+    public FrameSequence predict(FrameSequence input) {
+      try {
+        return delegate.predict(input);
+      } catch (IllegalArgumentException e) {
+        throw vague(e);
+      }
+    }
+
+    @Override
+    public List<FrameSequence> predict(List<FrameSequence> inputs) {
+      try {
+        return delegate.predict(inputs);
+      } catch (IllegalArgumentException e) {
+        throw vague(e);
+      }
+    }
+
+    @Override
+    public FrameSequence forecast(FrameSequence context, int horizon) {
+      try {
+        return delegate.forecast(context, horizon);
+      } catch (IllegalArgumentException e) {
+        throw vague(e);
+      }
+    }
+
+    @Override
+    public void setWeights(ModelWeights w) {
+      try {
+        delegate.setWeights(w);
+      } catch (IllegalArgumentException e) {
+        throw vague(e);
+      }
+    }
+  }
+
+  /**
+   * setWeights that is not atomic: the tensors that fit are applied before the bad one is
+   * found, so a rejected call leaves the forecaster changed.
+   */
+  static final class PartialSetWeights extends ForwardingForecaster {
+    PartialSetWeights(Forecaster d, String name) {
+      super(d, name);
+    }
+
+    @Override
+    public void setWeights(ModelWeights w) {
+      Map<String, Tensor> now = new LinkedHashMap<>(delegate.weights().asMap());
+      for (Map.Entry<String, Tensor> e : w.asMap().entrySet()) {
+        Tensor old = now.get(e.getKey());
+        if (old != null && old.shapeList().equals(e.getValue().shapeList())) {
+          boolean finite = true;
+          for (int i = 0; i < e.getValue().size(); i++) {
+            finite &= Float.isFinite(e.getValue().get(i));
+          }
+          if (finite) {
+            now.put(e.getKey(), e.getValue());
+          }
+        }
+      }
+      delegate.setWeights(ModelWeights.of(now));
+      delegate.setWeights(w);
+    }
+  }
+
   /** close() that does nothing: the forecaster keeps working after close. */
   static final class NoopClose extends ForwardingForecaster {
     NoopClose(Forecaster d, String name) {
@@ -423,6 +499,20 @@ final class BrokenBackends {
     @Override
     protected BackendProvider provider() {
       return new WrappingProvider("mirrored-even-padding", MirroredEvenPadding::new);
+    }
+  }
+
+  static final class VagueErrorsKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("vague-errors", VagueErrors::new);
+    }
+  }
+
+  static final class PartialSetWeightsKit extends SelfTestKit {
+    @Override
+    protected BackendProvider provider() {
+      return new WrappingProvider("partial-set-weights", PartialSetWeights::new);
     }
   }
 

@@ -164,6 +164,28 @@ class BrokenBackendsAreCaughtTest {
   }
 
   @Test
+  @DisplayName("error messages without expected and actual values: caught by the bad-input group")
+  void vagueErrors() {
+    KitLauncher.Report r = KitLauncher.run(BrokenBackends.VagueErrorsKit.class, BadInput.class);
+    assertCaught(r, "vague channel errors", group(BadInput.class), factory("wrongChannelCount"));
+    assertCaught(r, "vague frame-size errors", group(BadInput.class),
+        method("frameTooSmallForValid"));
+    assertCaught(r, "vague horizon errors", group(BadInput.class), factory("badHorizon"));
+    assertCaught(r, "weight errors that do not name the tensor", group(BadInput.class),
+        factory("mismatchedWeights"));
+  }
+
+  @Test
+  @DisplayName("a rejected setWeights that already applied the good tensors: caught by the "
+      + "unchanged-after-rejection check")
+  void partialSetWeights() {
+    KitLauncher.Report r = KitLauncher.run(BrokenBackends.PartialSetWeightsKit.class,
+        BadInput.class);
+    assertCaught(r, "a non-atomic setWeights", group(BadInput.class),
+        factory("mismatchedWeights"));
+  }
+
+  @Test
   @DisplayName("optimizer with twice the learning rate: caught by the one-step agreement and "
       + "the finite-difference SGD step")
   void doubledLearningRate() {
