@@ -58,6 +58,21 @@ public final class Npy {
   }
 
   /**
+   * Reads only the header of a file: dtype, order and shape, without the data.
+   *
+   * @param path the {@code .npy} file
+   * @return the header
+   * @throws java.nio.file.NoSuchFileException if the file does not exist
+   * @throws NpyFormatException if the header is not readable
+   * @throws IOException on other read failures
+   */
+  public static NpyHeader readHeader(Path path) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+      return readHeader(in, path.toString());
+    }
+  }
+
+  /**
    * Reads an array from bytes.
    *
    * @param bytes a whole {@code .npy}
@@ -86,7 +101,19 @@ public final class Npy {
    * @throws IOException on read failures
    */
   public static Tensor read(InputStream in, String source) throws IOException {
-    NpyHeader h = readHeader(in, source);
+    return readData(in, readHeader(in, source), source);
+  }
+
+  /**
+   * Reads the data that follows a header already read.
+   *
+   * @param in the stream, at the first data byte
+   * @param h the header
+   * @param source names the stream in error messages
+   * @return the array as float32, C order
+   * @throws IOException on truncated data or read failures
+   */
+  static Tensor readData(InputStream in, NpyHeader h, String source) throws IOException {
     long n = h.elementCount();
     if (n > Integer.MAX_VALUE) {
       throw new NpyFormatException(source + ": shape " + h.shape() + " has " + n

@@ -11,7 +11,7 @@ import java.util.zip.ZipException;
  * files (for example Moving MNIST, 20 × 10000 × 64 × 64 bytes) are converted without a second
  * full-size buffer. Reports truncated data as {@code expected N bytes of data, got M}.
  */
-final class NpyDataReader {
+final class NpyDataReader implements FloatSource {
   private static final int CHUNK = 1 << 16;
 
   private final InputStream in;
@@ -40,7 +40,8 @@ final class NpyDataReader {
    * @throws NpyFormatException if the data ends early
    * @throws IOException on a read failure
    */
-  void read(float[] dest, int offset, int count) throws IOException {
+  @Override
+  public void read(float[] dest, int offset, int count) throws IOException {
     int done = 0;
     while (done < count) {
       int n = Math.min(count - done, buf.length / itemSize);
@@ -57,7 +58,8 @@ final class NpyDataReader {
    * @throws NpyFormatException if the data ends early
    * @throws IOException on a read failure
    */
-  void skip(long count) throws IOException {
+  @Override
+  public void skip(long count) throws IOException {
     long bytes = count * itemSize;
     long skipped = 0;
     while (skipped < bytes) {

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -53,21 +55,9 @@ public final class Npz {
    */
   public static NpzContents read(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    if (!Files.exists(path)) {
-      throw new NoSuchFileException(path.toString(), null, "no such .npz file");
-    }
-    if (Files.isDirectory(path)) {
-      throw new IOException(path + ": expected an .npz file, got a directory");
-    }
     Map<String, Tensor> arrays = new LinkedHashMap<>();
     Map<String, byte[]> others = new LinkedHashMap<>();
-    ZipFile zf;
-    try {
-      zf = new ZipFile(path.toFile(), StandardCharsets.UTF_8);
-    } catch (ZipException e) {
-      throw diagnose(path, e);
-    }
-    try (zf) {
+    try (ZipFile zf = open(path)) {
       Enumeration<? extends ZipEntry> entries = zf.entries();
       while (entries.hasMoreElements()) {
         ZipEntry e = entries.nextElement();
@@ -80,6 +70,117 @@ public final class Npz {
       }
     }
     return new NpzContents(arrays, others);
+  }
+
+  /**
+   * Reads only the headers of the arrays of an archive: names, dtypes and shapes, without the
+   * data.
+   *
+   * @param path the {@code .npz} file
+   * @return array name to header, in archive order
+   * @throws IOException as {@link #read(Path)}
+   */
+  public static Map<String, NpyHeader> headers(Path path) throws IOException {
+    Map<String, NpyHeader> out = new LinkedHashMap<>();
+    try (ZipFile zf = open(path)) {
+      for (ZipEntry e : arrayEntries(zf)) {
+        try (InputStream in = new BufferedInputStream(zf.getInputStream(e))) {
+          String name = e.getName();
+          out.put(arrayName(name), Npy.readHeader(in, path + ": entry " + name));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Streams one array of an archive.
+   *
+   * @param path the {@code .npz} file
+   * @param arrayName the array, or {@code null} for the only array
+   * @param reader reads the array from its stream; the source names file and entry
+   * @return what the reader returns
+   * @throws NpyFormatException if the array is absent, or none was named and there is not
+   *     exactly one
+   * @throws IOException on read failures
+   */
+  static <T> T readArray(Path path, String arrayName, ArrayReader<T> reader) throws IOException {
+    try (ZipFile zf = open(path)) {
+      List<ZipEntry> arrays = arrayEntries(zf);
+      List<String> names = new ArrayList<>();
+      arrays.forEach(e -> names.add(arrayName(e.getName())));
+      ZipEntry chosen = null;
+      if (arrayName == null) {
+        if (arrays.size() != 1) {
+          throw new NpyFormatException(path + ": expected exactly one array when no array name "
+              + "is given, got " + names + "; name one of them");
+        }
+        chosen = arrays.get(0);
+      } else {
+        for (ZipEntry e : arrays) {
+          if (arrayName(e.getName()).equals(arrayName)) {
+            chosen = e;
+          }
+        }
+        if (chosen == null) {
+          throw new NpyFormatException(path + ": expected an array named '" + arrayName
+              + "', got " + names);
+        }
+      }
+      String source = path + ": entry " + chosen.getName();
+      try (InputStream in = new BufferedInputStream(zf.getInputStream(chosen), 1 << 16)) {
+        return reader.read(in, source);
+      } catch (NpyFormatException e) {
+        throw e;
+      } catch (ZipException | java.io.EOFException e) {
+        throw new NpyFormatException(source + ": " + e, e);
+      }
+    }
+  }
+
+  /** Reads an array from its entry stream. */
+  @FunctionalInterface
+  interface ArrayReader<T> {
+    /**
+     * Reads the array.
+     *
+     * @param in the entry's stream
+     * @param source the file and entry, for messages
+     * @return the result
+     * @throws IOException on failure
+     */
+    T read(InputStream in, String source) throws IOException;
+  }
+
+  private static ZipFile open(Path path) throws IOException {
+    Objects.requireNonNull(path, "path");
+    if (!Files.exists(path)) {
+      throw new NoSuchFileException(path.toString(), null, "no such .npz file");
+    }
+    if (Files.isDirectory(path)) {
+      throw new IOException(path + ": expected an .npz file, got a directory");
+    }
+    try {
+      return new ZipFile(path.toFile(), StandardCharsets.UTF_8);
+    } catch (ZipException e) {
+      throw diagnose(path, e);
+    }
+  }
+
+  private static List<ZipEntry> arrayEntries(ZipFile zf) {
+    List<ZipEntry> out = new ArrayList<>();
+    Enumeration<? extends ZipEntry> entries = zf.entries();
+    while (entries.hasMoreElements()) {
+      ZipEntry e = entries.nextElement();
+      if (!e.isDirectory() && e.getName().endsWith(NPY_SUFFIX)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static String arrayName(String entryName) {
+    return entryName.substring(0, entryName.length() - NPY_SUFFIX.length());
   }
 
   /**

@@ -153,6 +153,34 @@ class NumpyInteropTest {
     assertEquals(List.of("(3, 3, 1, 8)", "12.0", "True", "epochsCompleted=3"), r.lines());
   }
 
+  @Test
+  void readsAMovingMnistShapedUint8FileFromNumpy() throws Exception {
+    Assumptions.assumeTrue(numpyAvailable, "python3 with numpy not installed");
+    Path p = dir.resolve("mnist_like.npy");
+    // numpy writes (T, N, H, W) uint8 and prints each sequence's sum over (T, H, W).
+    String script = String.join("\n",
+        "import numpy as np, sys",
+        "a = np.random.default_rng(3).integers(0, 256, size=(5, 7, 6, 6), dtype=np.uint8)",
+        "np.save(sys.argv[1], a)",
+        "for n in range(a.shape[1]):",
+        "    print(int(a[:, n].astype(np.int64).sum()), int(a[4, n, 5, 2]))");
+    Result r = python(script, p.toString());
+    assertEquals(0, r.exitCode, r.output);
+    List<io.github.convlstm4j.api.FrameSequence> seqs =
+        NpyFrames.read(p, NpyFrames.Layout.TNHW);
+    assertEquals(7, seqs.size());
+    for (int n = 0; n < 7; n++) {
+      String[] expected = r.lines().get(n).split(" ");
+      float[] v = seqs.get(n).toArray();
+      long sum = 0;
+      for (float x : v) {
+        sum += Math.round(x * 255);
+      }
+      assertEquals(Long.parseLong(expected[0]), sum, "sum of sequence " + n);
+      assertEquals(Integer.parseInt(expected[1]) / 255f, seqs.get(n).get(4, 5, 2, 0), 1e-7f);
+    }
+  }
+
   private record Result(int exitCode, String output) {
     List<String> lines() {
       return output.lines().toList();
