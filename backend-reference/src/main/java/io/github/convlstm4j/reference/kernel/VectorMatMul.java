@@ -17,9 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * at most {@value #KC_MAX} and each B sliver (kept in L1), the micro-kernel runs down the rows
  * in steps of {@code MR}. The micro-kernel keeps an {@code MR × NR} tile of C in vector
  * registers and per step of k issues 2 loads of packed B, {@code MR} broadcasts of A and
- * {@code 2·MR} FMAs. A is read in place (row-major or transposed, through a row stride and a
- * column stride), so it is never packed; only a last partial row sliver is copied, zero-padded,
- * and tiles with missing columns go through a small per-thread buffer.
+ * {@code 2·MR} FMAs. Each task packs its rows of op(A), one k block at a time, into slivers of
+ * {@code MR} rows ({@code [sliver][p][MR]}, zero-padded) in a per-thread buffer, so the
+ * micro-kernel sees constant strides (C2 then hoists every bounds check out of its loop; with
+ * A read in place through run-time strides it measured about 20 % slower). Tiles with missing
+ * columns go through a small per-thread buffer.
  *
  * <p>Determinism: every element of C is one FMA chain over {@code p = 0..k-1} in increasing
  * order, starting from 0 (or from C when accumulating), computed by exactly one thread (C is
@@ -39,7 +41,7 @@ public final class VectorMatMul implements MatMul {
   /** Columns of the register tile. */
   static final int NR = NV * L;
   /** Maximum k block (packed B sliver {@code KC_MAX × NR} stays in L1/L2). */
-  static final int KC_MAX = 256;
+  static final int KC_MAX = 384;
   /** Maximum rows per task (packed A block {@code MC_MAX × KC_MAX} stays in L2). */
   static final int MC_MAX = 96;
   /** Maximum packed B panel, in floats (4 MiB). */
@@ -48,7 +50,7 @@ public final class VectorMatMul implements MatMul {
   static final int NC_MAX = 1024;
 
   private static final ThreadLocal<float[]> PACKED_B = new ThreadLocal<>();
-  private static final ThreadLocal<float[]> EDGE_A = new ThreadLocal<>();
+  private static final ThreadLocal<float[]> PACKED_A = new ThreadLocal<>();
   private static final ThreadLocal<float[]> EDGE_C = new ThreadLocal<>();
 
   private final WorkerPool pool;
@@ -115,7 +117,9 @@ public final class VectorMatMul implements MatMul {
     int panelK = blocksPerPanel * kc;
     float[] bp = scratch(PACKED_B, Math.min(k, panelK) * maxNc);
 
-    int mc = Math.min(MC_MAX, roundUp((m + threads - 1) / threads, mr));
+    // Row tasks: a multiple of the thread count when m is small, so threads get equal shares.
+    int wantedTasks = threads * ceilDiv(m, threads * MC_MAX);
+    int mc = Math.min(MC_MAX, roundUp(ceilDiv(m, wantedTasks), mr));
     int rowTasks = (m + mc - 1) / mc;
     for (int jc = 0; jc < n; jc += maxNc) {
       int nc = Math.min(maxNc, n - jc);
@@ -160,48 +164,38 @@ public final class VectorMatMul implements MatMul {
       float[] a, int aOff, int lda, float[] bp, int slivers, int s0, int s1, int nc,
       float[] c, int cOff, int ldc, boolean loadFirst) {
     int mr = this.mr;
-    int fullSlivers = rows / mr;
-    int tail = rows - fullSlivers * mr;
-    float[] edgeA = tail > 0 ? scratch(EDGE_A, mr * kc) : null;
+    int rowSlivers = (rows + mr - 1) / mr;
+    float[] ap = scratch(PACKED_A, rowSlivers * mr * kc);
     float[] edgeC = scratch(EDGE_C, mr * NR);
-    // A is read in place: A(i, p) at a[aBase + i*rs + p*cs].
+    // A(i, p) at a[aOff + i*rs + p*cs]
     int rs = transA ? 1 : lda;
     int cs = transA ? lda : 1;
     for (int p0 = 0; p0 < pk; p0 += kc) {
       int kq = Math.min(kc, pk - p0);
-      int aBlock = aOff + (i0 * rs) + (pc + p0) * cs;
-      if (tail > 0) {
-        packEdgeA(tail, kq, a, aBlock + fullSlivers * mr * rs, rs, cs, edgeA);
-      }
+      packA(rows, kq, a, aOff + i0 * rs + (pc + p0) * cs, rs, cs, ap);
       boolean load = loadFirst || p0 > 0;
       int bBlock = p0 * slivers * NR;
       for (int s = s0; s < s1; s++) {
         int col0 = s * NR;
         int cols = Math.min(NR, nc - col0);
         int bBase = bBlock + s * kq * NR;
-        int cBase = cOff + i0 * ldc + col0;
-        if (cols == NR) {
-          for (int r = 0; r < fullSlivers; r++) {
-            kernel(kq, a, aBlock + r * mr * rs, rs, cs, bp, bBase, c, cBase + r * mr * ldc, ldc,
-                load);
+        for (int r = 0; r < rowSlivers; r++) {
+          int tileRows = Math.min(mr, rows - r * mr);
+          int cBase = cOff + (i0 + r * mr) * ldc + col0;
+          int aBase = r * kq * mr;
+          if (tileRows == mr && cols == NR) {
+            kernel(kq, ap, aBase, bp, bBase, c, cBase, ldc, load);
+          } else {
+            edgeTile(kq, ap, aBase, bp, bBase, c, cBase, ldc, tileRows, cols, load, edgeC);
           }
-        } else {
-          for (int r = 0; r < fullSlivers; r++) {
-            edgeTile(kq, a, aBlock + r * mr * rs, rs, cs, bp, bBase, c,
-                cBase + r * mr * ldc, ldc, mr, cols, load, edgeC);
-          }
-        }
-        if (tail > 0) {
-          edgeTile(kq, edgeA, 0, 1, mr, bp, bBase, c, cBase + fullSlivers * mr * ldc, ldc,
-              tail, cols, load, edgeC);
         }
       }
     }
   }
 
   /** A partial tile: through a zero-padded {@code mr × NR} buffer. */
-  private void edgeTile(int kq, float[] a, int aBase, int rs, int cs, float[] bp, int bBase,
-      float[] c, int cBase, int ldc, int rows, int cols, boolean load, float[] edge) {
+  private void edgeTile(int kq, float[] ap, int aBase, float[] bp, int bBase, float[] c,
+      int cBase, int ldc, int rows, int cols, boolean load, float[] edge) {
     int mr = this.mr;
     if (load) {
       for (int x = 0; x < mr; x++) {
@@ -210,30 +204,53 @@ public final class VectorMatMul implements MatMul {
         }
       }
     }
-    kernel(kq, a, aBase, rs, cs, bp, bBase, edge, 0, NR, load);
+    kernel(kq, ap, aBase, bp, bBase, edge, 0, NR, load);
     for (int x = 0; x < rows; x++) {
       System.arraycopy(edge, x * NR, c, cBase + x * ldc, cols);
     }
   }
 
-  private void kernel(int kq, float[] a, int aBase, int rs, int cs, float[] bp, int bBase,
-      float[] c, int cBase, int ldc, boolean load) {
+  private void kernel(int kq, float[] ap, int aBase, float[] bp, int bBase, float[] c,
+      int cBase, int ldc, boolean load) {
     if (mr == 6) {
-      kernel6x2(kq, a, aBase, rs, cs, bp, bBase, c, cBase, ldc, load);
+      kernel6x2(kq, ap, aBase, bp, bBase, c, cBase, ldc, load);
     } else {
-      kernel12x2(kq, a, aBase, rs, cs, bp, bBase, c, cBase, ldc, load);
+      kernel12x2(kq, ap, aBase, bp, bBase, c, cBase, ldc, load);
     }
   }
 
   /**
-   * Copies the last {@code rows < mr} rows of A ({@code A(i, p) = a[off + i*rs + p*cs]}) into
-   * {@code ap[p*mr + i]}, zero-padding rows {@code rows..mr-1}.
+   * Packs rows {@code [0, rows)} × k range {@code [0, kq)} of op(A)
+   * ({@code A(i, p) = a[off + i*rs + p*cs]}) into slivers of {@code mr} rows,
+   * {@code ap[(r*kq + p)*mr + ii]}, zero-padding the rows missing from the last sliver.
    */
-  private void packEdgeA(int rows, int kq, float[] a, int off, int rs, int cs, float[] ap) {
+  private void packA(int rows, int kq, float[] a, int off, int rs, int cs, float[] ap) {
     int mr = this.mr;
-    for (int p = 0; p < kq; p++) {
-      for (int i = 0; i < mr; i++) {
-        ap[p * mr + i] = i < rows ? a[off + i * rs + p * cs] : 0f;
+    int rowSlivers = (rows + mr - 1) / mr;
+    for (int r = 0; r < rowSlivers; r++) {
+      int base = r * kq * mr;
+      int r0 = r * mr;
+      int valid = Math.min(mr, rows - r0);
+      if (cs == 1) { // row-major A: read each row sequentially
+        for (int ii = 0; ii < valid; ii++) {
+          int src = off + (r0 + ii) * rs;
+          for (int p = 0; p < kq; p++) {
+            ap[base + p * mr + ii] = a[src + p];
+          }
+        }
+      } else { // transposed A: the sliver's values for one p are contiguous
+        for (int p = 0; p < kq; p++) {
+          int src = off + p * cs + r0;
+          int dst = base + p * mr;
+          for (int ii = 0; ii < valid; ii++) {
+            ap[dst + ii] = a[src + ii];
+          }
+        }
+      }
+      for (int ii = valid; ii < mr; ii++) {
+        for (int p = 0; p < kq; p++) {
+          ap[base + p * mr + ii] = 0f;
+        }
       }
     }
   }
@@ -247,7 +264,10 @@ public final class VectorMatMul implements MatMul {
     if (!transB) {
       if (cols == NR) {
         for (int p = 0; p < kq; p++) {
-          System.arraycopy(b, off + p * ldb, bp, dst + p * NR, NR);
+          int src = off + p * ldb;
+          int d = dst + p * NR;
+          FloatVector.fromArray(S, b, src).intoArray(bp, d);
+          FloatVector.fromArray(S, b, src + L).intoArray(bp, d + L);
         }
       } else {
         for (int p = 0; p < kq; p++) {
@@ -281,6 +301,10 @@ public final class VectorMatMul implements MatMul {
     return s;
   }
 
+  private static int ceilDiv(int x, int y) {
+    return (x + y - 1) / y;
+  }
+
   private static int roundUp(int x, int multiple) {
     return (x + multiple - 1) / multiple * multiple;
   }
@@ -298,9 +322,10 @@ public final class VectorMatMul implements MatMul {
   /**
    * The 6 × 2·L register tile: C[i][v] for 6 rows and 2 vectors of columns, held in
    * 12 vector accumulators; per step p of k: 2 loads of packed B, 6 broadcasts of
-   * A(i, p) = {@code a[aBase + i*rs + p*cs]} and 12 FMAs, in increasing p order.
+   * packed A ({@code ap[aBase + p*6 + i]}) and 12 FMAs, in increasing p order. Strides
+   * are compile-time constants so C2 hoists the bounds checks out of the loop.
    */
-  private static void kernel6x2(int kc, float[] a, int aBase, int rs, int cs,
+  private static void kernel6x2(int kc, float[] ap, int aBase,
       float[] bp, int bBase, float[] c, int cBase, int ldc, boolean load) {
     final int l = L;
     FloatVector c0a;
@@ -337,32 +362,27 @@ public final class VectorMatMul implements MatMul {
       c4a = z; c4b = z;
       c5a = z; c5b = z;
     }
-    final int r1 = rs;
-    final int r2 = 2 * rs;
-    final int r3 = 3 * rs;
-    final int r4 = 4 * rs;
-    final int r5 = 5 * rs;
     for (int p = 0; p < kc; p++) {
       int bi = bBase + p * 2 * l;
-      int ai = aBase + p * cs;
+      int ai = aBase + p * 6;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
-      FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+      FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
       c0a = b0.fma(a0, c0a);
       c0b = b1.fma(a0, c0b);
-      FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+      FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
       c1a = b0.fma(a1, c1a);
       c1b = b1.fma(a1, c1b);
-      FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+      FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
       c2a = b0.fma(a2, c2a);
       c2b = b1.fma(a2, c2b);
-      FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+      FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
       c3a = b0.fma(a3, c3a);
       c3b = b1.fma(a3, c3b);
-      FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+      FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
       c4a = b0.fma(a4, c4a);
       c4b = b1.fma(a4, c4b);
-      FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+      FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
       c5a = b0.fma(a5, c5a);
       c5b = b1.fma(a5, c5b);
     }
@@ -383,9 +403,10 @@ public final class VectorMatMul implements MatMul {
   /**
    * The 12 × 2·L register tile: C[i][v] for 12 rows and 2 vectors of columns, held in
    * 24 vector accumulators; per step p of k: 2 loads of packed B, 12 broadcasts of
-   * A(i, p) = {@code a[aBase + i*rs + p*cs]} and 24 FMAs, in increasing p order.
+   * packed A ({@code ap[aBase + p*12 + i]}) and 24 FMAs, in increasing p order. Strides
+   * are compile-time constants so C2 hoists the bounds checks out of the loop.
    */
-  private static void kernel12x2(int kc, float[] a, int aBase, int rs, int cs,
+  private static void kernel12x2(int kc, float[] ap, int aBase,
       float[] bp, int bBase, float[] c, int cBase, int ldc, boolean load) {
     final int l = L;
     FloatVector c0a;
@@ -452,56 +473,45 @@ public final class VectorMatMul implements MatMul {
       c10a = z; c10b = z;
       c11a = z; c11b = z;
     }
-    final int r1 = rs;
-    final int r2 = 2 * rs;
-    final int r3 = 3 * rs;
-    final int r4 = 4 * rs;
-    final int r5 = 5 * rs;
-    final int r6 = 6 * rs;
-    final int r7 = 7 * rs;
-    final int r8 = 8 * rs;
-    final int r9 = 9 * rs;
-    final int r10 = 10 * rs;
-    final int r11 = 11 * rs;
     for (int p = 0; p < kc; p++) {
       int bi = bBase + p * 2 * l;
-      int ai = aBase + p * cs;
+      int ai = aBase + p * 12;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
-      FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+      FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
       c0a = b0.fma(a0, c0a);
       c0b = b1.fma(a0, c0b);
-      FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+      FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
       c1a = b0.fma(a1, c1a);
       c1b = b1.fma(a1, c1b);
-      FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+      FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
       c2a = b0.fma(a2, c2a);
       c2b = b1.fma(a2, c2b);
-      FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+      FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
       c3a = b0.fma(a3, c3a);
       c3b = b1.fma(a3, c3b);
-      FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+      FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
       c4a = b0.fma(a4, c4a);
       c4b = b1.fma(a4, c4b);
-      FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+      FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
       c5a = b0.fma(a5, c5a);
       c5b = b1.fma(a5, c5b);
-      FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
+      FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
       c6a = b0.fma(a6, c6a);
       c6b = b1.fma(a6, c6b);
-      FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
+      FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
       c7a = b0.fma(a7, c7a);
       c7b = b1.fma(a7, c7b);
-      FloatVector a8 = FloatVector.broadcast(S, a[ai + r8]);
+      FloatVector a8 = FloatVector.broadcast(S, ap[ai + 8]);
       c8a = b0.fma(a8, c8a);
       c8b = b1.fma(a8, c8b);
-      FloatVector a9 = FloatVector.broadcast(S, a[ai + r9]);
+      FloatVector a9 = FloatVector.broadcast(S, ap[ai + 9]);
       c9a = b0.fma(a9, c9a);
       c9b = b1.fma(a9, c9b);
-      FloatVector a10 = FloatVector.broadcast(S, a[ai + r10]);
+      FloatVector a10 = FloatVector.broadcast(S, ap[ai + 10]);
       c10a = b0.fma(a10, c10a);
       c10b = b1.fma(a10, c10b);
-      FloatVector a11 = FloatVector.broadcast(S, a[ai + r11]);
+      FloatVector a11 = FloatVector.broadcast(S, ap[ai + 11]);
       c11a = b0.fma(a11, c11a);
       c11b = b1.fma(a11, c11b);
     }
