@@ -1,0 +1,113 @@
+package io.github.convlstm4j.samples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.api.BackendInfo;
+import io.github.convlstm4j.api.Forecasters;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Runs the bench once in its tiny configuration (every configuration in a child JVM, the
+ * Python peer if present) to prove it works end to end. No timing is asserted.
+ */
+class BenchCommandTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void tinyRunReportsEveryConfigurationWithFiniteRatios() throws Exception {
+    Path json = dir.resolve("bench.json");
+    Path md = dir.resolve("bench.md");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new BenchCommand());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+
+    int code = cl.execute("--tiny", "--reps", "1", "--warmup", "0", "--out", json.toString(),
+        "--out", md.toString());
+
+    String text = out.toString();
+    assertEquals(0, code, () -> "exit code; stderr:\n" + err + "\nstdout:\n" + text);
+    Map<String, Object> report = JsonText.parseObject(Files.readString(json));
+    List<String> expected = new ArrayList<>(List.of("reference/vector", "reference/scalar"));
+    for (BackendInfo b : Forecasters.backends()) {
+      if (b.availability().available() && !b.name().equals("reference")) {
+        expected.add(b.name());
+      }
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> model = (Map<String, Object>) ((List<?>) report.get("models")).get(0);
+    assertEquals("tiny", model.get("model"));
+    List<String> labels = new ArrayList<>();
+    for (Object o : (List<?>) model.get("results")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> r = (Map<String, Object>) o;
+      labels.add(String.valueOf(r.get("label")));
+    }
+    assertTrue(labels.containsAll(expected), "rows " + labels + " must include " + expected);
+    for (String label : expected) {
+      assertTrue(text.lines().anyMatch(l -> l.startsWith(label + " ")),
+          "text table has a row for " + label + ":\n" + text);
+    }
+    // The peer either ran or the report says why it was skipped.
+    String skipped = String.valueOf(report.get("skipped"));
+    assertTrue(labels.contains(PythonPeer.LABEL)
+            || skipped.contains(PythonPeer.LABEL + ": skipped the peer"),
+        "peer row or skip reason; skipped: " + skipped);
+
+    // Both reference kernels produced forward figures, so at least one ratio pair exists.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ratios = (Map<String, Object>) model.get("ratios");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> forward =
+        (Map<String, Map<String, Object>>) ratios.get("forward");
+    assertTrue(forward.keySet().containsAll(List.of("reference/vector", "reference/scalar")),
+        "forward ratios for both kernels: " + forward.keySet());
+    for (Object phase : ratios.values()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> m = (Map<String, Map<String, Object>>) phase;
+      for (Map.Entry<String, Map<String, Object>> row : m.entrySet()) {
+        for (Map.Entry<String, Object> cell : row.getValue().entrySet()) {
+          double v = ((Number) cell.getValue()).doubleValue();
+          assertTrue(Double.isFinite(v) && v > 0,
+              "ratio " + row.getKey() + " / " + cell.getKey() + " = " + v);
+          double back = ((Number) m.get(cell.getKey()).get(row.getKey())).doubleValue();
+          assertEquals(1.0, v * back, 1e-4, "ratios are reciprocal (6 digits in JSON)");
+        }
+      }
+    }
+    // The FMA peak and GEMM rows of both kernels, and the six targets.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> kernels = (Map<String, Object>) report.get("kernels");
+    assertTrue(((Number) kernels.get("peakGflops")).doubleValue() > 0, "peak: " + kernels);
+    assertEquals(8, ((List<?>) kernels.get("gemm")).size(), "2 kernels x 4 shapes");
+    assertEquals(6, ((List<?>) report.get("targets")).size());
+    assertTrue(text.contains("Targets"), text);
+    String markdown = Files.readString(md);
+    assertTrue(markdown.contains("| reference/vector |"), markdown);
+    assertFalse(markdown.isBlank());
+  }
+
+  @Test
+  void rejectsAnOutputFileThatIsNeitherJsonNorMarkdown() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new BenchCommand());
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute("--tiny", "--out", dir.resolve("bench.txt").toString());
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("--out must end in .json or .md, got"), err.toString());
+  }
+}
