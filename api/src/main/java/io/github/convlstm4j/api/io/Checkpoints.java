@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes {@link Checkpoint}s as NumPy {@code .npz} files that {@code numpy.load}
@@ -48,6 +50,8 @@ public final class Checkpoints {
   /** The format marker written and expected in {@link #CHECKPOINT_ENTRY}. */
   public static final String FORMAT = "convlstm4j-checkpoint-1";
 
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+
   private Checkpoints() {}
 
   /**
@@ -74,6 +78,8 @@ public final class Checkpoints {
       }
       w.commit();
     }
+    LOG.debug("wrote checkpoint {}: {} weights, {} optimizer tensors, {} epochs", path,
+        c.weights().size(), c.optimizerState().size(), c.epochsCompleted());
   }
 
   /**

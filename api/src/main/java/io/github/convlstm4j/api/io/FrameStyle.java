@@ -16,6 +16,9 @@ public record FrameStyle(int channel, ColorMap colorMap, int scale) {
   /**
    * Validates the fields.
    *
+   * @param channel see the record description
+   * @param colorMap see the record description
+   * @param scale see the record description
    * @throws IllegalArgumentException on a negative channel or a scale outside 1..64
    */
   public FrameStyle {

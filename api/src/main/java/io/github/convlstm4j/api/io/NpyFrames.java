@@ -84,6 +84,10 @@ public final class NpyFrames {
     /**
      * Validates the fields.
      *
+     * @param layout see the record description
+     * @param scaling see the record description
+     * @param maxSequences see the record description
+     * @param arrayName see the record description
      * @throws IllegalArgumentException if {@code maxSequences} is below 1
      */
     public Options {

@@ -27,6 +27,13 @@ public record NpyHeader(
   /**
    * Validates and copies the parts.
    *
+   * @param majorVersion see the record description
+   * @param descr see the record description
+   * @param dtype see the record description
+   * @param byteOrder see the record description
+   * @param fortranOrder see the record description
+   * @param shape see the record description
+   * @param dataOffset see the record description
    * @throws IllegalArgumentException on a negative size or more than {@code Long.MAX_VALUE}
    *     bytes
    */
