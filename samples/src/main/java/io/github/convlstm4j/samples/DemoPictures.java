@@ -65,6 +65,7 @@ final class DemoPictures {
     for (int t = 0; t < total; t++) {
       all.add(comparison(context, rollout, truth, t, style));
     }
+    all = sameSize(all);
     for (int t = 0; t < Math.min(images, total); t++) {
       Path p = out.resolve((t + 1) + "_animate.png");
       FrameImages.writePng(all.get(t), p);
@@ -74,6 +75,34 @@ final class DemoPictures {
     FrameImages.writeGif(all, GIF_DELAY_MILLIS, gif);
     written.add(gif);
     return written;
+  }
+
+  /**
+   * Pads images on white to the largest width and height among them (labels of different
+   * lengths make different widths; GIF frames and a series of PNGs should not jump).
+   */
+  static List<BufferedImage> sameSize(List<BufferedImage> images) {
+    int w = 0;
+    int h = 0;
+    for (BufferedImage i : images) {
+      w = Math.max(w, i.getWidth());
+      h = Math.max(h, i.getHeight());
+    }
+    List<BufferedImage> out = new ArrayList<>(images.size());
+    for (BufferedImage i : images) {
+      if (i.getWidth() == w && i.getHeight() == h) {
+        out.add(i);
+        continue;
+      }
+      BufferedImage p = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = p.createGraphics();
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, w, h);
+      g.drawImage(i, 0, 0, null);
+      g.dispose();
+      out.add(p);
+    }
+    return out;
   }
 
   private static BufferedImage blank(int w, int h) {

@@ -119,7 +119,7 @@ final class ForecastCommand implements Callable<Integer> {
             List.of(seen ? "Context" : "Forecast"),
             "frame " + (t + 1) + (seen ? "" : " (step " + (t - frames.frames() + 1) + ")")));
       }
-      FrameImages.writeGif(gif, DemoPictures.GIF_DELAY_MILLIS, out.resolve("forecast.gif"));
+      FrameImages.writeGif(DemoPictures.sameSize(gif), DemoPictures.GIF_DELAY_MILLIS, out.resolve("forecast.gif"));
       w.printf(Locale.ROOT, "Forecast %d frames from %d context frames (%s) on %s; wrote %s: "
           + "forecast.npy, forecast_01.png .. forecast_%02d.png, forecast.gif%n", horizon,
           frames.frames(), frames.frameShape(), f.backendName(), out, horizon);

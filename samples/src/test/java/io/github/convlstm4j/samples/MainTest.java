@@ -1,0 +1,93 @@
+package io.github.convlstm4j.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "generate", "train", "forecast", "evaluate", "backends"})
+  @DisplayName("every subcommand has --help, exit 0")
+  void helpOnEverySubcommand(String sub) {
+    Cli r = Cli.run(sub, "--help");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Usage: convlstm4j " + sub + " "), r.out());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  @DisplayName("top-level --help lists the subcommands")
+  void topLevelHelp() {
+    Cli r = Cli.run("--help");
+    assertEquals(0, r.exitCode());
+    for (String s : new String[] {"demo", "generate", "train", "forecast", "evaluate",
+        "backends"}) {
+      assertTrue(r.out().contains("  " + s + " "), s + " missing in\n" + r.out());
+    }
+  }
+
+  @Test
+  @DisplayName("a bad option value is a usage error: exit 2, one line naming the option")
+  void badValueIsUsageError() {
+    Cli r = Cli.run("demo", "--epochs", "many");
+    assertEquals(2, r.exitCode());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains("--epochs") && r.err().contains("many"), r.err());
+  }
+
+  @Test
+  @DisplayName("an unknown option and a missing subcommand are usage errors (exit 2)")
+  void unknownOptionAndMissingSubcommand() {
+    Cli unknown = Cli.run("train", "--epoch", "3");
+    assertEquals(2, unknown.exitCode());
+    assertEquals(1, unknown.errLines(), unknown.err());
+    Cli none = Cli.run();
+    assertEquals(2, none.exitCode());
+    assertEquals(1, none.errLines(), none.err());
+    Cli preset = Cli.run("demo", "--preset", "gpu");
+    assertEquals(2, preset.exitCode());
+    assertTrue(preset.err().contains("cpu or keras"), preset.err());
+  }
+
+  @Test
+  @DisplayName("a missing checkpoint fails with exit 1 and one line, no stack trace")
+  void missingFile(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.npz");
+    for (String sub : new String[] {"evaluate", "forecast"}) {
+      Cli r = sub.equals("evaluate")
+          ? Cli.run(sub, "--checkpoint", missing.toString())
+          : Cli.run(sub, "--checkpoint", missing.toString(), "--input", missing.toString());
+      assertEquals(1, r.exitCode(), sub);
+      assertEquals(1, r.errLines(), r.err());
+      assertTrue(r.err().contains("not found") && r.err().contains("nope.npz"), r.err());
+      assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
+    }
+  }
+
+  @Test
+  @DisplayName("a bad value found after parsing fails with exit 1 and one line")
+  void semanticError() {
+    Cli r = Cli.run("demo", "--frames", "5");
+    assertEquals(1, r.exitCode());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains("--frames must be at least 8") && r.err().contains("got 5"), r.err());
+  }
+
+  @Test
+  @DisplayName("backends lists reference as available and chosen")
+  void backendsListsReference() {
+    Cli r = Cli.run("backends");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("reference") && l.contains("available")),
+        r.out());
+    assertTrue(r.out().contains("Chosen for --preset cpu: reference"), r.out());
+  }
+}

@@ -1,0 +1,109 @@
+package io.github.convlstm4j.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.api.Checkpoint;
+import io.github.convlstm4j.api.Tensor;
+import io.github.convlstm4j.api.io.Checkpoints;
+import io.github.convlstm4j.api.io.Npy;
+import io.github.convlstm4j.api.io.Npz;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train, --resume, generate, forecast and evaluate on a tiny model. */
+class TrainCommandTest {
+
+  private static final String[] TINY = {"--samples", "12", "--frames", "8", "--filters", "3",
+      "--layers", "1", "--batch-size", "6"};
+
+  private static String[] args(String[] head, String... tail) {
+    String[] a = new String[head.length + TINY.length + tail.length];
+    System.arraycopy(head, 0, a, 0, head.length);
+    System.arraycopy(TINY, 0, a, head.length, TINY.length);
+    System.arraycopy(tail, 0, a, head.length + TINY.length, tail.length);
+    return a;
+  }
+
+  @Test
+  @DisplayName("train saves after every epoch; --resume continues at the next epoch")
+  void trainThenResume(@TempDir Path dir) throws Exception {
+    Path ck = dir.resolve("ck.npz");
+    Cli first = Cli.run(args(new String[] {"train", "--epochs", "1"}, "--checkpoint",
+        ck.toString()));
+    assertEquals(0, first.exitCode(), first.err());
+    Checkpoint one = Checkpoints.read(ck);
+    assertEquals(1, one.epochsCompleted());
+    assertTrue(one.optimizerState().names().size() > 0, "optimizer state saved");
+
+    Cli again = Cli.run(args(new String[] {"train", "--epochs", "3"}, "--checkpoint",
+        ck.toString()));
+    assertEquals(1, again.exitCode(), "refuses to overwrite without --resume");
+    assertTrue(again.err().contains("--resume"), again.err());
+
+    Cli resumed = Cli.run(args(new String[] {"train", "--epochs", "3", "--resume"},
+        "--checkpoint", ck.toString()));
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.out().contains("Trained to epoch 3"), resumed.out());
+    assertEquals(3, Checkpoints.read(ck).epochsCompleted());
+
+    Cli done = Cli.run(args(new String[] {"train", "--epochs", "3", "--resume"},
+        "--checkpoint", ck.toString()));
+    assertEquals(0, done.exitCode(), done.err());
+    assertTrue(done.out().contains("nothing to do"), done.out());
+  }
+
+  @Test
+  @DisplayName("generate writes noisy/clean/shifted; forecast and evaluate read them")
+  void generateForecastEvaluate(@TempDir Path dir) throws Exception {
+    Path movies = dir.resolve("movies.npz");
+    Cli gen = Cli.run("generate", "--samples", "14", "--frames", "8", "--out",
+        movies.toString());
+    assertEquals(0, gen.exitCode(), gen.err());
+    Map<String, Tensor> arrays = Npz.readArrays(movies);
+    for (String k : new String[] {"noisy", "clean", "shifted"}) {
+      assertEquals(java.util.List.of(14, 8, 40, 40, 1), arrays.get(k).shapeList(), k);
+    }
+
+    Path ck = dir.resolve("ck.npz");
+    Cli train = Cli.run(args(new String[] {"train", "--epochs", "1"}, "--checkpoint",
+        ck.toString(), "--data", movies.toString()));
+    assertEquals(0, train.exitCode(), train.err());
+
+    Path out = dir.resolve("fc");
+    Cli fc = Cli.run("forecast", "--checkpoint", ck.toString(), "--input", movies.toString(),
+        "--movie", "13", "--context", "7", "--horizon", "5", "--out", out.toString());
+    assertEquals(0, fc.exitCode(), fc.err());
+    Tensor f = Npy.read(out.resolve("forecast.npy"));
+    assertEquals(java.util.List.of(5, 40, 40, 1), f.shapeList());
+    assertTrue(Files.exists(out.resolve("forecast_05.png")));
+    assertTrue(Files.exists(out.resolve("forecast.gif")));
+
+    // PNG folder input: grey PNGs at scale 1 read back as 40x40 frames.
+    Cli fromGray = Cli.run("forecast", "--checkpoint", ck.toString(), "--input",
+        movies.toString(), "--movie", "12", "--context", "7", "--horizon", "3", "--colormap",
+        "gray", "--scale", "1", "--out", dir.resolve("gray").toString());
+    assertEquals(0, fromGray.exitCode(), fromGray.err());
+    Path pngDir = dir.resolve("gray-in");
+    Files.createDirectories(pngDir);
+    for (int i = 1; i <= 3; i++) {
+      Files.copy(dir.resolve("gray").resolve(String.format("forecast_%02d.png", i)),
+          pngDir.resolve(String.format("f%02d.png", i)));
+    }
+    Cli pngs = Cli.run("forecast", "--checkpoint", ck.toString(), "--input",
+        pngDir.toString(), "--horizon", "2", "--out", dir.resolve("fc3").toString());
+    assertEquals(0, pngs.exitCode(), pngs.err());
+    assertTrue(pngs.out().contains("from 3 context frames"), pngs.out());
+
+    Cli eval = Cli.run("evaluate", "--checkpoint", ck.toString(), "--data", movies.toString(),
+        "--from", "12", "--count", "2", "--steps", "1", "--json",
+        dir.resolve("eval.json").toString());
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.out().contains("Quality bar"), eval.out());
+    MiniJson.parse(Files.readString(dir.resolve("eval.json")));
+  }
+}
