@@ -1,0 +1,143 @@
+package io.github.convlstm4j.djl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.BatchEvent;
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.TimePadding;
+import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingHistory;
+import io.github.convlstm4j.api.TrainingListener;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The NaN hazard of issue 4: a plain DJL 0.36 / PyTorch 2.7.1 training loop of the seed model
+ * went NaN in most parameters after its first update, depending on what had run before in the
+ * JVM.
+ *
+ * <p>Cause found: on PyTorch, DJL's {@code NDManager.create(float[] / Buffer)} and
+ * {@code NDArray.set(Buffer)} do not copy; the tensor's storage is a Java direct buffer kept
+ * alive only by the Java {@code PtNDArray} object. A tensor sharing that storage (a view from
+ * {@code transpose}/{@code reshape}/{@code split}, a {@code stopGradient} copy) that outlives the
+ * object reads freed memory after the next garbage collection, and the freed block is reused by
+ * later direct buffers or by libtorch, so the "weights" become whatever is written there: NaN in
+ * some runs, depending on GC timing and what ran before. {@link #pytorchArraysAliasJavaMemory}
+ * pins the mechanism down; the backend keeps every long-lived array engine-owned
+ * ({@link DjlArrays#owned}).
+ *
+ * <p>{@link #manyStepsAfterOtherWorkStayFinite} is the regression test: many consecutive
+ * training steps after other work, with a forced garbage collection and a burst of NaN-filled
+ * direct buffers (which reuse any freed native block) after every batch; every loss and weight
+ * must stay finite and training must still match the reference backend.
+ */
+class DjlTrainingHazardTest {
+
+  /** Collects garbage and fills fresh direct buffers with NaN, to poison freed native blocks. */
+  static void poisonFreedMemory(int floats) {
+    System.gc();
+    List<ByteBuffer> junk = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      ByteBuffer b = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder());
+      for (int q = 0; q < floats; q++) {
+        b.putFloat(q * 4, Float.NaN);
+      }
+      junk.add(b);
+    }
+    junk.clear();
+    System.gc();
+  }
+
+  @Test
+  @DisplayName("PyTorch arrays made from Java data alias Java memory (why we copy)")
+  void pytorchArraysAliasJavaMemory() {
+    TestModels.pytorch(ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(1)).build()).close();
+    try (NDManager root = NDManager.newBaseManager("PyTorch")) {
+      NDArray a = root.zeros(new Shape(4));
+      ByteBuffer bb = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+      a.set(bb);
+      bb.putFloat(0, 42f);
+      assertEquals(42f, a.toFloatArray()[0], "set(ByteBuffer) shares the Java buffer");
+
+      float[] w = new float[3 * 3 * 40 * 160];
+      Arrays.fill(w, 0.25f);
+      NDArray owned = DjlArrays.owned(root, w, new Shape(3, 3, 40, 160));
+      poisonFreedMemory(w.length);
+      for (float v : owned.toFloatArray()) {
+        assertEquals(0.25f, v, "an engine-owned copy survives garbage collection");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("many consecutive training steps after other work stay finite and match the "
+      + "reference")
+  void manyStepsAfterOtherWorkStayFinite() {
+    ModelSpec spec = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(6).withRecurrentActivation(Activation.HARD_SIGMOID)
+            .withBatchNormalization(true))
+        .addLayer(ConvLstmLayerSpec.of(6).withRecurrentActivation(Activation.HARD_SIGMOID)
+            .withBatchNormalization(true))
+        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
+    Random rnd = new Random(17);
+    // Other work first: forecasters created, used, re-weighted and closed.
+    for (int i = 0; i < 3; i++) {
+      try (Forecaster f = TestModels.pytorch(spec.withSeed(100 + i))) {
+        f.setWeights(TestModels.randomWeights(spec, i, 0.3));
+        f.predict(TestModels.randomSequence(rnd, 4, 12, 12, 1));
+      }
+      poisonFreedMemory(64 * 1024);
+    }
+    List<FrameSequence> in = new ArrayList<>();
+    List<FrameSequence> out = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      FrameSequence x = TestModels.randomSequence(rnd, 5, 12, 12, 1);
+      in.add(x);
+      float[] y = new float[5 * 12 * 12];
+      for (int k = 0; k < y.length; k++) {
+        y[k] = rnd.nextFloat() < 0.2 ? 1f : 0f;
+      }
+      out.add(FrameSequence.of(5, 12, 12, 1, y));
+    }
+    SequenceDataset data = SequenceDataset.of(in, out);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(8).withBatchSize(3);
+    List<Double> losses = new ArrayList<>();
+    TrainingListener poisoning = new TrainingListener() {
+      @Override
+      public void onBatch(BatchEvent e) {
+        losses.add(e.loss());
+        poisonFreedMemory(64 * 1024);
+      }
+    };
+    try (Forecaster d = TestModels.pytorch(spec);
+        Forecaster r = ReferenceAgreementTest.reference(spec)) {
+      TrainingHistory hd = d.fit(data, cfg, poisoning);
+      TrainingHistory hr = r.fit(data, cfg, TrainingListener.NONE);
+      assertEquals(32, losses.size());
+      for (int i = 0; i < losses.size(); i++) {
+        assertTrue(Double.isFinite(losses.get(i)), "loss of step " + (i + 1) + " " + losses);
+      }
+      d.weights().requireFinite();
+      assertEquals(hr.finalLoss(), hd.finalLoss(), 0.02 * hr.finalLoss(),
+          "after 32 steps the PyTorch run still tracks the reference");
+      FrameSequence p = d.predict(in.get(0));
+      assertTrue(p.maxAbsDifference(r.predict(in.get(0))) < 1e-2);
+    }
+  }
+}
