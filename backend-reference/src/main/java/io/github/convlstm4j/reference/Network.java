@@ -75,6 +75,7 @@ final class Network implements AutoCloseable {
     final Param movingVariance;
     final double[] batchMean;
     final double[] batchInvStd;
+    final float[] zeroBias;
     int hin;
     int win;
     int ho;
@@ -101,6 +102,7 @@ final class Network implements AutoCloseable {
       this.movingVariance = bn ? p.get(ModelSpec.batchNormName(index, "moving_variance")) : null;
       this.batchMean = new double[f];
       this.batchInvStd = new double[f];
+      this.zeroBias = new float[4 * f];
     }
 
     int positions() {
@@ -344,38 +346,34 @@ final class Network implements AutoCloseable {
       int cPrev, float[] actc, int aOff, float[] hs, int hOff) {
     int f = l.f;
     int g = 4 * f;
-    float[] b = l.bias == null ? null : l.bias.value;
+    float[] b = l.bias == null ? l.zeroBias : l.bias.value;
     Activation ra = l.spec.recurrentActivation();
     Activation act = l.spec.activation();
     par.forRange(rows, ELEMENT_GRAIN / Math.max(1, f) + 1, (from, to) -> {
       for (int p = from; p < to; p++) {
         int gp = gOff + p * g;
         int fp = p * f;
-        for (int j = 0; j < f; j++) {
-          float zi = gates[gp + j];
-          float zf = gates[gp + f + j];
-          float zc = gates[gp + 2 * f + j];
-          float zo = gates[gp + 3 * f + j];
-          if (b != null) {
-            zi += b[j];
-            zf += b[f + j];
-            zc += b[2 * f + j];
-            zo += b[3 * f + j];
+        CellMath.activate(ra, gates, gp, b, 0, f); // i
+        CellMath.activate(ra, gates, gp + f, b, f, f); // f
+        CellMath.activate(act, gates, gp + 2 * f, b, 2 * f, f); // c~ -> act(c~)
+        CellMath.activate(ra, gates, gp + 3 * f, b, 3 * f, f); // o
+        int c = cOff + fp;
+        if (cPrev < 0) {
+          for (int j = 0; j < f; j++) {
+            cells[c + j] = gates[gp + j] * gates[gp + 2 * f + j];
           }
-          float ig = Act.apply(ra, zi);
-          float fg = Act.apply(ra, zf);
-          float cg = Act.apply(act, zc);
-          float og = Act.apply(ra, zo);
-          float cp = cPrev < 0 ? 0f : cells[cPrev + fp + j];
-          float c = fg * cp + ig * cg;
-          float a = Act.apply(act, c);
-          gates[gp + j] = ig;
-          gates[gp + f + j] = fg;
-          gates[gp + 2 * f + j] = cg;
-          gates[gp + 3 * f + j] = og;
-          cells[cOff + fp + j] = c;
-          actc[aOff + fp + j] = a;
-          hs[hOff + fp + j] = og * a;
+        } else {
+          int cp = cPrev + fp;
+          for (int j = 0; j < f; j++) {
+            cells[c + j] = gates[gp + f + j] * cells[cp + j]
+                + gates[gp + j] * gates[gp + 2 * f + j];
+          }
+        }
+        CellMath.apply(act, cells, c, actc, aOff + fp, f);
+        int h = hOff + fp;
+        int a = aOff + fp;
+        for (int j = 0; j < f; j++) {
+          hs[h + j] = gates[gp + 3 * f + j] * actc[a + j];
         }
       }
     });
@@ -497,18 +495,22 @@ final class Network implements AutoCloseable {
     int kt = head.kernelTime();
     int k3 = kt * head.kernelHeight() * head.kernelWidth() * cin;
     int rowsT = batch * h * w;
-    int tc = (int) Math.max(1, Math.min(tOut, COL_BUDGET / Math.max(1L, (long) rowsT * k3)));
     float[] out = arena.get("out", (long) tOut * rowsT * co);
-    float[] col = arena.get("col", (long) tc * rowsT * k3);
     int tb = head.timePadding().before(kt);
     int pt = (head.kernelHeight() - 1) / 2;
     int pl = (head.kernelWidth() - 1) / 2;
-    for (int t0 = 0; t0 < tOut; t0 += tc) {
-      int cnt = Math.min(tc, tOut - t0);
-      Im2col.im2col3d(par, in, inOff, tOut, batch, h, w, cin, kt, head.kernelHeight(),
-          head.kernelWidth(), tb, pt, pl, t0, cnt, col);
-      mm.gemm(false, false, cnt * rowsT, co, k3, col, 0, k3, headKernel.value, 0, co, out,
-          t0 * rowsT * co, co, false);
+    if (headByTaps(tOut * rowsT)) {
+      headForwardByTaps(in, inOff, tOut, out);
+    } else {
+      int tc = (int) Math.max(1, Math.min(tOut, COL_BUDGET / Math.max(1L, (long) rowsT * k3)));
+      float[] col = arena.get("col", (long) tc * rowsT * k3);
+      for (int t0 = 0; t0 < tOut; t0 += tc) {
+        int cnt = Math.min(tc, tOut - t0);
+        Im2col.im2col3d(par, in, inOff, tOut, batch, h, w, cin, kt, head.kernelHeight(),
+            head.kernelWidth(), tb, pt, pl, t0, cnt, col);
+        mm.gemm(false, false, cnt * rowsT, co, k3, col, 0, k3, headKernel.value, 0, co, out,
+            t0 * rowsT * co, co, false);
+      }
     }
     float[] b = headBias.value;
     Activation act = head.activation();
@@ -519,6 +521,157 @@ final class Network implements AutoCloseable {
         }
       }
     });
+  }
+
+  /** Whether the head runs as tap products (see {@link #headForwardByTaps}). */
+  private boolean headByTaps(long rows) {
+    int taps = head.kernelTime() * head.kernelHeight() * head.kernelWidth();
+    return headByTaps && rows * taps * head.filters() <= 4L * COL_BUDGET;
+  }
+
+  private boolean headByTaps = true;
+
+  /** Chooses the head formulation: tap products when small enough (default) or im2col. */
+  void headByTaps(boolean byTaps) {
+    this.headByTaps = byTaps;
+  }
+
+  /** The head kernel rearranged to {@code [C_in, taps·C_out]}: {@code [c, tap·co + o]}. */
+  private float[] headTapKernel() {
+    int cin = last().f;
+    int co = head.filters();
+    int taps = head.kernelTime() * head.kernelHeight() * head.kernelWidth();
+    float[] k = headKernel.value;
+    float[] kall = arena.get("headKall", (long) cin * taps * co);
+    for (int tap = 0; tap < taps; tap++) {
+      for (int c = 0; c < cin; c++) {
+        for (int o = 0; o < co; o++) {
+          kall[c * taps * co + tap * co + o] = k[(tap * cin + c) * co + o];
+        }
+      }
+    }
+    return kall;
+  }
+
+  /**
+   * The head as tap products: {@code Y = X · K'} with {@code K'} the kernel as
+   * {@code [C_in, taps·C_out]} (one GEMM over all positions with a wide right-hand side instead
+   * of an im2col of {@code taps·C_in} columns), then {@code out[t, y, x, o] = Σ_{dt,dy,dx}
+   * Y[(t+dt-tb, y+dy-pt, x+dx-pl), (dt,dy,dx,o)]} over in-range positions, summed in tap order.
+   */
+  private void headForwardByTaps(float[] in, int inOff, int tOut, float[] out) {
+    Layer l = last();
+    int cin = l.f;
+    int co = head.filters();
+    int h = l.ho;
+    int w = l.wo;
+    int kt = head.kernelTime();
+    int kh = head.kernelHeight();
+    int kw = head.kernelWidth();
+    int tcN = kt * kh * kw * co;
+    int rows = tOut * batch * h * w;
+    int tb = head.timePadding().before(kt);
+    int pt = (kh - 1) / 2;
+    int pl = (kw - 1) / 2;
+    float[] kall = headTapKernel();
+    float[] y = arena.get("headY", (long) rows * tcN);
+    mm.gemm(false, false, rows, tcN, cin, in, inOff, cin, kall, 0, tcN, y, 0, tcN, false);
+    int n = batch;
+    par.forRange(tOut * n * h, 8, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int yy = r % h;
+        int b = (r / h) % n;
+        int t = r / (h * n);
+        for (int x = 0; x < w; x++) {
+          for (int o = 0; o < co; o++) {
+            float s = 0f;
+            for (int dt = 0; dt < kt; dt++) {
+              int ti = t + dt - tb;
+              if (ti < 0 || ti >= tOut) {
+                continue;
+              }
+              for (int dy = 0; dy < kh; dy++) {
+                int iy = yy + dy - pt;
+                if (iy < 0 || iy >= h) {
+                  continue;
+                }
+                for (int dx = 0; dx < kw; dx++) {
+                  int ix = x + dx - pl;
+                  if (ix < 0 || ix >= w) {
+                    continue;
+                  }
+                  s += y[(((ti * n + b) * h + iy) * w + ix) * tcN + ((dt * kh + dy) * kw + dx) * co
+                      + o];
+                }
+              }
+            }
+            out[(r * w + x) * co + o] = s;
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Backward of {@link #headForwardByTaps} for the pre-activation gradient {@code d}:
+   * {@code dY[(t, y, x), (dt,dy,dx,o)] = d[(t-dt+tb, y-dy+pt, x-dx+pl), o]} (zero outside), then
+   * {@code dK' = Xᵀ·dY} and {@code dX = dY·K'ᵀ}.
+   */
+  private void headBackwardByTaps(float[] d, float[] in, int inOff, float[] dIn) {
+    Layer l = last();
+    int cin = l.f;
+    int co = head.filters();
+    int h = l.ho;
+    int w = l.wo;
+    int kt = head.kernelTime();
+    int kh = head.kernelHeight();
+    int kw = head.kernelWidth();
+    int taps = kt * kh * kw;
+    int tcN = taps * co;
+    int tOut = outputFrames();
+    int rows = tOut * batch * h * w;
+    int tb = head.timePadding().before(kt);
+    int pt = (kh - 1) / 2;
+    int pl = (kw - 1) / 2;
+    float[] dy = arena.get("headY", (long) rows * tcN);
+    int n = batch;
+    par.forRange(tOut * n * h, 8, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int yi = r % h;
+        int b = (r / h) % n;
+        int ti = r / (h * n);
+        for (int xi = 0; xi < w; xi++) {
+          int row = (r * w + xi) * tcN;
+          for (int dt = 0; dt < kt; dt++) {
+            int t = ti - dt + tb;
+            for (int ky = 0; ky < kh; ky++) {
+              int oy = yi - ky + pt;
+              for (int kx = 0; kx < kw; kx++) {
+                int ox = xi - kx + pl;
+                int dst = row + ((dt * kh + ky) * kw + kx) * co;
+                if (t < 0 || t >= tOut || oy < 0 || oy >= h || ox < 0 || ox >= w) {
+                  Arrays.fill(dy, dst, dst + co, 0f);
+                } else {
+                  System.arraycopy(d, (((t * n + b) * h + oy) * w + ox) * co, dy, dst, co);
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+    float[] kall = headTapKernel();
+    float[] dk = arena.get("headdK", (long) cin * tcN);
+    mm.gemm(true, false, cin, tcN, rows, in, inOff, cin, dy, 0, tcN, dk, 0, tcN, false);
+    float[] grad = headKernel.grad;
+    for (int tap = 0; tap < taps; tap++) {
+      for (int c = 0; c < cin; c++) {
+        for (int o = 0; o < co; o++) {
+          grad[(tap * cin + c) * co + o] = dk[c * tcN + tap * co + o];
+        }
+      }
+    }
+    mm.gemm(false, true, rows, cin, tcN, dy, 0, tcN, kall, 0, tcN, dIn, 0, cin, false);
   }
 
   // ---------------------------------------------------------------- loss
@@ -653,6 +806,10 @@ final class Network implements AutoCloseable {
     int pl = (kw - 1) / 2;
     float[] in = layerOutBuf[layers.length - 1];
     int inOff = layerOutOff[layers.length - 1];
+    if (headByTaps(rows)) {
+      headBackwardByTaps(d, in, inOff, dIn);
+      return;
+    }
     int tc = (int) Math.max(1, Math.min(tOut, COL_BUDGET / Math.max(1L,
         (long) rowsT * Math.max(k3, kf))));
     float[] col = arena.get("col", (long) tc * rowsT * Math.max(k3, kf));
@@ -761,24 +918,45 @@ final class Network implements AutoCloseable {
       int fOff = t * stepF;
       int cPrev = t == 0 ? -1 : (t - 1) * stepF;
       par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) -> {
+        float[] tmp = new float[f];
         for (int p = from; p < to; p++) {
           int gp = gOff + p * g;
           int fp = p * f;
+          int a = fOff + fp;
+          // tmp = dL/dH_t = recurrent part + output part
           for (int j = 0; j < f; j++) {
-            float ig = gates[gp + j];
-            float fg = gates[gp + f + j];
-            float cg = gates[gp + 2 * f + j];
-            float og = gates[gp + 3 * f + j];
-            float a = actc[fOff + fp + j];
-            float cp = cPrev < 0 ? 0f : cells[cPrev + fp + j];
-            float gh = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
-            float dct = dc[fp + j] + gh * og * Act.derivativeFromOutput(act, a);
-            dc[fp + j] = dct * fg;
-            dz[gp + j] = dct * cg * Act.derivativeFromOutput(ra, ig);
-            dz[gp + f + j] = dct * cp * Act.derivativeFromOutput(ra, fg);
-            dz[gp + 2 * f + j] = dct * ig * Act.derivativeFromOutput(act, cg);
-            dz[gp + 3 * f + j] = gh * a * Act.derivativeFromOutput(ra, og);
+            tmp[j] = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
           }
+          // dz_o (before o's derivative) = dH·act(C)
+          for (int j = 0; j < f; j++) {
+            dz[gp + 3 * f + j] = tmp[j] * actc[a + j];
+          }
+          // tmp = dH·o, then ·act'(C)
+          for (int j = 0; j < f; j++) {
+            tmp[j] *= gates[gp + 3 * f + j];
+          }
+          CellMath.multiplyDerivative(act, tmp, 0, actc, a, f);
+          // dC_t = dC from t+1 + dH·o·act'(C); dz_i = dC·act(c~), dz_c = dC·i, dz_f = dC·C_{t-1}
+          for (int j = 0; j < f; j++) {
+            float dct = dc[fp + j] + tmp[j];
+            dz[gp + j] = dct * gates[gp + 2 * f + j];
+            dz[gp + 2 * f + j] = dct * gates[gp + j];
+            dc[fp + j] = dct * gates[gp + f + j];
+            tmp[j] = dct;
+          }
+          if (cPrev < 0) {
+            for (int j = 0; j < f; j++) {
+              dz[gp + f + j] = 0f;
+            }
+          } else {
+            for (int j = 0; j < f; j++) {
+              dz[gp + f + j] = tmp[j] * cells[cPrev + fp + j];
+            }
+          }
+          CellMath.multiplyDerivative(ra, dz, gp, gates, gp, f);
+          CellMath.multiplyDerivative(ra, dz, gp + f, gates, gp + f, f);
+          CellMath.multiplyDerivative(act, dz, gp + 2 * f, gates, gp + 2 * f, f);
+          CellMath.multiplyDerivative(ra, dz, gp + 3 * f, gates, gp + 3 * f, f);
         }
       });
       if (t > 0) {

@@ -309,6 +309,11 @@ public final class ReferenceForecaster implements Forecaster {
     return net.lossSum(loss, y) / net.outputSize();
   }
 
+  /** Chooses the head formulation (tap products or im2col); for tests. */
+  void headByTaps(boolean byTaps) {
+    net.headByTaps(byTaps);
+  }
+
   /** The live value array of a parameter; for tests. */
   float[] parameter(String name) {
     return params.get(name).value;

@@ -170,7 +170,7 @@ public final class VectorMatMul implements MatMul {
     int inPlace = transA ? 0 : rows / mr;
     int packedRows = rows - inPlace * mr;
     int packedSlivers = (packedRows + mr - 1) / mr;
-    float[] ap = packedRows > 0 ? scratch(PACKED_A, packedSlivers * mr * kc) : null;
+    float[] ap = packedRows > 0 ? scratch(PACKED_A, packedSlivers * mr * kc + 2 * L) : null;
     float[] edgeC = scratch(EDGE_C, mr * NR);
     int rs = transA ? 1 : lda;
     int cs = transA ? lda : 1;
@@ -254,6 +254,7 @@ public final class VectorMatMul implements MatMul {
    */
   private void packA(int rows, int kq, float[] a, int off, int rs, int cs, float[] ap) {
     int mr = this.mr;
+    int vectorsPerRow = (mr + L - 1) / L;
     int rowSlivers = (rows + mr - 1) / mr;
     for (int r = 0; r < rowSlivers; r++) {
       int base = r * kq * mr;
@@ -264,6 +265,17 @@ public final class VectorMatMul implements MatMul {
           int src = off + (r0 + ii) * rs;
           for (int p = 0; p < kq; p++) {
             ap[base + p * mr + ii] = a[src + p];
+          }
+        }
+      } else if (valid == mr && off + (kq - 1) * cs + r0 + vectorsPerRow * L <= a.length) {
+        // Transposed A, full sliver: the mr values for one p are contiguous. Copy whole
+        // vectors; the lanes beyond mr land in the next entry's slots, which the next copy
+        // (or the next sliver) overwrites, so p must ascend and slivers must be packed in order.
+        for (int p = 0; p < kq; p++) {
+          int src = off + p * cs + r0;
+          int dst = base + p * mr;
+          for (int v = 0; v < vectorsPerRow; v++) {
+            FloatVector.fromArray(S, a, src + v * L).intoArray(ap, dst + v * L);
           }
         }
       } else { // transposed A: the sliver's values for one p are contiguous
