@@ -310,6 +310,13 @@ class MatMulTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void vectorTileHeightMustBeSixOrTwelve() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new VectorMatMul(1, 8));
+    assertEquals("tileRows must be 6 or 12, got 8", e.getMessage());
+  }
+
   static Stream<Integer> badThreadCounts() {
     return Stream.of(0, -2);
   }
