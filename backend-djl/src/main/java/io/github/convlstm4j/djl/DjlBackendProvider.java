@@ -67,9 +67,21 @@ abstract class DjlBackendProvider implements BackendProvider {
   private static final Map<DjlEngineKind, String> FAILED = new ConcurrentHashMap<>();
 
   private final DjlEngineKind kind;
+  private final ClassLoader loader;
 
   DjlBackendProvider(DjlEngineKind kind) {
+    this(kind, null);
+  }
+
+  /**
+   * A provider that probes through a given class loader (tests simulate missing artifacts).
+   *
+   * @param kind the engine
+   * @param loader where classes and native resources are looked up, null for this class's
+   */
+  DjlBackendProvider(DjlEngineKind kind, ClassLoader loader) {
     this.kind = kind;
+    this.loader = loader;
   }
 
   @Override
@@ -224,7 +236,10 @@ abstract class DjlBackendProvider implements BackendProvider {
   }
 
   private ClassLoader classLoader() {
-    ClassLoader l = getClass().getClassLoader();
+    if (loader != null) {
+      return loader;
+    }
+    ClassLoader l = DjlBackendProvider.class.getClassLoader();
     return l != null ? l : ClassLoader.getSystemClassLoader();
   }
 }
