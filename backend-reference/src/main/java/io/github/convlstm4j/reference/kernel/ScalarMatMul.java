@@ -28,6 +28,8 @@ public final class ScalarMatMul implements MatMul {
   /** Maximum panel width. */
   static final int MAX_NC = 2048;
   static final int ROWS_PER_TASK = 32;
+  /** Below this many multiply-adds a product runs on the calling thread only. */
+  static final long SERIAL_MACS = 1L << 16;
   static final int ROW_GROUP = 4;
 
   private static final ThreadLocal<float[][]> PACKED_B = new ThreadLocal<>();
@@ -71,6 +73,8 @@ public final class ScalarMatMul implements MatMul {
     int maxKc = Math.max(1, Math.min(k, PANEL_FLOATS / maxNc));
     float[][] bRows = rows(PACKED_B, maxKc, maxNc);
     int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+    // Small products run on the calling thread: waking helpers would cost more than they save.
+    WorkerPool workers = (long) m * n * k < SERIAL_MACS ? WorkerPool.shared(1) : pool;
     // A(i, p) at a[aOff + i*rs + p*cs]
     int rs = transA ? 1 : lda;
     int cs = transA ? lda : 1;
@@ -82,7 +86,7 @@ public final class ScalarMatMul implements MatMul {
         boolean load = accumulate || pc > 0;
         int jc0 = jc;
         int aPanel = aOff + pc * cs;
-        pool.forEach(tasks, t -> {
+        workers.forEach(tasks, t -> {
           float[][] acc = rows(ACC, ROW_GROUP, nc);
           int i0 = t * ROWS_PER_TASK;
           int i1 = Math.min(m, i0 + ROWS_PER_TASK);

@@ -47,6 +47,10 @@ public final class VectorMatMul implements MatMul {
   static final int MC_MAX = 96;
   /** Maximum packed B panel, in floats (4 MiB). */
   static final int PANEL_FLOATS = 1 << 20;
+  /** Below this many multiply-adds a product runs on the calling thread only. */
+  static final long SERIAL_MACS = 1L << 18;
+  /** Below this many floats a B panel is packed on the calling thread only. */
+  static final long SERIAL_PACK_FLOATS = 1L << 16;
   /** Maximum panel width in columns. */
   static final int NC_MAX = 1024;
 
@@ -110,7 +114,9 @@ public final class VectorMatMul implements MatMul {
       }
       return;
     }
-    int threads = pool.threads();
+    // Small products run on the calling thread: waking helpers would cost more than they save.
+    WorkerPool workers = (long) m * n * k < SERIAL_MACS ? WorkerPool.shared(1) : pool;
+    int threads = workers.threads();
     int maxNc = Math.min(roundUp(n, NR), NC_MAX / NR * NR);
     int kBlocks = (k + KC_MAX - 1) / KC_MAX;
     int kc = (k + kBlocks - 1) / kBlocks; // even k blocks, at most KC_MAX
@@ -125,7 +131,7 @@ public final class VectorMatMul implements MatMul {
     for (int jc = 0; jc < n; jc += maxNc) {
       int nc = Math.min(maxNc, n - jc);
       int slivers = (nc + NR - 1) / NR;
-      int colTasks = rowTasks >= threads ? 1 : Math.min(slivers, (threads + rowTasks - 1) / rowTasks);
+      int colTasks = rowTasks >= threads ? 1 : Math.min(slivers, ceilDiv(threads, rowTasks));
       int sliversPerTask = (slivers + colTasks - 1) / colTasks;
       colTasks = (slivers + sliversPerTask - 1) / sliversPerTask;
       for (int pc = 0; pc < k; pc += panelK) {
@@ -134,7 +140,8 @@ public final class VectorMatMul implements MatMul {
         int bStart = bOff + (transB ? jc * ldb + pc : pc * ldb + jc);
         int jc0 = jc;
         int pc0 = pc;
-        pool.forEach(panelBlocks * slivers, t -> {
+        WorkerPool packers = (long) pk * nc < SERIAL_PACK_FLOATS ? WorkerPool.shared(1) : pool;
+        packers.forEach(panelBlocks * slivers, t -> {
           int q = t / slivers;
           int s = t % slivers;
           int p0 = q * kc;
@@ -147,7 +154,7 @@ public final class VectorMatMul implements MatMul {
         boolean loadFirst = accumulate || pc > 0;
         int ctasks = colTasks;
         int spt = sliversPerTask;
-        pool.forEach(rowTasks * colTasks, t -> {
+        workers.forEach(rowTasks * colTasks, t -> {
           int rt = t / ctasks;
           int ct = t % ctasks;
           int i0 = rt * mc;
