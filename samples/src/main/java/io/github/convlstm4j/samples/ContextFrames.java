@@ -1,8 +1,7 @@
 package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.FrameSequence;
-import io.github.convlstm4j.api.Tensor;
-import io.github.convlstm4j.api.io.Npy;
+import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.io.Npz;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -11,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -25,52 +24,41 @@ final class ContextFrames {
    * Reads frames.
    *
    * @param path a .npy, an .npz or a folder of PNGs
-   * @param movie the movie of an .npz holding several
-   * @param array the .npz array to read
+   * @param layout the stored layout, or null for NTHWC (.npz) / THWC (.npy)
+   * @param movie the sequence to take when the file holds several
+   * @param array the .npz array to read, or null for the only one
    */
-  static FrameSequence read(Path path, int movie, String array) throws IOException {
+  static FrameSequence read(Path path, NpyFrames.Layout layout, int movie, String array)
+      throws IOException {
     if (Files.isDirectory(path)) {
       return readPngs(path);
     }
     CommonOptions.requireFile(path, "input");
     String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".npy")) {
-      return sequence(Npy.read(path), path.toString());
+    boolean npz = name.endsWith(".npz");
+    if (!npz && !name.endsWith(".npy")) {
+      throw new UserException("input must be a .npy, a .npz or a folder of PNGs, got " + path);
     }
-    if (name.endsWith(".npz")) {
-      Map<String, Tensor> arrays = Npz.readArrays(path);
-      Tensor t = arrays.get(array);
-      if (t == null && arrays.size() == 1) {
-        t = arrays.values().iterator().next();
+    NpyFrames.Layout l = layout != null ? layout
+        : npz ? NpyFrames.Layout.NTHWC : NpyFrames.Layout.THWC;
+    if (movie < 0) {
+      throw new UserException("--movie must be >= 0, got " + movie);
+    }
+    NpyFrames.Options o = NpyFrames.Options.of(l).withMaxSequences(movie + 1);
+    if (npz && array != null) {
+      Set<String> names = Npz.headers(path).keySet();
+      if (!names.contains(array)) {
+        throw new UserException(path + " has no array '" + array + "' (it has " + names
+            + "); choose one with --array");
       }
-      if (t == null) {
-        throw new UserException(path + " has no array '" + array + "' (it has "
-            + arrays.keySet() + "); choose one with --array");
-      }
-      if (t.rank() == 5) {
-        List<FrameSequence> movies = MovieData.unstack(t, path + ":" + array);
-        if (movie < 0 || movie >= movies.size()) {
-          throw new UserException("--movie must be in [0, " + movies.size() + ") for " + path
-              + ", got " + movie);
-        }
-        return movies.get(movie);
-      }
-      return sequence(t, path + ":" + array);
+      o = o.withArrayName(array);
     }
-    throw new UserException("input must be a .npy, a .npz or a folder of PNGs, got " + path);
-  }
-
-  /** {@code [T, H, W]} or {@code [T, H, W, C]} as a sequence. */
-  static FrameSequence sequence(Tensor t, String source) {
-    int[] s = t.shape();
-    if (s.length == 3) {
-      return FrameSequence.of(s[0], s[1], s[2], 1, t.toArray());
+    List<FrameSequence> seqs = NpyFrames.read(path, o);
+    if (movie >= seqs.size()) {
+      throw new UserException("--movie must be below the " + seqs.size() + " sequence(s) of "
+          + path + ", got " + movie);
     }
-    if (s.length == 4) {
-      return FrameSequence.of(s[0], s[1], s[2], s[3], t.toArray());
-    }
-    throw new UserException(source + " must be [frames, height, width] or [frames, height, "
-        + "width, channels], got shape " + t.shapeList());
+    return seqs.get(movie);
   }
 
   /** PNG files of a folder, sorted by name, as one-channel frames (grey level / 255). */

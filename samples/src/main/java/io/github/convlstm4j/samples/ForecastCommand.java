@@ -2,11 +2,11 @@ package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
-import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.io.ColorMap;
 import io.github.convlstm4j.api.io.FrameImages;
 import io.github.convlstm4j.api.io.FrameStyle;
-import io.github.convlstm4j.api.io.Npy;
+import io.github.convlstm4j.api.io.NpyFrames;
+import io.github.convlstm4j.api.io.Npz;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,8 +56,14 @@ final class ForecastCommand implements Callable<Integer> {
   int movie;
 
   @Option(names = "--array", paramLabel = "NAME",
-      description = "Array of the .npz to read (default: ${DEFAULT-VALUE}).")
-  String array = MovieData.NOISY;
+      description = "Array of the .npz to read (default: noisy if present, else the only "
+          + "array).")
+  String array;
+
+  @Option(names = "--layout", paramLabel = "LAYOUT",
+      description = "Axes of the stored array: NTHWC (default for .npz), THWC (default for "
+          + ".npy), THW or TNHW (Moving MNIST). uint8 values are divided by 255.")
+  NpyFrames.Layout layout;
 
   @Option(names = "--context", paramLabel = "N",
       description = "Use only the first N input frames (default: all).")
@@ -87,7 +93,13 @@ final class ForecastCommand implements Callable<Integer> {
     TrainingOptions.positive("--horizon", horizon);
     TrainingOptions.positive("--scale", scale);
     CommonOptions.requireFile(checkpoint, "checkpoint");
-    FrameSequence frames = ContextFrames.read(input, movie, array);
+    String arrayName = array;
+    if (arrayName == null && Files.isRegularFile(input)
+        && input.toString().toLowerCase(Locale.ROOT).endsWith(".npz")
+        && Npz.headers(input).containsKey(MovieData.NOISY)) {
+      arrayName = MovieData.NOISY;
+    }
+    FrameSequence frames = ContextFrames.read(input, layout, movie, arrayName);
     if (context != null) {
       TrainingOptions.positive("--context", context);
       if (context > frames.frames()) {
@@ -104,8 +116,7 @@ final class ForecastCommand implements Callable<Integer> {
       }
       FrameSequence forecast = f.forecast(frames, horizon);
       Files.createDirectories(out);
-      Npy.write(Tensor.of(new int[] {forecast.frames(), forecast.height(), forecast.width(),
-          forecast.channels()}, forecast.toArray()), out.resolve("forecast.npy"));
+      NpyFrames.write(forecast, out.resolve("forecast.npy"));
       FrameStyle style = FrameStyle.DEFAULT.withColorMap(colorMap).withScale(scale);
       for (int t = 0; t < forecast.frames(); t++) {
         FrameImages.writePng(forecast, t, style,

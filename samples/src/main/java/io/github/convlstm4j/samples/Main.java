@@ -76,6 +76,7 @@ public final class Main implements Runnable {
     for (Class<?> c : SUBCOMMANDS) {
       cl.addSubcommand(c);
     }
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ParameterException e, String[] a) -> {

@@ -4,13 +4,14 @@ import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.io.Npz;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Movie sets on disk: {@code .npz} archives with arrays {@code noisy}, {@code clean} and
@@ -48,19 +49,20 @@ final class MovieData {
     Npz.write(file, arrays);
   }
 
-  /** Reads movies written by {@link #write}. */
+  /** Reads movies written by {@link #write} (streamed by {@link NpyFrames}, layout NTHWC). */
   static Movies read(Path file) throws IOException {
     CommonOptions.requireFile(file, "movies");
-    Map<String, Tensor> arrays = Npz.readArrays(file);
-    for (String name : List.of(NOISY, CLEAN, SHIFTED)) {
-      if (!arrays.containsKey(name)) {
-        throw new UserException(file + " must hold arrays noisy, clean and shifted (written by "
-            + "'convlstm4j generate'), got " + arrays.keySet());
-      }
+    Set<String> names = Npz.headers(file).keySet();
+    if (!names.containsAll(List.of(NOISY, CLEAN, SHIFTED))) {
+      throw new UserException(file + " must hold arrays noisy, clean and shifted (written by "
+          + "'convlstm4j generate'), got " + names);
     }
-    return new Movies(unstack(arrays.get(NOISY), file + ":" + NOISY),
-        unstack(arrays.get(CLEAN), file + ":" + CLEAN),
-        unstack(arrays.get(SHIFTED), file + ":" + SHIFTED));
+    return new Movies(array(file, NOISY), array(file, CLEAN), array(file, SHIFTED));
+  }
+
+  private static List<FrameSequence> array(Path file, String name) throws IOException {
+    return NpyFrames.read(file, NpyFrames.Options.of(NpyFrames.Layout.NTHWC)
+        .withScaling(NpyFrames.Scaling.NONE).withArrayName(name));
   }
 
   /** {@code [N, T, H, W, C]} from N sequences of one shape. */
@@ -74,24 +76,5 @@ final class MovieData {
     }
     return Tensor.of(new int[] {seqs.size(), first.frames(), first.height(), first.width(),
         first.channels()}, data);
-  }
-
-  /** N sequences from {@code [N, T, H, W, C]} (or {@code [N, T, H, W]}, one channel). */
-  static List<FrameSequence> unstack(Tensor t, String source) {
-    int[] s = t.shape();
-    if (s.length != 5 && s.length != 4) {
-      throw new UserException(source + " must be [movies, frames, height, width(, channels)], "
-          + "got shape " + t.shapeList());
-    }
-    int c = s.length == 5 ? s[4] : 1;
-    int size = s[1] * s[2] * s[3] * c;
-    float[] all = t.toArray();
-    List<FrameSequence> out = new ArrayList<>(s[0]);
-    for (int i = 0; i < s[0]; i++) {
-      float[] one = new float[size];
-      System.arraycopy(all, i * size, one, 0, size);
-      out.add(FrameSequence.of(s[1], s[2], s[3], c, one));
-    }
-    return out;
   }
 }
