@@ -25,9 +25,9 @@ import java.util.Arrays;
  * pre-activations there. Batch normalization (optional) follows the layer; the Conv3D head is
  * one im2col + GEMM per chunk of output steps.
  *
- * <p>Training mode keeps, per layer and step, the gate activations, the cell states,
- * {@code act(C_t)} and {@code H_t} for the backward pass, and normalizes with the batch
- * statistics. Inference mode keeps only what the next step and layer need and normalizes with
+ * <p>Training mode keeps, per layer and step, the gate activations, the cell states and
+ * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there), plus each batch
+ * norm's output, and normalizes with the batch statistics. Inference mode keeps only what the next step and layer need and normalizes with
  * the moving statistics.
  *
  * <p>Backward, per layer, from the last step to the first: the element-wise gate derivatives
@@ -314,7 +314,7 @@ final class Network implements AutoCloseable {
         : arena.get("g", (long) tc * stepG);
     float[] cells = train ? arena.get("c" + i, (long) frames * stepF)
         : arena.get("c", 2L * stepF);
-    float[] actc = train ? arena.get("a" + i, (long) frames * stepF) : arena.get("a", stepF);
+    float[] actc = arena.get("a", stepF); // act(C_t) of one step; backward recomputes it
     float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), (long) frames * stepF);
     float[] col = arena.get("col", Math.max((long) tc * rowsStep * k, (long) rowsStep * kr));
     for (int t0 = 0; t0 < frames; t0 += tc) {
@@ -336,7 +336,7 @@ final class Network implements AutoCloseable {
         }
         int cOff = train ? t * stepF : (t % 2) * stepF;
         int cPrev = t == 0 ? -1 : train ? (t - 1) * stepF : ((t - 1) % 2) * stepF;
-        int aOff = train ? t * stepF : 0;
+        int aOff = 0;
         cellStep(l, rowsStep, gates, gOff, cells, cOff, cPrev, actc, aOff, hs, t * stepF);
       }
     }
@@ -903,7 +903,6 @@ final class Network implements AutoCloseable {
     int kr = l.kh * l.kw * f;
     float[] gates = arena.get("g" + i, 0);
     float[] cells = arena.get("c" + i, 0);
-    float[] actc = arena.get("a" + i, 0);
     float[] hs = arena.get("h" + i, 0);
     float[] dz = arena.get("dz", (long) frames * stepG);
     float[] dc = arena.zeroed("dc", stepF);
@@ -919,10 +918,12 @@ final class Network implements AutoCloseable {
       int cPrev = t == 0 ? -1 : (t - 1) * stepF;
       par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) -> {
         float[] tmp = new float[f];
+        float[] actc = new float[f];
         for (int p = from; p < to; p++) {
           int gp = gOff + p * g;
           int fp = p * f;
-          int a = fOff + fp;
+          int a = 0;
+          CellMath.apply(act, cells, fOff + fp, actc, 0, f); // act(C_t), as in the forward pass
           // tmp = dL/dH_t = recurrent part + output part
           for (int j = 0; j < f; j++) {
             tmp[j] = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
