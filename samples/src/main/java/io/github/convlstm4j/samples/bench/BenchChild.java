@@ -10,8 +10,9 @@ import java.util.Map;
  * Main class of the bench's child JVMs: runs one task and prints its result as one line,
  * {@value #MARKER} followed by a JSON object, on standard output. Not meant to be run by hand.
  *
- * <p>Arguments: {@code model BACKEND MODEL THREADS REPS WARMUP} or
- * {@code kernels THREADS REPS TINY}.
+ * <p>Arguments: {@code model BACKEND MODEL THREADS REPS WARMUP [forward-only]} or
+ * {@code kernels THREADS REPS TINY}. {@code forward-only} skips the training runs (for
+ * profiling the forward pass alone, e.g. under JFR).
  */
 public final class BenchChild {
 
@@ -42,15 +43,16 @@ public final class BenchChild {
   }
 
   static Map<String, Object> run(String[] args) {
-    if (args.length == 6 && args[0].equals("model")) {
+    if ((args.length == 6 || args.length == 7 && args[6].equals("forward-only"))
+        && args[0].equals("model")) {
       return new ModelTimer(args[1], BenchModel.parse(args[2]), Integer.parseInt(args[3]),
-          Integer.parseInt(args[4]), Integer.parseInt(args[5])).run();
+          Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length == 6).run();
     }
     if (args.length == 4 && args[0].equals("kernels")) {
       return new GemmProbe(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
           Boolean.parseBoolean(args[3])).run();
     }
     throw new IllegalArgumentException("arguments must be 'model BACKEND MODEL THREADS REPS "
-        + "WARMUP' or 'kernels THREADS REPS TINY', got " + String.join(" ", args));
+        + "WARMUP [forward-only]' or 'kernels THREADS REPS TINY', got " + String.join(" ", args));
   }
 }

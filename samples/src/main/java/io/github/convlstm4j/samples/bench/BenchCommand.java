@@ -153,7 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
     } else {
       progress(err, "FMA peak probe and reference GEMM kernels");
       ChildProcess.Outcome o = ChildProcess.run(childCommand(true, List.of("kernels",
-          Integer.toString(n), Integer.toString(reps), Boolean.toString(tiny))), Map.of(),
+          Integer.toString(n), Integer.toString(reps), Boolean.toString(tiny))),
+          threadEnvironment(n),
           timeoutSeconds, true);
       if (o.ok()) {
         kernels = o.json();
@@ -175,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
         progress(err, c.label + " on " + m.label());
         ChildProcess.Outcome o = ChildProcess.run(childCommand(!c.scalar, List.of("model",
             c.backend, m.label(), Integer.toString(n), Integer.toString(r),
-            Integer.toString(w))), Map.of(), timeoutSeconds, true);
+            Integer.toString(w))), threadEnvironment(n), timeoutSeconds, true);
         Measurement x = o.ok() ? Measurement.fromJson(c.label, m.label(), o.json())
             : Measurement.failed(c.label, m.label(), o.error());
         if (c.scalar && !x.detail().isEmpty() && !x.detail().startsWith("scalar")) {
@@ -303,6 +304,12 @@ public final class BenchCommand implements Callable<Integer> {
     return c;
   }
 
+  /** OpenMP / MKL thread counts for native engines (MXNet reads them only from here). */
+  private static Map<String, String> threadEnvironment(int n) {
+    return Map.of("OMP_NUM_THREADS", Integer.toString(n), "MKL_NUM_THREADS",
+        Integer.toString(n));
+  }
+
   private Map<String, Object> machine(int n, String peerText) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
@@ -315,6 +322,7 @@ public final class BenchCommand implements Callable<Integer> {
     m.put("benchJvmFlags", String.join(" ",
         ManagementFactory.getRuntimeMXBean().getInputArguments()));
     m.put("childJvmFlags", String.join(" ", childFlags(true)));
+    m.put("childEnvironment", "OMP_NUM_THREADS=" + n + " MKL_NUM_THREADS=" + n);
     m.put("threads", n);
     m.put("reps", reps);
     m.put("warmup", warmup);

@@ -60,8 +60,9 @@ final class BenchReport {
         + " + " + m.get("scalarReps") + "); figures are median / min / max of the timed runs");
     bullet("JVM: " + m.get("jvm") + "; bench JVM flags: " + m.get("benchJvmFlags"));
     bullet("Child JVM flags: " + m.get("childJvmFlags") + " (reference/scalar: without "
-        + "--add-modules jdk.incubator.vector); one child JVM per configuration and model, so "
-        + "peak RSS (VmHWM) is that configuration's own");
+        + "--add-modules jdk.incubator.vector), environment " + m.get("childEnvironment")
+        + "; one child JVM per configuration and model, so peak RSS (VmHWM) is that "
+        + "configuration's own");
     bullet("Python peer: " + m.get("peer"));
     bullet("FLOPs: " + Flops.FORMULA);
     bullet("Ratio tables: entry (row A, column B) = median(B) / median(A), how many times "

@@ -32,8 +32,11 @@ final class ModelTimer {
   private final int threads;
   private final int reps;
   private final int warmup;
+  private final boolean training;
 
-  ModelTimer(String backend, BenchModel model, int threads, int reps, int warmup) {
+  ModelTimer(String backend, BenchModel model, int threads, int reps, int warmup,
+      boolean training) {
+    this.training = training;
     this.backend = backend;
     this.model = model;
     this.threads = threads;
@@ -56,7 +59,7 @@ final class ModelTimer {
         new BackendOptions(threads, "cpu"))) {
       r.put("createSeconds", (System.nanoTime() - t0) / 1e9);
       r.put("kernel", f instanceof ReferenceForecaster ? ((ReferenceForecaster) f).kernelName()
-          : "");
+          : engineOf(f.toString()));
       r.put("forecaster", f.toString());
       List<Double> forward = new ArrayList<>();
       boolean forwardFinite = true;
@@ -72,7 +75,9 @@ final class ModelTimer {
       r.put("forward", Stats.of(forward).toJson());
       r.put("forwardFinite", forwardFinite);
       r.put("peakRssForwardMiB", MemoryStatus.peakResidentMiB());
-      train(f, data, r);
+      if (training) {
+        train(f, data, r);
+      }
     } catch (RuntimeException | LinkageError e) {
       r.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
@@ -139,6 +144,13 @@ final class ModelTimer {
       out.add(FrameSequence.of(tOut, outShape, uniform(rnd, tOut * outShape.size())));
     }
     return SequenceDataset.of(in, out);
+  }
+
+  /** "engine=PyTorch 2.7.1, device=cpu()" out of a DJL forecaster's toString, else "". */
+  static String engineOf(String description) {
+    int from = description.indexOf("engine=");
+    int to = description.indexOf(", spec=");
+    return from >= 0 && to > from ? description.substring(from, to) : "";
   }
 
   private static float[] uniform(Random rnd, int size) {
