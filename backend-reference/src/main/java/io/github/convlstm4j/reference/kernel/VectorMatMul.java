@@ -5,16 +5,17 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Cache-blocked, multi-threaded single-precision GEMM with the Vector API
- * ({@code jdk.incubator.vector}, {@link FloatVector#SPECIES_PREFERRED}: 16 lanes with AVX-512).
+ * ({@code jdk.incubator.vector}, {@link FloatVector#SPECIES_PREFERRED}: 16 lanes with AVX-512,
+ * 8 with AVX2).
  * Load it only when the JVM runs with {@code --add-modules jdk.incubator.vector}; use
  * {@link MatMuls} rather than this class directly.
  *
  * <p>Blocking (GotoBLAS/BLIS style): op(B) is packed, a panel of at most
  * {@value #PANEL_FLOATS} floats at a time, into slivers of {@code NR = 2·L} columns
- * ({@code [k block][sliver][p][NR]}, zero-padded), in parallel, into a per-calling-thread
- * buffer reused across calls. Threads then take tasks of at most {@value #MC_MAX} rows of C
+ * ({@code [k block][sliver][p][NR]}, zero-padded; in parallel when large) into a
+ * per-calling-thread buffer reused across calls. Threads then take tasks of at most {@value #MC_MAX} rows of C
  * (and, when there are fewer row blocks than threads, a range of slivers); for each k block of
- * at most {@value #KC_MAX} and each B sliver (kept in L1), the micro-kernel runs down the rows
+ * at most {@code KC_MAX} ({@code 6144 / NR}) and each B sliver (kept in L1), the micro-kernel runs down the rows
  * in steps of {@code MR}. The micro-kernel keeps an {@code MR × NR} tile of C in vector
  * registers and per step of k issues 2 loads of packed B, {@code MR} broadcasts of A and
  * {@code 2·MR} FMAs. Row-major A is read in place (each row's index is the loop variable plus
@@ -28,7 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * order, starting from 0 (or from C when accumulating), computed by exactly one thread (C is
  * loaded into the registers at the start of each k block and stored at its end, which does not
  * change the chain). Work is split over output tiles only, never over k, so results are bitwise
- * identical for every thread count and every blocking.
+ * identical for every thread count and every blocking. Long-k products with a small output,
+ * such as {@code dW = colsᵀ·dZ} (360 × 160, k = 240000), still use every thread: row tasks are
+ * sized so their number is a multiple of the thread count.
  *
  * <p>Threads: the {@link WorkerPool} shared by all kernels with the same thread count (daemon
  * threads that time out when idle; nothing to close).
@@ -41,8 +44,8 @@ public final class VectorMatMul implements MatMul {
   static final int NV = 2;
   /** Columns of the register tile. */
   static final int NR = NV * L;
-  /** Maximum k block (packed B sliver {@code KC_MAX × NR} stays in L1/L2). */
-  static final int KC_MAX = 384;
+  /** Maximum k block: a packed B sliver ({@code KC_MAX × NR} floats, 24 KiB) stays in L1. */
+  static final int KC_MAX = 6144 / NR;
   /** Maximum rows per task (packed A block {@code MC_MAX × KC_MAX} stays in L2). */
   static final int MC_MAX = 96;
   /** Maximum packed B panel, in floats (4 MiB). */

@@ -1,5 +1,29 @@
 /**
- * Compute kernels of the reference backend: matrix multiply implementations (a portable
- * scalar one and a Vector API one) behind {@link io.github.convlstm4j.reference.kernel.MatMul}.
+ * Compute kernels of the reference backend: single-precision matrix multiply implementations
+ * behind {@link io.github.convlstm4j.reference.kernel.MatMul}, chosen through
+ * {@link io.github.convlstm4j.reference.kernel.MatMuls}.
+ *
+ * <ul>
+ *   <li>{@link io.github.convlstm4j.reference.kernel.VectorMatMul}: the Vector API kernel
+ *       ({@code --add-modules jdk.incubator.vector}), cache-blocked with packed B panels and an
+ *       FMA register-tile micro-kernel (6 × 2 vectors with AVX2, 12 × 2 with AVX-512).</li>
+ *   <li>{@link io.github.convlstm4j.reference.kernel.ScalarMatMul}: portable plain Java, written
+ *       so that C2's auto-vectorizer handles its inner loop.</li>
+ *   <li>{@link io.github.convlstm4j.reference.kernel.NaiveMatMul}: the triple-loop oracle.</li>
+ *   <li>{@link io.github.convlstm4j.reference.kernel.FmaPeakProbe}: measures the machine's FMA
+ *       peak, the yardstick for kernel efficiency.</li>
+ * </ul>
+ *
+ * <p>Determinism: both fast kernels split work over disjoint tiles of C only, never over k, and
+ * compute every element as one sequential sum over k in increasing order, so results are
+ * bitwise identical for every thread count. (Splitting k, for example for
+ * {@code dW = colsᵀ·dZ} with its long k and small output, would need per-thread partial sums
+ * reduced in a fixed order over chunks that do not depend on the thread count; it is not needed
+ * for the shapes of this backend, whose outputs have enough rows to share among threads.)
+ *
+ * <p>Threads: kernels with the same thread count share one small pool of daemon helper threads
+ * (the calling thread works too) that time out when idle; there is nothing to close. Scratch
+ * buffers (packed panels) are per thread and reused across calls: up to about 4.5 MiB per
+ * thread that calls a kernel, and a few hundred KiB per helper thread.
  */
 package io.github.convlstm4j.reference.kernel;
