@@ -164,7 +164,12 @@ final class DemoCommand implements Callable<Integer> {
       json.put("backend", f.backendName());
       json.put("model", modelJson(modelSpec));
       json.put("training", trainingJson(config, samples, frames, total, trainTime));
-      json.put("history", historyJson(history));
+      Map<String, Object> hist = historyJson(history);
+      hist.put("note", "validation loss is measured in inference mode, with the batch-norm "
+          + "moving averages (momentum " + modelSpec.batchNormMomentum() + "), which lag far "
+          + "behind on a short run; with recalibrateBatchNorm the last epoch's statistics are "
+          + "re-estimated over the training movies before its validation loss is measured");
+      json.put("history", hist);
       json.put("heldOut", eval.toJson(evalFrom));
       json.put("picturedMovie", movie);
       Map<String, Object> timing = new LinkedHashMap<>();
