@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * MR}. The micro-kernel keeps an {@code MR × NR} tile of C in vector registers and per step of k
  * issues 2 loads of packed B, {@code MR} broadcasts of A and {@code 2·MR} FMAs. Row-major A is read
  * in place (each row's index is the loop variable plus an invariant); transposed A, and the last
- * partial row sliver, are packed per task, one k block at a time, into slivers of {@code MR} rows
- * ({@code [sliver][p][MR]}, zero-padded) in a per-thread buffer. Either way the micro-kernel's
+ * partial row sliver, are packed per task, one k block at a time, as {@code [p][MC_MAX]}
+ * (zero-padded; for transposed A one contiguous copy per p) in a per-thread buffer. Either way the micro-kernel's
  * indices have constant strides, so C2 hoists every bounds check out of its loop (with run-time
  * strides it measured about 20 % slower). Tiles with missing columns go through a small per-thread
  * buffer.
@@ -180,7 +180,7 @@ public final class VectorMatMul implements MatMul {
     int inPlace = transA ? 0 : rows / mr;
     int packedRows = rows - inPlace * mr;
     int packedSlivers = (packedRows + mr - 1) / mr;
-    float[] ap = packedRows > 0 ? scratch(PACKED_A, packedSlivers * mr * kc + 2 * L) : null;
+    float[] ap = packedRows > 0 ? scratch(PACKED_A, MC_MAX * kc) : null;
     float[] edgeC = scratch(EDGE_C, mr * NR);
     int rs = transA ? 1 : lda;
     int cs = transA ? lda : 1;
@@ -209,7 +209,7 @@ public final class VectorMatMul implements MatMul {
         for (int r = 0; r < packedSlivers; r++) {
           int tileRows = Math.min(mr, packedRows - r * mr);
           int cBase = cBlock + (inPlace + r) * mr * ldc;
-          int aBase = r * kq * mr;
+          int aBase = r * mr;
           if (tileRows == mr && cols == NR) {
             kernel(false, kq, ap, aBase, 0, bp, bBase, c, cBase, ldc, load);
           } else {
@@ -259,47 +259,29 @@ public final class VectorMatMul implements MatMul {
 
   /**
    * Packs rows {@code [0, rows)} × k range {@code [0, kq)} of op(A)
-   * ({@code A(i, p) = a[off + i*rs + p*cs]}) into slivers of {@code mr} rows,
-   * {@code ap[(r*kq + p)*mr + ii]}, zero-padding the rows missing from the last sliver.
+   * ({@code A(i, p) = a[off + i*rs + p*cs]}, {@code rows <= MC_MAX}) as {@code ap[p*MC_MAX + i]},
+   * zero-padding rows up to the next multiple of {@code mr}.
    */
   private void packA(int rows, int kq, float[] a, int off, int rs, int cs, float[] ap) {
-    int mr = this.mr;
-    int vectorsPerRow = (mr + L - 1) / L;
-    int rowSlivers = (rows + mr - 1) / mr;
-    for (int r = 0; r < rowSlivers; r++) {
-      int base = r * kq * mr;
-      int r0 = r * mr;
-      int valid = Math.min(mr, rows - r0);
-      if (cs == 1) { // row-major A: read each row sequentially
-        for (int ii = 0; ii < valid; ii++) {
-          int src = off + (r0 + ii) * rs;
-          for (int p = 0; p < kq; p++) {
-            ap[base + p * mr + ii] = a[src + p];
-          }
-        }
-      } else if (valid == mr && off + (kq - 1) * cs + r0 + vectorsPerRow * L <= a.length) {
-        // Transposed A, full sliver: the mr values for one p are contiguous. Copy whole
-        // vectors; the lanes beyond mr land in the next entry's slots, which the next copy
-        // (or the next sliver) overwrites, so p must ascend and slivers must be packed in order.
-        for (int p = 0; p < kq; p++) {
-          int src = off + p * cs + r0;
-          int dst = base + p * mr;
-          for (int v = 0; v < vectorsPerRow; v++) {
-            FloatVector.fromArray(S, a, src + v * L).intoArray(ap, dst + v * L);
-          }
-        }
-      } else { // transposed A: the sliver's values for one p are contiguous
-        for (int p = 0; p < kq; p++) {
-          int src = off + p * cs + r0;
-          int dst = base + p * mr;
-          for (int ii = 0; ii < valid; ii++) {
-            ap[dst + ii] = a[src + ii];
-          }
+    int padded = roundUp(rows, mr);
+    if (cs != 1) { // transposed A: the rows for one p are contiguous
+      for (int p = 0; p < kq; p++) {
+        int dst = p * MC_MAX;
+        System.arraycopy(a, off + p * cs, ap, dst, rows);
+        for (int i = rows; i < padded; i++) {
+          ap[dst + i] = 0f;
         }
       }
-      for (int ii = valid; ii < mr; ii++) {
+    } else { // row-major A: read each row sequentially
+      for (int i = 0; i < rows; i++) {
+        int src = off + i * rs;
         for (int p = 0; p < kq; p++) {
-          ap[base + p * mr + ii] = 0f;
+          ap[p * MC_MAX + i] = a[src + p];
+        }
+      }
+      for (int p = 0; p < kq; p++) {
+        for (int i = rows; i < padded; i++) {
+          ap[p * MC_MAX + i] = 0f;
         }
       }
     }
@@ -372,8 +354,8 @@ public final class VectorMatMul implements MatMul {
   /**
    * The 6 × 2·L register tile: C[i][v] for 6 rows and 2 vectors of columns, held in
    * 12 vector accumulators; per step p of k: 2 loads of packed B, 6 broadcasts of
-   * packed A ({@code ap[aBase + p*6 + i]}) and 12 FMAs, in increasing p order. Strides
-   * are compile-time constants so C2 hoists the bounds checks out of the loop.
+   * packed A ({@code ap[aBase + p*MC_MAX + i]}) and 12 FMAs, in increasing p order. The
+   * stride is a compile-time constant so C2 hoists the bounds checks out of the loop.
    */
   private static void kernel6x2(int kc, float[] ap, int aBase,
       float[] bp, int bBase, float[] c, int cBase, int ldc, boolean load) {
@@ -414,7 +396,7 @@ public final class VectorMatMul implements MatMul {
     }
     for (int p = 0; p < kc; p++) {
       int bi = bBase + p * 2 * l;
-      int ai = aBase + p * 6;
+      int ai = aBase + p * MC_MAX;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
       FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
@@ -539,8 +521,8 @@ public final class VectorMatMul implements MatMul {
   /**
    * The 12 × 2·L register tile: C[i][v] for 12 rows and 2 vectors of columns, held in
    * 24 vector accumulators; per step p of k: 2 loads of packed B, 12 broadcasts of
-   * packed A ({@code ap[aBase + p*12 + i]}) and 24 FMAs, in increasing p order. Strides
-   * are compile-time constants so C2 hoists the bounds checks out of the loop.
+   * packed A ({@code ap[aBase + p*MC_MAX + i]}) and 24 FMAs, in increasing p order. The
+   * stride is a compile-time constant so C2 hoists the bounds checks out of the loop.
    */
   private static void kernel12x2(int kc, float[] ap, int aBase,
       float[] bp, int bBase, float[] c, int cBase, int ldc, boolean load) {
@@ -611,7 +593,7 @@ public final class VectorMatMul implements MatMul {
     }
     for (int p = 0; p < kc; p++) {
       int bi = bBase + p * 2 * l;
-      int ai = aBase + p * 12;
+      int ai = aBase + p * MC_MAX;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + l);
       FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
