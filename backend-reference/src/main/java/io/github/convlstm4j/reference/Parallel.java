@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Splits loops over independent index ranges across a small pool of daemon threads (the
- * caller thread takes the first part). Only ranges of independent elements are split, so the
+ * caller thread takes the first part; idle threads end after a few seconds). Only ranges of independent elements are split, so the
  * results never depend on the thread count.
  */
 final class Parallel implements AutoCloseable {
@@ -22,6 +24,7 @@ final class Parallel implements AutoCloseable {
   }
 
   private static final AtomicInteger POOLS = new AtomicInteger();
+  private static final long IDLE_SECONDS = 5;
 
   private final int threads;
   private final ExecutorService pool;
@@ -37,11 +40,14 @@ final class Parallel implements AutoCloseable {
     } else {
       int id = POOLS.incrementAndGet();
       AtomicInteger n = new AtomicInteger();
-      this.pool = Executors.newFixedThreadPool(threads - 1, r -> {
-        Thread t = new Thread(r, "convlstm4j-reference-" + id + "-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      ThreadPoolExecutor p = new ThreadPoolExecutor(threads - 1, threads - 1, IDLE_SECONDS,
+          TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "convlstm4j-reference-" + id + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      p.allowCoreThreadTimeOut(true); // an idle or forgotten forecaster holds no threads
+      this.pool = p;
     }
   }
 
