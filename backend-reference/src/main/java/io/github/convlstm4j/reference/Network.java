@@ -908,6 +908,9 @@ final class Network implements AutoCloseable {
     float[] dc = arena.zeroed("dc", stepF);
     float[] dh = arena.zeroed("dhrec", stepF);
     float[] col = arena.get("col", (long) rowsStep * Math.max(k, kr));
+    // Transposed kernels [4F, K] so that the input-gradient products are plain GEMMs.
+    float[] recT = transpose(l.recurrent.value, kr, g, arena.get("recT", (long) kr * g));
+    float[] kernelT = transpose(l.kernel.value, k, g, arena.get("kernelT", (long) k * g));
     boolean lastOnly = !l.spec.returnSequences();
     Activation ra = l.spec.recurrentActivation();
     Activation act = l.spec.activation();
@@ -962,7 +965,7 @@ final class Network implements AutoCloseable {
       });
       if (t > 0) {
         // dH_{t-1} = col2im(dz_t · Uᵀ)
-        mm.gemm(false, true, rowsStep, kr, g, dz, gOff, g, l.recurrent.value, 0, g, col, 0, kr,
+        mm.gemm(false, false, rowsStep, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr,
             false);
         Im2col.col2im(par, col, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop, l.recLeft, l.ho,
             l.wo, dh, 0);
@@ -1006,12 +1009,22 @@ final class Network implements AutoCloseable {
     if (dIn != null) {
       for (int t0 = 0; t0 < frames; t0 += tc) {
         int cnt = Math.min(tc, frames - t0);
-        mm.gemm(false, true, cnt * rowsStep, k, g, dz, t0 * stepG, g, l.kernel.value, 0, g,
+        mm.gemm(false, false, cnt * rowsStep, k, g, dz, t0 * stepG, g, kernelT, 0, k,
             col, 0, k, false);
         Im2col.col2im(par, col, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw, l.padTop,
             l.padLeft, l.ho, l.wo, dIn, t0 * batch * inFrame);
       }
     }
+  }
+
+  /** Writes the transpose of the row-major {@code rows × cols} matrix {@code a} into dst. */
+  static float[] transpose(float[] a, int rows, int cols, float[] dst) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        dst[c * rows + r] = a[r * cols + c];
+      }
+    }
+    return dst;
   }
 
   // ---------------------------------------------------------------- reductions
