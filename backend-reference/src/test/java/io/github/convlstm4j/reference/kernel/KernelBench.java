@@ -9,7 +9,9 @@ import java.util.Random;
 /**
  * Benchmark entry point (not a unit test): GFLOP/s of the scalar and vector kernels on the seed
  * model's GEMM shapes (batch 10, 15 frames, 40×40, F = 40, 3×3 kernels), next to the FMA peak
- * measured in the same run. Run with the test classpath and
+ * measured in the same run (and again right before each row, "localpeak", because the machine
+ * may be shared; "cpu" is the share of the cores the process actually got while timing; "best"
+ * is the fastest repetition in GFLOP/s). Run with the test classpath and
  * {@code --add-modules jdk.incubator.vector}; arguments: {@code [threads] [repetitions]
  * [only-vector]}.
  */
@@ -62,8 +64,8 @@ public final class KernelBench {
     // "local peak": the probe again right before each measurement (the machine may be shared);
     // "cpu": process CPU time / (wall time x threads) during the timed runs, below 100 % when
     // other processes took the cores.
-    System.out.printf(Locale.ROOT, "%-11s %-29s %6s %4s %6s %8s %6s %10s %6s%n", "kernel",
-        "shape", "m", "n", "k", "GFLOP/s", "%peak", "localpeak", "cpu");
+    System.out.printf(Locale.ROOT, "%-11s %-29s %6s %4s %6s %8s %6s %10s %6s %6s%n", "kernel",
+        "shape", "m", "n", "k", "GFLOP/s", "%peak", "localpeak", "cpu", "best");
     double bestPeak = peak;
     for (Shape s : shapes) {
       for (MatMul mm : kernels) {
@@ -73,9 +75,10 @@ public final class KernelBench {
         bestPeak = Math.max(bestPeak, local);
         double[] secondsAndCpu = medianSeconds(call, scalar ? 1 : 3, scalar ? 3 : reps);
         double gf = s.gflop() / secondsAndCpu[0];
-        System.out.printf(Locale.ROOT, "%-11s %-29s %6d %4d %6d %8.1f %5.1f%% %9.1f%% %5.0f%%%n",
+        System.out.printf(Locale.ROOT,
+            "%-11s %-29s %6d %4d %6d %8.1f %5.1f%% %9.1f%% %5.0f%% %6.1f%n",
             mm.name(), s.name(), s.m, s.n, s.k, gf, 100 * gf / peak, 100 * gf / local,
-            100 * secondsAndCpu[1] / threads);
+            100 * secondsAndCpu[1] / threads, s.gflop() / secondsAndCpu[2]);
       }
     }
     double peakAfter = FmaPeakProbe.gflops(threads);
@@ -100,7 +103,10 @@ public final class KernelBench {
     }
   }
 
-  /** Median wall seconds of the timed runs, and process CPU seconds per wall second. */
+  /**
+   * Median wall seconds of the timed runs, process CPU seconds per wall second, and the
+   * fastest run's seconds.
+   */
   private static double[] medianSeconds(Runnable call, int warmups, int reps) {
     for (int i = 0; i < warmups; i++) {
       call.run();
@@ -115,7 +121,7 @@ public final class KernelBench {
     }
     double cpuPerWall = (double) (processCpuNanos() - cpu0) / (System.nanoTime() - wall0);
     Arrays.sort(t);
-    return new double[] {t[reps / 2], cpuPerWall};
+    return new double[] {t[reps / 2], cpuPerWall, t[0]};
   }
 
   private static long processCpuNanos() {
