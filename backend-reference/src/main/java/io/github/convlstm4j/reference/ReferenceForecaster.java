@@ -40,6 +40,12 @@ import java.util.Objects;
  *       last) gets as moving mean and variance the batch-size-weighted average, over the training
  *       part in order and in batches of {@code batchSize}, of the batch statistics of its input
  *       in an inference-mode forward pass (earlier layers already recalibrated).
+ *   <li>Inside the ConvLSTM cell, tanh and sigmoid are a float rational approximation within
+ *       4e-7 of the exact functions (so the loops vectorize); the head's activation is exact.
+ *   <li>The input-to-state convolution runs for as many time steps at once as fit an im2col
+ *       buffer of {@value Network#COL_BUDGET} floats (all steps for small inputs, one step of the
+ *       whole batch for the seed model's 40-channel layers), always at least one step of the
+ *       whole batch per matrix multiply.
  *   <li>{@link #evaluate} and validation losses run in batches of at most 16 samples and return
  *       the mean over all elements.
  *   <li>If a loss or a weight becomes NaN or infinite during {@link #fit}, training stops with an

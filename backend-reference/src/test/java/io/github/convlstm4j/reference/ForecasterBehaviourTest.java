@@ -87,6 +87,30 @@ class ForecasterBehaviourTest {
   }
 
   @Test
+  @DisplayName("thread counts 1 and 2 agree bitwise on a model large enough to split work")
+  void threadCountDoesNotMatterWhenSplit() {
+    ModelSpec spec = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(8).withBatchNormalization(true)
+            .withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(ConvLstmLayerSpec.of(8).withBatchNormalization(true))
+        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
+    Random r = new Random(12);
+    // 4 samples x 24x24 = 2304 positions per step: element-wise loops, reductions and the
+    // matrix kernels all split their work at this size.
+    SequenceDataset d = SequenceDataset.of(TestSupport.randomBatch(r, 4, 3, 24, 24, 1, 0, 1),
+        TestSupport.randomBatch(r, 4, 3, 24, 24, 1, 0, 1));
+    TrainingConfig c = TrainingConfig.defaults().withBatchSize(4);
+    try (ReferenceForecaster one = TestSupport.forecaster(spec, 1);
+        ReferenceForecaster two = TestSupport.forecaster(spec, 2)) {
+      assertEquals(one.predict(d.inputs()), two.predict(d.inputs()));
+      one.fit(d, c, TrainingListener.NONE);
+      two.fit(d, c, TrainingListener.NONE);
+      assertEquals(one.weights(), two.weights());
+      assertEquals(one.predict(d.inputs()), two.predict(d.inputs()));
+    }
+  }
+
+  @Test
   @DisplayName("weights() into setWeights() of a differently seeded model reproduces outputs")
   void weightsRoundTrip() {
     FrameSequence in = TestSupport.random(R, 5, 6, 7, 1, 0, 1);
