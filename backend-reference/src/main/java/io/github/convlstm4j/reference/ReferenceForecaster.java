@@ -43,7 +43,7 @@ import java.util.Objects;
  *   <li>Inside the ConvLSTM cell, tanh and sigmoid are a float rational approximation within
  *       4e-7 of the exact functions (so the loops vectorize); the head's activation is exact.
  *   <li>The input-to-state convolution runs for as many time steps at once as fit an im2col
- *       buffer of {@value Network#COL_BUDGET} floats (all steps for small inputs, one step of the
+ *       buffer of 2^23 floats (32 MB) (all steps for small inputs, one step of the
  *       whole batch for the seed model's 40-channel layers), always at least one step of the
  *       whole batch per matrix multiply.
  *   <li>{@link #evaluate} and validation losses run in batches of at most 16 samples and return
