@@ -41,9 +41,8 @@ import picocli.CommandLine.Spec;
         "Writes into --out: 1_animate.png ... 15_animate.png (left: initial trajectory, then "
             + "predictions; right: ground truth), rollout.gif, loss.png, steps.png, "
             + "metrics.json and the checkpoint model.npz."},
-    footer = {"", "Presets:",
-        "  cpu    " + "(default) see --preset; finishes in minutes on a 2-core CPU",
-        "  keras  the exact seed settings (1,200 movies, 4x40 filters, 300 epochs): a GPU job",
+    footer = {"", "Presets:", "  cpu:   " + Preset.Descriptions.CPU,
+        "  keras: " + Preset.Descriptions.KERAS,
         "", "Examples:",
         "  convlstm4j demo",
         "  convlstm4j demo --epochs 3 --samples 300 --out quick-demo",

@@ -18,13 +18,7 @@ enum Preset {
    * batch-norm statistics re-estimated after training (momentum 0.99 needs hundreds of steps
    * to settle; this run has fewer).
    */
-  CPU("cpu",
-      "CPU demo (default): 2x16 filters + batch norm, CAUSAL Conv3D head, sigmoid gates, "
-          + "Adam lr 3e-3, BCE, batch 8, 400 training movies (split 0.05), 4 epochs, batch-norm "
-          + "statistics re-estimated over the training movies after training. Differs from the "
-          + "seed (4x40 filters, SAME head, Adadelta, 300 epochs: days on 2 CPU cores) so that "
-          + "it finishes in under 10 minutes on 2 CPU cores with the reference backend.",
-      400, 0) {
+  CPU("cpu", Descriptions.CPU, 400, 0) {
     @Override
     ModelSpec spec() {
       return ModelSpec.cpuMovingSquares();
@@ -42,11 +36,7 @@ enum Preset {
    * 0.05, 4 × 40 filters with batch norm, Conv3D SAME head, hard-sigmoid gates (Keras 2),
    * 300 epochs, batch 10, Adadelta, binary cross-entropy. A GPU job.
    */
-  KERAS("keras",
-      "The Keras seed exactly: 1,200 movies (train on 0-999, split 0.05), 4x40 filters + batch "
-          + "norm, Conv3D SAME head, hard-sigmoid gates, 300 epochs, batch 10, Adadelta, BCE. "
-          + "A GPU job: days on 2 CPU cores (use 'train --resume' to run it in pieces).",
-      1000, 1200) {
+  KERAS("keras", Descriptions.KERAS, 1000, 1200) {
     @Override
     ModelSpec spec() {
       return ModelSpec.kerasMovingSquares();
@@ -109,5 +99,21 @@ enum Preset {
       }
     }
     throw new IllegalArgumentException("preset must be cpu or keras, got '" + name + "'");
+  }
+
+  /** The presets' descriptions, as constants for help texts. */
+  static final class Descriptions {
+    static final String CPU =
+        "CPU demo (default): 2x16 filters + batch norm, CAUSAL Conv3D head, sigmoid gates, "
+          + "Adam lr 3e-3, BCE, batch 8, 400 training movies (split 0.05), 4 epochs, batch-norm "
+          + "statistics re-estimated over the training movies after training. Differs from the "
+          + "seed (4x40 filters, SAME head, Adadelta, 300 epochs: days on 2 CPU cores) so that "
+          + "it finishes in under 10 minutes on 2 CPU cores with the reference backend.";
+    static final String KERAS =
+        "The Keras seed exactly: 1,200 movies (train on 0-999, split 0.05), 4x40 filters + batch "
+          + "norm, Conv3D SAME head, hard-sigmoid gates, 300 epochs, batch 10, Adadelta, BCE. "
+          + "A GPU job: days on 2 CPU cores (use 'train --resume' to run it in pieces).";
+
+    private Descriptions() {}
   }
 }
