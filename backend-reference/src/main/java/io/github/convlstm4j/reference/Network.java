@@ -122,6 +122,7 @@ final class Network implements AutoCloseable {
   private final double epsilon;
   private final double momentum;
   private double[] partial = new double[0];
+  private long colBudget = COL_BUDGET;
 
   // Shape and results of the last forward pass.
   private int batch;
@@ -244,7 +245,7 @@ final class Network implements AutoCloseable {
 
   private int timeChunk(long rowsPerStep, long columns) {
     long perStep = Math.max(1, rowsPerStep * columns);
-    return (int) Math.max(1, Math.min(frames, COL_BUDGET / perStep));
+    return (int) Math.max(1, Math.min(frames, colBudget / perStep));
   }
 
   // ---------------------------------------------------------------- forward
@@ -502,7 +503,7 @@ final class Network implements AutoCloseable {
     if (headByTaps(tOut * rowsT)) {
       headForwardByTaps(in, inOff, tOut, out);
     } else {
-      int tc = (int) Math.max(1, Math.min(tOut, COL_BUDGET / Math.max(1L, (long) rowsT * k3)));
+      int tc = (int) Math.max(1, Math.min(tOut, colBudget / Math.max(1L, (long) rowsT * k3)));
       float[] col = arena.get("col", (long) tc * rowsT * k3);
       for (int t0 = 0; t0 < tOut; t0 += tc) {
         int cnt = Math.min(tc, tOut - t0);
@@ -530,6 +531,11 @@ final class Network implements AutoCloseable {
   }
 
   private boolean headByTaps = true;
+
+  /** Sets the im2col budget in floats (tests use a tiny one to force one step per chunk). */
+  void colBudget(long floats) {
+    this.colBudget = floats;
+  }
 
   /** Chooses the head formulation: tap products when small enough (default) or im2col. */
   void headByTaps(boolean byTaps) {
@@ -810,7 +816,7 @@ final class Network implements AutoCloseable {
       headBackwardByTaps(d, in, inOff, dIn);
       return;
     }
-    int tc = (int) Math.max(1, Math.min(tOut, COL_BUDGET / Math.max(1L,
+    int tc = (int) Math.max(1, Math.min(tOut, colBudget / Math.max(1L,
         (long) rowsT * Math.max(k3, kf))));
     float[] col = arena.get("col", (long) tc * rowsT * Math.max(k3, kf));
     for (int t0 = 0; t0 < tOut; t0 += tc) {

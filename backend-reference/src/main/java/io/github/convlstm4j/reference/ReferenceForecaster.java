@@ -315,6 +315,11 @@ public final class ReferenceForecaster implements Forecaster {
     return net.lossSum(loss, y) / net.outputSize();
   }
 
+  /** Sets the im2col budget in floats; for tests. */
+  void colBudget(long floats) {
+    net.colBudget(floats);
+  }
+
   /** Chooses the head formulation (tap products or im2col); for tests. */
   void headByTaps(boolean byTaps) {
     net.headByTaps(byTaps);

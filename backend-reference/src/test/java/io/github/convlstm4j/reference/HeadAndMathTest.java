@@ -51,6 +51,38 @@ class HeadAndMathTest {
   }
 
   @Test
+  @DisplayName("chunking the input convolution and the head by time step changes nothing")
+  void timeChunkingAgrees() {
+    ModelSpec spec = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(3).withBatchNormalization(true))
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2))
+        .head(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(4)
+        .build();
+    Random r = new Random(4);
+    List<FrameSequence> in = TestSupport.randomBatch(r, 2, 5, 5, 6, 1, 0, 1);
+    List<FrameSequence> y = TestSupport.randomBatch(r, 2, 5, 5, 6, 2, 0, 1);
+    try (ReferenceForecaster whole = TestSupport.forecaster(spec);
+        ReferenceForecaster chunked = TestSupport.forecaster(spec)) {
+      chunked.colBudget(1); // every im2col holds a single time step
+      chunked.headByTaps(false); // and the head's im2col path is chunked too
+      whole.headByTaps(false);
+      for (int i = 0; i < 2; i++) {
+        assertTrue(whole.predict(in.get(i)).maxAbsDifference(chunked.predict(in.get(i)))
+            < 1e-6);
+      }
+      ReferenceForecaster.Gradients a = whole.gradients(in, y, Loss.MSE);
+      ReferenceForecaster.Gradients b = chunked.gradients(in, y, Loss.MSE);
+      assertEquals(a.loss(), b.loss(), 1e-7);
+      for (Map.Entry<String, float[]> e : a.parameters().entrySet()) {
+        float[] g = b.parameters().get(e.getKey());
+        for (int i = 0; i < g.length; i++) {
+          assertEquals(e.getValue()[i], g[i], 1e-6, e.getKey() + "[" + i + "]");
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("the rational tanh and the sigmoid built on it stay within 4e-7 of Math")
   void fastActivationsAreAccurate() {
     float[] x = new float[400_001];
