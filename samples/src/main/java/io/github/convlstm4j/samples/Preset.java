@@ -14,11 +14,11 @@ enum Preset {
    * seed on purpose: 2 × 16 filters instead of 4 × 40 (about 1/14 of the compute per step), a
    * CAUSAL Conv3D head (no output sees a later input, so what it learns is a real one-step
    * forecast and rollouts stay stable), sigmoid gates, Adam 3e-3 instead of Adadelta (Adadelta
-   * needs hundreds of epochs), 400 movies and 4 epochs of batch 8 (190 updates), and
+   * needs hundreds of epochs), 500 movies and 4 epochs of batch 8 (236 updates), and
    * batch-norm statistics re-estimated after training (momentum 0.99 needs hundreds of steps
    * to settle; this run has fewer).
    */
-  CPU("cpu", Descriptions.CPU, 400, 0) {
+  CPU("cpu", Descriptions.CPU, 500, 0) {
     @Override
     ModelSpec spec() {
       return ModelSpec.cpuMovingSquares();
@@ -105,7 +105,7 @@ enum Preset {
   static final class Descriptions {
     static final String CPU =
         "CPU demo (default): 2x16 filters + batch norm, CAUSAL Conv3D head, sigmoid gates, "
-          + "Adam lr 3e-3, BCE, batch 8, 400 training movies (split 0.05), 4 epochs, batch-norm "
+          + "Adam lr 3e-3, BCE, batch 8, 500 training movies (split 0.05), 4 epochs, batch-norm "
           + "statistics re-estimated over the training movies after training. Differs from the "
           + "seed (4x40 filters, SAME head, Adadelta, 300 epochs: days on 2 CPU cores) so that "
           + "it finishes in under 10 minutes on 2 CPU cores with the reference backend.";
