@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Top frames of a JFR recording's execution samples, grouped by method (the first 'at' line of
-each jdk.ExecutionSample stack): `python3 bench/jfr-top.py recording.jfr [N]`. Uses `jfr print`
-from the JDK on the PATH."""
+"""Top frames of a JFR recording's samples, grouped by method (the first frame of each stack):
+`python3 bench/jfr-top.py recording.jfr [N] [EVENT]`. EVENT is jdk.ExecutionSample (Java code,
+the default) or jdk.NativeMethodSample (threads inside native methods, e.g. DJL's JNI calls
+into libtorch). Uses `jfr print` from the JDK on the PATH."""
 import collections
 import subprocess
 import sys
@@ -10,7 +11,8 @@ import sys
 def main(argv):
     path = argv[0]
     top = int(argv[1]) if len(argv) > 1 else 15
-    text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", path],
+    event = argv[2] if len(argv) > 2 else "jdk.ExecutionSample"
+    text = subprocess.run(["jfr", "print", "--events", event, path],
                           check=True, capture_output=True, text=True).stdout
     counts = collections.Counter()
     total = 0
