@@ -26,7 +26,7 @@ public final class FmaPeakProbe {
   private FmaPeakProbe() {}
 
   /**
-   * Measures the FMA peak: one warm-up run, then the median of {@code repetitions} runs of
+   * Measures the FMA peak: three warm-up runs, then the median of {@code repetitions} runs of
    * about {@code millisPerRun} each, all {@code threads} threads running concurrently.
    *
    * @param threads threads running the FMA loop at the same time, at least 1
@@ -45,7 +45,10 @@ public final class FmaPeakProbe {
     float sink = loop(4, 1f);
     double nsPerBlock = Math.max(1, (System.nanoTime() - t0) / 4.0);
     long blocks = Math.max(1, (long) (millisPerRun * 1e6 / nsPerBlock));
-    run(threads, Math.max(1, blocks / 2)); // warm-up (and compile)
+    // Warm-up: long enough for C2 to compile the loop normally, not only on-stack.
+    for (int w = 0; w < 3; w++) {
+      run(threads, blocks);
+    }
     double[] results = new double[repetitions];
     for (int r = 0; r < repetitions; r++) {
       results[r] = run(threads, blocks);

@@ -53,20 +53,19 @@ public final class KernelBench {
     float[] w = fill(new float[kk * gates], r);
     float[] wt = fill(new float[kk * gates], r);
 
-    double peak = FmaPeakProbe.gflops(threads);
-    System.out.printf(Locale.ROOT, "FMA peak probe (%d threads, %d lanes): %.1f GFLOP/s%n",
-        threads, VectorMatMul.lanes(), peak);
+    double firstPeak = FmaPeakProbe.gflops(threads);
     List<MatMul> kernels = new ArrayList<>();
     if (!onlyVector) {
       kernels.add(MatMuls.scalar(threads));
     }
     kernels.add(MatMuls.vector(threads));
-    // "local peak": the probe again right before each measurement (the machine may be shared);
-    // "cpu": process CPU time / (wall time x threads) during the timed runs, below 100 % when
-    // other processes took the cores.
-    System.out.printf(Locale.ROOT, "%-11s %-29s %6s %4s %6s %8s %6s %10s %6s %6s%n", "kernel",
-        "shape", "m", "n", "k", "GFLOP/s", "%peak", "localpeak", "cpu", "best");
-    double bestPeak = peak;
+    // Rows are printed at the end, against the best FMA probe of the whole run ("%peak"); the
+    // probe also runs right before each row ("localpeak"), because the machine may be shared.
+    // "cpu": process CPU time / (wall time x threads) while timing, below 100 % when other
+    // processes took the cores.
+    List<double[]> rows = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    double bestPeak = firstPeak;
     for (Shape s : shapes) {
       for (MatMul mm : kernels) {
         Runnable call = call(mm, s, big, dz, w, wt);
@@ -74,16 +73,24 @@ public final class KernelBench {
         double local = FmaPeakProbe.gflops(threads, 3, 100);
         bestPeak = Math.max(bestPeak, local);
         double[] secondsAndCpu = medianSeconds(call, scalar ? 1 : 3, scalar ? 3 : reps);
-        double gf = s.gflop() / secondsAndCpu[0];
-        System.out.printf(Locale.ROOT,
-            "%-11s %-29s %6d %4d %6d %8.1f %5.1f%% %9.1f%% %5.0f%% %6.1f%n",
-            mm.name(), s.name(), s.m, s.n, s.k, gf, 100 * gf / peak, 100 * gf / local,
-            100 * secondsAndCpu[1] / threads, s.gflop() / secondsAndCpu[2]);
+        labels.add(String.format(Locale.ROOT, "%-11s %-29s %6d %4d %6d", mm.name(), s.name(),
+            s.m, s.n, s.k));
+        rows.add(new double[] {s.gflop() / secondsAndCpu[0], local, secondsAndCpu[1] / threads,
+            s.gflop() / secondsAndCpu[2]});
       }
     }
-    double peakAfter = FmaPeakProbe.gflops(threads);
-    System.out.printf(Locale.ROOT, "FMA peak probe again: %.1f GFLOP/s (best probe of the run "
-        + "%.1f)%n", peakAfter, bestPeak);
+    double lastPeak = FmaPeakProbe.gflops(threads);
+    bestPeak = Math.max(bestPeak, lastPeak);
+    System.out.printf(Locale.ROOT, "FMA peak probe (%d threads, %d lanes): %.1f GFLOP/s at the "
+        + "start, %.1f at the end, best of the run %.1f%n", threads, VectorMatMul.lanes(),
+        firstPeak, lastPeak, bestPeak);
+    System.out.printf(Locale.ROOT, "%-11s %-29s %6s %4s %6s %8s %6s %10s %6s %6s%n", "kernel",
+        "shape", "m", "n", "k", "GFLOP/s", "%peak", "localpeak", "cpu", "best");
+    for (int i = 0; i < rows.size(); i++) {
+      double[] row = rows.get(i);
+      System.out.printf(Locale.ROOT, "%s %8.1f %5.1f%% %9.1f%% %5.0f%% %6.1f%n", labels.get(i),
+          row[0], 100 * row[0] / bestPeak, 100 * row[0] / row[1], 100 * row[2], row[3]);
+    }
   }
 
   private static Runnable call(MatMul mm, Shape s, float[] big, float[] dz, float[] w,
