@@ -158,6 +158,12 @@ final class CellMath {
           d[dOff + j] *= v * (1f - v);
         }
         break;
+      case HARD_SIGMOID:
+        for (int j = 0; j < n; j++) {
+          float v = y[yOff + j];
+          d[dOff + j] *= v > 0f && v < 1f ? 0.2f : 0f;
+        }
+        break;
       case LINEAR:
         break;
       default:
