@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows training progress: a progress bar per epoch (batch, loss, ETA) when stderr is a
- * terminal, one log line per epoch otherwise. Collects the epoch events, also across several
+ * Shows training progress: a progress bar per epoch (batch, loss, ETA) on stdout when a console
+ * is attached ({@code System.console() != null}), and one log line per epoch (with the ETA of
+ * the whole run). Collects the epoch events, also across several
  * {@code fit} calls.
  */
 final class TrainingProgress implements TrainingListener, AutoCloseable {
@@ -68,6 +70,9 @@ final class TrainingProgress implements TrainingListener, AutoCloseable {
           .setStyle(ProgressBarStyle.ASCII)
           .setUnit(" batches", 1)
           .setUpdateIntervalMillis(250)
+          // stdout: the launcher filters the JVM's incubator warning out of stderr line by
+          // line, which would hold back a bar redrawn with carriage returns.
+          .setConsumer(new ConsoleProgressBarConsumer(System.out))
           .build();
       barEpoch = e.epoch();
     }
