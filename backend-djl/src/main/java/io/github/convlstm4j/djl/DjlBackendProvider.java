@@ -43,20 +43,27 @@ import org.slf4j.LoggerFactory;
  * {@code UnsatisfiedLinkError}, ...) becomes an {@link IllegalStateException} with the reason;
  * the JVM survives.
  *
- * <p><b>Known hazard, found and avoided.</b> On PyTorch, DJL's {@code NDManager.create(float[])}
- * and {@code NDArray.set(Buffer)} do not copy: the tensor's storage is the Java direct
- * {@code ByteBuffer} ({@code torch::from_blob}, and {@code Tensor::set_} on a storage without a
- * deleter); only the Java {@code PtNDArray} object keeps that buffer alive. Any other tensor
- * sharing the storage (a view from {@code transpose}/{@code reshape}, a detached copy from
- * {@code stopGradient}) reads freed memory once that object is closed and garbage-collected, and
- * the freed block is soon reused by later direct buffers or by libtorch's allocator, so the
- * values turn into whatever was written there: NaN after the first update in some runs,
- * depending on what ran before in the JVM (GC timing). MXNet always copies, so it never showed.
- * This backend therefore keeps every long-lived array as an engine-owned copy
+ * <p><b>Known hazard (issue 4), partly resolved.</b> On PyTorch, DJL's
+ * {@code NDManager.create(float[] / Buffer)} and {@code NDArray.set(Buffer)} do not copy: the
+ * tensor's storage is a Java direct {@code ByteBuffer} ({@code torch::from_blob}, and
+ * {@code Tensor::set_} on a storage without a deleter); only the Java {@code PtNDArray} object
+ * keeps that buffer alive. Any other tensor sharing the storage (a view from
+ * {@code transpose}/{@code reshape}, a detached copy from {@code stopGradient}) reads freed
+ * memory once that object is closed and garbage-collected, and the freed block is soon reused
+ * by later direct buffers or by libtorch's allocator: with parameters held as such views,
+ * training goes NaN after the first update, depending on GC timing and what ran before
+ * ({@code DjlTrainingHazardTest} shows it fails exactly so when the bug is injected). MXNet
+ * always copies. This backend therefore keeps every long-lived array as an engine-owned copy
  * ({@link DjlArrays#owned}), never calls {@code set} on a parameter, and keeps inputs alive in
- * the call's sub-manager until every derived tensor is gone. The regression test
- * {@code DjlTrainingHazardTest} trains many consecutive batches after other work and forced
- * garbage collections and checks that every loss and weight stays finite.
+ * the call's sub-manager until every derived tensor is gone.
+ *
+ * <p><b>Still open:</b> with the seed model at full size (batch 10 × 15 frames × 40 × 40) on
+ * PyTorch, a training step that follows a {@code predict} of the same shape in the same
+ * forecaster gets NaN gradients in layers 0–2 (finite in layer 3, the last batch norms and the
+ * head); without the preceding predict, or at smaller sizes, it does not. Not changed by
+ * {@code ONEDNN_PRIMITIVE_CACHE_CAPACITY=0} or one intra-op thread. Training then stops with
+ * an {@link IllegalStateException} naming the tensor instead of silently continuing with NaN.
+ * The test-scope program {@code SeedModelTiming} reproduces it.
  */
 abstract class DjlBackendProvider implements BackendProvider {
 

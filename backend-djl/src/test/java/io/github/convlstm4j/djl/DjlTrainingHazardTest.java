@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * went NaN in most parameters after its first update, depending on what had run before in the
  * JVM.
  *
- * <p>Cause found: on PyTorch, DJL's {@code NDManager.create(float[] / Buffer)} and
+ * <p>A cause found and removed: on PyTorch, DJL's {@code NDManager.create(float[] / Buffer)} and
  * {@code NDArray.set(Buffer)} do not copy; the tensor's storage is a Java direct buffer kept
  * alive only by the Java {@code PtNDArray} object. A tensor sharing that storage (a view from
  * {@code transpose}/{@code reshape}/{@code split}, a {@code stopGradient} copy) that outlives the
@@ -45,7 +47,12 @@ import org.junit.jupiter.api.Test;
  * <p>{@link #manyStepsAfterOtherWorkStayFinite} is the regression test: many consecutive
  * training steps after other work, with a forced garbage collection and a burst of NaN-filled
  * direct buffers (which reuse any freed native block) after every batch; every loss and weight
- * must stay finite and training must still match the reference backend.
+ * must stay finite and training must still match the reference backend. With parameters held as
+ * views of Java-backed arrays (the bug injected), it fails with NaN at batch 2, after the first
+ * update, as the issue describes.
+ *
+ * <p>{@link #seedModelStepAfterPredictStaysFinite} is the part still open (see
+ * {@link DjlBackendProvider}): disabled until fixed.
  */
 class DjlTrainingHazardTest {
 
@@ -138,6 +145,33 @@ class DjlTrainingHazardTest {
           "after 32 steps the PyTorch run still tracks the reference");
       FrameSequence p = d.predict(in.get(0));
       assertTrue(p.maxAbsDifference(r.predict(in.get(0))) < 1e-2);
+    }
+  }
+
+  @Test
+  @Tag("slow")
+  @Disabled("open: NaN gradients in layers 0-2 on PyTorch at full seed size after a predict; "
+      + "see DjlBackendProvider")
+  @DisplayName("a seed-model training step after a predict of the same shape stays finite")
+  void seedModelStepAfterPredictStaysFinite() {
+    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    Random r = new Random(1);
+    List<FrameSequence> in = new ArrayList<>();
+    List<FrameSequence> tg = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      in.add(TestModels.randomSequence(r, 15, 40, 40, 1));
+      float[] y = new float[15 * 40 * 40];
+      for (int k = 0; k < y.length; k++) {
+        y[k] = r.nextFloat() < 0.1 ? 1f : 0f;
+      }
+      tg.add(FrameSequence.of(15, 40, 40, 1, y));
+    }
+    try (Forecaster f = TestModels.pytorch(spec)) {
+      f.predict(in);
+      TrainingHistory h = f.fit(SequenceDataset.of(in, tg),
+          TrainingConfig.defaults().withBatchSize(10), TrainingListener.NONE);
+      assertTrue(Double.isFinite(h.finalLoss()));
+      f.weights().requireFinite();
     }
   }
 }
