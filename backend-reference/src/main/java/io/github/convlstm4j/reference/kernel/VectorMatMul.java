@@ -48,8 +48,8 @@ public final class VectorMatMul implements MatMul {
   static final int KC_MAX = 6144 / NR;
   /** Maximum rows per task (packed A block {@code MC_MAX × KC_MAX} stays in L2). */
   static final int MC_MAX = 96;
-  /** Maximum packed B panel, in floats (4 MiB). */
-  static final int PANEL_FLOATS = 1 << 20;
+  /** Maximum packed B panel, in floats (1 MiB: long-k products measured faster than with 4). */
+  static final int PANEL_FLOATS = 1 << 18;
   /** Below this many multiply-adds a product runs on the calling thread only. */
   static final long SERIAL_MACS = 1L << 18;
   /** Below this many floats a B panel is packed on the calling thread only. */

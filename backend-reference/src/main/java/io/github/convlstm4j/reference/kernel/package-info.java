@@ -23,7 +23,7 @@
  *
  * <p>Threads: kernels with the same thread count share one small pool of daemon helper threads
  * (the calling thread works too) that time out when idle; there is nothing to close. Scratch
- * buffers (packed panels) are per thread and reused across calls: up to about 4.5 MiB per
+ * buffers (packed panels) are per thread and reused across calls: up to about 1.5 MiB per
  * thread that calls a kernel, and a few hundred KiB per helper thread.
  */
 package io.github.convlstm4j.reference.kernel;

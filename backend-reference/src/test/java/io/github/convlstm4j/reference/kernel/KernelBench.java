@@ -63,6 +63,13 @@ public final class KernelBench {
     // probe also runs right before each row ("localpeak"), because the machine may be shared.
     // "cpu": process CPU time / (wall time x threads) while timing, below 100 % when other
     // processes took the cores.
+    // One pass over every shape first, so that C2 has seen every path (transposes, edges) and
+    // no measurement includes a deoptimization and recompilation triggered by a new path.
+    for (Shape s : shapes) {
+      for (MatMul mm : kernels) {
+        call(mm, s, big, dz, w, wt).run();
+      }
+    }
     List<double[]> rows = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     double bestPeak = firstPeak;
