@@ -14,16 +14,16 @@ import jdk.incubator.vector.VectorSpecies;
  * floats at a time, into slivers of {@code NR = 2·L} columns ({@code [k block][sliver][p][NR]},
  * zero-padded; in parallel when large) into a per-calling-thread buffer reused across calls.
  * Threads then take tasks of at most {@value #MC_MAX} rows of C (and, when there are fewer row
- * blocks than threads, a range of slivers); for each k block of at most {@code KC_MAX} ({@code 6144
- * / NR}) and each B sliver (kept in L1), the micro-kernel runs down the rows in steps of {@code
- * MR}. The micro-kernel keeps an {@code MR × NR} tile of C in vector registers and per step of k
- * issues 2 loads of packed B, {@code MR} broadcasts of A and {@code 2·MR} FMAs. Row-major A is read
- * in place (each row's index is the loop variable plus an invariant); transposed A, and the last
- * partial row sliver, are packed per task, one k block at a time, as {@code [p][MC_MAX]}
- * (zero-padded; for transposed A one contiguous copy per p) in a per-thread buffer. Either way the micro-kernel's
- * indices have constant strides, so C2 hoists every bounds check out of its loop (with run-time
- * strides it measured about 20 % slower). Tiles with missing columns go through a small per-thread
- * buffer.
+ * blocks than threads, a range of slivers); for each k block of at most {@code KC_MAX} ({@code
+ * 6144 / NR}) and each B sliver (kept in L1), the micro-kernel runs down the rows in steps of
+ * {@code MR}. The micro-kernel keeps an {@code MR × NR} tile of C in vector registers and per step
+ * of k issues 2 loads of packed B, {@code MR} broadcasts of A and {@code 2·MR} FMAs. Row-major A
+ * is read in place (each row's index is the loop variable plus an invariant); transposed A, and
+ * the last partial row sliver, are packed per task, one k block at a time, as {@code [p][MC_MAX]}
+ * (zero-padded; for transposed A one contiguous copy per p) in a per-thread buffer. Either way the
+ * micro-kernel's indices have constant strides, so C2 hoists every bounds check out of its loop
+ * (with run-time strides it measured about 20 % slower). Tiles with missing columns go through a
+ * small per-thread buffer.
  *
  * <p>Determinism: every element of C is one FMA chain over {@code p = 0..k-1} in increasing
  * order, starting from 0 (or from C when accumulating), computed by exactly one thread (C is
