@@ -75,11 +75,13 @@ final class DjlForecaster implements Forecaster {
 
   @Override
   public String backendName() {
+    ensureOpen();
     return kind.backendName();
   }
 
   @Override
   public ModelSpec spec() {
+    ensureOpen();
     return spec;
   }
 

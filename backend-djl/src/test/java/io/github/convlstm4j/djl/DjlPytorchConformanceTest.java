@@ -1,0 +1,13 @@
+package io.github.convlstm4j.djl;
+
+import io.github.convlstm4j.spi.BackendProvider;
+import io.github.convlstm4j.testkit.BackendConformanceKit;
+
+/** The {@code djl-pytorch} backend against the conformance kit. */
+class DjlPytorchConformanceTest extends BackendConformanceKit {
+
+  @Override
+  protected BackendProvider provider() {
+    return new DjlPytorchProvider();
+  }
+}
