@@ -6,7 +6,7 @@
 # users take turns). Results: bench/results/full.{json,md}, full.txt (the stdout table) and
 # full.tree.txt (the commit measured and any uncommitted changes in the tree at the time).
 #
-# Usage: bench/run-full.sh [extra bench options, e.g. --reps 5]
+# Usage: bench/run-full.sh [extra bench options, e.g. --threads 1]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/bench/results"
@@ -14,8 +14,8 @@ mkdir -p "$OUT"
 exec flock /tmp/mvn.lock bash -c '
   set -euo pipefail
   cd "$1"; shift
-  { git rev-parse HEAD; git status --short --untracked-files=no; } > bench/results/full.tree.txt
+  { date -u; git rev-parse HEAD; git status --short --untracked-files=no; } > bench/results/full.tree.txt
   mvn -B -o -q -DskipTests -pl samples -am install >/dev/null
-  ./convlstm4j bench --reps 3 --warmup 1 --scalar-reps 2 --scalar-warmup 0 \
+  ./convlstm4j bench --reps 5 --warmup 1 --scalar-reps 2 --scalar-warmup 0 \
     --out bench/results/full.json --out bench/results/full.md "$@" | tee bench/results/full.txt
 ' bench "$ROOT" "$@"
