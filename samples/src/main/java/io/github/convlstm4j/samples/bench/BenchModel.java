@@ -13,7 +13,7 @@ import java.util.Locale;
 /** The models the bench runs, with their batch and input shape. */
 enum BenchModel {
 
-  /** The Keras seed: 4 × ConvLSTM2D(40, 3×3) + batch norm, Conv3D head; batch 10, 15 × 40×40. */
+  /** The Keras seed: 4 × ConvLSTM2D(40, 3×3) + batch norm, Conv3D head; batch 10, 15 × 40². */
   SEED("seed", "4x ConvLSTM2D(40, 3x3, hard-sigmoid gates) + BatchNorm, Conv3D(1, 3x3x3, SAME)",
       10, 15, 40, 40) {
     @Override

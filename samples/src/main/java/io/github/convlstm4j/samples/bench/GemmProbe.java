@@ -13,10 +13,10 @@ import java.util.Random;
  * The FMA peak ({@code FmaPeakProbe}, Vector API) and the reference backend's GEMM kernels on
  * the seed model's gate-convolution shapes, in the current JVM.
  *
- * <p>Shapes (seed: N = 10, T = 15, 40×40, F = 40, 3×3): forward input-to-state over all steps
- * ({@code N·T·H·W × 4F × 9F}), forward recurrent per step ({@code N·H·W × 4F × 9F}), backward
- * weight gradient over all steps (transposed A) and backward column gradient over all steps
- * (transposed B).
+ * <p>Shapes (seed: N = 10, T = 15, 40×40, F = 40, 3×3): forward input-to-state over all
+ * steps ({@code N·T·H·W × 4F × 9F}), forward recurrent per step
+ * ({@code N·H·W × 4F × 9F}), backward weight gradient over all steps (transposed A) and
+ * backward column gradient over all steps (transposed B).
  */
 final class GemmProbe {
 
