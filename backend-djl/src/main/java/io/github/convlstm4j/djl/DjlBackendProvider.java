@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.KerasInitializers;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.spi.Availability;
 import io.github.convlstm4j.spi.BackendOptions;
@@ -172,7 +173,7 @@ abstract class DjlBackendProvider implements BackendProvider {
     logOnce(engine, device, options);
     NDManager manager = NDManager.newBaseManager(device, kind.engineName());
     try {
-      return new DjlForecaster(kind, engine, manager, spec, InitialWeights.of(spec));
+      return new DjlForecaster(kind, engine, manager, spec, KerasInitializers.initialWeights(spec));
     } catch (RuntimeException e) {
       manager.close();
       throw e;

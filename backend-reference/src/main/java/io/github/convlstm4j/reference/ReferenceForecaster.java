@@ -6,6 +6,7 @@ import io.github.convlstm4j.api.EpochEvent;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
+import io.github.convlstm4j.api.KerasInitializers;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
@@ -81,7 +82,7 @@ public final class ReferenceForecaster implements Forecaster {
     Objects.requireNonNull(options, "options");
     this.par = new Parallel(options.effectiveThreads());
     this.params = new Parameters(spec);
-    Initializers.initialize(spec, params);
+    params.load(KerasInitializers.initialWeights(spec));
     this.optimizer = new Optimizer(params);
     this.net = new Network(spec, params, par, matMul);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.KerasInitializers;
 import io.github.convlstm4j.api.ModelSpec;
 import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
@@ -15,7 +16,7 @@ class InitializersTest {
 
   private static Parameters init(ModelSpec spec) {
     Parameters p = new Parameters(spec);
-    Initializers.initialize(spec, p);
+    p.load(KerasInitializers.initialWeights(spec));
     return p;
   }
 

@@ -1,9 +1,5 @@
-package io.github.convlstm4j.djl;
+package io.github.convlstm4j.api;
 
-import io.github.convlstm4j.api.ConvLstmLayerSpec;
-import io.github.convlstm4j.api.ModelSpec;
-import io.github.convlstm4j.api.ModelWeights;
-import io.github.convlstm4j.api.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,12 +22,22 @@ import java.util.Random;
  * {@link ModelSpec#weightShapes()} order, uniform values as
  * {@code (2·nextDouble() - 1)·limit}, normals from {@code nextGaussian()}, tensors filled in
  * C order.
+ *
+ * <p>Every backend starts from these weights, so the same spec and seed give bit-identical
+ * initial weights on every backend.
  */
-final class InitialWeights {
+public final class KerasInitializers {
 
-  private InitialWeights() {}
+  private KerasInitializers() {}
 
-  static ModelWeights of(ModelSpec spec) {
+  /**
+   * The seeded Keras initial weights of a spec.
+   *
+   * @param spec the model; its {@link ModelSpec#seed()} seeds the draws
+   * @return weights in {@link ModelSpec#weightShapes()} order and Keras layouts
+   */
+  public static ModelWeights initialWeights(ModelSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
     Random random = new Random(spec.seed());
     ModelWeights.Builder b = ModelWeights.builder();
     List<ConvLstmLayerSpec> layers = spec.layers();
@@ -88,8 +94,7 @@ final class InitialWeights {
       }
     }
     // Modified Gram-Schmidt with one re-orthogonalization pass: Q with orthonormal columns, R
-    // with a positive diagonal (so Keras' sign correction leaves Q as is). Same arithmetic as
-    // the reference backend's initializer, so both backends start from identical weights.
+    // with a positive diagonal (so Keras' sign correction leaves Q as is).
     for (int j = 0; j < k; j++) {
       double[] col = a[j];
       for (int pass = 0; pass < 2; pass++) {
