@@ -122,6 +122,33 @@ public final class FrameSequence {
   }
 
   /**
+   * Checks a batch: at least one sequence, none null, all of one shape (frames and frame
+   * shape). Backends call this at the entry of batched calls.
+   *
+   * @param batch the sequences
+   * @param name the argument's name, for messages (for example {@code inputs})
+   * @return the first sequence, whose shape every other one shares
+   * @throws IllegalArgumentException if the batch is empty or a shape differs, naming the
+   *     expected and the actual shape
+   */
+  public static FrameSequence requireUniformBatch(List<FrameSequence> batch, String name) {
+    Objects.requireNonNull(batch, name);
+    if (batch.isEmpty()) {
+      throw new IllegalArgumentException(name + " must hold at least 1 sequence, got 0");
+    }
+    FrameSequence first = Objects.requireNonNull(batch.get(0), name + "[0]");
+    for (int i = 1; i < batch.size(); i++) {
+      FrameSequence s = Objects.requireNonNull(batch.get(i), name + "[" + i + "]");
+      if (s.frames != first.frames || !s.frameShape.equals(first.frameShape)) {
+        throw new IllegalArgumentException("all " + name + " of a batch must have one shape: "
+            + name + "[" + i + "] must be " + first.shapeString() + " like " + name
+            + "[0], got " + s.shapeString());
+      }
+    }
+    return first;
+  }
+
+  /**
    * Returns this sequence followed by {@code other} along time.
    *
    * @param other a sequence with the same frame shape

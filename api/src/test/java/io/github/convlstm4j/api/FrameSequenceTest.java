@@ -13,6 +13,24 @@ import org.junit.jupiter.api.Test;
 
 class FrameSequenceTest {
 
+  @Test
+  @DisplayName("requireUniformBatch returns the first sequence and rejects empty or mixed batches")
+  void requireUniformBatch() {
+    FrameSequence a = FrameSequence.zeros(2, FrameShape.of(3, 4, 1));
+    FrameSequence b = FrameSequence.zeros(3, FrameShape.of(3, 4, 1));
+    assertTrue(FrameSequence.requireUniformBatch(List.of(a, a), "inputs") == a);
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+        () -> FrameSequence.requireUniformBatch(List.of(), "inputs"));
+    assertTrue(empty.getMessage().contains("at least 1") && empty.getMessage().contains("got 0"),
+        empty.getMessage());
+    IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+        () -> FrameSequence.requireUniformBatch(List.of(a, b), "inputs"));
+    assertTrue(mixed.getMessage().contains("inputs[1]")
+        && mixed.getMessage().contains("2x3x4x1") && mixed.getMessage().contains("3x3x4x1"),
+        mixed.getMessage());
+  }
+
+
   /** T=3, H=2, W=2, C=2: value at (t, r, c, ch) is 1000t + 100r + 10c + ch. */
   private static float[] coded(int frames) {
     float[] v = new float[frames * 8];

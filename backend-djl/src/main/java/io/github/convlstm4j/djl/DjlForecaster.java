@@ -96,18 +96,7 @@ final class DjlForecaster implements Forecaster {
   @Override
   public List<FrameSequence> predict(List<FrameSequence> inputs) {
     ensureOpen();
-    Objects.requireNonNull(inputs, "inputs");
-    if (inputs.isEmpty()) {
-      throw new IllegalArgumentException("inputs must hold at least 1 sequence, got 0");
-    }
-    FrameSequence first = Objects.requireNonNull(inputs.get(0), "inputs[0]");
-    for (int i = 1; i < inputs.size(); i++) {
-      FrameSequence s = Objects.requireNonNull(inputs.get(i), "inputs[" + i + "]");
-      if (!s.shapeString().equals(first.shapeString())) {
-        throw new IllegalArgumentException("inputs[" + i + "] must have the shape of inputs[0], "
-            + first.shapeString() + ", got " + s.shapeString());
-      }
-    }
+    FrameSequence first = FrameSequence.requireUniformBatch(inputs, "inputs");
     FrameShape outShape = spec.outputFrameShape(first.frameShape());
     int outFrames = spec.outputFrames(first.frames());
     List<FrameSequence> result = new ArrayList<>(inputs.size());

@@ -427,20 +427,7 @@ public final class ReferenceForecaster implements Forecaster {
   }
 
   private void checkBatch(List<FrameSequence> inputs) {
-    Objects.requireNonNull(inputs, "inputs");
-    if (inputs.isEmpty()) {
-      throw new IllegalArgumentException("inputs must hold at least 1 sequence, got 0");
-    }
-    FrameSequence first = Objects.requireNonNull(inputs.get(0), "inputs[0]");
-    checkInput(first, "inputs[0]");
-    for (int i = 1; i < inputs.size(); i++) {
-      FrameSequence s = Objects.requireNonNull(inputs.get(i), "inputs[" + i + "]");
-      if (s.frames() != first.frames() || !s.frameShape().equals(first.frameShape())) {
-        throw new IllegalArgumentException("all inputs of a batch must have one shape: inputs["
-            + i + "] must be " + first.shapeString() + " like inputs[0], got "
-            + s.shapeString());
-      }
-    }
+    checkInput(FrameSequence.requireUniformBatch(inputs, "inputs"), "inputs[0]");
   }
 
   private String expectedTarget(FrameSequence input) {
