@@ -1,6 +1,10 @@
 package io.github.convlstm4j.spi;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Settings a caller passes to a backend when creating a forecaster. Read once at the boundary
@@ -8,16 +12,26 @@ import java.util.Objects;
  * {@code convlstm4j.threads} and {@code convlstm4j.device}); backends never read system
  * properties themselves.
  *
+ * <p>Besides threads and device, a backend may document its own settings: string pairs whose
+ * key starts with the backend family's prefix and a dot (for example {@code djl.} for both DJL
+ * backends). A backend rejects a key with its own prefix that it does not know and ignores the
+ * keys of other backends, so one options value can configure several candidate backends.
+ *
  * @param threads worker threads for compute, 0 for "all available processors"
  * @param device {@code auto} (GPU if the engine sees one, else CPU), {@code cpu} or
  *     {@code gpu}
+ * @param settings backend-specific settings by key ({@code prefix.name}), sorted by key;
+ *     copied, never null
  */
-public record BackendOptions(int threads, String device) {
+public record BackendOptions(int threads, String device, Map<String, String> settings) {
+
+  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*\\.[A-Za-z0-9.-]+");
 
   /**
    * Validates the options.
    *
-   * @throws IllegalArgumentException on negative threads or an unknown device
+   * @throws IllegalArgumentException on negative threads, an unknown device or a malformed
+   *     setting key
    */
   public BackendOptions {
     if (threads < 0) {
@@ -27,6 +41,28 @@ public record BackendOptions(int threads, String device) {
     if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
       throw new IllegalArgumentException("device must be auto, cpu or gpu, got '" + device + "'");
     }
+    Objects.requireNonNull(settings, "settings");
+    TreeMap<String, String> copy = new TreeMap<>();
+    settings.forEach((k, v) -> {
+      Objects.requireNonNull(k, "setting key");
+      Objects.requireNonNull(v, () -> "value of setting " + k);
+      if (!KEY.matcher(k).matches()) {
+        throw new IllegalArgumentException("setting keys must look like 'prefix.name' (a "
+            + "lower-case backend prefix, a dot, a name), got '" + k + "'");
+      }
+      copy.put(k, v);
+    });
+    settings = Collections.unmodifiableSortedMap(copy);
+  }
+
+  /**
+   * Options without backend-specific settings.
+   *
+   * @param threads worker threads, 0 for all processors
+   * @param device auto, cpu or gpu
+   */
+  public BackendOptions(int threads, String device) {
+    this(threads, device, Map.of());
   }
 
   /**
@@ -45,7 +81,7 @@ public record BackendOptions(int threads, String device) {
    * @return the copy
    */
   public BackendOptions withThreads(int n) {
-    return new BackendOptions(n, device);
+    return new BackendOptions(n, device, settings);
   }
 
   /**
@@ -55,7 +91,37 @@ public record BackendOptions(int threads, String device) {
    * @return the copy
    */
   public BackendOptions withDevice(String d) {
-    return new BackendOptions(threads, d);
+    return new BackendOptions(threads, d, settings);
+  }
+
+  /**
+   * A copy with one backend-specific setting added or replaced.
+   *
+   * @param key {@code prefix.name}, documented by the backend
+   * @param value the value
+   * @return the copy
+   */
+  public BackendOptions withSetting(String key, String value) {
+    Map<String, String> m = new TreeMap<>(settings);
+    m.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return new BackendOptions(threads, device, m);
+  }
+
+  /**
+   * The settings whose key starts with {@code prefix} and a dot.
+   *
+   * @param prefix a backend family prefix such as {@code djl}
+   * @return those settings, sorted by key
+   */
+  public Map<String, String> settingsWithPrefix(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    Map<String, String> m = new TreeMap<>();
+    settings.forEach((k, v) -> {
+      if (k.startsWith(prefix + ".")) {
+        m.put(k, v);
+      }
+    });
+    return Collections.unmodifiableMap(m);
   }
 
   /**

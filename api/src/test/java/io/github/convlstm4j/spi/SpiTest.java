@@ -12,6 +12,9 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.TimePadding;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,43 @@ class SpiTest {
     assertEquals("threads must be >= 0, got -1", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> d.withDevice("tpu"));
     assertEquals("device must be auto, cpu or gpu, got 'tpu'", e.getMessage());
+  }
+
+  @Test
+  @DisplayName("backend settings are copied, sorted, kept by withThreads/withDevice, filtered by prefix")
+  void backendSettings() {
+    Map<String, String> source = new HashMap<>();
+    source.put("djl.b", "2");
+    source.put("djl.a", "1");
+    source.put("reference.x", "3");
+    BackendOptions o = new BackendOptions(2, "cpu", source);
+    source.put("djl.c", "later");
+    assertEquals(List.of("djl.a", "djl.b", "reference.x"), List.copyOf(o.settings().keySet()),
+        "a sorted copy, not a view of the caller's map");
+    assertThrows(UnsupportedOperationException.class, () -> o.settings().put("djl.d", "4"));
+    assertEquals(Map.of("djl.a", "1", "djl.b", "2"), o.settingsWithPrefix("djl"));
+    assertEquals(Map.of(), o.settingsWithPrefix("dj"), "the prefix ends at a dot");
+    assertEquals(o.settings(), o.withThreads(1).withDevice("auto").settings());
+    BackendOptions replaced = o.withSetting("djl.a", "9");
+    assertEquals("9", replaced.settings().get("djl.a"));
+    assertEquals("1", o.settings().get("djl.a"), "withSetting leaves the original alone");
+    assertEquals(Map.of(), BackendOptions.defaults().settings());
+    assertEquals(new BackendOptions(0, "auto", Map.of()), BackendOptions.defaults());
+  }
+
+  @Test
+  @DisplayName("setting keys need a prefix and a dot; values must not be null")
+  void backendSettingKeys() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BackendOptions.defaults().withSetting("inputConvolution", "hoisted"));
+    assertEquals("setting keys must look like 'prefix.name' (a lower-case backend prefix, a "
+        + "dot, a name), got 'inputConvolution'", e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> BackendOptions.defaults().withSetting("DJL.x", "1"));
+    assertThrows(IllegalArgumentException.class,
+        () -> BackendOptions.defaults().withSetting("djl.", "1"));
+    assertThrows(NullPointerException.class,
+        () -> BackendOptions.defaults().withSetting("djl.x", null));
   }
 
   @Test
