@@ -3,6 +3,7 @@ package io.github.convlstm4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
@@ -17,8 +18,15 @@ import java.util.Map;
 /**
  * The ConvLSTM network as DJL operations (Keras {@code ConvLSTM2D} semantics, see the design):
  * per layer one input-to-state convolution over all {@code N·T} frames (hoisted out of the time
- * loop), then per step one recurrent convolution of {@code H_{t-1}} and the gate arithmetic;
- * batch normalization with element-wise operations; the Conv3D head.
+ * loop; the per-step form is kept behind a flag to measure it), then per step one recurrent
+ * convolution of {@code H_{t-1}} and the gate arithmetic; batch normalization with element-wise
+ * operations; the Conv3D head.
+ *
+ * <p>Memory: without autograd (inference, evaluation) every intermediate is closed right after
+ * its last use (the gates and cell arithmetic of a time step live in a step sub-manager; a
+ * layer's input and its hoisted convolution are closed when the layer is done), so the engine
+ * reuses the same blocks instead of holding the whole call's intermediates until it ends. With
+ * autograd the intermediates stay alive for the backward pass.
  *
  * <p>Layouts: the network input is {@code [N, T, C, H, W]}; between layers sequences are
  * {@code [N, T, F, H, W]}; the output is {@code [N, C, T, H, W]} with a head
@@ -37,9 +45,23 @@ final class ConvLstmGraph {
   record Output(NDArray output, List<BatchStats> batchStats) {}
 
   private final ModelSpec spec;
+  private final boolean hoistInput;
 
-  ConvLstmGraph(ModelSpec spec) {
+  /**
+   * A graph for a spec.
+   *
+   * @param spec the model
+   * @param hoistInput one input-to-state convolution over all time steps (true, the default),
+   *     or one per step inside the time loop (the plain form, kept to measure the difference)
+   */
+  ConvLstmGraph(ModelSpec spec, boolean hoistInput) {
     this.spec = spec;
+    this.hoistInput = hoistInput;
+  }
+
+  /** Whether the input-to-state convolution runs once over all time steps. */
+  boolean hoistsInput() {
+    return hoistInput;
   }
 
   /** Whether the output layout is {@code [N, C, T, H, W]} (with a head). */
@@ -73,13 +95,19 @@ final class ConvLstmGraph {
   }
 
   private Output run(NDArray input, Map<String, NDArray> p, boolean training, int statsLayer) {
+    // Without autograd nothing needs an intermediate after its last use: release each one as
+    // soon as it is consumed, so the engine's allocator hands the same memory to the next
+    // operation instead of touching fresh pages (issue 4; see the class comment).
+    boolean release = !training;
     NDArray x = input;
     List<BatchStats> stats = new ArrayList<>();
     List<ConvLstmLayerSpec> layers = spec.layers();
     for (int i = 0; i < layers.size(); i++) {
       ConvLstmLayerSpec l = layers.get(i);
+      NDArray layerInput = x;
       x = convLstm(x, l, p.get(ModelSpec.kernelName(i)), p.get(ModelSpec.recurrentKernelName(i)),
-          l.useBias() ? p.get(ModelSpec.biasName(i)) : null);
+          l.useBias() ? p.get(ModelSpec.biasName(i)) : null, release);
+      closeIntermediate(layerInput, input, release);
       if (i == statsLayer) {
         NDArray[] ms = meanAndVariance(x);
         long f = x.getShape().get(2);
@@ -87,17 +115,28 @@ final class ConvLstmGraph {
         return new Output(x, stats);
       }
       if (l.batchNormalization()) {
-        x = batchNorm(x, i, p, training, stats);
+        NDArray normalized = batchNorm(x, i, p, training, stats);
+        closeIntermediate(x, input, release);
+        x = normalized;
       }
     }
     if (spec.head().isPresent()) {
+      NDArray features = x;
       x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS));
+      closeIntermediate(features, input, release);
     }
     return new Output(x, stats);
   }
 
-  private static NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
-      NDArray recurrentKernel, NDArray bias) {
+  /** Closes {@code array} when releasing and it is not the caller's {@code input}. */
+  private static void closeIntermediate(NDArray array, NDArray input, boolean release) {
+    if (release && array != input) {
+      array.close();
+    }
+  }
+
+  private NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
+      NDArray recurrentKernel, NDArray bias, boolean release) {
     Shape s = x.getShape();
     long n = s.get(0);
     long t = s.get(1);
@@ -105,22 +144,50 @@ final class ConvLstmGraph {
     int f = l.filters();
     int kh = l.kernelHeight();
     int kw = l.kernelWidth();
-    // Input-to-state: one convolution over all N·T frames.
-    NDArray frames = x.reshape(n * t, c, s.get(3), s.get(4));
-    NDArray xz = conv(frames, kernel, bias, new int[] {l.padding().before(kh),
-        l.padding().before(kw)}, new int[] {l.padding().after(kh), l.padding().after(kw)});
-    Shape zs = xz.getShape();
-    long h = zs.get(2);
-    long w = zs.get(3);
-    xz = xz.reshape(n, t, 4L * f, h, w);
-    NDList steps = t > 1 ? xz.split(t, 1) : new NDList(xz);
+    NDManager layerManager = x.getManager();
+    int[] inputBefore = {l.padding().before(kh), l.padding().before(kw)};
+    int[] inputAfter = {l.padding().after(kh), l.padding().after(kw)};
+    NDArray frames;
+    NDArray xz;
+    NDArray xz5;
+    NDList steps;
+    if (hoistInput) {
+      // Input-to-state: one convolution over all N·T frames; the steps are views of it.
+      frames = x.reshape(n * t, c, s.get(3), s.get(4));
+      xz = conv(frames, kernel, bias, inputBefore, inputAfter);
+      Shape zs = xz.getShape();
+      xz5 = xz.reshape(n, t, 4L * f, zs.get(2), zs.get(3));
+      steps = t > 1 ? xz5.split(t, 1) : new NDList(xz5);
+    } else {
+      // The plain form, for comparison: one input convolution per step inside the loop.
+      frames = null;
+      xz = null;
+      xz5 = null;
+      steps = t > 1 ? x.split(t, 1) : new NDList(x);
+    }
     int[] sameBefore = {Padding.SAME.before(kh), Padding.SAME.before(kw)};
     int[] sameAfter = {Padding.SAME.after(kh), Padding.SAME.after(kw)};
     NDArray hidden = null;
     NDArray cell = null;
     NDList outputs = new NDList();
     for (int step = 0; step < t; step++) {
-      NDArray z = steps.get(step).squeeze(1);
+      // When releasing, every array of this step lives in a step manager closed at its end;
+      // only the new state (and the output sequence) moves back to the layer's manager.
+      NDManager stepManager = release ? layerManager.newSubManager() : null;
+      NDArray zIn = steps.get(step);
+      if (release) {
+        zIn.attach(stepManager);
+        if (hidden != null) {
+          if (l.returnSequences()) {
+            hidden.tempAttach(stepManager);
+          } else {
+            hidden.attach(stepManager);
+          }
+          cell.attach(stepManager);
+        }
+      }
+      NDArray z = hoistInput ? zIn.squeeze(1)
+          : conv(zIn.squeeze(1), kernel, bias, inputBefore, inputAfter);
       if (hidden != null) {
         z = z.add(conv(hidden, recurrentKernel, null, sameBefore, sameAfter));
       }
@@ -135,11 +202,28 @@ final class ConvLstmGraph {
         cell = forget.mul(cell).add(in.mul(candidate));
       }
       hidden = out.mul(activate(cell, l.activation()));
+      if (release) {
+        hidden.attach(layerManager);
+        cell.attach(layerManager);
+        stepManager.close();
+      }
       if (l.returnSequences()) {
         outputs.add(hidden);
       }
     }
-    return l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
+    NDArray result = l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
+    if (release) {
+      outputs.close();
+      hidden.close();
+      cell.close();
+      steps.close();
+      if (hoistInput) {
+        xz5.close();
+        xz.close();
+        frames.close();
+      }
+    }
+    return result;
   }
 
   private NDArray batchNorm(NDArray x, int layer, Map<String, NDArray> p, boolean training,
@@ -160,7 +244,13 @@ final class ConvLstmGraph {
       variance = p.get(ModelSpec.batchNormName(layer, "moving_variance")).reshape(channel);
     }
     NDArray scale = variance.add((float) spec.batchNormEpsilon()).sqrt();
-    return x.sub(mean).div(scale).mul(gamma).add(beta);
+    if (training) {
+      return x.sub(mean).div(scale).mul(gamma).add(beta);
+    }
+    // Same arithmetic in place on the first result: no autograd to keep the intermediates for.
+    NDArray normalized = x.sub(mean).divi(scale).muli(gamma).addi(beta);
+    scale.close();
+    return normalized;
   }
 
   /** Per-channel mean and biased variance over (N, T, H, W) of {@code [N, T, F, H, W]}. */

@@ -68,6 +68,15 @@ import org.slf4j.LoggerFactory;
  */
 abstract class DjlBackendProvider implements BackendProvider {
 
+  /** The prefix of the DJL backends' settings in {@link BackendOptions#settings()}. */
+  static final String SETTINGS_PREFIX = "djl";
+  /**
+   * Setting: {@code hoisted} (default) runs each layer's input-to-state convolution once over all
+   * time steps; {@code per-step} runs it inside the time loop, one step at a time (the plain
+   * form, slower; kept so the benchmark can measure the difference).
+   */
+  static final String INPUT_CONVOLUTION = "djl.inputConvolution";
+
   private static final Logger LOG = LoggerFactory.getLogger(DjlBackendProvider.class);
   /** Engines whose first use was logged. */
   private static final Set<DjlEngineKind> LOGGED = ConcurrentHashMap.newKeySet();
@@ -168,15 +177,41 @@ abstract class DjlBackendProvider implements BackendProvider {
     if (!a.available()) {
       throw new IllegalStateException(name() + " is unavailable: " + a.reason());
     }
+    boolean hoistInput = hoistInput(options);
     Engine engine = loadEngine(options);
     Device device = chooseDevice(engine, options.device());
     logOnce(engine, device, options);
     NDManager manager = NDManager.newBaseManager(device, kind.engineName());
     try {
-      return new DjlForecaster(kind, engine, manager, spec, KerasInitializers.initialWeights(spec));
+      return new DjlForecaster(kind, engine, manager, spec, KerasInitializers.initialWeights(spec),
+          hoistInput);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /**
+   * Reads the {@code djl.*} settings: {@value #INPUT_CONVOLUTION} is {@code hoisted} (default)
+   * or {@code per-step}; any other {@code djl.} key is refused.
+   */
+  private static boolean hoistInput(BackendOptions options) {
+    Map<String, String> s = options.settingsWithPrefix(SETTINGS_PREFIX);
+    for (String key : s.keySet()) {
+      if (!key.equals(INPUT_CONVOLUTION)) {
+        throw new IllegalArgumentException("unknown DJL backend setting '" + key
+            + "': the DJL backends know only " + INPUT_CONVOLUTION);
+      }
+    }
+    String value = s.getOrDefault(INPUT_CONVOLUTION, "hoisted");
+    switch (value) {
+      case "hoisted":
+        return true;
+      case "per-step":
+        return false;
+      default:
+        throw new IllegalArgumentException(INPUT_CONVOLUTION + " must be hoisted or per-step, got '"
+            + value + "'");
     }
   }
 

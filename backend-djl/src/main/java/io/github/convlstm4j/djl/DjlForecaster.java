@@ -58,12 +58,12 @@ final class DjlForecaster implements Forecaster {
   private boolean closed;
 
   DjlForecaster(DjlEngineKind kind, Engine engine, NDManager manager, ModelSpec spec,
-      ModelWeights initial) {
+      ModelWeights initial, boolean hoistInput) {
     this.kind = kind;
     this.engine = engine;
     this.manager = manager;
     this.spec = spec;
-    this.graph = new ConvLstmGraph(spec);
+    this.graph = new ConvLstmGraph(spec, hoistInput);
     this.kerasShapes = spec.weightShapes();
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       Tensor t = initial.get(e.getKey());
@@ -452,7 +452,8 @@ final class DjlForecaster implements Forecaster {
   @Override
   public String toString() {
     return "DjlForecaster[backend=" + kind.backendName() + ", engine=" + engine.getEngineName()
-        + " " + engine.getVersion() + ", device=" + manager.getDevice() + ", spec=" + spec
+        + " " + engine.getVersion() + ", device=" + manager.getDevice() + ", inputConvolution="
+        + (graph.hoistsInput() ? "hoisted" : "per-step") + ", spec=" + spec
         + ", epochsCompleted=" + epochsCompleted + (closed ? ", closed" : "") + "]";
   }
 
