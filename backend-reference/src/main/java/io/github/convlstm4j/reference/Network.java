@@ -114,6 +114,7 @@ final class Network implements AutoCloseable {
   private final Parameters params;
   private final Parallel par;
   private final MatMul mm;
+  private final CellOps cellOps;
   private final Arena arena = new Arena();
   private final Layer[] layers;
   private final Conv3dHeadSpec head;
@@ -143,6 +144,7 @@ final class Network implements AutoCloseable {
     this.params = params;
     this.par = par;
     this.mm = mm;
+    this.cellOps = CellOps.forKernel(mm);
     this.layers = new Layer[spec.layers().size()];
     int cin = spec.inputChannels();
     for (int i = 0; i < layers.length; i++) {
@@ -315,7 +317,6 @@ final class Network implements AutoCloseable {
         : arena.get("g", (long) tc * stepG);
     float[] cells = train ? arena.get("c" + i, (long) frames * stepF)
         : arena.get("c", 2L * stepF);
-    float[] actc = arena.get("a", stepF); // act(C_t) of one step; backward recomputes it
     float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), (long) frames * stepF);
     float[] col = arena.get("col", Math.max((long) tc * rowsStep * k, (long) rowsStep * kr));
     for (int t0 = 0; t0 < frames; t0 += tc) {
@@ -337,47 +338,19 @@ final class Network implements AutoCloseable {
         }
         int cOff = train ? t * stepF : (t % 2) * stepF;
         int cPrev = t == 0 ? -1 : train ? (t - 1) * stepF : ((t - 1) % 2) * stepF;
-        int aOff = 0;
-        cellStep(l, rowsStep, gates, gOff, cells, cOff, cPrev, actc, aOff, hs, t * stepF);
+        cellStep(l, rowsStep, gates, gOff, cells, cOff, cPrev, hs, t * stepF);
       }
     }
   }
 
   private void cellStep(Layer l, int rows, float[] gates, int gOff, float[] cells, int cOff,
-      int cPrev, float[] actc, int aOff, float[] hs, int hOff) {
+      int cPrev, float[] hs, int hOff) {
     int f = l.f;
-    int g = 4 * f;
     float[] b = l.bias == null ? l.zeroBias : l.bias.value;
     Activation ra = l.spec.recurrentActivation();
     Activation act = l.spec.activation();
-    par.forRange(rows, ELEMENT_GRAIN / Math.max(1, f) + 1, (from, to) -> {
-      for (int p = from; p < to; p++) {
-        int gp = gOff + p * g;
-        int fp = p * f;
-        CellMath.activate(ra, gates, gp, b, 0, f); // i
-        CellMath.activate(ra, gates, gp + f, b, f, f); // f
-        CellMath.activate(act, gates, gp + 2 * f, b, 2 * f, f); // c~ -> act(c~)
-        CellMath.activate(ra, gates, gp + 3 * f, b, 3 * f, f); // o
-        int c = cOff + fp;
-        if (cPrev < 0) {
-          for (int j = 0; j < f; j++) {
-            cells[c + j] = gates[gp + j] * gates[gp + 2 * f + j];
-          }
-        } else {
-          int cp = cPrev + fp;
-          for (int j = 0; j < f; j++) {
-            cells[c + j] = gates[gp + f + j] * cells[cp + j]
-                + gates[gp + j] * gates[gp + 2 * f + j];
-          }
-        }
-        CellMath.apply(act, cells, c, actc, aOff + fp, f);
-        int h = hOff + fp;
-        int a = aOff + fp;
-        for (int j = 0; j < f; j++) {
-          hs[h + j] = gates[gp + 3 * f + j] * actc[a + j];
-        }
-      }
-    });
+    par.forRange(rows, ELEMENT_GRAIN / Math.max(1, f) + 1, (from, to) ->
+        cellOps.forward(ra, act, f, b, gates, gOff, cells, cOff, cPrev, hs, hOff, from, to));
   }
 
   private void batchNormTrain(Layer l, float[] x, int xOff, int rows, float[] y,
@@ -925,50 +898,9 @@ final class Network implements AutoCloseable {
       int gOff = t * stepG;
       int fOff = t * stepF;
       int cPrev = t == 0 ? -1 : (t - 1) * stepF;
-      par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) -> {
-        float[] tmp = new float[f];
-        float[] actc = new float[f];
-        for (int p = from; p < to; p++) {
-          int gp = gOff + p * g;
-          int fp = p * f;
-          int a = 0;
-          CellMath.apply(act, cells, fOff + fp, actc, 0, f); // act(C_t), as in the forward pass
-          // tmp = dL/dH_t = recurrent part + output part
-          for (int j = 0; j < f; j++) {
-            tmp[j] = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
-          }
-          // dz_o (before o's derivative) = dH·act(C)
-          for (int j = 0; j < f; j++) {
-            dz[gp + 3 * f + j] = tmp[j] * actc[a + j];
-          }
-          // tmp = dH·o, then ·act'(C)
-          for (int j = 0; j < f; j++) {
-            tmp[j] *= gates[gp + 3 * f + j];
-          }
-          CellMath.multiplyDerivative(act, tmp, 0, actc, a, f);
-          // dC_t = dC from t+1 + dH·o·act'(C); dz_i = dC·act(c~), dz_c = dC·i, dz_f = dC·C_{t-1}
-          for (int j = 0; j < f; j++) {
-            float dct = dc[fp + j] + tmp[j];
-            dz[gp + j] = dct * gates[gp + 2 * f + j];
-            dz[gp + 2 * f + j] = dct * gates[gp + j];
-            dc[fp + j] = dct * gates[gp + f + j];
-            tmp[j] = dct;
-          }
-          if (cPrev < 0) {
-            for (int j = 0; j < f; j++) {
-              dz[gp + f + j] = 0f;
-            }
-          } else {
-            for (int j = 0; j < f; j++) {
-              dz[gp + f + j] = tmp[j] * cells[cPrev + fp + j];
-            }
-          }
-          CellMath.multiplyDerivative(ra, dz, gp, gates, gp, f);
-          CellMath.multiplyDerivative(ra, dz, gp + f, gates, gp + f, f);
-          CellMath.multiplyDerivative(act, dz, gp + 2 * f, gates, gp + 2 * f, f);
-          CellMath.multiplyDerivative(ra, dz, gp + 3 * f, gates, gp + 3 * f, f);
-        }
-      });
+      par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+          cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
+              dz, from, to));
       if (t > 0) {
         // dH_{t-1} = col2im(dz_t · Uᵀ)
         mm.gemm(false, false, rowsStep, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr,

@@ -1,0 +1,64 @@
+package io.github.convlstm4j.reference;
+
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.reference.kernel.MatMul;
+import io.github.convlstm4j.reference.kernel.MatMuls;
+
+/**
+ * The element-wise work of one ConvLSTM time step over a range of positions, forward and
+ * backward, in one pass per position over its {@code 4F} gate values.
+ *
+ * <p>Layout: the gate pre-activations of position {@code p} are {@code gates[gOff + p·4F + j]}
+ * in Keras order i, f, c, o; states and their gradients are {@code [p·F + j]} from their
+ * offsets. Two implementations compute bit-for-bit the same values (the same float operations
+ * in the same order, no fused multiply-add): {@link ScalarCellOps}, plain loops, and
+ * {@code VectorCellOps}, the Vector API, used when the JVM runs with the
+ * {@code jdk.incubator.vector} module and the matrix kernel is the vector one.
+ */
+interface CellOps {
+
+  /**
+   * Forward step for positions {@code [from, to)}: adds the bias to the pre-activations,
+   * replaces them by the gate activations ({@code ra(i), ra(f), act(c̃), ra(o)}), and writes
+   * {@code C_t = f⊙C_{t-1} + i⊙act(c̃)} (no {@code C_{t-1}} term when {@code cPrev < 0}) and
+   * {@code H_t = o⊙act(C_t)}.
+   */
+  void forward(Activation ra, Activation act, int f, float[] bias, float[] gates, int gOff,
+      float[] cells, int cOff, int cPrev, float[] hs, int hOff, int from, int to);
+
+  /**
+   * Backward step for positions {@code [from, to)}, given the forward's gate activations and
+   * cell states: {@code dH = dh + dOut} (no {@code dOut} term when {@code dOutOff < 0}),
+   * writes the pre-activation gradients {@code dz} (i, f, c, o) and replaces {@code dc} (the
+   * gradient into {@code C_t} from step t+1, indexed from 0) by the gradient into
+   * {@code C_{t-1}}. {@code dh} is indexed from 0.
+   */
+  void backward(Activation ra, Activation act, int f, float[] gates, int gOff, float[] cells,
+      int cOff, int cPrev, float[] dh, float[] dOut, int dOutOff, float[] dc, float[] dz,
+      int from, int to);
+
+  /** Short name: {@code scalar} or {@code vector-<bits>}. */
+  String name();
+
+  /** The implementation matching a matrix kernel: vector for a Vector API kernel. */
+  static CellOps forKernel(MatMul mm) {
+    if (mm.name().startsWith("vector") && MatMuls.vectorApiAvailable()) {
+      return vector();
+    }
+    return new ScalarCellOps();
+  }
+
+  /** The Vector API implementation; needs the {@code jdk.incubator.vector} module. */
+  static CellOps vector() {
+    if (!MatMuls.vectorApiAvailable()) {
+      throw new IllegalStateException(
+          "the Vector API (module jdk.incubator.vector) is not available: " + MatMuls.VECTOR_HINT);
+    }
+    String name = "io.github.convlstm4j.reference.VectorCellOps";
+    try {
+      return (CellOps) Class.forName(name).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot create " + name + ": " + MatMuls.VECTOR_HINT, e);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.github.convlstm4j.reference;
+
+import io.github.convlstm4j.api.Activation;
+
+/** {@link CellOps} as plain loops over {@link CellMath}; works on every JVM. */
+final class ScalarCellOps implements CellOps {
+
+  @Override
+  public void forward(Activation ra, Activation act, int f, float[] bias, float[] gates,
+      int gOff, float[] cells, int cOff, int cPrev, float[] hs, int hOff, int from, int to) {
+    int g = 4 * f;
+    float[] actc = new float[f];
+    for (int p = from; p < to; p++) {
+      int gp = gOff + p * g;
+      int fp = p * f;
+      CellMath.activate(ra, gates, gp, bias, 0, f); // i
+      CellMath.activate(ra, gates, gp + f, bias, f, f); // f
+      CellMath.activate(act, gates, gp + 2 * f, bias, 2 * f, f); // c~ -> act(c~)
+      CellMath.activate(ra, gates, gp + 3 * f, bias, 3 * f, f); // o
+      int c = cOff + fp;
+      if (cPrev < 0) {
+        for (int j = 0; j < f; j++) {
+          cells[c + j] = gates[gp + j] * gates[gp + 2 * f + j];
+        }
+      } else {
+        int cp = cPrev + fp;
+        for (int j = 0; j < f; j++) {
+          cells[c + j] = gates[gp + f + j] * cells[cp + j]
+              + gates[gp + j] * gates[gp + 2 * f + j];
+        }
+      }
+      CellMath.apply(act, cells, c, actc, 0, f);
+      int h = hOff + fp;
+      for (int j = 0; j < f; j++) {
+        hs[h + j] = gates[gp + 3 * f + j] * actc[j];
+      }
+    }
+  }
+
+  @Override
+  public void backward(Activation ra, Activation act, int f, float[] gates, int gOff,
+      float[] cells, int cOff, int cPrev, float[] dh, float[] dOut, int dOutOff, float[] dc,
+      float[] dz, int from, int to) {
+    int g = 4 * f;
+    float[] tmp = new float[f];
+    float[] actc = new float[f];
+    for (int p = from; p < to; p++) {
+      int gp = gOff + p * g;
+      int fp = p * f;
+      CellMath.apply(act, cells, cOff + fp, actc, 0, f); // act(C_t), as in the forward pass
+      // tmp = dL/dH_t = recurrent part + output part
+      for (int j = 0; j < f; j++) {
+        tmp[j] = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
+      }
+      // dz_o (before o's derivative) = dH·act(C)
+      for (int j = 0; j < f; j++) {
+        dz[gp + 3 * f + j] = tmp[j] * actc[j];
+      }
+      // tmp = dH·o, then ·act'(C)
+      for (int j = 0; j < f; j++) {
+        tmp[j] *= gates[gp + 3 * f + j];
+      }
+      CellMath.multiplyDerivative(act, tmp, 0, actc, 0, f);
+      // dC_t = dC from t+1 + dH·o·act'(C); dz_i = dC·act(c~), dz_c = dC·i, dz_f = dC·C_{t-1}
+      for (int j = 0; j < f; j++) {
+        float dct = dc[fp + j] + tmp[j];
+        dz[gp + j] = dct * gates[gp + 2 * f + j];
+        dz[gp + 2 * f + j] = dct * gates[gp + j];
+        dc[fp + j] = dct * gates[gp + f + j];
+        tmp[j] = dct;
+      }
+      if (cPrev < 0) {
+        for (int j = 0; j < f; j++) {
+          dz[gp + f + j] = 0f;
+        }
+      } else {
+        for (int j = 0; j < f; j++) {
+          dz[gp + f + j] = tmp[j] * cells[cPrev + fp + j];
+        }
+      }
+      CellMath.multiplyDerivative(ra, dz, gp, gates, gp, f);
+      CellMath.multiplyDerivative(ra, dz, gp + f, gates, gp + f, f);
+      CellMath.multiplyDerivative(act, dz, gp + 2 * f, gates, gp + 2 * f, f);
+      CellMath.multiplyDerivative(ra, dz, gp + 3 * f, gates, gp + 3 * f, f);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+}

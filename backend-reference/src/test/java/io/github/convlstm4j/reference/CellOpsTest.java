@@ -1,0 +1,127 @@
+package io.github.convlstm4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.reference.kernel.MatMuls;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The Vector API cell math against the scalar one: bit-for-bit equal outputs (the same float
+ * operations in the same order) for every activation pair, filter counts with and without a
+ * scalar tail, first and later steps, with and without an output gradient; and the scalar one
+ * against the LSTM equations evaluated independently in double.
+ */
+class CellOpsTest {
+
+  static Stream<Arguments> cases() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (Activation ra : new Activation[] {Activation.HARD_SIGMOID, Activation.SIGMOID}) {
+      for (Activation act : new Activation[] {Activation.TANH, Activation.RELU,
+          Activation.LINEAR}) {
+        for (int f : new int[] {1, 3, 8, 13, 16, 40}) {
+          b.add(Arguments.of(ra, act, f));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  @ParameterizedTest(name = "{0} / {1}, F = {2}")
+  @MethodSource("cases")
+  @DisplayName("vector cell math equals the scalar one bit for bit")
+  void vectorEqualsScalar(Activation ra, Activation act, int f) {
+    CellOps scalar = new ScalarCellOps();
+    CellOps vector = CellOps.vector();
+    Random r = new Random(31L * f + ra.ordinal() * 7 + act.ordinal());
+    int rows = 7;
+    int g = 4 * f;
+    int gOff = 5;
+    float[] bias = values(r, g, 1.0);
+    float[] gates0 = values(r, gOff + rows * g, 6.0); // wide: hits both clamps and saturation
+    for (boolean first : new boolean[] {true, false}) {
+      int cPrev = first ? -1 : 3;
+      int cOff = 3 + rows * f + 2;
+      float[] cellsInit = values(r, cOff + rows * f, 2.0);
+      float[] gs = gates0.clone();
+      float[] gv = gates0.clone();
+      float[] cs = cellsInit.clone();
+      float[] cv = cellsInit.clone();
+      float[] hsS = new float[1 + rows * f];
+      float[] hsV = new float[1 + rows * f];
+      scalar.forward(ra, act, f, bias, gs, gOff, cs, cOff, cPrev, hsS, 1, 1, rows);
+      vector.forward(ra, act, f, bias, gv, gOff, cv, cOff, cPrev, hsV, 1, 1, rows);
+      assertArrayEquals(gs, gv, "gate activations");
+      assertArrayEquals(cs, cv, "cells");
+      assertArrayEquals(hsS, hsV, "outputs");
+      assertTrue(Arrays.equals(gates0, 0, gOff + g, gs, 0, gOff + g), "row 0 untouched");
+      for (boolean withOut : new boolean[] {true, false}) {
+        float[] dh = values(r, rows * f, 1.0);
+        float[] dOut = values(r, 2 + rows * f, 1.0);
+        float[] dc0 = values(r, rows * f, 1.0);
+        float[] dcS = dc0.clone();
+        float[] dcV = dc0.clone();
+        float[] dzS = new float[gOff + rows * g];
+        float[] dzV = new float[gOff + rows * g];
+        int dOutOff = withOut ? 2 : -1;
+        scalar.backward(ra, act, f, gs, gOff, cs, cOff, cPrev, dh, dOut, dOutOff, dcS, dzS, 0,
+            rows);
+        vector.backward(ra, act, f, gs, gOff, cs, cOff, cPrev, dh, dOut, dOutOff, dcV, dzV, 0,
+            rows);
+        assertArrayEquals(dzS, dzV, "dz");
+        assertArrayEquals(dcS, dcV, "dc");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("scalar cell math follows the LSTM equations (independent double evaluation)")
+  void scalarFollowsTheEquations() {
+    int f = 5;
+    Random r = new Random(7);
+    float[] bias = values(r, 4 * f, 1.0);
+    float[] gates = values(r, 4 * f, 3.0);
+    float[] pre = gates.clone();
+    float[] cells = values(r, 2 * f, 1.0); // [C_{t-1} | C_t]
+    float[] hs = new float[f];
+    new ScalarCellOps().forward(Activation.SIGMOID, Activation.TANH, f, bias, gates, 0, cells,
+        f, 0, hs, 0, 0, 1);
+    for (int j = 0; j < f; j++) {
+      double i = sigmoid(pre[j] + bias[j]);
+      double fg = sigmoid(pre[f + j] + bias[f + j]);
+      double c = Math.tanh(pre[2 * f + j] + bias[2 * f + j]);
+      double o = sigmoid(pre[3 * f + j] + bias[3 * f + j]);
+      double cell = fg * cells[j] + i * c;
+      assertEquals(cell, cells[f + j], 2e-6, "C");
+      assertEquals(o * Math.tanh(cell), hs[j], 2e-6, "H");
+    }
+  }
+
+  @Test
+  void namesAndChoice() {
+    assertEquals("scalar", new ScalarCellOps().name());
+    assertEquals("scalar", CellOps.forKernel(MatMuls.scalar(1)).name());
+    assertTrue(CellOps.forKernel(MatMuls.vector(1)).name().startsWith("vector-"));
+  }
+
+  private static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  private static float[] values(Random r, int n, double scale) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (scale * (2 * r.nextDouble() - 1));
+    }
+    return v;
+  }
+}
