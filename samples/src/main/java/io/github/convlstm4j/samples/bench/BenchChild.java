@@ -3,6 +3,7 @@ package io.github.convlstm4j.samples.bench;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,8 +11,10 @@ import java.util.Map;
  * Main class of the bench's child JVMs: runs one task and prints its result as one line,
  * {@value #MARKER} followed by a JSON object, on standard output. Not meant to be run by hand.
  *
- * <p>Arguments: {@code model BACKEND MODEL THREADS REPS WARMUP [forward-only]} or
- * {@code kernels THREADS REPS TINY}. {@code forward-only} skips the training runs (for
+ * <p>Arguments: {@code model CONFIGURATION MODEL THREADS REPS WARMUP [forward-only]},
+ * {@code kernels THREADS REPS TINY} or {@code soak CONFIGURATION key=value...} (see
+ * {@link SoakSettings}). CONFIGURATION is a backend name or a {@link BenchConfiguration} label
+ * such as {@code djl-pytorch/per-step}. {@code forward-only} skips the training runs (for
  * profiling the forward pass alone, e.g. under JFR).
  */
 public final class BenchChild {
@@ -45,14 +48,19 @@ public final class BenchChild {
   static Map<String, Object> run(String[] args) {
     if ((args.length == 6 || args.length == 7 && args[6].equals("forward-only"))
         && args[0].equals("model")) {
-      return new ModelTimer(args[1], BenchModel.parse(args[2]), Integer.parseInt(args[3]),
+      return new ModelTimer(BenchConfiguration.parse(args[1]), BenchModel.parse(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length == 6).run();
     }
     if (args.length == 4 && args[0].equals("kernels")) {
       return new GemmProbe(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
           Boolean.parseBoolean(args[3])).run();
     }
-    throw new IllegalArgumentException("arguments must be 'model BACKEND MODEL THREADS REPS "
-        + "WARMUP [forward-only]' or 'kernels THREADS REPS TINY', got " + String.join(" ", args));
+    if (args.length >= 2 && args[0].equals("soak")) {
+      return new SoakRunner(BenchConfiguration.parse(args[1]),
+          SoakSettings.parse(Arrays.asList(args).subList(2, args.length))).run();
+    }
+    throw new IllegalArgumentException("arguments must be 'model CONFIGURATION MODEL THREADS "
+        + "REPS WARMUP [forward-only]', 'kernels THREADS REPS TINY' or 'soak CONFIGURATION "
+        + "key=value...', got " + String.join(" ", args));
   }
 }

@@ -1,7 +1,5 @@
 package io.github.convlstm4j.samples.bench;
 
-import io.github.convlstm4j.api.BackendInfo;
-import io.github.convlstm4j.api.Forecasters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -33,7 +31,7 @@ import picocli.CommandLine.Spec;
  * scalar kernel runs in a child JVM without {@code --add-modules jdk.incubator.vector}, which
  * is how the reference backend falls back to it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = SoakCommand.class,
     header = "Time every backend (forward, training step, memory) against the FMA peak and "
         + "the PyTorch peer.",
     description = {
@@ -45,8 +43,13 @@ import picocli.CommandLine.Spec;
             + "ratios between every pair. Also the FMA peak and the reference GEMM kernels "
             + "on the seed's gate-convolution shapes, and the Python PyTorch peer "
             + "(bench/python/convlstm_bench.py) when python3 imports torch.",
+        "djl-pytorch/per-step is djl-pytorch with the input-to-state convolution inside the "
+            + "time loop instead of hoisted out of it (one convolution over all frames); the "
+            + "ratio tables show the gain of hoisting.",
         "Each configuration runs in its own child JVM. A full run takes about 15 minutes on "
-            + "2 cores, most of it the scalar kernel; --tiny checks that everything runs."})
+            + "2 cores, most of it the scalar kernel; --tiny checks that everything runs.",
+        "'convlstm4j bench soak' measures resident memory over thousands of calls instead "
+            + "(see 'convlstm4j bench soak --help')."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec
@@ -85,8 +88,12 @@ public final class BenchCommand implements Callable<Integer> {
   boolean tiny;
 
   @Option(names = "--backends", split = ",", paramLabel = "LABEL",
-      description = "Only these configurations, e.g. reference/vector,djl-pytorch,"
-          + "python-pytorch (default: all found).")
+      description = "Only these configurations, e.g. reference/vector,reference/scalar,"
+          + "djl-pytorch,djl-pytorch/per-step,djl-mxnet,djl-mxnet/per-step,python-pytorch "
+          + "(default: every available backend, reference as reference/vector and "
+          + "reference/scalar, plus djl-pytorch/per-step). BACKEND/per-step is a DJL backend "
+          + "created with djl.inputConvolution=per-step (input-to-state convolution inside "
+          + "the time loop) instead of its default, hoisted.")
   List<String> only;
 
   @Option(names = "--no-peer", description = "Do not run the Python PyTorch peer.")
@@ -130,7 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
     int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     List<BenchModel> chosen = chosenModels();
     List<String> skipped = new ArrayList<>();
-    List<Configuration> configs = configurations(skipped);
+    List<BenchConfiguration> configs = BenchConfiguration.available(only,
+        BenchCommand::inDefaultSet, skipped);
     PythonPeer peer = null;
     String peerText = "not run (--no-peer)";
     if (!noPeer && wanted(PythonPeer.LABEL)) {
@@ -170,22 +178,27 @@ public final class BenchCommand implements Callable<Integer> {
     List<BenchResult.ModelResults> results = new ArrayList<>();
     for (BenchModel m : chosen) {
       List<Measurement> ms = new ArrayList<>();
-      for (Configuration c : configs) {
-        int r = c.scalar ? scalarReps : reps;
-        int w = c.scalar ? scalarWarmup : warmup;
-        progress(err, c.label + " on " + m.label());
-        ChildProcess.Outcome o = ChildProcess.run(childCommand(!c.scalar, List.of("model",
-            c.backend, m.label(), Integer.toString(n), Integer.toString(r),
+      for (BenchConfiguration c : configs) {
+        int r = c.scalar() ? scalarReps : reps;
+        int w = c.scalar() ? scalarWarmup : warmup;
+        progress(err, c.label() + " on " + m.label());
+        ChildProcess.Outcome o = ChildProcess.run(childCommand(c.vectorJvm(), List.of("model",
+            c.label(), m.label(), Integer.toString(n), Integer.toString(r),
             Integer.toString(w))), threadEnvironment(n), timeoutSeconds, true);
-        Measurement x = o.ok() ? Measurement.fromJson(c.label, m.label(), o.json())
-            : Measurement.failed(c.label, m.label(), o.error());
-        if (c.scalar && !x.detail().isEmpty() && !x.detail().startsWith("scalar")) {
-          x = Measurement.failed(c.label, m.label(), "expected the scalar kernel, the child "
+        Measurement x = o.ok() ? Measurement.fromJson(c.label(), m.label(), o.json())
+            : Measurement.failed(c.label(), m.label(), o.error());
+        if (c.scalar() && !x.detail().isEmpty() && !x.detail().startsWith("scalar")) {
+          x = Measurement.failed(c.label(), m.label(), "expected the scalar kernel, the child "
               + "used " + x.detail());
+        }
+        Optional<String> mismatch = x.raw().containsKey("forecaster")
+            ? c.mismatch(String.valueOf(x.raw().get("forecaster"))) : Optional.empty();
+        if (x.error() == null && mismatch.isPresent()) {
+          x = Measurement.failed(c.label(), m.label(), mismatch.get());
         }
         ms.add(x);
         if (x.error() != null) {
-          skipped.add(c.label + " on " + m.label() + ": " + x.error());
+          skipped.add(c.label() + " on " + m.label() + ": " + x.error());
         }
       }
       if (peer != null) {
@@ -212,9 +225,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
     return 0;
   }
-
-  /** One backend configuration. */
-  private record Configuration(String label, String backend, boolean scalar) {}
 
   private void validate() {
     if (threads < 0 || reps < 1 || warmup < 0 || scalarReps < 1 || scalarWarmup < 0
@@ -257,27 +267,18 @@ public final class BenchCommand implements Callable<Integer> {
     return only == null || only.contains(label);
   }
 
-  private List<Configuration> configurations(List<String> skipped) {
-    List<Configuration> out = new ArrayList<>();
-    for (BackendInfo b : Forecasters.backends()) {
-      if (!b.availability().available()) {
-        if (wanted(b.name())) {
-          skipped.add(b.name() + ": unavailable: " + b.availability().reason());
-        }
-        continue;
-      }
-      if (b.name().equals("reference")) {
-        if (wanted(BenchResult.REFERENCE_VECTOR)) {
-          out.add(new Configuration(BenchResult.REFERENCE_VECTOR, b.name(), false));
-        }
-        if (wanted(BenchResult.REFERENCE_SCALAR)) {
-          out.add(new Configuration(BenchResult.REFERENCE_SCALAR, b.name(), true));
-        }
-      } else if (wanted(b.name())) {
-        out.add(new Configuration(b.name(), b.name(), false));
-      }
+  /**
+   * The configurations a run measures when {@code --backends} is not given: every backend, the
+   * reference backend as {@code reference/vector} and {@code reference/scalar}, and
+   * {@code djl-pytorch/per-step} next to {@code djl-pytorch} (hoisting the input convolution
+   * measured against the per-step form on the primary engine).
+   */
+  static boolean inDefaultSet(String label) {
+    if (label.equals("reference")) {
+      return false;
     }
-    return out;
+    return !label.contains("/") || label.startsWith("reference/")
+        || label.equals(BenchResult.DJL_PYTORCH + "/" + BenchConfiguration.PER_STEP);
   }
 
   /** Flags of the child JVMs (without the class path). */
@@ -305,7 +306,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** OpenMP / MKL thread counts for native engines (MXNet reads them only from here). */
-  private static Map<String, String> threadEnvironment(int n) {
+  static Map<String, String> threadEnvironment(int n) {
     return Map.of("OMP_NUM_THREADS", Integer.toString(n), "MKL_NUM_THREADS",
         Integer.toString(n));
   }
@@ -332,7 +333,7 @@ public final class BenchCommand implements Callable<Integer> {
     return m;
   }
 
-  private static String cpuModel() {
+  static String cpuModel() {
     try {
       String flags = "";
       String model = "unknown CPU";
@@ -350,12 +351,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void progress(PrintWriter err, String what) {
+  static void progress(PrintWriter err, String what) {
     err.println("bench: " + what + " ...");
     err.flush();
   }
 
-  private static void write(Path p, String text) throws IOException {
+  static void write(Path p, String text) throws IOException {
     Path abs = p.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");

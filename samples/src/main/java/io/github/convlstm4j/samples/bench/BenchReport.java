@@ -121,6 +121,27 @@ final class BenchReport {
     table(t);
     ratios("Forward speed ratios (" + m.label() + ")", mr, Measurement::forward);
     ratios("Training-step speed ratios (" + m.label() + ")", mr, Measurement::train);
+    hoisting(mr);
+  }
+
+  private void hoisting(BenchResult.ModelResults mr) {
+    Map<String, Map<String, Double>> gains = BenchResult.hoistingGains(mr);
+    if (gains.isEmpty()) {
+      return;
+    }
+    line("Hoisting the input convolution (" + mr.model().label() + "): median time of "
+        + "BACKEND/per-step divided by BACKEND's (hoisted); above 1, hoisting is faster");
+    blank();
+    TextTable t = new TextTable(List.of("backend", "forward", "training step"));
+    for (Map.Entry<String, Map<String, Double>> e : gains.entrySet()) {
+      t.row(List.of(e.getKey(), ratio(e.getValue().get("forward")),
+          ratio(e.getValue().get("train"))));
+    }
+    table(t);
+  }
+
+  private static String ratio(Double v) {
+    return v != null && Double.isFinite(v) ? String.format(Locale.ROOT, "%.2fx", v) : "-";
   }
 
   private void ratios(String title, BenchResult.ModelResults mr,

@@ -152,6 +152,32 @@ final class BenchResult {
     return new Target(goal, String.join("; ", parts), status);
   }
 
+  /**
+   * The gain of hoisting the input convolution on one model: for every DJL backend measured
+   * both with its default form and as {@code BACKEND/per-step}, the per-step median divided by
+   * the default's median, per phase (above 1: the default, hoisted, is faster).
+   *
+   * @return backend label -> phase ({@code forward}, {@code train}) -> ratio (NaN if a phase
+   *     is missing)
+   */
+  static Map<String, Map<String, Double>> hoistingGains(ModelResults mr) {
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    for (Measurement m : mr.measurements()) {
+      String perStep = m.label() + "/" + BenchConfiguration.PER_STEP;
+      if (m.label().contains("/") || mr.measurements().stream()
+          .noneMatch(x -> x.label().equals(perStep))) {
+        continue;
+      }
+      Map<String, Double> g = new LinkedHashMap<>();
+      g.put("forward", Ratios.speedup(mr.measurements(), m.label(), perStep,
+          Measurement::forward));
+      g.put("train", Ratios.speedup(mr.measurements(), m.label(), perStep,
+          Measurement::train));
+      out.put(m.label(), g);
+    }
+    return out;
+  }
+
   /** Everything as one JSON object. */
   Map<String, Object> toJson() {
     Map<String, Object> j = new LinkedHashMap<>();
@@ -177,6 +203,7 @@ final class BenchResult {
       ratios.put("forward", Ratios.matrix(mr.measurements(), Measurement::forward));
       ratios.put("train", Ratios.matrix(mr.measurements(), Measurement::train));
       m.put("ratios", ratios);
+      m.put("hoistingGain", hoistingGains(mr));
       ms.add(m);
     }
     j.put("models", ms);

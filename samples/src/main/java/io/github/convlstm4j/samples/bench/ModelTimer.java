@@ -3,21 +3,18 @@ package io.github.convlstm4j.samples.bench;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.Forecasters;
 import io.github.convlstm4j.api.FrameSequence;
-import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.TrainingHistory;
 import io.github.convlstm4j.api.TrainingListener;
-import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.reference.ReferenceForecaster;
-import io.github.convlstm4j.spi.BackendOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
 
 /**
  * Times one backend on one model, in the current JVM: batched {@code predict} of one batch
@@ -27,17 +24,17 @@ import java.util.Random;
  */
 final class ModelTimer {
 
-  private final String backend;
+  private final BenchConfiguration config;
   private final BenchModel model;
   private final int threads;
   private final int reps;
   private final int warmup;
   private final boolean training;
 
-  ModelTimer(String backend, BenchModel model, int threads, int reps, int warmup,
+  ModelTimer(BenchConfiguration config, BenchModel model, int threads, int reps, int warmup,
       boolean training) {
     this.training = training;
-    this.backend = backend;
+    this.config = config;
     this.model = model;
     this.threads = threads;
     this.reps = reps;
@@ -47,20 +44,28 @@ final class ModelTimer {
   /** Runs and returns the result as a JSON object (errors are reported in it, not thrown). */
   Map<String, Object> run() {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("backend", backend);
+    r.put("backend", config.backend());
+    r.put("configuration", config.label());
+    r.put("settings", new LinkedHashMap<String, Object>(config.settings()));
     r.put("model", model.label());
     r.put("threads", threads);
     r.put("reps", reps);
     r.put("warmup", warmup);
-    SequenceDataset data = data();
+    SequenceDataset data = BenchData.batch(model.spec(), model.batch(), model.frames(),
+        model.frameShape(), 7L);
     List<FrameSequence> inputs = data.inputs();
     long t0 = System.nanoTime();
-    try (Forecaster f = Forecasters.create(backend, model.spec(),
-        new BackendOptions(threads, "cpu"))) {
+    try (Forecaster f = Forecasters.create(config.backend(), model.spec(),
+        config.options(threads))) {
       r.put("createSeconds", (System.nanoTime() - t0) / 1e9);
-      r.put("kernel", f instanceof ReferenceForecaster ? ((ReferenceForecaster) f).kernelName()
-          : engineOf(f.toString()));
+      r.put("kernel", kernelOf(f));
       r.put("forecaster", f.toString());
+      Optional<String> mismatch = config.mismatch(f.toString());
+      if (mismatch.isPresent()) {
+        r.put("error", mismatch.get());
+        r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
+        return r;
+      }
       List<Double> forward = new ArrayList<>();
       boolean forwardFinite = true;
       for (int i = 0; i < warmup + reps; i++) {
@@ -126,39 +131,20 @@ final class ModelTimer {
     }
   }
 
-  /** One batch: moving-squares movies for 40×40 frames, uniform noise otherwise. */
-  private SequenceDataset data() {
-    FrameShape shape = model.frameShape();
-    int n = model.batch();
-    int t = model.frames();
-    if (shape.height() == 40 && shape.width() == 40 && shape.channels() == 1) {
-      return MovingSquares.keras().generate(n, t, 7L).toDataset();
-    }
-    Random rnd = new Random(7L);
-    List<FrameSequence> in = new ArrayList<>();
-    List<FrameSequence> out = new ArrayList<>();
-    FrameShape outShape = model.spec().outputFrameShape(shape);
-    int tOut = model.spec().outputFrames(t);
-    for (int i = 0; i < n; i++) {
-      in.add(FrameSequence.of(t, shape, uniform(rnd, t * shape.size())));
-      out.add(FrameSequence.of(tOut, outShape, uniform(rnd, tOut * outShape.size())));
-    }
-    return SequenceDataset.of(in, out);
+  /** The reference kernel's name, or the engine details of a DJL forecaster. */
+  static String kernelOf(Forecaster f) {
+    return f instanceof ReferenceForecaster ? ((ReferenceForecaster) f).kernelName()
+        : engineOf(f.toString());
   }
 
-  /** "engine=PyTorch 2.7.1, device=cpu()" out of a DJL forecaster's toString, else "". */
+  /**
+   * "engine=PyTorch 2.7.1, device=cpu(), inputConvolution=hoisted" out of a DJL forecaster's
+   * toString, else "".
+   */
   static String engineOf(String description) {
     int from = description.indexOf("engine=");
     int to = description.indexOf(", spec=");
     return from >= 0 && to > from ? description.substring(from, to) : "";
-  }
-
-  private static float[] uniform(Random rnd, int size) {
-    float[] a = new float[size];
-    for (int j = 0; j < size; j++) {
-      a[j] = rnd.nextFloat();
-    }
-    return a;
   }
 
   private static boolean finite(List<FrameSequence> out) {

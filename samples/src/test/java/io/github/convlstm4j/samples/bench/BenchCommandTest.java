@@ -46,6 +46,9 @@ class BenchCommandTest {
     for (BackendInfo b : Forecasters.backends()) {
       if (b.availability().available() && !b.name().equals("reference")) {
         expected.add(b.name());
+        if (b.name().equals("djl-pytorch")) {
+          expected.add("djl-pytorch/per-step");
+        }
       }
     }
     @SuppressWarnings("unchecked")
@@ -58,6 +61,22 @@ class BenchCommandTest {
       labels.add(String.valueOf(r.get("label")));
     }
     assertTrue(labels.containsAll(expected), "rows " + labels + " must include " + expected);
+    // The per-step configuration ran with the setting (the child checked the forecaster), the
+    // default one hoisted, and the hoisting gain is reported for the pair.
+    if (expected.contains("djl-pytorch/per-step")) {
+      Map<String, Object> perStep = row(model, "djl-pytorch/per-step");
+      assertEquals(null, perStep.get("error"), () -> "per-step: " + perStep);
+      assertTrue(String.valueOf(perStep.get("detail")).contains("inputConvolution=per-step"),
+          perStep.toString());
+      assertTrue(String.valueOf(row(model, "djl-pytorch").get("detail"))
+          .contains("inputConvolution=hoisted"), row(model, "djl-pytorch").toString());
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> gain =
+          (Map<String, Map<String, Object>>) model.get("hoistingGain");
+      assertTrue(((Number) gain.get("djl-pytorch").get("forward")).doubleValue() > 0,
+          "hoisting gain: " + gain);
+      assertTrue(text.contains("Hoisting the input convolution (tiny)"), text);
+    }
     for (String label : expected) {
       assertTrue(text.lines().anyMatch(l -> l.startsWith(label + " ")),
           "text table has a row for " + label + ":\n" + text);
@@ -99,6 +118,17 @@ class BenchCommandTest {
     String markdown = Files.readString(md);
     assertTrue(markdown.contains("| reference/vector |"), markdown);
     assertFalse(markdown.isBlank());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> row(Map<String, Object> model, String label) {
+    for (Object o : (List<?>) model.get("results")) {
+      Map<String, Object> r = (Map<String, Object>) o;
+      if (label.equals(r.get("label"))) {
+        return r;
+      }
+    }
+    throw new AssertionError("no row " + label + " in " + model.get("results"));
   }
 
   @Test

@@ -56,6 +56,18 @@ class BenchFiguresTest {
   }
 
   @Test
+  void hoistingGainIsPerStepTimeOverHoistedTimePerDjlBackend() {
+    BenchResult.ModelResults mr = new BenchResult.ModelResults(BenchModel.CPU, List.of(
+        measurement("reference/vector", 0.5), measurement("djl-pytorch", 2.0),
+        measurement("djl-pytorch/per-step", 3.0), measurement("djl-mxnet", 4.0)));
+    Map<String, Map<String, Double>> g = BenchResult.hoistingGains(mr);
+    // only djl-pytorch has both forms; 3.0 / 2.0 = 1.5; no training figures: NaN
+    assertEquals(List.of("djl-pytorch"), List.copyOf(g.keySet()));
+    assertEquals(1.5, g.get("djl-pytorch").get("forward"));
+    assertTrue(Double.isNaN(g.get("djl-pytorch").get("train")));
+  }
+
+  @Test
   void jsonRoundTripsObjectsArraysStringsAndNumbers() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", "quote \" and \\ and\nnewline");

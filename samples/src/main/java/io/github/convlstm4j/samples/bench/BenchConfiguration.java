@@ -1,0 +1,150 @@
+package io.github.convlstm4j.samples.bench;
+
+import io.github.convlstm4j.api.BackendInfo;
+import io.github.convlstm4j.api.Forecasters;
+import io.github.convlstm4j.spi.BackendOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * One configuration the bench measures: a backend, the JVM it runs in and the backend settings
+ * it is created with, named by a label such as {@code reference/vector},
+ * {@code reference/scalar}, {@code djl-pytorch} or {@code djl-pytorch/per-step}.
+ *
+ * <p>Labels: a backend's name alone (its defaults; for {@code reference} the Vector API kernel);
+ * {@code reference/vector} and {@code reference/scalar} (the same backend in a JVM with and
+ * without {@code --add-modules jdk.incubator.vector}); and, for a DJL backend
+ * ({@code djl-*}), {@code BACKEND/FORM} with FORM a value of the backend setting
+ * {@value #INPUT_CONVOLUTION} such as {@code per-step} (the default is {@code hoisted}).
+ *
+ * @param label the label in reports and on the command line
+ * @param backend the backend name given to {@link Forecasters}
+ * @param vectorJvm whether the child JVM gets {@code --add-modules jdk.incubator.vector}
+ * @param settings backend settings, e.g. {@code djl.inputConvolution=per-step}
+ * @param expectedDescription text the forecaster's {@code toString()} must contain so the
+ *     setting is known to have taken effect, empty when nothing is checked
+ */
+record BenchConfiguration(String label, String backend, boolean vectorJvm,
+    Map<String, String> settings, String expectedDescription) {
+
+  /** The DJL backends' setting that schedules the input-to-state convolution. */
+  static final String INPUT_CONVOLUTION = "djl.inputConvolution";
+  /** The input-convolution form measured next to each DJL backend's default. */
+  static final String PER_STEP = "per-step";
+
+  BenchConfiguration {
+    settings = Map.copyOf(settings);
+  }
+
+  /**
+   * Parses a label (see the class comment).
+   *
+   * @throws IllegalArgumentException when the label has an unknown variant
+   */
+  static BenchConfiguration parse(String label) {
+    int slash = label.indexOf('/');
+    String backend = slash < 0 ? label : label.substring(0, slash);
+    String variant = slash < 0 ? "" : label.substring(slash + 1);
+    if (variant.isEmpty()) {
+      if (slash >= 0) {
+        throw new IllegalArgumentException("configuration must be BACKEND or BACKEND/VARIANT, "
+            + "got '" + label + "'");
+      }
+      return new BenchConfiguration(label, backend, true, Map.of(), "");
+    }
+    if (backend.equals("reference")) {
+      if (variant.equals("vector") || variant.equals("scalar")) {
+        return new BenchConfiguration(label, backend, variant.equals("vector"), Map.of(), "");
+      }
+      throw new IllegalArgumentException("reference variants are vector and scalar, got '"
+          + label + "'");
+    }
+    if (backend.startsWith("djl-")) {
+      return new BenchConfiguration(label, backend, true, Map.of(INPUT_CONVOLUTION, variant),
+          "inputConvolution=" + variant);
+    }
+    throw new IllegalArgumentException("only reference (vector, scalar) and djl-* backends "
+        + "(an input-convolution form such as per-step) have variants, got '" + label + "'");
+  }
+
+  /** Whether this runs the reference backend's scalar kernel. */
+  boolean scalar() {
+    return backend.equals("reference") && !vectorJvm;
+  }
+
+  /** The backend options: {@code threads} on the CPU, with this configuration's settings. */
+  BackendOptions options(int threads) {
+    return new BackendOptions(threads, "cpu", settings);
+  }
+
+  /**
+   * Why a forecaster does not run this configuration (its {@code toString()} lacks
+   * {@link #expectedDescription()}), or empty when it does.
+   */
+  Optional<String> mismatch(String forecasterDescription) {
+    if (expectedDescription.isEmpty() || forecasterDescription.contains(expectedDescription)) {
+      return Optional.empty();
+    }
+    return Optional.of("expected a forecaster with " + expectedDescription + ", got "
+        + forecasterDescription);
+  }
+
+  /**
+   * The configurations of the available backends that {@code wanted} accepts, in the order
+   * reference/vector, reference/scalar, then per backend its default and its per-step form
+   * (DJL). Unavailable wanted backends and wanted labels that match nothing are added to
+   * {@code skipped} with the reason.
+   *
+   * @param wanted which labels to keep
+   * @param requested the labels asked for explicitly, null for "the default set"
+   * @param defaultSet which labels the default set keeps (used when {@code requested} is null)
+   */
+  static List<BenchConfiguration> available(List<String> requested,
+      Predicate<String> defaultSet, List<String> skipped) {
+    Predicate<String> wanted = requested == null ? defaultSet : requested::contains;
+    List<BenchConfiguration> out = new ArrayList<>();
+    List<String> matched = new ArrayList<>();
+    for (BackendInfo b : Forecasters.backends()) {
+      List<String> labels = new ArrayList<>();
+      if (b.name().equals("reference")) {
+        labels.add(BenchResult.REFERENCE_VECTOR);
+        labels.add(BenchResult.REFERENCE_SCALAR);
+        labels.add("reference");
+      } else {
+        labels.add(b.name());
+        if (b.name().startsWith("djl-")) {
+          labels.add(b.name() + "/" + PER_STEP);
+          if (requested != null) {
+            for (String r : requested) {
+              if (r.startsWith(b.name() + "/") && !labels.contains(r)) {
+                labels.add(r);
+              }
+            }
+          }
+        }
+      }
+      for (String label : labels) {
+        if (!wanted.test(label)) {
+          continue;
+        }
+        matched.add(label);
+        if (!b.availability().available()) {
+          skipped.add(label + ": unavailable: " + b.availability().reason());
+        } else {
+          out.add(parse(label));
+        }
+      }
+    }
+    if (requested != null) {
+      for (String r : requested) {
+        if (!matched.contains(r) && !r.equals(PythonPeer.LABEL)) {
+          skipped.add(r + ": no such backend configuration");
+        }
+      }
+    }
+    return out;
+  }
+}
