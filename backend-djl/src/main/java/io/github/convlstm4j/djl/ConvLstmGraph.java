@@ -17,16 +17,16 @@ import java.util.Map;
 
 /**
  * The ConvLSTM network as DJL operations (Keras {@code ConvLSTM2D} semantics, see the design):
- * per layer one input-to-state convolution over all {@code N·T} frames (hoisted out of the time
- * loop; the per-step form is kept behind a flag to measure it), then per step one recurrent
- * convolution of {@code H_{t-1}} and the gate arithmetic; batch normalization with element-wise
- * operations; the Conv3D head.
+ * per layer the input-to-state and recurrent convolutions organized as {@link InputConvolution}
+ * says, then per step the gate arithmetic; batch normalization with element-wise operations;
+ * the Conv3D head.
  *
- * <p>Memory: without autograd (inference, evaluation) every intermediate is closed right after
- * its last use (the gates and cell arithmetic of a time step live in a step sub-manager; a
- * layer's input and its hoisted convolution are closed when the layer is done), so the engine
- * reuses the same blocks instead of holding the whole call's intermediates until it ends. With
- * autograd the intermediates stay alive for the backward pass.
+ * <p>Memory: every intermediate is closed right after its last use (the gates and cell
+ * arithmetic of a time step live in a step sub-manager; a layer's input and its convolution
+ * outputs are closed when the layer is done), so the engine reuses the same blocks instead of
+ * holding the whole call's intermediates until it ends. Under autograd this only drops our
+ * handles: the engine's graph keeps what the backward pass needs. Without autograd (inference,
+ * evaluation) the cell arithmetic also runs in place.
  *
  * <p>Layouts: the network input is {@code [N, T, C, H, W]}; between layers sequences are
  * {@code [N, T, F, H, W]}; the output is {@code [N, C, T, H, W]} with a head
@@ -45,23 +45,22 @@ final class ConvLstmGraph {
   record Output(NDArray output, List<BatchStats> batchStats) {}
 
   private final ModelSpec spec;
-  private final boolean hoistInput;
+  private final InputConvolution inputConvolution;
 
   /**
    * A graph for a spec.
    *
    * @param spec the model
-   * @param hoistInput one input-to-state convolution over all time steps (true, the default),
-   *     or one per step inside the time loop (the plain form, kept to measure the difference)
+   * @param inputConvolution how the input-to-state convolution is organized in time
    */
-  ConvLstmGraph(ModelSpec spec, boolean hoistInput) {
+  ConvLstmGraph(ModelSpec spec, InputConvolution inputConvolution) {
     this.spec = spec;
-    this.hoistInput = hoistInput;
+    this.inputConvolution = inputConvolution;
   }
 
-  /** Whether the input-to-state convolution runs once over all time steps. */
-  boolean hoistsInput() {
-    return hoistInput;
+  /** How the input-to-state convolution is organized. */
+  InputConvolution inputConvolution() {
+    return inputConvolution;
   }
 
   /** Whether the output layout is {@code [N, C, T, H, W]} (with a head). */
@@ -95,10 +94,11 @@ final class ConvLstmGraph {
   }
 
   private Output run(NDArray input, Map<String, NDArray> p, boolean training, int statsLayer) {
-    // Without autograd nothing needs an intermediate after its last use: release each one as
-    // soon as it is consumed, so the engine's allocator hands the same memory to the next
-    // operation instead of touching fresh pages (issue 4; see the class comment).
-    boolean release = !training;
+    // Every intermediate is closed right after its last use, so the engine's allocator hands the
+    // same memory to the next operation instead of touching fresh pages (issue 4). Under
+    // autograd this is safe too: closing drops only our handle, the engine's graph keeps
+    // (reference-counts) what the backward pass needs. In-place updates only without autograd.
+    boolean inPlace = !training;
     NDArray x = input;
     List<BatchStats> stats = new ArrayList<>();
     List<ConvLstmLayerSpec> layers = spec.layers();
@@ -106,8 +106,8 @@ final class ConvLstmGraph {
       ConvLstmLayerSpec l = layers.get(i);
       NDArray layerInput = x;
       x = convLstm(x, l, p.get(ModelSpec.kernelName(i)), p.get(ModelSpec.recurrentKernelName(i)),
-          l.useBias() ? p.get(ModelSpec.biasName(i)) : null, release);
-      closeIntermediate(layerInput, input, release);
+          l.useBias() ? p.get(ModelSpec.biasName(i)) : null, inPlace);
+      closeIntermediate(layerInput, input);
       if (i == statsLayer) {
         NDArray[] ms = meanAndVariance(x);
         long f = x.getShape().get(2);
@@ -116,27 +116,27 @@ final class ConvLstmGraph {
       }
       if (l.batchNormalization()) {
         NDArray normalized = batchNorm(x, i, p, training, stats);
-        closeIntermediate(x, input, release);
+        closeIntermediate(x, input);
         x = normalized;
       }
     }
     if (spec.head().isPresent()) {
       NDArray features = x;
       x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS));
-      closeIntermediate(features, input, release);
+      closeIntermediate(features, input);
     }
     return new Output(x, stats);
   }
 
-  /** Closes {@code array} when releasing and it is not the caller's {@code input}. */
-  private static void closeIntermediate(NDArray array, NDArray input, boolean release) {
-    if (release && array != input) {
+  /** Closes {@code array} unless it is the caller's {@code input}. */
+  private static void closeIntermediate(NDArray array, NDArray input) {
+    if (array != input) {
       array.close();
     }
   }
 
   private NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
-      NDArray recurrentKernel, NDArray bias, boolean release) {
+      NDArray recurrentKernel, NDArray bias, boolean inPlace) {
     Shape s = x.getShape();
     long n = s.get(0);
     long t = s.get(1);
@@ -147,82 +147,87 @@ final class ConvLstmGraph {
     NDManager layerManager = x.getManager();
     int[] inputBefore = {l.padding().before(kh), l.padding().before(kw)};
     int[] inputAfter = {l.padding().after(kh), l.padding().after(kw)};
-    NDArray frames;
-    NDArray xz;
-    NDArray xz5;
-    NDList steps;
-    if (hoistInput) {
-      // Input-to-state: one convolution over all N·T frames; the steps are views of it.
-      frames = x.reshape(n * t, c, s.get(3), s.get(4));
-      xz = conv(frames, kernel, bias, inputBefore, inputAfter);
-      Shape zs = xz.getShape();
-      xz5 = xz.reshape(n, t, 4L * f, zs.get(2), zs.get(3));
-      steps = t > 1 ? xz5.split(t, 1) : new NDList(xz5);
-    } else {
-      // The plain form, for comparison: one input convolution per step inside the loop.
-      frames = null;
-      xz = null;
-      xz5 = null;
-      steps = t > 1 ? x.split(t, 1) : new NDList(x);
-    }
     int[] sameBefore = {Padding.SAME.before(kh), Padding.SAME.before(kw)};
     int[] sameAfter = {Padding.SAME.after(kh), Padding.SAME.after(kw)};
+    InputConvolution form = inputConvolution == InputConvolution.CONCATENATED
+        && l.padding() != Padding.SAME ? InputConvolution.HOISTED : inputConvolution;
+    NDList owned = new NDList(); // layer-level intermediates, closed at the end
+    NDList steps;
+    NDArray joinedKernel = null;
+    if (form == InputConvolution.HOISTED) {
+      // Input-to-state: one convolution over all N·T frames; the steps are views of it.
+      NDArray frames = x.reshape(n * t, c, s.get(3), s.get(4));
+      NDArray xz = conv(frames, kernel, bias, inputBefore, inputAfter);
+      Shape zs = xz.getShape();
+      NDArray xz5 = xz.reshape(n, t, 4L * f, zs.get(2), zs.get(3));
+      owned.addAll(new NDList(frames, xz, xz5));
+      steps = t > 1 ? xz5.split(t, 1) : new NDList(xz5);
+    } else {
+      steps = t > 1 ? x.split(t, 1) : new NDList(x);
+      if (form == InputConvolution.CONCATENATED) {
+        joinedKernel = NDArrays.concat(new NDList(kernel, recurrentKernel), 1);
+        owned.add(joinedKernel);
+      }
+    }
     NDArray hidden = null;
     NDArray cell = null;
     NDList outputs = new NDList();
     for (int step = 0; step < t; step++) {
-      // When releasing, every array of this step lives in a step manager closed at its end;
-      // only the new state (and the output sequence) moves back to the layer's manager.
-      NDManager stepManager = release ? layerManager.newSubManager() : null;
+      // Every array of this step lives in a step manager closed at its end; only the new state
+      // (and the output sequence) moves back to the layer's manager.
+      NDManager stepManager = layerManager.newSubManager();
       NDArray zIn = steps.get(step);
-      if (release) {
-        zIn.attach(stepManager);
+      zIn.attach(stepManager);
+      if (hidden != null) {
+        if (l.returnSequences()) {
+          hidden.tempAttach(stepManager);
+        } else {
+          hidden.attach(stepManager);
+        }
+        cell.attach(stepManager);
+      }
+      NDArray frame = zIn.squeeze(1);
+      NDArray z;
+      if (form == InputConvolution.HOISTED) {
+        z = hidden == null ? frame
+            : frame.add(conv(hidden, recurrentKernel, null, sameBefore, sameAfter));
+      } else if (form == InputConvolution.CONCATENATED && hidden != null) {
+        z = conv(NDArrays.concat(new NDList(frame, hidden), 1), joinedKernel, bias, sameBefore,
+            sameAfter);
+      } else {
+        z = conv(frame, kernel, bias, inputBefore, inputAfter);
         if (hidden != null) {
-          if (l.returnSequences()) {
-            hidden.tempAttach(stepManager);
-          } else {
-            hidden.attach(stepManager);
-          }
-          cell.attach(stepManager);
+          z = z.add(conv(hidden, recurrentKernel, null, sameBefore, sameAfter));
         }
       }
-      NDArray z = hoistInput ? zIn.squeeze(1)
-          : conv(zIn.squeeze(1), kernel, bias, inputBefore, inputAfter);
-      if (hidden != null) {
-        z = z.add(conv(hidden, recurrentKernel, null, sameBefore, sameAfter));
-      }
       NDList gates = z.split(4, 1);
+      // Without autograd the fresh gate arrays may be updated in place.
       NDArray in = activate(gates.get(0), l.recurrentActivation());
       NDArray candidate = activate(gates.get(2), l.activation());
       NDArray out = activate(gates.get(3), l.recurrentActivation());
+      NDArray inCandidate = inPlace ? in.muli(candidate) : in.mul(candidate);
       if (cell == null) {
-        cell = in.mul(candidate);
+        cell = inCandidate;
       } else {
         NDArray forget = activate(gates.get(1), l.recurrentActivation());
-        cell = forget.mul(cell).add(in.mul(candidate));
+        cell = inPlace ? forget.muli(cell).addi(inCandidate)
+            : forget.mul(cell).add(inCandidate);
       }
-      hidden = out.mul(activate(cell, l.activation()));
-      if (release) {
-        hidden.attach(layerManager);
-        cell.attach(layerManager);
-        stepManager.close();
-      }
+      NDArray cellActivation = activate(cell, l.activation());
+      hidden = inPlace ? out.muli(cellActivation) : out.mul(cellActivation);
+      hidden.attach(layerManager);
+      cell.attach(layerManager);
+      stepManager.close();
       if (l.returnSequences()) {
         outputs.add(hidden);
       }
     }
     NDArray result = l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
-    if (release) {
-      outputs.close();
-      hidden.close();
-      cell.close();
-      steps.close();
-      if (hoistInput) {
-        xz5.close();
-        xz.close();
-        frames.close();
-      }
-    }
+    outputs.close();
+    hidden.close();
+    cell.close();
+    steps.close();
+    owned.close();
     return result;
   }
 
@@ -323,6 +328,9 @@ final class ConvLstmGraph {
     return NDArrays.concat(parts, axis);
   }
 
+  /** The slope of Keras' hard sigmoid, {@code 0.2 x + 0.5} clipped to [0, 1]. */
+  private static final float[] HARD_SIGMOID_SLOPE = {0.2f};
+
   /** Applies an activation with Keras semantics. */
   static NDArray activate(NDArray x, Activation a) {
     switch (a) {
@@ -331,7 +339,14 @@ final class ConvLstmGraph {
       case SIGMOID:
         return ai.djl.nn.Activation.sigmoid(x);
       case HARD_SIGMOID:
-        return x.mul(0.2f).add(0.5f).clip(0f, 1f);
+        // Not x.mul(0.2f): DJL's PyTorch engine wraps a Number operand in a tensor over a Java
+        // direct buffer and closes it after the call, but autograd saves that tensor for the
+        // backward pass (d(0.2 x)/dx = 0.2), which then reads freed, reused memory: garbage or
+        // NaN gradients once a GC ran between forward and backward (issue 4's NaN hazard,
+        // DjlTrainingHazardTest). An engine-owned scalar stays valid as long as autograd holds it.
+        try (NDArray slope = DjlArrays.owned(x.getManager(), HARD_SIGMOID_SLOPE, new Shape())) {
+          return x.mul(slope).add(0.5f).clip(0f, 1f);
+        }
       case RELU:
         return ai.djl.nn.Activation.relu(x);
       case LINEAR:

@@ -44,38 +44,40 @@ import org.slf4j.LoggerFactory;
  * {@code UnsatisfiedLinkError}, ...) becomes an {@link IllegalStateException} with the reason;
  * the JVM survives.
  *
- * <p><b>Known hazard (issue 4), partly resolved.</b> On PyTorch, DJL's
- * {@code NDManager.create(float[] / Buffer)} and {@code NDArray.set(Buffer)} do not copy: the
- * tensor's storage is a Java direct {@code ByteBuffer} ({@code torch::from_blob}, and
+ * <p><b>Known hazard (issue 4): resolved, two causes, one mechanism.</b> On PyTorch, DJL's
+ * {@code NDManager.create(float[] / Buffer / Number)} and {@code NDArray.set(Buffer)} do not
+ * copy: the tensor's storage is a Java direct {@code ByteBuffer} ({@code torch::from_blob}, and
  * {@code Tensor::set_} on a storage without a deleter); only the Java {@code PtNDArray} object
- * keeps that buffer alive. Any other tensor sharing the storage (a view from
- * {@code transpose}/{@code reshape}, a detached copy from {@code stopGradient}) reads freed
- * memory once that object is closed and garbage-collected, and the freed block is soon reused
- * by later direct buffers or by libtorch's allocator: with parameters held as such views,
- * training goes NaN after the first update, depending on GC timing and what ran before
- * ({@code DjlTrainingHazardTest} shows it fails exactly so when the bug is injected). MXNet
- * always copies. This backend therefore keeps every long-lived array as an engine-owned copy
- * ({@link DjlArrays#owned}), never calls {@code set} on a parameter, and keeps inputs alive in
- * the call's sub-manager until every derived tensor is gone.
- *
- * <p><b>Still open:</b> with the seed model at full size (batch 10 × 15 frames × 40 × 40) on
- * PyTorch, a training step that follows a {@code predict} of the same shape in the same
- * forecaster gets NaN gradients in layers 0–2 (finite in layer 3, the last batch norms and the
- * head); without the preceding predict, or at smaller sizes, it does not. Not changed by
- * {@code ONEDNN_PRIMITIVE_CACHE_CAPACITY=0} or one intra-op thread. Training then stops with
- * an {@link IllegalStateException} naming the tensor instead of silently continuing with NaN.
- * The test-scope program {@code SeedModelTiming} reproduces it.
+ * keeps that buffer alive. Any other tensor sharing the storage reads freed memory once that
+ * object is closed and garbage-collected, and the freed block is soon reused by later direct
+ * buffers or by libtorch's allocator. (1) Parameters held as views of such arrays (a
+ * {@code stopGradient} copy or a reshape) became NaN after the first update. (2) Every
+ * {@code NDArray op Number} call ({@code mul(0.2f)} in the hard sigmoid) wraps the number in
+ * such a tensor and closes it right after the call, but autograd saves it for the backward pass:
+ * when a garbage collection ran between forward and backward (likely at the seed model's size,
+ * more so after a {@code predict} had made garbage), the backward pass multiplied by whatever
+ * had been written there: garbage or NaN gradients in the layers whose scalars were freed first
+ * (layers 0-2 of 4). MXNet always copies. This backend therefore keeps every long-lived array,
+ * and every constant that autograd may save, as an engine-owned copy ({@link DjlArrays#owned}),
+ * never calls {@code set} on a parameter, keeps inputs alive in the call's sub-manager until
+ * every derived tensor is gone, and uses {@code Number} operands only where the backward pass
+ * does not need them (addition, clipping). {@code DjlTrainingHazardTest} pins both mechanisms
+ * down (each of its tests fails when the corresponding fix is undone); training still stops with
+ * an {@link IllegalStateException} naming the tensor if a loss or weight ever becomes
+ * non-finite.
  */
 abstract class DjlBackendProvider implements BackendProvider {
 
   /** The prefix of the DJL backends' settings in {@link BackendOptions#settings()}. */
   static final String SETTINGS_PREFIX = "djl";
   /**
-   * Setting: {@code hoisted} (default) runs each layer's input-to-state convolution once over all
-   * time steps; {@code per-step} runs it inside the time loop, one step at a time (the plain
-   * form, slower; kept so the benchmark can measure the difference).
+   * Setting: how each layer's input-to-state convolution is scheduled, {@code hoisted},
+   * {@code per-step} or {@code concatenated} (see {@link InputConvolution}); the benchmark
+   * measures them side by side.
    */
   static final String INPUT_CONVOLUTION = "djl.inputConvolution";
+  /** The form used when the setting is absent. */
+  static final InputConvolution DEFAULT_INPUT_CONVOLUTION = InputConvolution.CONCATENATED;
 
   private static final Logger LOG = LoggerFactory.getLogger(DjlBackendProvider.class);
   /** Engines whose first use was logged. */
@@ -177,14 +179,14 @@ abstract class DjlBackendProvider implements BackendProvider {
     if (!a.available()) {
       throw new IllegalStateException(name() + " is unavailable: " + a.reason());
     }
-    boolean hoistInput = hoistInput(options);
+    InputConvolution inputConvolution = inputConvolution(options);
     Engine engine = loadEngine(options);
     Device device = chooseDevice(engine, options.device());
     logOnce(engine, device, options);
     NDManager manager = NDManager.newBaseManager(device, kind.engineName());
     try {
       return new DjlForecaster(kind, engine, manager, spec, KerasInitializers.initialWeights(spec),
-          hoistInput);
+          inputConvolution);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -192,10 +194,11 @@ abstract class DjlBackendProvider implements BackendProvider {
   }
 
   /**
-   * Reads the {@code djl.*} settings: {@value #INPUT_CONVOLUTION} is {@code hoisted} (default)
-   * or {@code per-step}; any other {@code djl.} key is refused.
+   * Reads the {@code djl.*} settings: {@value #INPUT_CONVOLUTION} is {@code concatenated}
+   * (default), {@code hoisted} or {@code per-step} ({@link InputConvolution}); any other
+   * {@code djl.} key is refused.
    */
-  private static boolean hoistInput(BackendOptions options) {
+  private static InputConvolution inputConvolution(BackendOptions options) {
     Map<String, String> s = options.settingsWithPrefix(SETTINGS_PREFIX);
     for (String key : s.keySet()) {
       if (!key.equals(INPUT_CONVOLUTION)) {
@@ -203,16 +206,8 @@ abstract class DjlBackendProvider implements BackendProvider {
             + "': the DJL backends know only " + INPUT_CONVOLUTION);
       }
     }
-    String value = s.getOrDefault(INPUT_CONVOLUTION, "hoisted");
-    switch (value) {
-      case "hoisted":
-        return true;
-      case "per-step":
-        return false;
-      default:
-        throw new IllegalArgumentException(INPUT_CONVOLUTION + " must be hoisted or per-step, got '"
-            + value + "'");
-    }
+    return InputConvolution.parse(s.getOrDefault(INPUT_CONVOLUTION,
+        DEFAULT_INPUT_CONVOLUTION.settingValue()), INPUT_CONVOLUTION);
   }
 
   private Engine loadEngine(BackendOptions options) {

@@ -58,12 +58,12 @@ final class DjlForecaster implements Forecaster {
   private boolean closed;
 
   DjlForecaster(DjlEngineKind kind, Engine engine, NDManager manager, ModelSpec spec,
-      ModelWeights initial, boolean hoistInput) {
+      ModelWeights initial, InputConvolution inputConvolution) {
     this.kind = kind;
     this.engine = engine;
     this.manager = manager;
     this.spec = spec;
-    this.graph = new ConvLstmGraph(spec, hoistInput);
+    this.graph = new ConvLstmGraph(spec, inputConvolution);
     this.kerasShapes = spec.weightShapes();
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       Tensor t = initial.get(e.getKey());
@@ -453,7 +453,7 @@ final class DjlForecaster implements Forecaster {
   public String toString() {
     return "DjlForecaster[backend=" + kind.backendName() + ", engine=" + engine.getEngineName()
         + " " + engine.getVersion() + ", device=" + manager.getDevice() + ", inputConvolution="
-        + (graph.hoistsInput() ? "hoisted" : "per-step") + ", spec=" + spec
+        + graph.inputConvolution().settingValue() + ", spec=" + spec
         + ", epochsCompleted=" + epochsCompleted + (closed ? ", closed" : "") + "]";
   }
 

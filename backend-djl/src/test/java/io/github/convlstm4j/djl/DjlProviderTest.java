@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 
-import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.Forecasters;
-import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.ModelSpec;
-import io.github.convlstm4j.api.ModelWeights;
-import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.spi.Availability;
 import io.github.convlstm4j.spi.BackendOptions;
 import io.github.convlstm4j.spi.BackendProvider;
@@ -22,7 +18,6 @@ import io.github.convlstm4j.spi.Capability;
 import java.net.URL;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
@@ -124,7 +119,7 @@ class DjlProviderTest {
         + "djl.inputConvolution", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new DjlPytorchProvider().create(TINY,
         cpu.withSetting("djl.inputConvolution", "fused")));
-    assertEquals("djl.inputConvolution must be hoisted or per-step, got 'fused'",
+    assertEquals("djl.inputConvolution must be hoisted, per-step or concatenated, got 'fused'",
         e.getMessage());
     try (Forecaster f = new DjlPytorchProvider().create(TINY,
         cpu.withSetting("reference.anything", "x"))) {
@@ -133,36 +128,17 @@ class DjlProviderTest {
   }
 
   @Test
-  @DisplayName("the per-step input convolution gives the hoisted form's outputs, both engines")
-  void perStepEqualsHoisted() {
-    // Both forms compute the same convolutions; only the grouping of frames per call differs.
-    ModelSpec spec = ModelSpec.builder(2)
-        .addLayer(new ConvLstmLayerSpec(3, 3, 2, Padding.SAME,
-            Activation.TANH,
-            Activation.HARD_SIGMOID, true, true, true, true))
-        .addLayer(new ConvLstmLayerSpec(2, 3, 3, Padding.VALID,
-            Activation.TANH,
-            Activation.SIGMOID, true, true, false, false))
-        .build();
-    Random r = new Random(7);
-    ModelWeights w = TestModels.randomWeights(spec, 3, 0.5);
-    List<FrameSequence> in = List.of(
-        TestModels.randomSequence(r, 4, 6, 5, 2), TestModels.randomSequence(r, 4, 6, 5, 2));
-    BackendOptions hoisted = BackendOptions.defaults().withThreads(2);
-    BackendOptions perStep = hoisted.withSetting("djl.inputConvolution", "per-step");
+  @DisplayName("djl.inputConvolution selects the form, on both engines")
+  void inputConvolutionSetting() {
     for (BackendProvider p : List.of(new DjlPytorchProvider(), new DjlMxnetProvider())) {
-      try (Forecaster a = p.create(spec, hoisted); Forecaster b = p.create(spec, perStep)) {
-        assertTrue(a.toString().contains("inputConvolution=hoisted"), a.toString());
-        assertTrue(b.toString().contains("inputConvolution=per-step"), b.toString());
-        a.setWeights(w);
-        b.setWeights(w);
-        List<FrameSequence> ya = a.predict(in);
-        List<FrameSequence> yb = b.predict(in);
-        for (int i = 0; i < in.size(); i++) {
-          assertEquals(ya.get(i).frames(), yb.get(i).frames());
-          assertTrue(ya.get(i).maxAbsDifference(yb.get(i)) <= 1e-6,
-              p.name() + " sample " + i + ": " + ya.get(i).maxAbsDifference(yb.get(i)));
+      for (String form : List.of("hoisted", "per-step", "concatenated")) {
+        try (Forecaster f = p.create(TINY, BackendOptions.defaults().withThreads(2)
+            .withSetting("djl.inputConvolution", form))) {
+          assertTrue(f.toString().contains("inputConvolution=" + form), f.toString());
         }
+      }
+      try (Forecaster f = p.create(TINY, BackendOptions.defaults())) {
+        assertTrue(f.toString().contains("inputConvolution=concatenated"), "default: " + f);
       }
     }
   }

@@ -28,6 +28,8 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The PyTorch engine agrees with the reference backend (the numerical oracle). */
 class ReferenceAgreementTest {
@@ -105,6 +107,44 @@ class ReferenceAgreementTest {
         assertTrue(d.predict(in.get(1)).maxAbsDifference(a.get(1)) <= 1e-6,
             "single and batched predict agree");
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = InputConvolution.class, names = {"PER_STEP", "HOISTED"})
+  @DisplayName("the other input-convolution forms agree with the reference too (forward, one step)")
+  void otherInputConvolutionFormsAgree(InputConvolution form) {
+    BackendOptions options = BackendOptions.defaults().withThreads(2)
+        .withSetting(DjlBackendProvider.INPUT_CONVOLUTION, form.settingValue());
+    Random rnd = new Random(12);
+    for (ModelSpec spec : optionSpecs()) {
+      ModelWeights w = TestModels.randomWeights(spec, rnd.nextLong(), 0.5);
+      List<FrameSequence> in = List.of(
+          TestModels.randomSequence(rnd, 4, 6, 5, spec.inputChannels()),
+          TestModels.randomSequence(rnd, 4, 6, 5, spec.inputChannels()));
+      try (Forecaster d = new DjlPytorchProvider().create(spec, options);
+          Forecaster r = reference(spec)) {
+        d.setWeights(w);
+        r.setWeights(w);
+        List<FrameSequence> a = d.predict(in);
+        List<FrameSequence> b = r.predict(in);
+        for (int i = 0; i < in.size(); i++) {
+          double diff = a.get(i).maxAbsDifference(b.get(i));
+          assertTrue(diff <= 1e-5, form + ": max |djl - reference| = " + diff + " for " + spec);
+        }
+      }
+    }
+    ModelSpec spec = trainingSpec();
+    SequenceDataset data = dataset(spec, 3, 3, 6, 5, 21);
+    TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(3).withShuffle(false)
+        .withOptimizer(OptimizerSpec.sgd().withLearningRate(0.5));
+    try (Forecaster d = new DjlPytorchProvider().create(spec, options);
+        Forecaster r = reference(spec)) {
+      ModelWeights before = d.weights();
+      d.fit(data, cfg, TrainingListener.NONE);
+      r.fit(data, cfg, TrainingListener.NONE);
+      double rel = relativeUpdateDifference(before, d.weights(), r.weights());
+      assertTrue(rel <= 1e-4, form + ": relative update difference " + rel);
     }
   }
 

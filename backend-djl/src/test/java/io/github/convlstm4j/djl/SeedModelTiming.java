@@ -6,6 +6,7 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.TrainingListener;
+import io.github.convlstm4j.spi.BackendOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,11 +14,22 @@ import java.util.Random;
 /**
  * A measurement, not a test: seconds per forward pass (predict on a batch of 10 movies of 15
  * frames of 40×40) and per Adadelta training step (batch 10) of the seed model, per engine.
- * Run with {@code java -cp <test classpath> io.github.convlstm4j.djl.SeedModelTiming [pytorch|mxnet] [reps]}.
+ * Run with {@code java -cp <test classpath> io.github.convlstm4j.djl.SeedModelTiming
+ * [pytorch|mxnet] [reps] [predict|nopredict|forward-only] [n] [t] [hw] [hoisted|per-step|concatenated]}.
  */
 public final class SeedModelTiming {
 
   private SeedModelTiming() {}
+
+  /** The VmHWM line of /proc/self/status (peak resident memory), or "" where there is none. */
+  static String peakRss() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+          .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("").replaceAll("\\s+", " ");
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
 
   /**
    * Entry point.
@@ -43,17 +55,24 @@ public final class SeedModelTiming {
       tg.add(FrameSequence.of(t, hw, hw, 1, y));
     }
     SequenceDataset data = SequenceDataset.of(in, tg);
-    try (Forecaster f = engine.equals("mxnet") ? TestModels.mxnet(spec) : TestModels.pytorch(spec)) {
+    String form = args.length > 6 ? args[6] : "concatenated";
+    BackendOptions options = BackendOptions.defaults().withThreads(2)
+        .withSetting(DjlBackendProvider.INPUT_CONVOLUTION, form);
+    boolean forwardOnly = args.length > 2 && args[2].equals("forward-only");
+    try (Forecaster f = engine.equals("mxnet") ? new DjlMxnetProvider().create(spec, options)
+        : new DjlPytorchProvider().create(spec, options)) {
       for (int i = 0; i < reps + 1; i++) {
         long t0 = System.nanoTime();
         if (!(args.length > 2 && args[2].equals("nopredict"))) {
           f.predict(in);
         }
         long t1 = System.nanoTime();
-        f.fit(data, TrainingConfig.defaults().withBatchSize(n), TrainingListener.NONE);
+        if (!forwardOnly) {
+          f.fit(data, TrainingConfig.defaults().withBatchSize(n), TrainingListener.NONE);
+        }
         long t2 = System.nanoTime();
-        System.out.printf("%s rep %d: forward %.2f s, training step %.2f s%n", engine, i,
-            (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        System.out.printf("%s %s rep %d: forward %.2f s, training step %.2f s, %s%n", engine,
+            form, i, (t1 - t0) / 1e9, (t2 - t1) / 1e9, peakRss());
       }
     }
   }
