@@ -76,8 +76,6 @@ abstract class DjlBackendProvider implements BackendProvider {
    * measures them side by side.
    */
   static final String INPUT_CONVOLUTION = "djl.inputConvolution";
-  /** The form used when the setting is absent. */
-  static final InputConvolution DEFAULT_INPUT_CONVOLUTION = InputConvolution.CONCATENATED;
 
   private static final Logger LOG = LoggerFactory.getLogger(DjlBackendProvider.class);
   /** Engines whose first use was logged. */
@@ -194,11 +192,12 @@ abstract class DjlBackendProvider implements BackendProvider {
   }
 
   /**
-   * Reads the {@code djl.*} settings: {@value #INPUT_CONVOLUTION} is {@code concatenated}
-   * (default), {@code hoisted} or {@code per-step} ({@link InputConvolution}); any other
+   * Reads the {@code djl.*} settings: {@value #INPUT_CONVOLUTION} is {@code concatenated},
+   * {@code hoisted} or {@code per-step} ({@link InputConvolution}), by default the engine's
+   * faster form ({@code concatenated} on PyTorch, {@code hoisted} on MXNet); any other
    * {@code djl.} key is refused.
    */
-  private static InputConvolution inputConvolution(BackendOptions options) {
+  private InputConvolution inputConvolution(BackendOptions options) {
     Map<String, String> s = options.settingsWithPrefix(SETTINGS_PREFIX);
     for (String key : s.keySet()) {
       if (!key.equals(INPUT_CONVOLUTION)) {
@@ -207,7 +206,7 @@ abstract class DjlBackendProvider implements BackendProvider {
       }
     }
     return InputConvolution.parse(s.getOrDefault(INPUT_CONVOLUTION,
-        DEFAULT_INPUT_CONVOLUTION.settingValue()), INPUT_CONVOLUTION);
+        kind.defaultInputConvolution().settingValue()), INPUT_CONVOLUTION);
   }
 
   private Engine loadEngine(BackendOptions options) {

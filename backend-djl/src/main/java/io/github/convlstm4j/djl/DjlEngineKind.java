@@ -5,11 +5,11 @@ enum DjlEngineKind {
   /** PyTorch (libtorch), the primary engine. */
   PYTORCH("djl-pytorch", 50, "PyTorch", "ai.djl.pytorch.engine.PtEngineProvider",
       "native/lib/pytorch.properties", "pytorch-native-cpu (classifier linux-x86_64)",
-      "PYTORCH_LIBRARY_PATH"),
+      "PYTORCH_LIBRARY_PATH", InputConvolution.CONCATENATED),
   /** MXNet, retired upstream but still shipped. */
   MXNET("djl-mxnet", 40, "MXNet", "ai.djl.mxnet.engine.MxEngineProvider",
       "native/lib/mxnet.properties", "mxnet-native-mkl (classifier linux-x86_64)",
-      "MXNET_LIBRARY_PATH");
+      "MXNET_LIBRARY_PATH", InputConvolution.HOISTED);
 
   private final String backendName;
   private final int priority;
@@ -18,9 +18,11 @@ enum DjlEngineKind {
   private final String nativeResource;
   private final String nativeArtifact;
   private final String libraryPathVariable;
+  private final InputConvolution defaultInputConvolution;
 
   DjlEngineKind(String backendName, int priority, String engineName, String providerClass,
-      String nativeResource, String nativeArtifact, String libraryPathVariable) {
+      String nativeResource, String nativeArtifact, String libraryPathVariable,
+      InputConvolution defaultInputConvolution) {
     this.backendName = backendName;
     this.priority = priority;
     this.engineName = engineName;
@@ -28,6 +30,12 @@ enum DjlEngineKind {
     this.nativeResource = nativeResource;
     this.nativeArtifact = nativeArtifact;
     this.libraryPathVariable = libraryPathVariable;
+    this.defaultInputConvolution = defaultInputConvolution;
+  }
+
+  /** The faster form on this engine, measured (see {@link InputConvolution}). */
+  InputConvolution defaultInputConvolution() {
+    return defaultInputConvolution;
   }
 
   /** The convlstm4j backend name. */

@@ -8,12 +8,13 @@ import java.util.Locale;
  * many engine calls they make and how much memory they stream. Chosen with the backend setting
  * {@code djl.inputConvolution}.
  *
- * <p>Measured on the seed model with libtorch 2.7.1 on this project's 2-core AVX2 machine
- * (SeedModelTiming, side by side): {@link #CONCATENATED} forward ~1.35x and training step
- * ~1.35x faster than {@link #HOISTED}, and {@link #PER_STEP} ~3x slower than {@link #HOISTED}:
- * on this engine one convolution with 80 input channels costs much less than two with 40 plus
- * an addition, and hoisting the input convolution saves less than the extra recurrent-only
- * convolution and addition cost. {@link #CONCATENATED} is therefore the default.
+ * <p>Measured on the seed model on this project's 2-core AVX2 machine (SeedModelTiming, side by
+ * side, batch 10 x 15 frames of 40x40): on PyTorch 2.7.1 {@link #CONCATENATED} ran the forward
+ * pass and the training step ~1.35x faster than {@link #HOISTED}, and {@link #PER_STEP} ~3x
+ * slower than {@link #HOISTED} (one convolution with 80 input channels costs much less than two
+ * with 40 plus an addition); on MXNet 1.9 {@link #HOISTED} was ~1.1x faster than
+ * {@link #CONCATENATED}. Each engine's default ({@link DjlEngineKind#defaultInputConvolution()})
+ * is its faster form.
  */
 enum InputConvolution {
   /**
