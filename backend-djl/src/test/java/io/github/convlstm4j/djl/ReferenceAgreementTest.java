@@ -22,14 +22,17 @@ import io.github.convlstm4j.api.TrainingListener;
 import io.github.convlstm4j.reference.ReferenceBackendProvider;
 import io.github.convlstm4j.spi.BackendOptions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The PyTorch engine agrees with the reference backend (the numerical oracle). */
 class ReferenceAgreementTest {
@@ -110,10 +113,19 @@ class ReferenceAgreementTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(value = InputConvolution.class, names = {"PER_STEP", "HOISTED"})
+  /** Every engine with every input-convolution form other than its default. */
+  static Stream<Arguments> otherForms() {
+    return Stream.of(new DjlPytorchProvider(), new DjlMxnetProvider()).flatMap(p ->
+        Arrays.stream(InputConvolution.values())
+            .filter(f -> f != (p instanceof DjlPytorchProvider ? DjlEngineKind.PYTORCH
+                : DjlEngineKind.MXNET).defaultInputConvolution())
+            .map(f -> Arguments.of(p, f)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("otherForms")
   @DisplayName("the other input-convolution forms agree with the reference too (forward, one step)")
-  void otherInputConvolutionFormsAgree(InputConvolution form) {
+  void otherInputConvolutionFormsAgree(DjlBackendProvider provider, InputConvolution form) {
     BackendOptions options = BackendOptions.defaults().withThreads(2)
         .withSetting(DjlBackendProvider.INPUT_CONVOLUTION, form.settingValue());
     Random rnd = new Random(12);
@@ -122,8 +134,7 @@ class ReferenceAgreementTest {
       List<FrameSequence> in = List.of(
           TestModels.randomSequence(rnd, 4, 6, 5, spec.inputChannels()),
           TestModels.randomSequence(rnd, 4, 6, 5, spec.inputChannels()));
-      try (Forecaster d = new DjlPytorchProvider().create(spec, options);
-          Forecaster r = reference(spec)) {
+      try (Forecaster d = provider.create(spec, options); Forecaster r = reference(spec)) {
         d.setWeights(w);
         r.setWeights(w);
         List<FrameSequence> a = d.predict(in);
@@ -138,8 +149,7 @@ class ReferenceAgreementTest {
     SequenceDataset data = dataset(spec, 3, 3, 6, 5, 21);
     TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(3).withShuffle(false)
         .withOptimizer(OptimizerSpec.sgd().withLearningRate(0.5));
-    try (Forecaster d = new DjlPytorchProvider().create(spec, options);
-        Forecaster r = reference(spec)) {
+    try (Forecaster d = provider.create(spec, options); Forecaster r = reference(spec)) {
       ModelWeights before = d.weights();
       d.fit(data, cfg, TrainingListener.NONE);
       r.fit(data, cfg, TrainingListener.NONE);
