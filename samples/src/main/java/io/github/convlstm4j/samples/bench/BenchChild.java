@@ -11,11 +11,13 @@ import java.util.Map;
  * Main class of the bench's child JVMs: runs one task and prints its result as one line,
  * {@value #MARKER} followed by a JSON object, on standard output. Not meant to be run by hand.
  *
- * <p>Arguments: {@code model CONFIGURATION MODEL THREADS REPS WARMUP [forward-only]},
+ * <p>Arguments:
+ * {@code model CONFIGURATION MODEL THREADS REPS WARMUP [forward-only|train-only]},
  * {@code kernels THREADS REPS TINY} or {@code soak CONFIGURATION key=value...} (see
  * {@link SoakSettings}). CONFIGURATION is a backend name or a {@link BenchConfiguration} label
  * such as {@code djl-pytorch/per-step}. {@code forward-only} skips the training runs (for
- * profiling the forward pass alone, e.g. under JFR).
+ * profiling the forward pass alone, e.g. under JFR); {@code train-only} skips the forward runs
+ * (training in a forecaster that never predicted).
  */
 public final class BenchChild {
 
@@ -46,10 +48,10 @@ public final class BenchChild {
   }
 
   static Map<String, Object> run(String[] args) {
-    if ((args.length == 6 || args.length == 7 && args[6].equals("forward-only"))
-        && args[0].equals("model")) {
-      return new ModelTimer(BenchConfiguration.parse(args[1]), BenchModel.parse(args[2]), Integer.parseInt(args[3]),
-          Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length == 6).run();
+    if ((args.length == 6 || args.length == 7) && args[0].equals("model")) {
+      return new ModelTimer(BenchConfiguration.parse(args[1]), BenchModel.parse(args[2]),
+          Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+          ModelTimer.Phases.parse(args.length == 7 ? args[6] : "")).run();
     }
     if (args.length == 4 && args[0].equals("kernels")) {
       return new GemmProbe(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
@@ -60,7 +62,7 @@ public final class BenchChild {
           SoakSettings.parse(Arrays.asList(args).subList(2, args.length))).run();
     }
     throw new IllegalArgumentException("arguments must be 'model CONFIGURATION MODEL THREADS "
-        + "REPS WARMUP [forward-only]', 'kernels THREADS REPS TINY' or 'soak CONFIGURATION "
-        + "key=value...', got " + String.join(" ", args));
+        + "REPS WARMUP [forward-only|train-only]', 'kernels THREADS REPS TINY' or 'soak "
+        + "CONFIGURATION key=value...', got " + String.join(" ", args));
   }
 }

@@ -126,6 +126,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Debug logging, and stack traces for errors.")
   boolean verbose;
 
+  @Option(names = "--separate-phases",
+      description = "Time the forward and the training phase in two child JVMs, so training "
+          + "runs in a forecaster that never predicted (DJL PyTorch's seed-model training "
+          + "diverges after a predict in the same forecaster); RSS fwd is then the forward "
+          + "child's peak and RSS the training child's.")
+  boolean separatePhases;
+
   /** Creates the command (picocli fills the options). */
   public BenchCommand() {}
 
@@ -182,9 +189,10 @@ public final class BenchCommand implements Callable<Integer> {
         int r = c.scalar() ? scalarReps : reps;
         int w = c.scalar() ? scalarWarmup : warmup;
         progress(err, c.label() + " on " + m.label());
-        ChildProcess.Outcome o = ChildProcess.run(childCommand(c.vectorJvm(), List.of("model",
-            c.label(), m.label(), Integer.toString(n), Integer.toString(r),
-            Integer.toString(w))), threadEnvironment(n), timeoutSeconds, true);
+        ChildProcess.Outcome o = separatePhases ? separately(c, m, n, r, w)
+            : ChildProcess.run(childCommand(c.vectorJvm(), List.of("model", c.label(),
+                m.label(), Integer.toString(n), Integer.toString(r), Integer.toString(w))),
+                threadEnvironment(n), timeoutSeconds, true);
         Measurement x = o.ok() ? Measurement.fromJson(c.label(), m.label(), o.json())
             : Measurement.failed(c.label(), m.label(), o.error());
         if (c.scalar() && !x.detail().isEmpty() && !x.detail().startsWith("scalar")) {
@@ -224,6 +232,42 @@ public final class BenchCommand implements Callable<Integer> {
       err.flush();
     }
     return 0;
+  }
+
+  /**
+   * Runs the forward phase and the training phase of one configuration in two child JVMs and
+   * merges their results: the forward figures from the first, the training figures and the
+   * peak RSS from the second.
+   */
+  private ChildProcess.Outcome separately(BenchConfiguration c, BenchModel m, int n, int r,
+      int w) {
+    List<String> base = List.of("model", c.label(), m.label(), Integer.toString(n),
+        Integer.toString(r), Integer.toString(w));
+    List<String> fwd = new ArrayList<>(base);
+    fwd.add("forward-only");
+    ChildProcess.Outcome a = ChildProcess.run(childCommand(c.vectorJvm(), fwd),
+        threadEnvironment(n), timeoutSeconds, true);
+    if (!a.ok() || a.json().containsKey("error")) {
+      return a;
+    }
+    List<String> train = new ArrayList<>(base);
+    train.add("train-only");
+    ChildProcess.Outcome b = ChildProcess.run(childCommand(c.vectorJvm(), train),
+        threadEnvironment(n), timeoutSeconds, true);
+    Map<String, Object> merged = new LinkedHashMap<>(a.json());
+    merged.put("separatePhases", true);
+    if (!b.ok()) {
+      merged.put("trainingError", "training child: " + b.error());
+      return new ChildProcess.Outcome(merged, null);
+    }
+    for (String key : List.of("train", "losses", "trainingFinite", "trainingError", "error",
+        "peakRssMiB")) {
+      if (b.json().containsKey(key)) {
+        merged.put(key, b.json().get(key));
+      }
+    }
+    merged.put("trainingChild", b.json());
+    return new ChildProcess.Outcome(merged, null);
   }
 
   private void validate() {
@@ -330,6 +374,7 @@ public final class BenchCommand implements Callable<Integer> {
     m.put("scalarReps", scalarReps);
     m.put("scalarWarmup", scalarWarmup);
     m.put("peer", peerText);
+    m.put("separatePhases", separatePhases);
     return m;
   }
 

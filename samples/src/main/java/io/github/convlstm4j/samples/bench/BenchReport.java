@@ -61,8 +61,12 @@ final class BenchReport {
     bullet("JVM: " + m.get("jvm") + "; bench JVM flags: " + m.get("benchJvmFlags"));
     bullet("Child JVM flags: " + m.get("childJvmFlags") + " (reference/scalar: without "
         + "--add-modules jdk.incubator.vector), environment " + m.get("childEnvironment")
-        + "; one child JVM per configuration and model, so peak RSS (VmHWM) is that "
-        + "configuration's own");
+        + (Boolean.TRUE.equals(m.get("separatePhases"))
+            ? "; two child JVMs per configuration and model (--separate-phases): forward "
+                + "only, then training only in a forecaster that never predicted; RSS fwd is "
+                + "the first's peak RSS (VmHWM), RSS the second's"
+            : "; one child JVM per configuration and model, so peak RSS (VmHWM) is that "
+                + "configuration's own"));
     bullet("Python peer: " + m.get("peer"));
     bullet("FLOPs: " + Flops.FORMULA);
     bullet("Ratio tables: entry (row A, column B) = median(B) / median(A), how many times "
@@ -125,17 +129,19 @@ final class BenchReport {
   }
 
   private void hoisting(BenchResult.ModelResults mr) {
-    Map<String, Map<String, Double>> gains = BenchResult.hoistingGains(mr);
+    Map<String, Map<String, Object>> gains = BenchResult.hoistingGains(mr);
     if (gains.isEmpty()) {
       return;
     }
-    line("Hoisting the input convolution (" + mr.model().label() + "): median time of "
-        + "BACKEND/per-step divided by BACKEND's (hoisted); above 1, hoisting is faster");
+    line("Input convolution scheduling (" + mr.model().label() + "): median time of "
+        + "BACKEND/per-step divided by this configuration's; above 1, this configuration's "
+        + "form (hoisted: one input convolution over all frames) is faster than per-step");
     blank();
-    TextTable t = new TextTable(List.of("backend", "forward", "training step"));
-    for (Map.Entry<String, Map<String, Double>> e : gains.entrySet()) {
-      t.row(List.of(e.getKey(), ratio(e.getValue().get("forward")),
-          ratio(e.getValue().get("train"))));
+    TextTable t = new TextTable(List.of("configuration", "input convolution", "forward",
+        "training step"));
+    for (Map.Entry<String, Map<String, Object>> e : gains.entrySet()) {
+      t.row(List.of(e.getKey(), String.valueOf(e.getValue().get("form")),
+          ratio((Double) e.getValue().get("forward")), ratio((Double) e.getValue().get("train"))));
     }
     table(t);
   }

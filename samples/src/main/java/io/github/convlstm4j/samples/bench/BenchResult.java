@@ -153,22 +153,27 @@ final class BenchResult {
   }
 
   /**
-   * The gain of hoisting the input convolution on one model: for every DJL backend measured
-   * both with its default form and as {@code BACKEND/per-step}, the per-step median divided by
-   * the default's median, per phase (above 1: the default, hoisted, is faster).
+   * The gain of scheduling the input convolution otherwise than per step, on one model: for
+   * every configuration of a DJL backend measured next to {@code BACKEND/per-step} (the
+   * backend's default, hoisted unless the backend changed it, or an explicit
+   * {@code BACKEND/FORM}), the per-step median divided by this configuration's median, per
+   * phase (above 1: this configuration is faster than per-step).
    *
-   * @return backend label -> phase ({@code forward}, {@code train}) -> ratio (NaN if a phase
-   *     is missing)
+   * @return configuration label -> {@code form} (the input convolution the forecaster reported,
+   *     e.g. {@code hoisted}), {@code forward}, {@code train} (ratios, NaN if a phase is missing)
    */
-  static Map<String, Map<String, Double>> hoistingGains(ModelResults mr) {
-    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+  static Map<String, Map<String, Object>> hoistingGains(ModelResults mr) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     for (Measurement m : mr.measurements()) {
-      String perStep = m.label() + "/" + BenchConfiguration.PER_STEP;
-      if (m.label().contains("/") || mr.measurements().stream()
-          .noneMatch(x -> x.label().equals(perStep))) {
+      int slash = m.label().indexOf('/');
+      String backend = slash < 0 ? m.label() : m.label().substring(0, slash);
+      String perStep = backend + "/" + BenchConfiguration.PER_STEP;
+      if (m.label().equals(perStep) || !backend.startsWith("djl-")
+          || mr.measurements().stream().noneMatch(x -> x.label().equals(perStep))) {
         continue;
       }
-      Map<String, Double> g = new LinkedHashMap<>();
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("form", inputConvolution(m.detail()));
       g.put("forward", Ratios.speedup(mr.measurements(), m.label(), perStep,
           Measurement::forward));
       g.put("train", Ratios.speedup(mr.measurements(), m.label(), perStep,
@@ -176,6 +181,17 @@ final class BenchResult {
       out.put(m.label(), g);
     }
     return out;
+  }
+
+  /** "hoisted" out of "engine=..., inputConvolution=hoisted, ...", or "?" when absent. */
+  static String inputConvolution(String detail) {
+    String key = "inputConvolution=";
+    int from = detail.indexOf(key);
+    if (from < 0) {
+      return "?";
+    }
+    int to = detail.indexOf(',', from);
+    return detail.substring(from + key.length(), to < 0 ? detail.length() : to).trim();
   }
 
   /** Everything as one JSON object. */

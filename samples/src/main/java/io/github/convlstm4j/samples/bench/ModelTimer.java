@@ -20,20 +20,44 @@ import java.util.Optional;
  * Times one backend on one model, in the current JVM: batched {@code predict} of one batch
  * (forward), then {@code fit} of one epoch on exactly one batch with SGD and binary
  * cross-entropy, no validation, no shuffling (training step). Each phase: {@code warmup}
- * untimed runs, then {@code reps} timed ones.
+ * untimed runs, then {@code reps} timed ones. Either phase can be run alone ({@link Phases}).
  */
 final class ModelTimer {
+
+  /** Which phases run. */
+  enum Phases {
+    /** Forward, then training. */
+    BOTH,
+    /** Forward only (e.g. to profile it). */
+    FORWARD_ONLY,
+    /**
+     * Training only, without a predict before it (DJL PyTorch's seed-model training diverges
+     * after a predict of the same shape; see the DJL backend's provider notes).
+     */
+    TRAIN_ONLY;
+
+    /** From the child's optional last argument: none, forward-only or train-only. */
+    static Phases parse(String arg) {
+      return switch (arg) {
+        case "" -> BOTH;
+        case "forward-only" -> FORWARD_ONLY;
+        case "train-only" -> TRAIN_ONLY;
+        default -> throw new IllegalArgumentException(
+            "phases must be forward-only or train-only, got '" + arg + "'");
+      };
+    }
+  }
 
   private final BenchConfiguration config;
   private final BenchModel model;
   private final int threads;
   private final int reps;
   private final int warmup;
-  private final boolean training;
+  private final Phases phases;
 
   ModelTimer(BenchConfiguration config, BenchModel model, int threads, int reps, int warmup,
-      boolean training) {
-    this.training = training;
+      Phases phases) {
+    this.phases = phases;
     this.config = config;
     this.model = model;
     this.threads = threads;
@@ -66,21 +90,10 @@ final class ModelTimer {
         r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
         return r;
       }
-      List<Double> forward = new ArrayList<>();
-      boolean forwardFinite = true;
-      for (int i = 0; i < warmup + reps; i++) {
-        long s = System.nanoTime();
-        List<FrameSequence> out = f.predict(inputs);
-        double seconds = (System.nanoTime() - s) / 1e9;
-        if (i >= warmup) {
-          forward.add(seconds);
-        }
-        forwardFinite &= finite(out);
+      if (phases != Phases.TRAIN_ONLY) {
+        forward(f, inputs, r);
       }
-      r.put("forward", Stats.of(forward).toJson());
-      r.put("forwardFinite", forwardFinite);
-      r.put("peakRssForwardMiB", MemoryStatus.peakResidentMiB());
-      if (training) {
+      if (phases != Phases.FORWARD_ONLY) {
         train(f, data, r);
       }
     } catch (RuntimeException | LinkageError e) {
@@ -88,6 +101,23 @@ final class ModelTimer {
     }
     r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
     return r;
+  }
+
+  private void forward(Forecaster f, List<FrameSequence> inputs, Map<String, Object> r) {
+    List<Double> forward = new ArrayList<>();
+    boolean forwardFinite = true;
+    for (int i = 0; i < warmup + reps; i++) {
+      long s = System.nanoTime();
+      List<FrameSequence> out = f.predict(inputs);
+      double seconds = (System.nanoTime() - s) / 1e9;
+      if (i >= warmup) {
+        forward.add(seconds);
+      }
+      forwardFinite &= finite(out);
+    }
+    r.put("forward", Stats.of(forward).toJson());
+    r.put("forwardFinite", forwardFinite);
+    r.put("peakRssForwardMiB", MemoryStatus.peakResidentMiB());
   }
 
   private void train(Forecaster f, SequenceDataset data, Map<String, Object> r) {

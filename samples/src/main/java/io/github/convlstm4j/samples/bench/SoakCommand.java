@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             + "batch, SGD, BCE). The process's resident set (VmRSS), the Java heap (used, "
             + "committed, live after a full GC) and the JVM's non-heap memory are sampled "
             + "every few calls; after the warm-up calls, memory must stay flat (growth to the "
-            + "max below max(10 %, 64 MiB) of the post-warm-up figure, and the least-squares "
+            + "max below max(10 %%, 64 MiB) of the post-warm-up figure, and the least-squares "
             + "line rising by less than half that).",
         "Defaults: the CPU demo preset on batch 2 x 8 frames x 40x40 (moving squares), 2000 "
             + "predicts and 200 steps; a few minutes per backend on 2 cores. --tiny checks "
@@ -200,7 +200,10 @@ public final class SoakCommand implements Callable<Integer> {
       f.add("jdk.incubator.vector");
     }
     f.add("-Xmx" + (childHeap != null ? childHeap : tiny ? "1g" : "2g"));
-    // A full GC must not shrink the heap: that would move RSS for reasons unrelated to leaks.
+    // The committed Java heap is touched when committed, so it is resident from the start:
+    // otherwise RSS grows while the young generation first cycles through its regions, which
+    // looks like native growth. And a full GC must not shrink the heap.
+    f.add("-XX:+AlwaysPreTouch");
     f.add("-XX:MaxHeapFreeRatio=100");
     f.add("-Dai.djl.offline=true");
     f.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + (verbose ? "debug" : "warn"));

@@ -69,8 +69,11 @@ final class SoakReport {
     bullet("Heap: committed Java heap and committed non-heap (metaspace, code cache) from the "
         + "JVM at the same samples, their change from start to last; live heap = heap used "
         + "after a full GC (System.gc()) right after warm-up and at the end of the phase, "
-        + "taken after that phase's RSS sample; other = RSS change not explained by the "
-        + "committed heap and non-heap (native allocations: engine, allocator, thread stacks)");
+        + "taken after that phase's RSS sample; the child JVMs run with -XX:+AlwaysPreTouch, "
+        + "so the committed heap is resident from the start and the young generation cycling "
+        + "through fresh regions does not show as growth; other = RSS change not explained by "
+        + "the committed heap and non-heap (native allocations: engine, allocator, thread "
+        + "stacks)");
     blank();
   }
 

@@ -62,20 +62,20 @@ class BenchCommandTest {
     }
     assertTrue(labels.containsAll(expected), "rows " + labels + " must include " + expected);
     // The per-step configuration ran with the setting (the child checked the forecaster), the
-    // default one hoisted, and the hoisting gain is reported for the pair.
+    // default one with another form, and the gain is reported for the pair.
     if (expected.contains("djl-pytorch/per-step")) {
       Map<String, Object> perStep = row(model, "djl-pytorch/per-step");
       assertEquals(null, perStep.get("error"), () -> "per-step: " + perStep);
       assertTrue(String.valueOf(perStep.get("detail")).contains("inputConvolution=per-step"),
           perStep.toString());
-      assertTrue(String.valueOf(row(model, "djl-pytorch").get("detail"))
-          .contains("inputConvolution=hoisted"), row(model, "djl-pytorch").toString());
+      String plain = String.valueOf(row(model, "djl-pytorch").get("detail"));
+      assertTrue(plain.contains("inputConvolution=") && !plain.contains("=per-step"), plain);
       @SuppressWarnings("unchecked")
       Map<String, Map<String, Object>> gain =
           (Map<String, Map<String, Object>>) model.get("hoistingGain");
       assertTrue(((Number) gain.get("djl-pytorch").get("forward")).doubleValue() > 0,
           "hoisting gain: " + gain);
-      assertTrue(text.contains("Hoisting the input convolution (tiny)"), text);
+      assertTrue(text.contains("Input convolution scheduling (tiny)"), text);
     }
     for (String label : expected) {
       assertTrue(text.lines().anyMatch(l -> l.startsWith(label + " ")),
@@ -118,6 +118,38 @@ class BenchCommandTest {
     String markdown = Files.readString(md);
     assertTrue(markdown.contains("| reference/vector |"), markdown);
     assertFalse(markdown.isBlank());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void separatePhasesTimesForwardAndTrainingInTwoChildren() throws Exception {
+    Path json = dir.resolve("separate.json");
+    CommandLine cl = new CommandLine(new BenchCommand());
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+
+    int code = cl.execute("--tiny", "--reps", "1", "--warmup", "0", "--no-kernels",
+        "--no-peer", "--separate-phases", "--backends", "reference/vector", "--out",
+        json.toString());
+
+    assertEquals(0, code, err::toString);
+    Map<String, Object> report = JsonText.parseObject(Files.readString(json));
+    assertEquals(true, ((Map<String, Object>) report.get("machine")).get("separatePhases"));
+    Map<String, Object> model = (Map<String, Object>) ((List<?>) report.get("models")).get(0);
+    Map<String, Object> r = row(model, "reference/vector");
+    assertEquals(null, r.get("error"), r::toString);
+    assertEquals(1, ((List<?>) ((Map<String, Object>) r.get("forwardSeconds")).get("samples"))
+        .size());
+    assertEquals(1, ((List<?>) ((Map<String, Object>) r.get("trainSeconds")).get("samples"))
+        .size());
+    Map<String, Object> child = (Map<String, Object>) r.get("child");
+    Map<String, Object> trainingChild = (Map<String, Object>) child.get("trainingChild");
+    assertTrue(trainingChild.containsKey("train") && !trainingChild.containsKey("forward"),
+        "the training child ran no forward: " + trainingChild.keySet());
+    assertTrue(child.containsKey("peakRssForwardMiB"), child.keySet().toString());
+    assertFalse(trainingChild.containsKey("peakRssForwardMiB"),
+        "only the forward child reports RSS after forward: " + trainingChild.keySet());
   }
 
   @SuppressWarnings("unchecked")

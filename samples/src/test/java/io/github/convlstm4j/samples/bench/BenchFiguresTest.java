@@ -56,15 +56,23 @@ class BenchFiguresTest {
   }
 
   @Test
-  void hoistingGainIsPerStepTimeOverHoistedTimePerDjlBackend() {
+  void hoistingGainIsPerStepTimeOverEachOtherFormsTimePerDjlBackend() {
     BenchResult.ModelResults mr = new BenchResult.ModelResults(BenchModel.CPU, List.of(
-        measurement("reference/vector", 0.5), measurement("djl-pytorch", 2.0),
-        measurement("djl-pytorch/per-step", 3.0), measurement("djl-mxnet", 4.0)));
-    Map<String, Map<String, Double>> g = BenchResult.hoistingGains(mr);
-    // only djl-pytorch has both forms; 3.0 / 2.0 = 1.5; no training figures: NaN
-    assertEquals(List.of("djl-pytorch"), List.copyOf(g.keySet()));
+        measurement("reference/vector", 0.5, ""),
+        measurement("djl-pytorch", 2.0, "engine=PyTorch 2.7.1, inputConvolution=hoisted"),
+        measurement("djl-pytorch/per-step", 3.0, "inputConvolution=per-step"),
+        measurement("djl-pytorch/concatenated", 4.0, "a, inputConvolution=concatenated"),
+        measurement("djl-mxnet", 4.0, "inputConvolution=hoisted")));
+    Map<String, Map<String, Object>> g = BenchResult.hoistingGains(mr);
+    // djl-mxnet has no per-step row; reference is not DJL; per-step is the baseline itself.
+    assertEquals(List.of("djl-pytorch", "djl-pytorch/concatenated"), List.copyOf(g.keySet()));
+    // 3.0 / 2.0 = 1.5 and 3.0 / 4.0 = 0.75; no training figures: NaN
     assertEquals(1.5, g.get("djl-pytorch").get("forward"));
-    assertTrue(Double.isNaN(g.get("djl-pytorch").get("train")));
+    assertEquals("hoisted", g.get("djl-pytorch").get("form"));
+    assertEquals(0.75, g.get("djl-pytorch/concatenated").get("forward"));
+    assertEquals("concatenated", g.get("djl-pytorch/concatenated").get("form"));
+    assertTrue(Double.isNaN((Double) g.get("djl-pytorch").get("train")));
+    assertEquals("?", BenchResult.inputConvolution("vector-256"));
   }
 
   @Test
@@ -99,7 +107,11 @@ class BenchFiguresTest {
   }
 
   private static Measurement measurement(String label, double forwardSeconds) {
+    return measurement(label, forwardSeconds, "");
+  }
+
+  private static Measurement measurement(String label, double forwardSeconds, String detail) {
     return new Measurement(label, "m", Stats.of(List.of(forwardSeconds)), Stats.NONE, 1, 1,
-        true, "", null, Map.of());
+        true, detail, null, Map.of());
   }
 }
