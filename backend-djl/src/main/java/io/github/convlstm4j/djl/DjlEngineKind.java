@@ -19,6 +19,7 @@ enum DjlEngineKind {
   private final String nativeArtifact;
   private final String libraryPathVariable;
   private final InputConvolution defaultInputConvolution;
+  private final Object collectorLock = new Object();
 
   DjlEngineKind(String backendName, int priority, String engineName, String providerClass,
       String nativeResource, String nativeArtifact, String libraryPathVariable,
@@ -31,6 +32,15 @@ enum DjlEngineKind {
     this.nativeArtifact = nativeArtifact;
     this.libraryPathVariable = libraryPathVariable;
     this.defaultInputConvolution = defaultInputConvolution;
+  }
+
+  /**
+   * The lock every training step of this engine holds while its gradient collector is open:
+   * DJL allows one open collector per JVM on PyTorch (a second one throws), so forecasters
+   * training on several threads take turns, one batch at a time.
+   */
+  Object collectorLock() {
+    return collectorLock;
   }
 
   /** The faster form on this engine, measured (see {@link InputConvolution}). */

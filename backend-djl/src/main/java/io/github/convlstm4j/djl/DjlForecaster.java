@@ -235,11 +235,13 @@ final class DjlForecaster implements Forecaster {
       }
       float loss;
       ConvLstmGraph.Output out;
-      try (GradientCollector collector = engine.newGradientCollector()) {
-        out = graph.forward(x, leaves, true);
-        NDArray l = ConvLstmGraph.loss(out.output(), y, lossType);
-        collector.backward(l);
-        loss = l.getFloat();
+      synchronized (kind.collectorLock()) {
+        try (GradientCollector collector = engine.newGradientCollector()) {
+          out = graph.forward(x, leaves, true);
+          NDArray l = ConvLstmGraph.loss(out.output(), y, lossType);
+          collector.backward(l);
+          loss = l.getFloat();
+        }
       }
       if (!Float.isFinite(loss)) {
         throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
