@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
             + "ratios between every pair. Also the FMA peak and the reference GEMM kernels "
             + "on the seed's gate-convolution shapes, and the Python PyTorch peer "
             + "(bench/python/convlstm_bench.py) when python3 imports torch.",
-        "djl-pytorch/per-step is djl-pytorch with the input-to-state convolution inside the "
-            + "time loop instead of hoisted out of it (one convolution over all frames); the "
-            + "ratio tables show the gain of hoisting.",
+        "djl-pytorch/hoisted and djl-pytorch/per-step are djl-pytorch with the input-to-state "
+            + "convolution hoisted out of the time loop (one convolution over all frames) or "
+            + "inside it; the input-convolution table shows each form's gain over per-step.",
         "Each configuration runs in its own child JVM. A full run takes about 15 minutes on "
             + "2 cores, most of it the scalar kernel; --tiny checks that everything runs.",
         "'convlstm4j bench soak' measures resident memory over thousands of calls instead "
@@ -91,9 +91,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Only these configurations, e.g. reference/vector,reference/scalar,"
           + "djl-pytorch,djl-pytorch/per-step,djl-mxnet,djl-mxnet/per-step,python-pytorch "
           + "(default: every available backend, reference as reference/vector and "
-          + "reference/scalar, plus djl-pytorch/per-step). BACKEND/per-step is a DJL backend "
-          + "created with djl.inputConvolution=per-step (input-to-state convolution inside "
-          + "the time loop) instead of its default, hoisted.")
+          + "reference/scalar, plus djl-pytorch/hoisted and djl-pytorch/per-step). "
+          + "BACKEND/FORM is a DJL backend created with djl.inputConvolution=FORM instead of "
+          + "its default: hoisted (one input-to-state convolution over all frames), per-step "
+          + "(inside the time loop) or concatenated (one convolution of [x_t, h_t-1] per step).")
   List<String> only;
 
   @Option(names = "--no-peer", description = "Do not run the Python PyTorch peer.")
@@ -313,16 +314,18 @@ public final class BenchCommand implements Callable<Integer> {
 
   /**
    * The configurations a run measures when {@code --backends} is not given: every backend, the
-   * reference backend as {@code reference/vector} and {@code reference/scalar}, and
-   * {@code djl-pytorch/per-step} next to {@code djl-pytorch} (hoisting the input convolution
-   * measured against the per-step form on the primary engine).
+   * reference backend as {@code reference/vector} and {@code reference/scalar}, and next to
+   * {@code djl-pytorch} (its default input-convolution form) {@code djl-pytorch/hoisted} and
+   * {@code djl-pytorch/per-step}, so hoisting the input convolution is measured against the
+   * per-step form on the primary engine whatever its default is.
    */
   static boolean inDefaultSet(String label) {
     if (label.equals("reference")) {
       return false;
     }
     return !label.contains("/") || label.startsWith("reference/")
-        || label.equals(BenchResult.DJL_PYTORCH + "/" + BenchConfiguration.PER_STEP);
+        || label.equals(BenchResult.DJL_PYTORCH + "/" + BenchConfiguration.PER_STEP)
+        || label.equals(BenchResult.DJL_PYTORCH + "/" + BenchConfiguration.HOISTED);
   }
 
   /** Flags of the child JVMs (without the class path). */

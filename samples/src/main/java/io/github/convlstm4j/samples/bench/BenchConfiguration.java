@@ -32,8 +32,10 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
 
   /** The DJL backends' setting that schedules the input-to-state convolution. */
   static final String INPUT_CONVOLUTION = "djl.inputConvolution";
-  /** The input-convolution form measured next to each DJL backend's default. */
+  /** The input-convolution form the others are compared with. */
   static final String PER_STEP = "per-step";
+  /** The input-convolution form with one convolution over all frames. */
+  static final String HOISTED = "hoisted";
 
   BenchConfiguration {
     settings = Map.copyOf(settings);
@@ -94,8 +96,8 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
 
   /**
    * The configurations of the available backends that {@code wanted} accepts, in the order
-   * reference/vector, reference/scalar, then per backend its default and its per-step form
-   * (DJL). Unavailable wanted backends and wanted labels that match nothing are added to
+   * reference/vector, reference/scalar, then per backend its default and, for DJL, its
+   * hoisted, per-step and any other requested form. Unavailable wanted backends and wanted labels that match nothing are added to
    * {@code skipped} with the reason.
    *
    * @param wanted which labels to keep
@@ -116,6 +118,7 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
       } else {
         labels.add(b.name());
         if (b.name().startsWith("djl-")) {
+          labels.add(b.name() + "/" + HOISTED);
           labels.add(b.name() + "/" + PER_STEP);
           if (requested != null) {
             for (String r : requested) {

@@ -1,11 +1,11 @@
 /**
  * The {@code convlstm4j bench} subcommand: forward and training-step timings of every backend
  * (and of the reference backend's scalar and Vector API kernels separately, and of
- * {@code djl-pytorch/per-step}, DJL PyTorch with the input-to-state convolution inside the
- * time loop instead of hoisted out of it) on the seed model and the CPU demo preset, each
- * configuration in its own child JVM so its peak resident memory is its own; an FMA peak probe
- * and the reference kernels' GEMM throughput in the same run; and the PyTorch peer
- * ({@code bench/python/convlstm_bench.py}) when Python with torch is present.
+ * {@code djl-pytorch/hoisted} and {@code djl-pytorch/per-step}, DJL PyTorch with the
+ * input-to-state convolution hoisted out of the time loop or inside it) on the seed model and
+ * the CPU demo preset, each configuration in its own child JVM so its peak resident memory is
+ * its own; an FMA peak probe and the reference kernels' GEMM throughput in the same run; and
+ * the PyTorch peer ({@code bench/python/convlstm_bench.py}) when Python with torch is present.
  *
  * <p>{@code convlstm4j bench soak} runs thousands of predict calls and hundreds of training
  * steps per backend, again one child JVM each, and judges whether resident memory stays flat

@@ -47,6 +47,7 @@ class BenchCommandTest {
       if (b.availability().available() && !b.name().equals("reference")) {
         expected.add(b.name());
         if (b.name().equals("djl-pytorch")) {
+          expected.add("djl-pytorch/hoisted");
           expected.add("djl-pytorch/per-step");
         }
       }
@@ -75,6 +76,7 @@ class BenchCommandTest {
           (Map<String, Map<String, Object>>) model.get("hoistingGain");
       assertTrue(((Number) gain.get("djl-pytorch").get("forward")).doubleValue() > 0,
           "hoisting gain: " + gain);
+      assertEquals("hoisted", gain.get("djl-pytorch/hoisted").get("form"), gain.toString());
       assertTrue(text.contains("Input convolution scheduling (tiny)"), text);
     }
     for (String label : expected) {

@@ -156,12 +156,14 @@ class SoakFiguresTest {
   }
 
   @Test
-  void theDefaultBenchSetHasBothReferenceKernelsAndPerStepOnlyForPyTorch() {
+  void theDefaultBenchSetHasBothReferenceKernelsAndHoistedAndPerStepOnlyForPyTorch() {
     assertTrue(BenchCommand.inDefaultSet("reference/vector"));
     assertTrue(BenchCommand.inDefaultSet("reference/scalar"));
     assertFalse(BenchCommand.inDefaultSet("reference"));
     assertTrue(BenchCommand.inDefaultSet("djl-pytorch"));
     assertTrue(BenchCommand.inDefaultSet("djl-pytorch/per-step"));
+    assertTrue(BenchCommand.inDefaultSet("djl-pytorch/hoisted"));
+    assertFalse(BenchCommand.inDefaultSet("djl-pytorch/concatenated"));
     assertTrue(BenchCommand.inDefaultSet("djl-mxnet"));
     assertFalse(BenchCommand.inDefaultSet("djl-mxnet/per-step"));
   }
