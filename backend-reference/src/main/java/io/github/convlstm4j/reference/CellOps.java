@@ -6,7 +6,8 @@ import io.github.convlstm4j.reference.kernel.MatMuls;
 
 /**
  * The element-wise work of one ConvLSTM time step over a range of positions, forward and
- * backward, in one pass per position over its {@code 4F} gate values.
+ * backward, in one pass per position over its {@code 4F} gate values; and the col2im gather
+ * of the backward convolutions.
  *
  * <p>Layout: the gate pre-activations of position {@code p} are {@code gates[gOff + p·4F + j]}
  * in Keras order i, f, c, o; states and their gradients are {@code [p·F + j]} from their
@@ -36,6 +37,13 @@ interface CellOps {
   void backward(Activation ra, Activation act, int f, float[] gates, int gOff, float[] cells,
       int cOff, int cPrev, float[] dh, float[] dOut, int dOutOff, float[] dc, float[] dz,
       int from, int to);
+
+  /**
+   * The column-to-image gather of the backward pass ({@link Im2col#col2imRows}, which is the
+   * scalar definition) for input rows {@code [from, to)}; element-wise work like the rest.
+   */
+  void col2im(float[] cols, int h, int w, int c, int kh, int kw, int padTop, int padLeft,
+      int ho, int wo, float[] dIn, int dOff, int from, int to);
 
   /** Short name: {@code scalar} or {@code vector-<bits>}. */
   String name();

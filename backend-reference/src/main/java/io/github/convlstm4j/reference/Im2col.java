@@ -68,37 +68,47 @@ final class Im2col {
 
   /**
    * Adjoint of {@link #im2col}: {@code dIn[f, iy, ix, ch] = Σ_{dy,dx} cols[(f, iy-dy+padTop,
-   * ix-dx+padLeft), (dy, dx, ch)]} over in-range output positions; overwrites {@code dIn}.
+   * ix-dx+padLeft), (dy, dx, ch)]} over in-range output positions; overwrites {@code dIn}. The
+   * rows {@code (f, iy)} are split across threads and gathered by {@code ops}.
    */
-  static void col2im(Parallel par, float[] cols, int frames, int h, int w, int c, int kh,
-      int kw, int padTop, int padLeft, int ho, int wo, float[] dIn, int dOff) {
+  static void col2im(Parallel par, CellOps ops, float[] cols, int frames, int h, int w, int c,
+      int kh, int kw, int padTop, int padLeft, int ho, int wo, float[] dIn, int dOff) {
+    par.forRange(frames * h, 8, (from, to) -> ops.col2im(cols, h, w, c, kh, kw, padTop, padLeft,
+        ho, wo, dIn, dOff, from, to));
+  }
+
+  /**
+   * {@link #col2im} for the input rows {@code (f, iy)} numbered {@code f·h + iy} in
+   * {@code [from, to)}: each input position starts from 0 and adds, in the order
+   * {@code (dy, dx)}, the column entries that read it.
+   */
+  static void col2imRows(float[] cols, int h, int w, int c, int kh, int kw, int padTop,
+      int padLeft, int ho, int wo, float[] dIn, int dOff, int from, int to) {
     int k = kh * kw * c;
-    par.forRange(frames * h, 8, (from, to) -> {
-      for (int fy = from; fy < to; fy++) {
-        int f = fy / h;
-        int iy = fy - f * h;
-        for (int ix = 0; ix < w; ix++) {
-          int dst = dOff + ((f * h + iy) * w + ix) * c;
-          Arrays.fill(dIn, dst, dst + c, 0f);
-          for (int dy = 0; dy < kh; dy++) {
-            int oy = iy - dy + padTop;
-            if (oy < 0 || oy >= ho) {
+    for (int fy = from; fy < to; fy++) {
+      int f = fy / h;
+      int iy = fy - f * h;
+      for (int ix = 0; ix < w; ix++) {
+        int dst = dOff + ((f * h + iy) * w + ix) * c;
+        Arrays.fill(dIn, dst, dst + c, 0f);
+        for (int dy = 0; dy < kh; dy++) {
+          int oy = iy - dy + padTop;
+          if (oy < 0 || oy >= ho) {
+            continue;
+          }
+          for (int dx = 0; dx < kw; dx++) {
+            int ox = ix - dx + padLeft;
+            if (ox < 0 || ox >= wo) {
               continue;
             }
-            for (int dx = 0; dx < kw; dx++) {
-              int ox = ix - dx + padLeft;
-              if (ox < 0 || ox >= wo) {
-                continue;
-              }
-              int src = ((f * ho + oy) * wo + ox) * k + (dy * kw + dx) * c;
-              for (int ch = 0; ch < c; ch++) {
-                dIn[dst + ch] += cols[src + ch];
-              }
+            int src = ((f * ho + oy) * wo + ox) * k + (dy * kw + dx) * c;
+            for (int ch = 0; ch < c; ch++) {
+              dIn[dst + ch] += cols[src + ch];
             }
           }
         }
       }
-    });
+    }
   }
 
   /**

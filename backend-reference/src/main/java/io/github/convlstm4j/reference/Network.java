@@ -905,8 +905,8 @@ final class Network implements AutoCloseable {
         // dH_{t-1} = col2im(dz_t · Uᵀ)
         mm.gemm(false, false, rowsStep, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr,
             false);
-        Im2col.col2im(par, col, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop, l.recLeft, l.ho,
-            l.wo, dh, 0);
+        Im2col.col2im(par, cellOps, col, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop,
+            l.recLeft, l.ho, l.wo, dh, 0);
       }
     }
     if (l.bias != null) {
@@ -949,8 +949,8 @@ final class Network implements AutoCloseable {
         int cnt = Math.min(tc, frames - t0);
         mm.gemm(false, false, cnt * rowsStep, k, g, dz, t0 * stepG, g, kernelT, 0, k,
             col, 0, k, false);
-        Im2col.col2im(par, col, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw, l.padTop,
-            l.padLeft, l.ho, l.wo, dIn, t0 * batch * inFrame);
+        Im2col.col2im(par, cellOps, col, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw,
+            l.padTop, l.padLeft, l.ho, l.wo, dIn, t0 * batch * inFrame);
       }
     }
   }

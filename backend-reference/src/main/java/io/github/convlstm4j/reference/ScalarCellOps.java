@@ -86,6 +86,12 @@ final class ScalarCellOps implements CellOps {
   }
 
   @Override
+  public void col2im(float[] cols, int h, int w, int c, int kh, int kw, int padTop,
+      int padLeft, int ho, int wo, float[] dIn, int dOff, int from, int to) {
+    Im2col.col2imRows(cols, h, w, c, kh, kw, padTop, padLeft, ho, wo, dIn, dOff, from, to);
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -161,6 +161,50 @@ final class VectorCellOps implements CellOps {
     }
   }
 
+  // ------------------------------------------------------------------ col2im
+
+  @Override
+  public void col2im(float[] cols, int h, int w, int c, int kh, int kw, int padTop,
+      int padLeft, int ho, int wo, float[] dIn, int dOff, int from, int to) {
+    int k = kh * kw * c;
+    int cv = c - c % L;
+    int[] src = new int[kh * kw];
+    for (int fy = from; fy < to; fy++) {
+      int f = fy / h;
+      int iy = fy - f * h;
+      for (int ix = 0; ix < w; ix++) {
+        int dst = dOff + ((f * h + iy) * w + ix) * c;
+        int taps = 0;
+        for (int dy = 0; dy < kh; dy++) {
+          int oy = iy - dy + padTop;
+          if (oy < 0 || oy >= ho) {
+            continue;
+          }
+          for (int dx = 0; dx < kw; dx++) {
+            int ox = ix - dx + padLeft;
+            if (ox >= 0 && ox < wo) {
+              src[taps++] = ((f * ho + oy) * wo + ox) * k + (dy * kw + dx) * c;
+            }
+          }
+        }
+        for (int ch = 0; ch < cv; ch += L) {
+          FloatVector acc = FloatVector.zero(S);
+          for (int q = 0; q < taps; q++) {
+            acc = acc.add(FloatVector.fromArray(S, cols, src[q] + ch));
+          }
+          acc.intoArray(dIn, dst + ch);
+        }
+        for (int ch = cv; ch < c; ch++) {
+          float acc = 0f;
+          for (int q = 0; q < taps; q++) {
+            acc += cols[src[q] + ch];
+          }
+          dIn[dst + ch] = acc;
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ activations
 
   /** One value, as {@link CellMath#activate} and {@link CellMath#apply} compute it. */

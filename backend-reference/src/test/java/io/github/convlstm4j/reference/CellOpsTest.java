@@ -106,6 +106,54 @@ class CellOpsTest {
     }
   }
 
+  @ParameterizedTest(name = "C = {0}, kernel {1}x{2}, pad {3},{4}, out {5}x{6}")
+  @MethodSource("col2imCases")
+  @DisplayName("vector col2im equals the scalar one bit for bit, and the scalar one is the "
+      + "adjoint of im2col")
+  void col2imVectorEqualsScalar(int c, int kh, int kw, int padTop, int padLeft, int ho,
+      int wo) {
+    int frames = 2;
+    int h = 5;
+    int w = 6;
+    int k = kh * kw * c;
+    Random r = new Random(c * 131 + kh * 17 + kw);
+    float[] cols = values(r, frames * ho * wo * k, 1.0);
+    int dOff = 3;
+    float[] s = new float[dOff + frames * h * w * c];
+    float[] v = new float[s.length];
+    Arrays.fill(s, 9f); // overwritten, not accumulated
+    Arrays.fill(v, 9f);
+    new ScalarCellOps().col2im(cols, h, w, c, kh, kw, padTop, padLeft, ho, wo, s, dOff, 0,
+        frames * h);
+    CellOps.vector().col2im(cols, h, w, c, kh, kw, padTop, padLeft, ho, wo, v, dOff, 0,
+        frames * h);
+    assertArrayEquals(s, v);
+    assertEquals(9f, s[0]);
+    // Adjoint: <im2col(x), cols> = <x, col2im(cols)>, in double (independent of the gather).
+    float[] x = values(r, frames * h * w * c, 1.0);
+    float[] im = new float[cols.length];
+    try (Parallel par = new Parallel(1)) {
+      Im2col.im2col(par, x, 0, frames, h, w, c, kh, kw, padTop, padLeft, ho, wo, im);
+    }
+    double left = 0;
+    for (int i = 0; i < im.length; i++) {
+      left += (double) im[i] * cols[i];
+    }
+    double right = 0;
+    for (int i = 0; i < x.length; i++) {
+      right += (double) x[i] * s[dOff + i];
+    }
+    assertEquals(left, right, 1e-4 * Math.max(1, Math.abs(left)));
+  }
+
+  static Stream<Arguments> col2imCases() {
+    // frames 5x6; SAME keeps the size (even kernels pad after), VALID shrinks it by k - 1
+    return Stream.of(Arguments.of(40, 3, 3, 1, 1, 5, 6), Arguments.of(3, 3, 3, 1, 1, 5, 6),
+        Arguments.of(13, 3, 3, 1, 1, 5, 6), Arguments.of(8, 3, 3, 0, 0, 3, 4),
+        Arguments.of(16, 2, 3, 0, 1, 5, 6), Arguments.of(16, 2, 2, 0, 0, 4, 5),
+        Arguments.of(1, 1, 1, 0, 0, 5, 6));
+  }
+
   @Test
   void namesAndChoice() {
     assertEquals("scalar", new ScalarCellOps().name());
