@@ -113,5 +113,10 @@ class SoakCommandTest {
     Cli out = Cli.run("bench", "soak", "--tiny", "--out", dir.resolve("soak.txt").toString());
     assertEquals(Main.USAGE, out.exitCode());
     assertTrue(out.err().contains("--out must end in .json or .md, got"), out.err());
+    Cli bad = Cli.run("bench", "soak", "--tiny", "--backends", "reference/per-step");
+    assertEquals(Main.USAGE, bad.exitCode());
+    assertTrue(bad.err().contains(
+        "--backends: reference variants are vector and scalar, got 'reference/per-step'"),
+        bad.err());
   }
 }

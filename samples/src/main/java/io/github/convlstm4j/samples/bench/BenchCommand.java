@@ -145,8 +145,13 @@ public final class BenchCommand implements Callable<Integer> {
     int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     List<BenchModel> chosen = chosenModels();
     List<String> skipped = new ArrayList<>();
-    List<BenchConfiguration> configs = BenchConfiguration.available(only,
-        BenchCommand::inDefaultSet, skipped);
+    List<BenchConfiguration> configs;
+    try {
+      configs = BenchConfiguration.available(only,
+          BenchCommand::inDefaultSet, skipped);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--backends: " + e.getMessage());
+    }
     PythonPeer peer = null;
     String peerText = "not run (--no-peer)";
     if (!noPeer && wanted(PythonPeer.LABEL)) {

@@ -95,17 +95,25 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
   }
 
   /**
-   * The configurations of the available backends that {@code wanted} accepts, in the order
-   * reference/vector, reference/scalar, then per backend its default and, for DJL, its
-   * hoisted, per-step and any other requested form. Unavailable wanted backends and wanted labels that match nothing are added to
-   * {@code skipped} with the reason.
+   * The configurations of the available backends to measure, in the order reference/vector,
+   * reference/scalar, then per backend its default and, for DJL, its hoisted, per-step and any
+   * other requested form. Unavailable backends and requested labels that match nothing are
+   * added to {@code skipped} with the reason.
    *
-   * @param wanted which labels to keep
+   * @throws IllegalArgumentException if a requested label is malformed (see {@link #parse})
    * @param requested the labels asked for explicitly, null for "the default set"
    * @param defaultSet which labels the default set keeps (used when {@code requested} is null)
+   * @param skipped receives what was asked for but cannot run
    */
   static List<BenchConfiguration> available(List<String> requested,
       Predicate<String> defaultSet, List<String> skipped) {
+    if (requested != null) {
+      for (String r : requested) {
+        if (!r.equals(PythonPeer.LABEL)) {
+          parse(r);
+        }
+      }
+    }
     Predicate<String> wanted = requested == null ? defaultSet : requested::contains;
     List<BenchConfiguration> out = new ArrayList<>();
     List<String> matched = new ArrayList<>();

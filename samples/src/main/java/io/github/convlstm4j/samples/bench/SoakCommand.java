@@ -125,8 +125,13 @@ public final class SoakCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     List<String> skipped = new ArrayList<>();
-    List<BenchConfiguration> configs = BenchConfiguration.available(only,
-        label -> !label.contains("/"), skipped);
+    List<BenchConfiguration> configs;
+    try {
+      configs = BenchConfiguration.available(only,
+          label -> !label.contains("/"), skipped);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--backends: " + e.getMessage());
+    }
     List<SoakResult.Run> runs = new ArrayList<>();
     for (BenchConfiguration c : configs) {
       BenchCommand.progress(err, "soak " + c.label() + " (" + settings.predicts()
