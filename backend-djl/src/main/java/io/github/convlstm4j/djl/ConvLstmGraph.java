@@ -152,6 +152,15 @@ final class ConvLstmGraph {
     InputConvolution form = inputConvolution == InputConvolution.CONCATENATED
         && l.padding() != Padding.SAME ? InputConvolution.HOISTED : inputConvolution;
     NDList owned = new NDList(); // layer-level intermediates, closed at the end
+    // Hard-sigmoid gates: fold Keras' 0.2 z + 0.5 into the kernels and bias of the i, f and o
+    // gates, so each of those gates is a single clip instead of multiply, add and clip.
+    boolean folded = l.recurrentActivation() == Activation.HARD_SIGMOID;
+    if (folded) {
+      NDArray[] f3 = foldHardSigmoid(kernel, recurrentKernel, bias, f, layerManager, owned);
+      kernel = f3[0];
+      recurrentKernel = f3[1];
+      bias = f3[2];
+    }
     NDList steps;
     NDArray joinedKernel = null;
     if (form == InputConvolution.HOISTED) {
@@ -202,14 +211,14 @@ final class ConvLstmGraph {
       }
       NDList gates = z.split(4, 1);
       // Without autograd the fresh gate arrays may be updated in place.
-      NDArray in = activate(gates.get(0), l.recurrentActivation());
+      NDArray in = gate(gates.get(0), l.recurrentActivation(), folded);
       NDArray candidate = activate(gates.get(2), l.activation());
-      NDArray out = activate(gates.get(3), l.recurrentActivation());
+      NDArray out = gate(gates.get(3), l.recurrentActivation(), folded);
       NDArray inCandidate = inPlace ? in.muli(candidate) : in.mul(candidate);
       if (cell == null) {
         cell = inCandidate;
       } else {
-        NDArray forget = activate(gates.get(1), l.recurrentActivation());
+        NDArray forget = gate(gates.get(1), l.recurrentActivation(), folded);
         cell = inPlace ? forget.muli(cell).addi(inCandidate)
             : forget.mul(cell).add(inCandidate);
       }
@@ -229,6 +238,40 @@ final class ConvLstmGraph {
     steps.close();
     owned.close();
     return result;
+  }
+
+  /**
+   * Scales the rows of the i, f and o gates of both kernels and of the bias by the hard
+   * sigmoid's slope 0.2 and adds its offset 0.5 to their bias, so that the gate pre-activations
+   * come out as {@code 0.2 z + 0.5}. The scale and offset are engine-owned (autograd saves the
+   * scale for the kernels' gradients; see {@link #activate}).
+   *
+   * @return the folded kernel, recurrent kernel and bias (a bias even without one before)
+   */
+  private static NDArray[] foldHardSigmoid(NDArray kernel, NDArray recurrentKernel,
+      NDArray bias, int f, NDManager manager, NDList owned) {
+    float[] scale = new float[4 * f];
+    float[] shift = new float[4 * f];
+    for (int g = 0; g < 4; g++) {
+      boolean candidate = g == 2; // Keras gate order i, f, c, o; c keeps its activation
+      for (int j = 0; j < f; j++) {
+        scale[g * f + j] = candidate ? 1f : HARD_SIGMOID_SLOPE[0];
+        shift[g * f + j] = candidate ? 0f : 0.5f;
+      }
+    }
+    NDArray rowScale = DjlArrays.owned(manager, scale, new Shape(4L * f, 1, 1, 1));
+    NDArray biasScale = DjlArrays.owned(manager, scale, new Shape(4L * f));
+    NDArray biasShift = DjlArrays.owned(manager, shift, new Shape(4L * f));
+    NDArray k = kernel.mul(rowScale);
+    NDArray u = recurrentKernel.mul(rowScale);
+    NDArray b = bias == null ? biasShift : bias.mul(biasScale).add(biasShift);
+    owned.addAll(new NDList(rowScale, biasScale, biasShift, k, u, b));
+    return new NDArray[] {k, u, b};
+  }
+
+  /** A gate's activation; a folded hard sigmoid only needs the clip. */
+  private static NDArray gate(NDArray z, Activation a, boolean folded) {
+    return folded ? z.clip(0f, 1f) : activate(z, a);
   }
 
   private NDArray batchNorm(NDArray x, int layer, Map<String, NDArray> p, boolean training,
