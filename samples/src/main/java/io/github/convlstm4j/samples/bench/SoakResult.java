@@ -95,6 +95,9 @@ final class SoakResult {
       if (error == null && j.containsKey("trainingError")) {
         error = "training: " + j.get("trainingError");
       }
+      if (error == null && Boolean.FALSE.equals(j.get("predictFinite"))) {
+        error = "predict returned non-finite values";
+      }
       return new Run(label, phases, JsonText.number(j, "peakRssMiB"),
           JsonText.string(j, "kernel", ""), error, j);
     }

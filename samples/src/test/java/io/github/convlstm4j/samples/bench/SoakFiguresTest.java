@@ -85,8 +85,13 @@ class SoakFiguresTest {
     SoakResult.Run both = SoakResult.Run.fromJson("x", child);
     assertTrue(both.flat());
     assertEquals(400.0, both.peakRssMiB());
+    child.put("predictFinite", false);
+    SoakResult.Run nan = SoakResult.Run.fromJson("x", child);
+    assertFalse(nan.flat());
+    assertEquals("predict returned non-finite values", nan.error());
     child.put("error", "boom");
     assertFalse(SoakResult.Run.fromJson("x", child).flat());
+    assertEquals("boom", SoakResult.Run.fromJson("x", child).error());
     assertFalse(new SoakResult(Map.of(), settings(), List.of(), List.of()).allFlat(),
         "nothing ran: not flat");
   }
