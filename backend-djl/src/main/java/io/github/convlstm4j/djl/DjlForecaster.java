@@ -52,6 +52,9 @@ final class DjlForecaster implements Forecaster {
   private final Map<String, List<Integer>> kerasShapes;
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
+  /** Per-call inputs and targets reach the engine through these (no allocation per call). */
+  private final StagingBuffer inputStage = new StagingBuffer();
+  private final StagingBuffer targetStage = new StagingBuffer();
   private KerasOptimizer optimizer;
   private ModelWeights pendingOptimizerState = ModelWeights.empty();
   private int epochsCompleted;
@@ -490,7 +493,7 @@ final class DjlForecaster implements Forecaster {
   }
 
   /** A packed channels-last batch {@code [N, T, H, W, C]} as the network input layout. */
-  private static NDArray input(NDManager m, float[] channelsLast, int n, int frames,
+  private NDArray input(NDManager m, float[] channelsLast, int n, int frames,
       FrameShape s) {
     int c = s.channels();
     int count = n * frames * s.size();
@@ -499,7 +502,7 @@ final class DjlForecaster implements Forecaster {
     }
     float[] data = c == 1 ? channelsLast : KerasLayouts.permute(channelsLast,
         new int[] {n * frames, s.height(), s.width(), c}, new int[] {0, 3, 1, 2});
-    return m.create(data, new Shape(n, frames, c, s.height(), s.width()));
+    return inputStage.wrap(m, data, new Shape(n, frames, c, s.height(), s.width()));
   }
 
   /** A packed channels-last target batch in the network's output layout. */
@@ -512,11 +515,11 @@ final class DjlForecaster implements Forecaster {
     if (graph.outputChannelsBeforeTime()) {
       float[] data = KerasLayouts.permute(packed,
           new int[] {n, t, o.height(), o.width(), o.channels()}, new int[] {0, 4, 1, 2, 3});
-      return m.create(data, new Shape(n, o.channels(), t, o.height(), o.width()));
+      return targetStage.wrap(m, data, new Shape(n, o.channels(), t, o.height(), o.width()));
     }
     float[] data = KerasLayouts.permute(packed,
         new int[] {n * t, o.height(), o.width(), o.channels()}, new int[] {0, 3, 1, 2});
-    return m.create(data, new Shape(n, t, o.channels(), o.height(), o.width()));
+    return targetStage.wrap(m, data, new Shape(n, t, o.channels(), o.height(), o.width()));
   }
 
   /** The network output as a packed channels-last {@code [N, T, H, W, C]} array. */
