@@ -43,52 +43,127 @@ final class VectorCellOps implements CellOps {
 
   // ------------------------------------------------------------------ forward
 
+  // Each pass below is a small method with its own loop over the filters: one big loop body
+  // exceeds C2's inlining node budget (NodeCountInliningCutoff), and a vector handed to a
+  // method that is not inlined is boxed on the heap. No vector value is merged from two
+  // branches either (that boxes too); a row of one position stays in L1 between passes.
+
   @Override
   public void forward(Activation ra, Activation act, int f, float[] bias, float[] gates,
       int gOff, float[] cells, int cOff, int cPrev, float[] hs, int hOff, int from, int to) {
     int g = 4 * f;
-    int fv = f - f % L;
     boolean hard = ra == Activation.HARD_SIGMOID;
     for (int p = from; p < to; p++) {
       int gp = gOff + p * g;
       int fp = p * f;
-      int c = cOff + fp;
-      int h = hOff + fp;
-      for (int j = 0; j < fv; j += L) {
-        FloatVector vi = FloatVector.fromArray(S, gates, gp + j)
-            .add(FloatVector.fromArray(S, bias, j));
-        FloatVector vf = FloatVector.fromArray(S, gates, gp + f + j)
-            .add(FloatVector.fromArray(S, bias, f + j));
-        FloatVector vc = FloatVector.fromArray(S, gates, gp + 2 * f + j)
-            .add(FloatVector.fromArray(S, bias, 2 * f + j));
-        FloatVector vo = FloatVector.fromArray(S, gates, gp + 3 * f + j)
-            .add(FloatVector.fromArray(S, bias, 3 * f + j));
-        vi = hard ? hardSigmoid(vi) : sigmoid(vi);
-        vf = hard ? hardSigmoid(vf) : sigmoid(vf);
-        vo = hard ? hardSigmoid(vo) : sigmoid(vo);
-        vc = activation(act, vc);
-        vi.intoArray(gates, gp + j);
-        vf.intoArray(gates, gp + f + j);
-        vc.intoArray(gates, gp + 2 * f + j);
-        vo.intoArray(gates, gp + 3 * f + j);
-        FloatVector cell = cPrev < 0 ? vi.mul(vc)
-            : vf.mul(FloatVector.fromArray(S, cells, cPrev + fp + j)).add(vi.mul(vc));
-        cell.intoArray(cells, c + j);
-        vo.mul(activation(act, cell)).intoArray(hs, h + j);
+      for (int q = 0; q < 4; q++) {
+        if (q == 2) {
+          activate(act, gates, gp + 2 * f, bias, 2 * f, f);
+        } else if (hard) {
+          hardSigmoid(gates, gp + q * f, bias, q * f, f);
+        } else {
+          sigmoid(gates, gp + q * f, bias, q * f, f);
+        }
       }
-      for (int j = fv; j < f; j++) {
-        float vi = scalar(ra, gates[gp + j] + bias[j]);
-        float vf = scalar(ra, gates[gp + f + j] + bias[f + j]);
-        float vc = scalar(act, gates[gp + 2 * f + j] + bias[2 * f + j]);
-        float vo = scalar(ra, gates[gp + 3 * f + j] + bias[3 * f + j]);
-        gates[gp + j] = vi;
-        gates[gp + f + j] = vf;
-        gates[gp + 2 * f + j] = vc;
-        gates[gp + 3 * f + j] = vo;
-        float cell = cPrev < 0 ? vi * vc : vf * cells[cPrev + fp + j] + vi * vc;
-        cells[c + j] = cell;
-        hs[h + j] = vo * scalar(act, cell);
+      if (cPrev < 0) {
+        firstCell(gates, gp, cells, cOff + fp, f);
+      } else {
+        nextCell(gates, gp, cells, cOff + fp, cPrev + fp, f);
       }
+      output(act, gates, gp + 3 * f, cells, cOff + fp, hs, hOff + fp, f);
+    }
+  }
+
+  /** {@code a[off+j] = hardSigmoid(a[off+j] + b[bOff+j])}. */
+  private static void hardSigmoid(float[] a, int off, float[] b, int bOff, int n) {
+    int nv = n - n % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector x = FloatVector.fromArray(S, a, off + j)
+          .add(FloatVector.fromArray(S, b, bOff + j));
+      x.mul(0.2f).add(0.5f).max(0f).min(1f).intoArray(a, off + j);
+    }
+    for (int j = nv; j < n; j++) {
+      a[off + j] = scalar(Activation.HARD_SIGMOID, a[off + j] + b[bOff + j]);
+    }
+  }
+
+  /** {@code a[off+j] = sigmoid(a[off+j] + b[bOff+j])} through the rational tanh. */
+  private static void sigmoid(float[] a, int off, float[] b, int bOff, int n) {
+    int nv = n - n % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector x = FloatVector.fromArray(S, a, off + j)
+          .add(FloatVector.fromArray(S, b, bOff + j));
+      tanh(x.mul(0.5f)).mul(0.5f).add(0.5f).intoArray(a, off + j);
+    }
+    for (int j = nv; j < n; j++) {
+      a[off + j] = scalar(Activation.SIGMOID, a[off + j] + b[bOff + j]);
+    }
+  }
+
+  /** {@code a[off+j] = act(a[off+j] + b[bOff+j])} for TANH, RELU or LINEAR. */
+  private static void activate(Activation act, float[] a, int off, float[] b, int bOff,
+      int n) {
+    int nv = n - n % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector x = FloatVector.fromArray(S, a, off + j)
+          .add(FloatVector.fromArray(S, b, bOff + j));
+      if (act == Activation.TANH) {
+        tanh(x).intoArray(a, off + j);
+      } else if (act == Activation.RELU) {
+        x.max(0f).intoArray(a, off + j);
+      } else {
+        x.intoArray(a, off + j);
+      }
+    }
+    for (int j = nv; j < n; j++) {
+      a[off + j] = scalar(act, a[off + j] + b[bOff + j]);
+    }
+  }
+
+  /** {@code C = i⊙act(c̃)} (first step). */
+  private static void firstCell(float[] gates, int gp, float[] cells, int c, int f) {
+    int nv = f - f % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector.fromArray(S, gates, gp + j)
+          .mul(FloatVector.fromArray(S, gates, gp + 2 * f + j)).intoArray(cells, c + j);
+    }
+    for (int j = nv; j < f; j++) {
+      cells[c + j] = gates[gp + j] * gates[gp + 2 * f + j];
+    }
+  }
+
+  /** {@code C = f⊙C_{t-1} + i⊙act(c̃)}. */
+  private static void nextCell(float[] gates, int gp, float[] cells, int c, int cp, int f) {
+    int nv = f - f % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector fc = FloatVector.fromArray(S, gates, gp + f + j)
+          .mul(FloatVector.fromArray(S, cells, cp + j));
+      FloatVector ic = FloatVector.fromArray(S, gates, gp + j)
+          .mul(FloatVector.fromArray(S, gates, gp + 2 * f + j));
+      fc.add(ic).intoArray(cells, c + j);
+    }
+    for (int j = nv; j < f; j++) {
+      cells[c + j] = gates[gp + f + j] * cells[cp + j] + gates[gp + j] * gates[gp + 2 * f + j];
+    }
+  }
+
+  /** {@code H = o⊙act(C)}. */
+  private static void output(Activation act, float[] gates, int go, float[] cells, int c,
+      float[] hs, int h, int f) {
+    int nv = f - f % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector o = FloatVector.fromArray(S, gates, go + j);
+      FloatVector cell = FloatVector.fromArray(S, cells, c + j);
+      if (act == Activation.TANH) {
+        o.mul(tanh(cell)).intoArray(hs, h + j);
+      } else if (act == Activation.RELU) {
+        o.mul(cell.max(0f)).intoArray(hs, h + j);
+      } else {
+        o.mul(cell).intoArray(hs, h + j);
+      }
+    }
+    for (int j = nv; j < f; j++) {
+      hs[h + j] = gates[go + j] * scalar(act, cells[c + j]);
     }
   }
 
@@ -99,65 +174,147 @@ final class VectorCellOps implements CellOps {
       float[] cells, int cOff, int cPrev, float[] dh, float[] dOut, int dOutOff, float[] dc,
       float[] dz, int from, int to) {
     int g = 4 * f;
-    int fv = f - f % L;
     boolean hard = ra == Activation.HARD_SIGMOID;
-    boolean linear = act == Activation.LINEAR;
+    float[] tmp = new float[f]; // dH·o·act'(C) of one position
+    float[] zeros = new float[f]; // the output gradient of a step without output
     for (int p = from; p < to; p++) {
       int gp = gOff + p * g;
       int fp = p * f;
-      for (int j = 0; j < fv; j += L) {
-        FloatVector vi = FloatVector.fromArray(S, gates, gp + j);
-        FloatVector vf = FloatVector.fromArray(S, gates, gp + f + j);
-        FloatVector vc = FloatVector.fromArray(S, gates, gp + 2 * f + j);
-        FloatVector vo = FloatVector.fromArray(S, gates, gp + 3 * f + j);
-        FloatVector actc = activation(act, FloatVector.fromArray(S, cells, cOff + fp + j));
-        FloatVector dH = FloatVector.fromArray(S, dh, fp + j);
-        dH = dH.add(dOutOff < 0 ? FloatVector.zero(S)
-            : FloatVector.fromArray(S, dOut, dOutOff + fp + j));
-        FloatVector dzo = dH.mul(actc);
-        FloatVector tmp = dH.mul(vo);
-        if (!linear) {
-          tmp = tmp.mul(derivative(act, actc));
+      float[] dO = dOutOff < 0 ? zeros : dOut;
+      int dBase = dOutOff < 0 ? 0 : dOutOff + fp;
+      outputGradient(act, dh, fp, dO, dBase, gates, gp, cells, cOff + fp, dz, tmp, f);
+      cellGradient(gates, gp, cells, cPrev < 0 ? -1 : cPrev + fp, dc, fp, tmp, dz, f);
+      for (int q = 0; q < 4; q++) {
+        if (q == 2) {
+          activationDerivative(act, dz, gp + 2 * f, gates, gp + 2 * f, f);
+        } else if (hard) {
+          hardSigmoidDerivative(dz, gp + q * f, gates, gp + q * f, f);
+        } else {
+          sigmoidDerivative(dz, gp + q * f, gates, gp + q * f, f);
         }
-        FloatVector dct = FloatVector.fromArray(S, dc, fp + j).add(tmp);
-        FloatVector dzi = dct.mul(vc);
-        FloatVector dzc = dct.mul(vi);
-        dct.mul(vf).intoArray(dc, fp + j);
-        FloatVector dzf = cPrev < 0 ? FloatVector.zero(S)
-            : dct.mul(FloatVector.fromArray(S, cells, cPrev + fp + j));
-        dzi = dzi.mul(hard ? hardSigmoidDerivative(vi) : sigmoidDerivative(vi));
-        dzf = dzf.mul(hard ? hardSigmoidDerivative(vf) : sigmoidDerivative(vf));
-        if (!linear) {
-          dzc = dzc.mul(derivative(act, vc));
-        }
-        dzo = dzo.mul(hard ? hardSigmoidDerivative(vo) : sigmoidDerivative(vo));
-        dzi.intoArray(dz, gp + j);
-        dzf.intoArray(dz, gp + f + j);
-        dzc.intoArray(dz, gp + 2 * f + j);
-        dzo.intoArray(dz, gp + 3 * f + j);
       }
-      for (int j = fv; j < f; j++) {
-        float vi = gates[gp + j];
-        float vf = gates[gp + f + j];
-        float vc = gates[gp + 2 * f + j];
-        float vo = gates[gp + 3 * f + j];
-        float actc = scalar(act, cells[cOff + fp + j]);
-        float dH = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
-        float dzo = dH * actc;
-        float tmp = dH * vo;
-        if (!linear) {
-          tmp = tmp * Act.derivativeFromOutput(act, actc);
-        }
-        float dct = dc[fp + j] + tmp;
-        float dzi = dct * vc;
-        float dzc = dct * vi;
-        dc[fp + j] = dct * vf;
-        float dzf = cPrev < 0 ? 0f : dct * cells[cPrev + fp + j];
-        dz[gp + j] = dzi * Act.derivativeFromOutput(ra, vi);
-        dz[gp + f + j] = dzf * Act.derivativeFromOutput(ra, vf);
-        dz[gp + 2 * f + j] = linear ? dzc : dzc * Act.derivativeFromOutput(act, vc);
-        dz[gp + 3 * f + j] = dzo * Act.derivativeFromOutput(ra, vo);
+    }
+  }
+
+  /**
+   * {@code dH = dh + dOut}; {@code dz_o = dH·act(C)} (before o's derivative);
+   * {@code tmp = dH·o·act'(C)}.
+   */
+  private static void outputGradient(Activation act, float[] dh, int fp, float[] dO,
+      int dBase, float[] gates, int gp, float[] cells, int c, float[] dz, float[] tmp, int f) {
+    int nv = f - f % L;
+    int go = gp + 3 * f;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector dH = FloatVector.fromArray(S, dh, fp + j)
+          .add(FloatVector.fromArray(S, dO, dBase + j));
+      FloatVector o = FloatVector.fromArray(S, gates, go + j);
+      FloatVector cell = FloatVector.fromArray(S, cells, c + j);
+      if (act == Activation.TANH) {
+        FloatVector a = tanh(cell);
+        dH.mul(a).intoArray(dz, go + j);
+        dH.mul(o).mul(FloatVector.broadcast(S, 1f).sub(a.mul(a))).intoArray(tmp, j);
+      } else if (act == Activation.RELU) {
+        FloatVector a = cell.max(0f);
+        dH.mul(a).intoArray(dz, go + j);
+        dH.mul(o).mul(FloatVector.zero(S).blend(1f, a.compare(VectorOperators.GT, 0f)))
+            .intoArray(tmp, j);
+      } else {
+        dH.mul(cell).intoArray(dz, go + j);
+        dH.mul(o).intoArray(tmp, j);
       }
+    }
+    for (int j = nv; j < f; j++) {
+      float a = scalar(act, cells[c + j]);
+      float dH = dh[fp + j] + dO[dBase + j];
+      dz[go + j] = dH * a;
+      float t = dH * gates[go + j];
+      tmp[j] = act == Activation.LINEAR ? t : t * Act.derivativeFromOutput(act, a);
+    }
+  }
+
+  /**
+   * {@code dC_t = dc + tmp}; {@code dz_i = dC·act(c̃)}, {@code dz_c = dC·i},
+   * {@code dz_f = dC·C_{t-1}} (0 on the first step), all before the gates' derivatives;
+   * {@code dc = dC·f}.
+   */
+  private static void cellGradient(float[] gates, int gp, float[] cells, int cp, float[] dc,
+      int fp, float[] tmp, float[] dz, int f) {
+    int nv = f - f % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector dct = FloatVector.fromArray(S, dc, fp + j)
+          .add(FloatVector.fromArray(S, tmp, j));
+      dct.mul(FloatVector.fromArray(S, gates, gp + 2 * f + j)).intoArray(dz, gp + j);
+      dct.mul(FloatVector.fromArray(S, gates, gp + j)).intoArray(dz, gp + 2 * f + j);
+      dct.mul(FloatVector.fromArray(S, gates, gp + f + j)).intoArray(dc, fp + j);
+      dct.intoArray(tmp, j);
+    }
+    for (int j = nv; j < f; j++) {
+      float dct = dc[fp + j] + tmp[j];
+      dz[gp + j] = dct * gates[gp + 2 * f + j];
+      dz[gp + 2 * f + j] = dct * gates[gp + j];
+      dc[fp + j] = dct * gates[gp + f + j];
+      tmp[j] = dct;
+    }
+    if (cp < 0) {
+      java.util.Arrays.fill(dz, gp + f, gp + 2 * f, 0f);
+    } else {
+      for (int j = 0; j < nv; j += L) {
+        FloatVector.fromArray(S, tmp, j).mul(FloatVector.fromArray(S, cells, cp + j))
+            .intoArray(dz, gp + f + j);
+      }
+      for (int j = nv; j < f; j++) {
+        dz[gp + f + j] = tmp[j] * cells[cp + j];
+      }
+    }
+  }
+
+  /** {@code d[off+j] *= 0.2} where {@code 0 < y < 1}, else 0 (hard sigmoid's derivative). */
+  private static void hardSigmoidDerivative(float[] d, int off, float[] y, int yOff, int n) {
+    int nv = n - n % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector v = FloatVector.fromArray(S, y, yOff + j);
+      VectorMask<Float> inside = v.compare(VectorOperators.GT, 0f)
+          .and(v.compare(VectorOperators.LT, 1f));
+      FloatVector.fromArray(S, d, off + j).mul(FloatVector.zero(S).blend(0.2f, inside))
+          .intoArray(d, off + j);
+    }
+    for (int j = nv; j < n; j++) {
+      d[off + j] *= Act.derivativeFromOutput(Activation.HARD_SIGMOID, y[yOff + j]);
+    }
+  }
+
+  /** {@code d[off+j] *= y·(1 - y)} (sigmoid's derivative). */
+  private static void sigmoidDerivative(float[] d, int off, float[] y, int yOff, int n) {
+    int nv = n - n % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector v = FloatVector.fromArray(S, y, yOff + j);
+      FloatVector.fromArray(S, d, off + j).mul(v.mul(FloatVector.broadcast(S, 1f).sub(v)))
+          .intoArray(d, off + j);
+    }
+    for (int j = nv; j < n; j++) {
+      d[off + j] *= Act.derivativeFromOutput(Activation.SIGMOID, y[yOff + j]);
+    }
+  }
+
+  /** {@code d[off+j] *= act'(y)} for TANH or RELU; nothing for LINEAR. */
+  private static void activationDerivative(Activation act, float[] d, int off, float[] y,
+      int yOff, int n) {
+    if (act == Activation.LINEAR) {
+      return;
+    }
+    int nv = n - n % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector v = FloatVector.fromArray(S, y, yOff + j);
+      FloatVector dv = FloatVector.fromArray(S, d, off + j);
+      if (act == Activation.TANH) {
+        dv.mul(FloatVector.broadcast(S, 1f).sub(v.mul(v))).intoArray(d, off + j);
+      } else {
+        dv.mul(FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f)))
+            .intoArray(d, off + j);
+      }
+    }
+    for (int j = nv; j < n; j++) {
+      d[off + j] *= Act.derivativeFromOutput(act, y[yOff + j]);
     }
   }
 
@@ -223,44 +380,6 @@ final class VectorCellOps implements CellOps {
       default:
         throw new AssertionError(a);
     }
-  }
-
-  /** The cell activation: TANH, RELU or LINEAR (the only ones a layer spec allows). */
-  private static FloatVector activation(Activation a, FloatVector x) {
-    if (a == Activation.TANH) {
-      return tanh(x);
-    }
-    if (a == Activation.RELU) {
-      return x.max(0f);
-    }
-    return x;
-  }
-
-  /** The derivative factor of TANH or RELU from the output {@code y}. */
-  private static FloatVector derivative(Activation a, FloatVector y) {
-    if (a == Activation.TANH) {
-      return FloatVector.broadcast(S, 1f).sub(y.mul(y));
-    }
-    VectorMask<Float> positive = y.compare(VectorOperators.GT, 0f);
-    return FloatVector.zero(S).blend(1f, positive);
-  }
-
-  private static FloatVector hardSigmoid(FloatVector x) {
-    return x.mul(0.2f).add(0.5f).max(0f).min(1f);
-  }
-
-  private static FloatVector sigmoid(FloatVector x) {
-    return tanh(x.mul(0.5f)).mul(0.5f).add(0.5f);
-  }
-
-  private static FloatVector hardSigmoidDerivative(FloatVector y) {
-    VectorMask<Float> inside = y.compare(VectorOperators.GT, 0f)
-        .and(y.compare(VectorOperators.LT, 1f));
-    return FloatVector.zero(S).blend(0.2f, inside);
-  }
-
-  private static FloatVector sigmoidDerivative(FloatVector y) {
-    return y.mul(FloatVector.broadcast(S, 1f).sub(y));
   }
 
   /** {@link CellMath#tanh} on every lane, operation for operation. */
