@@ -8,13 +8,13 @@ import java.util.Locale;
  * many engine calls they make and how much memory they stream. Chosen with the backend setting
  * {@code djl.inputConvolution}.
  *
- * <p>Measured on the seed model on this project's 2-core AVX2 machine (SeedModelTiming, side by
- * side, batch 10 x 15 frames of 40x40): on PyTorch 2.7.1 {@link #CONCATENATED} ran the forward
- * pass and the training step ~1.35x faster than {@link #HOISTED}, and {@link #PER_STEP} ~3x
- * slower than {@link #HOISTED} (one convolution with 80 input channels costs much less than two
- * with 40 plus an addition); on MXNet 1.9 {@link #HOISTED} was ~1.1x faster than
- * {@link #CONCATENATED}. Each engine's default ({@link DjlEngineKind#defaultInputConvolution()})
- * is its faster form.
+ * <p>Measured on this project's 2-core AVX2 machine, batch 10 x 15 frames of 40x40, alternating
+ * child JVMs (docs/PERFORMANCE.md, "Hoisting the input convolution"): on PyTorch 2.7.1
+ * {@link #CONCATENATED} is the fastest (seed forward 2.95 s, training step 9.9 s), then
+ * {@link #PER_STEP} (3.19 s, 11.5 s), and {@link #HOISTED} is the slowest (4.01 s, 12.7 s): its
+ * 154 MB pre-activation tensor per layer is fresh memory on every call, and fresh pages are
+ * expensive on this VM. Each engine's default ({@link DjlEngineKind#defaultInputConvolution()})
+ * is its fastest form as measured there.
  */
 enum InputConvolution {
   /**
