@@ -194,7 +194,7 @@ abstract class DjlBackendProvider implements BackendProvider {
   /**
    * Reads the {@code djl.*} settings: {@value #INPUT_CONVOLUTION} is {@code concatenated},
    * {@code hoisted} or {@code per-step} ({@link InputConvolution}), by default the engine's
-   * faster form ({@code concatenated} on PyTorch, {@code hoisted} on MXNet); any other
+   * faster form ({@code concatenated} on PyTorch, {@code per-step} on MXNet); any other
    * {@code djl.} key is refused.
    */
   private InputConvolution inputConvolution(BackendOptions options) {

@@ -9,7 +9,7 @@ enum DjlEngineKind {
   /** MXNet, retired upstream but still shipped. */
   MXNET("djl-mxnet", 40, "MXNet", "ai.djl.mxnet.engine.MxEngineProvider",
       "native/lib/mxnet.properties", "mxnet-native-mkl (classifier linux-x86_64)",
-      "MXNET_LIBRARY_PATH", InputConvolution.HOISTED);
+      "MXNET_LIBRARY_PATH", InputConvolution.PER_STEP);
 
   private final String backendName;
   private final int priority;

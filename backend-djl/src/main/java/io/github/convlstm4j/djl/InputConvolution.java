@@ -13,8 +13,12 @@ import java.util.Locale;
  * {@link #CONCATENATED} is the fastest (seed forward 2.95 s, training step 9.9 s), then
  * {@link #PER_STEP} (3.19 s, 11.5 s), and {@link #HOISTED} is the slowest (4.01 s, 12.7 s): its
  * 154 MB pre-activation tensor per layer is fresh memory on every call, and fresh pages are
- * expensive on this VM. Each engine's default ({@link DjlEngineKind#defaultInputConvolution()})
- * is its fastest form as measured there.
+ * expensive on this VM. Later runs with the folded hard sigmoid put {@link #PER_STEP} level with
+ * or ahead of {@link #CONCATENATED} in the forward pass (seed 2.79 vs 3.14 s in one bench run,
+ * within its noise) while {@link #CONCATENATED} kept the faster seed training step (9.3 vs
+ * 10.5 s). On MXNet 1.9 {@link #PER_STEP} was the fastest (seed forward ~6.0 s vs 7.6 s hoisted
+ * and ~9.7 s concatenated). Defaults ({@link DjlEngineKind#defaultInputConvolution()}): PyTorch
+ * {@link #CONCATENATED}, MXNet {@link #PER_STEP}.
  */
 enum InputConvolution {
   /**

@@ -137,7 +137,7 @@ class DjlProviderTest {
           assertTrue(f.toString().contains("inputConvolution=" + form), f.toString());
         }
       }
-      String expected = p.name().equals("djl-pytorch") ? "concatenated" : "hoisted";
+      String expected = p.name().equals("djl-pytorch") ? "concatenated" : "per-step";
       try (Forecaster f = p.create(TINY, BackendOptions.defaults())) {
         assertTrue(f.toString().contains("inputConvolution=" + expected), "default: " + f);
       }
