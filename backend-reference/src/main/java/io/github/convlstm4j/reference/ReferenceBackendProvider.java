@@ -61,6 +61,11 @@ public final class ReferenceBackendProvider implements BackendProvider {
       throw new IllegalArgumentException(
           "the reference backend runs on the CPU: device must be auto or cpu, got gpu");
     }
+    // It has no settings of its own; other backends' keys are ignored (BackendOptions).
+    if (!options.settingsWithPrefix("reference").isEmpty()) {
+      throw new IllegalArgumentException("the reference backend has no settings, got "
+          + options.settingsWithPrefix("reference").keySet());
+    }
     MatMul kernel = kernel(options.effectiveThreads());
     if (LOGGED.compareAndSet(false, true)) {
       LOG.debug("reference backend: matrix-multiply kernel '{}' on {} threads", kernel.name(),

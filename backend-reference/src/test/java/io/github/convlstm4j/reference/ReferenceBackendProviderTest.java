@@ -50,4 +50,18 @@ class ReferenceBackendProviderTest {
             BackendOptions.defaults().withDevice("gpu")));
     assertTrue(e.getMessage().contains("gpu"), e.getMessage());
   }
+
+  @Test
+  @DisplayName("refuses reference.* settings naming them, ignores other backends' settings")
+  void settings() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+            BackendOptions.defaults().withSetting("reference.kernel", "scalar")));
+    assertEquals("the reference backend has no settings, got [reference.kernel]",
+        e.getMessage());
+    try (Forecaster f = new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+        BackendOptions.defaults().withSetting("djl.inputConvolution", "per-step"))) {
+      assertEquals("reference", f.backendName());
+    }
+  }
 }
