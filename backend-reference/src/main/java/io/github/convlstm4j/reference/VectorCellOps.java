@@ -21,18 +21,7 @@ final class VectorCellOps implements CellOps {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
-  private static final float CLAMP = 7.90531110763549805f;
-  private static final float A1 = 4.89352455891786e-03f;
-  private static final float A3 = 6.37261928875436e-04f;
-  private static final float A5 = 1.48572235717979e-05f;
-  private static final float A7 = 5.12229709037114e-08f;
-  private static final float A9 = -8.60467152213735e-11f;
-  private static final float A11 = 2.00018790482477e-13f;
-  private static final float A13 = -2.76076847742355e-16f;
-  private static final float B0 = 4.89352518554385e-03f;
-  private static final float B2 = 2.26843463243900e-03f;
-  private static final float B4 = 1.18534705686654e-04f;
-  private static final float B6 = 1.19825839466702e-06f;
+  // The rational tanh uses CellMath's clamp and coefficients, so both paths stay identical.
 
   VectorCellOps() {}
 
@@ -384,18 +373,18 @@ final class VectorCellOps implements CellOps {
 
   /** {@link CellMath#tanh} on every lane, operation for operation. */
   private static FloatVector tanh(FloatVector v) {
-    FloatVector x = v.min(CLAMP).max(-CLAMP);
+    FloatVector x = v.min(CellMath.CLAMP).max(-CellMath.CLAMP);
     FloatVector x2 = x.mul(x);
-    FloatVector p = x2.mul(A13).add(A11);
-    p = p.mul(x2).add(A9);
-    p = p.mul(x2).add(A7);
-    p = p.mul(x2).add(A5);
-    p = p.mul(x2).add(A3);
-    p = p.mul(x2).add(A1);
+    FloatVector p = x2.mul(CellMath.A13).add(CellMath.A11);
+    p = p.mul(x2).add(CellMath.A9);
+    p = p.mul(x2).add(CellMath.A7);
+    p = p.mul(x2).add(CellMath.A5);
+    p = p.mul(x2).add(CellMath.A3);
+    p = p.mul(x2).add(CellMath.A1);
     p = p.mul(x);
-    FloatVector q = x2.mul(B6).add(B4);
-    q = q.mul(x2).add(B2);
-    q = q.mul(x2).add(B0);
+    FloatVector q = x2.mul(CellMath.B6).add(CellMath.B4);
+    q = q.mul(x2).add(CellMath.B2);
+    q = q.mul(x2).add(CellMath.B0);
     return p.div(q);
   }
 }
