@@ -113,7 +113,7 @@ final class ModelTimer {
       if (i >= warmup) {
         forward.add(seconds);
       }
-      forwardFinite &= finite(out);
+      forwardFinite &= allFinite(out);
     }
     r.put("forward", Stats.of(forward).toJson());
     r.put("forwardFinite", forwardFinite);
@@ -177,7 +177,11 @@ final class ModelTimer {
     return from >= 0 && to > from ? description.substring(from, to) : "";
   }
 
-  private static boolean finite(List<FrameSequence> out) {
+  /**
+   * Whether every value of the outputs is finite (a guard for the report: {@code FrameSequence}
+   * already rejects non-finite values, so a backend producing them fails in {@code predict}).
+   */
+  static boolean allFinite(List<FrameSequence> out) {
     for (FrameSequence s : out) {
       for (float v : s.toArray()) {
         if (!Float.isFinite(v)) {

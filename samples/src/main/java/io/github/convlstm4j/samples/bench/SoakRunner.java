@@ -68,7 +68,7 @@ final class SoakRunner {
             settings.predictEvery(), (i, check) -> {
               List<FrameSequence> out = f.predict(inputs);
               if (check) {
-                finite[0] &= finite(out);
+                finite[0] &= ModelTimer.allFinite(out);
               }
             }));
         r.put("predictFinite", finite[0]);
@@ -161,16 +161,5 @@ final class SoakRunner {
     System.gc();
     Runtime rt = Runtime.getRuntime();
     return (rt.totalMemory() - rt.freeMemory()) / MIB;
-  }
-
-  private static boolean finite(List<FrameSequence> out) {
-    for (FrameSequence s : out) {
-      for (float v : s.toArray()) {
-        if (!Float.isFinite(v)) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 }
