@@ -260,7 +260,7 @@ final class ConvLstmGraph {
       }
     }
     NDArray rowScale = DjlArrays.owned(manager, scale, new Shape(4L * f, 1, 1, 1));
-    NDArray biasScale = DjlArrays.owned(manager, scale, new Shape(4L * f));
+    NDArray biasScale = rowScale.reshape(4L * f);
     NDArray biasShift = DjlArrays.owned(manager, shift, new Shape(4L * f));
     NDArray k = kernel.mul(rowScale);
     NDArray u = recurrentKernel.mul(rowScale);
