@@ -45,6 +45,19 @@ interface CellOps {
   void col2im(float[] cols, int h, int w, int c, int kh, int kw, int padTop, int padLeft,
       int ho, int wo, float[] dIn, int dOff, int from, int to);
 
+  /**
+   * Winograd input transform of one gathered 4×4 patch {@code d[(r·4 + s)·c + ch]} for every
+   * channel ({@link Winograd3x3#inputScalar} is the scalar definition).
+   */
+  void winogradInput(float[] d, int c, float[] v, int vOff, int vStride);
+
+  /**
+   * Winograd output transform of one tile's products for every output channel
+   * ({@link Winograd3x3#outputScalar} is the scalar definition).
+   */
+  void winogradOutput(float[] m, int mOff, int mStride, int cout, float[] out, int y00, int y01,
+      int y10, int y11, boolean accumulate);
+
   /** Short name: {@code scalar} or {@code vector-<bits>}. */
   String name();
 

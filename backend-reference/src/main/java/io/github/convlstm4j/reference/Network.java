@@ -6,6 +6,7 @@ import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.reference.kernel.MatMul;
+import io.github.convlstm4j.reference.kernel.MatMuls;
 import java.util.Arrays;
 
 /**
@@ -45,6 +46,11 @@ final class Network implements AutoCloseable {
   static final int COL_BUDGET = 1 << 23;
   private static final int REDUCE_BLOCKS = 64;
   private static final int ELEMENT_GRAIN = 256;
+  /**
+   * Fewest summed channels for which a 3×3 convolution goes through {@link Winograd3x3}: with
+   * fewer, its transforms cost more than the multiply-adds they save.
+   */
+  static final int WINOGRAD_MIN_CHANNELS = 8;
 
   /** How a forward pass runs. */
   enum Mode {
@@ -116,6 +122,7 @@ final class Network implements AutoCloseable {
   private final MatMul mm;
   private final CellOps cellOps;
   private final Arena arena = new Arena();
+  private final Winograd3x3 winograd;
   private final Layer[] layers;
   private final Conv3dHeadSpec head;
   private final Param headKernel;
@@ -140,11 +147,19 @@ final class Network implements AutoCloseable {
   private float[] inputGrad;
 
   Network(ModelSpec spec, Parameters params, Parallel par, MatMul mm) {
+    this(spec, params, par, mm, ConvolutionAlgorithm.WINOGRAD);
+  }
+
+  Network(ModelSpec spec, Parameters params, Parallel par, MatMul mm,
+      ConvolutionAlgorithm convolution) {
     this.spec = spec;
     this.params = params;
     this.par = par;
     this.mm = mm;
     this.cellOps = CellOps.forKernel(mm);
+    MatMul serial = mm.name().startsWith("vector") ? MatMuls.vector(1) : MatMuls.scalar(1);
+    this.winograd = convolution == ConvolutionAlgorithm.WINOGRAD
+        ? new Winograd3x3(par, serial, cellOps, arena) : null;
     this.layers = new Layer[spec.layers().size()];
     int cin = spec.inputChannels();
     for (int i = 0; i < layers.length; i++) {
@@ -162,6 +177,10 @@ final class Network implements AutoCloseable {
 
   MatMul matMul() {
     return mm;
+  }
+
+  ConvolutionAlgorithm convolution() {
+    return winograd == null ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD;
   }
 
   long arenaBytes() {
@@ -318,19 +337,31 @@ final class Network implements AutoCloseable {
     float[] cells = train ? arena.get("c" + i, (long) frames * stepF)
         : arena.get("c", 2L * stepF);
     float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), (long) frames * stepF);
-    float[] col = arena.get("col", Math.max((long) tc * rowsStep * k, (long) rowsStep * kr));
+    float[] uIn = winogradKernel(l, "wu", l.kernel.value, l.cin, g, false);
+    float[] uRec = winogradKernel(l, "wr", l.recurrent.value, f, g, false);
+    float[] col = arena.get("col", Math.max(uIn == null ? (long) tc * rowsStep * k : 0,
+        uRec == null ? (long) rowsStep * kr : 0));
     for (int t0 = 0; t0 < frames; t0 += tc) {
       int cnt = Math.min(tc, frames - t0);
       int gBase = train ? t0 * stepG : 0;
       // Input-to-state convolution of steps t0..t0+cnt-1 at once.
-      Im2col.im2col(par, in, inOff + t0 * batch * inFrame, cnt * batch, l.hin, l.win, l.cin,
-          l.kh, l.kw, l.padTop, l.padLeft, l.ho, l.wo, col);
-      mm.gemm(false, false, cnt * rowsStep, g, k, col, 0, k, l.kernel.value, 0, g,
-          gates, gBase, g, false);
+      int stepsIn = inOff + t0 * batch * inFrame;
+      if (uIn != null) {
+        winograd.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop, l.padLeft,
+            uIn, g, l.ho, l.wo, gates, gBase, false);
+      } else {
+        Im2col.im2col(par, in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw,
+            l.padTop, l.padLeft, l.ho, l.wo, col);
+        mm.gemm(false, false, cnt * rowsStep, g, k, col, 0, k, l.kernel.value, 0, g,
+            gates, gBase, g, false);
+      }
       for (int t = t0; t < t0 + cnt; t++) {
         int gOff = train ? t * stepG : (t - t0) * stepG;
-        if (t > 0) {
+        if (t > 0 && uRec != null) {
           // Recurrent convolution of H_{t-1}, SAME, accumulated onto the same gate block.
+          winograd.convolve(hs, (t - 1) * stepF, batch, l.ho, l.wo, f, l.recTop, l.recLeft,
+              uRec, g, l.ho, l.wo, gates, gOff, true);
+        } else if (t > 0) {
           Im2col.im2col(par, hs, (t - 1) * stepF, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop,
               l.recLeft, l.ho, l.wo, col);
           mm.gemm(false, false, rowsStep, g, kr, col, 0, kr, l.recurrent.value, 0, g,
@@ -341,6 +372,24 @@ final class Network implements AutoCloseable {
         cellStep(l, rowsStep, gates, gOff, cells, cOff, cPrev, hs, t * stepF);
       }
     }
+  }
+
+  /**
+   * The Winograd transform of a 3×3 kernel {@code [3, 3, cin, cout]} into arena buffer
+   * {@code name} ({@code adjoint}: of its input-gradient kernel), or null when the convolution
+   * runs direct: another algorithm chosen, another kernel size, or fewer than
+   * {@link #WINOGRAD_MIN_CHANNELS} summed channels ({@code cin}, or {@code cout} for the
+   * adjoint).
+   */
+  private float[] winogradKernel(Layer l, String name, float[] kernel, int cin, int cout,
+      boolean adjoint) {
+    int summed = adjoint ? cout : cin;
+    if (winograd == null || !Winograd3x3.applies(l.kh, l.kw) || summed < WINOGRAD_MIN_CHANNELS) {
+      return null;
+    }
+    float[] u = arena.get(name, (long) Winograd3x3.XI * cin * cout);
+    Winograd3x3.transformKernel(kernel, cin, cout, adjoint, u);
+    return u;
   }
 
   private void cellStep(Layer l, int rows, float[] gates, int gOff, float[] cells, int cOff,
@@ -886,10 +935,15 @@ final class Network implements AutoCloseable {
     float[] dz = arena.get("dz", (long) frames * stepG);
     float[] dc = arena.zeroed("dc", stepF);
     float[] dh = arena.zeroed("dhrec", stepF);
+    // Input-gradient kernels: Winograd transforms of the flipped kernels, or the kernels
+    // transposed to [4F, K] so that the input-gradient products are plain GEMMs.
+    float[] uRec = winogradKernel(l, "wr", l.recurrent.value, f, g, true);
+    float[] uIn = dIn == null ? null : winogradKernel(l, "wu", l.kernel.value, l.cin, g, true);
     float[] col = arena.get("col", (long) rowsStep * Math.max(k, kr));
-    // Transposed kernels [4F, K] so that the input-gradient products are plain GEMMs.
-    float[] recT = transpose(l.recurrent.value, kr, g, arena.get("recT", (long) kr * g));
-    float[] kernelT = transpose(l.kernel.value, k, g, arena.get("kernelT", (long) k * g));
+    float[] recT = uRec != null ? null
+        : transpose(l.recurrent.value, kr, g, arena.get("recT", (long) kr * g));
+    float[] kernelT = uIn != null ? null
+        : transpose(l.kernel.value, k, g, arena.get("kernelT", (long) k * g));
     boolean lastOnly = !l.spec.returnSequences();
     Activation ra = l.spec.recurrentActivation();
     Activation act = l.spec.activation();
@@ -901,7 +955,11 @@ final class Network implements AutoCloseable {
       par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
           cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
               dz, from, to));
-      if (t > 0) {
+      if (t > 0 && uRec != null) {
+        // dH_{t-1}: dz_t convolved with the flipped recurrent kernel
+        winograd.convolve(dz, gOff, batch, l.ho, l.wo, g, 2 - l.recTop, 2 - l.recLeft, uRec,
+            f, l.ho, l.wo, dh, 0, false);
+      } else if (t > 0) {
         // dH_{t-1} = col2im(dz_t · Uᵀ)
         mm.gemm(false, false, rowsStep, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr,
             false);
@@ -944,7 +1002,10 @@ final class Network implements AutoCloseable {
       mm.gemm(true, false, kr, g, cnt * rowsStep, col, 0, kr, dz, t0 * stepG, g,
           l.recurrent.grad, 0, g, true);
     }
-    if (dIn != null) {
+    if (uIn != null) {
+      winograd.convolve(dz, 0, frames * batch, l.ho, l.wo, g, 2 - l.padTop, 2 - l.padLeft,
+          uIn, l.cin, l.hin, l.win, dIn, 0, false);
+    } else if (dIn != null) {
       for (int t0 = 0; t0 < frames; t0 += tc) {
         int cnt = Math.min(tc, frames - t0);
         mm.gemm(false, false, cnt * rowsStep, k, g, dz, t0 * stepG, g, kernelT, 0, k,

@@ -10,8 +10,10 @@ import io.github.convlstm4j.spi.BackendProvider;
 import io.github.convlstm4j.spi.Capability;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,17 +63,21 @@ public final class ReferenceBackendProvider implements BackendProvider {
       throw new IllegalArgumentException(
           "the reference backend runs on the CPU: device must be auto or cpu, got gpu");
     }
-    // It has no settings of its own; other backends' keys are ignored (BackendOptions).
-    if (!options.settingsWithPrefix("reference").isEmpty()) {
-      throw new IllegalArgumentException("the reference backend has no settings, got "
-          + options.settingsWithPrefix("reference").keySet());
+    // One setting of its own; other backends' keys are ignored (BackendOptions).
+    Map<String, String> own = new TreeMap<>(options.settingsWithPrefix("reference"));
+    String algorithm = own.remove(ConvolutionAlgorithm.SETTING);
+    if (!own.isEmpty()) {
+      throw new IllegalArgumentException("the reference backend's only setting is "
+          + ConvolutionAlgorithm.SETTING + ", got " + own.keySet());
     }
+    ConvolutionAlgorithm convolution = algorithm == null ? ConvolutionAlgorithm.WINOGRAD
+        : ConvolutionAlgorithm.parse(algorithm);
     MatMul kernel = kernel(options.effectiveThreads());
     if (LOGGED.compareAndSet(false, true)) {
       LOG.debug("reference backend: matrix-multiply kernel '{}' on {} threads", kernel.name(),
           options.effectiveThreads());
     }
-    return new ReferenceForecaster(spec, options, kernel);
+    return new ReferenceForecaster(spec, options, kernel, convolution);
   }
 
   /** The kernel a forecaster with this many threads uses. */

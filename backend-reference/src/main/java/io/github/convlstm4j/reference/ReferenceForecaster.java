@@ -78,13 +78,22 @@ public final class ReferenceForecaster implements Forecaster {
    * @param matMul the matrix-multiply kernel
    */
   ReferenceForecaster(ModelSpec spec, BackendOptions options, MatMul matMul) {
+    this(spec, options, matMul, ConvolutionAlgorithm.WINOGRAD);
+  }
+
+  /**
+   * Creates a forecaster with freshly initialized weights and a given 3×3 convolution
+   * algorithm.
+   */
+  ReferenceForecaster(ModelSpec spec, BackendOptions options, MatMul matMul,
+      ConvolutionAlgorithm convolution) {
     this.spec = Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(options, "options");
     this.par = new Parallel(options.effectiveThreads());
     this.params = new Parameters(spec);
     params.load(KerasInitializers.initialWeights(spec));
     this.optimizer = new Optimizer(params);
-    this.net = new Network(spec, params, par, matMul);
+    this.net = new Network(spec, params, par, matMul, convolution);
   }
 
   @Override
@@ -405,8 +414,8 @@ public final class ReferenceForecaster implements Forecaster {
 
   @Override
   public String toString() {
-    return "ReferenceForecaster[kernel=" + net.matMul().name() + ", threads=" + par.threads()
-        + ", spec=" + spec + (closed ? ", closed" : "") + "]";
+    return "ReferenceForecaster[kernel=" + net.matMul().name() + ", convolution="
+        + net.convolution().settingValue() + ", threads=" + par.threads() + ", spec=" + spec + (closed ? ", closed" : "") + "]";
   }
 
   // ---------------------------------------------------------------- validation and packing

@@ -92,6 +92,21 @@ final class ScalarCellOps implements CellOps {
   }
 
   @Override
+  public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride) {
+    for (int ch = 0; ch < c; ch++) {
+      Winograd3x3.inputScalar(d, c, ch, v, vOff, vStride);
+    }
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, int cout, float[] out, int y00,
+      int y01, int y10, int y11, boolean accumulate) {
+    for (int o = 0; o < cout; o++) {
+      Winograd3x3.outputScalar(m, mOff, mStride, o, out, y00, y01, y10, y11, accumulate);
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -387,4 +387,116 @@ final class VectorCellOps implements CellOps {
     q = q.mul(x2).add(CellMath.B0);
     return p.div(q);
   }
+
+  // ------------------------------------------------------------------ Winograd transforms
+  // Separate methods for sums and differences: a vector merged from two branches is boxed.
+
+  @Override
+  public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride) {
+    int cv = c - c % L;
+    for (int ch = 0; ch < cv; ch += L) {
+      // Row a of Bᵀ d, then the column pass; the same operations as Winograd3x3.inputScalar.
+      inputRowDifference(d, c, ch, 0, 2, v, vOff, vStride);
+      inputRowSum(d, c, ch, 1, 2, v, vOff + 4 * vStride, vStride);
+      inputRowDifference(d, c, ch, 2, 1, v, vOff + 8 * vStride, vStride);
+      inputRowDifference(d, c, ch, 1, 3, v, vOff + 12 * vStride, vStride);
+    }
+    for (int ch = cv; ch < c; ch++) {
+      Winograd3x3.inputScalar(d, c, ch, v, vOff, vStride);
+    }
+  }
+
+  /** Row {@code d[ra] - d[rb]} of {@code Bᵀ d}, then its column pass into four ξ. */
+  private static void inputRowDifference(float[] d, int c, int ch, int ra, int rb, float[] v,
+      int o, int vStride) {
+    int pa = ra * 4 * c + ch;
+    int pb = rb * 4 * c + ch;
+    FloatVector t0 = at(d, pa).sub(at(d, pb));
+    FloatVector t1 = at(d, pa + c).sub(at(d, pb + c));
+    FloatVector t2 = at(d, pa + 2 * c).sub(at(d, pb + 2 * c));
+    FloatVector t3 = at(d, pa + 3 * c).sub(at(d, pb + 3 * c));
+    int q = o + ch;
+    t0.sub(t2).intoArray(v, q);
+    t1.add(t2).intoArray(v, q + vStride);
+    t2.sub(t1).intoArray(v, q + 2 * vStride);
+    t1.sub(t3).intoArray(v, q + 3 * vStride);
+  }
+
+  /** Row {@code d[ra] + d[rb]} of {@code Bᵀ d}, then its column pass into four ξ. */
+  private static void inputRowSum(float[] d, int c, int ch, int ra, int rb, float[] v, int o,
+      int vStride) {
+    int pa = ra * 4 * c + ch;
+    int pb = rb * 4 * c + ch;
+    FloatVector t0 = at(d, pa).add(at(d, pb));
+    FloatVector t1 = at(d, pa + c).add(at(d, pb + c));
+    FloatVector t2 = at(d, pa + 2 * c).add(at(d, pb + 2 * c));
+    FloatVector t3 = at(d, pa + 3 * c).add(at(d, pb + 3 * c));
+    int q = o + ch;
+    t0.sub(t2).intoArray(v, q);
+    t1.add(t2).intoArray(v, q + vStride);
+    t2.sub(t1).intoArray(v, q + 2 * vStride);
+    t1.sub(t3).intoArray(v, q + 3 * vStride);
+  }
+
+  private static FloatVector at(float[] a, int i) {
+    return FloatVector.fromArray(S, a, i);
+  }
+
+  @Override
+  public void winogradOutput(float[] m, int mOff, int mStride, int cout, float[] out, int y00,
+      int y01, int y10, int y11, boolean accumulate) {
+    int cv = cout - cout % L;
+    for (int o = 0; o < cv; o += L) {
+      outputTopRow(m, mOff + o, mStride, out, y00, y01, o, accumulate);
+      if (y10 >= 0) {
+        outputBottomRow(m, mOff + o, mStride, out, y10, y11, o, accumulate);
+      }
+    }
+    for (int o = cv; o < cout; o++) {
+      Winograd3x3.outputScalar(m, mOff, mStride, o, out, y00, y01, y10, y11, accumulate);
+    }
+  }
+
+  /** Row {@code m0 + m1 + m2} of {@code Aᵀ m}, then its two outputs. */
+  private static void outputTopRow(float[] m, int b, int mStride, float[] out, int left,
+      int right, int o, boolean accumulate) {
+    int s4 = 4 * mStride;
+    FloatVector u0 = at(m, b).add(at(m, b + s4)).add(at(m, b + 2 * s4));
+    FloatVector u1 = at(m, b + mStride).add(at(m, b + mStride + s4))
+        .add(at(m, b + mStride + 2 * s4));
+    FloatVector u2 = at(m, b + 2 * mStride).add(at(m, b + 2 * mStride + s4))
+        .add(at(m, b + 2 * mStride + 2 * s4));
+    FloatVector u3 = at(m, b + 3 * mStride).add(at(m, b + 3 * mStride + s4))
+        .add(at(m, b + 3 * mStride + 2 * s4));
+    put(out, left + o, u0.add(u1).add(u2), accumulate);
+    if (right >= 0) {
+      put(out, right + o, u1.sub(u2).sub(u3), accumulate);
+    }
+  }
+
+  /** Row {@code m1 - m2 - m3} of {@code Aᵀ m}, then its two outputs. */
+  private static void outputBottomRow(float[] m, int b, int mStride, float[] out, int left,
+      int right, int o, boolean accumulate) {
+    int s4 = 4 * mStride;
+    FloatVector u0 = at(m, b + s4).sub(at(m, b + 2 * s4)).sub(at(m, b + 3 * s4));
+    FloatVector u1 = at(m, b + mStride + s4).sub(at(m, b + mStride + 2 * s4))
+        .sub(at(m, b + mStride + 3 * s4));
+    FloatVector u2 = at(m, b + 2 * mStride + s4).sub(at(m, b + 2 * mStride + 2 * s4))
+        .sub(at(m, b + 2 * mStride + 3 * s4));
+    FloatVector u3 = at(m, b + 3 * mStride + s4).sub(at(m, b + 3 * mStride + 2 * s4))
+        .sub(at(m, b + 3 * mStride + 3 * s4));
+    put(out, left + o, u0.add(u1).add(u2), accumulate);
+    if (right >= 0) {
+      put(out, right + o, u1.sub(u2).sub(u3), accumulate);
+    }
+  }
+
+  /** Stores {@code y}, or {@code out + y} when accumulating (no vector merged from branches). */
+  private static void put(float[] out, int at, FloatVector y, boolean accumulate) {
+    if (accumulate) {
+      at(out, at).add(y).intoArray(out, at);
+    } else {
+      y.intoArray(out, at);
+    }
+  }
 }

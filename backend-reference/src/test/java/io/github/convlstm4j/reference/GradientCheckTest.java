@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Backpropagation through time against central finite differences, for every element of every
- * trainable tensor and of the input, on small random models covering every option.
+ * trainable tensor and of the input, on small random models covering every option, with the
+ * direct and the Winograd 3×3 convolution (Winograd serves 3×3 convolutions summing at least
+ * {@value Network#WINOGRAD_MIN_CHANNELS} channels: the input gradients here, and with 8 filters
+ * the forward convolutions too).
  *
  * <p>The forward pass is float32; the loss is summed in double. Central differences use a step
  * of {@value #STEP} (the actual float step {@code (float)(v+h) - (float)(v-h)} is the divisor);
@@ -89,18 +92,32 @@ class GradientCheckTest {
         .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 2).withBias(true, false))
         .head(new Conv3dHeadSpec(1, 2, 2, 3, Activation.TANH, TimePadding.SAME))
         .seed(6).build(), Loss.MSE));
-    return l.stream();
+    l.add(Arguments.of("2 layers of 8 filters, SAME 3x3 then VALID 3x3 hard sigmoid, MSE",
+        ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(8))
+        .addLayer(ConvLstmLayerSpec.of(8).withPadding(Padding.VALID)
+            .withRecurrentActivation(Activation.HARD_SIGMOID))
+        .seed(7).build(), Loss.MSE));
+    List<Arguments> both = new ArrayList<>();
+    for (Arguments a : l) {
+      for (ConvolutionAlgorithm c : ConvolutionAlgorithm.values()) {
+        Object[] o = a.get();
+        both.add(Arguments.of(o[0] + ", " + c.settingValue(), o[1], o[2], c));
+      }
+    }
+    return both.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void gradientsMatchFiniteDifferences(String name, ModelSpec spec, Loss loss) {
+  void gradientsMatchFiniteDifferences(String name, ModelSpec spec, Loss loss,
+      ConvolutionAlgorithm convolution) {
     Random r = new Random(spec.seed() * 31 + 7);
     int n = 2;
     int t = 3;
     List<FrameSequence> inputs =
         TestSupport.randomBatch(r, n, t, 4, 5, spec.inputChannels(), 0, 1);
-    try (ReferenceForecaster fc = TestSupport.forecaster(spec)) {
+    try (ReferenceForecaster fc = TestSupport.forecaster(spec, convolution)) {
       // Random, non-trivial bias and batch-norm parameters so every term matters.
       for (String p : spec.weightShapes().keySet()) {
         if (p.endsWith("/bias") || p.endsWith("/gamma") || p.endsWith("/beta")) {

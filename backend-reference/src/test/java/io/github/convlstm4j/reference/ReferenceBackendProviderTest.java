@@ -52,13 +52,24 @@ class ReferenceBackendProviderTest {
   }
 
   @Test
-  @DisplayName("refuses reference.* settings naming them, ignores other backends' settings")
+  @DisplayName("takes reference.convolution, refuses other reference.* settings and bad values, "
+      + "ignores other backends' settings")
   void settings() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
             BackendOptions.defaults().withSetting("reference.kernel", "scalar")));
-    assertEquals("the reference backend has no settings, got [reference.kernel]",
-        e.getMessage());
+    assertEquals("the reference backend's only setting is reference.convolution, got "
+        + "[reference.kernel]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+            BackendOptions.defaults().withSetting("reference.convolution", "fft")));
+    assertEquals("reference.convolution must be direct or winograd, got 'fft'", e.getMessage());
+    for (String algorithm : new String[] {"direct", "winograd"}) {
+      try (Forecaster f = new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+          BackendOptions.defaults().withSetting("reference.convolution", algorithm))) {
+        assertTrue(f.toString().contains("convolution=" + algorithm), f.toString());
+      }
+    }
     try (Forecaster f = new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
         BackendOptions.defaults().withSetting("djl.inputConvolution", "per-step"))) {
       assertEquals("reference", f.backendName());

@@ -7,6 +7,8 @@ import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.TrainingListener;
+import io.github.convlstm4j.reference.kernel.MatMuls;
+import io.github.convlstm4j.spi.BackendOptions;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Prints forward and training-step times of the seed model (batch 10, 15 frames, 40×40) on all
- * processors. Not an assertion: a measurement, tagged slow. Run with
+ * processors, the direct and the Winograd convolution alternating in one JVM. Not an
+ * assertion: a measurement, tagged slow. Run with
  * {@code mvn -pl backend-reference test -Dslow -Dtest=SeedModelTiming}.
  */
 @Tag("slow")
@@ -30,16 +33,30 @@ class SeedModelTiming {
     SequenceDataset data = SequenceDataset.of(x, y);
     TrainingConfig one = TrainingConfig.defaults().withEpochs(1).withBatchSize(10)
         .withLoss(Loss.BINARY_CROSSENTROPY).withOptimizer(OptimizerSpec.adadelta());
-    try (ReferenceForecaster fc = TestSupport.forecaster(spec, threads)) {
+    ConvolutionAlgorithm[] algorithms = ConvolutionAlgorithm.values();
+    ReferenceForecaster[] fcs = new ReferenceForecaster[algorithms.length];
+    for (int a = 0; a < algorithms.length; a++) {
+      fcs[a] = new ReferenceForecaster(spec, new BackendOptions(threads, "auto"),
+          MatMuls.best(threads), algorithms[a]);
+    }
+    try {
       for (int i = 0; i < 4; i++) {
-        long t0 = System.nanoTime();
-        fc.predict(x);
-        long t1 = System.nanoTime();
-        fc.fit(data, one, TrainingListener.NONE);
-        long t2 = System.nanoTime();
-        System.out.printf("seed model, kernel %s, %d threads: forward %.3f s, training step "
-            + "%.3f s, workspace %.0f MB%n", fc.kernelName(), threads, (t1 - t0) / 1e9,
-            (t2 - t1) / 1e9, fc.workspaceBytes() / 1e6);
+        for (int a = 0; a < algorithms.length; a++) {
+          ReferenceForecaster fc = fcs[a];
+          long t0 = System.nanoTime();
+          fc.predict(x);
+          long t1 = System.nanoTime();
+          fc.fit(data, one, TrainingListener.NONE);
+          long t2 = System.nanoTime();
+          System.out.printf("seed model, %s, kernel %s, %d threads: forward %.3f s, training "
+              + "step %.3f s, workspace %.0f MB%n", algorithms[a].settingValue(),
+              fc.kernelName(), threads, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+              fc.workspaceBytes() / 1e6);
+        }
+      }
+    } finally {
+      for (ReferenceForecaster fc : fcs) {
+        fc.close();
       }
     }
   }

@@ -21,6 +21,11 @@ final class TestSupport {
         MatMuls.best(threads));
   }
 
+  static ReferenceForecaster forecaster(ModelSpec spec, ConvolutionAlgorithm convolution) {
+    return new ReferenceForecaster(spec, new BackendOptions(1, "auto"), MatMuls.best(1),
+        convolution);
+  }
+
   /** Uniform values in [lo, hi). */
   static FrameSequence random(Random r, int t, int h, int w, int c, double lo, double hi) {
     float[] d = new float[t * h * w * c];

@@ -1,0 +1,287 @@
+package io.github.convlstm4j.reference;
+
+import io.github.convlstm4j.reference.kernel.MatMul;
+
+/**
+ * Stride-1 convolution with a 3×3 kernel by the Winograd minimal filtering algorithm
+ * F(2×2, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016):
+ * each 2×2 block of outputs is {@code Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A} for the 4×4 input patch
+ * {@code d} and the 3×3 kernel {@code g}, summed over input channels. Summed over channels, the
+ * element-wise product becomes 16 independent matrix products {@code M_ξ = V_ξ · U_ξ} (one per
+ * position ξ of the 4×4 transformed tile: tiles × C_in times C_in × C_out), 16 multiplications
+ * per 4 outputs instead of 36: the multiply-adds of the convolution fall by 2.25×.
+ *
+ * <pre>
+ * Bᵀ = [1  0 -1  0]     G = [1    0    0  ]     Aᵀ = [1  1  1  0]
+ *      [0  1  1  0]         [1/2  1/2  1/2]          [0  1 -1 -1]
+ *      [0 -1  1  0]         [1/2 -1/2  1/2]
+ *      [0  1  0 -1]         [0    0    1  ]
+ * </pre>
+ *
+ * <p>Same contract as the im2col path in {@link Network}: channels-last frames, cross-correlation
+ * as in Keras ({@code out[y, x, o] = Σ in[y+dy-padTop, x+dx-padLeft, c] · K[dy, dx, c, o]},
+ * zeros outside the input), any output size (the last tile row and column may be partial).
+ * The rounding differs from the direct sum (the transforms add and halve before multiplying):
+ * relative differences of a few float ulps per term, well inside the tolerances other
+ * backends are held to. Set {@code reference.convolution=direct} for the direct sum.
+ *
+ * <p>Work is cut into chunks of {@link #TILES_PER_CHUNK} tiles whose transformed input and
+ * products stay in the core's L2 cache; chunks are split over threads, and each chunk's
+ * products run on the calling thread ({@code serial} kernel). Every output element is computed
+ * by one chunk in a fixed order, so results do not depend on the thread count.
+ */
+final class Winograd3x3 {
+
+  /** Tiles per chunk: transformed input and products of a chunk stay in L2. */
+  static final int TILES_PER_CHUNK = 24;
+  /** Positions of the transformed tile. */
+  static final int XI = 16;
+
+  /**
+   * Row a of {@code Bᵀ d} is {@code d[ROW_A[a]] ∓ d[ROW_B[a]]}: d0 - d2, d1 + d2, d2 - d1,
+   * d1 - d3 (a plus sign for a = 1 only).
+   */
+  private static final int[] ROW_A = {0, 1, 2, 1};
+  private static final int[] ROW_B = {2, 2, 1, 3};
+
+  private final Parallel par;
+  private final MatMul serial;
+  private final CellOps ops;
+  private final Arena arena;
+
+  /**
+   * @param par threads for the chunks
+   * @param serial a one-thread matrix kernel for the per-chunk products
+   * @param ops the transforms (scalar or vector)
+   * @param arena scratch: one set of chunk buffers per thread, reused
+   */
+  Winograd3x3(Parallel par, MatMul serial, CellOps ops, Arena arena) {
+    this.par = par;
+    this.serial = serial;
+    this.ops = ops;
+    this.arena = arena;
+  }
+
+  /** Whether a kernel of this size runs through this class. */
+  static boolean applies(int kh, int kw) {
+    return kh == 3 && kw == 3;
+  }
+
+  /**
+   * Kernel transform {@code U_ξ = G g Gᵀ} for every channel pair, as {@code u[ξ][c][o]}
+   * ({@code 16 · cin · cout} floats).
+   *
+   * <p>Forward ({@code adjoint = false}): {@code g[dy][dx] = k[dy, dx, c, o]} of a Keras kernel
+   * {@code [3, 3, cin, cout]}, giving a {@code cin → cout} convolution. Adjoint: the kernel of
+   * the input gradient, {@code g'[dy][dx] = k[2-dy, 2-dx, c, o]} indexed {@code [o][c]}, a
+   * {@code cout → cin} convolution with padding {@code 2 - pad}; then {@code u} is
+   * {@code [ξ][o][c]}. Computed in double, rounded once.
+   */
+  static void transformKernel(float[] k, int cin, int cout, boolean adjoint, float[] u) {
+    double[] g = new double[9];
+    double[] gg = new double[12];
+    int rows = adjoint ? cout : cin;
+    int cols = adjoint ? cin : cout;
+    for (int c = 0; c < cin; c++) {
+      for (int o = 0; o < cout; o++) {
+        for (int dy = 0; dy < 3; dy++) {
+          for (int dx = 0; dx < 3; dx++) {
+            int sy = adjoint ? 2 - dy : dy;
+            int sx = adjoint ? 2 - dx : dx;
+            g[dy * 3 + dx] = k[((sy * 3 + sx) * cin + c) * cout + o];
+          }
+        }
+        // G g: 4 × 3
+        for (int x = 0; x < 3; x++) {
+          gg[x] = g[x];
+          gg[3 + x] = 0.5 * (g[x] + g[3 + x] + g[6 + x]);
+          gg[6 + x] = 0.5 * (g[x] - g[3 + x] + g[6 + x]);
+          gg[9 + x] = g[6 + x];
+        }
+        int r = adjoint ? o : c;
+        int q = adjoint ? c : o;
+        for (int a = 0; a < 4; a++) {
+          double g0 = gg[a * 3];
+          double g1 = gg[a * 3 + 1];
+          double g2 = gg[a * 3 + 2];
+          int base = (a * 4 * rows + r) * cols + q;
+          int stride = rows * cols;
+          u[base] = (float) g0;
+          u[base + stride] = (float) (0.5 * (g0 + g1 + g2));
+          u[base + 2 * stride] = (float) (0.5 * (g0 - g1 + g2));
+          u[base + 3 * stride] = (float) g2;
+        }
+      }
+    }
+  }
+
+  /**
+   * Convolves {@code frames} frames {@code [h, w, cin]} from {@code inOff} with the transformed
+   * kernel {@code u} ({@link #transformKernel}) into {@code [frames, ho, wo, cout]} from
+   * {@code outOff}, overwriting or adding to the output.
+   */
+  void convolve(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
+      int padLeft, float[] u, int cout, int ho, int wo, float[] out, int outOff,
+      boolean accumulate) {
+    int tilesY = (ho + 1) / 2;
+    int tilesX = (wo + 1) / 2;
+    int tiles = frames * tilesY * tilesX;
+    int chunks = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
+    int parts = Math.max(1, Math.min(par.threads(), chunks));
+    long patch = (long) XI * cin;
+    long vSize = (long) XI * TILES_PER_CHUNK * cin;
+    long mSize = (long) XI * TILES_PER_CHUNK * cout;
+    float[][] scratch = new float[parts][];
+    for (int p = 0; p < parts; p++) {
+      scratch[p] = arena.get("winograd" + p, patch + vSize + mSize);
+    }
+    par.forRange(parts, 1, (p0, p1) -> {
+      for (int p = p0; p < p1; p++) {
+        float[] s = scratch[p];
+        int c0 = (int) ((long) chunks * p / parts);
+        int c1 = (int) ((long) chunks * (p + 1) / parts);
+        for (int chunk = c0; chunk < c1; chunk++) {
+          int t0 = chunk * TILES_PER_CHUNK;
+          int count = Math.min(TILES_PER_CHUNK, tiles - t0);
+          chunk(in, inOff, h, w, cin, padTop, padLeft, u, cout, ho, wo, tilesY, tilesX, t0,
+              count, out, outOff, accumulate, s, (int) patch, (int) (patch + vSize));
+        }
+      }
+    });
+  }
+
+  private void chunk(float[] in, int inOff, int h, int w, int cin, int padTop, int padLeft,
+      float[] u, int cout, int ho, int wo, int tilesY, int tilesX, int t0, int count,
+      float[] out, int outOff, boolean accumulate, float[] s, int vOff, int mOff) {
+    int perFrame = tilesY * tilesX;
+    int vStride = TILES_PER_CHUNK * cin;
+    for (int q = 0; q < count; q++) {
+      int tile = t0 + q;
+      int f = tile / perFrame;
+      int rest = tile - f * perFrame;
+      int ty = rest / tilesX;
+      int tx = rest - ty * tilesX;
+      gatherPatch(in, inOff + f * h * w * cin, h, w, cin, 2 * ty - padTop, 2 * tx - padLeft, s);
+      ops.winogradInput(s, cin, s, vOff + q * cin, vStride);
+    }
+    int mStride = TILES_PER_CHUNK * cout;
+    for (int xi = 0; xi < XI; xi++) {
+      serial.gemm(false, false, count, cout, cin, s, vOff + xi * vStride, cin,
+          u, xi * cin * cout, cout, s, mOff + xi * mStride, cout, false);
+    }
+    for (int q = 0; q < count; q++) {
+      int tile = t0 + q;
+      int f = tile / perFrame;
+      int rest = tile - f * perFrame;
+      int y = 2 * (rest / tilesX);
+      int x = 2 * (rest % tilesX);
+      int base = outOff + ((f * ho + y) * wo + x) * cout;
+      boolean right = x + 1 < wo;
+      boolean below = y + 1 < ho;
+      ops.winogradOutput(s, mOff + q * cout, mStride, cout, out, base,
+          right ? base + cout : -1, below ? base + wo * cout : -1,
+          right && below ? base + (wo + 1) * cout : -1, accumulate);
+    }
+  }
+
+  /**
+   * Copies the 4×4 patch with top-left input position (y0, x0) to {@code d[(r·4 + s)·c + ch]},
+   * zeros outside the frame.
+   */
+  static void gatherPatch(float[] in, int frameOff, int h, int w, int c, int y0, int x0,
+      float[] d) {
+    int sLo = Math.max(0, -x0);
+    int sHi = Math.min(4, w - x0);
+    for (int r = 0; r < 4; r++) {
+      int iy = y0 + r;
+      int dst = r * 4 * c;
+      if (iy < 0 || iy >= h || sLo >= sHi) {
+        java.util.Arrays.fill(d, dst, dst + 4 * c, 0f);
+        continue;
+      }
+      if (sLo > 0) {
+        java.util.Arrays.fill(d, dst, dst + sLo * c, 0f);
+      }
+      System.arraycopy(in, frameOff + (iy * w + x0 + sLo) * c, d, dst + sLo * c,
+          (sHi - sLo) * c);
+      if (sHi < 4) {
+        java.util.Arrays.fill(d, dst + sHi * c, dst + 4 * c, 0f);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ scalar definitions
+
+  /**
+   * Input transform of channel {@code ch} of one patch {@code d} ({@link #gatherPatch}):
+   * {@code v[vOff + ξ·vStride + ch] = (Bᵀ d B)[ξ]}, row pass first, then column pass.
+   */
+  static void inputScalar(float[] d, int c, int ch, float[] v, int vOff, int vStride) {
+    for (int a = 0; a < 4; a++) {
+      int ra = ROW_A[a];
+      int rb = ROW_B[a];
+      boolean plus = a == 1;
+      float t0 = row(d, c, ch, ra, rb, 0, plus);
+      float t1 = row(d, c, ch, ra, rb, 1, plus);
+      float t2 = row(d, c, ch, ra, rb, 2, plus);
+      float t3 = row(d, c, ch, ra, rb, 3, plus);
+      int o = vOff + a * 4 * vStride + ch;
+      v[o] = t0 - t2;
+      v[o + vStride] = t1 + t2;
+      v[o + 2 * vStride] = t2 - t1;
+      v[o + 3 * vStride] = t1 - t3;
+    }
+  }
+
+  private static float row(float[] d, int c, int ch, int ra, int rb, int s, boolean plus) {
+    float x = d[(ra * 4 + s) * c + ch];
+    float y = d[(rb * 4 + s) * c + ch];
+    return plus ? x + y : x - y;
+  }
+
+  /**
+   * Output transform of channel {@code o} of one tile's products
+   * {@code m[mOff + ξ·mStride + o]}: {@code Y = Aᵀ m A}, the four outputs stored (or added,
+   * {@code out = out + y}) at the given offsets plus {@code o}; a negative offset is skipped.
+   */
+  static void outputScalar(float[] m, int mOff, int mStride, int o, float[] out, int y00,
+      int y01, int y10, int y11, boolean accumulate) {
+    int b = mOff + o;
+    float m00 = m[b];
+    float m01 = m[b + mStride];
+    float m02 = m[b + 2 * mStride];
+    float m03 = m[b + 3 * mStride];
+    float m10 = m[b + 4 * mStride];
+    float m11 = m[b + 5 * mStride];
+    float m12 = m[b + 6 * mStride];
+    float m13 = m[b + 7 * mStride];
+    float m20 = m[b + 8 * mStride];
+    float m21 = m[b + 9 * mStride];
+    float m22 = m[b + 10 * mStride];
+    float m23 = m[b + 11 * mStride];
+    float m30 = m[b + 12 * mStride];
+    float m31 = m[b + 13 * mStride];
+    float m32 = m[b + 14 * mStride];
+    float m33 = m[b + 15 * mStride];
+    // Aᵀ m: rows (m0 + m1 + m2) and (m1 - m2 - m3)
+    float u00 = m00 + m10 + m20;
+    float u01 = m01 + m11 + m21;
+    float u02 = m02 + m12 + m22;
+    float u03 = m03 + m13 + m23;
+    float u10 = m10 - m20 - m30;
+    float u11 = m11 - m21 - m31;
+    float u12 = m12 - m22 - m32;
+    float u13 = m13 - m23 - m33;
+    // (Aᵀ m) A: columns (u0 + u1 + u2) and (u1 - u2 - u3)
+    store(out, y00, o, u00 + u01 + u02, accumulate);
+    store(out, y01, o, u01 - u02 - u03, accumulate);
+    store(out, y10, o, u10 + u11 + u12, accumulate);
+    store(out, y11, o, u11 - u12 - u13, accumulate);
+  }
+
+  private static void store(float[] out, int off, int o, float y, boolean accumulate) {
+    if (off >= 0) {
+      out[off + o] = accumulate ? out[off + o] + y : y;
+    }
+  }
+}

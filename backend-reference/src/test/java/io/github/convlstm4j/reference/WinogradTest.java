@@ -1,0 +1,251 @@
+package io.github.convlstm4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.reference.kernel.MatMuls;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link Winograd3x3} against the convolution's definition summed in double precision (an
+ * independent implementation: the naive six-fold loop), forward and adjoint, overwrite and
+ * accumulate; the kernel transform against a hand calculation; the vector transforms against
+ * the scalar ones bit for bit; and thread-count independence.
+ */
+class WinogradTest {
+
+  /** Relative tolerance on the sum of absolute terms: a few float ulps per transform stage. */
+  private static final double RTOL = 2e-6;
+
+  @ParameterizedTest(name = "{0} frames {1}x{2}, {3}->{4} channels, pad {5},{6}, out {7}x{8}")
+  @CsvSource({
+      "2, 5, 7, 3, 5, 1, 1, 5, 7",    // SAME, odd sizes: partial last tile row and column
+      "1, 6, 5, 9, 4, 0, 0, 4, 3",    // VALID
+      "1, 1, 1, 8, 8, 1, 1, 1, 1",    // one pixel: only the centre tap reads the frame
+      "3, 4, 4, 16, 24, 1, 1, 4, 4",  // channels over a vector length, several chunks
+      "1, 3, 3, 6, 2, 2, 2, 5, 5",    // padding 2 (the adjoint of VALID)
+      "2, 20, 18, 5, 3, 1, 1, 20, 18" // more tiles than one chunk
+  })
+  void forwardMatchesDefinition(int frames, int h, int w, int cin, int cout, int padTop,
+      int padLeft, int ho, int wo) {
+    Random r = new Random(frames * 1000 + h * 100 + cin);
+    float[] in = random(r, frames * h * w * cin + 3);
+    float[] k = random(r, 9 * cin * cout);
+    float[] u = new float[16 * cin * cout];
+    Winograd3x3.transformKernel(k, cin, cout, false, u);
+    int outOff = 5;
+    float[] out = new float[outOff + frames * ho * wo * cout];
+    float[] before = out.clone();
+    try (Parallel par = new Parallel(2)) {
+      winograd(par, CellOps.vector()).convolve(in, 3, frames, h, w, cin, padTop, padLeft, u,
+          cout, ho, wo, out, outOff, false);
+    }
+    for (int i = 0; i < outOff; i++) {
+      assertEquals(before[i], out[i], "element before the output was written");
+    }
+    for (int f = 0; f < frames; f++) {
+      for (int y = 0; y < ho; y++) {
+        for (int x = 0; x < wo; x++) {
+          for (int o = 0; o < cout; o++) {
+            double sum = 0;
+            double abs = 0;
+            for (int dy = 0; dy < 3; dy++) {
+              for (int dx = 0; dx < 3; dx++) {
+                int iy = y + dy - padTop;
+                int ix = x + dx - padLeft;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                  continue;
+                }
+                for (int c = 0; c < cin; c++) {
+                  double term = (double) in[3 + ((f * h + iy) * w + ix) * cin + c]
+                      * k[((dy * 3 + dx) * cin + c) * cout + o];
+                  sum += term;
+                  abs += Math.abs(term);
+                }
+              }
+            }
+            float got = out[outOff + ((f * ho + y) * wo + x) * cout + o];
+            assertEquals(sum, got, RTOL * abs + 1e-7,
+                "out[" + f + "," + y + "," + x + "," + o + "]");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("adjoint transform: the input gradient of a SAME and of a VALID convolution")
+  void adjointMatchesDefinition() {
+    for (int pad = 0; pad <= 1; pad++) {
+      int n = 2;
+      int h = 5;
+      int w = 6;
+      int cin = 3;
+      int cout = 10;
+      int ho = h + 2 * pad - 2;
+      int wo = w + 2 * pad - 2;
+      Random r = new Random(41 + pad);
+      float[] k = random(r, 9 * cin * cout);
+      float[] dOut = random(r, n * ho * wo * cout);
+      float[] u = new float[16 * cin * cout];
+      Winograd3x3.transformKernel(k, cin, cout, true, u);
+      float[] dIn = new float[n * h * w * cin];
+      try (Parallel par = new Parallel(1)) {
+        winograd(par, new ScalarCellOps()).convolve(dOut, 0, n, ho, wo, cout, 2 - pad, 2 - pad,
+            u, cin, h, w, dIn, 0, false);
+      }
+      // Definition, as a scatter: every output term sends dOut·k back to the input it read.
+      double[] want = new double[dIn.length];
+      double[] abs = new double[dIn.length];
+      for (int b = 0; b < n; b++) {
+        for (int y = 0; y < ho; y++) {
+          for (int x = 0; x < wo; x++) {
+            for (int dy = 0; dy < 3; dy++) {
+              for (int dx = 0; dx < 3; dx++) {
+                int iy = y + dy - pad;
+                int ix = x + dx - pad;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                  continue;
+                }
+                for (int c = 0; c < cin; c++) {
+                  for (int o = 0; o < cout; o++) {
+                    double term = (double) dOut[((b * ho + y) * wo + x) * cout + o]
+                        * k[((dy * 3 + dx) * cin + c) * cout + o];
+                    int at = ((b * h + iy) * w + ix) * cin + c;
+                    want[at] += term;
+                    abs[at] += Math.abs(term);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      for (int i = 0; i < dIn.length; i++) {
+        assertEquals(want[i], dIn[i], RTOL * abs[i] + 1e-7, "pad " + pad + ", dIn[" + i + "]");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("accumulating adds the convolution to what the output held")
+  void accumulateAdds() {
+    Random r = new Random(5);
+    int h = 6;
+    int w = 5;
+    int c = 8;
+    float[] in = random(r, h * w * c);
+    float[] u = new float[16 * c * c];
+    Winograd3x3.transformKernel(random(r, 9 * c * c), c, c, false, u);
+    float[] fresh = new float[h * w * c];
+    float[] held = random(r, h * w * c);
+    float[] acc = held.clone();
+    try (Parallel par = new Parallel(2)) {
+      Winograd3x3 wg = winograd(par, CellOps.vector());
+      wg.convolve(in, 0, 1, h, w, c, 1, 1, u, c, h, w, fresh, 0, false);
+      wg.convolve(in, 0, 1, h, w, c, 1, 1, u, c, h, w, acc, 0, true);
+    }
+    for (int i = 0; i < acc.length; i++) {
+      assertEquals(held[i] + fresh[i], acc[i], 0f, "element " + i);
+    }
+  }
+
+  @Test
+  @DisplayName("kernel transform of an all-ones kernel: G·1 = (1, 3/2, 1/2, 1), U = outer product")
+  void kernelTransformByHand() {
+    float[] ones = new float[9];
+    java.util.Arrays.fill(ones, 1f);
+    float[] u = new float[16];
+    Winograd3x3.transformKernel(ones, 1, 1, false, u);
+    double[] g = {1, 1.5, 0.5, 1};
+    for (int a = 0; a < 4; a++) {
+      for (int b = 0; b < 4; b++) {
+        assertEquals(g[a] * g[b], u[a * 4 + b], 0.0, "U[" + a + "][" + b + "]");
+      }
+    }
+    // A single tap k[0][0] = 1: G e0 = (1, 1/2, 1/2, 0), so U = its outer product.
+    float[] corner = new float[9];
+    corner[0] = 1f;
+    Winograd3x3.transformKernel(corner, 1, 1, false, u);
+    double[] e = {1, 0.5, 0.5, 0};
+    for (int a = 0; a < 4; a++) {
+      for (int b = 0; b < 4; b++) {
+        assertEquals(e[a] * e[b], u[a * 4 + b], 0.0, "corner U[" + a + "][" + b + "]");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("vector transforms equal the scalar ones bit for bit, tails included")
+  void vectorTransformsEqualScalar() {
+    Random r = new Random(9);
+    CellOps vector = CellOps.vector();
+    CellOps scalar = new ScalarCellOps();
+    for (int c : new int[] {1, 7, 8, 13, 40}) {
+      float[] d = random(r, 16 * c);
+      int stride = c + 3;
+      float[] vs = new float[2 + 16 * stride];
+      float[] vv = new float[2 + 16 * stride];
+      scalar.winogradInput(d, c, vs, 2, stride);
+      vector.winogradInput(d, c, vv, 2, stride);
+      assertArrayEquals(vs, vv, "input transform, " + c + " channels");
+      float[] m = random(r, 16 * stride + 4);
+      for (boolean accumulate : new boolean[] {false, true}) {
+        for (int skip = 0; skip < 3; skip++) {
+          float[] os = random(new Random(c), 4 * c + 1);
+          float[] ov = os.clone();
+          int y01 = skip == 1 ? -1 : 1 + c;
+          int y10 = skip == 2 ? -1 : 1 + 2 * c;
+          int y11 = skip > 0 ? -1 : 1 + 3 * c;
+          scalar.winogradOutput(m, 4, stride, c, os, 1, y01, y10, y11, accumulate);
+          vector.winogradOutput(m, 4, stride, c, ov, 1, y01, y10, y11, accumulate);
+          assertArrayEquals(os, ov, "output transform, " + c + " channels, accumulate "
+              + accumulate + ", skip " + skip);
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("results do not depend on the thread count")
+  void threadCountIndependent() {
+    Random r = new Random(3);
+    int frames = 3;
+    int h = 17;
+    int w = 15;
+    int cin = 12;
+    int cout = 20;
+    float[] in = random(r, frames * h * w * cin);
+    float[] u = new float[16 * cin * cout];
+    Winograd3x3.transformKernel(random(r, 9 * cin * cout), cin, cout, false, u);
+    float[] one = new float[frames * h * w * cout];
+    float[] two = new float[one.length];
+    try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
+      winograd(p1, CellOps.vector()).convolve(in, 0, frames, h, w, cin, 1, 1, u, cout, h, w,
+          one, 0, false);
+      winograd(p2, CellOps.vector()).convolve(in, 0, frames, h, w, cin, 1, 1, u, cout, h, w,
+          two, 0, false);
+    }
+    assertTrue(frames * ((h + 1) / 2) * ((w + 1) / 2) > 2 * Winograd3x3.TILES_PER_CHUNK,
+        "the case must span several chunks");
+    assertArrayEquals(one, two);
+  }
+
+  private static Winograd3x3 winograd(Parallel par, CellOps ops) {
+    return new Winograd3x3(par, ops instanceof ScalarCellOps ? MatMuls.scalar(1)
+        : MatMuls.vector(1), ops, new Arena());
+  }
+
+  private static float[] random(Random r, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (2 * r.nextDouble() - 1);
+    }
+    return a;
+  }
+}
