@@ -389,7 +389,9 @@ final class VectorCellOps implements CellOps {
   }
 
   // ------------------------------------------------------------------ Winograd transforms
-  // Separate methods for sums and differences: a vector merged from two branches is boxed.
+  // No vector crosses a method boundary (no helper takes or returns one: when C2 does not
+  // inline it, the vector is boxed on the heap), and sums and differences have their own
+  // methods (a vector merged from two branches is boxed too).
 
   @Override
   public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride) {
@@ -411,10 +413,13 @@ final class VectorCellOps implements CellOps {
       int o, int vStride) {
     int pa = ra * 4 * c + ch;
     int pb = rb * 4 * c + ch;
-    FloatVector t0 = at(d, pa).sub(at(d, pb));
-    FloatVector t1 = at(d, pa + c).sub(at(d, pb + c));
-    FloatVector t2 = at(d, pa + 2 * c).sub(at(d, pb + 2 * c));
-    FloatVector t3 = at(d, pa + 3 * c).sub(at(d, pb + 3 * c));
+    FloatVector t0 = FloatVector.fromArray(S, d, pa).sub(FloatVector.fromArray(S, d, pb));
+    FloatVector t1 = FloatVector.fromArray(S, d, pa + c)
+        .sub(FloatVector.fromArray(S, d, pb + c));
+    FloatVector t2 = FloatVector.fromArray(S, d, pa + 2 * c)
+        .sub(FloatVector.fromArray(S, d, pb + 2 * c));
+    FloatVector t3 = FloatVector.fromArray(S, d, pa + 3 * c)
+        .sub(FloatVector.fromArray(S, d, pb + 3 * c));
     int q = o + ch;
     t0.sub(t2).intoArray(v, q);
     t1.add(t2).intoArray(v, q + vStride);
@@ -427,10 +432,13 @@ final class VectorCellOps implements CellOps {
       int vStride) {
     int pa = ra * 4 * c + ch;
     int pb = rb * 4 * c + ch;
-    FloatVector t0 = at(d, pa).add(at(d, pb));
-    FloatVector t1 = at(d, pa + c).add(at(d, pb + c));
-    FloatVector t2 = at(d, pa + 2 * c).add(at(d, pb + 2 * c));
-    FloatVector t3 = at(d, pa + 3 * c).add(at(d, pb + 3 * c));
+    FloatVector t0 = FloatVector.fromArray(S, d, pa).add(FloatVector.fromArray(S, d, pb));
+    FloatVector t1 = FloatVector.fromArray(S, d, pa + c)
+        .add(FloatVector.fromArray(S, d, pb + c));
+    FloatVector t2 = FloatVector.fromArray(S, d, pa + 2 * c)
+        .add(FloatVector.fromArray(S, d, pb + 2 * c));
+    FloatVector t3 = FloatVector.fromArray(S, d, pa + 3 * c)
+        .add(FloatVector.fromArray(S, d, pb + 3 * c));
     int q = o + ch;
     t0.sub(t2).intoArray(v, q);
     t1.add(t2).intoArray(v, q + vStride);
@@ -438,18 +446,20 @@ final class VectorCellOps implements CellOps {
     t1.sub(t3).intoArray(v, q + 3 * vStride);
   }
 
-  private static FloatVector at(float[] a, int i) {
-    return FloatVector.fromArray(S, a, i);
-  }
-
   @Override
   public void winogradOutput(float[] m, int mOff, int mStride, int cout, float[] out, int y00,
       int y01, int y10, int y11, boolean accumulate) {
     int cv = cout - cout % L;
     for (int o = 0; o < cv; o += L) {
-      outputTopRow(m, mOff + o, mStride, out, y00, y01, o, accumulate);
-      if (y10 >= 0) {
-        outputBottomRow(m, mOff + o, mStride, out, y10, y11, o, accumulate);
+      if (accumulate) {
+        outputTopAdd(m, mOff + o, mStride, out, y00 + o, y01 < 0 ? -1 : y01 + o);
+      } else {
+        outputTopSet(m, mOff + o, mStride, out, y00 + o, y01 < 0 ? -1 : y01 + o);
+      }
+      if (y10 >= 0 && accumulate) {
+        outputBottomAdd(m, mOff + o, mStride, out, y10 + o, y11 < 0 ? -1 : y11 + o);
+      } else if (y10 >= 0) {
+        outputBottomSet(m, mOff + o, mStride, out, y10 + o, y11 < 0 ? -1 : y11 + o);
       }
     }
     for (int o = cv; o < cout; o++) {
@@ -457,46 +467,88 @@ final class VectorCellOps implements CellOps {
     }
   }
 
-  /** Row {@code m0 + m1 + m2} of {@code Aᵀ m}, then its two outputs. */
-  private static void outputTopRow(float[] m, int b, int mStride, float[] out, int left,
-      int right, int o, boolean accumulate) {
-    int s4 = 4 * mStride;
-    FloatVector u0 = at(m, b).add(at(m, b + s4)).add(at(m, b + 2 * s4));
-    FloatVector u1 = at(m, b + mStride).add(at(m, b + mStride + s4))
-        .add(at(m, b + mStride + 2 * s4));
-    FloatVector u2 = at(m, b + 2 * mStride).add(at(m, b + 2 * mStride + s4))
-        .add(at(m, b + 2 * mStride + 2 * s4));
-    FloatVector u3 = at(m, b + 3 * mStride).add(at(m, b + 3 * mStride + s4))
-        .add(at(m, b + 3 * mStride + 2 * s4));
-    put(out, left + o, u0.add(u1).add(u2), accumulate);
+  // Rows of Aᵀ m: top m0 + m1 + m2, bottom m1 - m2 - m3 (m_a = m[b + 4a·mStride + column]);
+  // then columns u0 + u1 + u2 (left output) and u1 - u2 - u3 (right output).
+
+  private static void outputTopSet(float[] m, int b, int ms, float[] out, int left,
+      int right) {
+    int s4 = 4 * ms;
+    FloatVector u0 = FloatVector.fromArray(S, m, b).add(FloatVector.fromArray(S, m, b + s4))
+        .add(FloatVector.fromArray(S, m, b + 2 * s4));
+    FloatVector u1 = FloatVector.fromArray(S, m, b + ms)
+        .add(FloatVector.fromArray(S, m, b + ms + s4))
+        .add(FloatVector.fromArray(S, m, b + ms + 2 * s4));
+    FloatVector u2 = FloatVector.fromArray(S, m, b + 2 * ms)
+        .add(FloatVector.fromArray(S, m, b + 2 * ms + s4))
+        .add(FloatVector.fromArray(S, m, b + 2 * ms + 2 * s4));
+    u0.add(u1).add(u2).intoArray(out, left);
     if (right >= 0) {
-      put(out, right + o, u1.sub(u2).sub(u3), accumulate);
+      FloatVector u3 = FloatVector.fromArray(S, m, b + 3 * ms)
+          .add(FloatVector.fromArray(S, m, b + 3 * ms + s4))
+          .add(FloatVector.fromArray(S, m, b + 3 * ms + 2 * s4));
+      u1.sub(u2).sub(u3).intoArray(out, right);
     }
   }
 
-  /** Row {@code m1 - m2 - m3} of {@code Aᵀ m}, then its two outputs. */
-  private static void outputBottomRow(float[] m, int b, int mStride, float[] out, int left,
-      int right, int o, boolean accumulate) {
-    int s4 = 4 * mStride;
-    FloatVector u0 = at(m, b + s4).sub(at(m, b + 2 * s4)).sub(at(m, b + 3 * s4));
-    FloatVector u1 = at(m, b + mStride + s4).sub(at(m, b + mStride + 2 * s4))
-        .sub(at(m, b + mStride + 3 * s4));
-    FloatVector u2 = at(m, b + 2 * mStride + s4).sub(at(m, b + 2 * mStride + 2 * s4))
-        .sub(at(m, b + 2 * mStride + 3 * s4));
-    FloatVector u3 = at(m, b + 3 * mStride + s4).sub(at(m, b + 3 * mStride + 2 * s4))
-        .sub(at(m, b + 3 * mStride + 3 * s4));
-    put(out, left + o, u0.add(u1).add(u2), accumulate);
+  private static void outputTopAdd(float[] m, int b, int ms, float[] out, int left,
+      int right) {
+    int s4 = 4 * ms;
+    FloatVector u0 = FloatVector.fromArray(S, m, b).add(FloatVector.fromArray(S, m, b + s4))
+        .add(FloatVector.fromArray(S, m, b + 2 * s4));
+    FloatVector u1 = FloatVector.fromArray(S, m, b + ms)
+        .add(FloatVector.fromArray(S, m, b + ms + s4))
+        .add(FloatVector.fromArray(S, m, b + ms + 2 * s4));
+    FloatVector u2 = FloatVector.fromArray(S, m, b + 2 * ms)
+        .add(FloatVector.fromArray(S, m, b + 2 * ms + s4))
+        .add(FloatVector.fromArray(S, m, b + 2 * ms + 2 * s4));
+    FloatVector.fromArray(S, out, left).add(u0.add(u1).add(u2)).intoArray(out, left);
     if (right >= 0) {
-      put(out, right + o, u1.sub(u2).sub(u3), accumulate);
+      FloatVector u3 = FloatVector.fromArray(S, m, b + 3 * ms)
+          .add(FloatVector.fromArray(S, m, b + 3 * ms + s4))
+          .add(FloatVector.fromArray(S, m, b + 3 * ms + 2 * s4));
+      FloatVector.fromArray(S, out, right).add(u1.sub(u2).sub(u3)).intoArray(out, right);
     }
   }
 
-  /** Stores {@code y}, or {@code out + y} when accumulating (no vector merged from branches). */
-  private static void put(float[] out, int at, FloatVector y, boolean accumulate) {
-    if (accumulate) {
-      at(out, at).add(y).intoArray(out, at);
-    } else {
-      y.intoArray(out, at);
+  private static void outputBottomSet(float[] m, int b, int ms, float[] out, int left,
+      int right) {
+    int s4 = 4 * ms;
+    FloatVector u0 = FloatVector.fromArray(S, m, b + s4)
+        .sub(FloatVector.fromArray(S, m, b + 2 * s4))
+        .sub(FloatVector.fromArray(S, m, b + 3 * s4));
+    FloatVector u1 = FloatVector.fromArray(S, m, b + ms + s4)
+        .sub(FloatVector.fromArray(S, m, b + ms + 2 * s4))
+        .sub(FloatVector.fromArray(S, m, b + ms + 3 * s4));
+    FloatVector u2 = FloatVector.fromArray(S, m, b + 2 * ms + s4)
+        .sub(FloatVector.fromArray(S, m, b + 2 * ms + 2 * s4))
+        .sub(FloatVector.fromArray(S, m, b + 2 * ms + 3 * s4));
+    u0.add(u1).add(u2).intoArray(out, left);
+    if (right >= 0) {
+      FloatVector u3 = FloatVector.fromArray(S, m, b + 3 * ms + s4)
+          .sub(FloatVector.fromArray(S, m, b + 3 * ms + 2 * s4))
+          .sub(FloatVector.fromArray(S, m, b + 3 * ms + 3 * s4));
+      u1.sub(u2).sub(u3).intoArray(out, right);
+    }
+  }
+
+  private static void outputBottomAdd(float[] m, int b, int ms, float[] out, int left,
+      int right) {
+    int s4 = 4 * ms;
+    FloatVector u0 = FloatVector.fromArray(S, m, b + s4)
+        .sub(FloatVector.fromArray(S, m, b + 2 * s4))
+        .sub(FloatVector.fromArray(S, m, b + 3 * s4));
+    FloatVector u1 = FloatVector.fromArray(S, m, b + ms + s4)
+        .sub(FloatVector.fromArray(S, m, b + ms + 2 * s4))
+        .sub(FloatVector.fromArray(S, m, b + ms + 3 * s4));
+    FloatVector u2 = FloatVector.fromArray(S, m, b + 2 * ms + s4)
+        .sub(FloatVector.fromArray(S, m, b + 2 * ms + 2 * s4))
+        .sub(FloatVector.fromArray(S, m, b + 2 * ms + 3 * s4));
+    FloatVector.fromArray(S, out, left).add(u0.add(u1).add(u2)).intoArray(out, left);
+    if (right >= 0) {
+      FloatVector u3 = FloatVector.fromArray(S, m, b + 3 * ms + s4)
+          .sub(FloatVector.fromArray(S, m, b + 3 * ms + 2 * s4))
+          .sub(FloatVector.fromArray(S, m, b + 3 * ms + 3 * s4));
+      FloatVector.fromArray(S, out, right).add(u1.sub(u2).sub(u3)).intoArray(out, right);
     }
   }
 }
