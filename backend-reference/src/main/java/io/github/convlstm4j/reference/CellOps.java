@@ -58,6 +58,12 @@ interface CellOps {
   void winogradOutput(float[] m, int mOff, int mStride, int cout, float[] out, int y00, int y01,
       int y10, int y11, boolean accumulate);
 
+  /**
+   * Winograd transform of one gathered output-gradient tile {@code d[(r·2 + s)·c + o]} for
+   * every channel ({@link Winograd3x3#outputGradientScalar} is the scalar definition).
+   */
+  void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride);
+
   /** Short name: {@code scalar} or {@code vector-<bits>}. */
   String name();
 

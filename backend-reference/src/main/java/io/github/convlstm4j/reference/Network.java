@@ -392,6 +392,14 @@ final class Network implements AutoCloseable {
     return u;
   }
 
+  /**
+   * Whether the weight gradient of a 3×3 convolution over {@code cin} input channels goes
+   * through {@link Winograd3x3#weightGradient}.
+   */
+  private boolean winogradWeights(Layer l, int cin) {
+    return winograd != null && Winograd3x3.applies(l.kh, l.kw) && cin >= WINOGRAD_MIN_CHANNELS;
+  }
+
   private void cellStep(Layer l, int rows, float[] gates, int gOff, float[] cells, int cOff,
       int cPrev, float[] hs, int hOff) {
     int f = l.f;
@@ -939,7 +947,7 @@ final class Network implements AutoCloseable {
     // transposed to [4F, K] so that the input-gradient products are plain GEMMs.
     float[] uRec = winogradKernel(l, "wr", l.recurrent.value, f, g, true);
     float[] uIn = dIn == null ? null : winogradKernel(l, "wu", l.kernel.value, l.cin, g, true);
-    float[] col = arena.get("col", (long) rowsStep * Math.max(k, kr));
+    float[] col = uRec != null ? null : arena.get("col", (long) rowsStep * kr);
     float[] recT = uRec != null ? null
         : transpose(l.recurrent.value, kr, g, arena.get("recT", (long) kr * g));
     float[] kernelT = uIn != null ? null
@@ -983,29 +991,42 @@ final class Network implements AutoCloseable {
     float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
     int inOff = i == 0 ? 0 : layerOutOff[i - 1];
     int inFrame = l.hin * l.win * l.cin;
+    // Kernel: Σ_t conv(X_t) against dz_t.
     int tc = timeChunk(rowsStep, k);
-    col = arena.get("col", (long) tc * rowsStep * k);
-    for (int t0 = 0; t0 < frames; t0 += tc) {
-      int cnt = Math.min(tc, frames - t0);
-      Im2col.im2col(par, in, inOff + t0 * batch * inFrame, cnt * batch, l.hin, l.win, l.cin,
-          l.kh, l.kw, l.padTop, l.padLeft, l.ho, l.wo, col);
-      mm.gemm(true, false, k, g, cnt * rowsStep, col, 0, k, dz, t0 * stepG, g, l.kernel.grad,
-          0, g, true);
+    if (winogradWeights(l, l.cin)) {
+      winograd.weightGradient(in, inOff, frames * batch, l.hin, l.win, l.cin, l.padTop,
+          l.padLeft, dz, 0, g, l.ho, l.wo, l.kernel.grad);
+    } else {
+      col = arena.get("col", (long) tc * rowsStep * k);
+      for (int t0 = 0; t0 < frames; t0 += tc) {
+        int cnt = Math.min(tc, frames - t0);
+        Im2col.im2col(par, in, inOff + t0 * batch * inFrame, cnt * batch, l.hin, l.win, l.cin,
+            l.kh, l.kw, l.padTop, l.padLeft, l.ho, l.wo, col);
+        mm.gemm(true, false, k, g, cnt * rowsStep, col, 0, k, dz, t0 * stepG, g,
+            l.kernel.grad, 0, g, true);
+      }
     }
-    // Recurrent kernel: Σ_{t≥1} im2col(H_{t-1})ᵀ · dz_t, chunked over steps.
-    int tcr = timeChunk(rowsStep, kr);
-    col = arena.get("col", (long) tcr * rowsStep * kr);
-    for (int t0 = 1; t0 < frames; t0 += tcr) {
-      int cnt = Math.min(tcr, frames - t0);
-      Im2col.im2col(par, hs, (t0 - 1) * stepF, cnt * batch, l.ho, l.wo, f, l.kh, l.kw,
-          l.recTop, l.recLeft, l.ho, l.wo, col);
-      mm.gemm(true, false, kr, g, cnt * rowsStep, col, 0, kr, dz, t0 * stepG, g,
-          l.recurrent.grad, 0, g, true);
+    // Recurrent kernel: Σ_{t≥1} conv(H_{t-1}) against dz_t.
+    if (frames > 1 && winogradWeights(l, f)) {
+      winograd.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
+          dz, stepG, g, l.ho, l.wo, l.recurrent.grad);
+    } else if (frames > 1) {
+      int tcr = timeChunk(rowsStep, kr);
+      col = arena.get("col", (long) tcr * rowsStep * kr);
+      for (int t0 = 1; t0 < frames; t0 += tcr) {
+        int cnt = Math.min(tcr, frames - t0);
+        Im2col.im2col(par, hs, (t0 - 1) * stepF, cnt * batch, l.ho, l.wo, f, l.kh, l.kw,
+            l.recTop, l.recLeft, l.ho, l.wo, col);
+        mm.gemm(true, false, kr, g, cnt * rowsStep, col, 0, kr, dz, t0 * stepG, g,
+            l.recurrent.grad, 0, g, true);
+      }
     }
+    // Input: dz convolved with the flipped kernel.
     if (uIn != null) {
       winograd.convolve(dz, 0, frames * batch, l.ho, l.wo, g, 2 - l.padTop, 2 - l.padLeft,
           uIn, l.cin, l.hin, l.win, dIn, 0, false);
     } else if (dIn != null) {
+      col = arena.get("col", (long) tc * rowsStep * k);
       for (int t0 = 0; t0 < frames; t0 += tc) {
         int cnt = Math.min(tc, frames - t0);
         mm.gemm(false, false, cnt * rowsStep, k, g, dz, t0 * stepG, g, kernelT, 0, k,

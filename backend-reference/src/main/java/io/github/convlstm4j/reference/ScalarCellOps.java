@@ -107,6 +107,13 @@ final class ScalarCellOps implements CellOps {
   }
 
   @Override
+  public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride) {
+    for (int o = 0; o < c; o++) {
+      Winograd3x3.outputGradientScalar(d, c, o, m, mOff, mStride);
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

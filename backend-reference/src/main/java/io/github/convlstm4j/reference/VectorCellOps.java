@@ -551,4 +551,56 @@ final class VectorCellOps implements CellOps {
       FloatVector.fromArray(S, out, right).add(u1.sub(u2).sub(u3)).intoArray(out, right);
     }
   }
+
+  @Override
+  public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride) {
+    int cv = c - c % L;
+    for (int o = 0; o < cv; o += L) {
+      outputGradientTop(d, c, o, m, mOff + o, mStride);
+      outputGradientBottom(d, c, o, m, mOff + o + 8 * mStride, mStride);
+    }
+    for (int o = cv; o < c; o++) {
+      Winograd3x3.outputGradientScalar(d, c, o, m, mOff, mStride);
+    }
+  }
+
+  // Rows of A dY: y0, y0 + y1 (top method), y0 - y1, -y1 (bottom method); each row z then
+  // gives z0, z0 + z1, z0 - z1, -z1: the same operations as Winograd3x3.outputGradientScalar.
+
+  private static void outputGradientTop(float[] d, int c, int o, float[] m, int at, int ms) {
+    FloatVector y00 = FloatVector.fromArray(S, d, o);
+    FloatVector y01 = FloatVector.fromArray(S, d, c + o);
+    FloatVector z0 = y00.add(FloatVector.fromArray(S, d, 2 * c + o));
+    FloatVector z1 = y01.add(FloatVector.fromArray(S, d, 3 * c + o));
+    y00.intoArray(m, at);
+    y00.add(y01).intoArray(m, at + ms);
+    y00.sub(y01).intoArray(m, at + 2 * ms);
+    y01.neg().intoArray(m, at + 3 * ms);
+    int at1 = at + 4 * ms;
+    z0.intoArray(m, at1);
+    z0.add(z1).intoArray(m, at1 + ms);
+    z0.sub(z1).intoArray(m, at1 + 2 * ms);
+    z1.neg().intoArray(m, at1 + 3 * ms);
+  }
+
+  private static void outputGradientBottom(float[] d, int c, int o, float[] m, int at,
+      int ms) {
+    FloatVector y00 = FloatVector.fromArray(S, d, o);
+    FloatVector y01 = FloatVector.fromArray(S, d, c + o);
+    FloatVector y10 = FloatVector.fromArray(S, d, 2 * c + o);
+    FloatVector y11 = FloatVector.fromArray(S, d, 3 * c + o);
+    FloatVector z0 = y00.sub(y10);
+    FloatVector z1 = y01.sub(y11);
+    z0.intoArray(m, at);
+    z0.add(z1).intoArray(m, at + ms);
+    z0.sub(z1).intoArray(m, at + 2 * ms);
+    z1.neg().intoArray(m, at + 3 * ms);
+    FloatVector n0 = y10.neg();
+    FloatVector n1 = y11.neg();
+    int at1 = at + 4 * ms;
+    n0.intoArray(m, at1);
+    n0.add(n1).intoArray(m, at1 + ms);
+    n0.sub(n1).intoArray(m, at1 + 2 * ms);
+    n1.neg().intoArray(m, at1 + 3 * ms);
+  }
 }

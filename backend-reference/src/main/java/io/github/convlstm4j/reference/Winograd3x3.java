@@ -34,6 +34,11 @@ final class Winograd3x3 {
 
   /** Tiles per chunk: transformed input and products of a chunk stay in L2. */
   static final int TILES_PER_CHUNK = 24;
+  /**
+   * Tiles per block of the weight gradient: the inner dimension of its products (one k block
+   * of the matrix kernel); the block's transforms stay in L3.
+   */
+  static final int TILES_PER_BLOCK = 384;
   /** Positions of the transformed tile. */
   static final int XI = 16;
 
@@ -185,6 +190,116 @@ final class Winograd3x3 {
   }
 
   /**
+   * Adds the gradient of the kernel of {@link #convolve} ({@code [3, 3, cin, cout]}, Keras
+   * layout) to {@code grad}, given the input frames and the output gradient {@code dy}
+   * ({@code [frames, ho, wo, cout]} from {@code dyOff}): in the transformed domain
+   * {@code dU_ξ = Σ_tiles V_ξᵀ · (A dY Aᵀ)_ξ}, 16 products with the tiles as inner dimension,
+   * then {@code dg = Gᵀ dU G} per channel pair, in double, added once.
+   *
+   * <p>Tiles go in blocks of {@link #TILES_PER_BLOCK}: both transforms of a block split over
+   * threads by tile, then its 16 products split over threads by ξ, each added to its own
+   * {@code dU_ξ} in block order; so the result does not depend on the thread count.
+   */
+  void weightGradient(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
+      int padLeft, float[] dy, int dyOff, int cout, int ho, int wo, float[] grad) {
+    int tilesY = (ho + 1) / 2;
+    int tilesX = (wo + 1) / 2;
+    int perFrame = tilesY * tilesX;
+    int tiles = frames * perFrame;
+    int parts = Math.max(1, Math.min(par.threads(), tiles));
+    long patch = (long) Math.max(XI * cin, 4 * cout);
+    float[][] scratch = new float[parts][];
+    for (int p = 0; p < parts; p++) {
+      scratch[p] = arena.get("winograd" + p, patch);
+    }
+    int vStride = TILES_PER_BLOCK * cin;
+    int mStride = TILES_PER_BLOCK * cout;
+    float[] v = arena.get("winogradV", (long) XI * vStride);
+    float[] m = arena.get("winogradM", (long) XI * mStride);
+    float[] du = arena.zeroed("winogradDU", (long) XI * cin * cout);
+    for (int t0 = 0; t0 < tiles; t0 += TILES_PER_BLOCK) {
+      int block0 = t0;
+      int count = Math.min(TILES_PER_BLOCK, tiles - t0);
+      par.forRange(parts, 1, (p0, p1) -> {
+        for (int p = p0; p < p1; p++) {
+          float[] d = scratch[p];
+          int q1 = (int) ((long) count * (p + 1) / parts);
+          for (int q = (int) ((long) count * p / parts); q < q1; q++) {
+            int tile = block0 + q;
+            int f = tile / perFrame;
+            int rest = tile - f * perFrame;
+            int y = 2 * (rest / tilesX);
+            int x = 2 * (rest % tilesX);
+            gatherPatch(in, inOff + f * h * w * cin, h, w, cin, y - padTop, x - padLeft, d);
+            ops.winogradInput(d, cin, v, q * cin, vStride);
+            gatherOutputTile(dy, dyOff + f * ho * wo * cout, ho, wo, cout, y, x, d);
+            ops.winogradOutputGradient(d, cout, m, q * cout, mStride);
+          }
+        }
+      });
+      par.forRange(XI, 1, (x0, x1) -> {
+        for (int xi = x0; xi < x1; xi++) {
+          serial.gemm(true, false, cin, cout, count, v, xi * vStride, cin, m, xi * mStride,
+              cout, du, xi * cin * cout, cout, true);
+        }
+      });
+    }
+    addKernelGradient(du, cin, cout, grad);
+  }
+
+  /** {@code grad[dy, dx, c, o] += (Gᵀ dU G)[dy][dx]} for every channel pair, in double. */
+  static void addKernelGradient(float[] du, int cin, int cout, float[] grad) {
+    int stride = cin * cout;
+    double[] rows = new double[12];
+    for (int c = 0; c < cin; c++) {
+      for (int o = 0; o < cout; o++) {
+        int at = c * cout + o;
+        // Gᵀ dU: 3 × 4; rows of Gᵀ are (1, 1/2, 1/2, 0), (0, 1/2, -1/2, 0), (0, 1/2, 1/2, 1).
+        for (int b = 0; b < 4; b++) {
+          double u0 = du[(b) * stride + at];
+          double u1 = du[(4 + b) * stride + at];
+          double u2 = du[(8 + b) * stride + at];
+          double u3 = du[(12 + b) * stride + at];
+          rows[b] = u0 + 0.5 * (u1 + u2);
+          rows[4 + b] = 0.5 * (u1 - u2);
+          rows[8 + b] = 0.5 * (u1 + u2) + u3;
+        }
+        // (Gᵀ dU) G: columns the same combinations of b.
+        for (int dy = 0; dy < 3; dy++) {
+          double r0 = rows[dy * 4];
+          double r1 = rows[dy * 4 + 1];
+          double r2 = rows[dy * 4 + 2];
+          double r3 = rows[dy * 4 + 3];
+          int k = (dy * 3 * cin + c) * cout + o;
+          grad[k] += (float) (r0 + 0.5 * (r1 + r2));
+          grad[k + stride] += (float) (0.5 * (r1 - r2));
+          grad[k + 2 * stride] += (float) (0.5 * (r1 + r2) + r3);
+        }
+      }
+    }
+  }
+
+  /**
+   * Copies the 2×2 block of {@code dy} with top-left output (y, x) to
+   * {@code d[(r·2 + s)·c + ch]}, zeros for positions outside the output.
+   */
+  static void gatherOutputTile(float[] dy, int frameOff, int ho, int wo, int c, int y, int x,
+      float[] d) {
+    for (int r = 0; r < 2; r++) {
+      int dst = r * 2 * c;
+      if (y + r >= ho) {
+        java.util.Arrays.fill(d, dst, dst + 2 * c, 0f);
+        continue;
+      }
+      int n = Math.min(2, wo - x);
+      System.arraycopy(dy, frameOff + ((y + r) * wo + x) * c, d, dst, n * c);
+      if (n < 2) {
+        java.util.Arrays.fill(d, dst + c, dst + 2 * c, 0f);
+      }
+    }
+  }
+
+  /**
    * Copies the 4×4 patch with top-left input position (y0, x0) to {@code d[(r·4 + s)·c + ch]},
    * zeros outside the frame.
    */
@@ -277,6 +392,29 @@ final class Winograd3x3 {
     store(out, y01, o, u01 - u02 - u03, accumulate);
     store(out, y10, o, u10 + u11 + u12, accumulate);
     store(out, y11, o, u11 - u12 - u13, accumulate);
+  }
+
+  /**
+   * Transform of channel {@code o} of one output-gradient tile {@code d[(r·2 + s)·c + o]}
+   * ({@link #gatherOutputTile}): {@code m[mOff + ξ·mStride + o] = (A dY Aᵀ)[ξ]}, the adjoint
+   * of {@link #outputScalar}; rows of {@code A dY} are y0, y0 + y1, y0 - y1, -y1.
+   */
+  static void outputGradientScalar(float[] d, int c, int o, float[] m, int mOff, int mStride) {
+    float y00 = d[o];
+    float y01 = d[c + o];
+    float y10 = d[2 * c + o];
+    float y11 = d[3 * c + o];
+    outputGradientRow(y00, y01, m, mOff + o, mStride);
+    outputGradientRow(y00 + y10, y01 + y11, m, mOff + o + 4 * mStride, mStride);
+    outputGradientRow(y00 - y10, y01 - y11, m, mOff + o + 8 * mStride, mStride);
+    outputGradientRow(-y10, -y11, m, mOff + o + 12 * mStride, mStride);
+  }
+
+  private static void outputGradientRow(float z0, float z1, float[] m, int at, int mStride) {
+    m[at] = z0;
+    m[at + mStride] = z0 + z1;
+    m[at + 2 * mStride] = z0 - z1;
+    m[at + 3 * mStride] = -z1;
   }
 
   private static void store(float[] out, int off, int o, float y, boolean accumulate) {

@@ -132,6 +132,77 @@ class WinogradTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} frames {1}x{2}, {3}->{4} channels, pad {5}, out {6}x{7}")
+  @CsvSource({
+      "2, 5, 7, 3, 5, 1, 5, 7",     // SAME, odd sizes: partial tiles
+      "1, 6, 5, 9, 4, 0, 4, 3",     // VALID
+      "3, 30, 30, 8, 16, 1, 30, 30" // more tiles than one block
+  })
+  void weightGradientMatchesDefinition(int frames, int h, int w, int cin, int cout, int pad,
+      int ho, int wo) {
+    Random r = new Random(frames * 7 + h);
+    float[] in = random(r, 2 + frames * h * w * cin);
+    float[] dy = random(r, 1 + frames * ho * wo * cout);
+    float[] held = random(r, 9 * cin * cout);
+    float[] grad = held.clone();
+    try (Parallel par = new Parallel(2)) {
+      winograd(par, CellOps.vector()).weightGradient(in, 2, frames, h, w, cin, pad, pad, dy, 1,
+          cout, ho, wo, grad);
+    }
+    for (int ky = 0; ky < 3; ky++) {
+      for (int kx = 0; kx < 3; kx++) {
+        for (int c = 0; c < cin; c++) {
+          for (int o = 0; o < cout; o++) {
+            double sum = 0;
+            double abs = 0;
+            for (int f = 0; f < frames; f++) {
+              for (int y = 0; y < ho; y++) {
+                for (int x = 0; x < wo; x++) {
+                  int iy = y + ky - pad;
+                  int ix = x + kx - pad;
+                  if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                    continue;
+                  }
+                  double term = (double) in[2 + ((f * h + iy) * w + ix) * cin + c]
+                      * dy[1 + ((f * ho + y) * wo + x) * cout + o];
+                  sum += term;
+                  abs += Math.abs(term);
+                }
+              }
+            }
+            int at = ((ky * 3 + kx) * cin + c) * cout + o;
+            // Summed in float over up to 2700 positions: allow more than for one output.
+            assertEquals(held[at] + sum, grad[at], 1e-5 * abs + 1e-6,
+                "grad[" + ky + "," + kx + "," + c + "," + o + "]");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("weight gradient: the same bits for 1 and 2 threads over several blocks")
+  void weightGradientThreadCountIndependent() {
+    Random r = new Random(8);
+    int frames = 4;
+    int h = 21;
+    int w = 19;
+    int cin = 10;
+    int cout = 12;
+    float[] in = random(r, frames * h * w * cin);
+    float[] dy = random(r, frames * h * w * cout);
+    float[] one = new float[9 * cin * cout];
+    float[] two = new float[one.length];
+    try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
+      winograd(p1, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
+          cout, h, w, one);
+      winograd(p2, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
+          cout, h, w, two);
+    }
+    assertTrue(frames * 11 * 10 > Winograd3x3.TILES_PER_BLOCK, "several blocks");
+    assertArrayEquals(one, two);
+  }
+
   @Test
   @DisplayName("accumulating adds the convolution to what the output held")
   void accumulateAdds() {
@@ -194,6 +265,11 @@ class WinogradTest {
       scalar.winogradInput(d, c, vs, 2, stride);
       vector.winogradInput(d, c, vv, 2, stride);
       assertArrayEquals(vs, vv, "input transform, " + c + " channels");
+      float[] gs = new float[3 + 16 * stride];
+      float[] gv = new float[3 + 16 * stride];
+      scalar.winogradOutputGradient(d, c, gs, 3, stride);
+      vector.winogradOutputGradient(d, c, gv, 3, stride);
+      assertArrayEquals(gs, gv, "output-gradient transform, " + c + " channels");
       float[] m = random(r, 16 * stride + 4);
       for (boolean accumulate : new boolean[] {false, true}) {
         for (int skip = 0; skip < 3; skip++) {
