@@ -116,7 +116,8 @@ class SoakCommandTest {
     Cli bad = Cli.run("bench", "soak", "--tiny", "--backends", "reference/per-step");
     assertEquals(Main.USAGE, bad.exitCode());
     assertTrue(bad.err().contains(
-        "--backends: reference variants are vector and scalar, got 'reference/per-step'"),
+        "--backends: reference variants are vector, scalar, direct and winograd, got "
+            + "'reference/per-step'"),
         bad.err());
   }
 }

@@ -29,7 +29,10 @@ import picocli.CommandLine.Spec;
  * <p>Each configuration (backend, kernel) runs on each model in its own child JVM
  * ({@link BenchChild}), so peak resident memory is per configuration; the reference backend's
  * scalar kernel runs in a child JVM without {@code --add-modules jdk.incubator.vector}, which
- * is how the reference backend falls back to it.
+ * is how the reference backend falls back to it. {@code reference/vector} and
+ * {@code reference/scalar} run the reference backend's default 3×3 convolution algorithm
+ * (Winograd); {@code reference/direct} runs it with {@code reference.convolution=direct}, so
+ * a full run shows direct, Winograd and DJL PyTorch side by side.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = SoakCommand.class,
     header = "Time every backend (forward, training step, memory) against the FMA peak and "
@@ -43,6 +46,11 @@ import picocli.CommandLine.Spec;
             + "ratios between every pair. Also the FMA peak and the reference GEMM kernels "
             + "on the seed's gate-convolution shapes, and the Python PyTorch peer "
             + "(bench/python/convlstm_bench.py) when python3 imports torch.",
+        "reference/vector and reference/scalar run the reference backend's default 3x3 "
+            + "convolution algorithm, Winograd F(2x2,3x3); reference/direct and "
+            + "reference/winograd set reference.convolution=direct or winograd. GFLOP/s of the "
+            + "model tables count direct-convolution FLOPs (effective GFLOP/s): Winograd does "
+            + "2.25x fewer multiply-adds in 3x3 convolutions and can exceed the FMA peak.",
         "djl-pytorch/hoisted and djl-pytorch/per-step are djl-pytorch with the input-to-state "
             + "convolution hoisted out of the time loop (one convolution over all frames) or "
             + "inside it; the input-convolution table shows each form's gain over per-step.",
@@ -88,10 +96,15 @@ public final class BenchCommand implements Callable<Integer> {
   boolean tiny;
 
   @Option(names = "--backends", split = ",", paramLabel = "LABEL",
-      description = "Only these configurations, e.g. reference/vector,reference/scalar,"
-          + "djl-pytorch,djl-pytorch/per-step,djl-mxnet,djl-mxnet/per-step,python-pytorch "
-          + "(default: every available backend, reference as reference/vector and "
-          + "reference/scalar, plus djl-pytorch/hoisted and djl-pytorch/per-step). "
+      description = "Only these configurations, e.g. reference/vector,reference/direct,"
+          + "reference/winograd,reference/scalar,djl-pytorch,djl-pytorch/per-step,djl-mxnet,"
+          + "djl-mxnet/per-step,python-pytorch (default: every available backend, reference "
+          + "as reference/vector, reference/direct and reference/scalar, plus "
+          + "djl-pytorch/hoisted and djl-pytorch/per-step). reference/vector and "
+          + "reference/scalar run the reference backend's defaults (Vector API or scalar "
+          + "kernel, Winograd 3x3 convolutions); reference/direct and reference/winograd run "
+          + "the Vector API kernel with reference.convolution=direct or winograd, and fail "
+          + "if the forecaster does not report that algorithm. "
           + "BACKEND/FORM is a DJL backend created with djl.inputConvolution=FORM instead of "
           + "its default: hoisted (one input-to-state convolution over all frames), per-step "
           + "(inside the time loop) or concatenated (one convolution of [x_t, h_t-1] per step).")
@@ -319,16 +332,22 @@ public final class BenchCommand implements Callable<Integer> {
 
   /**
    * The configurations a run measures when {@code --backends} is not given: every backend, the
-   * reference backend as {@code reference/vector} and {@code reference/scalar}, and next to
-   * {@code djl-pytorch} (its default input-convolution form) {@code djl-pytorch/hoisted} and
-   * {@code djl-pytorch/per-step}, so hoisting the input convolution is measured against the
-   * per-step form on the primary engine whatever its default is.
+   * reference backend as {@code reference/vector} (its defaults: Vector API kernel, Winograd
+   * 3×3 convolutions), {@code reference/direct} (the same with direct convolutions) and
+   * {@code reference/scalar}, and next to {@code djl-pytorch} (its default input-convolution
+   * form) {@code djl-pytorch/hoisted} and {@code djl-pytorch/per-step}, so hoisting the input
+   * convolution is measured against the per-step form on the primary engine whatever its
+   * default is. {@code reference/winograd} is left out: it runs what {@code reference/vector}
+   * runs (the report compares {@code reference/vector} with {@code reference/direct} when its
+   * forecaster reports {@code convolution=winograd}).
    */
   static boolean inDefaultSet(String label) {
     if (label.equals("reference")) {
       return false;
     }
-    return !label.contains("/") || label.startsWith("reference/")
+    return !label.contains("/") || label.equals(BenchResult.REFERENCE_VECTOR)
+        || label.equals(BenchResult.REFERENCE_SCALAR)
+        || label.equals(BenchResult.REFERENCE_DIRECT)
         || label.equals(BenchResult.DJL_PYTORCH + "/" + BenchConfiguration.PER_STEP)
         || label.equals(BenchResult.DJL_PYTORCH + "/" + BenchConfiguration.HOISTED);
   }

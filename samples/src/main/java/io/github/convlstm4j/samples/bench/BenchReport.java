@@ -69,6 +69,7 @@ final class BenchReport {
                 + "configuration's own"));
     bullet("Python peer: " + m.get("peer"));
     bullet("FLOPs: " + Flops.FORMULA);
+    bullet("Model tables: " + Flops.EFFECTIVE);
     bullet("Ratio tables: entry (row A, column B) = median(B) / median(A), how many times "
         + "faster A is than B");
     blank();
@@ -96,6 +97,9 @@ final class BenchReport {
           percent(gf / peak)));
     }
     table(t);
+    line("GFLOP/s here are the products' own multiply-adds; the kernel target is judged on the "
+        + "im2col shapes only.");
+    blank();
   }
 
   private void model(BenchResult.ModelResults mr) {
@@ -107,9 +111,10 @@ final class BenchReport {
         + "(3 x forward)", m.shapeDescription(), fwd / 1e9, train / 1e9));
     blank();
     double peak = r.peak();
-    TextTable t = new TextTable(List.of("backend", "forward s med", "min", "max", "GFLOP/s",
-        "% peak", "train s med", "min", "max", "GFLOP/s", "% peak", "RSS fwd MiB",
-        "RSS MiB", "train finite", "detail"));
+    TextTable t = new TextTable(List.of("backend", "forward s med", "min", "max",
+        "eff GFLOP/s", "eff % peak", "train s med", "min", "max", "eff GFLOP/s", "eff % peak",
+        "RSS fwd MiB", "RSS MiB", "train finite", "detail"));
+    List<String> winograd = new ArrayList<>();
     for (Measurement x : mr.measurements()) {
       double fg = fwd / x.forward().median() / 1e9;
       double tg = train / x.train().median() / 1e9;
@@ -121,8 +126,18 @@ final class BenchReport {
           fixed1(tg), percent(tg / peak), fixed0(x.peakRssForwardMiB()),
           fixed0(x.peakRssMiB()), finite,
           x.error() != null ? "ERROR " + firstLine(x.error()) : x.detail()));
+      if (x.convolution().filter("winograd"::equals).isPresent()) {
+        winograd.add(x.label());
+      }
     }
     table(t);
+    line("eff GFLOP/s = direct-convolution FLOPs / median time (eff % peak: of the FMA peak)"
+        + (winograd.isEmpty() ? "."
+            : "; " + String.join(", ", winograd) + " ran convolution=winograd, 2.25x fewer "
+                + "multiply-adds in 3x3 convolutions, so their effective figures can exceed "
+                + "the FMA peak: a speed, not a share of the hardware's peak (that is the "
+                + "GEMM kernel table's)."));
+    blank();
     ratios("Forward speed ratios (" + m.label() + ")", mr, Measurement::forward);
     ratios("Training-step speed ratios (" + m.label() + ")", mr, Measurement::train);
     hoisting(mr);
@@ -183,6 +198,15 @@ final class BenchReport {
       t.row(List.of(x.goal(), x.measured(), x.status()));
     }
     table(t);
+    List<Target> info = r.informative();
+    if (info.stream().anyMatch(x -> x.status().equals(BenchResult.INFORMATIVE))) {
+      heading("Informative (not targets): 3x3 convolution algorithm of the reference backend");
+      TextTable i = new TextTable(List.of("figure", "measured", "status"));
+      for (Target x : info) {
+        i.row(List.of(x.goal(), x.measured(), x.status()));
+      }
+      table(i);
+    }
   }
 
   // ------------------------------------------------------------------ output helpers

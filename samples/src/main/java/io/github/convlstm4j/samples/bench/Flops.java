@@ -16,6 +16,11 @@ import io.github.convlstm4j.api.ModelSpec;
  *   <li>Conv3D head: {@code 2·N·T·H·W·kt·kh·kw·C_in·C_out};
  *   <li>training step: ≈ 3 × forward (forward, input gradient, weight gradient).
  * </ul>
+ *
+ * <p>These are direct-convolution counts for every backend. A backend that computes 3×3
+ * convolutions with Winograd F(2×2, 3×3) (the reference backend's default) does 2.25× fewer
+ * multiply-adds there, so GFLOP/s computed from these counts is an effective
+ * (direct-equivalent) rate ({@link #EFFECTIVE}).
  */
 final class Flops {
 
@@ -23,6 +28,16 @@ final class Flops {
   static final String FORMULA = "ConvLSTM layer per step 2*N*H*W*(kh*kw*C_in + kh*kw*F)*4F; "
       + "Conv3D head 2*N*T*H*W*kt*kh*kw*C_in*C_out; training step = 3 x forward; "
       + "element-wise work, batch norm and activations not counted";
+
+  /**
+   * What the GFLOP/s and "% peak" of model timings mean, as printed in reports: the count above
+   * is that of direct convolution, whatever algorithm a backend runs.
+   */
+  static final String EFFECTIVE = "effective GFLOP/s: direct-convolution FLOPs (the formula) "
+      + "/ median time; Winograd F(2x2,3x3) (reference with convolution=winograd, its default) "
+      + "does 2.25x fewer multiply-adds in 3x3 convolutions, so its effective GFLOP/s can "
+      + "exceed the FMA peak: a speed figure, not the share of the peak the hardware does "
+      + "(that is the GEMM kernel probe's % of peak)";
 
   private Flops() {}
 

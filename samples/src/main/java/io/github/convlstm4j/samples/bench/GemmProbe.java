@@ -8,6 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The FMA peak ({@code FmaPeakProbe}, Vector API) and the reference backend's GEMM kernels on
@@ -16,7 +21,15 @@ import java.util.Random;
  * <p>Shapes (seed: N = 10, T = 15, 40×40, F = 40, 3×3): forward input-to-state over all
  * steps ({@code N·T·H·W × 4F × 9F}), forward recurrent per step
  * ({@code N·H·W × 4F × 9F}), backward weight gradient over all steps (transposed A) and
- * backward column gradient over all steps (transposed B).
+ * backward column gradient over all steps (transposed B). These are the direct (im2col) path's
+ * products; the kernel target is judged on them.
+ *
+ * <p>One more row per kernel, not judged ({@code "target": false}): the products of the
+ * reference backend's Winograd F(2×2, 3×3) path ({@link WinogradShape}), as it calls them:
+ * chunks of 24 output tiles, per chunk 16 products {@code 24 × 4F × F} (one per transformed
+ * position) on one thread with the one-thread kernel, the chunks of one forward input-to-state
+ * convolution over all steps split over the threads. Its GFLOP/s are the products' real
+ * multiply-adds (the transforms around them are not timed).
  */
 final class GemmProbe {
 
@@ -28,6 +41,23 @@ final class GemmProbe {
       return 2.0 * m * n * k;
     }
   }
+
+  /**
+   * The Winograd per-chunk products of one 3×3 convolution with {@code k} input and {@code n}
+   * output (gate) channels: {@code chunks} chunks of {@code m} tiles, {@value #WINOGRAD_XI}
+   * products {@code C(m×n) = A(m×k) · B(k×n)} per chunk.
+   */
+  record WinogradShape(String name, int m, int n, int k, int chunks) {
+    /** Multiply-adds × 2 of all products. */
+    double flops() {
+      return 2.0 * WINOGRAD_XI * chunks * m * n * k;
+    }
+  }
+
+  /** Transformed positions of a 4×4 Winograd tile: products per chunk. */
+  static final int WINOGRAD_XI = 16;
+  /** Output tiles per chunk (the reference backend's {@code Winograd3x3.TILES_PER_CHUNK}). */
+  static final int WINOGRAD_TILES = 24;
 
   private final int threads;
   private final int reps;
@@ -51,6 +81,22 @@ final class GemmProbe {
         new Shape("fwd recurrent, one step", false, false, step, g, k),
         new Shape("bwd weight gradient (A^T)", true, false, k, g, positions),
         new Shape("bwd column gradient (B^T)", false, true, positions, k, g));
+  }
+
+  /**
+   * The Winograd chunk products of the forward input-to-state convolution of a 40-channel
+   * layer over all steps: seed N·T = 150 frames of 20×20 tiles of 2×2 outputs = 60000 tiles,
+   * 2500 chunks of 24 tiles, each 16 products 24 × 160 × 40 (tiny: 2·4 frames of 4×4 tiles,
+   * 6 chunks of 24 × 16 × 4).
+   */
+  static WinogradShape winogradShape(boolean tiny) {
+    int frames = tiny ? 2 * 4 : 10 * 15;
+    int side = tiny ? 8 : 40;
+    int filters = tiny ? 4 : 40;
+    int tiles = frames * (side / 2) * (side / 2);
+    int chunks = (tiles + WINOGRAD_TILES - 1) / WINOGRAD_TILES;
+    return new WinogradShape("Winograd chunk products: " + chunks + " chunks x 16, each "
+        + "chunk on one thread (not judged)", WINOGRAD_TILES, 4 * filters, filters, chunks);
   }
 
   /** Runs the probe and the kernels; errors are reported in the result, not thrown. */
@@ -97,13 +143,84 @@ final class GemmProbe {
         row.put("transB", s.transB);
         row.put("seconds", st.toJson());
         row.put("gflops", s.flops() / st.median() / 1e9);
+        row.put("target", true);
         rows.add(row);
       }
+      rows.add(winogradRow(scalar ? MatMuls.scalar(1) : MatMuls.vector(1), mm.name(),
+          winogradShape(tiny), kernelReps));
     }
     r.put("gemm", rows);
     r.put("peakGflopsAfter", peak(peakReps, peakMillis));
     r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
     return r;
+  }
+
+  /**
+   * Times {@code serial} (a one-thread kernel) on the Winograd chunk products, the chunks split
+   * over {@link #threads} threads as the reference backend does; one warm-up pass.
+   */
+  private Map<String, Object> winogradRow(MatMul serial, String kernel, WinogradShape w,
+      int n) {
+    int parts = Math.max(1, Math.min(threads, w.chunks()));
+    Random rnd = new Random(2);
+    float[] b = fill(new float[WINOGRAD_XI * w.k() * w.n()], rnd);
+    float[][] a = new float[parts][];
+    float[][] c = new float[parts][];
+    for (int p = 0; p < parts; p++) {
+      a[p] = fill(new float[WINOGRAD_XI * w.m() * w.k()], rnd);
+      c[p] = new float[WINOGRAD_XI * w.m() * w.n()];
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(parts);
+    try {
+      List<Callable<Void>> tasks = new ArrayList<>();
+      for (int p = 0; p < parts; p++) {
+        int part = p;
+        int from = (int) ((long) w.chunks() * p / parts);
+        int to = (int) ((long) w.chunks() * (p + 1) / parts);
+        tasks.add(() -> {
+          for (int chunk = from; chunk < to; chunk++) {
+            for (int xi = 0; xi < WINOGRAD_XI; xi++) {
+              serial.gemm(false, false, w.m(), w.n(), w.k(), a[part], xi * w.m() * w.k(),
+                  w.k(), b, xi * w.k() * w.n(), w.n(), c[part], xi * w.m() * w.n(), w.n(),
+                  false);
+            }
+          }
+          return null;
+        });
+      }
+      List<Double> seconds = new ArrayList<>();
+      for (int i = 0; i < 1 + n; i++) {
+        long t0 = System.nanoTime();
+        for (Future<Void> f : pool.invokeAll(tasks)) {
+          f.get();
+        }
+        if (i > 0) {
+          seconds.add((System.nanoTime() - t0) / 1e9);
+        }
+      }
+      Stats st = Stats.of(seconds);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("kernel", kernel);
+      row.put("shape", w.name());
+      row.put("m", w.m());
+      row.put("n", w.n());
+      row.put("k", w.k());
+      row.put("transA", false);
+      row.put("transB", false);
+      row.put("products", (long) WINOGRAD_XI * w.chunks());
+      row.put("serialKernel", serial.name());
+      row.put("seconds", st.toJson());
+      row.put("gflops", w.flops() / st.median() / 1e9);
+      row.put("target", false);
+      return row;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while timing " + w.name(), e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(w.name() + " failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private List<Double> timeAll(MatMul mm, Shape s, float[] a, float[] b, float[] c, int warm,

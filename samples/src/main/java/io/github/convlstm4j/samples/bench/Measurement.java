@@ -2,6 +2,7 @@ package io.github.convlstm4j.samples.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One configuration's figures on one model.
@@ -13,7 +14,8 @@ import java.util.Map;
  * @param peakRssForwardMiB the process's peak resident memory after the forward runs
  * @param peakRssMiB the process's peak resident memory at the end (forward and training)
  * @param trainingFinite whether every training loss and the weights stayed finite
- * @param detail kernel or engine details
+ * @param detail kernel or engine details (reference: the kernel and the 3×3 convolution
+ *     algorithm the forecaster reported, e.g. {@code vector-256, convolution=winograd})
  * @param error why the configuration failed, or null
  * @param raw everything the child reported
  */
@@ -24,6 +26,10 @@ record Measurement(String label, String model, Stats forward, Stats train,
   /** From a child's JSON result. */
   static Measurement fromJson(String label, String model, Map<String, Object> j) {
     String detail = JsonText.string(j, "kernel", "");
+    Optional<String> convolution = convolution(j);
+    if (convolution.isPresent()) {
+      detail = detail + ", convolution=" + convolution.get();
+    }
     if (j.containsKey("torch")) {
       detail = "torch " + j.get("torch") + ", python " + j.get("python") + ", "
           + (long) JsonText.number(j, "threads") + " threads";
@@ -38,6 +44,20 @@ record Measurement(String label, String model, Stats forward, Stats train,
         Stats.fromJson(JsonText.object(j, "train")), JsonText.number(j, "peakRssForwardMiB"),
         JsonText.number(j, "peakRssMiB"), Boolean.TRUE.equals(j.get("trainingFinite")),
         detail, error, j);
+  }
+
+  /**
+   * The reference backend's 3×3 convolution algorithm ({@code direct} or {@code winograd}) as
+   * the forecaster reported it, empty for other backends and failed runs.
+   */
+  Optional<String> convolution() {
+    return convolution(raw);
+  }
+
+  private static Optional<String> convolution(Map<String, Object> j) {
+    Object forecaster = j.get("forecaster");
+    return forecaster == null ? Optional.empty()
+        : BenchConfiguration.describedValue(String.valueOf(forecaster), "convolution");
   }
 
   /** A configuration that produced no figures. */

@@ -42,7 +42,8 @@ class BenchCommandTest {
     String text = out.toString();
     assertEquals(0, code, () -> "exit code; stderr:\n" + err + "\nstdout:\n" + text);
     Map<String, Object> report = JsonText.parseObject(Files.readString(json));
-    List<String> expected = new ArrayList<>(List.of("reference/vector", "reference/scalar"));
+    List<String> expected = new ArrayList<>(List.of("reference/vector", "reference/direct",
+        "reference/scalar"));
     for (BackendInfo b : Forecasters.backends()) {
       if (b.availability().available() && !b.name().equals("reference")) {
         expected.add(b.name());
@@ -114,7 +115,18 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> kernels = (Map<String, Object>) report.get("kernels");
     assertTrue(((Number) kernels.get("peakGflops")).doubleValue() > 0, "peak: " + kernels);
-    assertEquals(8, ((List<?>) kernels.get("gemm")).size(), "2 kernels x 4 shapes");
+    assertEquals(10, ((List<?>) kernels.get("gemm")).size(),
+        "2 kernels x (4 im2col shapes + the Winograd chunk product)");
+    // reference/vector runs the default (Winograd), reference/direct the setting; both say so
+    // in the detail column, and the report compares them (informative, not a target).
+    assertTrue(String.valueOf(row(model, "reference/vector").get("detail"))
+        .endsWith("convolution=winograd"), () -> row(model, "reference/vector").toString());
+    assertTrue(String.valueOf(row(model, "reference/direct").get("detail"))
+        .endsWith("convolution=direct"), () -> row(model, "reference/direct").toString());
+    assertEquals("informative", ((Map<?, ?>) ((List<?>) report.get("informative")).get(0))
+        .get("status"), () -> String.valueOf(report.get("informative")));
+    assertTrue(text.contains("reference/vector (convolution=winograd) vs reference/direct"),
+        text);
     assertEquals(6, ((List<?>) report.get("targets")).size());
     assertTrue(text.contains("Targets"), text);
     String markdown = Files.readString(md);

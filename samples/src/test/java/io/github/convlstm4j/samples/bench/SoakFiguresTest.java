@@ -155,7 +155,8 @@ class SoakFiguresTest {
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> BenchConfiguration.parse("reference/per-step"));
-    assertEquals("reference variants are vector and scalar, got 'reference/per-step'",
+    assertEquals("reference variants are vector, scalar, direct and winograd, got "
+        + "'reference/per-step'",
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> BenchConfiguration.parse("djl-pytorch/"));
   }
@@ -164,6 +165,8 @@ class SoakFiguresTest {
   void theDefaultBenchSetHasBothReferenceKernelsAndHoistedAndPerStepOnlyForPyTorch() {
     assertTrue(BenchCommand.inDefaultSet("reference/vector"));
     assertTrue(BenchCommand.inDefaultSet("reference/scalar"));
+    assertTrue(BenchCommand.inDefaultSet("reference/direct"));
+    assertFalse(BenchCommand.inDefaultSet("reference/winograd"));
     assertFalse(BenchCommand.inDefaultSet("reference"));
     assertTrue(BenchCommand.inDefaultSet("djl-pytorch"));
     assertTrue(BenchCommand.inDefaultSet("djl-pytorch/per-step"));
