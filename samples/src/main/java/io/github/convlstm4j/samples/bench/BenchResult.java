@@ -191,8 +191,11 @@ final class BenchResult {
     for (Map<String, Object> row : gemmRows()) {
       if (String.valueOf(row.get("kernel")).startsWith("vector")
           && Boolean.FALSE.equals(row.get("target"))) {
+        String shape = String.valueOf(row.get("shape"));
+        int colon = shape.indexOf(':');
         notJudged.append(String.format(java.util.Locale.ROOT, "; not judged: %s %.0f%%",
-            row.get("shape"), 100 * JsonText.number(row, "gflops") / peak));
+            colon < 0 ? shape : shape.substring(0, colon),
+            100 * JsonText.number(row, "gflops") / peak));
       }
     }
     return new Target(goal, String.format(java.util.Locale.ROOT, "lowest %.0f%% (%s)",

@@ -108,7 +108,7 @@ class ConvolutionReportTest {
         gemmRow("vector-256", "fwd recurrent, one step", 70.0, true),
         gemmRow("vector-256", "bwd weight gradient (A^T)", 65.0, true),
         gemmRow("scalar", "fwd recurrent, one step", 30.0, true),
-        gemmRow("vector-256", "Winograd chunk products", 20.0, false)));
+        gemmRow("vector-256", "Winograd chunk products: 2500 chunks x 16", 20.0, false)));
     BenchResult r = new BenchResult(Map.of(), kernels, List.of(), List.of());
     Target kernel = r.targets().get(3);
     assertEquals("met", kernel.status());
