@@ -140,6 +140,12 @@ final class Winograd3x3 {
     for (int p = 0; p < parts; p++) {
       scratch[p] = arena.get("winograd" + p, patch + vSize + mSize);
     }
+    // The 16 right-hand matrices U_ξ, packed once for all chunks.
+    int packed = serial.preparedSize(cin, cout);
+    float[] up = arena.get("winogradU", (long) XI * packed);
+    for (int xi = 0; xi < XI; xi++) {
+      serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
+    }
     par.forRange(parts, 1, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         float[] s = scratch[p];
@@ -148,15 +154,15 @@ final class Winograd3x3 {
         for (int chunk = c0; chunk < c1; chunk++) {
           int t0 = chunk * TILES_PER_CHUNK;
           int count = Math.min(TILES_PER_CHUNK, tiles - t0);
-          chunk(in, inOff, h, w, cin, padTop, padLeft, u, cout, ho, wo, tilesY, tilesX, t0,
-              count, out, outOff, accumulate, s, (int) patch, (int) (patch + vSize));
+          chunk(in, inOff, h, w, cin, padTop, padLeft, up, packed, cout, ho, wo, tilesY,
+              tilesX, t0, count, out, outOff, accumulate, s, (int) patch, (int) (patch + vSize));
         }
       }
     });
   }
 
   private void chunk(float[] in, int inOff, int h, int w, int cin, int padTop, int padLeft,
-      float[] u, int cout, int ho, int wo, int tilesY, int tilesX, int t0, int count,
+      float[] up, int packed, int cout, int ho, int wo, int tilesY, int tilesX, int t0, int count,
       float[] out, int outOff, boolean accumulate, float[] s, int vOff, int mOff) {
     int perFrame = tilesY * tilesX;
     int vStride = TILES_PER_CHUNK * cin;
@@ -171,8 +177,8 @@ final class Winograd3x3 {
     }
     int mStride = TILES_PER_CHUNK * cout;
     for (int xi = 0; xi < XI; xi++) {
-      serial.gemm(false, false, count, cout, cin, s, vOff + xi * vStride, cin,
-          u, xi * cin * cout, cout, s, mOff + xi * mStride, cout, false);
+      serial.gemmPrepared(count, cout, cin, s, vOff + xi * vStride, cin, up, xi * packed,
+          s, mOff + xi * mStride, cout, false);
     }
     for (int q = 0; q < count; q++) {
       int tile = t0 + q;

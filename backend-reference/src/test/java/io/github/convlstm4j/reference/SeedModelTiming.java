@@ -33,7 +33,10 @@ class SeedModelTiming {
     SequenceDataset data = SequenceDataset.of(x, y);
     TrainingConfig one = TrainingConfig.defaults().withEpochs(1).withBatchSize(10)
         .withLoss(Loss.BINARY_CROSSENTROPY).withOptimizer(OptimizerSpec.adadelta());
-    ConvolutionAlgorithm[] algorithms = ConvolutionAlgorithm.values();
+    // -Dalgorithms=winograd (or direct) times one algorithm only, e.g. under a profiler.
+    ConvolutionAlgorithm[] algorithms = java.util.Arrays.stream(
+        System.getProperty("algorithms", "direct,winograd").split(","))
+        .map(ConvolutionAlgorithm::parse).toArray(ConvolutionAlgorithm[]::new);
     ReferenceForecaster[] fcs = new ReferenceForecaster[algorithms.length];
     for (int a = 0; a < algorithms.length; a++) {
       fcs[a] = new ReferenceForecaster(spec, new BackendOptions(threads, "auto"),

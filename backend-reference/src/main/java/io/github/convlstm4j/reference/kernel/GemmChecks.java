@@ -28,6 +28,41 @@ final class GemmChecks {
     matrix("c", m, n, c, cOff, ldc, "ldc");
   }
 
+  /**
+   * Checks one {@code prepare} call: B is {@code k × n} with leading dimension {@code ldb}, and
+   * {@code dst} holds {@code size} floats from {@code dstOff}.
+   */
+  static void checkPrepare(int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff,
+      int size) {
+    Objects.requireNonNull(b, "b");
+    Objects.requireNonNull(dst, "dst");
+    nonNegative(k, n);
+    matrix("b", k, n, b, bOff, ldb, "ldb");
+    matrix("dst", 1, size, dst, dstOff, size, "size");
+  }
+
+  /**
+   * Checks one {@code gemmPrepared} call: A is {@code m × k} row-major, the prepared B holds
+   * {@code size} floats from {@code bpOff}, C is {@code m × n}.
+   */
+  static void checkPrepared(int m, int n, int k, float[] a, int aOff, int lda, float[] bp,
+      int bpOff, int size, float[] c, int cOff, int ldc) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(bp, "bp");
+    Objects.requireNonNull(c, "c");
+    nonNegative("m", m);
+    nonNegative(k, n);
+    matrix("a", m, k, a, aOff, lda, "lda");
+    matrix("bp", 1, size, bp, bpOff, size, "size");
+    matrix("c", m, n, c, cOff, ldc, "ldc");
+  }
+
+  /** Checks that a matrix's row and column counts are not negative. */
+  static void nonNegative(int rows, int cols) {
+    nonNegative("k", rows);
+    nonNegative("n", cols);
+  }
+
   private static void nonNegative(String name, int value) {
     if (value < 0) {
       throw new IllegalArgumentException(name + " must be >= 0, got " + value);

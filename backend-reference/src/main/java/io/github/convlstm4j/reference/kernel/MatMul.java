@@ -40,6 +40,61 @@ public interface MatMul {
       float[] c, int cOff, int ldc, boolean accumulate);
 
   /**
+   * Floats {@link #prepare} writes for a {@code k × n} right-hand matrix.
+   *
+   * @param k rows of B
+   * @param n columns of B
+   * @return the size of the prepared form
+   */
+  default int preparedSize(int k, int n) {
+    GemmChecks.nonNegative(k, n);
+    return k * n;
+  }
+
+  /**
+   * Writes the row-major {@code k × n} matrix B ({@code b[bOff + p*ldb + j]}) in the form
+   * {@link #gemmPrepared} reads, {@link #preparedSize} floats from {@code dst[dstOff]}: for a
+   * right-hand matrix used in many products (this default: a dense copy).
+   *
+   * @param k rows of B
+   * @param n columns of B
+   * @param b B's storage
+   * @param bOff offset of B's first element
+   * @param ldb leading dimension of B
+   * @param dst where the prepared form goes
+   * @param dstOff offset in {@code dst}
+   */
+  default void prepare(int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+    GemmChecks.checkPrepare(k, n, b, bOff, ldb, dst, dstOff, k * n);
+    for (int p = 0; p < k; p++) {
+      System.arraycopy(b, bOff + p * ldb, dst, dstOff + p * n, n);
+    }
+  }
+
+  /**
+   * {@code C = A · B} or {@code C += A · B} with row-major A ({@code m × k}) and B prepared by
+   * {@link #prepare} with the same {@code k} and {@code n}. The values are bitwise those of
+   * {@link #gemm} on the original B.
+   *
+   * @param m rows of C
+   * @param n columns of C
+   * @param k inner dimension
+   * @param a A's storage
+   * @param aOff offset of A's first element
+   * @param lda leading dimension of A
+   * @param bp the prepared B
+   * @param bpOff offset of the prepared B
+   * @param c C's storage
+   * @param cOff offset of C's first element
+   * @param ldc leading dimension of C
+   * @param accumulate add to C instead of overwriting it
+   */
+  default void gemmPrepared(int m, int n, int k, float[] a, int aOff, int lda, float[] bp,
+      int bpOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    gemm(false, false, m, n, k, a, aOff, lda, bp, bpOff, n, c, cOff, ldc, accumulate);
+  }
+
+  /**
    * Short name for logs and benchmarks, for example {@code scalar} or {@code vector-512}.
    *
    * @return the name

@@ -164,7 +164,7 @@ public final class VectorMatMul implements MatMul {
           int rows = Math.min(mc, m - i0);
           int s0 = ct * spt;
           int s1 = Math.min(slivers, s0 + spt);
-          rowBlock(transA, i0, rows, pc0, pk, kc, a, aOff, lda, bp, slivers, s0, s1, nc,
+          rowBlock(transA, i0, rows, pc0, pk, kc, a, aOff, lda, bp, 0, slivers, s0, s1, nc,
               c, cOff + jc0, ldc, loadFirst);
         });
       }
@@ -172,7 +172,7 @@ public final class VectorMatMul implements MatMul {
   }
 
   private void rowBlock(boolean transA, int i0, int rows, int pc, int pk, int kc,
-      float[] a, int aOff, int lda, float[] bp, int slivers, int s0, int s1, int nc,
+      float[] a, int aOff, int lda, float[] bp, int bpOff, int slivers, int s0, int s1, int nc,
       float[] c, int cOff, int ldc, boolean loadFirst) {
     int mr = this.mr;
     // Row-major A: full slivers are read in place; transposed A and the last partial sliver
@@ -191,7 +191,7 @@ public final class VectorMatMul implements MatMul {
         packA(packedRows, kq, a, aBlock + inPlace * mr * rs, rs, cs, ap);
       }
       boolean load = loadFirst || p0 > 0;
-      int bBlock = p0 * slivers * NR;
+      int bBlock = bpOff + p0 * slivers * NR;
       for (int s = s0; s < s1; s++) {
         int col0 = s * NR;
         int cols = Math.min(NR, nc - col0);
@@ -322,6 +322,62 @@ public final class VectorMatMul implements MatMul {
         }
       }
     }
+  }
+
+  /**
+   * With {@code k <= KC_MAX} (one k block) and {@code n <= NC_MAX}: B packed as in
+   * {@link #gemm}, {@code ceil(n / NR)} zero-padded slivers of {@code k × NR}; otherwise the
+   * dense copy of {@link MatMul#prepare}.
+   */
+  @Override
+  public int preparedSize(int k, int n) {
+    GemmChecks.nonNegative(k, n);
+    return packsPrepared(k, n) ? k * roundUp(n, NR) : k * n;
+  }
+
+  @Override
+  public void prepare(int k, int n, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+    if (!packsPrepared(k, n)) {
+      MatMul.super.prepare(k, n, b, bOff, ldb, dst, dstOff);
+      return;
+    }
+    GemmChecks.checkPrepare(k, n, b, bOff, ldb, dst, dstOff, preparedSize(k, n));
+    for (int s = 0; s * NR < n; s++) {
+      packB(false, k, Math.min(NR, n - s * NR), b, bOff + s * NR, ldb, dst, dstOff + s * k * NR);
+    }
+  }
+
+  /**
+   * Runs the row tiles of {@link #gemm} on the calling thread over the prepared slivers (the
+   * same micro-kernels, so the same bits).
+   */
+  @Override
+  public void gemmPrepared(int m, int n, int k, float[] a, int aOff, int lda, float[] bp,
+      int bpOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    if (!packsPrepared(k, n)) {
+      MatMul.super.gemmPrepared(m, n, k, a, aOff, lda, bp, bpOff, c, cOff, ldc, accumulate);
+      return;
+    }
+    GemmChecks.checkPrepared(m, n, k, a, aOff, lda, bp, bpOff, preparedSize(k, n), c, cOff,
+        ldc);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      if (!accumulate) {
+        GemmChecks.zero(m, n, c, cOff, ldc);
+      }
+      return;
+    }
+    int slivers = (n + NR - 1) / NR;
+    for (int i0 = 0; i0 < m; i0 += MC_MAX) {
+      rowBlock(false, i0, Math.min(MC_MAX, m - i0), 0, k, k, a, aOff, lda, bp, bpOff, slivers,
+          0, slivers, n, c, cOff, ldc, accumulate);
+    }
+  }
+
+  private static boolean packsPrepared(int k, int n) {
+    return k <= KC_MAX && n <= NC_MAX;
   }
 
   private static float[] scratch(ThreadLocal<float[]> holder, int size) {

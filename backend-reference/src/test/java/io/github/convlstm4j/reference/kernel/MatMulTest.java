@@ -317,6 +317,48 @@ class MatMulTest {
     assertEquals("tileRows must be 6 or 12, got 8", e.getMessage());
   }
 
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void preparedProductsEqualPlainProductsBitwise(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    java.util.Random r = new java.util.Random(12);
+    // k up to past one k block (the vector kernel then falls back to a dense copy); n around
+    // the sliver width; m around the register tile heights.
+    for (int[] mnk : new int[][] {{24, 160, 40}, {7, 17, 5}, {13, 33, 100}, {25, 8, 1},
+        {6, 16, 500}, {0, 5, 3}, {4, 3, 0}}) {
+      int m = mnk[0];
+      int n = mnk[1];
+      int k = mnk[2];
+      int lda = k + 3;
+      int ldb = n + 2;
+      float[] a = randomArray(r, 1 + m * lda);
+      float[] b = randomArray(r, 2 + k * ldb);
+      float[] bp = new float[5 + mm.preparedSize(k, n)];
+      mm.prepare(k, n, b, 2, ldb, bp, 5);
+      for (boolean accumulate : new boolean[] {false, true}) {
+        float[] c0 = randomArray(new java.util.Random(m + n), 3 + m * (n + 1));
+        float[] c1 = c0.clone();
+        mm.gemm(false, false, m, n, k, a, 1, lda, b, 2, ldb, c0, 3, n + 1, accumulate);
+        mm.gemmPrepared(m, n, k, a, 1, lda, bp, 5, c1, 3, n + 1, accumulate);
+        assertArrayEquals(c0, c1, kind + " m=" + m + " n=" + n + " k=" + k + " accumulate="
+            + accumulate);
+      }
+    }
+    float[] x = new float[10];
+    assertMessage(() -> mm.prepare(2, 3, x, 0, 3, x, 6), "dst must have at least");
+    assertMessage(() -> mm.prepare(2, 3, x, 0, 2, new float[99], 0),
+        "ldb must be >= 3 (stored columns of b), got 2");
+    assertMessage(() -> mm.preparedSize(-1, 3), "k must be >= 0, got -1");
+  }
+
+  private static float[] randomArray(java.util.Random r, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (2 * r.nextDouble() - 1);
+    }
+    return v;
+  }
+
   static Stream<Integer> badThreadCounts() {
     return Stream.of(0, -2);
   }
