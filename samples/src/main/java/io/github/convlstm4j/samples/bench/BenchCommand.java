@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
         "djl-pytorch/hoisted and djl-pytorch/per-step are djl-pytorch with the input-to-state "
             + "convolution hoisted out of the time loop (one convolution over all frames) or "
             + "inside it; the input-convolution table shows each form's gain over per-step.",
-        "Each configuration runs in its own child JVM. A full run takes about 15 minutes on "
+        "Each configuration runs in its own child JVM. A full run takes about 15-20 minutes on "
             + "2 cores, most of it the scalar kernel; --tiny checks that everything runs.",
         "'convlstm4j bench soak' measures resident memory over thousands of calls instead "
             + "(see 'convlstm4j bench soak --help')."})

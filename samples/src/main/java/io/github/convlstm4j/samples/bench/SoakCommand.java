@@ -44,8 +44,8 @@ public final class SoakCommand implements Callable<Integer> {
 
   @Option(names = "--backends", split = ",", paramLabel = "LABEL",
       description = "Configurations, e.g. reference,djl-pytorch,djl-mxnet,"
-          + "djl-pytorch/per-step,reference/scalar (default: every available backend with its "
-          + "defaults).")
+          + "djl-pytorch/per-step,reference/scalar,reference/direct (default: every available "
+          + "backend with its defaults; see 'convlstm4j bench --help' for the labels).")
   List<String> only;
 
   @Option(names = "--model", paramLabel = "MODEL", defaultValue = "cpu",
