@@ -337,16 +337,23 @@ final class Network implements AutoCloseable {
     float[] cells = train ? arena.get("c" + i, (long) frames * stepF)
         : arena.get("c", 2L * stepF);
     float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), (long) frames * stepF);
-    float[] uIn = winogradKernel(l, "wu", l.kernel.value, l.cin, g, false);
-    float[] uRec = winogradKernel(l, "wr", l.recurrent.value, f, g, false);
-    float[] col = arena.get("col", Math.max(uIn == null ? (long) tc * rowsStep * k : 0,
-        uRec == null ? (long) rowsStep * kr : 0));
+    // Joint: one Winograd convolution of [X_t, H_{t-1}] per step. Otherwise the input-to-state
+    // convolution of many steps at once, then the recurrent one per step.
+    float[] uJoint = jointWinograd(l) ? jointKernel(l, false) : null;
+    boolean joint = uJoint != null;
+    float[] uIn = joint ? null : winogradKernel(l, "wu", l.kernel.value, l.cin, g, false);
+    float[] uRec = joint ? null : winogradKernel(l, "wr", l.recurrent.value, f, g, false);
+    float[] col = arena.get("col", Math.max(!joint && uIn == null ? (long) tc * rowsStep * k : 0,
+        !joint && uRec == null ? (long) rowsStep * kr : 0));
+    Winograd3x3.Output[] toGates = {null};
     for (int t0 = 0; t0 < frames; t0 += tc) {
       int cnt = Math.min(tc, frames - t0);
       int gBase = train ? t0 * stepG : 0;
       // Input-to-state convolution of steps t0..t0+cnt-1 at once.
       int stepsIn = inOff + t0 * batch * inFrame;
-      if (uIn != null) {
+      if (joint) {
+        // per step below
+      } else if (uIn != null) {
         winograd.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop, l.padLeft,
             uIn, g, l.ho, l.wo, gates, gBase, false);
       } else {
@@ -357,7 +364,13 @@ final class Network implements AutoCloseable {
       }
       for (int t = t0; t < t0 + cnt; t++) {
         int gOff = train ? t * stepG : (t - t0) * stepG;
-        if (t > 0 && uRec != null) {
+        if (joint) {
+          toGates[0] = new Winograd3x3.Output(gates, gOff, g, false);
+          winograd.convolve(new Winograd3x3.Input[] {
+              new Winograd3x3.Input(in, inOff + t * batch * inFrame, l.cin),
+              new Winograd3x3.Input(t > 0 ? hs : null, (t - 1) * stepF, f)},
+              batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo, toGates);
+        } else if (t > 0 && uRec != null) {
           // Recurrent convolution of H_{t-1}, SAME, accumulated onto the same gate block.
           winograd.convolve(hs, (t - 1) * stepF, batch, l.ho, l.wo, f, l.recTop, l.recLeft,
               uRec, g, l.ho, l.wo, gates, gOff, true);
@@ -389,6 +402,34 @@ final class Network implements AutoCloseable {
     }
     float[] u = arena.get(name, (long) Winograd3x3.XI * cin * cout);
     Winograd3x3.transformKernel(kernel, cin, cout, adjoint, u);
+    return u;
+  }
+
+  /**
+   * Whether a layer's input and recurrent convolutions run as one Winograd convolution of the
+   * concatenation {@code [X_t, H_{t-1}]} per step (forward) and {@code dz_t} into both input
+   * gradients (backward): both 3×3 with the same padding and output size (SAME input
+   * padding), and enough channels.
+   */
+  private boolean jointWinograd(Layer l) {
+    return winograd != null && Winograd3x3.applies(l.kh, l.kw) && l.padTop == l.recTop
+        && l.padLeft == l.recLeft && l.hin == l.ho && l.win == l.wo
+        && l.cin + l.f >= WINOGRAD_MIN_CHANNELS;
+  }
+
+  /**
+   * The transformed kernel of the joint convolution: forward {@code [ξ][C_in + F][4F]} (the
+   * input kernel's rows, then the recurrent kernel's), adjoint {@code [ξ][4F][C_in + F]}.
+   */
+  private float[] jointKernel(Layer l, boolean adjoint) {
+    int g = 4 * l.f;
+    int c = l.cin + l.f;
+    float[] u = arena.get("wj", (long) Winograd3x3.XI * c * g);
+    int rows = adjoint ? g : c;
+    int cols = adjoint ? c : g;
+    Winograd3x3.transformKernel(l.kernel.value, l.cin, g, adjoint, u, rows, cols, 0, 0);
+    Winograd3x3.transformKernel(l.recurrent.value, l.f, g, adjoint, u, rows, cols,
+        adjoint ? 0 : l.cin, adjoint ? l.cin : 0);
     return u;
   }
 
@@ -945,13 +986,20 @@ final class Network implements AutoCloseable {
     float[] dh = arena.zeroed("dhrec", stepF);
     // Input-gradient kernels: Winograd transforms of the flipped kernels, or the kernels
     // transposed to [4F, K] so that the input-gradient products are plain GEMMs.
-    float[] uRec = winogradKernel(l, "wr", l.recurrent.value, f, g, true);
-    float[] uIn = dIn == null ? null : winogradKernel(l, "wu", l.kernel.value, l.cin, g, true);
-    float[] col = uRec != null ? null : arena.get("col", (long) rowsStep * kr);
-    float[] recT = uRec != null ? null
-        : transpose(l.recurrent.value, kr, g, arena.get("recT", (long) kr * g));
-    float[] kernelT = uIn != null ? null
-        : transpose(l.kernel.value, k, g, arena.get("kernelT", (long) k * g));
+    float[] uJoint = dIn != null && jointWinograd(l) ? jointKernel(l, true) : null;
+    float[] uRec = uJoint != null ? null
+        : winogradKernel(l, "wr", l.recurrent.value, f, g, true);
+    float[] uIn = dIn == null || uJoint != null ? null
+        : winogradKernel(l, "wu", l.kernel.value, l.cin, g, true);
+    int inFrameSize = l.hin * l.win * l.cin;
+    Winograd3x3.Input[] fromDz = {null};
+    Winograd3x3.Output[] toGradients = {null, new Winograd3x3.Output(dh, 0, f, false)};
+    boolean recDirect = uJoint == null && uRec == null;
+    float[] col = recDirect ? arena.get("col", (long) rowsStep * kr) : null;
+    float[] recT = recDirect
+        ? transpose(l.recurrent.value, kr, g, arena.get("recT", (long) kr * g)) : null;
+    float[] kernelT = dIn != null && uJoint == null && uIn == null
+        ? transpose(l.kernel.value, k, g, arena.get("kernelT", (long) k * g)) : null;
     boolean lastOnly = !l.spec.returnSequences();
     Activation ra = l.spec.recurrentActivation();
     Activation act = l.spec.activation();
@@ -963,7 +1011,13 @@ final class Network implements AutoCloseable {
       par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
           cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
               dz, from, to));
-      if (t > 0 && uRec != null) {
+      if (uJoint != null) {
+        // dX_t and dH_{t-1} (unused at t = 0): dz_t convolved with both flipped kernels
+        fromDz[0] = new Winograd3x3.Input(dz, gOff, g);
+        toGradients[0] = new Winograd3x3.Output(dIn, t * batch * inFrameSize, l.cin, false);
+        winograd.convolve(fromDz, batch, l.ho, l.wo, 2 - l.padTop, 2 - l.padLeft, uJoint,
+            l.hin, l.win, toGradients);
+      } else if (t > 0 && uRec != null) {
         // dH_{t-1}: dz_t convolved with the flipped recurrent kernel
         winograd.convolve(dz, gOff, batch, l.ho, l.wo, g, 2 - l.recTop, 2 - l.recLeft, uRec,
             f, l.ho, l.wo, dh, 0, false);
@@ -1021,7 +1075,10 @@ final class Network implements AutoCloseable {
             l.recurrent.grad, 0, g, true);
       }
     }
-    // Input: dz convolved with the flipped kernel.
+    // Input: dz convolved with the flipped kernel (already done per step when joint).
+    if (uJoint != null) {
+      return;
+    }
     if (uIn != null) {
       winograd.convolve(dz, 0, frames * batch, l.ho, l.wo, g, 2 - l.padTop, 2 - l.padLeft,
           uIn, l.cin, l.hin, l.win, dIn, 0, false);

@@ -83,10 +83,21 @@ final class Winograd3x3 {
    * {@code [ξ][o][c]}. Computed in double, rounded once.
    */
   static void transformKernel(float[] k, int cin, int cout, boolean adjoint, float[] u) {
+    transformKernel(k, cin, cout, adjoint, u, adjoint ? cout : cin, adjoint ? cin : cout, 0, 0);
+  }
+
+  /**
+   * {@link #transformKernel(float[], int, int, boolean, float[])} into a block of a larger
+   * transformed kernel {@code u[ξ][uRows][uCols]}, from row {@code rowOff} and column
+   * {@code colOff}: the kernels of a channel-wise concatenation (see {@link #convolve(Input[],
+   * int, int, int, int, int, float[], int, int, Output[])}).
+   */
+  static void transformKernel(float[] k, int cin, int cout, boolean adjoint, float[] u,
+      int uRows, int uCols, int rowOff, int colOff) {
     double[] g = new double[9];
     double[] gg = new double[12];
-    int rows = adjoint ? cout : cin;
-    int cols = adjoint ? cin : cout;
+    int rows = uRows;
+    int cols = uCols;
     for (int c = 0; c < cin; c++) {
       for (int o = 0; o < cout; o++) {
         for (int dy = 0; dy < 3; dy++) {
@@ -103,8 +114,8 @@ final class Winograd3x3 {
           gg[6 + x] = 0.5 * (g[x] - g[3 + x] + g[6 + x]);
           gg[9 + x] = g[6 + x];
         }
-        int r = adjoint ? o : c;
-        int q = adjoint ? c : o;
+        int r = rowOff + (adjoint ? o : c);
+        int q = colOff + (adjoint ? c : o);
         for (int a = 0; a < 4; a++) {
           double g0 = gg[a * 3];
           double g1 = gg[a * 3 + 1];
@@ -121,6 +132,18 @@ final class Winograd3x3 {
   }
 
   /**
+   * Frames {@code [frames, h, w, channels]} from {@code offset}, one part of the convolved
+   * channels; {@code data == null} stands for zeros.
+   */
+  record Input(float[] data, int offset, int channels) {}
+
+  /**
+   * Frames {@code [frames, ho, wo, channels]} from {@code offset} receiving one range of the
+   * output channels, overwritten or added to.
+   */
+  record Output(float[] data, int offset, int channels, boolean accumulate) {}
+
+  /**
    * Convolves {@code frames} frames {@code [h, w, cin]} from {@code inOff} with the transformed
    * kernel {@code u} ({@link #transformKernel}) into {@code [frames, ho, wo, cout]} from
    * {@code outOff}, overwriting or adding to the output.
@@ -128,6 +151,27 @@ final class Winograd3x3 {
   void convolve(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
       int padLeft, float[] u, int cout, int ho, int wo, float[] out, int outOff,
       boolean accumulate) {
+    convolve(new Input[] {new Input(in, inOff, cin)}, frames, h, w, padTop, padLeft, u, ho, wo,
+        new Output[] {new Output(out, outOff, cout, accumulate)});
+  }
+
+  /**
+   * The convolution of the channel-wise concatenation of {@code inputs} with a transformed
+   * kernel {@code u} of {@code Σ inputs' channels} rows and {@code Σ outputs' channels}
+   * columns, its output channels split in order over {@code outputs}: one transform of the
+   * input tiles and one product per ξ serve both a layer's input and recurrent convolution
+   * (or both input gradients of the backward pass).
+   */
+  void convolve(Input[] inputs, int frames, int h, int w, int padTop, int padLeft, float[] u,
+      int ho, int wo, Output[] outputs) {
+    int cin = 0;
+    for (Input i : inputs) {
+      cin += i.channels();
+    }
+    int cout = 0;
+    for (Output o : outputs) {
+      cout += o.channels();
+    }
     int tilesY = (ho + 1) / 2;
     int tilesX = (wo + 1) / 2;
     int tiles = frames * tilesY * tilesX;
@@ -146,6 +190,7 @@ final class Winograd3x3 {
     for (int xi = 0; xi < XI; xi++) {
       serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
     }
+    Geometry geo = new Geometry(frames, h, w, padTop, padLeft, ho, wo, cin, cout);
     par.forRange(parts, 1, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         float[] s = scratch[p];
@@ -154,44 +199,78 @@ final class Winograd3x3 {
         for (int chunk = c0; chunk < c1; chunk++) {
           int t0 = chunk * TILES_PER_CHUNK;
           int count = Math.min(TILES_PER_CHUNK, tiles - t0);
-          chunk(in, inOff, h, w, cin, padTop, padLeft, up, packed, cout, ho, wo, tilesY,
-              tilesX, t0, count, out, outOff, accumulate, s, (int) patch, (int) (patch + vSize));
+          chunk(geo, inputs, up, packed, t0, count, outputs, s, (int) patch,
+              (int) (patch + vSize));
         }
       }
     });
   }
 
-  private void chunk(float[] in, int inOff, int h, int w, int cin, int padTop, int padLeft,
-      float[] up, int packed, int cout, int ho, int wo, int tilesY, int tilesX, int t0, int count,
-      float[] out, int outOff, boolean accumulate, float[] s, int vOff, int mOff) {
-    int perFrame = tilesY * tilesX;
+  /** Sizes shared by every chunk of one convolution. */
+  private record Geometry(int frames, int h, int w, int padTop, int padLeft, int ho, int wo,
+      int cin, int cout) {
+    int tilesX() {
+      return (wo + 1) / 2;
+    }
+
+    int perFrame() {
+      return (ho + 1) / 2 * tilesX();
+    }
+  }
+
+  private void chunk(Geometry g, Input[] inputs, float[] up, int packed, int t0, int count,
+      Output[] outputs, float[] s, int vOff, int mOff) {
+    int cin = g.cin();
+    int cout = g.cout();
+    int perFrame = g.perFrame();
+    int tilesX = g.tilesX();
     int vStride = TILES_PER_CHUNK * cin;
     for (int q = 0; q < count; q++) {
       int tile = t0 + q;
       int f = tile / perFrame;
       int rest = tile - f * perFrame;
-      int ty = rest / tilesX;
-      int tx = rest - ty * tilesX;
-      gatherPatch(in, inOff + f * h * w * cin, h, w, cin, 2 * ty - padTop, 2 * tx - padLeft, s);
-      ops.winogradInput(s, cin, s, vOff + q * cin, vStride);
+      int y0 = 2 * (rest / tilesX) - g.padTop();
+      int x0 = 2 * (rest % tilesX) - g.padLeft();
+      int col = 0;
+      for (Input in : inputs) {
+        int c = in.channels();
+        int at = vOff + q * cin + col;
+        if (in.data() == null) {
+          for (int xi = 0; xi < XI; xi++) {
+            java.util.Arrays.fill(s, at + xi * vStride, at + xi * vStride + c, 0f);
+          }
+        } else {
+          gatherPatch(in.data(), in.offset() + f * g.h() * g.w() * c, g.h(), g.w(), c, y0, x0, s);
+          ops.winogradInput(s, c, s, at, vStride);
+        }
+        col += c;
+      }
     }
     int mStride = TILES_PER_CHUNK * cout;
     for (int xi = 0; xi < XI; xi++) {
       serial.gemmPrepared(count, cout, cin, s, vOff + xi * vStride, cin, up, xi * packed,
           s, mOff + xi * mStride, cout, false);
     }
+    int ho = g.ho();
+    int wo = g.wo();
     for (int q = 0; q < count; q++) {
       int tile = t0 + q;
       int f = tile / perFrame;
       int rest = tile - f * perFrame;
       int y = 2 * (rest / tilesX);
       int x = 2 * (rest % tilesX);
-      int base = outOff + ((f * ho + y) * wo + x) * cout;
+      int pixel = (f * ho + y) * wo + x;
       boolean right = x + 1 < wo;
       boolean below = y + 1 < ho;
-      ops.winogradOutput(s, mOff + q * cout, mStride, cout, out, base,
-          right ? base + cout : -1, below ? base + wo * cout : -1,
-          right && below ? base + (wo + 1) * cout : -1, accumulate);
+      int col = 0;
+      for (Output out : outputs) {
+        int c = out.channels();
+        int base = out.offset() + pixel * c;
+        ops.winogradOutput(s, mOff + q * cout + col, mStride, c, out.data(), base,
+            right ? base + c : -1, below ? base + wo * c : -1,
+            right && below ? base + (wo + 1) * c : -1, out.accumulate());
+        col += c;
+      }
     }
   }
 

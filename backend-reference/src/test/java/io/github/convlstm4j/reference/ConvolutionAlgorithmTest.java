@@ -7,7 +7,11 @@ import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.Padding;
+import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingListener;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -63,6 +67,35 @@ class ConvolutionAlgorithmTest {
         double d = gd.inputs().get(s).maxAbsDifference(gw.inputs().get(s));
         assertTrue(d < 1e-6, "input gradient " + s + " differs by " + d);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("direct and Winograd training steps (no input gradient wanted) give the same weights")
+  void trainingStepsAgree() {
+    ModelSpec spec = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(12))
+        .addLayer(ConvLstmLayerSpec.of(12))
+        .seed(5).build();
+    Random r = new Random(23);
+    List<FrameSequence> x = TestSupport.randomBatch(r, 4, 3, 8, 7, 1, 0, 1);
+    List<FrameSequence> y = TestSupport.randomBatch(r, 4, 3, 8, 7, 12, 0, 1);
+    TrainingConfig two = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+        .withLoss(Loss.MSE).withOptimizer(OptimizerSpec.sgd()).withShuffle(false)
+        .withValidationSplit(0);
+    try (ReferenceForecaster direct = TestSupport.forecaster(spec, ConvolutionAlgorithm.DIRECT);
+        ReferenceForecaster winograd =
+            TestSupport.forecaster(spec, ConvolutionAlgorithm.WINOGRAD)) {
+      io.github.convlstm4j.api.ModelWeights initial = direct.weights();
+      assertEquals(0.0, initial.maxAbsDifference(winograd.weights()),
+          "same seed, same initial weights");
+      direct.fit(SequenceDataset.of(x, y), two, TrainingListener.NONE);
+      winograd.fit(SequenceDataset.of(x, y), two, TrainingListener.NONE);
+      double moved = direct.weights().maxAbsDifference(initial);
+      double apart = direct.weights().maxAbsDifference(winograd.weights());
+      assertTrue(moved > 1e-4, "the steps moved the weights by " + moved);
+      assertTrue(apart < 1e-3 * moved, "direct and Winograd weights differ by " + apart
+          + " after steps of " + moved);
     }
   }
 }

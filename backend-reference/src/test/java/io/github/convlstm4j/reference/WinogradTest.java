@@ -204,6 +204,70 @@ class WinogradTest {
   }
 
   @Test
+  @DisplayName("joint convolution of concatenated inputs into split outputs = its parts")
+  void jointConvolutionEqualsItsParts() {
+    Random r = new Random(77);
+    int frames = 2;
+    int h = 7;
+    int w = 6;
+    int c1 = 3;
+    int c2 = 9;
+    int g = 12;
+    float[] x1 = random(r, frames * h * w * c1);
+    float[] x2 = random(r, frames * h * w * c2);
+    float[] k1 = random(r, 9 * c1 * g);
+    float[] k2 = random(r, 9 * c2 * g);
+    float[] joint = new float[16 * (c1 + c2) * g];
+    Winograd3x3.transformKernel(k1, c1, g, false, joint, c1 + c2, g, 0, 0);
+    Winograd3x3.transformKernel(k2, c2, g, false, joint, c1 + c2, g, c1, 0);
+    float[] u1 = new float[16 * c1 * g];
+    float[] u2 = new float[16 * c2 * g];
+    Winograd3x3.transformKernel(k1, c1, g, false, u1);
+    Winograd3x3.transformKernel(k2, c2, g, false, u2);
+    int n = frames * h * w * g;
+    try (Parallel par = new Parallel(2)) {
+      Winograd3x3 wg = winograd(par, CellOps.vector());
+      // Forward: [x1, x2] -> g channels, against conv(x1) + conv(x2); and [x1, zeros].
+      float[] both = new float[n];
+      wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
+          new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1, joint, h, w,
+          new Winograd3x3.Output[] {new Winograd3x3.Output(both, 0, g, false)});
+      float[] firstOnly = new float[n];
+      wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
+          new Winograd3x3.Input(null, -5, c2)}, frames, h, w, 1, 1, joint, h, w,
+          new Winograd3x3.Output[] {new Winograd3x3.Output(firstOnly, 0, g, false)});
+      float[] parts = new float[n];
+      wg.convolve(x1, 0, frames, h, w, c1, 1, 1, u1, g, h, w, parts, 0, false);
+      float[] one = parts.clone();
+      wg.convolve(x2, 0, frames, h, w, c2, 1, 1, u2, g, h, w, parts, 0, true);
+      for (int i = 0; i < n; i++) {
+        assertEquals(parts[i], both[i], 1e-5, "joint output " + i);
+        assertEquals(one[i], firstOnly[i], 1e-5, "joint output with zero second input " + i);
+      }
+      // Adjoint: dz (g channels) -> [d1 (c1), d2 (c2)], against each flipped kernel alone.
+      float[] dz = random(r, n);
+      float[] jointT = new float[16 * g * (c1 + c2)];
+      Winograd3x3.transformKernel(k1, c1, g, true, jointT, g, c1 + c2, 0, 0);
+      Winograd3x3.transformKernel(k2, c2, g, true, jointT, g, c1 + c2, 0, c1);
+      float[] d1 = new float[frames * h * w * c1];
+      float[] d2 = new float[frames * h * w * c2];
+      wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(dz, 0, g)}, frames, h, w, 1,
+          1, jointT, h, w, new Winograd3x3.Output[] {new Winograd3x3.Output(d1, 0, c1, false),
+              new Winograd3x3.Output(d2, 0, c2, false)});
+      float[] u1t = new float[16 * g * c1];
+      float[] u2t = new float[16 * g * c2];
+      Winograd3x3.transformKernel(k1, c1, g, true, u1t);
+      Winograd3x3.transformKernel(k2, c2, g, true, u2t);
+      float[] e1 = new float[d1.length];
+      float[] e2 = new float[d2.length];
+      wg.convolve(dz, 0, frames, h, w, g, 1, 1, u1t, c1, h, w, e1, 0, false);
+      wg.convolve(dz, 0, frames, h, w, g, 1, 1, u2t, c2, h, w, e2, 0, false);
+      assertArrayEquals(e1, d1, 1e-5f, "first input gradient");
+      assertArrayEquals(e2, d2, 1e-5f, "second input gradient");
+    }
+  }
+
+  @Test
   @DisplayName("accumulating adds the convolution to what the output held")
   void accumulateAdds() {
     Random r = new Random(5);
