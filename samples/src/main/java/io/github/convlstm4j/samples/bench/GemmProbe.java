@@ -24,12 +24,15 @@ import java.util.concurrent.Future;
  * backward column gradient over all steps (transposed B). These are the direct (im2col) path's
  * products; the kernel target is judged on them.
  *
- * <p>One more row per kernel, not judged ({@code "target": false}): the products of the
- * reference backend's Winograd F(2×2, 3×3) path ({@link WinogradShape}), as it calls them:
- * chunks of 24 output tiles, per chunk 16 products {@code 24 × 4F × F} (one per transformed
- * position) on one thread with the one-thread kernel, the chunks of one forward input-to-state
- * convolution over all steps split over the threads. Its GFLOP/s are the products' real
- * multiply-adds (the transforms around them are not timed).
+ * <p>Two more rows per kernel, not judged ({@code "target": false}): the products of the
+ * reference backend's Winograd F(2×2, 3×3) path ({@link WinogradShape}) as it calls them in
+ * the seed's layers 2-4, where one joint convolution of {@code [x_t, h_t-1]} per step gives the
+ * gates (forward: {@code 24 × 4F × 2F}) and one of {@code dz_t} gives both input gradients
+ * (backward: {@code 24 × 2F × 4F}): chunks of 24 output tiles, per chunk 16 products (one per
+ * transformed position) on one thread with the one-thread kernel and the right-hand matrices
+ * packed once ({@code MatMul.prepare}, not timed), a step's chunks split over the threads,
+ * step after step. Their GFLOP/s are the products' real multiply-adds (the transforms around
+ * them are not timed).
  */
 final class GemmProbe {
 
@@ -43,14 +46,20 @@ final class GemmProbe {
   }
 
   /**
-   * The Winograd per-chunk products of one 3×3 convolution with {@code k} input and {@code n}
-   * output (gate) channels: {@code chunks} chunks of {@code m} tiles, {@value #WINOGRAD_XI}
-   * products {@code C(m×n) = A(m×k) · B(k×n)} per chunk.
+   * The Winograd per-chunk products of {@code steps} per-step 3×3 convolutions with {@code k}
+   * input and {@code n} output channels over {@code tiles} output tiles per step: chunks of
+   * {@value #WINOGRAD_TILES} tiles (the last one may be smaller), {@value #WINOGRAD_XI}
+   * products {@code C(tiles in chunk × n) = A(tiles in chunk × k) · B(k × n)} per chunk.
    */
-  record WinogradShape(String name, int m, int n, int k, int chunks) {
-    /** Multiply-adds × 2 of all products. */
+  record WinogradShape(String name, int n, int k, int tiles, int steps) {
+    /** Chunks per step. */
+    int chunks() {
+      return (tiles + WINOGRAD_TILES - 1) / WINOGRAD_TILES;
+    }
+
+    /** Multiply-adds × 2 of all products of all steps. */
     double flops() {
-      return 2.0 * WINOGRAD_XI * chunks * m * n * k;
+      return 2.0 * WINOGRAD_XI * steps * tiles * n * k;
     }
   }
 
@@ -84,19 +93,26 @@ final class GemmProbe {
   }
 
   /**
-   * The Winograd chunk products of the forward input-to-state convolution of a 40-channel
-   * layer over all steps: seed N·T = 150 frames of 20×20 tiles of 2×2 outputs = 60000 tiles,
-   * 2500 chunks of 24 tiles, each 16 products 24 × 160 × 40 (tiny: 2·4 frames of 4×4 tiles,
-   * 6 chunks of 24 × 16 × 4).
+   * The Winograd chunk products of the seed's layers 2-4 over all 15 steps (F = 40): per step
+   * N = 10 frames of 20×20 tiles of 2×2 outputs = 4000 tiles = 167 chunks (the last of 16
+   * tiles); forward {@code [x_t, h_t-1]} (k = 2F = 80) to the gates (n = 4F = 160), backward
+   * {@code dz_t} (k = 160) to both input gradients (n = 80). Tiny: F = 4, 2 frames of 4×4 tiles
+   * (32 tiles, 2 chunks) per step, 4 steps.
    */
-  static WinogradShape winogradShape(boolean tiny) {
-    int frames = tiny ? 2 * 4 : 10 * 15;
+  static List<WinogradShape> winogradShapes(boolean tiny) {
+    int batch = tiny ? 2 : 10;
+    int steps = tiny ? 4 : 15;
     int side = tiny ? 8 : 40;
-    int filters = tiny ? 4 : 40;
-    int tiles = frames * (side / 2) * (side / 2);
+    int f = tiny ? 4 : 40;
+    int tiles = batch * (side / 2) * (side / 2);
     int chunks = (tiles + WINOGRAD_TILES - 1) / WINOGRAD_TILES;
-    return new WinogradShape("Winograd chunk products: " + chunks + " chunks x 16, each "
-        + "chunk on one thread (not judged)", WINOGRAD_TILES, 4 * filters, filters, chunks);
+    String per = ": " + steps + " steps x " + chunks + " chunks x 16, one thread per chunk "
+        + "(not judged)";
+    return List.of(
+        new WinogradShape("Winograd fwd [x_t, h_t-1] to gates" + per, 4 * f, 2 * f, tiles,
+            steps),
+        new WinogradShape("Winograd bwd dz_t to [dx_t, dh_t-1]" + per, 2 * f, 4 * f, tiles,
+            steps));
   }
 
   /** Runs the probe and the kernels; errors are reported in the result, not thrown. */
@@ -146,8 +162,10 @@ final class GemmProbe {
         row.put("target", true);
         rows.add(row);
       }
-      rows.add(winogradRow(scalar ? MatMuls.scalar(1) : MatMuls.vector(1), mm.name(),
-          winogradShape(tiny), kernelReps));
+      for (WinogradShape w : winogradShapes(tiny)) {
+        rows.add(winogradRow(scalar ? MatMuls.scalar(1) : MatMuls.vector(1), mm.name(), w,
+            kernelReps));
+      }
     }
     r.put("gemm", rows);
     r.put("peakGflopsAfter", peak(peakReps, peakMillis));
@@ -156,19 +174,27 @@ final class GemmProbe {
   }
 
   /**
-   * Times {@code serial} (a one-thread kernel) on the Winograd chunk products, the chunks split
-   * over {@link #threads} threads as the reference backend does; one warm-up pass.
+   * Times {@code serial} (a one-thread kernel) on the Winograd chunk products, each step's
+   * chunks split over {@link #threads} threads as the reference backend does, step after step;
+   * the right-hand matrices are packed once before timing; one untimed warm-up pass.
    */
   private Map<String, Object> winogradRow(MatMul serial, String kernel, WinogradShape w,
       int n) {
     int parts = Math.max(1, Math.min(threads, w.chunks()));
     Random rnd = new Random(2);
     float[] b = fill(new float[WINOGRAD_XI * w.k() * w.n()], rnd);
+    int packed = serial.preparedSize(w.k(), w.n());
+    float[] bp = new float[WINOGRAD_XI * packed];
+    for (int xi = 0; xi < WINOGRAD_XI; xi++) {
+      serial.prepare(w.k(), w.n(), b, xi * w.k() * w.n(), w.n(), bp, xi * packed);
+    }
+    int aStride = WINOGRAD_TILES * w.k();
+    int cStride = WINOGRAD_TILES * w.n();
     float[][] a = new float[parts][];
     float[][] c = new float[parts][];
     for (int p = 0; p < parts; p++) {
-      a[p] = fill(new float[WINOGRAD_XI * w.m() * w.k()], rnd);
-      c[p] = new float[WINOGRAD_XI * w.m() * w.n()];
+      a[p] = fill(new float[WINOGRAD_XI * aStride], rnd);
+      c[p] = new float[WINOGRAD_XI * cStride];
     }
     ExecutorService pool = Executors.newFixedThreadPool(parts);
     try {
@@ -179,10 +205,10 @@ final class GemmProbe {
         int to = (int) ((long) w.chunks() * (p + 1) / parts);
         tasks.add(() -> {
           for (int chunk = from; chunk < to; chunk++) {
+            int count = Math.min(WINOGRAD_TILES, w.tiles() - chunk * WINOGRAD_TILES);
             for (int xi = 0; xi < WINOGRAD_XI; xi++) {
-              serial.gemm(false, false, w.m(), w.n(), w.k(), a[part], xi * w.m() * w.k(),
-                  w.k(), b, xi * w.k() * w.n(), w.n(), c[part], xi * w.m() * w.n(), w.n(),
-                  false);
+              serial.gemmPrepared(count, w.n(), w.k(), a[part], xi * aStride, w.k(), bp,
+                  xi * packed, c[part], xi * cStride, w.n(), false);
             }
           }
           return null;
@@ -191,8 +217,10 @@ final class GemmProbe {
       List<Double> seconds = new ArrayList<>();
       for (int i = 0; i < 1 + n; i++) {
         long t0 = System.nanoTime();
-        for (Future<Void> f : pool.invokeAll(tasks)) {
-          f.get();
+        for (int step = 0; step < w.steps(); step++) {
+          for (Future<Void> f : pool.invokeAll(tasks)) {
+            f.get();
+          }
         }
         if (i > 0) {
           seconds.add((System.nanoTime() - t0) / 1e9);
@@ -202,12 +230,12 @@ final class GemmProbe {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("kernel", kernel);
       row.put("shape", w.name());
-      row.put("m", w.m());
+      row.put("m", WINOGRAD_TILES);
       row.put("n", w.n());
       row.put("k", w.k());
       row.put("transA", false);
       row.put("transB", false);
-      row.put("products", (long) WINOGRAD_XI * w.chunks());
+      row.put("products", (long) WINOGRAD_XI * w.chunks() * w.steps());
       row.put("serialKernel", serial.name());
       row.put("seconds", st.toJson());
       row.put("gflops", w.flops() / st.median() / 1e9);

@@ -115,8 +115,8 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> kernels = (Map<String, Object>) report.get("kernels");
     assertTrue(((Number) kernels.get("peakGflops")).doubleValue() > 0, "peak: " + kernels);
-    assertEquals(10, ((List<?>) kernels.get("gemm")).size(),
-        "2 kernels x (4 im2col shapes + the Winograd chunk product)");
+    assertEquals(12, ((List<?>) kernels.get("gemm")).size(),
+        "2 kernels x (4 im2col shapes + 2 Winograd chunk products)");
     // reference/vector runs the default (Winograd), reference/direct the setting; both say so
     // in the detail column, and the report compares them (informative, not a target).
     assertTrue(String.valueOf(row(model, "reference/vector").get("detail"))

@@ -122,21 +122,28 @@ class ConvolutionReportTest {
   }
 
   @Test
-  void theWinogradProbeShapeIsTheSeedsChunkProduct() {
-    GemmProbe.WinogradShape w = GemmProbe.winogradShape(false);
-    assertEquals(24, w.m());
-    assertEquals(160, w.n());
-    assertEquals(40, w.k());
-    // 10 x 15 frames x (40/2)^2 tiles = 60000 tiles = 2500 chunks of 24.
-    assertEquals(2500, w.chunks());
-    // 16 x 2500 products x 2 x 24 x 160 x 40 = 12,288,000,000; the direct input-to-state
-    // product of the same layer, 2 x 240000 x 160 x 360 = 27,648,000,000, is 2.25x that.
-    assertEquals(12_288_000_000.0, w.flops(), 0.5);
-    GemmProbe.Shape direct = GemmProbe.shapes(false).get(0);
-    assertEquals(2.25, direct.flops() / w.flops(), 1e-12);
-    // tiny: 2 x 4 frames x 4 x 4 tiles = 128 tiles -> 6 chunks (the last one partial).
-    assertEquals(6, GemmProbe.winogradShape(true).chunks());
-    assertEquals(16, GemmProbe.winogradShape(true).n());
+  void theWinogradProbeShapesAreTheSeedsJointPerStepProducts() {
+    List<GemmProbe.WinogradShape> ws = GemmProbe.winogradShapes(false);
+    assertEquals(2, ws.size());
+    GemmProbe.WinogradShape fwd = ws.get(0);
+    GemmProbe.WinogradShape bwd = ws.get(1);
+    // forward [x_t, h_t-1] (2F = 80 channels) to the gates (4F = 160); backward the reverse.
+    assertEquals(List.of(160, 80), List.of(fwd.n(), fwd.k()));
+    assertEquals(List.of(80, 160), List.of(bwd.n(), bwd.k()));
+    // Per step 10 frames x 20 x 20 tiles = 4000 tiles = 166 chunks of 24 + one of 16.
+    assertEquals(4000, fwd.tiles());
+    assertEquals(167, fwd.chunks());
+    assertEquals(15, fwd.steps());
+    // 2 x 16 x 15 x 4000 x 160 x 80 = 24,576,000,000; the direct count of one seed layer 2-4
+    // forward (BenchFiguresTest: 2*10*1600*(360 + 360)*160*15 = 55,296,000,000) is 2.25x that.
+    assertEquals(24_576_000_000.0, fwd.flops(), 0.5);
+    assertEquals(24_576_000_000.0, bwd.flops(), 0.5);
+    assertEquals(2.25, 55_296_000_000.0 / fwd.flops(), 1e-12);
+    assertTrue(fwd.name().contains("15 steps x 167 chunks x 16"), fwd.name());
+    // tiny: 2 frames x 4 x 4 tiles = 32 tiles -> 2 chunks per step, 4 steps, F = 4.
+    GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(0);
+    assertEquals(List.of(16, 8, 32, 2, 4),
+        List.of(tiny.n(), tiny.k(), tiny.tiles(), tiny.chunks(), tiny.steps()));
   }
 
   @Test
