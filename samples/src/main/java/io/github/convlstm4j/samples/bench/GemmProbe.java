@@ -27,8 +27,8 @@ import java.util.concurrent.Future;
  * <p>Two more rows per kernel, not judged ({@code "target": false}): the products of the
  * reference backend's Winograd F(2×2, 3×3) path ({@link WinogradShape}) as it calls them in
  * the seed's layers 2-4, where one joint convolution of {@code [x_t, h_t-1]} per step gives the
- * gates (forward: {@code 24 × 4F × 2F}) and one of {@code dz_t} gives both input gradients
- * (backward: {@code 24 × 2F × 4F}): chunks of 24 output tiles, per chunk 16 products (one per
+ * gates (forward: {@code 48 × 4F × 2F}) and one of {@code dz_t} gives both input gradients
+ * (backward: {@code 48 × 2F × 4F}): chunks of 48 output tiles, per chunk 16 products (one per
  * transformed position) on one thread with the one-thread kernel and the right-hand matrices
  * packed once ({@code MatMul.prepare}, not timed), a step's chunks split over the threads,
  * step after step. Their GFLOP/s are the products' real multiply-adds (the transforms around
@@ -66,7 +66,7 @@ final class GemmProbe {
   /** Transformed positions of a 4×4 Winograd tile: products per chunk. */
   static final int WINOGRAD_XI = 16;
   /** Output tiles per chunk (the reference backend's {@code Winograd3x3.TILES_PER_CHUNK}). */
-  static final int WINOGRAD_TILES = 24;
+  static final int WINOGRAD_TILES = 48;
 
   private final int threads;
   private final int reps;
@@ -94,10 +94,10 @@ final class GemmProbe {
 
   /**
    * The Winograd chunk products of the seed's layers 2-4 over all 15 steps (F = 40): per step
-   * N = 10 frames of 20×20 tiles of 2×2 outputs = 4000 tiles = 167 chunks (the last of 16
+   * N = 10 frames of 20×20 tiles of 2×2 outputs = 4000 tiles = 84 chunks (the last of 16
    * tiles); forward {@code [x_t, h_t-1]} (k = 2F = 80) to the gates (n = 4F = 160), backward
    * {@code dz_t} (k = 160) to both input gradients (n = 80). Tiny: F = 4, 2 frames of 4×4 tiles
-   * (32 tiles, 2 chunks) per step, 4 steps.
+   * (32 tiles, 1 chunk) per step, 4 steps.
    */
   static List<WinogradShape> winogradShapes(boolean tiny) {
     int batch = tiny ? 2 : 10;

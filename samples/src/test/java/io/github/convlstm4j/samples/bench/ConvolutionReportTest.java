@@ -130,19 +130,19 @@ class ConvolutionReportTest {
     // forward [x_t, h_t-1] (2F = 80 channels) to the gates (4F = 160); backward the reverse.
     assertEquals(List.of(160, 80), List.of(fwd.n(), fwd.k()));
     assertEquals(List.of(80, 160), List.of(bwd.n(), bwd.k()));
-    // Per step 10 frames x 20 x 20 tiles = 4000 tiles = 166 chunks of 24 + one of 16.
+    // Per step 10 frames x 20 x 20 tiles = 4000 tiles = 83 chunks of 48 + one of 16.
     assertEquals(4000, fwd.tiles());
-    assertEquals(167, fwd.chunks());
+    assertEquals(84, fwd.chunks());
     assertEquals(15, fwd.steps());
     // 2 x 16 x 15 x 4000 x 160 x 80 = 24,576,000,000; the direct count of one seed layer 2-4
     // forward (BenchFiguresTest: 2*10*1600*(360 + 360)*160*15 = 55,296,000,000) is 2.25x that.
     assertEquals(24_576_000_000.0, fwd.flops(), 0.5);
     assertEquals(24_576_000_000.0, bwd.flops(), 0.5);
     assertEquals(2.25, 55_296_000_000.0 / fwd.flops(), 1e-12);
-    assertTrue(fwd.name().contains("15 steps x 167 chunks x 16"), fwd.name());
-    // tiny: 2 frames x 4 x 4 tiles = 32 tiles -> 2 chunks per step, 4 steps, F = 4.
+    assertTrue(fwd.name().contains("15 steps x 84 chunks x 16"), fwd.name());
+    // tiny: 2 frames x 4 x 4 tiles = 32 tiles -> 1 chunk per step, 4 steps, F = 4.
     GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(0);
-    assertEquals(List.of(16, 8, 32, 2, 4),
+    assertEquals(List.of(16, 8, 32, 1, 4),
         List.of(tiny.n(), tiny.k(), tiny.tiles(), tiny.chunks(), tiny.steps()));
   }
 
