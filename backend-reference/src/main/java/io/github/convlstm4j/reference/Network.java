@@ -1045,9 +1045,19 @@ final class Network implements AutoCloseable {
     float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
     int inOff = i == 0 ? 0 : layerOutOff[i - 1];
     int inFrame = l.hin * l.win * l.cin;
-    // Kernel: Σ_t conv(X_t) against dz_t.
+    // Kernel: Σ_t conv(X_t) against dz_t; recurrent kernel: Σ_{t≥1} conv(H_{t-1}) against dz_t.
     int tc = timeChunk(rowsStep, k);
-    if (winogradWeights(l, l.cin)) {
+    boolean jointWeights = jointWinograd(l) && frames > 1;
+    if (jointWeights) {
+      // Step 0 has no H_{-1}; from step 1 on one pass over [X_t, H_{t-1}] serves both.
+      winograd.weightGradient(in, inOff, batch, l.hin, l.win, l.cin, l.padTop, l.padLeft, dz,
+          0, g, l.ho, l.wo, l.kernel.grad);
+      winograd.weightGradient(new Winograd3x3.Input[] {
+          new Winograd3x3.Input(in, inOff + batch * inFrame, l.cin),
+          new Winograd3x3.Input(hs, 0, f)}, (frames - 1) * batch, l.hin, l.win, l.padTop,
+          l.padLeft, dz, stepG, g, l.ho, l.wo,
+          new float[][] {l.kernel.grad, l.recurrent.grad});
+    } else if (winogradWeights(l, l.cin)) {
       winograd.weightGradient(in, inOff, frames * batch, l.hin, l.win, l.cin, l.padTop,
           l.padLeft, dz, 0, g, l.ho, l.wo, l.kernel.grad);
     } else {
@@ -1060,8 +1070,9 @@ final class Network implements AutoCloseable {
             l.kernel.grad, 0, g, true);
       }
     }
-    // Recurrent kernel: Σ_{t≥1} conv(H_{t-1}) against dz_t.
-    if (frames > 1 && winogradWeights(l, f)) {
+    if (jointWeights) {
+      // both kernels above
+    } else if (frames > 1 && winogradWeights(l, f)) {
       winograd.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
           dz, stepG, g, l.ho, l.wo, l.recurrent.grad);
     } else if (frames > 1) {

@@ -291,6 +291,22 @@ final class Winograd3x3 {
    */
   void weightGradient(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
       int padLeft, float[] dy, int dyOff, int cout, int ho, int wo, float[] grad) {
+    weightGradient(new Input[] {new Input(in, inOff, cin)}, frames, h, w, padTop, padLeft, dy,
+        dyOff, cout, ho, wo, new float[][] {grad});
+  }
+
+  /**
+   * The weight gradients of the joint convolution of the channel-wise concatenation of
+   * {@code inputs} (none of them null): {@code grads[j]} ({@code [3, 3, channels_j, cout]})
+   * receives input j's kernel gradient. One transform of each tile's output gradient and one
+   * product per ξ serve all inputs.
+   */
+  void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
+      float[] dy, int dyOff, int cout, int ho, int wo, float[][] grads) {
+    int cin = 0;
+    for (Input i : inputs) {
+      cin += i.channels();
+    }
     int tilesY = (ho + 1) / 2;
     int tilesX = (wo + 1) / 2;
     int perFrame = tilesY * tilesX;
@@ -306,6 +322,7 @@ final class Winograd3x3 {
     float[] v = arena.get("winogradV", (long) XI * vStride);
     float[] m = arena.get("winogradM", (long) XI * mStride);
     float[] du = arena.zeroed("winogradDU", (long) XI * cin * cout);
+    int channels = cin;
     for (int t0 = 0; t0 < tiles; t0 += TILES_PER_BLOCK) {
       int block0 = t0;
       int count = Math.min(TILES_PER_BLOCK, tiles - t0);
@@ -319,8 +336,14 @@ final class Winograd3x3 {
             int rest = tile - f * perFrame;
             int y = 2 * (rest / tilesX);
             int x = 2 * (rest % tilesX);
-            gatherPatch(in, inOff + f * h * w * cin, h, w, cin, y - padTop, x - padLeft, d);
-            ops.winogradInput(d, cin, v, q * cin, vStride);
+            int col = 0;
+            for (Input in : inputs) {
+              int c = in.channels();
+              gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y - padTop,
+                  x - padLeft, d);
+              ops.winogradInput(d, c, v, q * channels + col, vStride);
+              col += c;
+            }
             gatherOutputTile(dy, dyOff + f * ho * wo * cout, ho, wo, cout, y, x, d);
             ops.winogradOutputGradient(d, cout, m, q * cout, mStride);
           }
@@ -328,41 +351,50 @@ final class Winograd3x3 {
       });
       par.forRange(XI, 1, (x0, x1) -> {
         for (int xi = x0; xi < x1; xi++) {
-          serial.gemm(true, false, cin, cout, count, v, xi * vStride, cin, m, xi * mStride,
-              cout, du, xi * cin * cout, cout, true);
+          serial.gemm(true, false, channels, cout, count, v, xi * vStride, channels, m,
+              xi * mStride, cout, du, xi * channels * cout, cout, true);
         }
       });
     }
-    addKernelGradient(du, cin, cout, grad);
+    int row = 0;
+    for (int j = 0; j < inputs.length; j++) {
+      addKernelGradient(du, cin, row, inputs[j].channels(), cout, grads[j]);
+      row += inputs[j].channels();
+    }
   }
 
-  /** {@code grad[dy, dx, c, o] += (Gᵀ dU G)[dy][dx]} for every channel pair, in double. */
-  static void addKernelGradient(float[] du, int cin, int cout, float[] grad) {
-    int stride = cin * cout;
-    double[] rows = new double[12];
+  /**
+   * {@code grad[dy, dx, c, o] += (Gᵀ dU G)[dy][dx]} for rows {@code rowOff .. rowOff + cin - 1}
+   * of {@code dU[ξ][rows][cout]} (channel c is row {@code rowOff + c}), in double.
+   */
+  static void addKernelGradient(float[] du, int rows, int rowOff, int cin, int cout,
+      float[] grad) {
+    int stride = rows * cout;
+    int gradStride = cin * cout;
+    double[] r = new double[12];
     for (int c = 0; c < cin; c++) {
       for (int o = 0; o < cout; o++) {
-        int at = c * cout + o;
+        int at = (rowOff + c) * cout + o;
         // Gᵀ dU: 3 × 4; rows of Gᵀ are (1, 1/2, 1/2, 0), (0, 1/2, -1/2, 0), (0, 1/2, 1/2, 1).
         for (int b = 0; b < 4; b++) {
-          double u0 = du[(b) * stride + at];
+          double u0 = du[b * stride + at];
           double u1 = du[(4 + b) * stride + at];
           double u2 = du[(8 + b) * stride + at];
           double u3 = du[(12 + b) * stride + at];
-          rows[b] = u0 + 0.5 * (u1 + u2);
-          rows[4 + b] = 0.5 * (u1 - u2);
-          rows[8 + b] = 0.5 * (u1 + u2) + u3;
+          r[b] = u0 + 0.5 * (u1 + u2);
+          r[4 + b] = 0.5 * (u1 - u2);
+          r[8 + b] = 0.5 * (u1 + u2) + u3;
         }
         // (Gᵀ dU) G: columns the same combinations of b.
         for (int dy = 0; dy < 3; dy++) {
-          double r0 = rows[dy * 4];
-          double r1 = rows[dy * 4 + 1];
-          double r2 = rows[dy * 4 + 2];
-          double r3 = rows[dy * 4 + 3];
+          double r0 = r[dy * 4];
+          double r1 = r[dy * 4 + 1];
+          double r2 = r[dy * 4 + 2];
+          double r3 = r[dy * 4 + 3];
           int k = (dy * 3 * cin + c) * cout + o;
           grad[k] += (float) (r0 + 0.5 * (r1 + r2));
-          grad[k + stride] += (float) (0.5 * (r1 - r2));
-          grad[k + 2 * stride] += (float) (0.5 * (r1 + r2) + r3);
+          grad[k + gradStride] += (float) (0.5 * (r1 - r2));
+          grad[k + 2 * gradStride] += (float) (0.5 * (r1 + r2) + r3);
         }
       }
     }

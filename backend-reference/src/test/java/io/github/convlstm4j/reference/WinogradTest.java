@@ -268,6 +268,35 @@ class WinogradTest {
   }
 
   @Test
+  @DisplayName("joint weight gradient of concatenated inputs = each input's own")
+  void jointWeightGradientEqualsItsParts() {
+    Random r = new Random(78);
+    int frames = 3;
+    int h = 9;
+    int w = 8;
+    int c1 = 2;
+    int c2 = 10;
+    int g = 12;
+    float[] x1 = random(r, frames * h * w * c1);
+    float[] x2 = random(r, frames * h * w * c2);
+    float[] dy = random(r, frames * h * w * g);
+    float[] j1 = new float[9 * c1 * g];
+    float[] j2 = new float[9 * c2 * g];
+    float[] s1 = new float[j1.length];
+    float[] s2 = new float[j2.length];
+    try (Parallel par = new Parallel(2)) {
+      Winograd3x3 wg = winograd(par, CellOps.vector());
+      wg.weightGradient(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
+          new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1, dy, 0, g, h, w,
+          new float[][] {j1, j2});
+      wg.weightGradient(x1, 0, frames, h, w, c1, 1, 1, dy, 0, g, h, w, s1);
+      wg.weightGradient(x2, 0, frames, h, w, c2, 1, 1, dy, 0, g, h, w, s2);
+    }
+    assertArrayEquals(s1, j1, 1e-4f, "first input's kernel gradient");
+    assertArrayEquals(s2, j2, 1e-4f, "second input's kernel gradient");
+  }
+
+  @Test
   @DisplayName("accumulating adds the convolution to what the output held")
   void accumulateAdds() {
     Random r = new Random(5);
