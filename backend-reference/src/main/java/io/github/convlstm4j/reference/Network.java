@@ -26,6 +26,13 @@ import java.util.Arrays;
  * pre-activations there. Batch normalization (optional) follows the layer; the Conv3D head is
  * one im2col + GEMM per chunk of output steps.
  *
+ * <p>With {@link ConvolutionAlgorithm#WINOGRAD} (the default), 3×3 convolutions go through
+ * {@link Winograd3x3} instead of im2col + GEMM: for a SAME layer one joint convolution of
+ * {@code [X_t, H_{t-1}]} per step replaces both convolutions (backward: {@code dz_t} into both
+ * input gradients per step, and one pass over {@code [X_t, H_{t-1}]} for both weight
+ * gradients); other layers use it per convolution when it sums at least
+ * {@link #WINOGRAD_MIN_CHANNELS} channels.
+ *
  * <p>Training mode keeps, per layer and step, the gate activations, the cell states and
  * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there), plus each batch
  * norm's output, and normalizes with the batch statistics. Inference mode keeps only what the next step and layer need and normalizes with
