@@ -97,6 +97,26 @@ final class GemmChecks {
     return threads;
   }
 
+  /**
+   * Handles a product with nothing to multiply: an empty C ({@code m} or {@code n} is 0) is
+   * left alone, and with {@code k = 0} C is cleared unless accumulating.
+   *
+   * @return whether the product is done
+   */
+  static boolean trivial(int m, int n, int k, float[] c, int cOff, int ldc,
+      boolean accumulate) {
+    if (m == 0 || n == 0) {
+      return true;
+    }
+    if (k == 0) {
+      if (!accumulate) {
+        zero(m, n, c, cOff, ldc);
+      }
+      return true;
+    }
+    return false;
+  }
+
   /** Sets the {@code m × n} block of C to zero (the {@code k = 0}, no-accumulate case). */
   static void zero(int m, int n, float[] c, int cOff, int ldc) {
     for (int i = 0; i < m; i++) {

@@ -60,13 +60,7 @@ public final class ScalarMatMul implements MatMul {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, boolean accumulate) {
     GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      if (!accumulate) {
-        GemmChecks.zero(m, n, c, cOff, ldc);
-      }
+    if (GemmChecks.trivial(m, n, k, c, cOff, ldc, accumulate)) {
       return;
     }
     int maxNc = Math.min(n, MAX_NC);

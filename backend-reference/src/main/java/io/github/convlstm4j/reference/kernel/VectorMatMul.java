@@ -108,13 +108,7 @@ public final class VectorMatMul implements MatMul {
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, boolean accumulate) {
     GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      if (!accumulate) {
-        GemmChecks.zero(m, n, c, cOff, ldc);
-      }
+    if (GemmChecks.trivial(m, n, k, c, cOff, ldc, accumulate)) {
       return;
     }
     // Small products run on the calling thread: waking helpers would cost more than they save.
@@ -360,13 +354,7 @@ public final class VectorMatMul implements MatMul {
     }
     GemmChecks.checkPrepared(m, n, k, a, aOff, lda, bp, bpOff, preparedSize(k, n), c, cOff,
         ldc);
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      if (!accumulate) {
-        GemmChecks.zero(m, n, c, cOff, ldc);
-      }
+    if (GemmChecks.trivial(m, n, k, c, cOff, ldc, accumulate)) {
       return;
     }
     int slivers = (n + NR - 1) / NR;
