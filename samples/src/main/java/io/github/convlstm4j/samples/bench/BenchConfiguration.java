@@ -29,8 +29,8 @@ import java.util.function.Predicate;
  *       silently ignored is caught ({@code reference/winograd} is {@code reference/vector}
  *       with the default made explicit);
  *   <li>for a DJL backend ({@code djl-*}), {@code BACKEND/FORM} with FORM a value of the
- *       backend setting {@value #INPUT_CONVOLUTION} such as {@code per-step} (the default is
- *       {@code hoisted}).
+ *       backend setting {@value #INPUT_CONVOLUTION} such as {@code per-step} (the defaults are
+ *       {@code concatenated} on PyTorch and {@code per-step} on MXNet).
  * </ul>
  *
  * @param label the label in reports and on the command line
