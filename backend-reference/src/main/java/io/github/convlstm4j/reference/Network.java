@@ -356,14 +356,12 @@ final class Network implements AutoCloseable {
     for (int t0 = 0; t0 < frames; t0 += tc) {
       int cnt = Math.min(tc, frames - t0);
       int gBase = train ? t0 * stepG : 0;
-      // Input-to-state convolution of steps t0..t0+cnt-1 at once.
+      // Input-to-state convolution of steps t0..t0+cnt-1 at once (joint: per step below).
       int stepsIn = inOff + t0 * batch * inFrame;
-      if (joint) {
-        // per step below
-      } else if (uIn != null) {
+      if (uIn != null) {
         winograd.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop, l.padLeft,
             uIn, g, l.ho, l.wo, gates, gBase, false);
-      } else {
+      } else if (!joint) {
         Im2col.im2col(par, in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw,
             l.padTop, l.padLeft, l.ho, l.wo, col);
         mm.gemm(false, false, cnt * rowsStep, g, k, col, 0, k, l.kernel.value, 0, g,
@@ -1077,12 +1075,10 @@ final class Network implements AutoCloseable {
             l.kernel.grad, 0, g, true);
       }
     }
-    if (jointWeights) {
-      // both kernels above
-    } else if (frames > 1 && winogradWeights(l, f)) {
+    if (!jointWeights && frames > 1 && winogradWeights(l, f)) {
       winograd.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
           dz, stepG, g, l.ho, l.wo, l.recurrent.grad);
-    } else if (frames > 1) {
+    } else if (!jointWeights && frames > 1) {
       int tcr = timeChunk(rowsStep, kr);
       col = arena.get("col", (long) tcr * rowsStep * kr);
       for (int t0 = 1; t0 < frames; t0 += tcr) {
