@@ -22,8 +22,9 @@ import io.github.convlstm4j.reference.kernel.MatMul;
  * as in Keras ({@code out[y, x, o] = Σ in[y+dy-padTop, x+dx-padLeft, c] · K[dy, dx, c, o]},
  * zeros outside the input), any output size (the last tile row and column may be partial).
  * The rounding differs from the direct sum (the transforms add and halve before multiplying):
- * relative differences of a few float ulps per term, well inside the tolerances other
- * backends are held to. Set {@code reference.convolution=direct} for the direct sum.
+ * within 2e-6 of the sum of the terms' magnitudes in the tests against the definition summed in
+ * double, well inside the tolerances other backends are held to. Set
+ * {@code reference.convolution=direct} for the direct sum.
  *
  * <p>Work is cut into chunks of {@link #TILES_PER_CHUNK} tiles whose transformed input and
  * products stay in the core's caches; chunks are split over threads, and each chunk's
