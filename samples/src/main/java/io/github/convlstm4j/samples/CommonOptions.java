@@ -9,15 +9,23 @@ import io.github.convlstm4j.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Option;
 
-/** Options of every subcommand that runs a model: backend, threads, verbosity. */
+/** Options of every subcommand that runs a model: backend, its settings, threads, verbosity. */
 final class CommonOptions {
 
   @Option(names = "--backend", paramLabel = "NAME",
       description = "Backend to run the model on (see 'convlstm4j backends'); "
           + "default: the selection rules (highest priority available).")
   String backend;
+
+  @Option(names = "--setting", paramLabel = "KEY=VALUE",
+      description = "A backend setting, repeatable: reference.convolution=winograd|direct, "
+          + "djl.inputConvolution=concatenated|per-step|hoisted. A backend refuses unknown "
+          + "keys of its own prefix and ignores other backends' keys.")
+  Map<String, String> settings = new TreeMap<>();
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Compute threads, 0 = all processors (default: ${DEFAULT-VALUE}).")
@@ -32,7 +40,11 @@ final class CommonOptions {
     if (threads < 0) {
       throw new UserException("--threads must be >= 0, got " + threads);
     }
-    return new BackendOptions(threads, "auto");
+    BackendOptions options = new BackendOptions(threads, "auto");
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      options = options.withSetting(e.getKey(), e.getValue());
+    }
+    return options;
   }
 
   /** A fresh forecaster for a spec on the chosen backend. */

@@ -90,4 +90,33 @@ class MainTest {
         r.out());
     assertTrue(r.out().contains("Chosen for --preset cpu: reference"), r.out());
   }
+
+  @Test
+  @DisplayName("--setting KEY=VALUE reaches the backend: a bad value is refused naming it")
+  void backendSettingReachesTheBackend() {
+    Cli malformed = Cli.run("demo", "--setting", "reference.convolution");
+    assertEquals(2, malformed.exitCode());
+    assertEquals(1, malformed.errLines(), malformed.err());
+    assertTrue(malformed.err().contains("--setting"), malformed.err());
+    Cli refused = Cli.run("demo", "--backend", "reference", "--setting",
+        "reference.convolution=fft", "--samples", "4", "--epochs", "1", "--frames", "9",
+        "--filters", "2", "--layers", "1", "--eval-from", "4", "--eval-movies", "1",
+        "--movie", "4");
+    assertEquals(1, refused.exitCode(), refused.err());
+    assertTrue(refused.err().contains(
+        "reference.convolution must be direct or winograd, got 'fft'"), refused.err());
+  }
+
+  @Test
+  @DisplayName("--setting values become backend options, on top of the thread count")
+  void settingsBecomeBackendOptions() {
+    CommonOptions o = new CommonOptions();
+    o.threads = 3;
+    o.settings.put("reference.convolution", "direct");
+    o.settings.put("djl.inputConvolution", "per-step");
+    io.github.convlstm4j.spi.BackendOptions b = o.backendOptions();
+    assertEquals(3, b.threads());
+    assertEquals(java.util.Map.of("reference.convolution", "direct", "djl.inputConvolution",
+        "per-step"), b.settings());
+  }
 }
