@@ -1,5 +1,9 @@
 package io.github.convlstm4j.samples.bench;
 
+import static io.github.convlstm4j.samples.bench.ReportWriter.firstLine;
+import static io.github.convlstm4j.samples.bench.ReportWriter.fixed0;
+import static io.github.convlstm4j.samples.bench.ReportWriter.fixed1;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,12 +14,11 @@ import java.util.function.Function;
 final class BenchReport {
 
   private final BenchResult r;
-  private final boolean markdown;
-  private final StringBuilder sb = new StringBuilder();
+  private final ReportWriter out;
 
   private BenchReport(BenchResult r, boolean markdown) {
     this.r = r;
-    this.markdown = markdown;
+    this.out = new ReportWriter(markdown);
   }
 
   /** The plain-text report. */
@@ -34,32 +37,26 @@ final class BenchReport {
   }
 
   private String render() {
-    heading("convlstm4j bench");
+    out.heading("convlstm4j bench");
     machine();
     kernels();
     for (BenchResult.ModelResults mr : r.models) {
       model(mr);
     }
     targets();
-    if (!r.skipped.isEmpty()) {
-      heading("Skipped or failed");
-      for (String s : r.skipped) {
-        bullet(s);
-      }
-      blank();
-    }
-    return sb.toString();
+    out.skipped(r.skipped);
+    return out.toString();
   }
 
   private void machine() {
     Map<String, Object> m = r.machine;
-    bullet("Machine: " + m.get("cpu") + ", " + m.get("cores") + " cores seen by the JVM, "
+    out.bullet("Machine: " + m.get("cpu") + ", " + m.get("cores") + " cores seen by the JVM, "
         + m.get("os") + "; the machine is shared and its timings are noisy");
-    bullet("Threads: " + m.get("threads") + "; repetitions: " + m.get("warmup")
+    out.bullet("Threads: " + m.get("threads") + "; repetitions: " + m.get("warmup")
         + " warm-up + " + m.get("reps") + " timed (reference/scalar: " + m.get("scalarWarmup")
         + " + " + m.get("scalarReps") + "); figures are median / min / max of the timed runs");
-    bullet("JVM: " + m.get("jvm") + "; bench JVM flags: " + m.get("benchJvmFlags"));
-    bullet("Child JVM flags: " + m.get("childJvmFlags") + " (reference/scalar: without "
+    out.bullet("JVM: " + m.get("jvm") + "; bench JVM flags: " + m.get("benchJvmFlags"));
+    out.bullet("Child JVM flags: " + m.get("childJvmFlags") + " (reference/scalar: without "
         + "--add-modules jdk.incubator.vector), environment " + m.get("childEnvironment")
         + (Boolean.TRUE.equals(m.get("separatePhases"))
             ? "; two child JVMs per configuration and model (--separate-phases): forward "
@@ -67,26 +64,26 @@ final class BenchReport {
                 + "the first's peak RSS (VmHWM), RSS the second's"
             : "; one child JVM per configuration and model, so peak RSS (VmHWM) is that "
                 + "configuration's own"));
-    bullet("Python peer: " + m.get("peer"));
-    bullet("FLOPs: " + Flops.FORMULA);
-    bullet("Model tables: " + Flops.EFFECTIVE);
-    bullet("Ratio tables: entry (row A, column B) = median(B) / median(A), how many times "
+    out.bullet("Python peer: " + m.get("peer"));
+    out.bullet("FLOPs: " + Flops.FORMULA);
+    out.bullet("Model tables: " + Flops.EFFECTIVE);
+    out.bullet("Ratio tables: entry (row A, column B) = median(B) / median(A), how many times "
         + "faster A is than B");
-    blank();
+    out.blank();
   }
 
   private void kernels() {
-    heading("FMA peak and reference GEMM kernels");
+    out.heading("FMA peak and reference GEMM kernels");
     double peak = r.peak();
     if (Double.isNaN(peak)) {
-      line("Not measured: " + r.kernels.getOrDefault("error", "skipped"));
-      blank();
+      out.line("Not measured: " + r.kernels.getOrDefault("error", "skipped"));
+      out.blank();
       return;
     }
-    line(String.format(Locale.ROOT, "FMA peak (Vector API FMA loop, %s threads, median of "
+    out.line(String.format(Locale.ROOT, "FMA peak (Vector API FMA loop, %s threads, median of "
         + "runs): %.1f GFLOP/s; probed again after the GEMMs: %.1f GFLOP/s", r.machine.get(
             "threads"), peak, JsonText.number(r.kernels, "peakGflopsAfter")));
-    blank();
+    out.blank();
     TextTable t = new TextTable(List.of("kernel", "shape (seed gate convolution)", "m", "n",
         "k", "median s", "GFLOP/s", "% of peak"));
     for (Map<String, Object> row : r.gemmRows()) {
@@ -96,20 +93,20 @@ final class BenchReport {
           seconds(JsonText.number(JsonText.object(row, "seconds"), "median")), fixed1(gf),
           percent(gf / peak)));
     }
-    table(t);
-    line("GFLOP/s here are the products' own multiply-adds; the kernel target is judged on the "
+    out.table(t);
+    out.line("GFLOP/s here are the products' own multiply-adds; the kernel target is judged on the "
         + "im2col shapes only.");
-    blank();
+    out.blank();
   }
 
   private void model(BenchResult.ModelResults mr) {
     BenchModel m = mr.model();
     double fwd = Flops.forward(m);
     double train = Flops.trainingStep(m);
-    heading("Model " + m.label() + ": " + m.description());
-    line(String.format(Locale.ROOT, "%s; forward %.1f GFLOP, training step %.1f GFLOP "
+    out.heading("Model " + m.label() + ": " + m.description());
+    out.line(String.format(Locale.ROOT, "%s; forward %.1f GFLOP, training step %.1f GFLOP "
         + "(3 x forward)", m.shapeDescription(), fwd / 1e9, train / 1e9));
-    blank();
+    out.blank();
     double peak = r.peak();
     TextTable t = new TextTable(List.of("backend", "forward s med", "min", "max",
         "eff GFLOP/s", "eff % peak", "train s med", "min", "max", "eff GFLOP/s", "eff % peak",
@@ -130,14 +127,14 @@ final class BenchReport {
         winograd.add(x.label());
       }
     }
-    table(t);
-    line("eff GFLOP/s = direct-convolution FLOPs / median time (eff % peak: of the FMA peak)"
+    out.table(t);
+    out.line("eff GFLOP/s = direct-convolution FLOPs / median time (eff % peak: of the FMA peak)"
         + (winograd.isEmpty() ? "."
             : "; " + String.join(", ", winograd) + " ran convolution=winograd, 2.25x fewer "
                 + "multiply-adds in 3x3 convolutions, so their effective figures can exceed "
                 + "the FMA peak: a speed, not a share of the hardware's peak (that is the "
                 + "GEMM kernel table's)."));
-    blank();
+    out.blank();
     ratios("Forward speed ratios (" + m.label() + ")", mr, Measurement::forward);
     ratios("Training-step speed ratios (" + m.label() + ")", mr, Measurement::train);
     hoisting(mr);
@@ -148,17 +145,17 @@ final class BenchReport {
     if (gains.isEmpty()) {
       return;
     }
-    line("Input convolution scheduling (" + mr.model().label() + "): median time of "
+    out.line("Input convolution scheduling (" + mr.model().label() + "): median time of "
         + "BACKEND/per-step divided by this configuration's; above 1, this configuration's "
         + "form (hoisted: one input convolution over all frames) is faster than per-step");
-    blank();
+    out.blank();
     TextTable t = new TextTable(List.of("configuration", "input convolution", "forward",
         "training step"));
     for (Map.Entry<String, Map<String, Object>> e : gains.entrySet()) {
       t.row(List.of(e.getKey(), String.valueOf(e.getValue().get("form")),
           ratio((Double) e.getValue().get("forward")), ratio((Double) e.getValue().get("train"))));
     }
-    table(t);
+    out.table(t);
   }
 
   private static String ratio(Double v) {
@@ -171,8 +168,8 @@ final class BenchReport {
     if (matrix.size() < 2) {
       return;
     }
-    line(title + ": row is this many times faster than column");
-    blank();
+    out.line(title + ": row is this many times faster than column");
+    out.blank();
     List<String> header = new ArrayList<>();
     header.add("faster \\ than");
     header.addAll(matrix.keySet());
@@ -185,62 +182,31 @@ final class BenchReport {
       }
       t.row(row);
     }
-    table(t);
+    out.table(t);
   }
 
   private void targets() {
     BenchResult.ModelResults tm = r.targetModel();
-    heading("Targets" + (tm == null ? "" : " (model " + tm.model().label()
+    out.heading("Targets" + (tm == null ? "" : " (model " + tm.model().label()
         + (tm.model() == BenchModel.SEED ? "" : "; the targets are about the seed model, "
             + "these figures only show the check runs") + ")"));
     TextTable t = new TextTable(List.of("target", "measured", "status"));
     for (Target x : r.targets()) {
       t.row(List.of(x.goal(), x.measured(), x.status()));
     }
-    table(t);
+    out.table(t);
     List<Target> info = r.informative();
     if (info.stream().anyMatch(x -> x.status().equals(BenchResult.INFORMATIVE))) {
-      heading("Informative (not targets): 3x3 convolution algorithm of the reference backend");
+      out.heading("Informative (not targets): 3x3 convolution algorithm of the reference backend");
       TextTable i = new TextTable(List.of("figure", "measured", "status"));
       for (Target x : info) {
         i.row(List.of(x.goal(), x.measured(), x.status()));
       }
-      table(i);
+      out.table(i);
     }
   }
 
   // ------------------------------------------------------------------ output helpers
-
-  private void heading(String s) {
-    if (markdown) {
-      sb.append("### ").append(s).append("\n\n");
-    } else {
-      sb.append(s).append(System.lineSeparator());
-      sb.append("-".repeat(Math.min(100, s.length()))).append(System.lineSeparator());
-    }
-  }
-
-  private void bullet(String s) {
-    line((markdown ? "- " : "* ") + s);
-  }
-
-  private void line(String s) {
-    sb.append(s).append(markdown ? "\n" : System.lineSeparator());
-  }
-
-  private void blank() {
-    line("");
-  }
-
-  private void table(TextTable t) {
-    sb.append(markdown ? t.markdown() : t.text());
-    blank();
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
 
   private static String integer(Map<String, Object> row, String key) {
     double v = JsonText.number(row, key);
@@ -252,14 +218,6 @@ final class BenchReport {
       return "-";
     }
     return String.format(Locale.ROOT, s >= 100 ? "%.1f" : s >= 10 ? "%.2f" : "%.3f", s);
-  }
-
-  private static String fixed1(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
-  }
-
-  private static String fixed0(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f", v) : "-";
   }
 
   private static String percent(double f) {

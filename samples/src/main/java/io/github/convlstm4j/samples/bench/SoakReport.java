@@ -1,5 +1,9 @@
 package io.github.convlstm4j.samples.bench;
 
+import static io.github.convlstm4j.samples.bench.ReportWriter.firstLine;
+import static io.github.convlstm4j.samples.bench.ReportWriter.fixed0;
+import static io.github.convlstm4j.samples.bench.ReportWriter.fixed1;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,12 +13,11 @@ import java.util.Map;
 final class SoakReport {
 
   private final SoakResult r;
-  private final boolean markdown;
-  private final StringBuilder sb = new StringBuilder();
+  private final ReportWriter out;
 
   private SoakReport(SoakResult r, boolean markdown) {
     this.r = r;
-    this.markdown = markdown;
+    this.out = new ReportWriter(markdown);
   }
 
   /** The plain-text report. */
@@ -33,40 +36,34 @@ final class SoakReport {
   }
 
   private String render() {
-    heading("convlstm4j bench soak: resident memory over many calls");
+    out.heading("convlstm4j bench soak: resident memory over many calls");
     setup();
     summary();
     details();
     curves();
-    if (!r.skipped.isEmpty()) {
-      heading("Skipped or failed");
-      for (String s : r.skipped) {
-        bullet(s);
-      }
-      blank();
-    }
-    return sb.toString();
+    out.skipped(r.skipped);
+    return out.toString();
   }
 
   private void setup() {
     Map<String, Object> m = r.machine;
     SoakSettings s = r.settings;
-    bullet("Machine: " + m.get("cpu") + ", " + m.get("cores") + " cores seen by the JVM, "
+    out.bullet("Machine: " + m.get("cpu") + ", " + m.get("cores") + " cores seen by the JVM, "
         + m.get("os") + "; JVM " + m.get("jvm"));
-    bullet("Child JVM flags: " + m.get("childJvmFlags") + ", environment "
+    out.bullet("Child JVM flags: " + m.get("childJvmFlags") + ", environment "
         + m.get("childEnvironment") + "; one child JVM per configuration");
-    bullet("Model " + s.model().label() + " (" + s.model().description() + "), "
+    out.bullet("Model " + s.model().label() + " (" + s.model().description() + "), "
         + s.shapeDescription() + ", " + m.get("threads") + " threads");
-    bullet("Predict phase: " + s.predicts() + " batched predict calls on the same batch ("
+    out.bullet("Predict phase: " + s.predicts() + " batched predict calls on the same batch ("
         + s.predictWarmup() + " warm-up), memory sampled every " + s.predictEvery()
         + " calls; training phase: " + s.steps() + " training steps (fit of one epoch on "
         + "that batch, SGD, BCE; " + s.stepWarmup() + " warm-up), sampled every "
         + s.stepEvery() + " steps");
-    bullet("RSS = VmRSS of /proc/self/status; start = the sample right after warm-up; max, "
+    out.bullet("RSS = VmRSS of /proc/self/status; start = the sample right after warm-up; max, "
         + "last and the slope (least squares, MiB per 1,000 calls) over the samples after "
         + "warm-up; peak = VmHWM at the end of the child");
-    bullet("Rule: " + MemoryTrend.RULE);
-    bullet("Heap: committed Java heap and committed non-heap (metaspace, code cache) from the "
+    out.bullet("Rule: " + MemoryTrend.RULE);
+    out.bullet("Heap: committed Java heap and committed non-heap (metaspace, code cache) from the "
         + "JVM at the same samples, their change from start to last; live heap = heap used "
         + "after a full GC (System.gc()) right after warm-up and at the end of the phase, "
         + "taken after that phase's RSS sample; the child JVMs run with -XX:+AlwaysPreTouch, "
@@ -74,11 +71,11 @@ final class SoakReport {
         + "through fresh regions does not show as growth; other = RSS change not explained by "
         + "the committed heap and non-heap (native allocations: engine, allocator, thread "
         + "stacks)");
-    blank();
+    out.blank();
   }
 
   private void summary() {
-    heading("Summary");
+    out.heading("Summary");
     TextTable t = new TextTable(List.of("backend", "phase", "calls", "s/call",
         "RSS start MiB", "max", "last", "growth", "allowance", "slope MiB/1k", "verdict"));
     for (SoakResult.Run run : r.runs) {
@@ -94,14 +91,14 @@ final class SoakReport {
             p.error() != null ? "ERROR " + firstLine(p.error()) : m.verdict()));
       }
     }
-    table(t);
-    line("Memory flat after warm-up in every configuration and phase: "
+    out.table(t);
+    out.line("Memory flat after warm-up in every configuration and phase: "
         + (r.allFlat() ? "yes" : "NO"));
-    blank();
+    out.blank();
   }
 
   private void details() {
-    heading("Where the memory is (change from the post-warm-up sample to the last one)");
+    out.heading("Where the memory is (change from the post-warm-up sample to the last one)");
     TextTable t = new TextTable(List.of("backend", "phase", "RSS change MiB",
         "heap committed", "non-heap", "other (native)", "live heap after warm-up -> end",
         "peak (VmHWM) MiB", "verdict detail"));
@@ -114,72 +111,33 @@ final class SoakReport {
             fixed0(run.peakRssMiB()), p.rss().explanation()));
       }
     }
-    table(t);
+    out.table(t);
     for (SoakResult.Run run : r.runs) {
-      bullet(run.label() + ": " + (run.detail().isEmpty() ? "" : run.detail() + "; ")
+      out.bullet(run.label() + ": " + (run.detail().isEmpty() ? "" : run.detail() + "; ")
           + "created in " + seconds(JsonText.number(run.raw(), "createSeconds")) + " s"
           + (run.error() != null ? "; ERROR " + firstLine(run.error()) : ""));
     }
-    blank();
+    out.blank();
   }
 
   private void curves() {
-    heading("RSS over the calls (MiB; calls in brackets, warm-up included)");
+    out.heading("RSS over the calls (MiB; calls in brackets, warm-up included)");
     for (SoakResult.Run run : r.runs) {
       for (SoakResult.Phase p : run.phases()) {
         List<String> points = new ArrayList<>();
         for (MemoryTrend.Sample s : p.rssCurve()) {
           points.add(fixed0(s.mib()) + " [" + s.calls() + "]");
         }
-        bullet(run.label() + " " + p.phase() + ": " + String.join(", ", points));
+        out.bullet(run.label() + " " + p.phase() + ": " + String.join(", ", points));
       }
     }
-    blank();
+    out.blank();
   }
 
   // ------------------------------------------------------------------ output helpers
 
-  private void heading(String s) {
-    if (markdown) {
-      sb.append("### ").append(s).append("\n\n");
-    } else {
-      sb.append(s).append(System.lineSeparator());
-      sb.append("-".repeat(Math.min(100, s.length()))).append(System.lineSeparator());
-    }
-  }
-
-  private void bullet(String s) {
-    line((markdown ? "- " : "* ") + s);
-  }
-
-  private void line(String s) {
-    sb.append(s).append(markdown ? "\n" : System.lineSeparator());
-  }
-
-  private void blank() {
-    line("");
-  }
-
-  private void table(TextTable t) {
-    sb.append(markdown ? t.markdown() : t.text());
-    blank();
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
-
   private static String seconds(double s) {
     return Double.isFinite(s) ? String.format(Locale.ROOT, "%.3g", s) : "-";
-  }
-
-  private static String fixed0(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f", v) : "-";
-  }
-
-  private static String fixed1(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
   }
 
   private static String signed(double v) {
