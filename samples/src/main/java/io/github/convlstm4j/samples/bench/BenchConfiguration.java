@@ -151,8 +151,9 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
   /**
    * The configurations of the available backends to measure, in the order reference/vector,
    * reference/direct, reference/winograd, reference/scalar, reference, then per backend its
-   * default and, for DJL, its hoisted, per-step and any other requested form. Unavailable backends and requested labels that match nothing are
-   * added to {@code skipped} with the reason.
+   * default and, for DJL, its hoisted, per-step and any other requested form. Unavailable
+   * backends and requested labels that match nothing are added to {@code skipped} with the
+   * reason.
    *
    * @throws IllegalArgumentException if a requested label is malformed (see {@link #parse})
    * @param requested the labels asked for explicitly, null for "the default set"
