@@ -6,17 +6,16 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -133,9 +132,8 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Give up on one child process after this long (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
-  @Option(names = "--out", paramLabel = "FILE",
-      description = "Also write the report to FILE: .json or .md (repeatable).")
-  List<Path> outputs;
+  @Mixin
+  ReportOutputs outputs;
 
   @Option(names = "--verbose", description = "Debug logging, and stack traces for errors.")
   boolean verbose;
@@ -241,15 +239,8 @@ public final class BenchCommand implements Callable<Integer> {
     BenchResult result = new BenchResult(machine(n, peerText), kernels, results, skipped);
     out.print(BenchReport.text(result));
     out.flush();
-    if (outputs != null) {
-      for (Path p : outputs) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        write(p, name.endsWith(".json") ? BenchReport.json(result)
-            : BenchReport.markdown(result));
-        err.println("bench: wrote " + p);
-      }
-      err.flush();
-    }
+    outputs.write(() -> BenchReport.json(result), () -> BenchReport.markdown(result), err,
+        "bench");
     return 0;
   }
 
@@ -297,15 +288,7 @@ public final class BenchCommand implements Callable<Integer> {
           + threads + ", " + reps + ", " + scalarReps + ", " + timeoutSeconds + ", " + warmup
           + ", " + scalarWarmup);
     }
-    if (outputs != null) {
-      for (Path p : outputs) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".json") && !name.endsWith(".md")) {
-          throw new ParameterException(spec.commandLine(),
-              "--out must end in .json or .md, got '" + p + "'");
-        }
-      }
-    }
+    outputs.validate(spec.commandLine());
     if (tiny && models != null) {
       throw new ParameterException(spec.commandLine(), "--tiny and --models exclude each other");
     }
@@ -376,13 +359,11 @@ public final class BenchCommand implements Callable<Integer> {
     return c;
   }
 
-  /** OpenMP / MKL thread counts for native engines (MXNet reads them only from here). */
-  static Map<String, String> threadEnvironment(int n) {
-    return Map.of("OMP_NUM_THREADS", Integer.toString(n), "MKL_NUM_THREADS",
-        Integer.toString(n));
-  }
-
-  private Map<String, Object> machine(int n, String peerText) {
+  /**
+   * The facts about this machine and JVM both bench reports start with: date, CPU, cores, OS,
+   * JVM, this JVM's and the child JVMs' flags, the child environment and the thread count.
+   */
+  static Map<String, Object> machineFacts(int n, List<String> childFlags) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     m.put("cpu", cpuModel());
@@ -393,9 +374,20 @@ public final class BenchCommand implements Callable<Integer> {
         "java.runtime.version"));
     m.put("benchJvmFlags", String.join(" ",
         ManagementFactory.getRuntimeMXBean().getInputArguments()));
-    m.put("childJvmFlags", String.join(" ", childFlags(true)));
+    m.put("childJvmFlags", String.join(" ", childFlags));
     m.put("childEnvironment", "OMP_NUM_THREADS=" + n + " MKL_NUM_THREADS=" + n);
     m.put("threads", n);
+    return m;
+  }
+
+  /** OpenMP / MKL thread counts for native engines (MXNet reads them only from here). */
+  static Map<String, String> threadEnvironment(int n) {
+    return Map.of("OMP_NUM_THREADS", Integer.toString(n), "MKL_NUM_THREADS",
+        Integer.toString(n));
+  }
+
+  private Map<String, Object> machine(int n, String peerText) {
+    Map<String, Object> m = machineFacts(n, childFlags(true));
     m.put("reps", reps);
     m.put("warmup", warmup);
     m.put("scalarReps", scalarReps);
@@ -428,16 +420,4 @@ public final class BenchCommand implements Callable<Integer> {
     err.flush();
   }
 
-  static void write(Path p, String text) throws IOException {
-    Path abs = p.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
 }

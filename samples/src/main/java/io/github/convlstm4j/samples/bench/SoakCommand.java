@@ -2,17 +2,13 @@ package io.github.convlstm4j.samples.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -107,9 +103,8 @@ public final class SoakCommand implements Callable<Integer> {
       description = "Give up on one child process after this long (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
-  @Option(names = "--out", paramLabel = "FILE",
-      description = "Also write the report to FILE: .json or .md (repeatable).")
-  List<Path> outputs;
+  @Mixin
+  ReportOutputs outputs;
 
   @Option(names = "--verbose", description = "Debug logging in the child JVMs.")
   boolean verbose;
@@ -120,7 +115,7 @@ public final class SoakCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     SoakSettings settings = settings();
-    validateOutputs();
+    outputs.validate(spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
@@ -147,18 +142,12 @@ public final class SoakCommand implements Callable<Integer> {
         skipped.add(c.label() + ": " + run.error());
       }
     }
-    SoakResult result = new SoakResult(machine(n), settings, runs, skipped);
+    SoakResult result = new SoakResult(BenchCommand.machineFacts(n, childFlags(true)),
+        settings, runs, skipped);
     out.print(SoakReport.text(result));
     out.flush();
-    if (outputs != null) {
-      for (Path p : outputs) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        BenchCommand.write(p, name.endsWith(".json") ? SoakReport.json(result)
-            : SoakReport.markdown(result));
-        err.println("bench soak: wrote " + p);
-      }
-      err.flush();
-    }
+    outputs.write(() -> SoakReport.json(result), () -> SoakReport.markdown(result), err,
+        "bench soak");
     return 0;
   }
 
@@ -183,18 +172,6 @@ public final class SoakCommand implements Callable<Integer> {
   private <T> T pick(String option, T given, T tinyValue) {
     return tiny && !spec.commandLine().getParseResult().hasMatchedOption(option) ? tinyValue
         : given;
-  }
-
-  private void validateOutputs() {
-    if (outputs != null) {
-      for (Path p : outputs) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".json") && !name.endsWith(".md")) {
-          throw new ParameterException(spec.commandLine(),
-              "--out must end in .json or .md, got '" + p + "'");
-        }
-      }
-    }
   }
 
   /** Flags of the child JVMs (without the class path). */
@@ -226,20 +203,4 @@ public final class SoakCommand implements Callable<Integer> {
     return c;
   }
 
-  private Map<String, Object> machine(int n) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-    m.put("cpu", BenchCommand.cpuModel());
-    m.put("cores", Runtime.getRuntime().availableProcessors());
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty(
-        "java.runtime.version"));
-    m.put("benchJvmFlags", String.join(" ",
-        ManagementFactory.getRuntimeMXBean().getInputArguments()));
-    m.put("childJvmFlags", String.join(" ", childFlags(true)));
-    m.put("childEnvironment", "OMP_NUM_THREADS=" + n + " MKL_NUM_THREADS=" + n);
-    m.put("threads", n);
-    return m;
-  }
 }
