@@ -6,7 +6,6 @@ import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.reference.kernel.MatMul;
-import io.github.convlstm4j.reference.kernel.MatMuls;
 import java.util.Arrays;
 
 /**
@@ -164,9 +163,8 @@ final class Network implements AutoCloseable {
     this.par = par;
     this.mm = mm;
     this.cellOps = CellOps.forKernel(mm);
-    MatMul serial = mm.name().startsWith("vector") ? MatMuls.vector(1) : MatMuls.scalar(1);
     this.winograd = convolution == ConvolutionAlgorithm.WINOGRAD
-        ? new Winograd3x3(par, serial, cellOps, arena) : null;
+        ? new Winograd3x3(par, mm.serial(), cellOps, arena) : null;
     this.layers = new Layer[spec.layers().size()];
     int cin = spec.inputChannels();
     for (int i = 0; i < layers.length; i++) {

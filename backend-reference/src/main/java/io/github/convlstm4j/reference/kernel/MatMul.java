@@ -95,6 +95,14 @@ public interface MatMul {
   }
 
   /**
+   * The same kernel (same micro-kernels, so the same bits) on the calling thread only: for
+   * products that are themselves run inside a parallel loop.
+   *
+   * @return a one-thread kernel of this kind
+   */
+  MatMul serial();
+
+  /**
    * Short name for logs and benchmarks, for example {@code scalar} or {@code vector-512}.
    *
    * @return the name

@@ -23,6 +23,12 @@ public final class NaiveMatMul implements MatMul {
     }
   }
 
+  /** Already single-threaded: itself. */
+  @Override
+  public MatMul serial() {
+    return this;
+  }
+
   @Override
   public String name() {
     return "naive";

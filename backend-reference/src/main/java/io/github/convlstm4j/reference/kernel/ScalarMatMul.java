@@ -56,6 +56,11 @@ public final class ScalarMatMul implements MatMul {
   }
 
   @Override
+  public MatMul serial() {
+    return threads() == 1 ? this : new ScalarMatMul(1);
+  }
+
+  @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float[] c, int cOff, int ldc, boolean accumulate) {

@@ -94,6 +94,12 @@ public final class VectorMatMul implements MatMul {
     return pool.threads();
   }
 
+  /** One thread, the same register tile. */
+  @Override
+  public MatMul serial() {
+    return threads() == 1 ? this : new VectorMatMul(1, mr);
+  }
+
   /**
    * Lanes per vector of the species in use.
    *

@@ -351,6 +351,33 @@ class MatMulTest {
     assertMessage(() -> mm.preparedSize(-1, 3), "k must be >= 0, got -1");
   }
 
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void serialKernelGivesTheSameBits(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    MatMul serial = mm.serial();
+    assertEquals(mm.name(), serial.name());
+    assertEquals(mm.getClass(), serial.getClass());
+    if (serial instanceof VectorMatMul) {
+      assertEquals(1, ((VectorMatMul) serial).threads());
+      assertEquals(mm.toString().replace("threads=" + threads, "threads=1"), serial.toString(),
+          "same register tile");
+    } else {
+      assertEquals(1, ((ScalarMatMul) serial).threads());
+    }
+    java.util.Random r = new java.util.Random(5);
+    int m = 61;
+    int n = 45;
+    int k = 70;
+    float[] a = randomArray(r, m * k);
+    float[] b = randomArray(r, k * n);
+    float[] c0 = new float[m * n];
+    float[] c1 = new float[m * n];
+    mm.gemm(true, false, m, n, k, a, 0, m, b, 0, n, c0, 0, n, false);
+    serial.gemm(true, false, m, n, k, a, 0, m, b, 0, n, c1, 0, n, false);
+    assertArrayEquals(c0, c1);
+  }
+
   private static float[] randomArray(java.util.Random r, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
