@@ -4,6 +4,7 @@ import io.github.convlstm4j.api.io.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A ConvLSTM model bound to one backend: inference, autoregressive forecasting, training and
@@ -25,6 +26,18 @@ public interface Forecaster extends AutoCloseable {
    * @return the backend name
    */
   String backendName();
+
+  /**
+   * What runs this model, for logs, reports and benchmarks, so that callers need no backend
+   * internals. Keys are stable lower-case words; every backend gives {@code backend} (its
+   * name) and {@code threads}; the reference backend adds {@code kernel} (the matrix kernel,
+   * for example {@code vector-512}) and {@code convolution} ({@code winograd} or
+   * {@code direct}); the DJL backend adds {@code engine} (name and version), {@code device} and
+   * {@code inputConvolution}.
+   *
+   * @return an unmodifiable map in a stable order
+   */
+  Map<String, String> runtimeInfo();
 
   /**
    * The architecture.

@@ -88,6 +88,20 @@ final class DjlForecaster implements Forecaster {
     return spec;
   }
 
+  @Override
+  public Map<String, String> runtimeInfo() {
+    ensureOpen();
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("backend", kind.backendName());
+    m.put("threads", kind == DjlEngineKind.PYTORCH
+        ? String.valueOf(System.getProperty("ai.djl.pytorch.num_threads"))
+        : String.valueOf(System.getenv("OMP_NUM_THREADS")));
+    m.put("engine", engine.getEngineName() + " " + engine.getVersion());
+    m.put("device", String.valueOf(manager.getDevice()));
+    m.put("inputConvolution", graph.inputConvolution().settingValue());
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   // ---------------------------------------------------------------- inference
 
   @Override

@@ -18,6 +18,7 @@ import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.spi.BackendOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,14 +109,15 @@ public final class ReferenceForecaster implements Forecaster {
     return spec;
   }
 
-  /**
-   * Name of the matrix-multiply kernel in use, for logs and benchmarks.
-   *
-   * @return for example {@code vector-512}
-   */
-  public String kernelName() {
+  @Override
+  public Map<String, String> runtimeInfo() {
     checkOpen();
-    return net.matMul().name();
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("backend", ReferenceBackendProvider.NAME);
+    m.put("threads", Integer.toString(par.threads()));
+    m.put("kernel", net.matMul().name());
+    m.put("convolution", net.convolution().settingValue());
+    return Collections.unmodifiableMap(m);
   }
 
   // ---------------------------------------------------------------- inference

@@ -53,7 +53,7 @@ class SeedModelTiming {
           long t2 = System.nanoTime();
           System.out.printf("seed model, %s, kernel %s, %d threads: forward %.3f s, training "
               + "step %.3f s, workspace %.0f MB%n", algorithms[a].settingValue(),
-              fc.kernelName(), threads, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+              fc.runtimeInfo().get("kernel"), threads, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
               fc.workspaceBytes() / 1e6);
         }
       }

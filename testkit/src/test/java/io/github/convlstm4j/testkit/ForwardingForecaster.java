@@ -13,6 +13,7 @@ import io.github.convlstm4j.api.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** A forecaster that forwards every call; broken backends override one thing. */
 class ForwardingForecaster implements Forecaster {
@@ -29,6 +30,11 @@ class ForwardingForecaster implements Forecaster {
   public String backendName() {
     delegate.backendName();
     return name;
+  }
+
+  @Override
+  public Map<String, String> runtimeInfo() {
+    return delegate.runtimeInfo();
   }
 
   @Override

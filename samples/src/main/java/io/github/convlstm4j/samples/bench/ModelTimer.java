@@ -9,7 +9,6 @@ import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.TrainingHistory;
 import io.github.convlstm4j.api.TrainingListener;
-import io.github.convlstm4j.reference.ReferenceForecaster;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,7 +162,8 @@ final class ModelTimer {
 
   /** The reference kernel's name, or the engine details of a DJL forecaster. */
   static String kernelOf(Forecaster f) {
-    return f instanceof ReferenceForecaster ? ((ReferenceForecaster) f).kernelName()
+    Map<String, String> info = f.runtimeInfo();
+    return info.containsKey("kernel") ? info.get("kernel")
         : engineOf(f.toString());
   }
 
