@@ -1,6 +1,5 @@
 package io.github.convlstm4j.api;
 
-import io.github.convlstm4j.api.io.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,9 +136,7 @@ public interface Forecaster extends AutoCloseable {
    * @param path the target file
    * @throws IOException if writing fails
    */
-  default void save(Path path) throws IOException {
-    Checkpoints.write(checkpoint(), path);
-  }
+  void save(Path path) throws IOException;
 
   /**
    * Releases resources. Idempotent.

@@ -1,12 +1,9 @@
 package io.github.convlstm4j.api;
 
-import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.spi.Availability;
 import io.github.convlstm4j.spi.BackendOptions;
 import io.github.convlstm4j.spi.BackendProvider;
 import io.github.convlstm4j.spi.Capability;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -92,37 +89,6 @@ public final class Forecasters {
     Objects.requireNonNull(options, "options");
     BackendProvider p = select(Forecasters::serviceProviders, backendName, spec);
     return p.create(spec, options);
-  }
-
-  /**
-   * Loads a checkpoint written by {@link Forecaster#save} on the chosen backend.
-   *
-   * @param path an {@code .npz} checkpoint
-   * @return a forecaster with the checkpoint's weights, optimizer state and epoch count
-   * @throws IOException if the file is missing or unreadable; a corrupt file names the entry
-   */
-  public static Forecaster load(Path path) throws IOException {
-    return load(null, path);
-  }
-
-  /**
-   * Loads a checkpoint on a named backend.
-   *
-   * @param backendName a provider name, or null for the selection rules
-   * @param path an {@code .npz} checkpoint
-   * @return the forecaster
-   * @throws IOException if the file is missing or unreadable
-   */
-  public static Forecaster load(String backendName, Path path) throws IOException {
-    Checkpoint c = Checkpoints.read(path);
-    Forecaster f = create(backendName, c.spec());
-    try {
-      f.restore(c);
-      return f;
-    } catch (RuntimeException e) {
-      f.close();
-      throw e;
-    }
   }
 
   /**

@@ -44,6 +44,15 @@ final class ConvLstmGraph {
   /** The network output and, in training mode, the batch statistics per BN layer. */
   record Output(NDArray output, List<BatchStats> batchStats) {}
 
+  /**
+   * One layer's recurrent state in DJL layout {@code [N, F, H, W]}, as engine arrays (going in)
+   * or as copies (coming out).
+   */
+  record State(NDArray h, NDArray c) {}
+
+  /** One layer's recurrent state after the last step, copied out, DJL layout. */
+  record StateCopy(float[] h, float[] c, long[] shape) {}
+
   private final ModelSpec spec;
   private final InputConvolution inputConvolution;
 
@@ -77,7 +86,22 @@ final class ConvLstmGraph {
    * @return the output and the batch statistics
    */
   Output forward(NDArray input, Map<String, NDArray> p, boolean training) {
-    return run(input, p, training, -1);
+    return run(input, p, training, -1, null, null);
+  }
+
+  /**
+   * Runs the network in inference mode from given initial states and copies out each layer's
+   * state after the last step.
+   *
+   * @param input {@code [N, T, C, H, W]}
+   * @param p parameters
+   * @param initial per layer {@code (h, c)} in the input's manager, or null for zeros
+   * @param finals receives per layer the state after the last step, or null
+   * @return the output
+   */
+  Output forwardWithState(NDArray input, Map<String, NDArray> p, List<State> initial,
+      List<StateCopy> finals) {
+    return run(input, p, false, -1, initial, finals);
   }
 
   /**
@@ -90,10 +114,11 @@ final class ConvLstmGraph {
    * @return the statistics, mean and variance of shape {@code [F]}
    */
   BatchStats layerStatistics(NDArray input, Map<String, NDArray> p, int layer) {
-    return run(input, p, false, layer).batchStats().get(0);
+    return run(input, p, false, layer, null, null).batchStats().get(0);
   }
 
-  private Output run(NDArray input, Map<String, NDArray> p, boolean training, int statsLayer) {
+  private Output run(NDArray input, Map<String, NDArray> p, boolean training, int statsLayer,
+      List<State> initial, List<StateCopy> finals) {
     // Every intermediate is closed right after its last use, so the engine's allocator hands the
     // same memory to the next operation instead of touching fresh pages (issue 4). Under
     // autograd this is safe too: closing drops only our handle, the engine's graph keeps
@@ -106,7 +131,8 @@ final class ConvLstmGraph {
       ConvLstmLayerSpec l = layers.get(i);
       NDArray layerInput = x;
       x = convLstm(x, l, p.get(ModelSpec.kernelName(i)), p.get(ModelSpec.recurrentKernelName(i)),
-          l.useBias() ? p.get(ModelSpec.biasName(i)) : null, inPlace);
+          l.useBias() ? p.get(ModelSpec.biasName(i)) : null, inPlace,
+          initial == null ? null : initial.get(i), finals);
       closeIntermediate(layerInput, input);
       if (i == statsLayer) {
         NDArray[] ms = meanAndVariance(x);
@@ -136,7 +162,8 @@ final class ConvLstmGraph {
   }
 
   private NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
-      NDArray recurrentKernel, NDArray bias, boolean inPlace) {
+      NDArray recurrentKernel, NDArray bias, boolean inPlace, State initial,
+      List<StateCopy> finals) {
     Shape s = x.getShape();
     long n = s.get(0);
     long t = s.get(1);
@@ -178,8 +205,9 @@ final class ConvLstmGraph {
         owned.add(joinedKernel);
       }
     }
-    NDArray hidden = null;
-    NDArray cell = null;
+    // An initial state joins the step loop as if an earlier step had produced it.
+    NDArray hidden = initial == null ? null : initial.h();
+    NDArray cell = initial == null ? null : initial.c();
     NDList outputs = new NDList();
     for (int step = 0; step < t; step++) {
       // Every array of this step lives in a step manager closed at its end; only the new state
@@ -230,6 +258,10 @@ final class ConvLstmGraph {
       if (l.returnSequences()) {
         outputs.add(hidden);
       }
+    }
+    if (finals != null) {
+      finals.add(new StateCopy(hidden.toFloatArray(), cell.toFloatArray(),
+          hidden.getShape().getShape()));
     }
     NDArray result = l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
     outputs.close();

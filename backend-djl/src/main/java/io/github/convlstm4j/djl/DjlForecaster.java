@@ -3,32 +3,29 @@ package io.github.convlstm4j.djl;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import io.github.convlstm4j.api.BatchEvent;
-import io.github.convlstm4j.api.Checkpoint;
-import io.github.convlstm4j.api.ConvLstmLayerSpec;
-import io.github.convlstm4j.api.EpochEvent;
-import io.github.convlstm4j.api.Forecaster;
-import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
-import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.Tensor;
-import io.github.convlstm4j.api.TrainingConfig;
-import io.github.convlstm4j.api.TrainingHistory;
-import io.github.convlstm4j.api.TrainingListener;
-import java.time.Duration;
+import io.github.convlstm4j.spi.AbstractForecaster;
+import io.github.convlstm4j.spi.LayerState;
+import io.github.convlstm4j.spi.NonFiniteValue;
+import io.github.convlstm4j.spi.PackedBatch;
+import io.github.convlstm4j.spi.TrainingStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A {@link Forecaster} on a DJL engine. Parameters live in one {@link NDManager} owned by the
+ * A {@link io.github.convlstm4j.api.Forecaster} on a DJL engine: the primitives of
+ * {@link AbstractForecaster}. Parameters live in one {@link NDManager} owned by the
  * forecaster, in DJL layouts; every call and every training batch works in its own
  * sub-manager, so no temporary outlives its call.
  *
@@ -40,14 +37,13 @@ import java.util.Objects;
  * {@code .grad}, MXNet overwrites) and never needs zeroing. See {@link DjlBackendProvider} for
  * the NaN hazard this also avoids.
  */
-final class DjlForecaster implements Forecaster {
+final class DjlForecaster extends AbstractForecaster {
 
   private static final int PREDICT_CHUNK = 16;
 
   private final DjlEngineKind kind;
   private final Engine engine;
   private final NDManager manager;
-  private final ModelSpec spec;
   private final ConvLstmGraph graph;
   private final Map<String, List<Integer>> kerasShapes;
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
@@ -57,15 +53,13 @@ final class DjlForecaster implements Forecaster {
   private final StagingBuffer targetStage = new StagingBuffer();
   private KerasOptimizer optimizer;
   private ModelWeights pendingOptimizerState = ModelWeights.empty();
-  private int epochsCompleted;
-  private boolean closed;
 
   DjlForecaster(DjlEngineKind kind, Engine engine, NDManager manager, ModelSpec spec,
       ModelWeights initial, InputConvolution inputConvolution) {
+    super(kind.backendName(), spec);
     this.kind = kind;
     this.engine = engine;
     this.manager = manager;
-    this.spec = spec;
     this.graph = new ConvLstmGraph(spec, inputConvolution);
     this.kerasShapes = spec.weightShapes();
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
@@ -77,171 +71,93 @@ final class DjlForecaster implements Forecaster {
   }
 
   @Override
-  public String backendName() {
-    ensureOpen();
-    return kind.backendName();
-  }
-
-  @Override
-  public ModelSpec spec() {
-    ensureOpen();
-    return spec;
-  }
-
-  @Override
-  public Map<String, String> runtimeInfo() {
-    ensureOpen();
+  protected Map<String, String> describeRuntime() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("backend", kind.backendName());
     m.put("threads", kind == DjlEngineKind.PYTORCH
         ? String.valueOf(System.getProperty("ai.djl.pytorch.num_threads"))
         : String.valueOf(System.getenv("OMP_NUM_THREADS")));
     m.put("engine", engine.getEngineName() + " " + engine.getVersion());
     m.put("device", String.valueOf(manager.getDevice()));
     m.put("inputConvolution", graph.inputConvolution().settingValue());
-    return java.util.Collections.unmodifiableMap(m);
+    return m;
+  }
+
+  @Override
+  protected int maxInferenceBatch() {
+    return PREDICT_CHUNK;
   }
 
   // ---------------------------------------------------------------- inference
 
   @Override
-  public FrameSequence predict(FrameSequence input) {
-    Objects.requireNonNull(input, "input");
-    return predict(List.of(input)).get(0);
-  }
-
-  @Override
-  public List<FrameSequence> predict(List<FrameSequence> inputs) {
-    ensureOpen();
-    FrameSequence first = FrameSequence.requireUniformBatch(inputs, "inputs");
-    FrameShape outShape = spec.outputFrameShape(first.frameShape());
-    int outFrames = spec.outputFrames(first.frames());
-    List<FrameSequence> result = new ArrayList<>(inputs.size());
-    for (int from = 0; from < inputs.size(); from += PREDICT_CHUNK) {
-      int count = Math.min(PREDICT_CHUNK, inputs.size() - from);
-      float[] packed = new float[count * first.size()];
-      for (int b = 0; b < count; b++) {
-        inputs.get(from + b).copyTo(packed, b * first.size());
-      }
-      float[] out = run(packed, count, first.frames(), first.frameShape());
-      int outSize = outFrames * outShape.size();
-      for (int b = 0; b < count; b++) {
-        float[] one = new float[outSize];
-        System.arraycopy(out, b * outSize, one, 0, outSize);
-        result.add(FrameSequence.of(outFrames, outShape, one));
-      }
-    }
-    return result;
-  }
-
-  /** Inference on a packed channels-last batch; returns the packed channels-last output. */
-  private float[] run(float[] channelsLast, int n, int frames, FrameShape shape) {
+  protected Forward forward(PackedBatch input, List<LayerState> initialState,
+      boolean returnState) {
+    ModelSpec spec = spec();
+    FrameShape outShape = spec.outputFrameShape(input.frameShape());
+    int outFrames = spec.outputFrames(input.frames());
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
-      NDArray x = input(call, channelsLast, n, frames, shape);
-      NDArray y = graph.forward(x, params, false).output();
-      return outputToChannelsLast(y);
+      NDArray x = input(call, input);
+      List<ConvLstmGraph.State> initial = null;
+      if (initialState != null) {
+        initial = new ArrayList<>();
+        for (LayerState st : initialState) {
+          initial.add(new ConvLstmGraph.State(toDjlState(call, st.h()),
+              toDjlState(call, st.c())));
+        }
+      }
+      List<ConvLstmGraph.StateCopy> finals = returnState ? new ArrayList<>() : null;
+      NDArray y = initial == null && finals == null ? graph.forward(x, params, false).output()
+          : graph.forwardWithState(x, params, initial, finals).output();
+      PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
+          outputToChannelsLast(y));
+      List<LayerState> state = new ArrayList<>();
+      if (finals != null) {
+        for (ConvLstmGraph.StateCopy c : finals) {
+          state.add(new LayerState(toKerasState(c.h(), c.shape()),
+              toKerasState(c.c(), c.shape())));
+        }
+      }
+      return new Forward(out, state);
     }
   }
 
+  /** A Keras-layout state {@code [N, H, W, F]} as an engine array {@code [N, F, H, W]}. */
+  private static NDArray toDjlState(NDManager m, Tensor t) {
+    int[] s = t.shape();
+    float[] data = KerasLayouts.permute(t.toArray(), s, new int[] {0, 3, 1, 2});
+    return DjlArrays.owned(m, data, new Shape(s[0], s[3], s[1], s[2]));
+  }
+
+  /** A DJL-layout state {@code [N, F, H, W]} as a Keras-layout tensor. */
+  private static Tensor toKerasState(float[] djl, long[] shape) {
+    int[] s = {Math.toIntExact(shape[0]), Math.toIntExact(shape[1]), Math.toIntExact(shape[2]),
+        Math.toIntExact(shape[3])};
+    return Tensor.of(new int[] {s[0], s[2], s[3], s[1]},
+        KerasLayouts.permute(djl, s, new int[] {0, 2, 3, 1}));
+  }
+
   @Override
-  public FrameSequence forecast(FrameSequence context, int horizon) {
-    ensureOpen();
-    Objects.requireNonNull(context, "context");
-    if (horizon < 1) {
-      throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
+  protected double lossSum(PackedBatch input, PackedBatch target, Loss loss) {
+    try (NDManager call = manager.newSubManager()) {
+      attachParams(call);
+      NDArray x = input(call, input);
+      NDArray y = target(call, target);
+      NDArray out = graph.forward(x, params, false).output();
+      return ConvLstmGraph.elementLoss(out, y, loss).toType(DataType.FLOAT64, false).sum()
+          .getDouble();
     }
-    FrameShape out = spec.outputFrameShape(context.frameShape());
-    if (!out.equals(context.frameShape())) {
-      throw new IllegalArgumentException("forecast needs output frames shaped like the input, "
-          + context.frameShape() + ", got output frames " + out);
-    }
-    FrameSequence sequence = context;
-    List<FrameSequence> generated = new ArrayList<>(horizon);
-    for (int k = 0; k < horizon; k++) {
-      FrameSequence next = predict(sequence).lastFrame();
-      generated.add(next);
-      sequence = sequence.append(next);
-    }
-    return FrameSequence.concat(generated);
   }
 
   // ---------------------------------------------------------------- training
 
   @Override
-  public TrainingHistory fit(SequenceDataset data, TrainingConfig config,
-      TrainingListener listener) {
-    ensureOpen();
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(listener, "listener");
-    requireMatchingTargets(data);
-    SequenceDataset.Split split = data.split(config.validationSplit());
-    SequenceDataset training = split.training();
-    if (training.isEmpty()) {
-      throw new IllegalArgumentException("training part must hold at least 1 sample, got 0 ("
-          + data.size() + " samples, validationSplit " + config.validationSplit() + ")");
-    }
-    prepareOptimizer(config);
-    long start = System.nanoTime();
-    int lastEpoch = epochsCompleted + config.epochs();
-    List<EpochEvent> events = new ArrayList<>();
-    FrameSequence in0 = training.get(0).input();
-    int inSize = in0.size();
-    int outSize = training.get(0).target().size();
-    int batchSize = Math.min(config.batchSize(), training.size());
-    float[] inputs = new float[batchSize * inSize];
-    float[] targets = new float[batchSize * outSize];
-    int batches = (training.size() + config.batchSize() - 1) / config.batchSize();
-    for (int e = 0; e < config.epochs(); e++) {
-      int epoch = epochsCompleted;
-      int[] order = training.epochOrder(config.shuffle(), config.seed(), epoch);
-      double lossSum = 0;
-      for (int b = 0; b < batches; b++) {
-        int from = b * config.batchSize();
-        int count = Math.min(config.batchSize(), training.size() - from);
-        training.packBatch(order, from, count, inputs, targets);
-        double loss = trainStep(inputs, targets, count, in0, config.loss(), epoch + 1, b + 1);
-        lossSum += loss * count;
-        listener.onBatch(new BatchEvent(epoch + 1, b + 1, batches, loss, since(start)));
-      }
-      if (e == config.epochs() - 1 && config.recalibrateBatchNorm()
-          && spec.layers().stream().anyMatch(ConvLstmLayerSpec::batchNormalization)) {
-        recalibrateBatchNorm(training, config.batchSize());
-      }
-      double validation = split.validation().isEmpty()
-          ? Double.NaN
-          : meanLoss(split.validation(), config.loss(), PREDICT_CHUNK);
-      epochsCompleted++;
-      EpochEvent event = new EpochEvent(epochsCompleted, lastEpoch, lossSum / training.size(),
-          validation, since(start));
-      events.add(event);
-      listener.onEpoch(event);
-    }
-    return new TrainingHistory(events);
-  }
-
-  private void prepareOptimizer(TrainingConfig config) {
-    if (optimizer != null && optimizer.spec().type() == config.optimizer().type()) {
-      optimizer.setSpec(config.optimizer());
-      return;
-    }
-    if (optimizer != null) {
-      optimizer.close();
-    }
-    optimizer = KerasOptimizer.create(config.optimizer(), trainable(params), kerasShapes,
-        pendingOptimizerState, manager);
-    pendingOptimizerState = ModelWeights.empty();
-  }
-
-  /** One optimizer step on a packed batch; returns the batch loss before the update. */
-  private double trainStep(float[] inputs, float[] targets, int n, FrameSequence example,
-      Loss lossType, int epoch, int batchNumber) {
-    try (NDManager batch = manager.newSubManager()) {
+  protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss lossType) {
+    NDManager batch = manager.newSubManager();
+    try {
       attachParams(batch);
-      batch.tempAttachAll(optimizer.slotArrays().toArray(new NDArray[0]));
-      NDArray x = input(batch, inputs, n, example.frames(), example.frameShape());
-      NDArray y = target(batch, targets, n, example);
+      NDArray x = input(batch, input);
+      NDArray y = target(batch, target);
       Map<String, NDArray> leaves = new LinkedHashMap<>();
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
         NDArray leaf = e.getValue().stopGradient();
@@ -260,41 +176,86 @@ final class DjlForecaster implements Forecaster {
           loss = l.getFloat();
         }
       }
-      if (!Float.isFinite(loss)) {
-        throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
-            + batchNumber + ": the loss is " + loss);
-      }
+      return new DjlTrainingStep(batch, loss, leaves, out.batchStats());
+    } catch (RuntimeException | Error e) {
+      batch.close();
+      throw e;
+    }
+  }
+
+  /** A computed batch whose update has not been applied; owns the batch's sub-manager. */
+  private final class DjlTrainingStep implements TrainingStep {
+    private final NDManager batch;
+    private final float loss;
+    private final Map<String, NDArray> leaves;
+    private final List<ConvLstmGraph.BatchStats> stats;
+
+    DjlTrainingStep(NDManager batch, float loss, Map<String, NDArray> leaves,
+        List<ConvLstmGraph.BatchStats> stats) {
+      this.batch = batch;
+      this.loss = loss;
+      this.leaves = leaves;
+      this.stats = stats;
+    }
+
+    @Override
+    public double loss() {
+      return loss;
+    }
+
+    @Override
+    public void apply(OptimizerSpec spec) {
+      prepareOptimizer(spec);
+      batch.tempAttachAll(optimizer.slotArrays().toArray(new NDArray[0]));
       Map<String, NDArray> grads = new LinkedHashMap<>();
       for (String name : trainable(params).keySet()) {
         grads.put(name, leaves.get(name).getGradient());
       }
       optimizer.step(trainable(params), grads);
-      updateMovingStatistics(out.batchStats());
-      requireFiniteParameters(epoch, batchNumber);
-      return loss;
+      updateMovingStatistics(stats);
+    }
+
+    @Override
+    public void close() {
+      batch.close();
     }
   }
 
-  /** Throws, naming the tensor, if an update produced NaN or infinity. */
-  private void requireFiniteParameters(int epoch, int batchNumber) {
-    for (Map.Entry<String, NDArray> e : params.entrySet()) {
-      NDArray p = e.getValue();
-      // 0·x is 0 for finite x and NaN for NaN or ±Inf (isInfinite is missing on MXNet).
-      if (Float.isNaN(p.mul(0f).sum().getFloat())) {
-        float[] v = p.toFloatArray();
-        int i = 0;
-        while (i < v.length && Float.isFinite(v[i])) {
-          i++;
+  private void prepareOptimizer(OptimizerSpec spec) {
+    if (optimizer != null && optimizer.spec().type() == spec.type()) {
+      optimizer.setSpec(spec);
+      return;
+    }
+    if (optimizer != null) {
+      optimizer.close();
+    }
+    optimizer = KerasOptimizer.create(spec, trainable(params), kerasShapes,
+        pendingOptimizerState, manager);
+    pendingOptimizerState = ModelWeights.empty();
+  }
+
+  @Override
+  protected Optional<NonFiniteValue> firstNonFiniteWeight() {
+    try (NDManager call = manager.newSubManager()) {
+      attachParams(call);
+      for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        // 0·x is 0 for finite x and NaN for NaN or ±Inf (isInfinite is missing on MXNet).
+        if (Float.isNaN(e.getValue().mul(0f).sum().getFloat())) {
+          float[] v = KerasLayouts.toKeras(e.getValue().toFloatArray(),
+              kerasShapes.get(e.getKey()));
+          int i = 0;
+          while (i < v.length && Float.isFinite(v[i])) {
+            i++;
+          }
+          return Optional.of(new NonFiniteValue(e.getKey(), i < v.length ? v[i] : Float.NaN, i));
         }
-        throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
-            + batchNumber + ": " + e.getKey() + " holds " + (i < v.length ? v[i] : Float.NaN)
-            + " at flat index " + i + " (DJL layout) after the update");
       }
+      return Optional.empty();
     }
   }
 
   private void updateMovingStatistics(List<ConvLstmGraph.BatchStats> stats) {
-    float m = (float) spec.batchNormMomentum();
+    float m = (float) spec().batchNormMomentum();
     for (ConvLstmGraph.BatchStats s : stats) {
       NDArray mean = params.get(ModelSpec.batchNormName(s.layer(), "moving_mean"));
       NDArray var = params.get(ModelSpec.batchNormName(s.layer(), "moving_variance"));
@@ -303,105 +264,27 @@ final class DjlForecaster implements Forecaster {
     }
   }
 
-  /**
-   * Re-estimates the moving statistics, as the reference backend does: each batch-normalization
-   * layer in turn, first to last, gets as moving mean and variance the batch-size-weighted
-   * average, over the training part in sample order and in batches of {@code batchSize}, of the
-   * batch statistics of its input in an inference-mode pass (earlier layers already
-   * recalibrated).
-   */
-  private void recalibrateBatchNorm(SequenceDataset training, int batchSize) {
-    FrameSequence ex = training.get(0).input();
-    int[] order = training.epochOrder(false, 0, 0);
-    for (int i = 0; i < spec.layers().size(); i++) {
-      if (!spec.layers().get(i).batchNormalization()) {
-        continue;
-      }
-      int f = spec.layers().get(i).filters();
-      double[] meanSum = new double[f];
-      double[] varSum = new double[f];
-      for (int from = 0; from < training.size(); from += batchSize) {
-        int count = Math.min(batchSize, training.size() - from);
-        float[] in = new float[count * ex.size()];
-        float[] tg = new float[count * training.get(0).target().size()];
-        training.packBatch(order, from, count, in, tg);
-        try (NDManager call = manager.newSubManager()) {
-          attachParams(call);
-          NDArray x = input(call, in, count, ex.frames(), ex.frameShape());
-          ConvLstmGraph.BatchStats s = graph.layerStatistics(x, params, i);
-          float[] mean = s.mean().toFloatArray();
-          float[] var = s.variance().toFloatArray();
-          for (int c = 0; c < f; c++) {
-            meanSum[c] += (double) mean[c] * count;
-            varSum[c] += (double) var[c] * count;
-          }
-        }
-      }
-      float[] mean = new float[f];
-      float[] var = new float[f];
-      for (int c = 0; c < f; c++) {
-        mean[c] = (float) (meanSum[c] / training.size());
-        var[c] = (float) (varSum[c] / training.size());
-      }
-      replaceParam(ModelSpec.batchNormName(i, "moving_mean"), mean);
-      replaceParam(ModelSpec.batchNormName(i, "moving_variance"), var);
-    }
-  }
-
   @Override
-  public double evaluate(SequenceDataset data, Loss loss) {
-    ensureOpen();
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(loss, "loss");
-    if (data.isEmpty()) {
-      throw new IllegalArgumentException("data must hold at least 1 sample, got 0");
-    }
-    requireMatchingTargets(data);
-    return meanLoss(data, loss, PREDICT_CHUNK);
-  }
-
-  private double meanLoss(SequenceDataset data, Loss loss, int batchSize) {
-    FrameSequence ex = data.get(0).input();
-    FrameSequence target = data.get(0).target();
-    int[] order = data.epochOrder(false, 0, 0);
-    double sum = 0;
-    for (int from = 0; from < data.size(); from += batchSize) {
-      int count = Math.min(batchSize, data.size() - from);
-      float[] in = new float[count * ex.size()];
-      float[] tg = new float[count * target.size()];
-      data.packBatch(order, from, count, in, tg);
-      try (NDManager call = manager.newSubManager()) {
-        attachParams(call);
-        NDArray x = input(call, in, count, ex.frames(), ex.frameShape());
-        NDArray y = target(call, tg, count, ex);
-        NDArray out = graph.forward(x, params, false).output();
-        sum += ConvLstmGraph.elementLoss(out, y, loss).toType(ai.djl.ndarray.types.DataType.FLOAT64,
-            false).sum().getDouble();
+  protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
+    try (NDManager call = manager.newSubManager()) {
+      attachParams(call);
+      NDArray x = input(call, input);
+      ConvLstmGraph.BatchStats s = graph.layerStatistics(x, params, layer);
+      float[] mean = s.mean().toFloatArray();
+      float[] var = s.variance().toFloatArray();
+      double[][] r = new double[2][mean.length];
+      for (int c = 0; c < mean.length; c++) {
+        r[0][c] = mean[c];
+        r[1][c] = var[c];
       }
-    }
-    return sum / ((double) data.size() * target.size());
-  }
-
-  private void requireMatchingTargets(SequenceDataset data) {
-    if (data.isEmpty()) {
-      throw new IllegalArgumentException("data must hold at least 1 sample, got 0");
-    }
-    FrameSequence in = data.get(0).input();
-    FrameSequence target = data.get(0).target();
-    FrameShape outShape = spec.outputFrameShape(in.frameShape());
-    int outFrames = spec.outputFrames(in.frames());
-    if (target.frames() != outFrames || !target.frameShape().equals(outShape)) {
-      throw new IllegalArgumentException("targets must be " + outFrames + "x" + outShape
-          + " (the network output for inputs " + in.shapeString() + "), got "
-          + target.shapeString());
+      return r;
     }
   }
 
   // ---------------------------------------------------------------- weights
 
   @Override
-  public ModelWeights weights() {
-    ensureOpen();
+  protected ModelWeights readWeights() {
     ModelWeights.Builder b = ModelWeights.builder();
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       b.put(e.getKey(), Tensor.of(e.getValue(),
@@ -411,10 +294,7 @@ final class DjlForecaster implements Forecaster {
   }
 
   @Override
-  public void setWeights(ModelWeights weights) {
-    ensureOpen();
-    Objects.requireNonNull(weights, "weights");
-    weights.requireCompatible(spec).requireFinite();
+  protected void writeWeights(ModelWeights weights) {
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       replaceParam(e.getKey(), KerasLayouts.toDjl(weights.get(e.getKey()).toArray(),
           e.getValue()));
@@ -433,56 +313,29 @@ final class DjlForecaster implements Forecaster {
   }
 
   @Override
-  public Checkpoint checkpoint() {
-    ensureOpen();
-    ModelWeights state = optimizer != null ? optimizer.state(kerasShapes) : pendingOptimizerState;
-    return new Checkpoint(spec, weights(), state, epochsCompleted);
+  protected ModelWeights readOptimizerState() {
+    return optimizer != null ? optimizer.state(kerasShapes) : pendingOptimizerState;
   }
 
+  /** Kept until the next training step builds the optimizer from it (and checks it then). */
   @Override
-  public void restore(Checkpoint checkpoint) {
-    ensureOpen();
-    Objects.requireNonNull(checkpoint, "checkpoint");
-    if (!checkpoint.spec().withSeed(spec.seed()).equals(spec)) {
-      throw new IllegalArgumentException(
-          "checkpoint spec must be " + spec + " (any seed), got " + checkpoint.spec());
-    }
-    setWeights(checkpoint.weights());
+  protected void writeOptimizerState(ModelWeights state) {
     if (optimizer != null) {
       optimizer.close();
       optimizer = null;
     }
-    pendingOptimizerState = checkpoint.optimizerState();
-    epochsCompleted = checkpoint.epochsCompleted();
+    pendingOptimizerState = state;
   }
 
   @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  protected void release() {
     if (optimizer != null) {
       optimizer.close();
     }
     manager.close();
   }
 
-  @Override
-  public String toString() {
-    return "DjlForecaster[backend=" + kind.backendName() + ", engine=" + engine.getEngineName()
-        + " " + engine.getVersion() + ", device=" + manager.getDevice() + ", inputConvolution="
-        + graph.inputConvolution().settingValue() + ", spec=" + spec
-        + ", epochsCompleted=" + epochsCompleted + (closed ? ", closed" : "") + "]";
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("this " + kind.backendName() + " forecaster is closed");
-    }
-  }
 
   private void attachParams(NDManager call) {
     call.tempAttachAll(params.values().toArray(new NDArray[0]));
@@ -502,30 +355,26 @@ final class DjlForecaster implements Forecaster {
     return m;
   }
 
-  private static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
-
-  /** A packed channels-last batch {@code [N, T, H, W, C]} as the network input layout. */
-  private NDArray input(NDManager m, float[] channelsLast, int n, int frames,
-      FrameShape s) {
+  /** A channels-last batch {@code [N, T, H, W, C]} in the network input layout. */
+  private NDArray input(NDManager m, PackedBatch batch) {
+    FrameShape s = batch.frameShape();
+    int n = batch.samples();
+    int frames = batch.frames();
+    float[] channelsLast = new float[batch.size()];
+    batch.copyTo(channelsLast, 0);
     int c = s.channels();
-    int count = n * frames * s.size();
-    if (channelsLast.length != count) {
-      channelsLast = java.util.Arrays.copyOf(channelsLast, count);
-    }
     float[] data = c == 1 ? channelsLast : KerasLayouts.permute(channelsLast,
         new int[] {n * frames, s.height(), s.width(), c}, new int[] {0, 3, 1, 2});
     return inputStage.wrap(m, data, new Shape(n, frames, c, s.height(), s.width()));
   }
 
-  /** A packed channels-last target batch in the network's output layout. */
-  private NDArray target(NDManager m, float[] channelsLast, int n, FrameSequence example) {
-    FrameShape o = spec.outputFrameShape(example.frameShape());
-    int t = spec.outputFrames(example.frames());
-    int count = n * t * o.size();
-    float[] packed = channelsLast.length == count ? channelsLast
-        : java.util.Arrays.copyOf(channelsLast, count);
+  /** A channels-last target batch in the network's output layout. */
+  private NDArray target(NDManager m, PackedBatch batch) {
+    FrameShape o = batch.frameShape();
+    int n = batch.samples();
+    int t = batch.frames();
+    float[] packed = new float[batch.size()];
+    batch.copyTo(packed, 0);
     if (graph.outputChannelsBeforeTime()) {
       float[] data = KerasLayouts.permute(packed,
           new int[] {n, t, o.height(), o.width(), o.channels()}, new int[] {0, 4, 1, 2, 3});

@@ -151,6 +151,11 @@ final class Network implements AutoCloseable {
   private int outOff;
   private int outFrames;
   private float[] inputGrad;
+  // States in and out of the pass under way (forwardWithState), else null.
+  private float[][] initialH;
+  private float[][] initialC;
+  private float[][] finalH;
+  private float[][] finalC;
 
   Network(ModelSpec spec, Parameters params, Parallel par, MatMul mm) {
     this(spec, params, par, mm, ConvolutionAlgorithm.WINOGRAD);
@@ -241,6 +246,16 @@ final class Network implements AutoCloseable {
     return l.positions() * (head == null ? l.f : head.filters());
   }
 
+  /** Output height of ConvLSTM layer {@code i} (its state's height). */
+  int layerHeight(int i) {
+    return layers[i].ho;
+  }
+
+  /** Output width of ConvLSTM layer {@code i} (its state's width). */
+  int layerWidth(int i) {
+    return layers[i].wo;
+  }
+
   /** Output height. */
   int outputHeight() {
     return last().ho;
@@ -276,9 +291,34 @@ final class Network implements AutoCloseable {
 
   // ---------------------------------------------------------------- forward
 
-  /** Full forward pass. */
+  /** Full forward pass from zero states. */
   void forward(Mode mode, boolean updateMovingStatistics) {
     forward(mode, updateMovingStatistics, layers.length - 1, true);
+  }
+
+  /**
+   * Full inference-mode forward pass from given initial states, keeping each layer's state
+   * after the last step.
+   *
+   * @param initialH per layer {@code [N, H', W', F]} channels-last, or null for zeros
+   * @param initialC per layer likewise, or null for zeros (with {@code initialH})
+   * @param finalH receives per layer a copy of {@code H} after the last step, or null
+   * @param finalC receives per layer a copy of {@code C} after the last step, or null
+   */
+  void forwardWithState(float[][] initialH, float[][] initialC, float[][] finalH,
+      float[][] finalC) {
+    this.initialH = initialH;
+    this.initialC = initialC;
+    this.finalH = finalH;
+    this.finalC = finalC;
+    try {
+      forward(Mode.INFERENCE, false, layers.length - 1, true);
+    } finally {
+      this.initialH = null;
+      this.initialC = null;
+      this.finalH = null;
+      this.finalC = null;
+    }
   }
 
   /**
@@ -342,6 +382,15 @@ final class Network implements AutoCloseable {
     float[] cells = train ? arena.get("c" + i, (long) frames * stepF)
         : arena.get("c", 2L * stepF);
     float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), (long) frames * stepF);
+    // An initial state (inference only): H_{-1} is read from it, C_{-1} sits in the ring slot
+    // before step 0.
+    float[] h0 = initialH == null ? null : initialH[i];
+    if (h0 != null && train) {
+      throw new IllegalStateException("initial states are for inference only");
+    }
+    if (h0 != null) {
+      System.arraycopy(initialC[i], 0, cells, stepF, stepF);
+    }
     // Joint: one Winograd convolution of [X_t, H_{t-1}] per step. Otherwise the input-to-state
     // convolution of many steps at once, then the recurrent one per step.
     float[] uJoint = jointWinograd(l) ? jointKernel(l, false) : null;
@@ -371,22 +420,29 @@ final class Network implements AutoCloseable {
           toGates[0] = new Winograd3x3.Output(gates, gOff, g, false);
           winograd.convolve(new Winograd3x3.Input[] {
               new Winograd3x3.Input(in, inOff + t * batch * inFrame, l.cin),
-              new Winograd3x3.Input(t > 0 ? hs : null, (t - 1) * stepF, f)},
+              new Winograd3x3.Input(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, f)},
               batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo, toGates);
-        } else if (t > 0 && uRec != null) {
+        } else if ((t > 0 || h0 != null) && uRec != null) {
           // Recurrent convolution of H_{t-1}, SAME, accumulated onto the same gate block.
-          winograd.convolve(hs, (t - 1) * stepF, batch, l.ho, l.wo, f, l.recTop, l.recLeft,
-              uRec, g, l.ho, l.wo, gates, gOff, true);
-        } else if (t > 0) {
-          Im2col.im2col(par, hs, (t - 1) * stepF, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop,
-              l.recLeft, l.ho, l.wo, col);
+          winograd.convolve(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo, f,
+              l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
+        } else if (t > 0 || h0 != null) {
+          Im2col.im2col(par, t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
+              f, l.kh, l.kw, l.recTop, l.recLeft, l.ho, l.wo, col);
           mm.gemm(false, false, rowsStep, g, kr, col, 0, kr, l.recurrent.value, 0, g,
               gates, gOff, g, true);
         }
         int cOff = train ? t * stepF : (t % 2) * stepF;
-        int cPrev = t == 0 ? -1 : train ? (t - 1) * stepF : ((t - 1) % 2) * stepF;
+        int cPrev = t == 0 ? (h0 != null ? stepF : -1)
+            : train ? (t - 1) * stepF : ((t - 1) % 2) * stepF;
         cellStep(l, rowsStep, gates, gOff, cells, cOff, cPrev, hs, t * stepF);
       }
+    }
+    if (finalH != null) {
+      int last = frames - 1;
+      finalH[i] = Arrays.copyOfRange(hs, last * stepF, frames * stepF);
+      int cLast = train ? last * stepF : (last % 2) * stepF;
+      finalC[i] = Arrays.copyOfRange(cells, cLast, cLast + stepF);
     }
   }
 

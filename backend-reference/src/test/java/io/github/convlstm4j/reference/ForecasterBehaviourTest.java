@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchEvent;
 import io.github.convlstm4j.api.Checkpoint;
@@ -149,7 +150,7 @@ class ForecasterBehaviourTest {
       Path file = dir.resolve("model.npz");
       once.save(file);
       FrameSequence in = TestSupport.random(R, 5, 6, 7, 1, 0, 1);
-      try (Forecaster loaded = Forecasters.load("reference", file)) {
+      try (Forecaster loaded = Checkpoints.load("reference", file)) {
         assertEquals(once.predict(in), loaded.predict(in));
         assertEquals(once.checkpoint().optimizerState(), loaded.checkpoint().optimizerState());
         assertEquals(2, loaded.checkpoint().epochsCompleted());

@@ -54,7 +54,7 @@ final class CommonOptions {
 
   /**
    * A forecaster restored from a checkpoint on the chosen backend, with these options (what
-   * {@link Forecasters#load} does, plus the thread count).
+   * {@link io.github.convlstm4j.api.io.Checkpoints#load} does, plus the thread count).
    */
   Forecaster load(Path checkpoint) throws IOException {
     Checkpoint c = readCheckpoint(checkpoint);

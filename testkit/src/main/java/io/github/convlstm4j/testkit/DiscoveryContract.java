@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.api.BackendInfo;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
@@ -142,7 +143,7 @@ abstract class DiscoveryContract extends Contract {
   }
 
   @Test
-  @DisplayName("Forecasters.load(name, path) reads a saved forecaster back with identical outputs")
+  @DisplayName("Checkpoints.load(name, path) reads a saved forecaster back with identical outputs")
   void forecastersLoadsBySavedFile(@TempDir Path folder) throws IOException {
     String name = kit().provider().name();
     ModelSpec spec = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).seed(5).build();
@@ -150,10 +151,10 @@ abstract class DiscoveryContract extends Contract {
     Path file = folder.resolve("saved.npz");
     try (Forecaster f = kit().create(spec, RandomCase.randomWeights(spec, 7))) {
       f.save(file);
-      try (Forecaster g = Forecasters.load(name, file)) {
-        assertEquals(name, g.backendName(), "backendName() of Forecasters.load(name, path)");
-        assertEquals(f.weights(), g.weights(), "weights after Forecasters.load");
-        kit().assertRepeatClose(f.predict(in), g.predict(in), "outputs after Forecasters.load");
+      try (Forecaster g = Checkpoints.load(name, file)) {
+        assertEquals(name, g.backendName(), "backendName() of Checkpoints.load(name, path)");
+        assertEquals(f.weights(), g.weights(), "weights after Checkpoints.load");
+        kit().assertRepeatClose(f.predict(in), g.predict(in), "outputs after Checkpoints.load");
       }
     }
   }

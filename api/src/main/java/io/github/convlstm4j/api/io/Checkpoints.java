@@ -1,6 +1,8 @@
 package io.github.convlstm4j.api.io;
 
 import io.github.convlstm4j.api.Checkpoint;
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.Forecasters;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.Tensor;
@@ -53,6 +55,38 @@ public final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
 
   private Checkpoints() {}
+
+  /**
+   * Loads a checkpoint written by {@link Forecaster#save} on the backend the selection rules
+   * of {@link Forecasters} choose.
+   *
+   * @param path an {@code .npz} checkpoint
+   * @return a forecaster with the checkpoint's weights, optimizer state and epoch count
+   * @throws IOException if the file is missing or unreadable; a corrupt file names the entry
+   */
+  public static Forecaster load(Path path) throws IOException {
+    return load(null, path);
+  }
+
+  /**
+   * Loads a checkpoint on a named backend.
+   *
+   * @param backendName a provider name, or null for the selection rules
+   * @param path an {@code .npz} checkpoint
+   * @return the forecaster; closed again if the checkpoint does not fit it
+   * @throws IOException if the file is missing or unreadable
+   */
+  public static Forecaster load(String backendName, Path path) throws IOException {
+    Checkpoint c = read(path);
+    Forecaster f = Forecasters.create(backendName, c.spec());
+    try {
+      f.restore(c);
+      return f;
+    } catch (RuntimeException e) {
+      f.close();
+      throw e;
+    }
+  }
 
   /**
    * Writes a checkpoint atomically: a temporary file in the same folder, then a move.

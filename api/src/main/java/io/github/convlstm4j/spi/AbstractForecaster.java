@@ -1,0 +1,649 @@
+package io.github.convlstm4j.spi;
+
+import io.github.convlstm4j.api.BatchEvent;
+import io.github.convlstm4j.api.Checkpoint;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.EpochEvent;
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.FrameShape;
+import io.github.convlstm4j.api.Loss;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.Tensor;
+import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingHistory;
+import io.github.convlstm4j.api.TrainingListener;
+import io.github.convlstm4j.api.io.Checkpoints;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The forecaster core: every backend-neutral behaviour of a {@link Forecaster}, written once.
+ * A backend extends this class and implements the primitives only (the pattern of SLF4J's
+ * {@code AbstractLogger} and Micrometer's {@code MeterRegistry}): an inference forward pass of
+ * a packed batch with each layer's recurrent state in and out, the summed loss of a batch, one
+ * training step, the input statistics of a batch-normalization layer, and weights and optimizer
+ * state in and out.
+ *
+ * <p>What the core does, identically for every backend:
+ *
+ * <ul>
+ *   <li>Argument checks at every entry, with messages naming the expected and the actual value;
+ *       a refused call leaves the forecaster unchanged and usable.
+ *   <li>{@link #predict(List)} in chunks of at most {@link #maxInferenceBatch()} sequences.
+ *   <li>{@link #forecast}: the autoregressive rollout (predict on the context, append the last
+ *       output frame, repeat), re-running the grown sequence at every step.
+ *   <li>{@link #fit}: the validation part is the last {@code validationSplit} of the data before
+ *       shuffling; per epoch the training part is shuffled with
+ *       {@link SequenceDataset#epochOrder} seeded by the config's seed and the 0-based count of
+ *       epochs completed before it; per batch one {@link TrainingStep}, whose loss must be
+ *       finite, then the update, after which every weight must be finite (otherwise training
+ *       stops with an {@link IllegalStateException} naming the epoch, the batch and the loss or
+ *       the tensor, its value and flat index; the weights are left as they were after the
+ *       failing update); listener events after every batch and every epoch. With
+ *       {@link TrainingConfig#recalibrateBatchNorm()}, after the last epoch's batches and
+ *       before its validation loss, each batch-normalization layer in turn (first to last)
+ *       gets as moving mean and variance the batch-size-weighted average, over the training part
+ *       in order and in batches of {@code batchSize}, of the batch statistics of its input in an
+ *       inference-mode pass (earlier layers already recalibrated).
+ *   <li>{@link #evaluate} and validation losses: inference mode, batches of at most
+ *       {@link #EVALUATION_BATCH} samples, the mean over all elements.
+ *   <li>Weights, checkpoints (spec equal but for the seed; weights complete, well shaped and
+ *       finite; optimizer state accepted by the backend, all before anything changes) and
+ *       {@link #save}.
+ *   <li>Close: idempotent; every other call after it throws {@link IllegalStateException}.
+ *   <li>Concurrency: one caller at a time. A call that arrives while another thread is inside a
+ *       call of the same forecaster is refused with an {@link IllegalStateException} and
+ *       changes nothing; the running call is not disturbed. Calls from the thread already inside
+ *       (for example from a {@link TrainingListener}) are allowed.
+ * </ul>
+ */
+public abstract class AbstractForecaster implements Forecaster {
+
+  /** Largest batch used by {@link #evaluate} and for validation losses. */
+  public static final int EVALUATION_BATCH = 16;
+
+  private final String backendName;
+  private final ModelSpec spec;
+  private final ReentrantLock inUse = new ReentrantLock();
+  private int epochsCompleted;
+  private volatile boolean closed;
+
+  /**
+   * The result of an inference forward pass.
+   *
+   * @param output the network output, {@code [N, T', H', W', C_out]}
+   * @param state each ConvLSTM layer's state after the last step, in layer order, or an empty
+   *     list when it was not asked for
+   */
+  protected record Forward(PackedBatch output, List<LayerState> state) {
+    /** Copies the state list. */
+    public Forward {
+      Objects.requireNonNull(output, "output");
+      state = List.copyOf(state);
+    }
+  }
+
+  /**
+   * Starts the core.
+   *
+   * @param backendName the provider's name
+   * @param spec the model (validated by its builder)
+   */
+  protected AbstractForecaster(String backendName, ModelSpec spec) {
+    this.backendName = Objects.requireNonNull(backendName, "backendName");
+    this.spec = Objects.requireNonNull(spec, "spec");
+  }
+
+  // ================================================================ primitives
+
+  /**
+   * Backend-specific entries of {@link #runtimeInfo()} (the core adds {@code backend} first).
+   *
+   * @return at least {@code threads}, in a stable order
+   */
+  protected abstract Map<String, String> describeRuntime();
+
+  /**
+   * An inference-mode forward pass (batch normalization with its moving statistics).
+   *
+   * @param input a checked batch
+   * @param initialState null for zero initial states, else one state per ConvLSTM layer whose
+   *     shapes the core has checked ({@link #checkState})
+   * @param returnState whether to return each layer's state after the last step
+   * @return the output (and the state if asked)
+   */
+  protected abstract Forward forward(PackedBatch input, List<LayerState> initialState,
+      boolean returnState);
+
+  /**
+   * The sum over all elements of the element-wise loss of an inference-mode forward pass.
+   *
+   * @param input a checked batch
+   * @param target targets of the output's shape
+   * @param loss the loss
+   * @return the sum, accumulated in double
+   */
+  protected abstract double lossSum(PackedBatch input, PackedBatch target, Loss loss);
+
+  /**
+   * A training-mode forward and backward pass (batch statistics) that has not updated
+   * anything yet.
+   *
+   * @param input a checked batch
+   * @param target targets of the output's shape
+   * @param loss the loss
+   * @return the step, which the core closes
+   */
+  protected abstract TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss loss);
+
+  /**
+   * The first NaN or infinite value among the weights, for the divergence check after an
+   * update.
+   *
+   * @return the value, or empty when every weight is finite
+   */
+  protected abstract Optional<NonFiniteValue> firstNonFiniteWeight();
+
+  /**
+   * The per-channel mean and biased variance, over (N, T, H, W), of the input of ConvLSTM layer
+   * {@code layer}'s batch normalization in an inference-mode pass (earlier layers normalized
+   * with their moving statistics).
+   *
+   * @param input a checked batch
+   * @param layer a ConvLSTM layer index with batch normalization
+   * @return {@code {mean, variance}}, each of the layer's filters
+   */
+  protected abstract double[][] batchNormInputStatistics(PackedBatch input, int layer);
+
+  /**
+   * The weights, Keras names and layouts.
+   *
+   * @return a snapshot
+   */
+  protected abstract ModelWeights readWeights();
+
+  /**
+   * Replaces every weight.
+   *
+   * @param weights weights the core has checked: exactly the spec's names and shapes, finite
+   */
+  protected abstract void writeWeights(ModelWeights weights);
+
+  /**
+   * The optimizer state (Keras slot names, plus the iteration count), empty before training.
+   *
+   * @return a snapshot
+   */
+  protected abstract ModelWeights readOptimizerState();
+
+  /**
+   * Replaces the optimizer state, or refuses it before changing anything.
+   *
+   * @param state a state from {@link #readOptimizerState()} of this or another backend
+   * @throws IllegalArgumentException naming every unknown, mis-shaped or invalid entry
+   */
+  protected abstract void writeOptimizerState(ModelWeights state);
+
+  /** Releases native memory, threads and buffers; called once, by {@link #close()}. */
+  protected abstract void release();
+
+  /**
+   * The largest batch one {@link #forward} call gets from {@link #predict(List)}.
+   *
+   * @return at least 1; unlimited by default
+   */
+  protected int maxInferenceBatch() {
+    return Integer.MAX_VALUE;
+  }
+
+  // ================================================================ Forecaster
+
+  @Override
+  public final String backendName() {
+    checkOpen();
+    return backendName;
+  }
+
+  @Override
+  public final ModelSpec spec() {
+    checkOpen();
+    return spec;
+  }
+
+  @Override
+  public final Map<String, String> runtimeInfo() {
+    return guarded(() -> {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("backend", backendName);
+      m.putAll(describeRuntime());
+      return Collections.unmodifiableMap(m);
+    });
+  }
+
+  /**
+   * Epochs trained so far, across {@code fit} calls and restored checkpoints.
+   *
+   * @return the count
+   */
+  public final int epochsCompleted() {
+    checkOpen();
+    return epochsCompleted;
+  }
+
+  @Override
+  public final FrameSequence predict(FrameSequence input) {
+    Objects.requireNonNull(input, "input");
+    return predict(List.of(input)).get(0);
+  }
+
+  @Override
+  public final List<FrameSequence> predict(List<FrameSequence> inputs) {
+    return guarded(() -> {
+      checkBatch(inputs);
+      List<FrameSequence> out = new ArrayList<>(inputs.size());
+      int chunk = Math.max(1, maxInferenceBatch());
+      for (int from = 0; from < inputs.size(); from += chunk) {
+        List<FrameSequence> part = inputs.subList(from, Math.min(inputs.size(), from + chunk));
+        out.addAll(forward(PackedBatch.of(part), null, false).output().sequences());
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public final FrameSequence forecast(FrameSequence context, int horizon) {
+    return guarded(() -> {
+      Objects.requireNonNull(context, "context");
+      FrameShape out = checkInput(context, "context");
+      if (horizon < 1) {
+        throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
+      }
+      if (!out.equals(context.frameShape())) {
+        throw new IllegalArgumentException("forecast needs output frames shaped like the input "
+            + "frames: input frame " + context.frameShape() + ", output frame " + out);
+      }
+      List<FrameSequence> generated = new ArrayList<>(horizon);
+      FrameSequence seq = context;
+      for (int k = 0; k < horizon; k++) {
+        FrameSequence next =
+            forward(PackedBatch.of(List.of(seq)), null, false).output().sequence(0).lastFrame();
+        generated.add(next);
+        if (k + 1 < horizon) {
+          seq = seq.append(next);
+        }
+      }
+      return FrameSequence.concat(generated);
+    });
+  }
+
+  @Override
+  public final double evaluate(SequenceDataset data, Loss loss) {
+    return guarded(() -> {
+      Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(loss, "loss");
+      checkDataset(data, "data");
+      return meanLoss(data, loss);
+    });
+  }
+
+  @Override
+  public final TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+      TrainingListener listener) {
+    return guarded(() -> {
+      Objects.requireNonNull(data, "data");
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(listener, "listener");
+      checkDataset(data, "data");
+      SequenceDataset.Split split = data.split(config.validationSplit());
+      SequenceDataset train = split.training();
+      if (train.isEmpty()) {
+        throw new IllegalArgumentException("the training part must hold at least 1 sample, got "
+            + "0 (" + data.size() + " samples with validationSplit "
+            + config.validationSplit() + ")");
+      }
+      return trainEpochs(train, split.validation(), config, listener);
+    });
+  }
+
+  private TrainingHistory trainEpochs(SequenceDataset train, SequenceDataset validation,
+      TrainingConfig config, TrainingListener listener) {
+    long start = System.nanoTime();
+    int batchSize = config.batchSize();
+    int batches = (train.size() + batchSize - 1) / batchSize;
+    int lastEpoch = epochsCompleted + config.epochs();
+    BatchBuffers buffers = new BatchBuffers(train, Math.min(batchSize, train.size()));
+    List<EpochEvent> history = new ArrayList<>();
+    for (int e = 0; e < config.epochs(); e++) {
+      int epoch = epochsCompleted + 1;
+      int[] order = train.epochOrder(config.shuffle(), config.seed(), epochsCompleted);
+      double lossSum = 0;
+      for (int b = 0; b < batches; b++) {
+        int from = b * batchSize;
+        int n = Math.min(batchSize, train.size() - from);
+        buffers.pack(order, from, n);
+        double loss;
+        try (TrainingStep step = trainingStep(buffers.input(n), buffers.target(n),
+            config.loss())) {
+          loss = step.loss();
+          if (!Double.isFinite(loss)) {
+            throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
+                + (b + 1) + ": the loss is " + loss);
+          }
+          step.apply(config.optimizer());
+        }
+        Optional<NonFiniteValue> bad = firstNonFiniteWeight();
+        if (bad.isPresent()) {
+          throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
+              + (b + 1) + ": " + bad.get().tensor() + " holds " + bad.get().value()
+              + " at flat index " + bad.get().flatIndex() + " after the update");
+        }
+        lossSum += loss * n;
+        listener.onBatch(new BatchEvent(epoch, b + 1, batches, loss, since(start)));
+      }
+      epochsCompleted++;
+      if (e == config.epochs() - 1 && config.recalibrateBatchNorm()) {
+        recalibrateBatchNorm(train, batchSize);
+      }
+      double val = validation.isEmpty() ? Double.NaN : meanLoss(validation, config.loss());
+      EpochEvent event =
+          new EpochEvent(epoch, lastEpoch, lossSum / train.size(), val, since(start));
+      history.add(event);
+      listener.onEpoch(event);
+    }
+    return new TrainingHistory(history);
+  }
+
+  private double meanLoss(SequenceDataset data, Loss loss) {
+    int[] order = data.epochOrder(false, 0, 0);
+    BatchBuffers buffers = new BatchBuffers(data, Math.min(EVALUATION_BATCH, data.size()));
+    double sum = 0;
+    long count = 0;
+    for (int from = 0; from < data.size(); from += EVALUATION_BATCH) {
+      int n = Math.min(EVALUATION_BATCH, data.size() - from);
+      buffers.pack(order, from, n);
+      PackedBatch target = buffers.target(n);
+      sum += lossSum(buffers.input(n), target, loss);
+      count += target.size();
+    }
+    return sum / count;
+  }
+
+  private void recalibrateBatchNorm(SequenceDataset train, int batchSize) {
+    int[] order = train.epochOrder(false, 0, 0);
+    BatchBuffers buffers = new BatchBuffers(train, Math.min(batchSize, train.size()));
+    List<ConvLstmLayerSpec> layers = spec.layers();
+    for (int i = 0; i < layers.size(); i++) {
+      if (!layers.get(i).batchNormalization()) {
+        continue;
+      }
+      int f = layers.get(i).filters();
+      double[] meanSum = new double[f];
+      double[] varSum = new double[f];
+      for (int from = 0; from < train.size(); from += batchSize) {
+        int n = Math.min(batchSize, train.size() - from);
+        buffers.pack(order, from, n);
+        double[][] stats = batchNormInputStatistics(buffers.input(n), i);
+        for (int c = 0; c < f; c++) {
+          meanSum[c] += stats[0][c] * n;
+          varSum[c] += stats[1][c] * n;
+        }
+      }
+      float[] mean = new float[f];
+      float[] var = new float[f];
+      for (int c = 0; c < f; c++) {
+        mean[c] = (float) (meanSum[c] / train.size());
+        var[c] = (float) (varSum[c] / train.size());
+      }
+      Map<String, Tensor> all = new LinkedHashMap<>(readWeights().asMap());
+      all.put(ModelSpec.batchNormName(i, "moving_mean"), Tensor.of(new int[] {f}, mean));
+      all.put(ModelSpec.batchNormName(i, "moving_variance"), Tensor.of(new int[] {f}, var));
+      writeWeights(ModelWeights.of(all));
+    }
+  }
+
+  @Override
+  public final ModelWeights weights() {
+    return guarded(this::readWeights);
+  }
+
+  @Override
+  public final void setWeights(ModelWeights weights) {
+    guarded(() -> {
+      Objects.requireNonNull(weights, "weights");
+      weights.requireCompatible(spec).requireFinite();
+      writeWeights(weights);
+      return null;
+    });
+  }
+
+  @Override
+  public final Checkpoint checkpoint() {
+    return guarded(() ->
+        new Checkpoint(spec, readWeights(), readOptimizerState(), epochsCompleted));
+  }
+
+  @Override
+  public final void restore(Checkpoint checkpoint) {
+    guarded(() -> {
+      Objects.requireNonNull(checkpoint, "checkpoint");
+      if (!checkpoint.spec().withSeed(spec.seed()).equals(spec)) {
+        throw new IllegalArgumentException("checkpoint spec must equal this forecaster's spec "
+            + "(the seed may differ): expected " + spec + ", got " + checkpoint.spec());
+      }
+      ModelWeights w = checkpoint.weights();
+      w.requireCompatible(spec).requireFinite();
+      writeOptimizerState(checkpoint.optimizerState());
+      writeWeights(w);
+      epochsCompleted = checkpoint.epochsCompleted();
+      return null;
+    });
+  }
+
+  @Override
+  public final void save(Path path) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Checkpoints.write(checkpoint(), path);
+  }
+
+  @Override
+  public final void close() {
+    if (!inUse.tryLock()) {
+      throw new IllegalStateException("this " + backendName
+          + " forecaster is in use by another thread; close it after that call returns");
+    }
+    try {
+      if (!closed) {
+        closed = true;
+        release();
+      }
+    } finally {
+      inUse.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder info = new StringBuilder();
+    if (closed) {
+      info.append("closed");
+    } else {
+      describeRuntime().forEach((k, v) ->
+          info.append(info.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+    }
+    return getClass().getSimpleName() + "[backend=" + backendName + ", " + info + ", spec="
+        + spec + ", epochsCompleted=" + epochsCompleted + "]";
+  }
+
+  // ================================================================ checks for subclasses
+
+  /**
+   * Runs a call as the only caller: refuses it when another thread is inside a call of this
+   * forecaster, and when the forecaster is closed.
+   *
+   * @param call the call
+   * @param <T> its result
+   * @return its result
+   */
+  protected final <T> T guarded(Supplier<T> call) {
+    if (!inUse.tryLock()) {
+      throw new IllegalStateException("this " + backendName + " forecaster is in use by "
+          + "another thread: a forecaster serves one caller at a time (create one per thread)");
+    }
+    try {
+      checkOpen();
+      return call.get();
+    } finally {
+      inUse.unlock();
+    }
+  }
+
+  /**
+   * Throws if closed.
+   *
+   * @throws IllegalStateException naming the backend
+   */
+  protected final void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this " + backendName + " forecaster is closed");
+    }
+  }
+
+  /**
+   * Validates one input sequence.
+   *
+   * @param s the sequence
+   * @param what its name in messages
+   * @return its output frame shape
+   */
+  protected final FrameShape checkInput(FrameSequence s, String what) {
+    try {
+      return spec.outputFrameShape(s.frameShape());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Validates a batch: at least one sequence, one shape, fit for the spec.
+   *
+   * @param inputs the batch
+   */
+  protected final void checkBatch(List<FrameSequence> inputs) {
+    checkInput(FrameSequence.requireUniformBatch(inputs, "inputs"), "inputs[0]");
+  }
+
+  /**
+   * Validates targets against the network output for an input.
+   *
+   * @param input an input of the batch
+   * @param targets one target per input
+   */
+  protected final void checkTargets(FrameSequence input, List<FrameSequence> targets) {
+    Objects.requireNonNull(targets, "targets");
+    String expected = expectedTarget(input);
+    for (int i = 0; i < targets.size(); i++) {
+      FrameSequence t = Objects.requireNonNull(targets.get(i), "targets[" + i + "]");
+      if (!t.shapeString().equals(expected)) {
+        throw new IllegalArgumentException("targets[" + i + "] must be " + expected
+            + " (the network output for inputs " + input.shapeString() + "), got "
+            + t.shapeString());
+      }
+    }
+  }
+
+  /**
+   * Validates recurrent states for a batch: one per ConvLSTM layer, each {@code [N, H', W', F]}
+   * with the layer's output frame size and filters.
+   *
+   * @param state the states, in layer order
+   * @param input the batch they go with
+   * @throws IllegalArgumentException naming the layer, the expected and the actual shape
+   */
+  protected final void checkState(List<LayerState> state, PackedBatch input) {
+    Objects.requireNonNull(state, "state");
+    List<ConvLstmLayerSpec> layers = spec.layers();
+    if (state.size() != layers.size()) {
+      throw new IllegalArgumentException("state must hold one (h, c) per ConvLSTM layer: "
+          + layers.size() + " layers, got " + state.size() + " states");
+    }
+    int h = input.frameShape().height();
+    int w = input.frameShape().width();
+    for (int i = 0; i < layers.size(); i++) {
+      ConvLstmLayerSpec l = layers.get(i);
+      h = l.padding().outputSize(h, l.kernelHeight());
+      w = l.padding().outputSize(w, l.kernelWidth());
+      List<Integer> expected = List.of(input.samples(), h, w, l.filters());
+      LayerState s = Objects.requireNonNull(state.get(i), "state[" + i + "]");
+      if (!s.h().shapeList().equals(expected)) {
+        throw new IllegalArgumentException("state[" + i + "] must be " + expected
+            + " (layer " + i + "'s [N, H, W, F] for a batch " + input + "), got "
+            + s.h().shapeList());
+      }
+    }
+  }
+
+  private String expectedTarget(FrameSequence input) {
+    FrameShape out = spec.outputFrameShape(input.frameShape());
+    return spec.outputFrames(input.frames()) + "x" + out;
+  }
+
+  private void checkDataset(SequenceDataset data, String what) {
+    if (data.isEmpty()) {
+      throw new IllegalArgumentException(what + " must hold at least 1 sample, got 0");
+    }
+    SequenceDataset.Sample s = data.get(0);
+    checkInput(s.input(), what + " input");
+    String expected = expectedTarget(s.input());
+    if (!s.target().shapeString().equals(expected)) {
+      throw new IllegalArgumentException(what + " targets must be " + expected
+          + " (the network output for inputs " + s.input().shapeString() + "), got "
+          + s.target().shapeString());
+    }
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** Reusable packing buffers for the batches of one dataset. */
+  private static final class BatchBuffers {
+    private final SequenceDataset data;
+    private final FrameSequence in0;
+    private final FrameSequence out0;
+    private final float[] inputs;
+    private final float[] targets;
+
+    BatchBuffers(SequenceDataset data, int capacity) {
+      this.data = data;
+      this.in0 = data.get(0).input();
+      this.out0 = data.get(0).target();
+      this.inputs = new float[Math.multiplyExact(capacity, in0.size())];
+      this.targets = new float[Math.multiplyExact(capacity, out0.size())];
+    }
+
+    void pack(int[] order, int from, int n) {
+      data.packBatch(order, from, n, inputs, targets);
+    }
+
+    PackedBatch input(int n) {
+      return PackedBatch.adopt(n, in0.frames(), in0.frameShape(), inputs);
+    }
+
+    PackedBatch target(int n) {
+      return PackedBatch.adopt(n, out0.frames(), out0.frameShape(), targets);
+    }
+  }
+}
