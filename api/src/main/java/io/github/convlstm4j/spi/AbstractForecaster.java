@@ -82,13 +82,13 @@ public abstract class AbstractForecaster implements Forecaster {
   private volatile boolean closed;
 
   /**
-   * The result of an inference forward pass.
+   * The result of an inference forward pass (of the {@link #forward} primitive).
    *
    * @param output the network output, {@code [N, T', H', W', C_out]}
    * @param state each ConvLSTM layer's state after the last step, in layer order, or an empty
    *     list when it was not asked for
    */
-  protected record Forward(PackedBatch output, List<LayerState> state) {
+  public record Forward(PackedBatch output, List<LayerState> state) {
     /** Copies the state list. */
     public Forward {
       Objects.requireNonNull(output, "output");
@@ -260,6 +260,48 @@ public abstract class AbstractForecaster implements Forecaster {
         out.addAll(forward(PackedBatch.of(part), null, false).output().sequences());
       }
       return out;
+    });
+  }
+
+  /**
+   * The outputs of a batch and each ConvLSTM layer's state after its last frame.
+   *
+   * @param outputs one network output per input, as {@link #predict(List)} gives
+   * @param state one (h, c) per ConvLSTM layer, in layer order, each {@code [N, H', W', F]}
+   */
+  public record StatefulOutput(List<FrameSequence> outputs, List<LayerState> state) {
+    /** Copies the lists. */
+    public StatefulOutput {
+      outputs = List.copyOf(outputs);
+      state = List.copyOf(state);
+    }
+  }
+
+  /**
+   * Runs a batch in inference mode from given recurrent states and returns the outputs with
+   * each layer's state after the last frame: Keras' {@code initial_state} and
+   * {@code return_state}, the building block of streaming (one frame at a time). Running a
+   * sequence in two parts, the second from the first part's state, gives the ConvLSTM layers'
+   * outputs of one run over the whole sequence; a Conv3D head of time kernel {@code kt > 1}
+   * sees only the frames of the part it is given.
+   *
+   * @param inputs a batch as for {@link #predict(List)}, in one call (no chunking)
+   * @param initialState null for zero states, else one state per ConvLSTM layer, in order,
+   *     each {@code [N, H', W', F]} (the layer's output frame size and filters)
+   * @return the outputs and the states
+   * @throws IllegalArgumentException for a bad batch, or a state of the wrong count or shape,
+   *     naming the layer, the expected and the actual shape
+   */
+  public final StatefulOutput forwardWithState(List<FrameSequence> inputs,
+      List<LayerState> initialState) {
+    return guarded(() -> {
+      checkBatch(inputs);
+      PackedBatch batch = PackedBatch.of(inputs);
+      if (initialState != null) {
+        checkState(initialState, batch);
+      }
+      Forward f = forward(batch, initialState, true);
+      return new StatefulOutput(f.output().sequences(), f.state());
     });
   }
 
@@ -587,7 +629,7 @@ public abstract class AbstractForecaster implements Forecaster {
       w = l.padding().outputSize(w, l.kernelWidth());
       List<Integer> expected = List.of(input.samples(), h, w, l.filters());
       LayerState s = Objects.requireNonNull(state.get(i), "state[" + i + "]");
-      if (!s.h().shapeList().equals(expected)) {
+      if (!s.h().shapeList().equals(expected)) {  // LayerState guarantees c's shape is h's
         throw new IllegalArgumentException("state[" + i + "] must be " + expected
             + " (layer " + i + "'s [N, H, W, F] for a batch " + input + "), got "
             + s.h().shapeList());

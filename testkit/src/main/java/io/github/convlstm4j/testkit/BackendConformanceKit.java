@@ -50,6 +50,9 @@ import org.junit.jupiter.api.Nested;
  *   <li>{@code Training}: loss falls, listener order, validation split is the last part.
  *   <li>{@code Lifetime}: close twice is fine, use after close throws.
  *   <li>{@code Forecast}: {@code forecast} equals repeated predict-and-append.
+ *   <li>{@code State}: recurrent state in and out; two parts equal the whole; agreement with
+ *       the reference backend; bad states refused.
+ *   <li>{@code Concurrency}: one caller at a time; a second thread is refused cleanly.
  * </ul>
  *
  * <p>Tolerances live in one place, {@link Tolerances}; override {@link #tolerances()} to change
@@ -205,6 +208,26 @@ public abstract class BackendConformanceKit {
   @Nested
   @DisplayName("Forecast: forecast(context, h) equals h rounds of predict and append")
   class Forecast extends ForecastContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Recurrent state in and out. */
+  @Nested
+  @DisplayName("State: recurrent states go in and out, and two parts equal the whole")
+  class State extends StateContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** One caller at a time. */
+  @Nested
+  @DisplayName("Concurrency: one caller at a time, a second thread is refused cleanly")
+  class Concurrency extends ConcurrencyContract {
     @Override
     KitSupport kit() {
       return support;
