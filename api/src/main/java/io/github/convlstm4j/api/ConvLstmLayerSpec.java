@@ -1,10 +1,16 @@
 package io.github.convlstm4j.api;
 
+import io.github.convlstm4j.spi.Capability;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
 
 /**
- * One {@code ConvLSTM2D} layer (Keras semantics), optionally followed by batch normalization.
- * Stride and dilation are 1. The recurrent convolution is always SAME; {@link #padding} applies
+ * One {@code ConvLSTM2D} layer (Keras semantics). Stride and dilation are 1. The recurrent convolution is always SAME; {@link #padding} applies
  * to the input convolution only.
  *
  * @param filters F, the number of hidden channels; the gate convolutions have {@code 4F}
@@ -17,7 +23,6 @@ import java.util.Objects;
  * @param unitForgetBias whether the forget slice of the bias is <em>set</em> to 1 at
  *     initialization (needs {@code useBias})
  * @param returnSequences whether the layer outputs every step or only the last
- * @param batchNormalization whether a batch normalization layer follows
  */
 public record ConvLstmLayerSpec(
     int filters,
@@ -28,8 +33,10 @@ public record ConvLstmLayerSpec(
     Activation recurrentActivation,
     boolean useBias,
     boolean unitForgetBias,
-    boolean returnSequences,
-    boolean batchNormalization) {
+    boolean returnSequences) implements LayerSpec {
+
+  /** The kind, {@code conv_lstm2d}. */
+  public static final String KIND = "conv_lstm2d";
 
   /**
    * Validates every field.
@@ -67,15 +74,14 @@ public record ConvLstmLayerSpec(
 
   /**
    * A layer with Keras 3 defaults: 3×3 kernel, SAME, tanh, sigmoid gates, bias, unit forget
-   * bias, return sequences, no batch normalization.
+   * bias, return sequences.
    *
    * @param filters F
    * @return the layer
    */
   public static ConvLstmLayerSpec of(int filters) {
     return new ConvLstmLayerSpec(
-        filters, 3, 3, Padding.SAME, Activation.TANH, Activation.SIGMOID, true, true, true,
-        false);
+        filters, 3, 3, Padding.SAME, Activation.TANH, Activation.SIGMOID, true, true, true);
   }
 
   /**
@@ -87,7 +93,7 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withKernel(int height, int width) {
     return new ConvLstmLayerSpec(filters, height, width, padding, activation,
-        recurrentActivation, useBias, unitForgetBias, returnSequences, batchNormalization);
+        recurrentActivation, useBias, unitForgetBias, returnSequences);
   }
 
   /**
@@ -98,7 +104,7 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withPadding(Padding p) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, p, activation,
-        recurrentActivation, useBias, unitForgetBias, returnSequences, batchNormalization);
+        recurrentActivation, useBias, unitForgetBias, returnSequences);
   }
 
   /**
@@ -109,7 +115,7 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withActivation(Activation a) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, a,
-        recurrentActivation, useBias, unitForgetBias, returnSequences, batchNormalization);
+        recurrentActivation, useBias, unitForgetBias, returnSequences);
   }
 
   /**
@@ -120,7 +126,7 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withRecurrentActivation(Activation a) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation, a,
-        useBias, unitForgetBias, returnSequences, batchNormalization);
+        useBias, unitForgetBias, returnSequences);
   }
 
   /**
@@ -132,7 +138,7 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withBias(boolean bias, boolean unitForget) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
-        recurrentActivation, bias, unitForget, returnSequences, batchNormalization);
+        recurrentActivation, bias, unitForget, returnSequences);
   }
 
   /**
@@ -143,17 +149,91 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withReturnSequences(boolean r) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
-        recurrentActivation, useBias, unitForgetBias, r, batchNormalization);
+        recurrentActivation, useBias, unitForgetBias, r);
+  }
+
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public String name(Position position) {
+    return KIND + "_" + position.convLstmLayersBefore();
+  }
+
+  @Override
+  public SequenceShape outputShape(SequenceShape input, Position position) {
+    int h = input.frame().height();
+    int w = input.frame().width();
+    int nh = padding.outputSize(h, kernelHeight);
+    int nw = padding.outputSize(w, kernelWidth);
+    if (nh <= 0 || nw <= 0) {
+      throw new IllegalArgumentException("layer " + position.convLstmLayersBefore() + " (" + padding
+          + ", kernel " + kernelHeight + "x" + kernelWidth + ") needs frames of at least "
+          + kernelHeight + "x" + kernelWidth + " there, got " + h + "x" + w);
+    }
+    return new SequenceShape(returnSequences ? input.frames() : 1,
+        new FrameShape(nh, nw, filters));
   }
 
   /**
-   * A copy with or without a batch normalization after the layer.
-   *
-   * @param bn whether batch normalization follows
-   * @return the copy
+   * {@code <name>/kernel [kh, kw, C_in, 4F]}, {@code <name>/recurrent_kernel [kh, kw, F, 4F]}
+   * and, with a bias, {@code <name>/bias [4F]}; gate order inside 4F is Keras' i, f, c, o.
    */
-  public ConvLstmLayerSpec withBatchNormalization(boolean bn) {
-    return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
-        recurrentActivation, useBias, unitForgetBias, returnSequences, bn);
+  @Override
+  public Map<String, List<Integer>> weightShapes(String name, int inputChannels) {
+    Map<String, List<Integer>> m = new LinkedHashMap<>();
+    m.put(name + "/kernel", List.of(kernelHeight, kernelWidth, inputChannels, 4 * filters));
+    m.put(name + "/recurrent_kernel", List.of(kernelHeight, kernelWidth, filters, 4 * filters));
+    if (useBias) {
+      m.put(name + "/bias", List.of(4 * filters));
+    }
+    return m;
+  }
+
+  @Override
+  public Set<Capability> requiredCapabilities() {
+    Set<Capability> s = EnumSet.noneOf(Capability.class);
+    if (recurrentActivation == Activation.HARD_SIGMOID) {
+      s.add(Capability.HARD_SIGMOID);
+    }
+    if (kernelHeight % 2 == 0 || kernelWidth % 2 == 0) {
+      s.add(Capability.EVEN_KERNELS);
+    }
+    if (padding == Padding.VALID) {
+      s.add(Capability.VALID_PADDING);
+    }
+    if (!returnSequences) {
+      s.add(Capability.LAST_STEP_ONLY);
+    }
+    return s;
+  }
+
+  @Override
+  public void writeProperties(Properties p, String prefix) {
+    p.setProperty(prefix + "filters", Integer.toString(filters));
+    p.setProperty(prefix + "kernelHeight", Integer.toString(kernelHeight));
+    p.setProperty(prefix + "kernelWidth", Integer.toString(kernelWidth));
+    p.setProperty(prefix + "padding", padding.name());
+    p.setProperty(prefix + "activation", activation.name());
+    p.setProperty(prefix + "recurrentActivation", recurrentActivation.name());
+    p.setProperty(prefix + "useBias", Boolean.toString(useBias));
+    p.setProperty(prefix + "unitForgetBias", Boolean.toString(unitForgetBias));
+    p.setProperty(prefix + "returnSequences", Boolean.toString(returnSequences));
+  }
+
+  static ConvLstmLayerSpec readProperties(Properties p, String prefix) {
+    return new ConvLstmLayerSpec(
+        SpecProperties.integer(p, prefix + "filters"),
+        SpecProperties.integer(p, prefix + "kernelHeight"),
+        SpecProperties.integer(p, prefix + "kernelWidth"),
+        SpecProperties.enumeration(p, prefix + "padding", Padding.class),
+        SpecProperties.enumeration(p, prefix + "activation", Activation.class),
+        SpecProperties.enumeration(p, prefix + "recurrentActivation", Activation.class),
+        SpecProperties.bool(p, prefix + "useBias"),
+        SpecProperties.bool(p, prefix + "unitForgetBias"),
+        SpecProperties.bool(p, prefix + "returnSequences"));
   }
 }

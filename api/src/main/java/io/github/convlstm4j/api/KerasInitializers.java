@@ -40,7 +40,7 @@ public final class KerasInitializers {
     java.util.Objects.requireNonNull(spec, "spec");
     Random random = new Random(spec.seed());
     ModelWeights.Builder b = ModelWeights.builder();
-    List<ConvLstmLayerSpec> layers = spec.layers();
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     for (Map.Entry<String, List<Integer>> e : spec.weightShapes().entrySet()) {
       String name = e.getKey();
       List<Integer> shape = e.getValue();

@@ -10,76 +10,92 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The architecture of a ConvLSTM model: a stack of {@link ConvLstmLayerSpec}s (each optionally
- * followed by batch normalization), then an optional {@link Conv3dHeadSpec}.
+ * The architecture of a ConvLSTM model: an ordered list of {@link LayerSpec}s, one record per
+ * layer kind, and the seed of the weight initializers.
  *
- * <p>Immutable; build with {@link #builder(int)} or take a preset. Weight names and layouts are
- * Keras' (see {@link #weightShapes()}). The seed fixes the initial weights.
+ * <p>The layers a model may stack today: one or more {@link ConvLstmLayerSpec}s, each
+ * optionally followed by one {@link BatchNormSpec}, then optionally one {@link Conv3dHeadSpec}
+ * as the last layer. A ConvLSTM layer that feeds another layer must return sequences.
+ *
+ * <p>Immutable; build with {@link #builder(int)}. Weight names and layouts are Keras' (see
+ * {@link #weightShapes()}).
  */
 public final class ModelSpec {
 
-  /** Keras' default batch-normalization momentum. */
-  public static final double DEFAULT_BN_MOMENTUM = 0.99;
-  /** Keras' default batch-normalization epsilon. */
-  public static final double DEFAULT_BN_EPSILON = 1e-3;
+  /** The format marker written by {@link #toProperties()}. */
+  static final String FORMAT = "convlstm4j-spec-2";
+  /** The format of specs written before layers were data (still read). */
+  static final String FORMAT_1 = "convlstm4j-spec-1";
 
   private final int inputChannels;
-  private final List<ConvLstmLayerSpec> layers;
+  private final List<LayerSpec> layers;
+  private final List<ConvLstmLayerSpec> convLstmLayers;
+  private final List<BatchNormSpec> batchNormAfter;
   private final Conv3dHeadSpec head;
-  private final double batchNormMomentum;
-  private final double batchNormEpsilon;
   private final long seed;
 
-  private ModelSpec(Builder b) {
-    this.inputChannels = b.inputChannels;
-    this.layers = Collections.unmodifiableList(new ArrayList<>(b.layers));
-    this.head = b.head;
-    this.batchNormMomentum = b.batchNormMomentum;
-    this.batchNormEpsilon = b.batchNormEpsilon;
-    this.seed = b.seed;
+  private ModelSpec(int inputChannels, List<LayerSpec> layers, long seed) {
+    this.inputChannels = inputChannels;
+    this.layers = List.copyOf(layers);
+    this.seed = seed;
+    List<ConvLstmLayerSpec> conv = new ArrayList<>();
+    List<BatchNormSpec> bn = new ArrayList<>();
+    Conv3dHeadSpec h = null;
+    for (int i = 0; i < this.layers.size(); i++) {
+      LayerSpec l = this.layers.get(i);
+      if (l instanceof ConvLstmLayerSpec) {
+        if (h != null) {
+          throw new IllegalArgumentException("the Conv3D head must be the last layer, got "
+              + l.kind() + " at layer " + i + " after it");
+        }
+        conv.add((ConvLstmLayerSpec) l);
+        bn.add(null);
+      } else if (l instanceof BatchNormSpec) {
+        if (i == 0 || !(this.layers.get(i - 1) instanceof ConvLstmLayerSpec)) {
+          throw new IllegalArgumentException("layer " + i + " (batch_normalization) must follow "
+              + "a conv_lstm2d layer, got " + (i == 0 ? "none" : this.layers.get(i - 1).kind()));
+        }
+        bn.set(bn.size() - 1, (BatchNormSpec) l);
+      } else {
+        if (h != null) {
+          throw new IllegalArgumentException("a model has at most 1 Conv3D head, got a second "
+              + "at layer " + i);
+        }
+        h = (Conv3dHeadSpec) l;
+      }
+    }
+    if (conv.isEmpty()) {
+      throw new IllegalArgumentException("a model needs at least 1 conv_lstm2d layer, got 0");
+    }
+    int lastConv = -1;
+    for (int i = 0; i < this.layers.size(); i++) {
+      if (this.layers.get(i) instanceof ConvLstmLayerSpec) {
+        lastConv = i;
+      }
+    }
+    for (int i = 0; i < this.layers.size(); i++) {
+      if (this.layers.get(i) instanceof ConvLstmLayerSpec) {
+        ConvLstmLayerSpec l = (ConvLstmLayerSpec) this.layers.get(i);
+        if (i < lastConv && !l.returnSequences()) {
+          throw new IllegalArgumentException("layer " + i + " (conv_lstm2d) feeds layer "
+              + (i + 1) + " so returnSequences must be true, got false");
+        }
+      }
+    }
+    this.convLstmLayers = List.copyOf(conv);
+    this.batchNormAfter = Collections.unmodifiableList(bn);
+    this.head = h;
   }
 
   /**
    * Starts a builder.
    *
    * @param inputChannels channels of the input frames, at least 1
-   * @return a builder with no layers, no head, Keras batch-norm defaults and seed 0
+   * @return a builder with no layers and seed 0
+   * @throws IllegalArgumentException if {@code inputChannels} is not positive
    */
   public static Builder builder(int inputChannels) {
     return new Builder(inputChannels);
-  }
-
-  /**
-   * The seed model of the Keras moving-squares example: 4 × [ConvLSTM2D(40, 3×3, SAME, return
-   * sequences) + batch norm], then Conv3D(1, 3×3×3, SAME, sigmoid); 407,001 parameters. Gates
-   * use HARD_SIGMOID, the Keras 2 default the seed ran with.
-   *
-   * @return the spec, seed 0
-   */
-  public static ModelSpec kerasMovingSquares() {
-    Builder b = builder(1);
-    for (int i = 0; i < 4; i++) {
-      b.addLayer(ConvLstmLayerSpec.of(40)
-          .withRecurrentActivation(Activation.HARD_SIGMOID)
-          .withBatchNormalization(true));
-    }
-    return b.head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
-  }
-
-  /**
-   * A small CPU preset for the moving-squares demo: 2 × [ConvLSTM2D(16, 3×3, SAME) + batch
-   * norm], then Conv3D(1, 3×3×3, sigmoid) with a CAUSAL time padding so that no output has
-   * seen a later input (forecasts then match what the model trained on). Sigmoid gates.
-   *
-   * @return the spec, seed 0
-   */
-  public static ModelSpec cpuMovingSquares() {
-    Builder b = builder(1);
-    for (int i = 0; i < 2; i++) {
-      b.addLayer(ConvLstmLayerSpec.of(16).withBatchNormalization(true));
-    }
-    return b.head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
-        .build();
   }
 
   /**
@@ -92,12 +108,32 @@ public final class ModelSpec {
   }
 
   /**
-   * The ConvLSTM layers, in order.
+   * Every layer, in order.
    *
    * @return an unmodifiable list, never empty
    */
-  public List<ConvLstmLayerSpec> layers() {
+  public List<LayerSpec> layers() {
     return layers;
+  }
+
+  /**
+   * The ConvLSTM layers, in order; "ConvLSTM layer i" elsewhere indexes this list.
+   *
+   * @return an unmodifiable list, never empty
+   */
+  public List<ConvLstmLayerSpec> convLstmLayers() {
+    return convLstmLayers;
+  }
+
+  /**
+   * The batch normalization that follows ConvLSTM layer {@code i}, if any.
+   *
+   * @param i index into {@link #convLstmLayers()}
+   * @return the batch normalization
+   */
+  public Optional<BatchNormSpec> batchNormAfter(int i) {
+    Objects.checkIndex(i, convLstmLayers.size());
+    return Optional.ofNullable(batchNormAfter.get(i));
   }
 
   /**
@@ -107,25 +143,6 @@ public final class ModelSpec {
    */
   public Optional<Conv3dHeadSpec> head() {
     return Optional.ofNullable(head);
-  }
-
-  /**
-   * Batch-normalization momentum of the moving averages (Keras: {@code moving = m·moving +
-   * (1-m)·batch}).
-   *
-   * @return momentum in [0, 1)
-   */
-  public double batchNormMomentum() {
-    return batchNormMomentum;
-  }
-
-  /**
-   * Batch-normalization epsilon added to the variance.
-   *
-   * @return epsilon, positive
-   */
-  public double batchNormEpsilon() {
-    return batchNormEpsilon;
   }
 
   /**
@@ -144,40 +161,67 @@ public final class ModelSpec {
    * @return the copy
    */
   public ModelSpec withSeed(long newSeed) {
-    return toBuilder().seed(newSeed).build();
+    return new ModelSpec(inputChannels, layers, newSeed);
   }
 
   /**
-   * A builder holding this spec's values.
+   * A builder holding this spec's layers and seed.
    *
    * @return the builder
    */
   public Builder toBuilder() {
     Builder b = new Builder(inputChannels);
     layers.forEach(b::addLayer);
-    b.head = head;
-    b.batchNormMomentum = batchNormMomentum;
-    b.batchNormEpsilon = batchNormEpsilon;
-    b.seed = seed;
-    return b;
+    return b.seed(seed);
   }
 
   /**
    * Whether the network returns one output frame per input frame.
    *
-   * @return true if the last layer returns sequences
+   * @return true if the last ConvLSTM layer returns sequences
    */
   public boolean returnsSequences() {
-    return layers.get(layers.size() - 1).returnSequences();
+    return convLstmLayers.get(convLstmLayers.size() - 1).returnSequences();
   }
 
   /**
    * Channels of the network's output.
    *
-   * @return head filters, or the last layer's filters without a head
+   * @return head filters, or the last ConvLSTM layer's filters without a head
    */
   public int outputChannels() {
-    return head != null ? head.filters() : layers.get(layers.size() - 1).filters();
+    return head != null ? head.filters() : convLstmLayers.get(convLstmLayers.size() - 1)
+        .filters();
+  }
+
+  /**
+   * The shape of the network output for an input, layer by layer.
+   *
+   * @param input input frames and frame shape
+   * @return the output shape
+   * @throws IllegalArgumentException if the channels differ from {@link #inputChannels()} or a
+   *     layer cannot take what reaches it (a VALID layer shrinking the frame to nothing)
+   */
+  public SequenceShape outputShape(SequenceShape input) {
+    Objects.requireNonNull(input, "input");
+    if (input.frame().channels() != inputChannels) {
+      throw new IllegalArgumentException(
+          "input channels must be " + inputChannels + ", got " + input.frame().channels());
+    }
+    SequenceShape s = input;
+    int convBefore = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSpec l = layers.get(i);
+      try {
+        s = l.outputShape(s, new LayerSpec.Position(i, convBefore));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage() + " (input " + input.frame() + ")", e);
+      }
+      if (l instanceof ConvLstmLayerSpec) {
+        convBefore++;
+      }
+    }
+    return s;
   }
 
   /**
@@ -185,81 +229,50 @@ public final class ModelSpec {
    *
    * @param input input frame shape
    * @return the output frame shape
-   * @throws IllegalArgumentException if the channels differ from {@link #inputChannels()} or a
-   *     VALID layer would shrink the frame to nothing
+   * @throws IllegalArgumentException as {@link #outputShape}
    */
   public FrameShape outputFrameShape(FrameShape input) {
-    Objects.requireNonNull(input, "input");
-    if (input.channels() != inputChannels) {
-      throw new IllegalArgumentException(
-          "input channels must be " + inputChannels + ", got " + input.channels());
-    }
-    int h = input.height();
-    int w = input.width();
-    for (int i = 0; i < layers.size(); i++) {
-      ConvLstmLayerSpec l = layers.get(i);
-      int nh = l.padding().outputSize(h, l.kernelHeight());
-      int nw = l.padding().outputSize(w, l.kernelWidth());
-      if (nh <= 0 || nw <= 0) {
-        throw new IllegalArgumentException(
-            "layer " + i + " (" + l.padding() + ", kernel " + l.kernelHeight() + "x"
-                + l.kernelWidth() + ") needs frames of at least " + l.kernelHeight() + "x"
-                + l.kernelWidth() + " there, got " + h + "x" + w + " (input " + input + ")");
-      }
-      h = nh;
-      w = nw;
-    }
-    return new FrameShape(h, w, outputChannels());
+    return outputShape(new SequenceShape(1, input)).frame();
   }
 
   /**
    * Number of output frames for an input of {@code frames} frames.
    *
    * @param frames input frames
-   * @return {@code frames} if the last layer returns sequences, else 1
+   * @return {@code frames} if the last ConvLSTM layer returns sequences, else 1
    */
   public int outputFrames(int frames) {
     return returnsSequences() ? frames : 1;
   }
 
   /**
-   * Names and shapes of all weights, in Keras {@code model.get_weights()} order and layouts:
-   * per layer i {@code conv_lstm2d_i/kernel [kh, kw, C_in, 4F]},
+   * Names and shapes of all weights, in Keras {@code model.get_weights()} order and layouts,
+   * layer by layer as each {@link LayerSpec} names them: per ConvLSTM layer i
+   * {@code conv_lstm2d_i/kernel [kh, kw, C_in, 4F]},
    * {@code conv_lstm2d_i/recurrent_kernel [kh, kw, F, 4F]}, {@code conv_lstm2d_i/bias [4F]}
    * (if used), then {@code batch_normalization_i/gamma, beta, moving_mean, moving_variance [F]}
-   * (if used); then {@code conv3d/kernel [kt, kh, kw, C_in, C_out]} and {@code conv3d/bias}.
-   * Gate order inside 4F is Keras' i, f, c, o.
+   * (if it follows); then {@code conv3d/kernel [kt, kh, kw, C_in, C_out]} and
+   * {@code conv3d/bias}. Gate order inside 4F is Keras' i, f, c, o.
    *
    * @return an ordered, unmodifiable map from name to shape
    */
   public Map<String, List<Integer>> weightShapes() {
     Map<String, List<Integer>> m = new LinkedHashMap<>();
-    int cin = inputChannels;
+    int channels = inputChannels;
+    int convBefore = 0;
     for (int i = 0; i < layers.size(); i++) {
-      ConvLstmLayerSpec l = layers.get(i);
-      int f = l.filters();
-      m.put(kernelName(i), List.of(l.kernelHeight(), l.kernelWidth(), cin, 4 * f));
-      m.put(recurrentKernelName(i), List.of(l.kernelHeight(), l.kernelWidth(), f, 4 * f));
-      if (l.useBias()) {
-        m.put(biasName(i), List.of(4 * f));
+      LayerSpec l = layers.get(i);
+      LayerSpec.Position at = new LayerSpec.Position(i, convBefore);
+      m.putAll(l.weightShapes(l.name(at), channels));
+      if (l instanceof ConvLstmLayerSpec) {
+        channels = ((ConvLstmLayerSpec) l).filters();
+        convBefore++;
+      } else if (l instanceof Conv3dHeadSpec) {
+        channels = ((Conv3dHeadSpec) l).filters();
       }
-      if (l.batchNormalization()) {
-        for (String s : BN_PARTS) {
-          m.put("batch_normalization_" + i + "/" + s, List.of(f));
-        }
-      }
-      cin = f;
-    }
-    if (head != null) {
-      m.put(HEAD_KERNEL, List.of(head.kernelTime(), head.kernelHeight(), head.kernelWidth(),
-          cin, head.filters()));
-      m.put(HEAD_BIAS, List.of(head.filters()));
     }
     return Collections.unmodifiableMap(m);
   }
-
-  private static final List<String> BN_PARTS =
-      List.of("gamma", "beta", "moving_mean", "moving_variance");
 
   /** Name of the head's kernel. */
   public static final String HEAD_KERNEL = "conv3d/kernel";
@@ -267,47 +280,48 @@ public final class ModelSpec {
   public static final String HEAD_BIAS = "conv3d/bias";
 
   /**
-   * Name of layer i's input kernel.
+   * Name of ConvLSTM layer i's input kernel.
    *
-   * @param layer 0-based layer index
+   * @param layer 0-based ConvLSTM layer index
    * @return {@code conv_lstm2d_<layer>/kernel}
    */
   public static String kernelName(int layer) {
-    return "conv_lstm2d_" + layer + "/kernel";
+    return ConvLstmLayerSpec.KIND + "_" + layer + "/kernel";
   }
 
   /**
-   * Name of layer i's recurrent kernel.
+   * Name of ConvLSTM layer i's recurrent kernel.
    *
-   * @param layer 0-based layer index
+   * @param layer 0-based ConvLSTM layer index
    * @return {@code conv_lstm2d_<layer>/recurrent_kernel}
    */
   public static String recurrentKernelName(int layer) {
-    return "conv_lstm2d_" + layer + "/recurrent_kernel";
+    return ConvLstmLayerSpec.KIND + "_" + layer + "/recurrent_kernel";
   }
 
   /**
-   * Name of layer i's bias.
+   * Name of ConvLSTM layer i's bias.
    *
-   * @param layer 0-based layer index
+   * @param layer 0-based ConvLSTM layer index
    * @return {@code conv_lstm2d_<layer>/bias}
    */
   public static String biasName(int layer) {
-    return "conv_lstm2d_" + layer + "/bias";
+    return ConvLstmLayerSpec.KIND + "_" + layer + "/bias";
   }
 
   /**
-   * Name of a batch-normalization tensor.
+   * Name of a tensor of the batch normalization after ConvLSTM layer i.
    *
-   * @param layer 0-based layer index
+   * @param layer 0-based ConvLSTM layer index
    * @param part {@code gamma}, {@code beta}, {@code moving_mean} or {@code moving_variance}
    * @return {@code batch_normalization_<layer>/<part>}
    */
   public static String batchNormName(int layer, String part) {
-    if (!BN_PARTS.contains(part)) {
-      throw new IllegalArgumentException("part must be one of " + BN_PARTS + ", got " + part);
+    if (!BatchNormSpec.PARTS.contains(part)) {
+      throw new IllegalArgumentException(
+          "part must be one of " + BatchNormSpec.PARTS + ", got " + part);
     }
-    return "batch_normalization_" + layer + "/" + part;
+    return BatchNormSpec.KIND + "_" + layer + "/" + part;
   }
 
   /**
@@ -328,46 +342,30 @@ public final class ModelSpec {
   }
 
   /**
-   * The spec as flat text properties (stored in checkpoints); {@link #fromProperties} reads it
-   * back.
+   * The spec as flat text properties (stored in checkpoints): {@code format}
+   * ({@value #FORMAT}), {@code inputChannels}, {@code seed}, {@code layers} (the count), and
+   * per layer i {@code layer.<i>.kind} plus the fields the layer writes under
+   * {@code layer.<i>.}. {@link #fromProperties} reads it back, and also the format of earlier
+   * versions ({@value #FORMAT_1}).
    *
    * @return properties describing every field
    */
   public Properties toProperties() {
     Properties p = new Properties();
-    p.setProperty("format", "convlstm4j-spec-1");
+    p.setProperty("format", FORMAT);
     p.setProperty("inputChannels", Integer.toString(inputChannels));
-    p.setProperty("batchNormMomentum", Double.toString(batchNormMomentum));
-    p.setProperty("batchNormEpsilon", Double.toString(batchNormEpsilon));
     p.setProperty("seed", Long.toString(seed));
     p.setProperty("layers", Integer.toString(layers.size()));
     for (int i = 0; i < layers.size(); i++) {
-      ConvLstmLayerSpec l = layers.get(i);
       String k = "layer." + i + ".";
-      p.setProperty(k + "filters", Integer.toString(l.filters()));
-      p.setProperty(k + "kernelHeight", Integer.toString(l.kernelHeight()));
-      p.setProperty(k + "kernelWidth", Integer.toString(l.kernelWidth()));
-      p.setProperty(k + "padding", l.padding().name());
-      p.setProperty(k + "activation", l.activation().name());
-      p.setProperty(k + "recurrentActivation", l.recurrentActivation().name());
-      p.setProperty(k + "useBias", Boolean.toString(l.useBias()));
-      p.setProperty(k + "unitForgetBias", Boolean.toString(l.unitForgetBias()));
-      p.setProperty(k + "returnSequences", Boolean.toString(l.returnSequences()));
-      p.setProperty(k + "batchNormalization", Boolean.toString(l.batchNormalization()));
-    }
-    if (head != null) {
-      p.setProperty("head.filters", Integer.toString(head.filters()));
-      p.setProperty("head.kernelTime", Integer.toString(head.kernelTime()));
-      p.setProperty("head.kernelHeight", Integer.toString(head.kernelHeight()));
-      p.setProperty("head.kernelWidth", Integer.toString(head.kernelWidth()));
-      p.setProperty("head.activation", head.activation().name());
-      p.setProperty("head.timePadding", head.timePadding().name());
+      p.setProperty(k + "kind", layers.get(i).kind());
+      layers.get(i).writeProperties(p, k);
     }
     return p;
   }
 
   /**
-   * Reads a spec written by {@link #toProperties()}.
+   * Reads a spec written by {@link #toProperties()} or by an earlier version.
    *
    * @param p the properties
    * @return the spec
@@ -376,97 +374,44 @@ public final class ModelSpec {
   public static ModelSpec fromProperties(Properties p) {
     Objects.requireNonNull(p, "properties");
     String format = p.getProperty("format");
-    if (!"convlstm4j-spec-1".equals(format)) {
-      throw new IllegalArgumentException(
-          "spec format must be convlstm4j-spec-1, got " + format);
+    if (FORMAT_1.equals(format)) {
+      return fromProperties1(p);
     }
-    Builder b = builder(intKey(p, "inputChannels"));
-    b.batchNormMomentum(doubleKey(p, "batchNormMomentum"));
-    b.batchNormEpsilon(doubleKey(p, "batchNormEpsilon"));
-    b.seed(longKey(p, "seed"));
-    int n = intKey(p, "layers");
+    if (!FORMAT.equals(format)) {
+      throw new IllegalArgumentException("spec format must be " + FORMAT + " or " + FORMAT_1
+          + ", got " + format);
+    }
+    Builder b = builder(SpecProperties.integer(p, "inputChannels"));
+    b.seed(SpecProperties.longInteger(p, "seed"));
+    int n = SpecProperties.integer(p, "layers");
     for (int i = 0; i < n; i++) {
       String k = "layer." + i + ".";
-      b.addLayer(new ConvLstmLayerSpec(
-          intKey(p, k + "filters"),
-          intKey(p, k + "kernelHeight"),
-          intKey(p, k + "kernelWidth"),
-          enumKey(p, k + "padding", Padding.class),
-          enumKey(p, k + "activation", Activation.class),
-          enumKey(p, k + "recurrentActivation", Activation.class),
-          boolKey(p, k + "useBias"),
-          boolKey(p, k + "unitForgetBias"),
-          boolKey(p, k + "returnSequences"),
-          boolKey(p, k + "batchNormalization")));
-    }
-    if (p.getProperty("head.filters") != null) {
-      b.head(new Conv3dHeadSpec(
-          intKey(p, "head.filters"),
-          intKey(p, "head.kernelTime"),
-          intKey(p, "head.kernelHeight"),
-          intKey(p, "head.kernelWidth"),
-          enumKey(p, "head.activation", Activation.class),
-          enumKey(p, "head.timePadding", TimePadding.class)));
+      b.addLayer(LayerSpec.readProperties(SpecProperties.string(p, k + "kind"), p, k));
     }
     return b.build();
   }
 
-  private static String key(Properties p, String k) {
-    String v = p.getProperty(k);
-    if (v == null) {
-      throw new IllegalArgumentException("spec property '" + k + "' is missing");
+  /**
+   * Format 1: ConvLSTM layers with a {@code batchNormalization} flag each, model-wide
+   * batch-normalization momentum and epsilon, and {@code head.*} keys.
+   */
+  private static ModelSpec fromProperties1(Properties p) {
+    Builder b = builder(SpecProperties.integer(p, "inputChannels"));
+    BatchNormSpec bn = new BatchNormSpec(SpecProperties.number(p, "batchNormMomentum"),
+        SpecProperties.number(p, "batchNormEpsilon"));
+    b.seed(SpecProperties.longInteger(p, "seed"));
+    int n = SpecProperties.integer(p, "layers");
+    for (int i = 0; i < n; i++) {
+      String k = "layer." + i + ".";
+      b.addLayer(ConvLstmLayerSpec.readProperties(p, k));
+      if (SpecProperties.bool(p, k + "batchNormalization")) {
+        b.addLayer(bn);
+      }
     }
-    return v.trim();
-  }
-
-  private static int intKey(Properties p, String k) {
-    String v = key(p, k);
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "spec property '" + k + "' must be an integer, got '" + v + "'", e);
+    if (p.getProperty("head.filters") != null) {
+      b.addLayer(Conv3dHeadSpec.readProperties(p, "head."));
     }
-  }
-
-  private static long longKey(Properties p, String k) {
-    String v = key(p, k);
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "spec property '" + k + "' must be an integer, got '" + v + "'", e);
-    }
-  }
-
-  private static double doubleKey(Properties p, String k) {
-    String v = key(p, k);
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "spec property '" + k + "' must be a number, got '" + v + "'", e);
-    }
-  }
-
-  private static boolean boolKey(Properties p, String k) {
-    String v = key(p, k);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException(
-          "spec property '" + k + "' must be true or false, got '" + v + "'");
-    }
-    return Boolean.parseBoolean(v);
-  }
-
-  private static <E extends Enum<E>> E enumKey(Properties p, String k, Class<E> type) {
-    String v = key(p, k);
-    try {
-      return Enum.valueOf(type, v);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "spec property '" + k + "' must be one of "
-              + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + v + "'", e);
-    }
+    return b.build();
   }
 
   @Override
@@ -478,33 +423,24 @@ public final class ModelSpec {
       return false;
     }
     ModelSpec s = (ModelSpec) o;
-    return inputChannels == s.inputChannels
-        && layers.equals(s.layers)
-        && Objects.equals(head, s.head)
-        && Double.compare(batchNormMomentum, s.batchNormMomentum) == 0
-        && Double.compare(batchNormEpsilon, s.batchNormEpsilon) == 0
-        && seed == s.seed;
+    return inputChannels == s.inputChannels && layers.equals(s.layers) && seed == s.seed;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(inputChannels, layers, head, batchNormMomentum, batchNormEpsilon, seed);
+    return Objects.hash(inputChannels, layers, seed);
   }
 
   @Override
   public String toString() {
-    return "ModelSpec[inputChannels=" + inputChannels + ", layers=" + layers + ", head="
-        + head + ", batchNormMomentum=" + batchNormMomentum + ", batchNormEpsilon="
-        + batchNormEpsilon + ", seed=" + seed + ", parameters=" + parameterCount() + "]";
+    return "ModelSpec[inputChannels=" + inputChannels + ", layers=" + layers + ", seed=" + seed
+        + ", parameters=" + parameterCount() + "]";
   }
 
   /** Builds a {@link ModelSpec}; {@link #build()} validates the whole. */
   public static final class Builder {
     private final int inputChannels;
-    private final List<ConvLstmLayerSpec> layers = new ArrayList<>();
-    private Conv3dHeadSpec head;
-    private double batchNormMomentum = DEFAULT_BN_MOMENTUM;
-    private double batchNormEpsilon = DEFAULT_BN_EPSILON;
+    private final List<LayerSpec> layers = new ArrayList<>();
     private long seed;
 
     private Builder(int inputChannels) {
@@ -516,46 +452,13 @@ public final class ModelSpec {
     }
 
     /**
-     * Appends a ConvLSTM layer.
+     * Appends a layer.
      *
      * @param layer the layer
      * @return this builder
      */
-    public Builder addLayer(ConvLstmLayerSpec layer) {
+    public Builder addLayer(LayerSpec layer) {
       layers.add(Objects.requireNonNull(layer, "layer"));
-      return this;
-    }
-
-    /**
-     * Sets the Conv3D head, or removes it with {@code null}.
-     *
-     * @param h the head or null
-     * @return this builder
-     */
-    public Builder head(Conv3dHeadSpec h) {
-      this.head = h;
-      return this;
-    }
-
-    /**
-     * Sets the batch-normalization momentum.
-     *
-     * @param m in [0, 1)
-     * @return this builder
-     */
-    public Builder batchNormMomentum(double m) {
-      this.batchNormMomentum = m;
-      return this;
-    }
-
-    /**
-     * Sets the batch-normalization epsilon.
-     *
-     * @param e positive
-     * @return this builder
-     */
-    public Builder batchNormEpsilon(double e) {
-      this.batchNormEpsilon = e;
       return this;
     }
 
@@ -574,28 +477,12 @@ public final class ModelSpec {
      * Validates and builds.
      *
      * @return the spec
-     * @throws IllegalArgumentException naming the bad field and value
+     * @throws IllegalArgumentException naming the bad layer and why (no ConvLSTM layer, a batch
+     *     normalization not after a ConvLSTM layer, a head not last or twice, a ConvLSTM layer
+     *     that feeds another without returning sequences)
      */
     public ModelSpec build() {
-      if (layers.isEmpty()) {
-        throw new IllegalArgumentException("layers must not be empty, got 0 layers");
-      }
-      for (int i = 0; i < layers.size() - 1; i++) {
-        if (!layers.get(i).returnSequences()) {
-          throw new IllegalArgumentException(
-              "layer " + i + " feeds layer " + (i + 1)
-                  + " so returnSequences must be true, got false");
-        }
-      }
-      if (!(batchNormMomentum >= 0 && batchNormMomentum < 1)) {
-        throw new IllegalArgumentException(
-            "batchNormMomentum must be in [0, 1), got " + batchNormMomentum);
-      }
-      if (!(batchNormEpsilon > 0) || !Double.isFinite(batchNormEpsilon)) {
-        throw new IllegalArgumentException(
-            "batchNormEpsilon must be positive, got " + batchNormEpsilon);
-      }
-      return new ModelSpec(this);
+      return new ModelSpec(inputChannels, layers, seed);
     }
   }
 }

@@ -426,9 +426,9 @@ public abstract class AbstractForecaster implements Forecaster {
   private void recalibrateBatchNorm(SequenceDataset train, int batchSize) {
     int[] order = train.epochOrder(false, 0, 0);
     BatchBuffers buffers = new BatchBuffers(train, Math.min(batchSize, train.size()));
-    List<ConvLstmLayerSpec> layers = spec.layers();
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     for (int i = 0; i < layers.size(); i++) {
-      if (!layers.get(i).batchNormalization()) {
+      if (spec.batchNormAfter(i).isEmpty()) {
         continue;
       }
       int f = layers.get(i).filters();
@@ -616,7 +616,7 @@ public abstract class AbstractForecaster implements Forecaster {
    */
   protected final void checkState(List<LayerState> state, PackedBatch input) {
     Objects.requireNonNull(state, "state");
-    List<ConvLstmLayerSpec> layers = spec.layers();
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     if (state.size() != layers.size()) {
       throw new IllegalArgumentException("state must hold one (h, c) per ConvLSTM layer: "
           + layers.size() + " layers, got " + state.size() + " states");

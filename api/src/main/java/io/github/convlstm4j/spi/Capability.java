@@ -1,9 +1,7 @@
 package io.github.convlstm4j.spi;
 
-import io.github.convlstm4j.api.Activation;
-import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.ModelSpec;
-import io.github.convlstm4j.api.Padding;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -36,29 +34,9 @@ public enum Capability {
    */
   public static Set<Capability> requiredBy(ModelSpec spec) {
     Set<Capability> s = EnumSet.noneOf(Capability.class);
-    for (ConvLstmLayerSpec l : spec.layers()) {
-      if (l.batchNormalization()) {
-        s.add(BATCH_NORM);
-      }
-      if (l.recurrentActivation() == Activation.HARD_SIGMOID) {
-        s.add(HARD_SIGMOID);
-      }
-      if (l.kernelHeight() % 2 == 0 || l.kernelWidth() % 2 == 0) {
-        s.add(EVEN_KERNELS);
-      }
-      if (l.padding() == Padding.VALID) {
-        s.add(VALID_PADDING);
-      }
-      if (!l.returnSequences()) {
-        s.add(LAST_STEP_ONLY);
-      }
+    for (LayerSpec l : spec.layers()) {
+      s.addAll(l.requiredCapabilities());
     }
-    spec.head().ifPresent(h -> {
-      s.add(CONV3D_HEAD);
-      if (h.kernelHeight() % 2 == 0 || h.kernelWidth() % 2 == 0 || h.kernelTime() % 2 == 0) {
-        s.add(EVEN_KERNELS);
-      }
-    });
     return s;
   }
 }

@@ -1,5 +1,6 @@
 package io.github.convlstm4j.api;
 
+import io.github.convlstm4j.api.data.MovingSquares;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -27,7 +28,7 @@ class ForecastersTest {
   private static final ModelSpec PLAIN =
       ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).build();
   /** The seed spec: needs BATCH_NORM, HARD_SIGMOID and CONV3D_HEAD. */
-  private static final ModelSpec SEED = ModelSpec.kerasMovingSquares();
+  private static final ModelSpec SEED = MovingSquares.kerasModel();
 
   /** A provider whose answers are fixed; create() is never called by selection. */
   private static final class Fake implements BackendProvider {

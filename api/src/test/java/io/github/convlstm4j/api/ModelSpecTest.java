@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.data.MovingSquares;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ class ModelSpecTest {
   @Test
   @DisplayName("the seed model has 407,001 parameters as the design counts them")
   void seedParameterCount() {
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     // Design: 59,200 + 3 x 115,360 + 4 x 160 (batch norm) + 1,081 (head).
     // Layer 0: 3*3*1*160 + 3*3*40*160 + 160 = 1,440 + 57,600 + 160 = 59,200.
     // Layers 1-3: 3*3*40*160 + 3*3*40*160 + 160 = 115,360. Head: 3*3*3*40*1 + 1 = 1,081.
@@ -29,23 +30,25 @@ class ModelSpecTest {
   @Test
   @DisplayName("the seed model is 4 x ConvLSTM(40, 3x3, hard sigmoid) + BN and a sigmoid Conv3D")
   void seedArchitecture() {
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     assertEquals(1, spec.inputChannels());
-    assertEquals(4, spec.layers().size());
-    for (ConvLstmLayerSpec l : spec.layers()) {
+    assertEquals(4, spec.convLstmLayers().size());
+    for (int i = 0; i < 4; i++) {
+      ConvLstmLayerSpec l = spec.convLstmLayers().get(i);
+      assertEquals(BatchNormSpec.keras(), spec.batchNormAfter(i).orElseThrow());
+      assertEquals(0.99, spec.batchNormAfter(i).orElseThrow().momentum());
+      assertEquals(1e-3, spec.batchNormAfter(i).orElseThrow().epsilon());
       assertEquals(40, l.filters());
       assertEquals(3, l.kernelHeight());
       assertEquals(3, l.kernelWidth());
       assertEquals(Padding.SAME, l.padding());
       assertEquals(Activation.TANH, l.activation());
       assertEquals(Activation.HARD_SIGMOID, l.recurrentActivation());
-      assertTrue(l.useBias() && l.unitForgetBias() && l.returnSequences()
-          && l.batchNormalization());
+      assertTrue(l.useBias() && l.unitForgetBias() && l.returnSequences());
     }
     Conv3dHeadSpec head = spec.head().orElseThrow();
     assertEquals(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME), head);
-    assertEquals(0.99, spec.batchNormMomentum());
-    assertEquals(1e-3, spec.batchNormEpsilon());
+    assertEquals(9, spec.layers().size(), "4 x (ConvLSTM, batch norm) and the head");
     assertEquals(0L, spec.seed());
     assertTrue(spec.returnsSequences());
     assertEquals(1, spec.outputChannels());
@@ -56,7 +59,7 @@ class ModelSpecTest {
   @Test
   @DisplayName("weightShapes lists Keras names in get_weights() order with Keras layouts")
   void weightShapes() {
-    Map<String, List<Integer>> w = ModelSpec.kerasMovingSquares().weightShapes();
+    Map<String, List<Integer>> w = MovingSquares.kerasModel().weightShapes();
     List<String> expectedNames = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       expectedNames.add("conv_lstm2d_" + i + "/kernel");
@@ -107,20 +110,6 @@ class ModelSpecTest {
   }
 
   @Test
-  @DisplayName("the CPU preset is 2 x ConvLSTM(16) + BN with a causal sigmoid head")
-  void cpuPreset() {
-    ModelSpec spec = ModelSpec.cpuMovingSquares();
-    assertEquals(2, spec.layers().size());
-    assertEquals(16, spec.layers().get(0).filters());
-    assertEquals(Activation.SIGMOID, spec.layers().get(1).recurrentActivation());
-    assertEquals(TimePadding.CAUSAL, spec.head().orElseThrow().timePadding());
-    // 2 layers: (3*3*1*64 + 3*3*16*64 + 64) + (3*3*16*64 + 3*3*16*64 + 64) + 2*4*16 BN
-    // + head 3*3*3*16 + 1.
-    long expected = (576 + 9216 + 64) + (9216 + 9216 + 64) + 128 + (432 + 1);
-    assertEquals(expected, spec.parameterCount());
-  }
-
-  @Test
   @DisplayName("VALID layers shrink the output frame by kernel - 1 each")
   void validOutputShape() {
     ModelSpec spec = ModelSpec.builder(1)
@@ -145,16 +134,30 @@ class ModelSpecTest {
   @DisplayName("builder validation names the field and the value")
   void builderValidation() {
     assertMessage("inputChannels must be positive, got 0", () -> ModelSpec.builder(0));
-    assertMessage("layers must not be empty, got 0 layers", () -> ModelSpec.builder(1).build());
-    assertMessage("layer 0 feeds layer 1 so returnSequences must be true, got false",
+    assertMessage("a model needs at least 1 conv_lstm2d layer, got 0",
+        () -> ModelSpec.builder(1).build());
+    assertMessage("layer 0 (batch_normalization) must follow a conv_lstm2d layer, got none",
+        () -> ModelSpec.builder(1).addLayer(BatchNormSpec.keras())
+            .addLayer(ConvLstmLayerSpec.of(2)).build());
+    assertMessage("layer 2 (batch_normalization) must follow a conv_lstm2d layer, got "
+        + "batch_normalization", () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2))
+            .addLayer(BatchNormSpec.keras()).addLayer(BatchNormSpec.keras()).build());
+    Conv3dHeadSpec head = new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME);
+    assertMessage("the Conv3D head must be the last layer, got conv_lstm2d at layer 2 after it",
+        () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).addLayer(head)
+            .addLayer(ConvLstmLayerSpec.of(2)).build());
+    assertMessage("a model has at most 1 Conv3D head, got a second at layer 2",
+        () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).addLayer(head)
+            .addLayer(head).build());
+    assertMessage("layer 0 (conv_lstm2d) feeds layer 1 so returnSequences must be true, got false",
         () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2).withReturnSequences(false))
             .addLayer(ConvLstmLayerSpec.of(2)).build());
-    assertMessage("batchNormMomentum must be in [0, 1), got 1.0",
-        () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).batchNormMomentum(1.0)
-            .build());
-    assertMessage("batchNormEpsilon must be positive, got 0.0",
-        () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).batchNormEpsilon(0)
-            .build());
+    assertMessage("batch normalization momentum must be in [0, 1), got 1.0",
+        () -> new BatchNormSpec(1.0, 1e-3));
+    assertMessage("batch normalization epsilon must be positive, got 0.0",
+        () -> new BatchNormSpec(0.99, 0));
+    assertMessage("batch normalization epsilon must be positive, got NaN",
+        () -> new BatchNormSpec(0.99, Double.NaN));
     assertMessage("filters must be positive, got 0", () -> ConvLstmLayerSpec.of(0));
     assertMessage("kernelWidth must be positive, got -1",
         () -> ConvLstmLayerSpec.of(3).withKernel(3, -1));
@@ -175,44 +178,91 @@ class ModelSpecTest {
   void propertiesRoundTrip() {
     ModelSpec spec = ModelSpec.builder(3)
         .addLayer(ConvLstmLayerSpec.of(5).withKernel(2, 4).withPadding(Padding.VALID)
-            .withActivation(Activation.RELU).withBatchNormalization(true))
+            .withActivation(Activation.RELU))
+        .addLayer(new BatchNormSpec(0.9, 1.2345678901234567e-5))
         .addLayer(ConvLstmLayerSpec.of(7).withRecurrentActivation(Activation.HARD_SIGMOID)
             .withBias(true, false).withReturnSequences(false))
-        .head(new Conv3dHeadSpec(2, 2, 3, 5, Activation.LINEAR, TimePadding.CAUSAL))
-        .batchNormMomentum(0.9).batchNormEpsilon(1.2345678901234567e-5).seed(-42)
-        .build();
+        .addLayer(new Conv3dHeadSpec(2, 2, 3, 5, Activation.LINEAR, TimePadding.CAUSAL))
+        .seed(-42).build();
     assertEquals(spec, ModelSpec.fromProperties(spec.toProperties()));
     assertEquals(spec.hashCode(), ModelSpec.fromProperties(spec.toProperties()).hashCode());
-    ModelSpec seed = ModelSpec.kerasMovingSquares();
+    ModelSpec seed = MovingSquares.kerasModel();
     assertEquals(seed, ModelSpec.fromProperties(seed.toProperties()));
     ModelSpec noHead = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(1)).build();
     assertEquals(noHead, ModelSpec.fromProperties(noHead.toProperties()));
   }
 
   @Test
+  @DisplayName("a spec written by version 0.1 (format convlstm4j-spec-1) reads as layers")
+  void readsFormatOne() {
+    // The keys exactly as 0.1's ModelSpec.toProperties() wrote them (commit 23829bf): a
+    // batchNormalization flag per ConvLSTM layer, model-wide momentum and epsilon, head.* keys.
+    Properties p = new Properties();
+    p.setProperty("format", "convlstm4j-spec-1");
+    p.setProperty("inputChannels", "2");
+    p.setProperty("batchNormMomentum", "0.9");
+    p.setProperty("batchNormEpsilon", "1.0E-5");
+    p.setProperty("seed", "11");
+    p.setProperty("layers", "2");
+    String[][] layers = {{"4", "3", "3", "SAME", "TANH", "HARD_SIGMOID", "true", "true", "true",
+        "true"}, {"3", "2", "2", "VALID", "RELU", "SIGMOID", "false", "false", "true", "false"}};
+    String[] keys = {"filters", "kernelHeight", "kernelWidth", "padding", "activation",
+        "recurrentActivation", "useBias", "unitForgetBias", "returnSequences",
+        "batchNormalization"};
+    for (int i = 0; i < 2; i++) {
+      for (int k = 0; k < keys.length; k++) {
+        p.setProperty("layer." + i + "." + keys[k], layers[i][k]);
+      }
+    }
+    p.setProperty("head.filters", "1");
+    p.setProperty("head.kernelTime", "3");
+    p.setProperty("head.kernelHeight", "3");
+    p.setProperty("head.kernelWidth", "3");
+    p.setProperty("head.activation", "SIGMOID");
+    p.setProperty("head.timePadding", "CAUSAL");
+    ModelSpec expected = ModelSpec.builder(2).seed(11)
+        .addLayer(ConvLstmLayerSpec.of(4).withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(new BatchNormSpec(0.9, 1e-5))
+        .addLayer(new ConvLstmLayerSpec(3, 2, 2, Padding.VALID, Activation.RELU,
+            Activation.SIGMOID, false, false, true))
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
+        .build();
+    assertEquals(expected, ModelSpec.fromProperties(p));
+    assertEquals("convlstm4j-spec-2", expected.toProperties().getProperty("format"));
+  }
+
+  @Test
   @DisplayName("fromProperties names a missing or malformed key")
   void badProperties() {
-    Properties p = ModelSpec.kerasMovingSquares().toProperties();
+    Properties p = MovingSquares.kerasModel().toProperties();
     p.remove("layer.2.filters");
     assertMessage("spec property 'layer.2.filters' is missing",
         () -> ModelSpec.fromProperties(p));
-    Properties q = ModelSpec.kerasMovingSquares().toProperties();
+    Properties q = MovingSquares.kerasModel().toProperties();
     q.setProperty("layer.0.padding", "FULL");
     assertMessage("spec property 'layer.0.padding' must be one of [SAME, VALID], got 'FULL'",
         () -> ModelSpec.fromProperties(q));
-    Properties r = ModelSpec.kerasMovingSquares().toProperties();
-    r.setProperty("layer.1.useBias", "yes");
-    assertMessage("spec property 'layer.1.useBias' must be true or false, got 'yes'",
+    Properties r = MovingSquares.kerasModel().toProperties();
+    r.setProperty("layer.2.useBias", "yes");
+    assertMessage("spec property 'layer.2.useBias' must be true or false, got 'yes'",
         () -> ModelSpec.fromProperties(r));
-    Properties s = ModelSpec.kerasMovingSquares().toProperties();
+    Properties s = MovingSquares.kerasModel().toProperties();
     s.setProperty("format", "other");
-    assertMessage("spec format must be convlstm4j-spec-1, got other",
+    assertMessage("spec format must be convlstm4j-spec-2 or convlstm4j-spec-1, got other",
         () -> ModelSpec.fromProperties(s));
-    Properties t = ModelSpec.kerasMovingSquares().toProperties();
+    Properties k = MovingSquares.kerasModel().toProperties();
+    k.setProperty("layer.3.kind", "dense");
+    assertMessage("spec property 'layer.3.kind' must be one of [conv_lstm2d, "
+        + "batch_normalization, conv3d], got 'dense'", () -> ModelSpec.fromProperties(k));
+    Properties m = MovingSquares.kerasModel().toProperties();
+    m.setProperty("layer.1.momentum", "high");
+    assertMessage("spec property 'layer.1.momentum' must be a number, got 'high'",
+        () -> ModelSpec.fromProperties(m));
+    Properties t = MovingSquares.kerasModel().toProperties();
     t.setProperty("inputChannels", "one");
     assertMessage("spec property 'inputChannels' must be an integer, got 'one'",
         () -> ModelSpec.fromProperties(t));
-    Properties u = ModelSpec.kerasMovingSquares().toProperties();
+    Properties u = MovingSquares.kerasModel().toProperties();
     u.setProperty("seed", "0x10");
     assertMessage("spec property 'seed' must be an integer, got '0x10'",
         () -> ModelSpec.fromProperties(u));
@@ -221,12 +271,12 @@ class ModelSpecTest {
   @Test
   @DisplayName("toString shows every field")
   void toStringShowsFields() {
-    String s = ModelSpec.kerasMovingSquares().withSeed(7).toString();
+    String s = MovingSquares.kerasModel().withSeed(7).toString();
     for (String part : List.of("inputChannels=1", "filters=40", "kernelHeight=3",
         "kernelWidth=3", "padding=SAME", "activation=TANH", "recurrentActivation=HARD_SIGMOID",
         "useBias=true", "unitForgetBias=true", "returnSequences=true",
-        "batchNormalization=true", "kernelTime=3", "activation=SIGMOID", "timePadding=SAME",
-        "batchNormMomentum=0.99", "batchNormEpsilon=0.001", "seed=7", "parameters=407001")) {
+        "BatchNormSpec[momentum=0.99, epsilon=0.001]", "kernelTime=3", "activation=SIGMOID",
+        "timePadding=SAME", "seed=7", "parameters=407001")) {
       assertTrue(s.contains(part), part + " missing in " + s);
     }
   }
@@ -234,14 +284,20 @@ class ModelSpecTest {
   @Test
   @DisplayName("equality covers every field; withSeed and toBuilder copy")
   void equality() {
-    ModelSpec a = ModelSpec.kerasMovingSquares();
-    assertEquals(a, ModelSpec.kerasMovingSquares());
+    ModelSpec a = MovingSquares.kerasModel();
+    assertEquals(a, MovingSquares.kerasModel());
     assertNotEquals(a, a.withSeed(1));
     assertEquals(1, a.withSeed(1).seed());
     assertEquals(a, a.toBuilder().build());
-    assertNotEquals(a, a.toBuilder().batchNormEpsilon(1e-5).build());
-    assertNotEquals(a, a.toBuilder().head(null).build());
-    assertNotEquals(a, ModelSpec.cpuMovingSquares());
+    ModelSpec.Builder otherEpsilon = ModelSpec.builder(1);
+    for (LayerSpec l : a.layers()) {
+      otherEpsilon.addLayer(l instanceof BatchNormSpec ? new BatchNormSpec(0.99, 1e-5) : l);
+    }
+    assertNotEquals(a, otherEpsilon.build());
+    ModelSpec.Builder headless = ModelSpec.builder(1);
+    a.layers().subList(0, 8).forEach(headless::addLayer);
+    assertNotEquals(a, headless.build());
+    assertEquals(a.layers().subList(0, 8), headless.build().layers());
   }
 
   private static void assertMessage(String expected, Runnable r) {

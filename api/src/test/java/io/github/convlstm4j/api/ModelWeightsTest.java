@@ -1,5 +1,6 @@
 package io.github.convlstm4j.api;
 
+import io.github.convlstm4j.api.data.MovingSquares;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class ModelWeightsTest {
 
   private static final ModelSpec SMALL = ModelSpec.builder(1)
-      .addLayer(ConvLstmLayerSpec.of(2).withBatchNormalization(true))
-      .head(new Conv3dHeadSpec(1, 1, 1, 1, Activation.SIGMOID, TimePadding.SAME))
+      .addLayer(ConvLstmLayerSpec.of(2)).addLayer(BatchNormSpec.keras())
+      .addLayer(new Conv3dHeadSpec(1, 1, 1, 1, Activation.SIGMOID, TimePadding.SAME))
       .build();
 
   private static ModelWeights zerosFor(ModelSpec spec) {
@@ -151,7 +152,7 @@ class ModelWeightsTest {
     Checkpoint c = new Checkpoint(SMALL, w, ModelWeights.empty(), 3);
     assertEquals(3, c.epochsCompleted());
     assertThrows(IllegalArgumentException.class,
-        () -> new Checkpoint(ModelSpec.kerasMovingSquares(), w, ModelWeights.empty(), 0));
+        () -> new Checkpoint(MovingSquares.kerasModel(), w, ModelWeights.empty(), 0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new Checkpoint(SMALL, w, ModelWeights.empty(), -1));
     assertEquals("epochsCompleted must be >= 0, got -1", e.getMessage());

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.TimePadding;
@@ -32,9 +34,14 @@ class SpiTest {
   @DisplayName("the seed model needs batch norm, hard sigmoid and the Conv3D head")
   void seedNeeds() {
     assertEquals(EnumSet.of(Capability.BATCH_NORM, Capability.HARD_SIGMOID,
-        Capability.CONV3D_HEAD), Capability.requiredBy(ModelSpec.kerasMovingSquares()));
-    assertEquals(EnumSet.of(Capability.BATCH_NORM, Capability.CONV3D_HEAD),
-        Capability.requiredBy(ModelSpec.cpuMovingSquares()));
+        Capability.CONV3D_HEAD), Capability.requiredBy(MovingSquares.kerasModel()));
+    assertEquals(EnumSet.of(Capability.BATCH_NORM, Capability.CONV3D_HEAD,
+        Capability.EVEN_KERNELS, Capability.VALID_PADDING, Capability.LAST_STEP_ONLY),
+        Capability.requiredBy(ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)
+            .withKernel(2, 3).withPadding(Padding.VALID).withReturnSequences(false))
+            .addLayer(BatchNormSpec.keras())
+            .addLayer(new Conv3dHeadSpec(1, 1, 1, 1, Activation.LINEAR, TimePadding.SAME))
+            .build()));
   }
 
   @Test
@@ -47,7 +54,7 @@ class SpiTest {
     assertEquals(EnumSet.of(Capability.EVEN_KERNELS, Capability.VALID_PADDING,
         Capability.LAST_STEP_ONLY), Capability.requiredBy(spec));
     ModelSpec evenHead = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(4))
-        .head(new Conv3dHeadSpec(1, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
+        .addLayer(new Conv3dHeadSpec(1, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
     assertEquals(EnumSet.of(Capability.CONV3D_HEAD, Capability.EVEN_KERNELS),
         Capability.requiredBy(evenHead));
   }

@@ -126,7 +126,7 @@ final class ConvLstmGraph {
     boolean inPlace = !training;
     NDArray x = input;
     List<BatchStats> stats = new ArrayList<>();
-    List<ConvLstmLayerSpec> layers = spec.layers();
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     for (int i = 0; i < layers.size(); i++) {
       ConvLstmLayerSpec l = layers.get(i);
       NDArray layerInput = x;
@@ -140,7 +140,7 @@ final class ConvLstmGraph {
         stats.add(new BatchStats(i, ms[0].reshape(f), ms[1].reshape(f)));
         return new Output(x, stats);
       }
-      if (l.batchNormalization()) {
+      if (spec.batchNormAfter(i).isPresent()) {
         NDArray normalized = batchNorm(x, i, p, training, stats);
         closeIntermediate(x, input);
         x = normalized;
@@ -323,7 +323,8 @@ final class ConvLstmGraph {
       mean = p.get(ModelSpec.batchNormName(layer, "moving_mean")).reshape(channel);
       variance = p.get(ModelSpec.batchNormName(layer, "moving_variance")).reshape(channel);
     }
-    NDArray scale = variance.add((float) spec.batchNormEpsilon()).sqrt();
+    NDArray scale = variance.add((float) spec.batchNormAfter(layer).orElseThrow().epsilon())
+        .sqrt();
     if (training) {
       return x.sub(mean).div(scale).mul(gamma).add(beta);
     }

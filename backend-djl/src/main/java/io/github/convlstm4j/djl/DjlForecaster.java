@@ -255,8 +255,8 @@ final class DjlForecaster extends AbstractForecaster {
   }
 
   private void updateMovingStatistics(List<ConvLstmGraph.BatchStats> stats) {
-    float m = (float) spec().batchNormMomentum();
     for (ConvLstmGraph.BatchStats s : stats) {
+      float m = (float) spec().batchNormAfter(s.layer()).orElseThrow().momentum();
       NDArray mean = params.get(ModelSpec.batchNormName(s.layer(), "moving_mean"));
       NDArray var = params.get(ModelSpec.batchNormName(s.layer(), "moving_variance"));
       mean.muli(m).addi(s.mean().stopGradient().mul(1f - m));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.io.Checkpoints;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchEvent;
 import io.github.convlstm4j.api.Checkpoint;
@@ -38,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DjlForecasterContractTest {
 
   private static final ModelSpec SPEC = ModelSpec.builder(1)
-      .addLayer(ConvLstmLayerSpec.of(3).withBatchNormalization(true))
-      .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
+      .addLayer(ConvLstmLayerSpec.of(3)).addLayer(BatchNormSpec.keras())
+      .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
 
   @Test
   @DisplayName("close is idempotent and every other call afterwards throws IllegalStateException")

@@ -2,6 +2,7 @@ package io.github.convlstm4j.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -96,8 +97,8 @@ class DjlGoldenTest {
     double eps = 1e-3;
     for (TimePadding tp : TimePadding.values()) {
       ModelSpec spec = ModelSpec.builder(1)
-          .addLayer(ConvLstmLayerSpec.of(1).withKernel(1, 1).withBatchNormalization(true))
-          .head(new Conv3dHeadSpec(1, 2, 1, 1, Activation.LINEAR, tp)).build();
+          .addLayer(ConvLstmLayerSpec.of(1).withKernel(1, 1)).addLayer(BatchNormSpec.keras())
+          .addLayer(new Conv3dHeadSpec(1, 2, 1, 1, Activation.LINEAR, tp)).build();
       try (Forecaster f = TestModels.pytorch(spec)) {
         f.setWeights(TestModels.weights(spec, Map.of("conv_lstm2d_0/kernel", K,
             "conv_lstm2d_0/recurrent_kernel", U, "conv_lstm2d_0/bias", B,

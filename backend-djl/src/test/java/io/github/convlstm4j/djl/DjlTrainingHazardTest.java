@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.convlstm4j.api.data.MovingSquares;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchEvent;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
@@ -154,10 +156,10 @@ class DjlTrainingHazardTest {
   void manyStepsAfterOtherWorkStayFinite() {
     ModelSpec spec = ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(6).withRecurrentActivation(Activation.HARD_SIGMOID)
-            .withBatchNormalization(true))
+            ).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(6).withRecurrentActivation(Activation.HARD_SIGMOID)
-            .withBatchNormalization(true))
-        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
+            ).addLayer(BatchNormSpec.keras())
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
     Random rnd = new Random(17);
     // Other work first: forecasters created, used, re-weighted and closed.
     for (int i = 0; i < 3; i++) {
@@ -208,7 +210,7 @@ class DjlTrainingHazardTest {
   @Tag("slow")
   @DisplayName("a seed-model training step after a predict of the same shape stays finite")
   void seedModelStepAfterPredictStaysFinite() {
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     Random r = new Random(1);
     List<FrameSequence> in = new ArrayList<>();
     List<FrameSequence> tg = new ArrayList<>();

@@ -3,6 +3,8 @@ package io.github.convlstm4j.djl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.data.MovingSquares;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -56,22 +58,24 @@ class ReferenceAgreementTest {
       base.withActivation(Activation.RELU),
       base.withActivation(Activation.LINEAR).withKernel(1, 1),
       base.withReturnSequences(false),
-      base.withBatchNormalization(true),
-      base.withKernel(2, 4).withBatchNormalization(true).withReturnSequences(false),
     };
     for (ConvLstmLayerSpec l : layers) {
       specs.add(ModelSpec.builder(2).addLayer(l).seed(specs.size()).build());
     }
+    specs.add(ModelSpec.builder(2).addLayer(base).addLayer(BatchNormSpec.keras())
+        .seed(specs.size()).build());
+    specs.add(ModelSpec.builder(2).addLayer(base.withKernel(2, 4).withReturnSequences(false))
+        .addLayer(BatchNormSpec.keras()).seed(specs.size()).build());
     for (TimePadding tp : TimePadding.values()) {
-      specs.add(ModelSpec.builder(2).addLayer(base.withBatchNormalization(true))
-          .head(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, tp)).build());
+      specs.add(ModelSpec.builder(2).addLayer(base).addLayer(BatchNormSpec.keras())
+          .addLayer(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, tp)).build());
       specs.add(ModelSpec.builder(1).addLayer(base.withKernel(2, 2))
-          .head(new Conv3dHeadSpec(1, 2, 2, 4, Activation.LINEAR, tp)).build());
+          .addLayer(new Conv3dHeadSpec(1, 2, 2, 4, Activation.LINEAR, tp)).build());
     }
-    specs.add(ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2).withBatchNormalization(true))
+    specs.add(ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2))
+        .addLayer(new BatchNormSpec(0.9, 1e-2))
         .addLayer(ConvLstmLayerSpec.of(3).withKernel(2, 2).withPadding(Padding.VALID))
-        .batchNormMomentum(0.9).batchNormEpsilon(1e-2)
-        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build());
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build());
     return specs;
   }
 
@@ -79,8 +83,12 @@ class ReferenceAgreementTest {
   @DisplayName("initial weights are identical to the reference backend's for the same seed")
   void identicalInitialization() {
     List<ModelSpec> specs = new ArrayList<>(optionSpecs());
-    specs.add(ModelSpec.kerasMovingSquares().withSeed(42));
-    specs.add(ModelSpec.cpuMovingSquares());
+    specs.add(MovingSquares.kerasModel().withSeed(42));
+    specs.add(ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(16))
+        .addLayer(BatchNormSpec.keras()).addLayer(ConvLstmLayerSpec.of(16))
+        .addLayer(BatchNormSpec.keras())
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
+        .build());
     for (ModelSpec spec : specs) {
       try (Forecaster d = TestModels.pytorch(spec); Forecaster r = reference(spec)) {
         assertEquals(r.weights(), d.weights(), spec.toString());
@@ -161,7 +169,7 @@ class ReferenceAgreementTest {
   @Test
   @DisplayName("the seed model's forward equals the reference within 1e-4")
   void seedModelForwardAgrees() {
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     Random rnd = new Random(3);
     FrameSequence x = TestModels.randomSequence(rnd, 4, 16, 16, 1);
     try (Forecaster d = TestModels.pytorch(spec); Forecaster r = reference(spec)) {
@@ -194,9 +202,9 @@ class ReferenceAgreementTest {
   static ModelSpec trainingSpec() {
     return ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(3).withRecurrentActivation(Activation.HARD_SIGMOID)
-            .withBatchNormalization(true))
-        .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2).withBatchNormalization(true))
-        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(9)
+            ).addLayer(BatchNormSpec.keras())
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2)).addLayer(BatchNormSpec.keras())
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(9)
         .build();
   }
 
@@ -299,7 +307,7 @@ class ReferenceAgreementTest {
   @Tag("slow")
   @DisplayName("one Adadelta step of the seed model agrees with the reference (slow)")
   void seedModelStepAgrees() {
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     SequenceDataset data = dataset(spec, 2, 4, 12, 12, 2);
     TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(2).withShuffle(false);
     try (Forecaster d = TestModels.pytorch(spec); Forecaster r = reference(spec)) {

@@ -1,5 +1,6 @@
 package io.github.convlstm4j.djl;
 
+import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.ModelSpec;
@@ -39,7 +40,7 @@ public final class SeedModelTiming {
   public static void main(String[] args) {
     String engine = args.length > 0 ? args[0] : "pytorch";
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     Random r = new Random(1);
     List<FrameSequence> in = new ArrayList<>();
     List<FrameSequence> tg = new ArrayList<>();

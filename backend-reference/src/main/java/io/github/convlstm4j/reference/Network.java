@@ -1,6 +1,7 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Loss;
@@ -69,6 +70,8 @@ final class Network implements AutoCloseable {
   /** Static facts of one ConvLSTM layer. */
   private static final class Layer {
     final ConvLstmLayerSpec spec;
+    /** The batch normalization after the layer, or null. */
+    final BatchNormSpec batchNorm;
     final int index;
     final int cin;
     final int f;
@@ -93,8 +96,9 @@ final class Network implements AutoCloseable {
     int ho;
     int wo;
 
-    Layer(ConvLstmLayerSpec spec, int index, int cin, Parameters p) {
+    Layer(ConvLstmLayerSpec spec, BatchNormSpec batchNorm, int index, int cin, Parameters p) {
       this.spec = spec;
+      this.batchNorm = batchNorm;
       this.index = index;
       this.cin = cin;
       this.f = spec.filters();
@@ -107,7 +111,7 @@ final class Network implements AutoCloseable {
       this.kernel = p.get(ModelSpec.kernelName(index));
       this.recurrent = p.get(ModelSpec.recurrentKernelName(index));
       this.bias = spec.useBias() ? p.get(ModelSpec.biasName(index)) : null;
-      boolean bn = spec.batchNormalization();
+      boolean bn = batchNorm != null;
       this.gamma = bn ? p.get(ModelSpec.batchNormName(index, "gamma")) : null;
       this.beta = bn ? p.get(ModelSpec.batchNormName(index, "beta")) : null;
       this.movingMean = bn ? p.get(ModelSpec.batchNormName(index, "moving_mean")) : null;
@@ -133,8 +137,6 @@ final class Network implements AutoCloseable {
   private final Conv3dHeadSpec head;
   private final Param headKernel;
   private final Param headBias;
-  private final double epsilon;
-  private final double momentum;
   private double[] partial = new double[0];
   private long colBudget = COL_BUDGET;
 
@@ -170,17 +172,16 @@ final class Network implements AutoCloseable {
     this.cellOps = CellOps.forKernel(mm);
     this.winograd = convolution == ConvolutionAlgorithm.WINOGRAD
         ? new Winograd3x3(par, mm.serial(), cellOps, arena) : null;
-    this.layers = new Layer[spec.layers().size()];
+    this.layers = new Layer[spec.convLstmLayers().size()];
     int cin = spec.inputChannels();
     for (int i = 0; i < layers.length; i++) {
-      layers[i] = new Layer(spec.layers().get(i), i, cin, params);
+      layers[i] = new Layer(spec.convLstmLayers().get(i), spec.batchNormAfter(i).orElse(null), i,
+          cin, params);
       cin = layers[i].f;
     }
     this.head = spec.head().orElse(null);
     this.headKernel = head == null ? null : params.get(ModelSpec.HEAD_KERNEL);
     this.headBias = head == null ? null : params.get(ModelSpec.HEAD_BIAS);
-    this.epsilon = spec.batchNormEpsilon();
-    this.momentum = spec.batchNormMomentum();
     this.layerOutBuf = new float[layers.length][];
     this.layerOutOff = new int[layers.length];
   }
@@ -338,7 +339,7 @@ final class Network implements AutoCloseable {
       int hOff = (frames - outT) * stepF;
       float[] out = hs;
       int off = hOff;
-      if (l.spec.batchNormalization() && (i < upTo || lastBatchNorm)) {
+      if (l.batchNorm != null && (i < upTo || lastBatchNorm)) {
         int rows = outT * batch * l.positions();
         if (train) {
           out = arena.get("bn" + i, (long) outT * stepF);
@@ -541,7 +542,7 @@ final class Network implements AutoCloseable {
     float[] shift = new float[f];
     for (int c = 0; c < f; c++) {
       var[c] /= rows;
-      inv[c] = 1.0 / Math.sqrt(var[c] + epsilon);
+      inv[c] = 1.0 / Math.sqrt(var[c] + l.batchNorm.epsilon());
       center[c] = (float) mean[c];
       scale[c] = (float) (l.gamma.value[c] * inv[c]);
       shift[c] = l.beta.value[c];
@@ -556,6 +557,7 @@ final class Network implements AutoCloseable {
       }
     });
     if (updateMoving) {
+      double momentum = l.batchNorm.momentum();
       for (int c = 0; c < f; c++) {
         l.movingMean.value[c] =
             (float) (momentum * l.movingMean.value[c] + (1 - momentum) * mean[c]);
@@ -571,7 +573,8 @@ final class Network implements AutoCloseable {
     float[] scale = new float[f];
     float[] shift = l.beta.value;
     for (int c = 0; c < f; c++) {
-      scale[c] = (float) (l.gamma.value[c] / Math.sqrt(l.movingVariance.value[c] + epsilon));
+      scale[c] = (float) (l.gamma.value[c]
+          / Math.sqrt(l.movingVariance.value[c] + l.batchNorm.epsilon()));
     }
     // y = gamma·(x - moving_mean)/sqrt(moving_variance + eps) + beta, in place
     par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
@@ -892,7 +895,7 @@ final class Network implements AutoCloseable {
     }
     for (int i = layers.length - 1; i >= 0; i--) {
       Layer l = layers[i];
-      if (l.spec.batchNormalization()) {
+      if (l.batchNorm != null) {
         batchNormBackward(l, cur);
       }
       boolean needIn = i > 0 || wantInputGradient;

@@ -96,7 +96,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
       boolean returnState) {
     loadInputs(input);
-    int layers = spec().layers().size();
+    int layers = spec().convLstmLayers().size();
     float[][] h0 = null;
     float[][] c0 = null;
     if (initialState != null) {
@@ -118,7 +118,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
     if (returnState) {
       for (int i = 0; i < layers; i++) {
         int[] shape = {input.samples(), net.layerHeight(i), net.layerWidth(i),
-            spec().layers().get(i).filters()};
+            spec().convLstmLayers().get(i).filters()};
         state.add(new LayerState(Tensor.of(shape, h1[i]), Tensor.of(shape, c1[i])));
       }
     }
@@ -172,7 +172,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
   protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
     loadInputs(input);
     net.forward(Network.Mode.INFERENCE, false, layer, false);
-    int f = spec().layers().get(layer).filters();
+    int f = spec().convLstmLayers().get(layer).filters();
     double[] mean = new double[f];
     double[] var = new double[f];
     net.outputStatistics(layer, mean, var);

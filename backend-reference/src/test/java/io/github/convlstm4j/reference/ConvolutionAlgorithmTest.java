@@ -3,6 +3,7 @@ package io.github.convlstm4j.reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.Loss;
@@ -31,7 +32,7 @@ class ConvolutionAlgorithmTest {
   @DisplayName("direct and Winograd agree on predictions, loss and gradients")
   void directAndWinogradAgree() {
     ModelSpec spec = ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(16).withBatchNormalization(true))
+        .addLayer(ConvLstmLayerSpec.of(16)).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(16).withPadding(Padding.VALID))
         .seed(11).build();
     Random r = new Random(17);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.io.Checkpoints;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchEvent;
 import io.github.convlstm4j.api.Checkpoint;
@@ -43,9 +44,9 @@ class ForecasterBehaviourTest {
 
   /** Two layers with BN, a CAUSAL sigmoid head: output frames shaped like the input. */
   static final ModelSpec SMALL = ModelSpec.builder(1)
-      .addLayer(ConvLstmLayerSpec.of(4).withBatchNormalization(true))
-      .addLayer(ConvLstmLayerSpec.of(3).withKernel(2, 2).withBatchNormalization(true))
-      .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
+      .addLayer(ConvLstmLayerSpec.of(4)).addLayer(BatchNormSpec.keras())
+      .addLayer(ConvLstmLayerSpec.of(3).withKernel(2, 2)).addLayer(BatchNormSpec.keras())
+      .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
       .seed(9).build();
 
   private static final Random R = new Random(5);
@@ -91,10 +92,10 @@ class ForecasterBehaviourTest {
   @DisplayName("thread counts 1 and 2 agree bitwise on a model large enough to split work")
   void threadCountDoesNotMatterWhenSplit() {
     ModelSpec spec = ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(8).withBatchNormalization(true)
-            .withRecurrentActivation(Activation.HARD_SIGMOID))
-        .addLayer(ConvLstmLayerSpec.of(8).withBatchNormalization(true))
-        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
+        .addLayer(ConvLstmLayerSpec.of(8).withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(BatchNormSpec.keras())
+        .addLayer(ConvLstmLayerSpec.of(8)).addLayer(BatchNormSpec.keras())
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
     Random r = new Random(12);
     // 4 samples x 24x24 = 2304 positions per step: element-wise loops, reductions and the
     // matrix kernels all split their work at this size.
@@ -260,9 +261,11 @@ class ForecasterBehaviourTest {
       Map<String, Tensor> nan = new LinkedHashMap<>(fc.weights().asMap());
       nan.put(ModelSpec.HEAD_BIAS, Tensor.of(List.of(1), new float[] {Float.NaN}));
       refused(() -> fc.setWeights(ModelWeights.of(nan)), "finite", "NaN");
-      refused(() -> fc.restore(new Checkpoint(SMALL.toBuilder().batchNormEpsilon(0.1).build(),
-          fc.weights(), ModelWeights.empty(), 0)), "batchNormEpsilon=0.001",
-          "batchNormEpsilon=0.1");
+      ModelSpec.Builder other = ModelSpec.builder(SMALL.inputChannels()).seed(SMALL.seed());
+      SMALL.layers().forEach(l -> other.addLayer(l instanceof BatchNormSpec
+          ? new BatchNormSpec(0.99, 0.1) : l));
+      refused(() -> fc.restore(new Checkpoint(other.build(), fc.weights(), ModelWeights.empty(),
+          0)), "epsilon=0.001", "epsilon=0.1");
       assertEquals(before, fc.predict(ok));
     }
     ModelSpec valid = ModelSpec.builder(1)
@@ -299,7 +302,7 @@ class ForecasterBehaviourTest {
   @DisplayName("recalibration sets moving statistics to the averaged batch statistics")
   void recalibration() {
     ModelSpec bn = ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(2).withBatchNormalization(true)).seed(3).build();
+        .addLayer(ConvLstmLayerSpec.of(2)).addLayer(BatchNormSpec.keras()).seed(3).build();
     ModelSpec plain = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).build();
     Random r = new Random(9);
     SequenceDataset d = SequenceDataset.of(TestSupport.randomBatch(r, 5, 4, 6, 7, 1, 0, 1),

@@ -2,6 +2,7 @@ package io.github.convlstm4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -63,34 +64,34 @@ class GradientCheckTest {
         .addLayer(ConvLstmLayerSpec.of(2)).seed(1).build(), Loss.MSE));
     l.add(Arguments.of("2 layers: even 2x3 SAME + BN, VALID 3x3 hard sigmoid no bias; "
         + "head SAME kt=3 2x2 sigmoid, BCE", ModelSpec.builder(2)
-        .addLayer(ConvLstmLayerSpec.of(3).withKernel(2, 3).withBatchNormalization(true))
+        .addLayer(ConvLstmLayerSpec.of(3).withKernel(2, 3)).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(2).withPadding(Padding.VALID)
             .withRecurrentActivation(Activation.HARD_SIGMOID).withBias(false, false))
-        .head(new Conv3dHeadSpec(1, 3, 2, 2, Activation.SIGMOID, TimePadding.SAME))
+        .addLayer(new Conv3dHeadSpec(1, 3, 2, 2, Activation.SIGMOID, TimePadding.SAME))
         .seed(2).build(), Loss.BINARY_CROSSENTROPY));
     l.add(Arguments.of("1 layer 2x2 VALID + BN, last step only; head CAUSAL kt=2 3x3, BCE",
         ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2).withPadding(Padding.VALID)
-            .withBatchNormalization(true).withReturnSequences(false))
-        .head(new Conv3dHeadSpec(2, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
+            .withReturnSequences(false)).addLayer(BatchNormSpec.keras())
+        .addLayer(new Conv3dHeadSpec(2, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
         .seed(3).build(), Loss.BINARY_CROSSENTROPY));
     l.add(Arguments.of("2 layers SAME 3x3 + BN, hard sigmoid, last step only, no head, MSE",
         ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(2).withBatchNormalization(true)
-            .withRecurrentActivation(Activation.HARD_SIGMOID))
-        .addLayer(ConvLstmLayerSpec.of(3).withBatchNormalization(true)
-            .withReturnSequences(false))
+        .addLayer(ConvLstmLayerSpec.of(2).withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(BatchNormSpec.keras())
+        .addLayer(ConvLstmLayerSpec.of(3).withReturnSequences(false))
+        .addLayer(BatchNormSpec.keras())
         .seed(4).build(), Loss.MSE));
     l.add(Arguments.of("1x1 kernel, LINEAR cell, no bias; head CAUSAL kt=3 1x1 LINEAR, MSE",
         ModelSpec.builder(2)
         .addLayer(ConvLstmLayerSpec.of(3).withKernel(1, 1).withActivation(Activation.LINEAR)
             .withBias(false, false))
-        .head(new Conv3dHeadSpec(2, 3, 1, 1, Activation.LINEAR, TimePadding.CAUSAL))
+        .addLayer(new Conv3dHeadSpec(2, 3, 1, 1, Activation.LINEAR, TimePadding.CAUSAL))
         .seed(5).build(), Loss.MSE));
     l.add(Arguments.of("head SAME even kt=2 2x3 tanh over a 3x2 SAME layer, MSE",
         ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 2).withBias(true, false))
-        .head(new Conv3dHeadSpec(1, 2, 2, 3, Activation.TANH, TimePadding.SAME))
+        .addLayer(new Conv3dHeadSpec(1, 2, 2, 3, Activation.TANH, TimePadding.SAME))
         .seed(6).build(), Loss.MSE));
     l.add(Arguments.of("2 layers of 8 filters, SAME 3x3 then VALID 3x3 hard sigmoid, MSE",
         ModelSpec.builder(1)

@@ -3,6 +3,7 @@ package io.github.convlstm4j.reference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -27,7 +28,7 @@ class HeadAndMathTest {
   void headFormulationsAgree(TimePadding tp) {
     ModelSpec spec = ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(3))
-        .head(new Conv3dHeadSpec(2, 3, 2, 3, Activation.SIGMOID, tp)).seed(8).build();
+        .addLayer(new Conv3dHeadSpec(2, 3, 2, 3, Activation.SIGMOID, tp)).seed(8).build();
     Random r = new Random(3);
     List<FrameSequence> in = TestSupport.randomBatch(r, 2, 4, 5, 6, 1, 0, 1);
     List<FrameSequence> y = TestSupport.randomBatch(r, 2, 4, 5, 6, 2, 0, 1);
@@ -54,9 +55,9 @@ class HeadAndMathTest {
   @DisplayName("chunking the input convolution and the head by time step changes nothing")
   void timeChunkingAgrees() {
     ModelSpec spec = ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(3).withBatchNormalization(true))
+        .addLayer(ConvLstmLayerSpec.of(3)).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2))
-        .head(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(4)
+        .addLayer(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(4)
         .build();
     Random r = new Random(4);
     List<FrameSequence> in = TestSupport.randomBatch(r, 2, 5, 5, 6, 1, 0, 1);

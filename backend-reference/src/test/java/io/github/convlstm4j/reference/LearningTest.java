@@ -2,6 +2,7 @@ package io.github.convlstm4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -34,8 +35,8 @@ class LearningTest {
     MovingSquares.Movies train = gen.generate(120, 8, 1);
     MovingSquares.Movies test = gen.generate(30, 8, 2);
     ModelSpec spec = ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(8).withBatchNormalization(true))
-        .head(new Conv3dHeadSpec(1, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
+        .addLayer(ConvLstmLayerSpec.of(8)).addLayer(BatchNormSpec.keras())
+        .addLayer(new Conv3dHeadSpec(1, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
         .build();
     double persistence = 0;
     long n = 0;

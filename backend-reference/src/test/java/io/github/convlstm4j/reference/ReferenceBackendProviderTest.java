@@ -36,9 +36,9 @@ class ReferenceBackendProviderTest {
   @Test
   @DisplayName("Forecasters.create picks it by name and it runs the seed model's shapes")
   void createsByName() {
-    try (Forecaster f = Forecasters.create("reference", ModelSpec.cpuMovingSquares())) {
+    try (Forecaster f = Forecasters.create("reference", TestSupport.smallBatchNormModel())) {
       assertEquals("reference", f.backendName());
-      assertEquals(ModelSpec.cpuMovingSquares(), f.spec());
+      assertEquals(TestSupport.smallBatchNormModel(), f.spec());
     }
   }
 
@@ -46,7 +46,7 @@ class ReferenceBackendProviderTest {
   @DisplayName("refuses a GPU device")
   void refusesGpu() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+        () -> new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
             BackendOptions.defaults().withDevice("gpu")));
     assertTrue(e.getMessage().contains("gpu"), e.getMessage());
   }
@@ -56,21 +56,21 @@ class ReferenceBackendProviderTest {
       + "ignores other backends' settings")
   void settings() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+        () -> new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
             BackendOptions.defaults().withSetting("reference.kernel", "scalar")));
     assertEquals("the reference backend's only setting is reference.convolution, got "
         + "[reference.kernel]", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+        () -> new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
             BackendOptions.defaults().withSetting("reference.convolution", "fft")));
     assertEquals("reference.convolution must be direct or winograd, got 'fft'", e.getMessage());
     for (String algorithm : new String[] {"direct", "winograd"}) {
-      try (Forecaster f = new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+      try (Forecaster f = new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
           BackendOptions.defaults().withSetting("reference.convolution", algorithm))) {
         assertTrue(f.toString().contains("convolution=" + algorithm), f.toString());
       }
     }
-    try (Forecaster f = new ReferenceBackendProvider().create(ModelSpec.cpuMovingSquares(),
+    try (Forecaster f = new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
         BackendOptions.defaults().withSetting("djl.inputConvolution", "per-step"))) {
       assertEquals("reference", f.backendName());
     }

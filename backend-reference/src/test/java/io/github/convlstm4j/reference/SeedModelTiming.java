@@ -1,5 +1,6 @@
 package io.github.convlstm4j.reference;
 
+import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
@@ -25,7 +26,7 @@ class SeedModelTiming {
 
   @Test
   void timeSeedModel() {
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     int threads = Runtime.getRuntime().availableProcessors();
     Random r = new Random(1);
     List<FrameSequence> x = TestSupport.randomBatch(r, 10, 15, 40, 40, 1, 0, 1);

@@ -1,7 +1,12 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.BatchNormSpec;
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.TimePadding;
 import io.github.convlstm4j.reference.kernel.MatMuls;
 import io.github.convlstm4j.spi.BackendOptions;
 import java.util.ArrayList;
@@ -11,6 +16,19 @@ import java.util.Random;
 /** Shared helpers for the reference backend tests. */
 final class TestSupport {
   private TestSupport() {}
+
+  /**
+   * Two ConvLSTM(16, 3x3) layers each with batch normalization and a CAUSAL 3x3x3 sigmoid head
+   * (the shape of the samples' CPU preset).
+   */
+  static ModelSpec smallBatchNormModel() {
+    ModelSpec.Builder b = ModelSpec.builder(1);
+    for (int i = 0; i < 2; i++) {
+      b.addLayer(ConvLstmLayerSpec.of(16)).addLayer(BatchNormSpec.keras());
+    }
+    return b.addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
+        .build();
+  }
 
   static ReferenceForecaster forecaster(ModelSpec spec) {
     return forecaster(spec, 1);

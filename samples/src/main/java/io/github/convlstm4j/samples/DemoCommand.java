@@ -1,5 +1,6 @@
 package io.github.convlstm4j.samples;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.EpochEvent;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
@@ -165,7 +166,9 @@ final class DemoCommand implements Callable<Integer> {
       json.put("training", trainingJson(config, samples, frames, total, trainTime));
       Map<String, Object> hist = historyJson(history);
       hist.put("note", "validation loss is measured in inference mode, with the batch-norm "
-          + "moving averages (momentum " + modelSpec.batchNormMomentum() + "), which lag far "
+          + "moving averages (momentum " + modelSpec.batchNormAfter(0)
+              .map(BatchNormSpec::momentum).orElse(BatchNormSpec.DEFAULT_MOMENTUM)
+          + "), which lag far "
           + "behind on a short run; with recalibrateBatchNorm the last epoch's statistics are "
           + "re-estimated over the training movies before its validation loss is measured");
       json.put("history", hist);
@@ -198,11 +201,11 @@ final class DemoCommand implements Callable<Integer> {
   static Map<String, Object> modelJson(ModelSpec s) {
     Map<String, Object> m = new LinkedHashMap<>();
     List<Integer> filters = new ArrayList<>();
-    s.layers().forEach(l -> filters.add(l.filters()));
-    m.put("layers", s.layers().size());
+    s.convLstmLayers().forEach(l -> filters.add(l.filters()));
+    m.put("layers", s.convLstmLayers().size());
     m.put("filters", filters);
-    m.put("batchNormalization", s.layers().get(0).batchNormalization());
-    m.put("recurrentActivation", s.layers().get(0).recurrentActivation().name());
+    m.put("batchNormalization", s.batchNormAfter(0).isPresent());
+    m.put("recurrentActivation", s.convLstmLayers().get(0).recurrentActivation().name());
     m.put("headTimePadding", s.head().map(h -> h.timePadding().name()).orElse("none"));
     m.put("parameters", s.parameterCount());
     m.put("seed", s.seed());

@@ -2,6 +2,7 @@ package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.TrainingConfig;
 import java.util.Locale;
@@ -21,7 +22,7 @@ enum Preset {
   CPU("cpu", Descriptions.CPU, 500, 0) {
     @Override
     ModelSpec spec() {
-      return ModelSpec.cpuMovingSquares();
+      return DemoModels.cpu();
     }
 
     @Override
@@ -39,7 +40,7 @@ enum Preset {
   KERAS("keras", Descriptions.KERAS, 1000, 1200) {
     @Override
     ModelSpec spec() {
-      return ModelSpec.kerasMovingSquares();
+      return MovingSquares.kerasModel();
     }
 
     @Override

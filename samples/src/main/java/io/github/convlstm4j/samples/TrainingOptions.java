@@ -78,20 +78,18 @@ final class TrainingOptions {
     if (filters == null && layers == null) {
       return base.withSeed(seed);
     }
-    int f = filters != null ? positive("--filters", filters) : base.layers().get(0).filters();
-    int n = layers != null ? positive("--layers", layers) : base.layers().size();
-    ConvLstmLayerSpec template = base.layers().get(0);
-    ModelSpec.Builder b = ModelSpec.builder(base.inputChannels())
-        .batchNormMomentum(base.batchNormMomentum())
-        .batchNormEpsilon(base.batchNormEpsilon())
-        .seed(seed);
+    int f = filters != null ? positive("--filters", filters) : base.convLstmLayers().get(0).filters();
+    int n = layers != null ? positive("--layers", layers) : base.convLstmLayers().size();
+    ConvLstmLayerSpec template = base.convLstmLayers().get(0);
+    ModelSpec.Builder b = ModelSpec.builder(base.inputChannels()).seed(seed);
     for (int i = 0; i < n; i++) {
       b.addLayer(new ConvLstmLayerSpec(f, template.kernelHeight(), template.kernelWidth(),
           template.padding(), template.activation(), template.recurrentActivation(),
-          template.useBias(), template.unitForgetBias(), true, template.batchNormalization()));
+          template.useBias(), template.unitForgetBias(), true));
+      base.batchNormAfter(0).ifPresent(b::addLayer);
     }
-    Conv3dHeadSpec head = base.head().orElse(null);
-    return b.head(head).build();
+    base.head().ifPresent(b::addLayer);
+    return b.build();
   }
 
   /** The training settings: the preset's with every override applied. */

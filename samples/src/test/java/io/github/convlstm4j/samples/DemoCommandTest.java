@@ -114,6 +114,6 @@ class DemoCommandTest {
   void checkpoint() throws Exception {
     Checkpoint c = Checkpoints.read(out.resolve("model.npz"));
     assertEquals(2, c.epochsCompleted());
-    assertEquals(4, c.spec().layers().get(0).filters());
+    assertEquals(4, c.spec().convLstmLayers().get(0).filters());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static io.github.convlstm4j.testkit.KitSupport.dynamicTest;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -42,7 +43,7 @@ abstract class CapabilityContract extends Contract {
     ModelSpec.Builder b = ModelSpec.builder(1).seed(7);
     switch (c) {
       case BATCH_NORM:
-        return b.addLayer(base.withBatchNormalization(true)).build();
+        return b.addLayer(base).addLayer(BatchNormSpec.keras()).build();
       case HARD_SIGMOID:
         return b.addLayer(base.withRecurrentActivation(Activation.HARD_SIGMOID)).build();
       case EVEN_KERNELS:
@@ -51,7 +52,7 @@ abstract class CapabilityContract extends Contract {
         return b.addLayer(base.withPadding(Padding.VALID)).build();
       case CONV3D_HEAD:
         return b.addLayer(base)
-            .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
+            .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
       case LAST_STEP_ONLY:
         return b.addLayer(base.withReturnSequences(false)).build();
       case TRAINING:

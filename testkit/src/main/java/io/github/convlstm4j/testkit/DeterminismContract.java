@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -34,10 +35,13 @@ abstract class DeterminismContract extends Contract {
   private ModelSpec richSpec(long seed) {
     ModelSpec.Builder b = ModelSpec.builder(2).seed(seed);
     boolean bn = kit().declares(Capability.BATCH_NORM);
-    b.addLayer(ConvLstmLayerSpec.of(4).withBatchNormalization(bn));
+    b.addLayer(ConvLstmLayerSpec.of(4));
+    if (bn) {
+      b.addLayer(BatchNormSpec.keras());
+    }
     b.addLayer(ConvLstmLayerSpec.of(3).withKernel(1, 1).withBias(true, false));
     if (kit().declares(Capability.CONV3D_HEAD)) {
-      b.head(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME));
+      b.addLayer(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME));
     }
     return b.build();
   }
@@ -96,8 +100,8 @@ abstract class DeterminismContract extends Contract {
         assertEquals(e.getValue(), w.get(e.getKey()).shapeList(), "shape of " + e.getKey());
       }
       int cin = spec.inputChannels();
-      for (int i = 0; i < spec.layers().size(); i++) {
-        ConvLstmLayerSpec l = spec.layers().get(i);
+      for (int i = 0; i < spec.convLstmLayers().size(); i++) {
+        ConvLstmLayerSpec l = spec.convLstmLayers().get(i);
         int k = l.kernelHeight() * l.kernelWidth();
         int f4 = 4 * l.filters();
         checkGlorot(w.get(ModelSpec.kernelName(i)), k * cin, k * f4, ModelSpec.kernelName(i));
@@ -112,7 +116,7 @@ abstract class DeterminismContract extends Contract {
                 + l.unitForgetBias() + ", gate order i, f, c, o)");
           }
         }
-        if (l.batchNormalization()) {
+        if (spec.batchNormAfter(i).isPresent()) {
           String[] parts = {"gamma", "beta", "moving_mean", "moving_variance"};
           float[] values = {1, 0, 0, 1};
           for (int p = 0; p < parts.length; p++) {
@@ -126,7 +130,7 @@ abstract class DeterminismContract extends Contract {
       }
       spec.head().ifPresent(h -> {
         int k = h.kernelTime() * h.kernelHeight() * h.kernelWidth();
-        int lastFilters = spec.layers().get(spec.layers().size() - 1).filters();
+        int lastFilters = spec.convLstmLayers().get(spec.convLstmLayers().size() - 1).filters();
         checkGlorot(w.get(ModelSpec.HEAD_KERNEL), k * lastFilters, k * h.filters(),
             ModelSpec.HEAD_KERNEL);
         Tensor b = w.get(ModelSpec.HEAD_BIAS);

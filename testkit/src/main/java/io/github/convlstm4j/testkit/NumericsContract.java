@@ -95,7 +95,7 @@ abstract class NumericsContract extends Contract {
 
   /** Runs a 1×1-frame case against the scalar equations. */
   private void checkAgainstScalar(ModelSpec spec, float[] wTap, float[] uTap, long seed) {
-    ConvLstmLayerSpec l = spec.layers().get(0);
+    ConvLstmLayerSpec l = spec.convLstmLayers().get(0);
     int f = l.filters();
     int cin = spec.inputChannels();
     int frames = 4;
@@ -162,7 +162,7 @@ abstract class NumericsContract extends Contract {
             + ", 2 inputs, 2 units, 4 steps";
         tests.add(dynamicTest(name, () -> {
           ModelSpec spec = ModelSpec.builder(2).seed(s).addLayer(new ConvLstmLayerSpec(2, 1, 1,
-              Padding.SAME, p[0], p[1], bias, false, true, false)).build();
+              Padding.SAME, p[0], p[1], bias, false, true)).build();
           checkAgainstScalar(spec, new float[] {0, 0}, new float[] {0, 0}, s);
         }));
       }
@@ -198,7 +198,7 @@ abstract class NumericsContract extends Contract {
     // hard_sigmoid(x) = clip(0.2x + 0.5, 0, 1): i = 0.7, f = 0 (clipped), o = 1 (clipped),
     // so C_t = 0.7 tanh(x_t) and H_t = tanh(0.7 tanh(x_t)), with no memory of earlier steps.
     ModelSpec spec = ModelSpec.builder(1).seed(71).addLayer(new ConvLstmLayerSpec(1, 1, 1,
-        Padding.SAME, Activation.TANH, Activation.HARD_SIGMOID, true, false, true, false))
+        Padding.SAME, Activation.TANH, Activation.HARD_SIGMOID, true, false, true))
         .build();
     ModelWeights w = ModelWeights.builder()
         .put(ModelSpec.kernelName(0), Tensor.of(new int[] {1, 1, 1, 4}, new float[] {0, 0, 1, 0}))
@@ -345,7 +345,7 @@ abstract class NumericsContract extends Contract {
         .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3)).build();
     ModelSpec headed = ModelSpec.builder(1).seed(82)
         .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3))
-        .head(new Conv3dHeadSpec(1, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
+        .addLayer(new Conv3dHeadSpec(1, 2, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
     tests.add(dynamicTest("seed 81: input 3x4x4x1, layers [2f 3x3 SAME tanh/sigmoid], MSE",
         () -> checkSgdStep(plain, Loss.MSE, 81)));
     tests.add(dynamicTest("seed 82: input 3x4x4x1, layers [2f 3x3 SAME tanh/sigmoid], head 1f "

@@ -60,19 +60,19 @@ final class PlainConvLstm {
       x[i] = in[i];
     }
     Block cur = new Block(input.frames(), input.height(), input.width(), input.channels(), x);
-    List<ConvLstmLayerSpec> layers = spec.layers();
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     for (int i = 0; i < layers.size(); i++) {
       ConvLstmLayerSpec l = layers.get(i);
       cur = convLstm(l, weights.get(ModelSpec.kernelName(i)).toArray(),
           weights.get(ModelSpec.recurrentKernelName(i)).toArray(),
           l.useBias() ? weights.get(ModelSpec.biasName(i)).toArray() : null, cur);
-      if (l.batchNormalization()) {
+      if (spec.batchNormAfter(i).isPresent()) {
         cur = batchNorm(cur,
             weights.get(ModelSpec.batchNormName(i, "gamma")).toArray(),
             weights.get(ModelSpec.batchNormName(i, "beta")).toArray(),
             weights.get(ModelSpec.batchNormName(i, "moving_mean")).toArray(),
             weights.get(ModelSpec.batchNormName(i, "moving_variance")).toArray(),
-            spec.batchNormEpsilon());
+            spec.batchNormAfter(i).get().epsilon());
       }
     }
     if (spec.head().isPresent()) {

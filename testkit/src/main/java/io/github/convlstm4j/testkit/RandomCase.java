@@ -1,5 +1,6 @@
 package io.github.convlstm4j.testkit;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
@@ -62,14 +63,17 @@ record RandomCase(long seed, ModelSpec spec, int frames, FrameShape inputShape) 
       boolean bias = r.nextInt(5) != 0;
       boolean seq = !(last && allowed.contains(Capability.LAST_STEP_ONLY) && r.nextInt(4) == 0);
       boolean bn = allowed.contains(Capability.BATCH_NORM) && r.nextInt(10) < 3;
-      b.addLayer(new ConvLstmLayerSpec(f, kh, kw, p, act, ra, bias, bias, seq, bn));
+      b.addLayer(new ConvLstmLayerSpec(f, kh, kw, p, act, ra, bias, bias, seq));
+      if (bn) {
+        b.addLayer(BatchNormSpec.keras());
+      }
     }
     if (allowed.contains(Capability.CONV3D_HEAD) && r.nextBoolean()) {
       int pick = r.nextInt(3);
       Activation act = pick == 0 ? Activation.LINEAR : pick == 1 ? Activation.TANH
           : Activation.SIGMOID;
       int kt = allowed.contains(Capability.EVEN_KERNELS) ? 1 + r.nextInt(3) : 1 + 2 * r.nextInt(2);
-      b.head(new Conv3dHeadSpec(1 + r.nextInt(2), kt, kernel(r, allowed), kernel(r, allowed),
+      b.addLayer(new Conv3dHeadSpec(1 + r.nextInt(2), kt, kernel(r, allowed), kernel(r, allowed),
           act, r.nextBoolean() ? TimePadding.SAME : TimePadding.CAUSAL));
     }
     int t = 1 + r.nextInt(4);
@@ -181,13 +185,14 @@ record RandomCase(long seed, ModelSpec spec, int frames, FrameShape inputShape) 
    */
   String describe() {
     List<String> ls = new ArrayList<>();
-    for (ConvLstmLayerSpec l : spec.layers()) {
+    for (int i = 0; i < spec.convLstmLayers().size(); i++) {
+      ConvLstmLayerSpec l = spec.convLstmLayers().get(i);
       ls.add(l.filters() + "f " + l.kernelHeight() + "x" + l.kernelWidth() + " " + l.padding()
           + " " + l.activation().name().toLowerCase() + "/"
           + l.recurrentActivation().name().toLowerCase()
           + (l.useBias() ? "" : " nobias")
           + (l.returnSequences() ? "" : " last-step")
-          + (l.batchNormalization() ? " +bn" : ""));
+          + (spec.batchNormAfter(i).isPresent() ? " +bn" : ""));
     }
     String head = spec.head().map(h -> ", head " + h.filters() + "f " + h.kernelTime() + "x"
         + h.kernelHeight() + "x" + h.kernelWidth() + " " + h.timePadding() + " "

@@ -53,15 +53,15 @@ abstract class ShapeContract extends Contract {
         3, FrameShape.of(7, 6, 1), "3x5x4x4"));
     rows.add(new Row("Conv3D head SAME 3x3x3 with 2 filters",
         ModelSpec.builder(1).addLayer(l2)
-            .head(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(11)
+            .addLayer(new Conv3dHeadSpec(2, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(11)
             .build(), 4, FrameShape.of(5, 5, 1), "4x5x5x2"));
     rows.add(new Row("Conv3D head CAUSAL 2x2x2 (even)",
         ModelSpec.builder(1).addLayer(l2)
-            .head(new Conv3dHeadSpec(1, 2, 2, 2, Activation.LINEAR, TimePadding.CAUSAL))
+            .addLayer(new Conv3dHeadSpec(1, 2, 2, 2, Activation.LINEAR, TimePadding.CAUSAL))
             .seed(11).build(), 3, FrameShape.of(4, 5, 1), "3x4x5x1"));
     rows.add(new Row("return sequences off then a Conv3D head",
         ModelSpec.builder(1).addLayer(l2.withReturnSequences(false))
-            .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(11)
+            .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).seed(11)
             .build(), 3, FrameShape.of(5, 5, 1), "1x5x5x1"));
     return rows;
   }

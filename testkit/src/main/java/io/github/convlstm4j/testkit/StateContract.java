@@ -3,6 +3,7 @@ package io.github.convlstm4j.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
@@ -31,7 +32,7 @@ abstract class StateContract extends Contract {
   /** Two SAME layers with batch normalization after the first, no head. */
   private static ModelSpec twoLayers() {
     return ModelSpec.builder(2).seed(191)
-        .addLayer(ConvLstmLayerSpec.of(3).withBatchNormalization(true))
+        .addLayer(ConvLstmLayerSpec.of(3)).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(2)).build();
   }
 
@@ -43,9 +44,6 @@ abstract class StateContract extends Contract {
   }
 
   private Forecaster create(ModelSpec spec, long seed) {
-    if (spec.layers().stream().anyMatch(ConvLstmLayerSpec::batchNormalization)) {
-      kit().assumeDeclared(Capability.BATCH_NORM);
-    }
     return kit().create(spec, RandomCase.randomWeights(spec, seed));
   }
 

@@ -55,7 +55,7 @@ abstract class TrainingContract extends Contract {
   @DisplayName("loss falls on a small moving-squares set (8 movies of 4 frames, 8x8, 5 epochs)")
   List<DynamicTest> lossFalls() {
     ModelSpec headed = ModelSpec.builder(1).seed(121).addLayer(ConvLstmLayerSpec.of(4))
-        .head(new Conv3dHeadSpec(1, 1, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
+        .addLayer(new Conv3dHeadSpec(1, 1, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
     ModelSpec bare = ModelSpec.builder(1).seed(121).addLayer(ConvLstmLayerSpec.of(1)).build();
     return List.of(
         dynamicTest("seed 121: 4 filters 3x3, head 1f 1x3x3 CAUSAL sigmoid, BINARY_CROSSENTROPY",

@@ -69,8 +69,8 @@ final class BrokenBackends {
         return w;
       }
       Map<String, Tensor> m = new LinkedHashMap<>(w.asMap());
-      for (int i = 0; i < spec.layers().size(); i++) {
-        int f = spec.layers().get(i).filters();
+      for (int i = 0; i < spec.convLstmLayers().size(); i++) {
+        int f = spec.convLstmLayers().get(i).filters();
         for (String n : List.of(ModelSpec.kernelName(i), ModelSpec.recurrentKernelName(i),
             ModelSpec.biasName(i))) {
           Tensor t = m.get(n);
@@ -120,8 +120,8 @@ final class BrokenBackends {
         return w;
       }
       Map<String, Tensor> m = new LinkedHashMap<>(w.asMap());
-      for (int i = 0; i < spec.layers().size(); i++) {
-        ConvLstmLayerSpec l = spec.layers().get(i);
+      for (int i = 0; i < spec.convLstmLayers().size(); i++) {
+        ConvLstmLayerSpec l = spec.convLstmLayers().get(i);
         String n = ModelSpec.recurrentKernelName(i);
         Tensor t = m.get(n);
         float[] v = t.toArray();
@@ -197,7 +197,7 @@ final class BrokenBackends {
         return w;
       }
       Map<String, Tensor> m = new LinkedHashMap<>(w.asMap());
-      for (int i = 0; i < spec.layers().size(); i++) {
+      for (int i = 0; i < spec.convLstmLayers().size(); i++) {
         m.put(ModelSpec.kernelName(i), mirror(m.get(ModelSpec.kernelName(i)), 0));
         m.put(ModelSpec.recurrentKernelName(i),
             mirror(m.get(ModelSpec.recurrentKernelName(i)), 0));

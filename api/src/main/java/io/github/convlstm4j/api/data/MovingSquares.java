@@ -1,8 +1,14 @@
 package io.github.convlstm4j.api.data;
 
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.BatchNormSpec;
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
+import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.TimePadding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -325,6 +331,25 @@ public final class MovingSquares {
    */
   public MovingSquares(Settings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * The model of the Keras moving-squares example (the design's seed model): 4 ×
+   * [ConvLSTM2D(40, 3×3, SAME, return sequences) + batch normalization], then Conv3D(1, 3×3×3,
+   * SAME, sigmoid); 407,001 parameters. Gates use HARD_SIGMOID, the Keras 2 default the example
+   * ran with. It lives beside the example's data generator so that the samples, the bench and
+   * the tests share one definition; the samples' other presets are theirs.
+   *
+   * @return the spec, seed 0
+   */
+  public static ModelSpec kerasModel() {
+    ModelSpec.Builder b = ModelSpec.builder(1);
+    for (int i = 0; i < 4; i++) {
+      b.addLayer(ConvLstmLayerSpec.of(40).withRecurrentActivation(Activation.HARD_SIGMOID))
+          .addLayer(BatchNormSpec.keras());
+    }
+    return b.addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME))
+        .build();
   }
 
   /**

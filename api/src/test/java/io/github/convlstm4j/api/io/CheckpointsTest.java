@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.data.MovingSquares;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
@@ -30,9 +32,9 @@ class CheckpointsTest {
 
   static ModelSpec smallSpec() {
     return ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(2).withBatchNormalization(true))
+        .addLayer(ConvLstmLayerSpec.of(2)).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(3).withKernel(1, 3))
-        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
         .seed(7)
         .build();
   }
@@ -76,7 +78,7 @@ class CheckpointsTest {
 
   @Test
   void roundTripsTheKerasPresetWithoutOptimizerState() throws Exception {
-    ModelSpec spec = ModelSpec.kerasMovingSquares();
+    ModelSpec spec = MovingSquares.kerasModel();
     Checkpoint c = new Checkpoint(spec, weightsFor(spec, -1), ModelWeights.empty(), 0);
     Path p = dir.resolve("k.npz");
     Checkpoints.write(c, p);
@@ -212,7 +214,8 @@ class CheckpointsTest {
     assertEquals(w, WeightsIo.load(p));
     assertEquals(w, WeightsIo.load(p, spec));
     NpyFormatException e = assertThrows(NpyFormatException.class,
-        () -> WeightsIo.load(p, ModelSpec.cpuMovingSquares()));
+        () -> WeightsIo.load(p, ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(16))
+            .build()));
     assertTrue(e.getMessage().contains("w.npz: weights do not fit the spec"), e.getMessage());
   }
 

@@ -1,10 +1,13 @@
 package io.github.convlstm4j.samples.bench;
 
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.data.MovingSquares;
+import io.github.convlstm4j.samples.DemoModels;
 import io.github.convlstm4j.api.TimePadding;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,7 @@ enum BenchModel {
       10, 15, 40, 40) {
     @Override
     ModelSpec spec() {
-      return ModelSpec.kerasMovingSquares();
+      return MovingSquares.kerasModel();
     }
   },
 
@@ -27,7 +30,7 @@ enum BenchModel {
       10, 15, 40, 40) {
     @Override
     ModelSpec spec() {
-      return ModelSpec.cpuMovingSquares();
+      return DemoModels.cpu();
     }
   },
 
@@ -39,9 +42,9 @@ enum BenchModel {
       ModelSpec.Builder b = ModelSpec.builder(1);
       for (int i = 0; i < 2; i++) {
         b.addLayer(ConvLstmLayerSpec.of(4).withRecurrentActivation(Activation.HARD_SIGMOID)
-            .withBatchNormalization(true));
+            ).addLayer(BatchNormSpec.keras());
       }
-      return b.head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME))
+      return b.addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME))
           .build();
     }
   };
@@ -103,12 +106,14 @@ enum BenchModel {
    */
   List<String> pythonArguments() {
     ModelSpec s = spec();
-    ConvLstmLayerSpec first = s.layers().get(0);
-    for (ConvLstmLayerSpec l : s.layers()) {
+    ConvLstmLayerSpec first = s.convLstmLayers().get(0);
+    for (int i = 0; i < s.convLstmLayers().size(); i++) {
+      ConvLstmLayerSpec l = s.convLstmLayers().get(i);
       if (l.filters() != first.filters() || l.kernelHeight() != l.kernelWidth()
           || l.kernelHeight() != first.kernelHeight()
           || l.recurrentActivation() != first.recurrentActivation()
-          || l.batchNormalization() != first.batchNormalization() || !l.returnSequences()) {
+          || s.batchNormAfter(i).isPresent() != s.batchNormAfter(0).isPresent()
+          || !l.returnSequences()) {
         throw new IllegalStateException("the Python peer needs identical square-kernel layers "
             + "returning sequences, got " + s.layers());
       }
@@ -116,7 +121,7 @@ enum BenchModel {
     Conv3dHeadSpec head = s.head().orElseThrow(
         () -> new IllegalStateException("the Python peer needs a Conv3D head, got none"));
     List<String> a = new ArrayList<>(List.of(
-        "--layers", Integer.toString(s.layers().size()),
+        "--layers", Integer.toString(s.convLstmLayers().size()),
         "--filters", Integer.toString(first.filters()),
         "--kernel", Integer.toString(first.kernelHeight()),
         "--channels", Integer.toString(s.inputChannels()),
@@ -124,7 +129,7 @@ enum BenchModel {
         "--width", Integer.toString(width),
         "--frames", Integer.toString(frames),
         "--batch", Integer.toString(batch),
-        "--batch-norm", first.batchNormalization() ? "on" : "off",
+        "--batch-norm", s.batchNormAfter(0).isPresent() ? "on" : "off",
         "--gates", first.recurrentActivation() == Activation.HARD_SIGMOID ? "hard_sigmoid"
             : "sigmoid",
         "--head-filters", Integer.toString(head.filters()),

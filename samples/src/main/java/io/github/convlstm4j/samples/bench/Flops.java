@@ -48,7 +48,7 @@ final class Flops {
     int w = input.width();
     int cin = input.channels();
     int t = frames;
-    for (ConvLstmLayerSpec l : spec.layers()) {
+    for (ConvLstmLayerSpec l : spec.convLstmLayers()) {
       int ho = l.padding().outputSize(h, l.kernelHeight());
       int wo = l.padding().outputSize(w, l.kernelWidth());
       int f = l.filters();

@@ -1,0 +1,101 @@
+package io.github.convlstm4j.api;
+
+import io.github.convlstm4j.spi.Capability;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * One layer of a {@link ModelSpec}: a sealed interface with one record per layer kind. Each
+ * record validates its own fields, says what it does to the shape of a sequence, names its
+ * weights (Keras names and layouts), lists the backend capabilities it needs, and writes and
+ * reads its own fields in the checkpoint's spec properties. Adding a layer kind means a new
+ * record here and each backend's kernel for it.
+ */
+public sealed interface LayerSpec permits ConvLstmLayerSpec, BatchNormSpec, Conv3dHeadSpec {
+
+  /**
+   * Where a layer stands in its model, for naming its weights Keras' way.
+   *
+   * @param index 0-based position in {@link ModelSpec#layers()}
+   * @param convLstmLayersBefore how many ConvLSTM layers precede it
+   */
+  record Position(int index, int convLstmLayersBefore) {}
+
+  /**
+   * The kind's stable name in spec properties, also Keras' layer-name stem:
+   * {@code conv_lstm2d}, {@code batch_normalization} or {@code conv3d}.
+   *
+   * @return the kind
+   */
+  String kind();
+
+  /**
+   * The Keras layer name whose weights this layer holds, for example {@code conv_lstm2d_0}.
+   *
+   * @param position where the layer stands
+   * @return the name (the prefix of every weight name, before {@code /})
+   */
+  String name(Position position);
+
+  /**
+   * The shape of this layer's output for an input.
+   *
+   * @param input frames, height, width and channels reaching the layer
+   * @param position where the layer stands, for messages
+   * @return the output shape
+   * @throws IllegalArgumentException if the layer cannot take that input, naming the layer,
+   *     the expected and the actual size
+   */
+  SequenceShape outputShape(SequenceShape input, Position position);
+
+  /**
+   * Names and shapes of the layer's weights, in Keras {@code get_weights()} order and layouts.
+   *
+   * @param name the layer's name ({@link #name(Position)})
+   * @param inputChannels channels reaching the layer
+   * @return an ordered map, empty for a layer without weights
+   */
+  Map<String, List<Integer>> weightShapes(String name, int inputChannels);
+
+  /**
+   * The backend capabilities this layer needs for inference.
+   *
+   * @return the capabilities
+   */
+  Set<Capability> requiredCapabilities();
+
+  /**
+   * Writes the layer's fields as {@code prefix + field} properties (the kind is written by
+   * {@link ModelSpec#toProperties()}).
+   *
+   * @param p the properties
+   * @param prefix for example {@code layer.2.}
+   */
+  void writeProperties(Properties p, String prefix);
+
+  /**
+   * Reads a layer written by {@link #writeProperties}.
+   *
+   * @param kind the layer's {@link #kind()}
+   * @param p the properties
+   * @param prefix the layer's prefix
+   * @return the layer
+   * @throws IllegalArgumentException naming an unknown kind or a missing or malformed key
+   */
+  static LayerSpec readProperties(String kind, Properties p, String prefix) {
+    switch (kind) {
+      case ConvLstmLayerSpec.KIND:
+        return ConvLstmLayerSpec.readProperties(p, prefix);
+      case BatchNormSpec.KIND:
+        return BatchNormSpec.readProperties(p, prefix);
+      case Conv3dHeadSpec.KIND:
+        return Conv3dHeadSpec.readProperties(p, prefix);
+      default:
+        throw new IllegalArgumentException("spec property '" + prefix + "kind' must be one of "
+            + List.of(ConvLstmLayerSpec.KIND, BatchNormSpec.KIND, Conv3dHeadSpec.KIND)
+            + ", got '" + kind + "'");
+    }
+  }
+}
