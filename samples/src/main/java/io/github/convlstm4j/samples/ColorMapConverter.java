@@ -1,6 +1,6 @@
 package io.github.convlstm4j.samples;
 
-import io.github.convlstm4j.api.io.ColorMap;
+import io.github.convlstm4j.samples.images.ColorMap;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,8 +1,8 @@
 package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.FrameSequence;
-import io.github.convlstm4j.api.io.FrameImages;
-import io.github.convlstm4j.api.io.FrameStyle;
+import io.github.convlstm4j.samples.images.FrameImages;
+import io.github.convlstm4j.samples.images.FrameStyle;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

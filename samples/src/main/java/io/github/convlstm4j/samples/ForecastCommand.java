@@ -2,11 +2,11 @@ package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
-import io.github.convlstm4j.api.io.ColorMap;
-import io.github.convlstm4j.api.io.FrameImages;
-import io.github.convlstm4j.api.io.FrameStyle;
 import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.io.Npz;
+import io.github.convlstm4j.samples.images.ColorMap;
+import io.github.convlstm4j.samples.images.FrameImages;
+import io.github.convlstm4j.samples.images.FrameStyle;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;

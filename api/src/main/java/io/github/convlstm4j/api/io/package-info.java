@@ -1,6 +1,7 @@
 /**
- * File formats: NumPy {@code .npy}/{@code .npz} for weights, checkpoints and frames, and
- * images (PNG, side-by-side strips, animated GIF) written with {@code javax.imageio}.
+ * File formats: NumPy {@code .npy}/{@code .npz} for weights, checkpoints and frames. (Pictures
+ * of frames are drawn by the samples, {@code io.github.convlstm4j.samples.images}, so that this
+ * module needs no {@code java.desktop}.)
  *
  * <ul>
  *   <li>{@link io.github.convlstm4j.api.io.Npy}: one array; writes float32 exactly as
@@ -14,8 +15,6 @@
  *       epoch count as one {@code .npz} that {@code numpy.load} opens.
  *   <li>{@link io.github.convlstm4j.api.io.NpyFrames}: frame sequences from user arrays in an
  *       explicit layout (Moving MNIST's {@code (T, N, H, W)} uint8 and others), and back.
- *   <li>{@link io.github.convlstm4j.api.io.FrameImages}: frames as grey or viridis images,
- *       labelled side-by-side comparisons, PNG and looping GIF files.
  * </ul>
  *
  * <p>Every file is written atomically (a temporary file in the same folder, then

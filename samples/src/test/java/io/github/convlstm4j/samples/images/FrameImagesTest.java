@@ -1,4 +1,4 @@
-package io.github.convlstm4j.api.io;
+package io.github.convlstm4j.samples.images;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -229,6 +229,13 @@ class FrameImagesTest {
     try (var s = Files.list(dir)) {
       assertEquals(2, s.count());
     }
+  }
+
+  @Test
+  void writesIntoAFolderItCreates() throws Exception {
+    Path p = dir.resolve("new/sub/frame.png");
+    FrameImages.writePng(FrameImages.render(known(), 0), p);
+    assertArrayEquals(KNOWN_LEVELS, levels(ImageIO.read(p.toFile())));
   }
 
   /** The y at which {@code frame} appears in {@code img} at column {@code x}. */

@@ -1,6 +1,7 @@
-package io.github.convlstm4j.api.io;
+package io.github.convlstm4j.samples.images;
 
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.samples.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -8,6 +9,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -36,7 +38,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * levels back with {@code image.getRaster().getSample(x, y, 0)} ({@code getRGB} applies a
  * colour-space conversion to grey images). Other maps give {@link BufferedImage#TYPE_INT_RGB}.
  *
- * <p>Files are written atomically: a temporary file in the same folder, then a move.
+ * <p>Files are written atomically ({@link AtomicFiles}): the image is encoded in memory, then
+ * written to a temporary file in the same folder (created if missing) and moved over the
+ * target.
  */
 public final class FrameImages {
   /** Space in pixels around and between panels and text lines of {@link #row}. */
@@ -230,15 +234,16 @@ public final class FrameImages {
    */
   public static void writePng(BufferedImage image, Path path) throws IOException {
     Objects.requireNonNull(image, "image");
-    PendingFile.write(path, out -> {
-      ImageWriter w = writer("png");
-      try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-        w.setOutput(ios);
-        w.write(image);
-      } finally {
-        w.dispose();
-      }
-    });
+    Objects.requireNonNull(path, "path");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageWriter w = writer("png");
+    try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+      w.setOutput(ios);
+      w.write(image);
+    } finally {
+      w.dispose();
+    }
+    AtomicFiles.writeAtomically(path, out.toByteArray());
   }
 
   /**
@@ -284,7 +289,10 @@ public final class FrameImages {
       }
     }
     int centis = Math.max(1, Math.round(delayMillis / 10f));
-    PendingFile.write(path, out -> writeGif(frames, centis, out));
+    Objects.requireNonNull(path, "path");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writeGif(frames, centis, out);
+    AtomicFiles.writeAtomically(path, out.toByteArray());
   }
 
   private static void writeGif(List<BufferedImage> frames, int centis, OutputStream out)

@@ -1,4 +1,4 @@
-package io.github.convlstm4j.api.io;
+package io.github.convlstm4j.samples.images;
 
 /**
  * How frame values in {@code [0, 1]} become colours. Values are clipped to {@code [0, 1]} and

@@ -1,4 +1,4 @@
-package io.github.convlstm4j.api.io;
+package io.github.convlstm4j.samples.images;
 
 import java.util.Objects;
 
