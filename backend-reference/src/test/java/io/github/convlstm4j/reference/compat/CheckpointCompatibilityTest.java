@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
-import io.github.convlstm4j.api.Forecasters;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A checkpoint written by version 0.1 (commit 9a6ba6c, before the core redesign) still loads and
  * predicts the same bits. The fixture and how it was made: {@code
- * src/test/resources/compat/v0.1-checkpoint/README.md}; its generator is {@link
- * CheckpointFixtureGenerator}.
+ * src/test/resources/compat/v0.1-checkpoint/README.md}; its generator was {@code
+ * CheckpointFixtureGenerator} (removed after the redesign; read it with
+ * {@code git show dbf71fc:backend-reference/src/test/java/io/github/convlstm4j/reference/compat/CheckpointFixtureGenerator.java}).
  *
  * <p>The reference backend's two matrix kernels round differently (the vector kernel uses fused
  * multiply-adds, the scalar one does not), so the fixture holds one expected output per kernel:
@@ -70,11 +71,10 @@ class CheckpointCompatibilityTest {
   static ModelSpec spec() {
     return ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(4)
-            .withRecurrentActivation(Activation.HARD_SIGMOID)
-            .withBatchNormalization(true))
+            .withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(new BatchNormSpec(0.9, BatchNormSpec.DEFAULT_EPSILON))
         .addLayer(ConvLstmLayerSpec.of(3))
-        .head(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
-        .batchNormMomentum(0.9)
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL))
         .seed(7)
         .build();
   }
@@ -114,7 +114,7 @@ class CheckpointCompatibilityTest {
   @DisplayName("Forecasters.load restores weights and optimizer state bit for bit")
   void loadRestoresEveryTensor() throws IOException {
     Checkpoint stored = Checkpoints.read(fixture(CHECKPOINT));
-    try (Forecaster f = Forecasters.load("reference", fixture(CHECKPOINT))) {
+    try (Forecaster f = Checkpoints.load("reference", fixture(CHECKPOINT))) {
       Checkpoint loaded = f.checkpoint();
       assertEquals(stored.spec(), loaded.spec(), "spec");
       assertEquals(stored.epochsCompleted(), loaded.epochsCompleted(), "epochs");
@@ -126,7 +126,7 @@ class CheckpointCompatibilityTest {
   @Test
   @DisplayName("Forecasters.load, then predict gives the stored output bit for bit (this kernel)")
   void predictsTheSameBits() throws IOException {
-    try (Forecaster f = Forecasters.load("reference", fixture(CHECKPOINT))) {
+    try (Forecaster f = Checkpoints.load("reference", fixture(CHECKPOINT))) {
       String kernel = f.runtimeInfo().get("kernel");
       FrameSequence out = f.predict(readSequence(fixture(INPUT)));
       assertBitwiseEqual(expectedFor(kernel), out, "kernel " + kernel);
@@ -151,7 +151,7 @@ class CheckpointCompatibilityTest {
    * @throws IOException on a read or write failure
    */
   public static void main(String[] args) throws IOException {
-    try (Forecaster f = Forecasters.load("reference", Path.of(args[0]))) {
+    try (Forecaster f = Checkpoints.load("reference", Path.of(args[0]))) {
       NpyFrames.write(f.predict(readSequence(Path.of(args[1]))), Path.of(args[2]));
       System.out.println(f.runtimeInfo().get("kernel"));
     }
