@@ -48,9 +48,7 @@ final class DjlForecaster extends AbstractForecaster {
   private final Map<String, List<Integer>> kerasShapes;
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
-  /** Per-call inputs and targets reach the engine through these (no allocation per call). */
-  private final StagingBuffer inputStage = new StagingBuffer();
-  private final StagingBuffer targetStage = new StagingBuffer();
+  private final BatchLayouts layouts;
   private KerasOptimizer optimizer;
   private ModelWeights pendingOptimizerState = ModelWeights.empty();
 
@@ -61,6 +59,7 @@ final class DjlForecaster extends AbstractForecaster {
     this.engine = engine;
     this.manager = manager;
     this.graph = new ConvLstmGraph(spec, inputConvolution);
+    this.layouts = new BatchLayouts(graph.outputChannelsBeforeTime());
     this.kerasShapes = spec.weightShapes();
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       Tensor t = initial.get(e.getKey());
@@ -97,52 +96,37 @@ final class DjlForecaster extends AbstractForecaster {
     int outFrames = spec.outputFrames(input.frames());
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
-      NDArray x = input(call, input);
+      NDArray x = layouts.input(call, input);
       List<ConvLstmGraph.State> initial = null;
       if (initialState != null) {
         initial = new ArrayList<>();
         for (LayerState st : initialState) {
-          initial.add(new ConvLstmGraph.State(toDjlState(call, st.h()),
-              toDjlState(call, st.c())));
+          initial.add(new ConvLstmGraph.State(BatchLayouts.stateToDjl(call, st.h()),
+              BatchLayouts.stateToDjl(call, st.c())));
         }
       }
       List<ConvLstmGraph.StateCopy> finals = returnState ? new ArrayList<>() : null;
       NDArray y = initial == null && finals == null ? graph.forward(x, params, false).output()
           : graph.forwardWithState(x, params, initial, finals).output();
       PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
-          outputToChannelsLast(y));
+          layouts.output(y));
       List<LayerState> state = new ArrayList<>();
       if (finals != null) {
         for (ConvLstmGraph.StateCopy c : finals) {
-          state.add(new LayerState(toKerasState(c.h(), c.shape()),
-              toKerasState(c.c(), c.shape())));
+          state.add(new LayerState(BatchLayouts.stateToKeras(c.h(), c.shape()),
+              BatchLayouts.stateToKeras(c.c(), c.shape())));
         }
       }
       return new Forward(out, state);
     }
   }
 
-  /** A Keras-layout state {@code [N, H, W, F]} as an engine array {@code [N, F, H, W]}. */
-  private static NDArray toDjlState(NDManager m, Tensor t) {
-    int[] s = t.shape();
-    float[] data = KerasLayouts.permute(t.toArray(), s, new int[] {0, 3, 1, 2});
-    return DjlArrays.owned(m, data, new Shape(s[0], s[3], s[1], s[2]));
-  }
-
-  /** A DJL-layout state {@code [N, F, H, W]} as a Keras-layout tensor. */
-  private static Tensor toKerasState(float[] djl, long[] shape) {
-    int[] s = {Math.toIntExact(shape[0]), Math.toIntExact(shape[1]), Math.toIntExact(shape[2]),
-        Math.toIntExact(shape[3])};
-    return Tensor.of(new int[] {s[0], s[2], s[3], s[1]},
-        KerasLayouts.permute(djl, s, new int[] {0, 2, 3, 1}));
-  }
-
   @Override
   protected double lossSum(PackedBatch input, PackedBatch target, Loss loss) {
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
-      NDArray x = input(call, input);
-      NDArray y = target(call, target);
+      NDArray x = layouts.input(call, input);
+      NDArray y = layouts.target(call, target);
       NDArray out = graph.forward(x, params, false).output();
       return ConvLstmGraph.elementLoss(out, y, loss).toType(DataType.FLOAT64, false).sum()
           .getDouble();
@@ -156,8 +140,8 @@ final class DjlForecaster extends AbstractForecaster {
     NDManager batch = manager.newSubManager();
     try {
       attachParams(batch);
-      NDArray x = input(batch, input);
-      NDArray y = target(batch, target);
+      NDArray x = layouts.input(batch, input);
+      NDArray y = layouts.target(batch, target);
       Map<String, NDArray> leaves = new LinkedHashMap<>();
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
         NDArray leaf = e.getValue().stopGradient();
@@ -176,55 +160,24 @@ final class DjlForecaster extends AbstractForecaster {
           loss = l.getFloat();
         }
       }
-      return new DjlTrainingStep(batch, loss, leaves, out.batchStats());
+      Map<String, NDArray> grads = new LinkedHashMap<>();
+      for (String name : trainable(params).keySet()) {
+        grads.put(name, leaves.get(name).getGradient());
+      }
+      List<ConvLstmGraph.BatchStats> stats = out.batchStats();
+      return new DjlTrainingStep(batch, loss, grads, this::prepareOptimizer, trainable(params),
+          () -> updateMovingStatistics(stats));
     } catch (RuntimeException | Error e) {
       batch.close();
       throw e;
     }
   }
 
-  /** A computed batch whose update has not been applied; owns the batch's sub-manager. */
-  private final class DjlTrainingStep implements TrainingStep {
-    private final NDManager batch;
-    private final float loss;
-    private final Map<String, NDArray> leaves;
-    private final List<ConvLstmGraph.BatchStats> stats;
-
-    DjlTrainingStep(NDManager batch, float loss, Map<String, NDArray> leaves,
-        List<ConvLstmGraph.BatchStats> stats) {
-      this.batch = batch;
-      this.loss = loss;
-      this.leaves = leaves;
-      this.stats = stats;
-    }
-
-    @Override
-    public double loss() {
-      return loss;
-    }
-
-    @Override
-    public void apply(OptimizerSpec spec) {
-      prepareOptimizer(spec);
-      batch.tempAttachAll(optimizer.slotArrays().toArray(new NDArray[0]));
-      Map<String, NDArray> grads = new LinkedHashMap<>();
-      for (String name : trainable(params).keySet()) {
-        grads.put(name, leaves.get(name).getGradient());
-      }
-      optimizer.step(trainable(params), grads);
-      updateMovingStatistics(stats);
-    }
-
-    @Override
-    public void close() {
-      batch.close();
-    }
-  }
-
-  private void prepareOptimizer(OptimizerSpec spec) {
+  /** The optimizer for {@code spec}: the current one updated, or a new one of its type. */
+  private KerasOptimizer prepareOptimizer(OptimizerSpec spec) {
     if (optimizer != null && optimizer.spec().type() == spec.type()) {
       optimizer.setSpec(spec);
-      return;
+      return optimizer;
     }
     if (optimizer != null) {
       optimizer.close();
@@ -232,6 +185,7 @@ final class DjlForecaster extends AbstractForecaster {
     optimizer = KerasOptimizer.create(spec, trainable(params), kerasShapes,
         pendingOptimizerState, manager);
     pendingOptimizerState = ModelWeights.empty();
+    return optimizer;
   }
 
   @Override
@@ -268,7 +222,7 @@ final class DjlForecaster extends AbstractForecaster {
   protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
-      NDArray x = input(call, input);
+      NDArray x = layouts.input(call, input);
       ConvLstmGraph.BatchStats s = graph.layerStatistics(x, params, layer);
       float[] mean = s.mean().toFloatArray();
       float[] var = s.variance().toFloatArray();
@@ -353,50 +307,5 @@ final class DjlForecaster extends AbstractForecaster {
       }
     });
     return m;
-  }
-
-  /** A channels-last batch {@code [N, T, H, W, C]} in the network input layout. */
-  private NDArray input(NDManager m, PackedBatch batch) {
-    FrameShape s = batch.frameShape();
-    int n = batch.samples();
-    int frames = batch.frames();
-    float[] channelsLast = new float[batch.size()];
-    batch.copyTo(channelsLast, 0);
-    int c = s.channels();
-    float[] data = c == 1 ? channelsLast : KerasLayouts.permute(channelsLast,
-        new int[] {n * frames, s.height(), s.width(), c}, new int[] {0, 3, 1, 2});
-    return inputStage.wrap(m, data, new Shape(n, frames, c, s.height(), s.width()));
-  }
-
-  /** A channels-last target batch in the network's output layout. */
-  private NDArray target(NDManager m, PackedBatch batch) {
-    FrameShape o = batch.frameShape();
-    int n = batch.samples();
-    int t = batch.frames();
-    float[] packed = new float[batch.size()];
-    batch.copyTo(packed, 0);
-    if (graph.outputChannelsBeforeTime()) {
-      float[] data = KerasLayouts.permute(packed,
-          new int[] {n, t, o.height(), o.width(), o.channels()}, new int[] {0, 4, 1, 2, 3});
-      return targetStage.wrap(m, data, new Shape(n, o.channels(), t, o.height(), o.width()));
-    }
-    float[] data = KerasLayouts.permute(packed,
-        new int[] {n * t, o.height(), o.width(), o.channels()}, new int[] {0, 3, 1, 2});
-    return targetStage.wrap(m, data, new Shape(n, t, o.channels(), o.height(), o.width()));
-  }
-
-  /** The network output as a packed channels-last {@code [N, T, H, W, C]} array. */
-  private float[] outputToChannelsLast(NDArray y) {
-    Shape s = y.getShape();
-    int[] dims = new int[5];
-    for (int i = 0; i < 5; i++) {
-      dims[i] = Math.toIntExact(s.get(i));
-    }
-    float[] flat = y.toFloatArray();
-    if (graph.outputChannelsBeforeTime()) { // [N, C, T, H, W]
-      return KerasLayouts.permute(flat, dims, new int[] {0, 2, 3, 4, 1});
-    }
-    // [N, T, C, H, W]
-    return KerasLayouts.permute(flat, dims, new int[] {0, 1, 3, 4, 2});
   }
 }

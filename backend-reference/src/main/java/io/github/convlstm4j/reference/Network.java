@@ -4,9 +4,11 @@ import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.reference.kernel.MatMul;
+import io.github.convlstm4j.spi.PackedBatch;
 import java.util.Arrays;
 
 /**
@@ -288,6 +290,47 @@ final class Network implements AutoCloseable {
   private int timeChunk(long rowsPerStep, long columns) {
     long perStep = Math.max(1, rowsPerStep * columns);
     return (int) Math.max(1, Math.min(frames, colBudget / perStep));
+  }
+
+  // ---------------------------------------------------------------- batches in and out
+
+  /** Sets the batch shape and loads a channels-last batch as the time-major input. */
+  void loadInput(PackedBatch batch) {
+    FrameShape s = batch.frameShape();
+    float[] x = prepareInput(batch.samples(), batch.frames(), s.height(), s.width());
+    toTimeMajor(batch, x);
+  }
+
+  /** The time-major copy of a channels-last target batch, in a reused buffer. */
+  float[] loadTargets(PackedBatch batch) {
+    float[] y = scratch("y", (long) batch.size());
+    toTimeMajor(batch, y);
+    return y;
+  }
+
+  private static void toTimeMajor(PackedBatch batch, float[] dst) {
+    int n = batch.samples();
+    int fs = batch.frameShape().size();
+    for (int b = 0; b < n; b++) {
+      for (int ti = 0; ti < batch.frames(); ti++) {
+        batch.copyFrame(b, ti, dst, (ti * n + b) * fs);
+      }
+    }
+  }
+
+  /** The last forward pass's output as a new channels-last batch. */
+  PackedBatch outputBatch() {
+    int n = batch;
+    int tOut = outputFrames();
+    int fo = outputFrameSize();
+    float[] packed = new float[n * tOut * fo];
+    for (int b = 0; b < n; b++) {
+      for (int t = 0; t < tOut; t++) {
+        System.arraycopy(outBuf, outOff + (t * n + b) * fo, packed, (b * tOut + t) * fo, fo);
+      }
+    }
+    return PackedBatch.adopt(n, tOut, new FrameShape(outputHeight(), outputWidth(),
+        spec.outputChannels()), packed);
   }
 
   // ---------------------------------------------------------------- forward

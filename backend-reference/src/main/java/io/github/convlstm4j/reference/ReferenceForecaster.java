@@ -95,7 +95,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
   @Override
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
       boolean returnState) {
-    loadInputs(input);
+    net.loadInput(input);
     int layers = spec().convLstmLayers().size();
     float[][] h0 = null;
     float[][] c0 = null;
@@ -122,21 +122,21 @@ public final class ReferenceForecaster extends AbstractForecaster {
         state.add(new LayerState(Tensor.of(shape, h1[i]), Tensor.of(shape, c1[i])));
       }
     }
-    return new Forward(outputs(input.samples()), state);
+    return new Forward(net.outputBatch(), state);
   }
 
   @Override
   protected double lossSum(PackedBatch input, PackedBatch target, Loss loss) {
-    loadInputs(input);
-    float[] y = loadTargets(target);
+    net.loadInput(input);
+    float[] y = net.loadTargets(target);
     net.forward(Network.Mode.INFERENCE, false);
     return net.lossSum(loss, y);
   }
 
   @Override
   protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss loss) {
-    loadInputs(input);
-    float[] y = loadTargets(target);
+    net.loadInput(input);
+    float[] y = net.loadTargets(target);
     net.forward(Network.Mode.TRAINING, true);
     double value = net.backward(loss, y, false);
     return new TrainingStep() {
@@ -170,7 +170,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   @Override
   protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
-    loadInputs(input);
+    net.loadInput(input);
     net.forward(Network.Mode.INFERENCE, false, layer, false);
     int f = spec().convLstmLayers().get(layer).filters();
     double[] mean = new double[f];
@@ -212,8 +212,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
     return guarded(() -> {
       checkBatch(inputs);
       checkTargets(inputs.get(0), targets);
-      loadInputs(PackedBatch.of(inputs));
-      float[] y = loadTargets(PackedBatch.of(targets));
+      net.loadInput(PackedBatch.of(inputs));
+      float[] y = net.loadTargets(PackedBatch.of(targets));
       net.forward(Network.Mode.TRAINING, false);
       double value = net.backward(loss, y, true);
       Map<String, float[]> grads = new LinkedHashMap<>();
@@ -243,8 +243,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
     return guarded(() -> {
       checkBatch(inputs);
       checkTargets(inputs.get(0), targets);
-      loadInputs(PackedBatch.of(inputs));
-      float[] y = loadTargets(PackedBatch.of(targets));
+      net.loadInput(PackedBatch.of(inputs));
+      float[] y = net.loadTargets(PackedBatch.of(targets));
       net.forward(Network.Mode.TRAINING, false);
       return net.lossSum(loss, y) / net.outputSize();
     });
@@ -278,48 +278,4 @@ public final class ReferenceForecaster extends AbstractForecaster {
    * @param inputs gradient per input sequence
    */
   record Gradients(double loss, Map<String, float[]> parameters, List<FrameSequence> inputs) {}
-
-  // ---------------------------------------------------------------- packing
-
-  /** Packs a channels-last batch into the network's time-major input buffer. */
-  private void loadInputs(PackedBatch batch) {
-    int n = batch.samples();
-    int t = batch.frames();
-    FrameShape s = batch.frameShape();
-    float[] x = net.prepareInput(n, t, s.height(), s.width());
-    toTimeMajor(batch, x);
-  }
-
-  /** The time-major copy of a channels-last target batch. */
-  private float[] loadTargets(PackedBatch batch) {
-    float[] y = net.scratch("y", (long) batch.size());
-    toTimeMajor(batch, y);
-    return y;
-  }
-
-  private static void toTimeMajor(PackedBatch batch, float[] dst) {
-    int n = batch.samples();
-    int fs = batch.frameShape().size();
-    for (int b = 0; b < n; b++) {
-      for (int ti = 0; ti < batch.frames(); ti++) {
-        batch.copyFrame(b, ti, dst, (ti * n + b) * fs);
-      }
-    }
-  }
-
-  /** The last forward pass's output as a channels-last batch. */
-  private PackedBatch outputs(int n) {
-    int tOut = net.outputFrames();
-    int fo = net.outputFrameSize();
-    float[] out = net.output();
-    int off = net.outputOffset();
-    float[] packed = new float[n * tOut * fo];
-    for (int b = 0; b < n; b++) {
-      for (int t = 0; t < tOut; t++) {
-        System.arraycopy(out, off + (t * n + b) * fo, packed, (b * tOut + t) * fo, fo);
-      }
-    }
-    return PackedBatch.adopt(n, tOut, new FrameShape(net.outputHeight(), net.outputWidth(),
-        spec().outputChannels()), packed);
-  }
 }
