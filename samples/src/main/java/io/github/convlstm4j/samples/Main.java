@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "convlstm4j", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "ConvLSTM forecasting on the JVM: the Keras moving-squares demo and tools.",
-    footer = {"", "Start with: convlstm4j demo   (writes demo-out/)"})
+    footer = {"", "Start with: convlstm4j demo   (writes demo-out/)",
+        "Measure:    convlstm4j bench   (module bench; see 'convlstm4j bench --help')"})
 public final class Main implements Runnable {
 
   /** Exit code of a failure. */
@@ -37,7 +38,6 @@ public final class Main implements Runnable {
       ForecastCommand.class,
       EvaluateCommand.class,
       BackendsCommand.class,
-      io.github.convlstm4j.samples.bench.BenchCommand.class,
   };
 
   @Spec
