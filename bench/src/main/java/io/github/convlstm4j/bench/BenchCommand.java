@@ -216,8 +216,8 @@ public final class BenchCommand implements Callable<Integer> {
           x = Measurement.failed(c.label(), m.label(), "expected the scalar kernel, the child "
               + "used " + x.detail());
         }
-        Optional<String> mismatch = x.raw().containsKey("forecaster")
-            ? c.mismatch(String.valueOf(x.raw().get("forecaster"))) : Optional.empty();
+        Optional<String> mismatch = x.raw().containsKey("runtime")
+            ? c.mismatch(runtimeOf(x)) : Optional.empty();
         if (x.error() == null && mismatch.isPresent()) {
           x = Measurement.failed(c.label(), m.label(), mismatch.get());
         }
@@ -278,6 +278,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
     merged.put("trainingChild", b.json());
     return new ChildProcess.Outcome(merged, null);
+  }
+
+  /** The forecaster's runtime information as the child reported it. */
+  private static Map<String, String> runtimeOf(Measurement x) {
+    Map<String, String> m = new LinkedHashMap<>();
+    JsonText.object(x.raw(), "runtime").forEach((k, v) -> m.put(k, String.valueOf(v)));
+    return m;
   }
 
   private void validate() {

@@ -1,6 +1,7 @@
 package io.github.convlstm4j.bench;
 
 import io.github.convlstm4j.api.BackendInfo;
+import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.Forecasters;
 import io.github.convlstm4j.spi.BackendOptions;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import java.util.function.Predicate;
  *   <li>{@code reference/direct} and {@code reference/winograd}: the reference backend with
  *       the Vector API kernel and the setting {@value #REFERENCE_CONVOLUTION} = {@code direct}
  *       (im2col and one matrix product) or {@code winograd}; the forecaster must report
- *       {@code convolution=direct} or {@code convolution=winograd}, so a setting the backend
+ *       {@code convolution=direct} or {@code convolution=winograd} in its
+ *       {@link Forecaster#runtimeInfo()}, so a setting the backend
  *       silently ignored is caught ({@code reference/winograd} is {@code reference/vector}
  *       with the default made explicit);
  *   <li>for a DJL backend ({@code djl-*}), {@code BACKEND/FORM} with FORM a value of the
@@ -37,11 +39,12 @@ import java.util.function.Predicate;
  * @param backend the backend name given to {@link Forecasters}
  * @param vectorJvm whether the child JVM gets {@code --add-modules jdk.incubator.vector}
  * @param settings backend settings, e.g. {@code djl.inputConvolution=per-step}
- * @param expectedDescription text the forecaster's {@code toString()} must contain so the
- *     setting is known to have taken effect, empty when nothing is checked
+ * @param expectedRuntime entries the forecaster's {@link Forecaster#runtimeInfo()} must hold
+ *     so the setting is known to have taken effect (e.g. {@code convolution=direct}), empty
+ *     when nothing is checked
  */
 record BenchConfiguration(String label, String backend, boolean vectorJvm,
-    Map<String, String> settings, String expectedDescription) {
+    Map<String, String> settings, Map<String, String> expectedRuntime) {
 
   /** The DJL backends' setting that schedules the input-to-state convolution. */
   static final String INPUT_CONVOLUTION = "djl.inputConvolution";
@@ -56,6 +59,7 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
 
   BenchConfiguration {
     settings = Map.copyOf(settings);
+    expectedRuntime = Map.copyOf(expectedRuntime);
   }
 
   /**
@@ -72,22 +76,23 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
         throw new IllegalArgumentException("configuration must be BACKEND or BACKEND/VARIANT, "
             + "got '" + label + "'");
       }
-      return new BenchConfiguration(label, backend, true, Map.of(), "");
+      return new BenchConfiguration(label, backend, true, Map.of(), Map.of());
     }
     if (backend.equals("reference")) {
       if (variant.equals("vector") || variant.equals("scalar")) {
-        return new BenchConfiguration(label, backend, variant.equals("vector"), Map.of(), "");
+        return new BenchConfiguration(label, backend, variant.equals("vector"), Map.of(),
+            Map.of());
       }
       if (REFERENCE_ALGORITHMS.contains(variant)) {
         return new BenchConfiguration(label, backend, true,
-            Map.of(REFERENCE_CONVOLUTION, variant), "convolution=" + variant);
+            Map.of(REFERENCE_CONVOLUTION, variant), Map.of("convolution", variant));
       }
       throw new IllegalArgumentException("reference variants are vector, scalar, direct and "
           + "winograd, got '" + label + "'");
     }
     if (backend.startsWith("djl-")) {
       return new BenchConfiguration(label, backend, true, Map.of(INPUT_CONVOLUTION, variant),
-          "inputConvolution=" + variant);
+          Map.of("inputConvolution", variant));
     }
     throw new IllegalArgumentException("only reference (vector, scalar, direct, winograd) and "
         + "djl-* backends "
@@ -105,47 +110,41 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
   }
 
   /**
-   * Why a forecaster does not run this configuration (its {@code toString()} lacks
-   * {@link #expectedDescription()} as a whole {@code key=value} entry, so
-   * {@code convolution=direct} matches neither {@code inputConvolution=direct} nor
-   * {@code convolution=directX}), or empty when it does.
+   * Why a forecaster does not run this configuration (its {@link Forecaster#runtimeInfo()}
+   * lacks an entry of {@link #expectedRuntime()} or has another value for it), or empty when
+   * it does.
+   *
+   * @param runtimeInfo what the forecaster reported
    */
-  Optional<String> mismatch(String forecasterDescription) {
-    if (expectedDescription.isEmpty()) {
-      return Optional.empty();
+  Optional<String> mismatch(Map<String, String> runtimeInfo) {
+    for (Map.Entry<String, String> e : expectedRuntime.entrySet()) {
+      if (!e.getValue().equals(runtimeInfo.get(e.getKey()))) {
+        return Optional.of("expected a forecaster with " + e.getKey() + "=" + e.getValue()
+            + ", got " + runtimeInfo);
+      }
     }
-    int eq = expectedDescription.indexOf('=');
-    if (eq > 0 && describedValue(forecasterDescription, expectedDescription.substring(0, eq))
-        .filter(expectedDescription.substring(eq + 1)::equals).isPresent()) {
-      return Optional.empty();
-    }
-    return Optional.of("expected a forecaster with " + expectedDescription + ", got "
-        + forecasterDescription);
+    return Optional.empty();
   }
 
   /**
-   * The value of {@code key=value} in a forecaster's {@code toString()} such as
-   * {@code ReferenceForecaster[kernel=vector-256, convolution=winograd, threads=2, ...]}: the
-   * text after the first {@code key=} that starts the string or follows a character other than
-   * a letter, digit or dot, up to the next comma, closing bracket or the end; empty if absent.
+   * What runs a forecaster in one line for the reports: the reference backend's kernel
+   * (e.g. {@code vector-256}), else the {@code key=value} entries of its runtime information
+   * other than {@code backend} and {@code threads} (for DJL, e.g.
+   * {@code engine=PyTorch 2.7.1, device=cpu(), inputConvolution=hoisted}).
+   *
+   * @param runtimeInfo what the forecaster reported ({@link Forecaster#runtimeInfo()})
    */
-  static Optional<String> describedValue(String description, String key) {
-    String needle = key + "=";
-    for (int at = description.indexOf(needle); at >= 0;
-        at = description.indexOf(needle, at + 1)) {
-      char before = at == 0 ? ' ' : description.charAt(at - 1);
-      if (Character.isLetterOrDigit(before) || before == '.') {
-        continue;
-      }
-      int from = at + needle.length();
-      int to = from;
-      while (to < description.length() && description.charAt(to) != ','
-          && description.charAt(to) != ']') {
-        to++;
-      }
-      return Optional.of(description.substring(from, to).trim());
+  static String kernelOf(Map<String, String> runtimeInfo) {
+    if (runtimeInfo.containsKey("kernel")) {
+      return runtimeInfo.get("kernel");
     }
-    return Optional.empty();
+    List<String> parts = new ArrayList<>();
+    runtimeInfo.forEach((k, v) -> {
+      if (!k.equals("backend") && !k.equals("threads")) {
+        parts.add(k + "=" + v);
+      }
+    });
+    return String.join(", ", parts);
   }
 
   /**

@@ -260,7 +260,7 @@ final class BenchResult {
         continue;
       }
       Map<String, Object> g = new LinkedHashMap<>();
-      g.put("form", inputConvolution(m.detail()));
+      g.put("form", m.runtime("inputConvolution").orElse("?"));
       g.put("forward", Ratios.speedup(mr.measurements(), m.label(), perStep,
           Measurement::forward));
       g.put("train", Ratios.speedup(mr.measurements(), m.label(), perStep,
@@ -268,17 +268,6 @@ final class BenchResult {
       out.put(m.label(), g);
     }
     return out;
-  }
-
-  /** "hoisted" out of "engine=..., inputConvolution=hoisted, ...", or "?" when absent. */
-  static String inputConvolution(String detail) {
-    String key = "inputConvolution=";
-    int from = detail.indexOf(key);
-    if (from < 0) {
-      return "?";
-    }
-    int to = detail.indexOf(',', from);
-    return detail.substring(from + key.length(), to < 0 ? detail.length() : to).trim();
   }
 
   /** Everything as one JSON object. */

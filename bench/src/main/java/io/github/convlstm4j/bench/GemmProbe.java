@@ -1,8 +1,8 @@
 package io.github.convlstm4j.bench;
 
+import io.github.convlstm4j.reference.kernel.FmaPeakProbe;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.reference.kernel.MatMuls;
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The FMA peak ({@code FmaPeakProbe}, Vector API) and the reference backend's GEMM kernels on
- * the seed model's gate-convolution shapes, in the current JVM.
+ * The FMA peak ({@link FmaPeakProbe}, Vector API) and the reference backend's GEMM kernels on
+ * the seed model's gate-convolution shapes, in the current JVM, through the reference
+ * backend's documented measurement hook ({@code io.github.convlstm4j.reference.kernel}:
+ * {@link MatMuls}, {@link MatMul}, {@link FmaPeakProbe}).
  *
  * <p>Shapes (seed: N = 10, T = 15, 40×40, F = 40, 3×3): forward input-to-state over all
  * steps ({@code N·T·H·W × 4F × 9F}), forward recurrent per step
@@ -35,8 +37,6 @@ import java.util.concurrent.Future;
  * them are not timed).
  */
 final class GemmProbe {
-
-  private static final String PROBE = "io.github.convlstm4j.reference.kernel.FmaPeakProbe";
 
   /** One GEMM shape: C(m×n) = op(A)(m×k) · op(B)(k×n). */
   record Shape(String name, boolean transA, boolean transB, int m, int n, int k) {
@@ -273,15 +273,9 @@ final class GemmProbe {
     return (System.nanoTime() - t0) / 1e9 / calls;
   }
 
+  /** The FMA peak; call only when {@link MatMuls#vectorApiAvailable()} (it loads the API). */
   private double peak(int peakReps, int millis) {
-    try {
-      return (double) Class.forName(PROBE).getMethod("gflops", int.class, int.class, int.class)
-          .invoke(null, threads, peakReps, millis);
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("FMA peak probe failed: " + e.getCause(), e.getCause());
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("FMA peak probe unavailable: " + e, e);
-    }
+    return FmaPeakProbe.gflops(threads, peakReps, millis);
   }
 
   private static float[] fill(float[] x, Random rnd) {

@@ -14,8 +14,9 @@ import java.util.Optional;
  * @param peakRssForwardMiB the process's peak resident memory after the forward runs
  * @param peakRssMiB the process's peak resident memory at the end (forward and training)
  * @param trainingFinite whether every training loss and the weights stayed finite
- * @param detail kernel or engine details (reference: the kernel and the 3×3 convolution
- *     algorithm the forecaster reported, e.g. {@code vector-256, convolution=winograd})
+ * @param detail kernel or engine details from the forecaster's runtime information
+ *     (reference: the kernel and the 3×3 convolution algorithm, e.g.
+ *     {@code vector-256, convolution=winograd})
  * @param error why the configuration failed, or null
  * @param raw everything the child reported
  */
@@ -26,7 +27,7 @@ record Measurement(String label, String model, Stats forward, Stats train,
   /** From a child's JSON result. */
   static Measurement fromJson(String label, String model, Map<String, Object> j) {
     String detail = JsonText.string(j, "kernel", "");
-    Optional<String> convolution = convolution(j);
+    Optional<String> convolution = runtime(j, "convolution");
     if (convolution.isPresent()) {
       detail = detail + ", convolution=" + convolution.get();
     }
@@ -51,13 +52,22 @@ record Measurement(String label, String model, Stats forward, Stats train,
    * the forecaster reported it, empty for other backends and failed runs.
    */
   Optional<String> convolution() {
-    return convolution(raw);
+    return runtime(raw, "convolution");
   }
 
-  private static Optional<String> convolution(Map<String, Object> j) {
-    Object forecaster = j.get("forecaster");
-    return forecaster == null ? Optional.empty()
-        : BenchConfiguration.describedValue(String.valueOf(forecaster), "convolution");
+  /**
+   * One entry of the forecaster's {@link io.github.convlstm4j.api.Forecaster#runtimeInfo()} as
+   * the child reported it (key {@code runtime}), e.g. {@code inputConvolution}; empty when the
+   * child reported none (the Python peer, a failed run) or lacks the key.
+   */
+  Optional<String> runtime(String key) {
+    return runtime(raw, key);
+  }
+
+  /** The {@code runtime} entry {@code key} of a child's JSON result, if present. */
+  static Optional<String> runtime(Map<String, Object> j, String key) {
+    Object v = JsonText.object(j, "runtime").get(key);
+    return v == null ? Optional.empty() : Optional.of(String.valueOf(v));
   }
 
   /** A configuration that produced no figures. */

@@ -81,9 +81,11 @@ final class ModelTimer {
     try (Forecaster f = Forecasters.create(config.backend(), model.spec(),
         config.options(threads))) {
       r.put("createSeconds", (System.nanoTime() - t0) / 1e9);
-      r.put("kernel", kernelOf(f));
+      Map<String, String> runtime = f.runtimeInfo();
+      r.put("runtime", new LinkedHashMap<String, Object>(runtime));
+      r.put("kernel", BenchConfiguration.kernelOf(runtime));
       r.put("forecaster", f.toString());
-      Optional<String> mismatch = config.mismatch(f.toString());
+      Optional<String> mismatch = config.mismatch(runtime);
       if (mismatch.isPresent()) {
         r.put("error", mismatch.get());
         r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
@@ -158,23 +160,6 @@ final class ModelTimer {
     if (trainingError != null) {
       r.put("trainingError", trainingError);
     }
-  }
-
-  /** The reference kernel's name, or the engine details of a DJL forecaster. */
-  static String kernelOf(Forecaster f) {
-    Map<String, String> info = f.runtimeInfo();
-    return info.containsKey("kernel") ? info.get("kernel")
-        : engineOf(f.toString());
-  }
-
-  /**
-   * "engine=PyTorch 2.7.1, device=cpu(), inputConvolution=hoisted" out of a DJL forecaster's
-   * toString, else "".
-   */
-  static String engineOf(String description) {
-    int from = description.indexOf("engine=");
-    int to = description.indexOf(", spec=");
-    return from >= 0 && to > from ? description.substring(from, to) : "";
   }
 
   /**

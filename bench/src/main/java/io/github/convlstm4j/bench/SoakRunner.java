@@ -57,9 +57,11 @@ final class SoakRunner {
     try (Forecaster f = Forecasters.create(config.backend(), settings.model().spec(),
         config.options(settings.threads()))) {
       r.put("createSeconds", (System.nanoTime() - t0) / 1e9);
-      r.put("kernel", ModelTimer.kernelOf(f));
+      Map<String, String> runtime = f.runtimeInfo();
+      r.put("runtime", new LinkedHashMap<String, Object>(runtime));
+      r.put("kernel", BenchConfiguration.kernelOf(runtime));
       r.put("forecaster", f.toString());
-      Optional<String> mismatch = config.mismatch(f.toString());
+      Optional<String> mismatch = config.mismatch(runtime);
       if (mismatch.isPresent()) {
         r.put("error", mismatch.get());
       } else {

@@ -16,6 +16,12 @@
  * after warm-up ({@link io.github.convlstm4j.bench.MemoryTrend}), with the Java heap
  * sampled beside it so a heap leak and a native one can be told apart.
  *
+ * <p>The bench reads what runs a model through {@link
+ * io.github.convlstm4j.api.Forecaster#runtimeInfo()} (reported by each child JVM under the key
+ * {@code runtime}) and times the reference kernels through their documented measurement hook
+ * ({@code io.github.convlstm4j.reference.kernel}: {@code MatMul}, {@code MatMuls},
+ * {@code FmaPeakProbe}); it uses no other backend internals.
+ *
  * <p>Entry points: {@link io.github.convlstm4j.bench.BenchMain} (the main class),
  * {@link io.github.convlstm4j.bench.BenchCommand} (the {@code bench} command),
  * {@link io.github.convlstm4j.bench.SoakCommand} (its {@code soak} subcommand) and

@@ -58,21 +58,26 @@ class BenchFiguresTest {
   @Test
   void hoistingGainIsPerStepTimeOverEachOtherFormsTimePerDjlBackend() {
     BenchResult.ModelResults mr = new BenchResult.ModelResults(BenchModel.CPU, List.of(
-        measurement("reference/vector", 0.5, ""),
-        measurement("djl-pytorch", 2.0, "engine=PyTorch 2.7.1, inputConvolution=hoisted"),
-        measurement("djl-pytorch/per-step", 3.0, "inputConvolution=per-step"),
-        measurement("djl-pytorch/concatenated", 4.0, "a, inputConvolution=concatenated"),
-        measurement("djl-mxnet", 4.0, "inputConvolution=hoisted")));
+        measurement("reference/vector", 0.5, Map.of("kernel", "vector-256")),
+        measurement("djl-pytorch", 2.0, Map.of("engine", "PyTorch 2.7.1",
+            "inputConvolution", "hoisted")),
+        measurement("djl-pytorch/per-step", 3.0, Map.of("inputConvolution", "per-step")),
+        measurement("djl-pytorch/concatenated", 4.0,
+            Map.of("inputConvolution", "concatenated")),
+        measurement("djl-pytorch/unreported", 5.0, Map.of()),
+        measurement("djl-mxnet", 4.0, Map.of("inputConvolution", "hoisted"))));
     Map<String, Map<String, Object>> g = BenchResult.hoistingGains(mr);
     // djl-mxnet has no per-step row; reference is not DJL; per-step is the baseline itself.
-    assertEquals(List.of("djl-pytorch", "djl-pytorch/concatenated"), List.copyOf(g.keySet()));
+    assertEquals(List.of("djl-pytorch", "djl-pytorch/concatenated", "djl-pytorch/unreported"),
+        List.copyOf(g.keySet()));
     // 3.0 / 2.0 = 1.5 and 3.0 / 4.0 = 0.75; no training figures: NaN
     assertEquals(1.5, g.get("djl-pytorch").get("forward"));
     assertEquals("hoisted", g.get("djl-pytorch").get("form"));
     assertEquals(0.75, g.get("djl-pytorch/concatenated").get("forward"));
     assertEquals("concatenated", g.get("djl-pytorch/concatenated").get("form"));
     assertTrue(Double.isNaN((Double) g.get("djl-pytorch").get("train")));
-    assertEquals("?", BenchResult.inputConvolution("vector-256"));
+    // A child that reported no runtime information: the form is unknown, not guessed.
+    assertEquals("?", g.get("djl-pytorch/unreported").get("form"));
   }
 
   @Test
@@ -107,11 +112,14 @@ class BenchFiguresTest {
   }
 
   private static Measurement measurement(String label, double forwardSeconds) {
-    return measurement(label, forwardSeconds, "");
+    return measurement(label, forwardSeconds, Map.of());
   }
 
-  private static Measurement measurement(String label, double forwardSeconds, String detail) {
+  /** A measurement whose child reported {@code runtime} as its runtime information. */
+  private static Measurement measurement(String label, double forwardSeconds,
+      Map<String, String> runtime) {
     return new Measurement(label, "m", Stats.of(List.of(forwardSeconds)), Stats.NONE, 1, 1,
-        true, detail, null, Map.of());
+        true, BenchConfiguration.kernelOf(runtime), null,
+        runtime.isEmpty() ? Map.of() : Map.of("runtime", new LinkedHashMap<>(runtime)));
   }
 }

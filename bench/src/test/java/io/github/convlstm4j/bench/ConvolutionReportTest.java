@@ -150,16 +150,21 @@ class ConvolutionReportTest {
   void theMeasurementDetailNamesTheConvolutionTheForecasterReported() {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("kernel", "scalar");
-    j.put("forecaster", "ReferenceForecaster[kernel=scalar, convolution=winograd, threads=1]");
+    j.put("runtime", Map.of("backend", "reference", "kernel", "scalar", "convolution",
+        "winograd", "threads", "1"));
+    // The toString is for people: a contradicting one is not read.
+    j.put("forecaster", "ReferenceForecaster[kernel=scalar, convolution=direct, threads=1]");
     Measurement m = Measurement.fromJson("reference/scalar", "seed", j);
     assertEquals("scalar, convolution=winograd", m.detail());
     assertEquals("winograd", m.convolution().orElseThrow());
     Map<String, Object> djl = new LinkedHashMap<>();
     djl.put("kernel", "engine=PyTorch 2.7.1, inputConvolution=hoisted");
-    djl.put("forecaster", "DjlForecaster[engine=PyTorch 2.7.1, inputConvolution=hoisted]");
+    djl.put("runtime", Map.of("backend", "djl-pytorch", "engine", "PyTorch 2.7.1",
+        "inputConvolution", "hoisted"));
     Measurement d = Measurement.fromJson("djl-pytorch", "seed", djl);
     assertEquals("engine=PyTorch 2.7.1, inputConvolution=hoisted", d.detail());
     assertTrue(d.convolution().isEmpty());
+    assertEquals("hoisted", d.runtime("inputConvolution").orElseThrow());
   }
 
   private static Map<String, Object> gemmRow(String kernel, String shape, double gflops,
@@ -181,8 +186,8 @@ class ConvolutionReportTest {
       String convolution) {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("kernel", "vector-256");
-    j.put("forecaster", "ReferenceForecaster[kernel=vector-256, convolution=" + convolution
-        + ", threads=2, spec=...]");
+    j.put("runtime", Map.of("backend", "reference", "kernel", "vector-256", "convolution",
+        convolution, "threads", "2"));
     j.put("forward", Stats.of(List.of(forward)).toJson());
     j.put("train", Stats.of(List.of(train)).toJson());
     j.put("trainingFinite", true);

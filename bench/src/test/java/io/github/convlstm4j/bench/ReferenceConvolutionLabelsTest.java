@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
  */
 class ReferenceConvolutionLabelsTest {
 
-  private static final String WINOGRAD_FORECASTER =
-      "ReferenceForecaster[kernel=vector-256, convolution=winograd, threads=2, spec=...]";
-  private static final String DIRECT_FORECASTER =
-      "ReferenceForecaster[kernel=vector-256, convolution=direct, threads=2, spec=...]";
+  private static final Map<String, String> WINOGRAD_FORECASTER = Map.of("backend",
+      "reference", "threads", "2", "kernel", "vector-256", "convolution", "winograd");
+  private static final Map<String, String> DIRECT_FORECASTER = Map.of("backend", "reference",
+      "threads", "2", "kernel", "vector-256", "convolution", "direct");
 
   @Test
   void directAndWinogradAreTheVectorJvmWithTheConvolutionSetting() {
@@ -34,7 +34,7 @@ class ReferenceConvolutionLabelsTest {
       assertEquals(Map.of("reference.convolution", algorithm), c.settings());
       assertEquals(Map.of("reference.convolution", algorithm), c.options(3).settings());
       assertEquals(3, c.options(3).threads());
-      assertEquals("convolution=" + algorithm, c.expectedDescription());
+      assertEquals(Map.of("convolution", algorithm), c.expectedRuntime());
     }
     // The kernel variants keep the backend's default algorithm: no setting, nothing checked.
     for (String kernel : List.of("reference/vector", "reference/scalar")) {
@@ -55,26 +55,25 @@ class ReferenceConvolutionLabelsTest {
         direct.mismatch(WINOGRAD_FORECASTER).orElseThrow());
     assertEquals("expected a forecaster with convolution=winograd, got " + DIRECT_FORECASTER,
         winograd.mismatch(DIRECT_FORECASTER).orElseThrow());
-    // A description without the entry (an older backend that ignores the setting) fails too,
-    // and so do look-alikes that merely contain the text.
-    assertTrue(direct.mismatch("ReferenceForecaster[kernel=vector-256, threads=2]").isPresent());
-    assertTrue(direct.mismatch("DjlForecaster[inputConvolution=direct]").isPresent());
-    assertTrue(direct.mismatch("ReferenceForecaster[convolution=directly]").isPresent());
-    assertTrue(direct.mismatch("ReferenceForecaster[convolution=direct]").isEmpty());
+    // Runtime information without the entry (a backend that ignores the setting) fails too,
+    // and so do other keys with the value and values that merely start with it.
+    assertTrue(direct.mismatch(Map.of("kernel", "vector-256", "threads", "2")).isPresent());
+    assertTrue(direct.mismatch(Map.of("inputConvolution", "direct")).isPresent());
+    assertTrue(direct.mismatch(Map.of("convolution", "directly")).isPresent());
+    assertTrue(direct.mismatch(Map.of("convolution", "direct")).isEmpty());
   }
 
   @Test
-  void describedValueReadsOneWholeEntry() {
-    assertEquals(Optional.of("winograd"),
-        BenchConfiguration.describedValue(WINOGRAD_FORECASTER, "convolution"));
-    assertEquals(Optional.of("vector-256"),
-        BenchConfiguration.describedValue(WINOGRAD_FORECASTER, "kernel"));
-    assertEquals(Optional.of("per-step"), BenchConfiguration.describedValue(
-        "DjlForecaster[engine=PyTorch 2.7.1, inputConvolution=per-step]", "inputConvolution"));
-    assertEquals(Optional.empty(), BenchConfiguration.describedValue(
-        "DjlForecaster[engine=PyTorch 2.7.1, inputConvolution=per-step]", "convolution"));
-    assertEquals(Optional.of("direct"),
-        BenchConfiguration.describedValue("convolution=direct", "convolution"));
+  void kernelOfNamesTheReferenceKernelOrTheDjlEngineEntries() {
+    assertEquals("vector-256", BenchConfiguration.kernelOf(WINOGRAD_FORECASTER));
+    Map<String, String> djl = new java.util.LinkedHashMap<>();
+    djl.put("backend", "djl-pytorch");
+    djl.put("threads", "2");
+    djl.put("engine", "PyTorch 2.7.1");
+    djl.put("device", "cpu()");
+    djl.put("inputConvolution", "per-step");
+    assertEquals("engine=PyTorch 2.7.1, device=cpu(), inputConvolution=per-step",
+        BenchConfiguration.kernelOf(djl));
   }
 
   @Test
@@ -113,16 +112,14 @@ class ReferenceConvolutionLabelsTest {
       BenchConfiguration c = BenchConfiguration.parse("reference/" + algorithm);
       try (Forecaster f = Forecasters.create(c.backend(), BenchModel.TINY.spec(),
           c.options(1))) {
-        assertEquals(Optional.empty(), c.mismatch(f.toString()), f.toString());
-        assertEquals(Optional.of(algorithm),
-            BenchConfiguration.describedValue(f.toString(), "convolution"));
+        assertEquals(Optional.empty(), c.mismatch(f.runtimeInfo()), f.toString());
+        assertEquals(algorithm, f.runtimeInfo().get("convolution"));
       }
     }
     // Without the setting the reference backend runs Winograd (what reference/vector measures).
     try (Forecaster f = Forecasters.create("reference", BenchModel.TINY.spec(),
         BenchConfiguration.parse("reference/vector").options(1))) {
-      assertEquals(Optional.of("winograd"),
-          BenchConfiguration.describedValue(f.toString(), "convolution"));
+      assertEquals("winograd", f.runtimeInfo().get("convolution"));
     }
   }
 }

@@ -89,8 +89,9 @@ class SoakCommandTest {
     }
     if (labels.contains("djl-pytorch/per-step")) {
       Map<String, Object> run = (Map<String, Object>) runs.get(1);
-      assertTrue(String.valueOf(((Map<String, Object>) run.get("child")).get("forecaster"))
-          .contains("inputConvolution=per-step"), run.toString());
+      Map<String, Object> runtime = (Map<String, Object>) ((Map<String, Object>) run.get("child"))
+          .get("runtime");
+      assertEquals("per-step", runtime.get("inputConvolution"), run.toString());
     }
     for (String label : labels) {
       assertTrue(r.out().lines().anyMatch(l -> l.startsWith(label + " ")
