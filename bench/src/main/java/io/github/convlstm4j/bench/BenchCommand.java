@@ -2,17 +2,12 @@ package io.github.convlstm4j.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,11 +57,6 @@ public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Threads for every backend and the peer (default 0: all cores).",
-      defaultValue = "0")
-  int threads;
-
   @Option(names = "--reps", paramLabel = "N", defaultValue = "5",
       description = "Timed repetitions per phase (default ${DEFAULT-VALUE}).")
   int reps;
@@ -89,26 +79,6 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Models: seed, cpu (default: seed,cpu).")
   List<String> models;
 
-  @Option(names = "--tiny",
-      description = "A tiny model and shapes, to check that the bench runs (CI); measures "
-          + "nothing of interest.")
-  boolean tiny;
-
-  @Option(names = "--backends", split = ",", paramLabel = "LABEL",
-      description = "Only these configurations, e.g. reference/vector,reference/direct,"
-          + "reference/winograd,reference/scalar,djl-pytorch,djl-pytorch/per-step,djl-mxnet,"
-          + "djl-mxnet/per-step,python-pytorch (default: every available backend, reference "
-          + "as reference/vector, reference/direct and reference/scalar, plus "
-          + "djl-pytorch/hoisted and djl-pytorch/per-step). reference/vector and "
-          + "reference/scalar run the reference backend's defaults (Vector API or scalar "
-          + "kernel, Winograd 3x3 convolutions); reference/direct and reference/winograd run "
-          + "the Vector API kernel with reference.convolution=direct or winograd, and fail "
-          + "if the forecaster does not report that algorithm. "
-          + "BACKEND/FORM is a DJL backend created with djl.inputConvolution=FORM instead of "
-          + "its default: hoisted (one input-to-state convolution over all frames), per-step "
-          + "(inside the time loop) or concatenated (one convolution of [x_t, h_t-1] per step).")
-  List<String> only;
-
   @Option(names = "--no-peer", description = "Do not run the Python PyTorch peer.")
   boolean noPeer;
 
@@ -124,19 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-kernels", description = "Skip the FMA peak probe and the GEMM kernels.")
   boolean noKernels;
 
-  @Option(names = "--child-heap", paramLabel = "SIZE",
-      description = "-Xmx of the child JVMs (default 6g, 1g with --tiny).")
-  String childHeap;
-
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
-      description = "Give up on one child process after this long (default ${DEFAULT-VALUE}).")
-  long timeoutSeconds;
-
   @Mixin
-  ReportOutputs outputs;
-
-  @Option(names = "--verbose", description = "Debug logging, and stack traces for errors.")
-  boolean verbose;
+  ChildRunOptions options;
 
   @Option(names = "--separate-phases",
       description = "Time the forward and the training phase in two child JVMs, so training "
@@ -153,12 +112,13 @@ public final class BenchCommand implements Callable<Integer> {
     validate();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    ChildJvm jvm = options.childJvm("6g", 3600, List.of());
+    int n = jvm.threads();
     List<BenchModel> chosen = chosenModels();
     List<String> skipped = new ArrayList<>();
     List<BenchConfiguration> configs;
     try {
-      configs = BenchConfiguration.available(only,
+      configs = BenchConfiguration.available(options.only,
           BenchCommand::inDefaultSet, skipped);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--backends: " + e.getMessage());
@@ -184,10 +144,8 @@ public final class BenchCommand implements Callable<Integer> {
       kernels.put("error", "skipped (--no-kernels)");
     } else {
       progress(err, "FMA peak probe and reference GEMM kernels");
-      ChildProcess.Outcome o = ChildProcess.run(childCommand(true, List.of("kernels",
-          Integer.toString(n), Integer.toString(reps), Boolean.toString(tiny))),
-          threadEnvironment(n),
-          timeoutSeconds, true);
+      ChildProcess.Outcome o = jvm.run(true, List.of("kernels", Integer.toString(n),
+          Integer.toString(reps), Boolean.toString(options.tiny)));
       if (o.ok()) {
         kernels = o.json();
         if (kernels.containsKey("error")) {
@@ -206,10 +164,9 @@ public final class BenchCommand implements Callable<Integer> {
         int r = c.scalar() ? scalarReps : reps;
         int w = c.scalar() ? scalarWarmup : warmup;
         progress(err, c.label() + " on " + m.label());
-        ChildProcess.Outcome o = separatePhases ? separately(c, m, n, r, w)
-            : ChildProcess.run(childCommand(c.vectorJvm(), List.of("model", c.label(),
-                m.label(), Integer.toString(n), Integer.toString(r), Integer.toString(w))),
-                threadEnvironment(n), timeoutSeconds, true);
+        ChildProcess.Outcome o = separatePhases ? separately(jvm, c, m, r, w)
+            : jvm.run(c.vectorJvm(), List.of("model", c.label(), m.label(),
+                Integer.toString(n), Integer.toString(r), Integer.toString(w)));
         Measurement x = o.ok() ? Measurement.fromJson(c.label(), m.label(), o.json())
             : Measurement.failed(c.label(), m.label(), o.error());
         if (c.scalar() && !x.detail().isEmpty() && !x.detail().startsWith("scalar")) {
@@ -228,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       if (peer != null) {
         progress(err, PythonPeer.LABEL + " on " + m.label());
-        Measurement x = peer.run(m, n, reps, warmup, timeoutSeconds);
+        Measurement x = peer.run(m, n, reps, warmup, jvm.timeoutSeconds());
         ms.add(x);
         if (x.error() != null) {
           skipped.add(PythonPeer.LABEL + " on " + m.label() + ": " + x.error());
@@ -236,10 +193,10 @@ public final class BenchCommand implements Callable<Integer> {
       }
       results.add(new BenchResult.ModelResults(m, ms));
     }
-    BenchResult result = new BenchResult(machine(n, peerText), kernels, results, skipped);
+    BenchResult result = new BenchResult(machine(jvm, peerText), kernels, results, skipped);
     out.print(BenchReport.text(result));
     out.flush();
-    outputs.write(() -> BenchReport.json(result), () -> BenchReport.markdown(result), err,
+    options.outputs.write(() -> BenchReport.json(result), () -> BenchReport.markdown(result), err,
         "bench");
     return 0;
   }
@@ -249,21 +206,19 @@ public final class BenchCommand implements Callable<Integer> {
    * merges their results: the forward figures from the first, the training figures and the
    * peak RSS from the second.
    */
-  private ChildProcess.Outcome separately(BenchConfiguration c, BenchModel m, int n, int r,
-      int w) {
-    List<String> base = List.of("model", c.label(), m.label(), Integer.toString(n),
-        Integer.toString(r), Integer.toString(w));
+  private static ChildProcess.Outcome separately(ChildJvm jvm, BenchConfiguration c,
+      BenchModel m, int r, int w) {
+    List<String> base = List.of("model", c.label(), m.label(),
+        Integer.toString(jvm.threads()), Integer.toString(r), Integer.toString(w));
     List<String> fwd = new ArrayList<>(base);
     fwd.add("forward-only");
-    ChildProcess.Outcome a = ChildProcess.run(childCommand(c.vectorJvm(), fwd),
-        threadEnvironment(n), timeoutSeconds, true);
+    ChildProcess.Outcome a = jvm.run(c.vectorJvm(), fwd);
     if (!a.ok() || a.json().containsKey("error")) {
       return a;
     }
     List<String> train = new ArrayList<>(base);
     train.add("train-only");
-    ChildProcess.Outcome b = ChildProcess.run(childCommand(c.vectorJvm(), train),
-        threadEnvironment(n), timeoutSeconds, true);
+    ChildProcess.Outcome b = jvm.run(c.vectorJvm(), train);
     Map<String, Object> merged = new LinkedHashMap<>(a.json());
     merged.put("separatePhases", true);
     if (!b.ok()) {
@@ -288,21 +243,19 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    if (threads < 0 || reps < 1 || warmup < 0 || scalarReps < 1 || scalarWarmup < 0
-        || timeoutSeconds < 1) {
-      throw new ParameterException(spec.commandLine(), "--threads must be >= 0, --reps, "
-          + "--scalar-reps and --timeout >= 1, --warmup and --scalar-warmup >= 0, got "
-          + threads + ", " + reps + ", " + scalarReps + ", " + timeoutSeconds + ", " + warmup
-          + ", " + scalarWarmup);
+    options.validate(spec.commandLine());
+    if (reps < 1 || warmup < 0 || scalarReps < 1 || scalarWarmup < 0) {
+      throw new ParameterException(spec.commandLine(), "--reps and --scalar-reps must be >= 1, "
+          + "--warmup and --scalar-warmup >= 0, got " + reps + ", " + scalarReps + ", "
+          + warmup + ", " + scalarWarmup);
     }
-    outputs.validate(spec.commandLine());
-    if (tiny && models != null) {
+    if (options.tiny && models != null) {
       throw new ParameterException(spec.commandLine(), "--tiny and --models exclude each other");
     }
   }
 
   private List<BenchModel> chosenModels() {
-    if (tiny) {
+    if (options.tiny) {
       return List.of(BenchModel.TINY);
     }
     List<BenchModel> out = new ArrayList<>();
@@ -317,7 +270,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private boolean wanted(String label) {
-    return only == null || only.contains(label);
+    return options.only == null || options.only.contains(label);
   }
 
   /**
@@ -342,59 +295,8 @@ public final class BenchCommand implements Callable<Integer> {
         || label.equals(BenchResult.DJL_PYTORCH + "/" + BenchConfiguration.HOISTED);
   }
 
-  /** Flags of the child JVMs (without the class path). */
-  private List<String> childFlags(boolean vector) {
-    List<String> f = new ArrayList<>();
-    if (vector) {
-      f.add("--add-modules");
-      f.add("jdk.incubator.vector");
-    }
-    f.add("-Xmx" + Optional.ofNullable(childHeap).orElse(tiny ? "1g" : "6g"));
-    f.add("-Dai.djl.offline=true");
-    f.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + (verbose ? "debug" : "warn"));
-    return f;
-  }
-
-  private List<String> childCommand(boolean vector, List<String> args) {
-    List<String> c = new ArrayList<>();
-    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    c.addAll(childFlags(vector));
-    c.add("-cp");
-    c.add(System.getProperty("java.class.path"));
-    c.add(BenchChild.class.getName());
-    c.addAll(args);
-    return c;
-  }
-
-  /**
-   * The facts about this machine and JVM both bench reports start with: date, CPU, cores, OS,
-   * JVM, this JVM's and the child JVMs' flags, the child environment and the thread count.
-   */
-  static Map<String, Object> machineFacts(int n, List<String> childFlags) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-    m.put("cpu", cpuModel());
-    m.put("cores", Runtime.getRuntime().availableProcessors());
-    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty(
-        "java.runtime.version"));
-    m.put("benchJvmFlags", String.join(" ",
-        ManagementFactory.getRuntimeMXBean().getInputArguments()));
-    m.put("childJvmFlags", String.join(" ", childFlags));
-    m.put("childEnvironment", "OMP_NUM_THREADS=" + n + " MKL_NUM_THREADS=" + n);
-    m.put("threads", n);
-    return m;
-  }
-
-  /** OpenMP / MKL thread counts for native engines (MXNet reads them only from here). */
-  static Map<String, String> threadEnvironment(int n) {
-    return Map.of("OMP_NUM_THREADS", Integer.toString(n), "MKL_NUM_THREADS",
-        Integer.toString(n));
-  }
-
-  private Map<String, Object> machine(int n, String peerText) {
-    Map<String, Object> m = machineFacts(n, childFlags(true));
+  private Map<String, Object> machine(ChildJvm jvm, String peerText) {
+    Map<String, Object> m = jvm.machineFacts();
     m.put("reps", reps);
     m.put("warmup", warmup);
     m.put("scalarReps", scalarReps);
@@ -402,24 +304,6 @@ public final class BenchCommand implements Callable<Integer> {
     m.put("peer", peerText);
     m.put("separatePhases", separatePhases);
     return m;
-  }
-
-  static String cpuModel() {
-    try {
-      String flags = "";
-      String model = "unknown CPU";
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("model name") && model.equals("unknown CPU")) {
-          model = line.substring(line.indexOf(':') + 1).trim();
-        } else if (line.startsWith("flags") && flags.isEmpty()) {
-          flags = line;
-        }
-      }
-      return model + (flags.contains("avx512f") ? " (AVX-512)"
-          : flags.contains("avx2") ? " (AVX2)" : "");
-    } catch (IOException | RuntimeException e) {
-      return System.getProperty("os.arch");
-    }
   }
 
   static void progress(PrintWriter err, String what) {

@@ -94,9 +94,8 @@ final class PythonPeer {
 
   /** Runs the peer on a model. */
   Measurement run(BenchModel model, int threads, int reps, int warmup, long timeoutSeconds) {
-    String t = Integer.toString(threads);
     ChildProcess.Outcome o = ChildProcess.run(command(model, threads, reps, warmup),
-        Map.of("OMP_NUM_THREADS", t, "MKL_NUM_THREADS", t), timeoutSeconds, false);
+        ChildJvm.threadEnvironment(threads), timeoutSeconds, false);
     return o.ok() ? Measurement.fromJson(LABEL, model.label(), o.json())
         : Measurement.failed(LABEL, model.label(), o.error());
   }

@@ -2,10 +2,8 @@ package io.github.convlstm4j.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,12 +35,6 @@ public final class SoakCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
-
-  @Option(names = "--backends", split = ",", paramLabel = "LABEL",
-      description = "Configurations, e.g. reference,djl-pytorch,djl-mxnet,"
-          + "djl-pytorch/per-step,reference/scalar,reference/direct (default: every available "
-          + "backend with its defaults; see 'convlstm4j bench --help' for the labels).")
-  List<String> only;
 
   @Option(names = "--model", paramLabel = "MODEL", defaultValue = "cpu",
       description = "seed, cpu or tiny (default ${DEFAULT-VALUE}).")
@@ -85,44 +77,27 @@ public final class SoakCommand implements Callable<Integer> {
       description = "Sample memory every N training steps (default ${DEFAULT-VALUE}).")
   int stepEvery;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "Backend threads (default 0: all cores).")
-  int threads;
-
-  @Option(names = "--tiny",
-      description = "A tiny model, shapes and call counts (tiny model, batch 2 x 4 frames x "
-          + "8x8, 12 predicts, 6 steps) to check that the soak runs (CI); explicit options "
-          + "still win. Measures nothing of interest.")
-  boolean tiny;
-
-  @Option(names = "--child-heap", paramLabel = "SIZE",
-      description = "-Xmx of the child JVMs (default 2g, 1g with --tiny).")
-  String childHeap;
-
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
-      description = "Give up on one child process after this long (default ${DEFAULT-VALUE}).")
-  long timeoutSeconds;
-
   @Mixin
-  ReportOutputs outputs;
-
-  @Option(names = "--verbose", description = "Debug logging in the child JVMs.")
-  boolean verbose;
+  ChildRunOptions options;
 
   /** Creates the command (picocli fills the options). */
   public SoakCommand() {}
 
   @Override
   public Integer call() throws IOException {
+    options.validate(spec.commandLine());
     SoakSettings settings = settings();
-    outputs.validate(spec.commandLine());
+    // The committed Java heap is touched when committed, so it is resident from the start:
+    // otherwise RSS grows while the young generation first cycles through its regions, which
+    // looks like native growth. And a full GC must not shrink the heap.
+    ChildJvm jvm = options.childJvm("2g", 1800,
+        List.of("-XX:+AlwaysPreTouch", "-XX:MaxHeapFreeRatio=100"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     List<String> skipped = new ArrayList<>();
     List<BenchConfiguration> configs;
     try {
-      configs = BenchConfiguration.available(only,
+      configs = BenchConfiguration.available(options.only,
           label -> !label.contains("/"), skipped);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--backends: " + e.getMessage());
@@ -133,8 +108,7 @@ public final class SoakCommand implements Callable<Integer> {
           + " predicts, " + settings.steps() + " training steps)");
       List<String> args = new ArrayList<>(List.of("soak", c.label()));
       args.addAll(settings.toArguments());
-      ChildProcess.Outcome o = ChildProcess.run(childCommand(c.vectorJvm(), args),
-          BenchCommand.threadEnvironment(n), timeoutSeconds, true);
+      ChildProcess.Outcome o = jvm.run(c.vectorJvm(), args);
       SoakResult.Run run = o.ok() ? SoakResult.Run.fromJson(c.label(), o.json())
           : SoakResult.Run.failed(c.label(), o.error());
       runs.add(run);
@@ -142,25 +116,20 @@ public final class SoakCommand implements Callable<Integer> {
         skipped.add(c.label() + ": " + run.error());
       }
     }
-    SoakResult result = new SoakResult(BenchCommand.machineFacts(n, childFlags(true)),
-        settings, runs, skipped);
+    SoakResult result = new SoakResult(jvm.machineFacts(), settings, runs, skipped);
     out.print(SoakReport.text(result));
     out.flush();
-    outputs.write(() -> SoakReport.json(result), () -> SoakReport.markdown(result), err,
+    options.outputs.write(() -> SoakReport.json(result), () -> SoakReport.markdown(result), err,
         "bench soak");
     return 0;
   }
 
   /** The settings: the options, with --tiny's values where an option was not given. */
   private SoakSettings settings() {
-    if (timeoutSeconds < 1) {
-      throw new ParameterException(spec.commandLine(), "--timeout must be >= 1, got "
-          + timeoutSeconds);
-    }
     try {
       BenchModel m = BenchModel.parse(pick("--model", model, "tiny"));
       return new SoakSettings(m, pick("--batch", batch, 2), pick("--frames", frames, 4),
-          pick("--size", size, 8), threads, pick("--predicts", predicts, 12),
+          pick("--size", size, 8), options.threads, pick("--predicts", predicts, 12),
           pick("--predict-warmup", predictWarmup, 4), pick("--sample-every", predictEvery, 2),
           pick("--steps", steps, 6), pick("--step-warmup", stepWarmup, 2),
           pick("--step-sample-every", stepEvery, 1));
@@ -170,37 +139,7 @@ public final class SoakCommand implements Callable<Integer> {
   }
 
   private <T> T pick(String option, T given, T tinyValue) {
-    return tiny && !spec.commandLine().getParseResult().hasMatchedOption(option) ? tinyValue
-        : given;
+    return options.tiny && !spec.commandLine().getParseResult().hasMatchedOption(option)
+        ? tinyValue : given;
   }
-
-  /** Flags of the child JVMs (without the class path). */
-  private List<String> childFlags(boolean vector) {
-    List<String> f = new ArrayList<>();
-    if (vector) {
-      f.add("--add-modules");
-      f.add("jdk.incubator.vector");
-    }
-    f.add("-Xmx" + (childHeap != null ? childHeap : tiny ? "1g" : "2g"));
-    // The committed Java heap is touched when committed, so it is resident from the start:
-    // otherwise RSS grows while the young generation first cycles through its regions, which
-    // looks like native growth. And a full GC must not shrink the heap.
-    f.add("-XX:+AlwaysPreTouch");
-    f.add("-XX:MaxHeapFreeRatio=100");
-    f.add("-Dai.djl.offline=true");
-    f.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + (verbose ? "debug" : "warn"));
-    return f;
-  }
-
-  private List<String> childCommand(boolean vector, List<String> args) {
-    List<String> c = new ArrayList<>();
-    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    c.addAll(childFlags(vector));
-    c.add("-cp");
-    c.add(System.getProperty("java.class.path"));
-    c.add(BenchChild.class.getName());
-    c.addAll(args);
-    return c;
-  }
-
 }
