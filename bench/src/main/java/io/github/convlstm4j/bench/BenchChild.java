@@ -41,7 +41,7 @@ public final class BenchChild {
       result.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     result.put("jvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
-    out.println(MARKER + JsonText.writeCompact(result));
+    out.println(MARKER + Json.writeCompact(result));
     out.flush();
     // DJL engines may leave non-daemon threads behind.
     System.exit(0);

@@ -238,7 +238,7 @@ public final class BenchCommand implements Callable<Integer> {
   /** The forecaster's runtime information as the child reported it. */
   private static Map<String, String> runtimeOf(Measurement x) {
     Map<String, String> m = new LinkedHashMap<>();
-    JsonText.object(x.raw(), "runtime").forEach((k, v) -> m.put(k, String.valueOf(v)));
+    Json.object(x.raw(), "runtime").forEach((k, v) -> m.put(k, String.valueOf(v)));
     return m;
   }
 

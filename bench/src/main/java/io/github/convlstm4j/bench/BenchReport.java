@@ -33,7 +33,7 @@ final class BenchReport {
 
   /** The JSON report. */
   static String json(BenchResult r) {
-    return JsonText.write(r.toJson());
+    return Json.write(r.toJson());
   }
 
   private String render() {
@@ -82,15 +82,15 @@ final class BenchReport {
     }
     out.line(String.format(Locale.ROOT, "FMA peak (Vector API FMA loop, %s threads, median of "
         + "runs): %.1f GFLOP/s; probed again after the GEMMs: %.1f GFLOP/s", r.machine.get(
-            "threads"), peak, JsonText.number(r.kernels, "peakGflopsAfter")));
+            "threads"), peak, Json.number(r.kernels, "peakGflopsAfter")));
     out.blank();
     TextTable t = new TextTable(List.of("kernel", "shape (seed gate convolution)", "m", "n",
         "k", "median s", "GFLOP/s", "% of peak"));
     for (Map<String, Object> row : r.gemmRows()) {
-      double gf = JsonText.number(row, "gflops");
+      double gf = Json.number(row, "gflops");
       t.row(List.of(String.valueOf(row.get("kernel")), String.valueOf(row.get("shape")),
           integer(row, "m"), integer(row, "n"), integer(row, "k"),
-          seconds(JsonText.number(JsonText.object(row, "seconds"), "median")), fixed1(gf),
+          seconds(Json.number(Json.object(row, "seconds"), "median")), fixed1(gf),
           percent(gf / peak)));
     }
     out.table(t);
@@ -209,7 +209,7 @@ final class BenchReport {
   // ------------------------------------------------------------------ output helpers
 
   private static String integer(Map<String, Object> row, String key) {
-    double v = JsonText.number(row, key);
+    double v = Json.number(row, key);
     return Double.isNaN(v) ? "-" : Long.toString((long) v);
   }
 

@@ -48,7 +48,7 @@ final class BenchResult {
 
   /** The FMA peak in GFLOP/s, NaN if not measured. */
   double peak() {
-    return JsonText.number(kernels, "peakGflops");
+    return Json.number(kernels, "peakGflops");
   }
 
   /** The GEMM rows of the kernel probe. */
@@ -177,7 +177,7 @@ final class BenchResult {
     for (Map<String, Object> row : gemmRows()) {
       if (String.valueOf(row.get("kernel")).startsWith("vector")
           && !Boolean.FALSE.equals(row.get("target"))) {
-        double f = JsonText.number(row, "gflops") / peak;
+        double f = Json.number(row, "gflops") / peak;
         if (Double.isNaN(worst) || f < worst) {
           worst = f;
           worstShape = String.valueOf(row.get("shape"));
@@ -195,7 +195,7 @@ final class BenchResult {
         int colon = shape.indexOf(':');
         notJudged.append(String.format(java.util.Locale.ROOT, "; not judged: %s %.0f%%",
             colon < 0 ? shape : shape.substring(0, colon),
-            100 * JsonText.number(row, "gflops") / peak));
+            100 * Json.number(row, "gflops") / peak));
       }
     }
     return new Target(goal, String.format(java.util.Locale.ROOT, "lowest %.0f%% (%s)",

@@ -98,7 +98,7 @@ final class ChildProcess {
           + tailText);
     }
     try {
-      return new Outcome(JsonText.parseObject(result[0]), null);
+      return new Outcome(Json.parseObject(result[0]), null);
     } catch (IllegalArgumentException e) {
       return new Outcome(null, "unreadable result (" + e.getMessage() + ")");
     }

@@ -26,14 +26,14 @@ record Measurement(String label, String model, Stats forward, Stats train,
 
   /** From a child's JSON result. */
   static Measurement fromJson(String label, String model, Map<String, Object> j) {
-    String detail = JsonText.string(j, "kernel", "");
+    String detail = Json.string(j, "kernel", "");
     Optional<String> convolution = runtime(j, "convolution");
     if (convolution.isPresent()) {
       detail = detail + ", convolution=" + convolution.get();
     }
     if (j.containsKey("torch")) {
       detail = "torch " + j.get("torch") + ", python " + j.get("python") + ", "
-          + (long) JsonText.number(j, "threads") + " threads";
+          + (long) Json.number(j, "threads") + " threads";
     }
     String error = j.containsKey("error") ? String.valueOf(j.get("error")) : null;
     String trainingError = j.containsKey("trainingError")
@@ -41,9 +41,9 @@ record Measurement(String label, String model, Stats forward, Stats train,
     if (error == null && trainingError != null) {
       error = "training: " + trainingError;
     }
-    return new Measurement(label, model, Stats.fromJson(JsonText.object(j, "forward")),
-        Stats.fromJson(JsonText.object(j, "train")), JsonText.number(j, "peakRssForwardMiB"),
-        JsonText.number(j, "peakRssMiB"), Boolean.TRUE.equals(j.get("trainingFinite")),
+    return new Measurement(label, model, Stats.fromJson(Json.object(j, "forward")),
+        Stats.fromJson(Json.object(j, "train")), Json.number(j, "peakRssForwardMiB"),
+        Json.number(j, "peakRssMiB"), Boolean.TRUE.equals(j.get("trainingFinite")),
         detail, error, j);
   }
 
@@ -66,7 +66,7 @@ record Measurement(String label, String model, Stats forward, Stats train,
 
   /** The {@code runtime} entry {@code key} of a child's JSON result, if present. */
   static Optional<String> runtime(Map<String, Object> j, String key) {
-    Object v = JsonText.object(j, "runtime").get(key);
+    Object v = Json.object(j, "runtime").get(key);
     return v == null ? Optional.empty() : Optional.of(String.valueOf(v));
   }
 

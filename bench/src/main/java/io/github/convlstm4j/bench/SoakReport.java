@@ -32,7 +32,7 @@ final class SoakReport {
 
   /** The JSON report. */
   static String json(SoakResult r) {
-    return JsonText.write(r.toJson());
+    return Json.write(r.toJson());
   }
 
   private String render() {
@@ -114,7 +114,7 @@ final class SoakReport {
     out.table(t);
     for (SoakResult.Run run : r.runs) {
       out.bullet(run.label() + ": " + (run.detail().isEmpty() ? "" : run.detail() + "; ")
-          + "created in " + seconds(JsonText.number(run.raw(), "createSeconds")) + " s"
+          + "created in " + seconds(Json.number(run.raw(), "createSeconds")) + " s"
           + (run.error() != null ? "; ERROR " + firstLine(run.error()) : ""));
     }
     out.blank();

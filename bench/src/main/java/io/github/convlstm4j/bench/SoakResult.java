@@ -86,7 +86,7 @@ final class SoakResult {
     static Run fromJson(String label, Map<String, Object> j) {
       List<Phase> phases = new ArrayList<>();
       for (String name : PHASES) {
-        Map<String, Object> p = JsonText.object(j, name);
+        Map<String, Object> p = Json.object(j, name);
         if (p.containsKey("samples")) {
           phases.add(phase(name, p));
         }
@@ -98,8 +98,8 @@ final class SoakResult {
       if (error == null && Boolean.FALSE.equals(j.get("predictFinite"))) {
         error = "predict returned non-finite values";
       }
-      return new Run(label, phases, JsonText.number(j, "peakRssMiB"),
-          JsonText.string(j, "kernel", ""), error, j);
+      return new Run(label, phases, Json.number(j, "peakRssMiB"),
+          Json.string(j, "kernel", ""), error, j);
     }
 
     /** A configuration whose child produced nothing. */
@@ -144,15 +144,15 @@ final class SoakResult {
 
   /** Judges one phase of a child's JSON. */
   static Phase phase(String name, Map<String, Object> p) {
-    int warmup = (int) JsonText.number(p, "warmup");
+    int warmup = (int) Json.number(p, "warmup");
     List<MemoryTrend.Sample> all = new ArrayList<>();
     List<MemoryTrend.Sample> after = new ArrayList<>();
     List<Map<String, Object>> afterRaw = new ArrayList<>();
     for (Object o : (List<?>) p.get("samples")) {
       @SuppressWarnings("unchecked")
       Map<String, Object> s = (Map<String, Object>) o;
-      MemoryTrend.Sample x = new MemoryTrend.Sample((long) JsonText.number(s, "calls"),
-          JsonText.number(s, "rssMiB"));
+      MemoryTrend.Sample x = new MemoryTrend.Sample((long) Json.number(s, "calls"),
+          Json.number(s, "rssMiB"));
       all.add(x);
       if (x.calls() >= warmup) {
         after.add(x);
@@ -165,13 +165,13 @@ final class SoakResult {
     }
     Map<String, Object> first = afterRaw.get(0);
     Map<String, Object> last = afterRaw.get(afterRaw.size() - 1);
-    return new Phase(name, (int) JsonText.number(p, "completed"), warmup,
-        JsonText.number(p, "secondsPerCallAfterWarmup"), MemoryTrend.of(after),
-        JsonText.number(last, "heapCommittedMiB") - JsonText.number(first, "heapCommittedMiB"),
-        JsonText.number(last, "nonHeapCommittedMiB")
-            - JsonText.number(first, "nonHeapCommittedMiB"),
-        JsonText.number(p, "liveHeapEndMiB") - JsonText.number(p, "liveHeapAfterWarmupMiB"),
-        JsonText.number(p, "liveHeapEndMiB"), spread(all, CURVE_POINTS),
+    return new Phase(name, (int) Json.number(p, "completed"), warmup,
+        Json.number(p, "secondsPerCallAfterWarmup"), MemoryTrend.of(after),
+        Json.number(last, "heapCommittedMiB") - Json.number(first, "heapCommittedMiB"),
+        Json.number(last, "nonHeapCommittedMiB")
+            - Json.number(first, "nonHeapCommittedMiB"),
+        Json.number(p, "liveHeapEndMiB") - Json.number(p, "liveHeapAfterWarmupMiB"),
+        Json.number(p, "liveHeapEndMiB"), spread(all, CURVE_POINTS),
         p.containsKey("error") ? String.valueOf(p.get("error")) : null);
   }
 

@@ -32,7 +32,7 @@ class BenchCommandTest {
 
     String text = run.out();
     assertEquals(0, run.exitCode(), () -> "stderr:\n" + run.err() + "\nstdout:\n" + text);
-    Map<String, Object> report = JsonText.parseObject(Files.readString(json));
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
     List<String> expected = new ArrayList<>(List.of("reference/vector", "reference/direct",
         "reference/scalar"));
     for (BackendInfo b : Forecasters.backends()) {
@@ -134,7 +134,7 @@ class BenchCommandTest {
         json.toString());
 
     assertEquals(0, r.exitCode(), r::err);
-    Map<String, Object> report = JsonText.parseObject(Files.readString(json));
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
     assertEquals(true, ((Map<String, Object>) report.get("machine")).get("separatePhases"));
     Map<String, Object> model = (Map<String, Object>) ((List<?>) report.get("models")).get(0);
     Map<String, Object> row = row(model, "reference/vector");

@@ -93,7 +93,7 @@ class ConvolutionReportTest {
     String markdown = BenchReport.markdown(r);
     assertTrue(markdown.contains("| seed: reference/vector (convolution=winograd) vs "
         + "reference/direct, forward (times faster) | 1.20x | informative |"), markdown);
-    Map<String, Object> json = JsonText.parseObject(BenchReport.json(r));
+    Map<String, Object> json = Json.parseObject(BenchReport.json(r));
     assertEquals(Flops.EFFECTIVE, json.get("gflopsDefinition"));
     assertEquals(2, ((List<?>) json.get("informative")).size());
   }

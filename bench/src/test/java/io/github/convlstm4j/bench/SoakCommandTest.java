@@ -40,12 +40,12 @@ class SoakCommandTest {
         md.toString());
 
     assertEquals(0, r.exitCode(), () -> "stderr:\n" + r.err() + "\nstdout:\n" + r.out());
-    Map<String, Object> report = JsonText.parseObject(Files.readString(json));
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
     Map<String, Object> settings = (Map<String, Object>) report.get("settings");
     assertEquals("tiny", settings.get("model"));
-    assertEquals(8.0, settings.get("predicts"));
-    assertEquals(4.0, settings.get("steps"));
-    assertEquals(4.0, settings.get("predictWarmup"), "--tiny's value where none was given");
+    assertEquals(8, settings.get("predicts"));
+    assertEquals(4, settings.get("steps"));
+    assertEquals(4, settings.get("predictWarmup"), "--tiny's value where none was given");
     assertTrue(String.valueOf(report.get("rule")).contains("max(10 % of it, 64 MiB)"));
     assertTrue(report.get("allFlat") instanceof Boolean);
     List<Object> runs = (List<Object>) report.get("runs");
@@ -60,7 +60,7 @@ class SoakCommandTest {
       for (int k = 0; k < 2; k++) {
         Map<String, Object> ph = (Map<String, Object>) phases.get(k);
         assertEquals(k == 0 ? "predict" : "train", ph.get("phase"));
-        assertEquals(k == 0 ? 8.0 : 4.0, ph.get("calls"));
+        assertEquals(k == 0 ? 8 : 4, ph.get("calls"));
         Map<String, Object> rss = (Map<String, Object>) ph.get("rss");
         for (String key : List.of("startMiB", "maxMiB", "lastMiB", "growthMiB",
             "allowanceMiB", "slopeMiBPer1000Calls", "fittedRiseMiB", "verdict")) {
@@ -77,7 +77,7 @@ class SoakCommandTest {
       Map<String, Object> predict = (Map<String, Object>) child.get("predict");
       List<Object> samples = (List<Object>) predict.get("samples");
       // tiny: sampled at 0, then every 2 calls up to 8 (the warm-up end, 4, among them)
-      assertEquals(List.of(0.0, 2.0, 4.0, 6.0, 8.0), samples.stream()
+      assertEquals(List.of(0, 2, 4, 6, 8), samples.stream()
           .map(o -> ((Map<String, Object>) o).get("calls")).toList());
       Map<String, Object> s = (Map<String, Object>) samples.get(0);
       for (String key : List.of("rssMiB", "heapUsedMiB", "heapCommittedMiB",

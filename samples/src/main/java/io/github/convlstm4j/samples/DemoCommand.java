@@ -176,7 +176,7 @@ final class DemoCommand implements Callable<Integer> {
       timing.put("trainingSeconds", seconds(trainTime));
       timing.put("evaluationSeconds", seconds(evalTime));
       json.put("timing", timing);
-      AtomicFiles.writeAtomically(out.resolve("metrics.json"), Json.write(json));
+      JsonFiles.write(out.resolve("metrics.json"), json);
 
       eval.printTable(stdout);
       stdout.printf(Locale.ROOT, "%nWall time %s (training %s). Wrote %s: 1_animate.png .. "

@@ -96,7 +96,7 @@ final class EvaluateCommand implements Callable<Integer> {
         m.put("backend", f.backendName());
         m.put("epochsTrained", f.checkpoint().epochsCompleted());
         m.put("heldOut", e.toJson(from));
-        AtomicFiles.writeAtomically(json, Json.write(m));
+        JsonFiles.write(json, m);
       }
     }
     out.flush();
