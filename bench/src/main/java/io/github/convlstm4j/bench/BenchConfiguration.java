@@ -5,6 +5,7 @@ import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.Forecasters;
 import io.github.convlstm4j.spi.BackendOptions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,6 +125,23 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Records what runs {@code f} in a child's result: {@code runtime} (its
+   * {@link Forecaster#runtimeInfo()}), {@code kernel} ({@link #kernelOf}) and
+   * {@code forecaster} (its {@code toString()}, for people; nothing reads it back).
+   *
+   * @param f the forecaster created for this configuration
+   * @param result the child's result, added to
+   * @return why {@code f} does not run this configuration ({@link #mismatch}), or empty
+   */
+  Optional<String> record(Forecaster f, Map<String, Object> result) {
+    Map<String, String> runtime = f.runtimeInfo();
+    result.put("runtime", new LinkedHashMap<String, Object>(runtime));
+    result.put("kernel", kernelOf(runtime));
+    result.put("forecaster", f.toString());
+    return mismatch(runtime);
   }
 
   /**

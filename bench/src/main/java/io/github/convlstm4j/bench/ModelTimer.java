@@ -81,11 +81,7 @@ final class ModelTimer {
     try (Forecaster f = Forecasters.create(config.backend(), model.spec(),
         config.options(threads))) {
       r.put("createSeconds", (System.nanoTime() - t0) / 1e9);
-      Map<String, String> runtime = f.runtimeInfo();
-      r.put("runtime", new LinkedHashMap<String, Object>(runtime));
-      r.put("kernel", BenchConfiguration.kernelOf(runtime));
-      r.put("forecaster", f.toString());
-      Optional<String> mismatch = config.mismatch(runtime);
+      Optional<String> mismatch = config.record(f, r);
       if (mismatch.isPresent()) {
         r.put("error", mismatch.get());
         r.put("peakRssMiB", MemoryStatus.peakResidentMiB());

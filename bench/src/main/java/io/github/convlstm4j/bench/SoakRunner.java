@@ -57,11 +57,7 @@ final class SoakRunner {
     try (Forecaster f = Forecasters.create(config.backend(), settings.model().spec(),
         config.options(settings.threads()))) {
       r.put("createSeconds", (System.nanoTime() - t0) / 1e9);
-      Map<String, String> runtime = f.runtimeInfo();
-      r.put("runtime", new LinkedHashMap<String, Object>(runtime));
-      r.put("kernel", BenchConfiguration.kernelOf(runtime));
-      r.put("forecaster", f.toString());
-      Optional<String> mismatch = config.mismatch(runtime);
+      Optional<String> mismatch = config.record(f, r);
       if (mismatch.isPresent()) {
         r.put("error", mismatch.get());
       } else {
