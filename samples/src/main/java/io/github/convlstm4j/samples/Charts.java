@@ -1,6 +1,7 @@
 package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.EpochEvent;
+import io.github.convlstm4j.api.io.PendingFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,6 +83,6 @@ final class Charts {
 
   private static void save(XYChart chart, Path file) throws IOException {
     byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapFormat.PNG);
-    AtomicFiles.writeAtomically(file, png);
+    PendingFile.write(file, out -> out.write(png));
   }
 }

@@ -9,6 +9,8 @@ import io.github.convlstm4j.spi.BackendOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Option;
@@ -35,21 +37,59 @@ final class CommonOptions {
       description = "Debug logging, and stack traces for errors.")
   boolean verbose;
 
-  /** The backend options these flags describe. */
-  BackendOptions backendOptions() {
-    if (threads < 0) {
-      throw new UserException("--threads must be >= 0, got " + threads);
+  /**
+   * Checks these options before any work: the thread count, the form of the setting keys and
+   * that {@code --backend} names a backend that was found (whether it can run here is found
+   * out when it is created). The setting values are the backend's to judge:
+   * {@link #create} reports a value it refuses as a usage error too.
+   *
+   * @throws UsageException naming the bad option
+   */
+  void validate() {
+    backendOptions();
+    if (backend != null) {
+      List<String> names = new ArrayList<>();
+      Forecasters.backends().forEach(b -> names.add(b.name()));
+      if (!names.contains(backend.trim())) {
+        throw new UsageException("--backend must be one of " + String.join(", ", names)
+            + ", got '" + backend + "'");
+      }
     }
-    BackendOptions options = new BackendOptions(threads, "auto");
-    for (Map.Entry<String, String> e : settings.entrySet()) {
-      options = options.withSetting(e.getKey(), e.getValue());
-    }
-    return options;
   }
 
-  /** A fresh forecaster for a spec on the chosen backend. */
+  /**
+   * The backend options these flags describe.
+   *
+   * @throws UsageException on a negative thread count or a malformed setting key
+   */
+  BackendOptions backendOptions() {
+    if (threads < 0) {
+      throw new UsageException("--threads must be >= 0, got " + threads);
+    }
+    try {
+      BackendOptions options = new BackendOptions(threads, "auto");
+      for (Map.Entry<String, String> e : settings.entrySet()) {
+        options = options.withSetting(e.getKey(), e.getValue());
+      }
+      return options;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--setting: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A fresh forecaster for a spec on the chosen backend.
+   *
+   * @throws UsageException when the backend refuses the options (a setting value it does not
+   *     know, a capability the spec needs that {@code --backend} lacks)
+   */
   Forecaster create(ModelSpec spec) {
-    return Forecasters.create(backend, spec, backendOptions());
+    BackendOptions options = backendOptions();
+    try {
+      return Forecasters.create(backend, spec, options);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
   }
 
   /**

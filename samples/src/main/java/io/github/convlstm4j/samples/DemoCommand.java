@@ -100,35 +100,38 @@ final class DemoCommand implements Callable<Integer> {
     long start = System.nanoTime();
     PrintWriter stdout = spec.commandLine().getOut();
 
+    // Every option is checked before any work (exit 2 on a bad one).
+    training.validate();
+    common.validate();
     ModelSpec modelSpec = training.spec();
     TrainingConfig config = training.training();
     int samples = training.trainingMovies();
     int frames = training.frames();
     if (frames < CONTEXT + 1) {
-      throw new UserException("--frames must be at least " + (CONTEXT + 1) + " (" + CONTEXT
+      throw new UsageException("--frames must be at least " + (CONTEXT + 1) + " (" + CONTEXT
           + " context frames and one to score), got " + frames);
     }
     TrainingOptions.positive("--eval-movies", evalMovies);
     TrainingOptions.positive("--scale", scale);
     if (movie < samples) {
-      throw new UserException("--movie must be a held-out movie, >= --samples " + samples
+      throw new UsageException("--movie must be a held-out movie, >= --samples " + samples
           + ", got " + movie);
     }
     if (evalFrom < samples) {
-      throw new UserException("--eval-from must be >= --samples " + samples
+      throw new UsageException("--eval-from must be >= --samples " + samples
           + " (score only movies not trained on), got " + evalFrom);
     }
     int total = Math.max(Math.max(samples, training.preset.generated()),
         Math.max(evalFrom + evalMovies, movie + 1));
-    Files.createDirectories(out);
 
-    log.info("preset {}: {}", training.preset.label(), training.preset.description());
-    Movies movies = MovingSquares.keras().generate(total, frames, training.seed);
-    log.info("generated {} movies of {} frames (seed {}); training on movies 0-{}, "
-        + "scoring movies {}-{}, picturing movie {}", total, frames, training.seed,
-        samples - 1, evalFrom, evalFrom + evalMovies - 1, movie);
-
+    // Created first: the backend judges its settings before movies are generated.
     try (Forecaster f = common.create(modelSpec)) {
+      Files.createDirectories(out);
+      log.info("preset {}: {}", training.preset.label(), training.preset.description());
+      Movies movies = MovingSquares.keras().generate(total, frames, training.seed);
+      log.info("generated {} movies of {} frames (seed {}); training on movies 0-{}, "
+          + "scoring movies {}-{}, picturing movie {}", total, frames, training.seed,
+          samples - 1, evalFrom, evalFrom + evalMovies - 1, movie);
       log.info("backend {}; model {} parameters; {}", f.backendName(),
           modelSpec.parameterCount(), TrainCommand.describe(config));
       List<EpochEvent> history;
@@ -179,7 +182,7 @@ final class DemoCommand implements Callable<Integer> {
       timing.put("trainingSeconds", seconds(trainTime));
       timing.put("evaluationSeconds", seconds(evalTime));
       json.put("timing", timing);
-      AtomicFiles.writeAtomically(out.resolve("metrics.json"), Json.write(json));
+      JsonFiles.write(out.resolve("metrics.json"), json);
 
       eval.printTable(stdout);
       stdout.printf(Locale.ROOT, "%nWall time %s (training %s). Wrote %s: 1_animate.png .. "

@@ -71,23 +71,30 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Every option is checked before any work (exit 2 on a bad one).
     TrainingOptions.positive("--count", count);
     TrainingOptions.positive("--context", context);
     TrainingOptions.positive("--steps", steps);
     TrainingOptions.positive("--frames", frames);
     if (from < 0) {
-      throw new UserException("--from must be >= 0, got " + from);
+      throw new UsageException("--from must be >= 0, got " + from);
     }
+    if (data == null && context + steps > frames) {
+      throw new UsageException("--context " + context + " and --steps " + steps + " need "
+          + (context + steps) + " frames per movie, but --frames is " + frames);
+    }
+    common.validate();
     CommonOptions.requireFile(checkpoint, "checkpoint");
-    Movies all = data != null ? MovieData.read(data)
-        : MovingSquares.keras().generate(from + count, frames, seed);
-    if (from + count > all.size()) {
-      throw new UserException("movies " + from + ".." + (from + count - 1) + " asked for, but "
-          + data + " holds " + all.size());
-    }
-    Movies scored = all.subset(from, from + count);
     PrintWriter out = spec.commandLine().getOut();
+    // Loaded first: the backend judges its settings before movies are read or generated.
     try (Forecaster f = common.load(checkpoint)) {
+      Movies all = data != null ? MovieData.read(data)
+          : MovingSquares.keras().generate(from + count, frames, seed);
+      if (from + count > all.size()) {
+        throw new UserException("movies " + from + ".." + (from + count - 1) + " asked for, "
+            + "but " + data + " holds " + all.size());
+      }
+      Movies scored = all.subset(from, from + count);
       HeldOutEvaluation e = HeldOutEvaluation.run(f, scored, context, steps);
       e.printTable(out);
       if (json != null) {
@@ -96,7 +103,7 @@ final class EvaluateCommand implements Callable<Integer> {
         m.put("backend", f.backendName());
         m.put("epochsTrained", f.checkpoint().epochsCompleted());
         m.put("heldOut", e.toJson(from));
-        AtomicFiles.writeAtomically(json, Json.write(m));
+        JsonFiles.write(json, m);
       }
     }
     out.flush();

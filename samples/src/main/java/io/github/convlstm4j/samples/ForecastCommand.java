@@ -90,26 +90,34 @@ final class ForecastCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Every option is checked before any work (exit 2 on a bad one).
     TrainingOptions.positive("--horizon", horizon);
     TrainingOptions.positive("--scale", scale);
-    CommonOptions.requireFile(checkpoint, "checkpoint");
-    String arrayName = array;
-    if (arrayName == null && Files.isRegularFile(input)
-        && input.toString().toLowerCase(Locale.ROOT).endsWith(".npz")
-        && Npz.headers(input).containsKey(MovieData.NOISY)) {
-      arrayName = MovieData.NOISY;
-    }
-    FrameSequence frames = ContextFrames.read(input, layout, movie, arrayName);
     if (context != null) {
       TrainingOptions.positive("--context", context);
-      if (context > frames.frames()) {
-        throw new UserException("--context " + context + " exceeds the " + frames.frames()
-            + " frames of " + input);
-      }
-      frames = frames.slice(0, context);
     }
+    if (movie < 0) {
+      throw new UsageException("--movie must be >= 0, got " + movie);
+    }
+    common.validate();
+    CommonOptions.requireFile(checkpoint, "checkpoint");
     PrintWriter w = spec.commandLine().getOut();
+    // Loaded first: the backend judges its settings before the context is read.
     try (Forecaster f = common.load(checkpoint)) {
+      String arrayName = array;
+      if (arrayName == null && Files.isRegularFile(input)
+          && input.toString().toLowerCase(Locale.ROOT).endsWith(".npz")
+          && Npz.headers(input).containsKey(MovieData.NOISY)) {
+        arrayName = MovieData.NOISY;
+      }
+      FrameSequence frames = ContextFrames.read(input, layout, movie, arrayName);
+      if (context != null) {
+        if (context > frames.frames()) {
+          throw new UserException("--context " + context + " exceeds the " + frames.frames()
+              + " frames of " + input);
+        }
+        frames = frames.slice(0, context);
+      }
       if (frames.channels() != f.spec().inputChannels()) {
         throw new UserException("the model expects " + f.spec().inputChannels()
             + " channel(s) per frame, got " + frames.channels() + " in " + input);

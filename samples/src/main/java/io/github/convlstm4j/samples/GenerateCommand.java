@@ -47,6 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Both counts are checked before any work (exit 2 on a bad one).
     TrainingOptions.positive("--samples", samples);
     TrainingOptions.positive("--frames", frames);
     Movies m = MovingSquares.keras().generate(samples, frames, seed);

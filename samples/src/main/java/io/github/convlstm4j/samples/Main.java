@@ -15,13 +15,17 @@ import picocli.CommandLine.Spec;
  * The {@code convlstm4j} command: the moving-squares demo and the tools around it.
  *
  * <p>Exit codes: 0 success, 1 failure (one line on stderr; the stack trace too with
- * {@code --verbose}), 2 usage error. Subcommands are listed in {@link #SUBCOMMANDS}; adding one
- * is one entry there.
+ * {@code --verbose}), 2 usage error: an unknown option, a malformed value (picocli's parse
+ * errors) or a value out of range ({@link UsageException}, which every command checks before it
+ * does any work). Subcommands are listed in {@link #SUBCOMMANDS}; adding one is one entry
+ * there. {@code convlstm4j bench} is not among them: the launcher script runs it from the bench
+ * module.
  */
 @Command(name = "convlstm4j", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "ConvLSTM forecasting on the JVM: the Keras moving-squares demo and tools.",
-    footer = {"", "Start with: convlstm4j demo   (writes demo-out/)"})
+    footer = {"", "Start with: convlstm4j demo   (writes demo-out/)",
+        "Measure:    convlstm4j bench   (module bench; see 'convlstm4j bench --help')"})
 public final class Main implements Runnable {
 
   /** Exit code of a failure. */
@@ -37,7 +41,6 @@ public final class Main implements Runnable {
       ForecastCommand.class,
       EvaluateCommand.class,
       BackendsCommand.class,
-      io.github.convlstm4j.samples.bench.BenchCommand.class,
   };
 
   @Spec
@@ -79,14 +82,12 @@ public final class Main implements Runnable {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(out);
     cl.setErr(err);
-    cl.setParameterExceptionHandler((ParameterException e, String[] a) -> {
-      CommandLine sub = e.getCommandLine();
-      sub.getErr().println(qualifiedName(sub) + ": " + e.getMessage()
-          + " (see '" + qualifiedName(sub) + " --help')");
-      sub.getErr().flush();
-      return USAGE;
-    });
+    cl.setParameterExceptionHandler((ParameterException e, String[] a) ->
+        usage(e.getCommandLine(), e.getMessage()));
     cl.setExecutionExceptionHandler((ex, sub, parseResult) -> {
+      if (ex instanceof UsageException) {
+        return usage(sub, ex.getMessage());
+      }
       PrintWriter e = sub.getErr();
       e.println(qualifiedName(sub) + ": " + describe(ex));
       if (verbose) {
@@ -102,6 +103,14 @@ public final class Main implements Runnable {
     });
     cl.setExitCodeExceptionMapper(t -> FAILURE);
     return cl;
+  }
+
+  /** Reports a usage error as one line naming the command and its help; returns USAGE. */
+  private static int usage(CommandLine sub, String message) {
+    sub.getErr().println(qualifiedName(sub) + ": " + message
+        + " (see '" + qualifiedName(sub) + " --help')");
+    sub.getErr().flush();
+    return USAGE;
   }
 
   private static String qualifiedName(CommandLine cl) {

@@ -67,21 +67,25 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logger log = LoggerFactory.getLogger(TrainCommand.class);
     PrintWriter out = spec.commandLine().getOut();
+    // Every option is checked before any work (exit 2 on a bad one).
     if (resume && overwrite) {
-      throw new UserException("--resume and --overwrite exclude each other");
+      throw new UsageException("--resume and --overwrite exclude each other");
     }
+    training.validate();
+    common.validate();
     if (!resume && !overwrite && Files.exists(checkpoint)) {
       throw new UserException("checkpoint " + checkpoint + " exists: add --resume to continue "
           + "it or --overwrite to start afresh");
     }
     TrainingConfig config = training.training();
-    Movies movies = MovieData.trainingMovies(data, training);
-    SequenceDataset set = movies.toDataset();
-    log.info("{} training movies of {} ({} for validation)", set.size(),
-        set.get(0).input().shapeString(),
-        set.size() - set.split(config.validationSplit()).training().size());
 
+    // Created first: the backend judges its settings before movies are read or generated.
     try (Forecaster f = resume ? common.load(checkpoint) : common.create(training.spec())) {
+      Movies movies = MovieData.trainingMovies(data, training);
+      SequenceDataset set = movies.toDataset();
+      log.info("{} training movies of {} ({} for validation)", set.size(),
+          set.get(0).input().shapeString(),
+          set.size() - set.split(config.validationSplit()).training().size());
       int done = resume ? f.checkpoint().epochsCompleted() : 0;
       log.info("backend {}; model {} parameters; {}", f.backendName(),
           f.spec().parameterCount(), describe(config));

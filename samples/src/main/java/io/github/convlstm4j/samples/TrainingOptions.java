@@ -103,7 +103,8 @@ final class TrainingOptions {
     }
     if (validationSplit != null) {
       if (!(validationSplit >= 0 && validationSplit < 1)) {
-        throw new UserException("--validation-split must be in [0, 1), got " + validationSplit);
+        throw new UsageException("--validation-split must be in [0, 1), got "
+            + validationSplit);
       }
       c = c.withValidationSplit(validationSplit);
     }
@@ -113,7 +114,7 @@ final class TrainingOptions {
     OptimizerSpec o = optimizer != null ? OptimizerSpec.defaults(optimizer) : c.optimizer();
     if (learningRate != null) {
       if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-        throw new UserException("--lr must be positive, got " + learningRate);
+        throw new UsageException("--lr must be positive, got " + learningRate);
       }
       o = o.withLearningRate(learningRate);
     }
@@ -134,9 +135,27 @@ final class TrainingOptions {
     return positive("--frames", frames);
   }
 
+  /**
+   * Checks every option before any work: the model, the training settings, the movie and frame
+   * counts.
+   *
+   * @throws UsageException naming the first bad option
+   */
+  void validate() {
+    spec();
+    training();
+    trainingMovies();
+    frames();
+  }
+
+  /**
+   * {@code value} if it is positive.
+   *
+   * @throws UsageException naming the option otherwise
+   */
   static int positive(String option, int value) {
     if (value <= 0) {
-      throw new UserException(option + " must be positive, got " + value);
+      throw new UsageException(option + " must be positive, got " + value);
     }
     return value;
   }

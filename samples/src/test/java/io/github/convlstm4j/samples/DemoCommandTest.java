@@ -1,9 +1,11 @@
 package io.github.convlstm4j.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.io.Checkpoints;
 import java.awt.image.BufferedImage;
@@ -85,16 +87,16 @@ class DemoCommandTest {
   @DisplayName("writes metrics.json: valid JSON with history, per-step held-out figures")
   @SuppressWarnings("unchecked")
   void metricsJson() throws Exception {
-    Map<String, Object> m = (Map<String, Object>) MiniJson.parse(
-        Files.readString(out.resolve("metrics.json")));
+    String text = Files.readString(out.resolve("metrics.json"));
+    Map<String, Object> m = new ObjectMapper().readValue(text, Map.class);
     assertEquals("cpu", m.get("preset"));
     assertEquals("reference", m.get("backend"));
     Map<String, Object> history = (Map<String, Object>) m.get("history");
     assertEquals(2, ((List<?>) history.get("loss")).size());
     assertEquals(2, ((List<?>) history.get("validationLoss")).size());
     Map<String, Object> held = (Map<String, Object>) m.get("heldOut");
-    assertEquals(3.0, held.get("movies"));
-    assertEquals(20.0, held.get("firstMovie"));
+    assertEquals(3, held.get("movies"));
+    assertEquals(20, held.get("firstMovie"));
     // 9 frames: 7 context, so 2 steps scored.
     for (String k : List.of("modelMse", "persistenceMse", "mseRatio", "modelSsim",
         "persistenceSsim")) {
@@ -107,6 +109,9 @@ class DemoCommandTest {
     assertTrue(held.containsKey("meanOverSteps") && held.containsKey("qualityBar"));
     Map<String, Object> timing = (Map<String, Object>) m.get("timing");
     assertTrue((Double) timing.get("wallSeconds") > 0);
+    // Standard JSON (no NaN tokens), pretty-printed, one final newline.
+    assertFalse(text.contains("NaN") || text.contains("Infinity"), text);
+    assertTrue(text.startsWith("{\n") && text.endsWith("}\n"), text);
   }
 
   @Test

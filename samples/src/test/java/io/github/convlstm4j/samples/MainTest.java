@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,12 +76,82 @@ class MainTest {
   }
 
   @Test
-  @DisplayName("a bad value found after parsing fails with exit 1 and one line")
-  void semanticError() {
-    Cli r = Cli.run("demo", "--frames", "5");
-    assertEquals(1, r.exitCode());
+  @DisplayName("a value out of range is a usage error too: exit 2, one line, before any work")
+  void outOfRangeIsUsageError(@TempDir Path dir) {
+    Path out = dir.resolve("demo");
+    Cli r = Cli.run("demo", "--frames", "5", "--out", out.toString());
+    assertEquals(2, r.exitCode(), r.err());
     assertEquals(1, r.errLines(), r.err());
-    assertTrue(r.err().contains("--frames must be at least 8") && r.err().contains("got 5"), r.err());
+    assertTrue(r.err().startsWith("convlstm4j demo: --frames must be at least 8")
+        && r.err().contains("got 5") && r.err().contains("(see 'convlstm4j demo --help')"),
+        r.err());
+    assertFalse(Files.exists(out), "no work: the output folder is not created");
+  }
+
+  @Test
+  @DisplayName("demo --threads -1 exits 2 at once: no folder, no movies, no training")
+  void demoChecksThreadsBeforeAnyWork(@TempDir Path dir) {
+    Path out = dir.resolve("demo");
+    // The keras preset generates 1,200 movies of 15 frames before training: it must not.
+    long t0 = System.nanoTime();
+    Cli r = Cli.run("demo", "--preset", "keras", "--threads", "-1", "--out", out.toString());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(2, r.exitCode(), r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().contains("--threads must be >= 0, got -1"), r.err());
+    assertFalse(Files.exists(out), "no work: the output folder is not created");
+    assertTrue(seconds < 20, "checked before any work, took " + seconds + " s");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "demo --epochs 0",
+      "demo --validation-split 1.5",
+      "demo --lr -1",
+      "demo --backend nosuch",
+      "demo --setting reference.convolution=fft --samples 4 --epochs 1 --frames 9 "
+          + "--filters 2 --layers 1 --eval-from 4 --eval-movies 1 --movie 4",
+      "train --batch-size 0",
+      "train --resume --overwrite",
+      "train --threads -2",
+      "evaluate --count 0",
+      "evaluate --context 10 --steps 8 --frames 15",
+      "forecast --input nothing.npy --horizon 0",
+      "forecast --input nothing.npy --movie -1",
+      "generate --samples 0",
+      "generate --frames -3",
+      "backends --threads 2",
+  })
+  @DisplayName("every command: a bad option is exit 2 with one line, and nothing is written")
+  void everyCommandRejectsBadOptionsWithExit2BeforeWork(String line, @TempDir Path dir)
+      throws Exception {
+    String[] words = line.split(" ");
+    String command = words[0];
+    Path target = dir.resolve("out");
+    List<String> args = new ArrayList<>(List.of(words));
+    switch (command) {
+      case "demo", "forecast" -> args.addAll(List.of("--out", target.toString()));
+      case "train" -> args.addAll(List.of("--checkpoint", target.toString()));
+      case "evaluate" -> {
+        // A missing checkpoint would be exit 1: options are checked before files.
+        args.addAll(List.of("--checkpoint", dir.resolve("missing.npz").toString(), "--json",
+            target.toString()));
+      }
+      case "generate" -> args.addAll(List.of("--out", target.toString()));
+      default -> { }
+    }
+    if (command.equals("forecast")) {
+      args.addAll(List.of("--checkpoint", dir.resolve("missing.npz").toString()));
+    }
+    Cli r = Cli.run(args.toArray(new String[0]));
+    assertEquals(2, r.exitCode(), line + ": " + r.err());
+    assertEquals(1, r.errLines(), r.err());
+    assertTrue(r.err().startsWith("convlstm4j " + command + ": ")
+        && r.err().contains("'convlstm4j " + command + " --help'"), r.err());
+    assertFalse(Files.exists(target), line + ": nothing written");
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.toList(), "no file written by " + line);
+    }
   }
 
   @Test
@@ -102,7 +175,7 @@ class MainTest {
         "reference.convolution=fft", "--samples", "4", "--epochs", "1", "--frames", "9",
         "--filters", "2", "--layers", "1", "--eval-from", "4", "--eval-movies", "1",
         "--movie", "4");
-    assertEquals(1, refused.exitCode(), refused.err());
+    assertEquals(2, refused.exitCode(), refused.err());
     assertTrue(refused.err().contains(
         "reference.convolution must be direct or winograd, got 'fft'"), refused.err());
   }

@@ -3,6 +3,8 @@ package io.github.convlstm4j.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.io.Checkpoints;
@@ -104,6 +106,9 @@ class TrainCommandTest {
         dir.resolve("eval.json").toString());
     assertEquals(0, eval.exitCode(), eval.err());
     assertTrue(eval.out().contains("Quality bar"), eval.out());
-    MiniJson.parse(Files.readString(dir.resolve("eval.json")));
+    JsonNode evalJson = new ObjectMapper().readTree(Files.readString(dir.resolve("eval.json")));
+    assertEquals("reference", evalJson.get("backend").asText());
+    assertEquals(1, evalJson.get("epochsTrained").asInt());
+    assertTrue(evalJson.get("heldOut").get("modelMse").isArray(), evalJson.toString());
   }
 }

@@ -22,8 +22,14 @@ import org.slf4j.LoggerFactory;
  * {@link #commit()} flushes, syncs and moves it over the target with
  * {@code ATOMIC_MOVE, REPLACE_EXISTING}; {@link #close()} without a commit deletes the
  * temporary file and leaves any existing target untouched.
+ *
+ * <p>The one atomic-write helper of the project: the library's writers (NPY, NPZ, images) use
+ * it inside this package, and programs built on the library (the samples, the bench) use its
+ * public entry {@link #write(Path, Body)}. A reader of the target sees either the old content
+ * or the whole new content, never a part, and the new content is on disk ({@code fsync}) before
+ * it replaces the old one.
  */
-final class PendingFile implements Closeable {
+public final class PendingFile implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(PendingFile.class);
 
   private final Path target;
@@ -71,13 +77,20 @@ final class PendingFile implements Closeable {
   }
 
   /**
-   * Writes {@code target} atomically with one body.
+   * Writes {@code target} atomically: {@code body} writes into a hidden temporary file in the
+   * target's folder, which is then flushed, synced to disk and moved over the target
+   * ({@code ATOMIC_MOVE, REPLACE_EXISTING}; where the file system cannot move atomically it is
+   * replaced non-atomically, with a warning logged). If {@code body} or any step fails, the
+   * temporary file is deleted and an existing target is left as it was.
+   *
+   * <p>The folder must exist: create it first if needed ({@code Files.createDirectories}).
    *
    * @param target the file to create or replace
-   * @param body writes the content
-   * @throws IOException if writing or moving fails; the target is then unchanged
+   * @param body writes the content; it must not close the stream
+   * @throws IOException if the target is a directory, its folder is missing, or writing,
+   *     syncing or moving fails; the target is then unchanged
    */
-  static void write(Path target, Body body) throws IOException {
+  public static void write(Path target, Body body) throws IOException {
     try (PendingFile f = create(target)) {
       body.writeTo(f.out());
       f.commit();
@@ -142,9 +155,9 @@ final class PendingFile implements Closeable {
     }
   }
 
-  /** Writes a file's content. */
+  /** Writes a file's content (see {@link PendingFile#write(Path, Body)}). */
   @FunctionalInterface
-  interface Body {
+  public interface Body {
     /**
      * Writes the content.
      *

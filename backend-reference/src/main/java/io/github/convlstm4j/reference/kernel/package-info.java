@@ -14,6 +14,16 @@
  *       peak, the yardstick for kernel efficiency.</li>
  * </ul>
  *
+ * <p><b>A public measurement hook.</b> {@link io.github.convlstm4j.reference.kernel.MatMul},
+ * {@link io.github.convlstm4j.reference.kernel.MatMuls} and
+ * {@link io.github.convlstm4j.reference.kernel.FmaPeakProbe} are public and supported for
+ * benchmarks: the bench module ({@code convlstm4j bench}) times the kernels on the seed
+ * model's GEMM shapes against the FMA peak through them, and so may other measurement code.
+ * They are the only part of the reference backend meant to be used from outside it; everything
+ * else (the forecaster, the network, the convolution algorithms) is reached through
+ * {@link io.github.convlstm4j.api.Forecasters} and described by
+ * {@link io.github.convlstm4j.api.Forecaster#runtimeInfo()}. Models never need this package.
+ *
  * <p>Determinism: both fast kernels split work over disjoint tiles of C only, never over k, and
  * compute every element as one sequential sum over k in increasing order, so results are
  * bitwise identical for every thread count. (Splitting k, for example for

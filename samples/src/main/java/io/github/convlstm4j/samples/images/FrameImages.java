@@ -1,7 +1,7 @@
 package io.github.convlstm4j.samples.images;
 
 import io.github.convlstm4j.api.FrameSequence;
-import io.github.convlstm4j.samples.AtomicFiles;
+import io.github.convlstm4j.api.io.PendingFile;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -38,7 +38,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * levels back with {@code image.getRaster().getSample(x, y, 0)} ({@code getRGB} applies a
  * colour-space conversion to grey images). Other maps give {@link BufferedImage#TYPE_INT_RGB}.
  *
- * <p>Files are written atomically ({@link AtomicFiles}): the image is encoded in memory, then
+ * <p>Files are written atomically ({@link PendingFile#write}, fsynced): the image is encoded in memory, then
  * written to a temporary file in the same folder (created if missing) and moved over the
  * target.
  */
@@ -243,7 +243,8 @@ public final class FrameImages {
     } finally {
       w.dispose();
     }
-    AtomicFiles.writeAtomically(path, out.toByteArray());
+    byte[] bytes = out.toByteArray();
+    PendingFile.write(path, o -> o.write(bytes));
   }
 
   /**
@@ -292,7 +293,8 @@ public final class FrameImages {
     Objects.requireNonNull(path, "path");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     writeGif(frames, centis, out);
-    AtomicFiles.writeAtomically(path, out.toByteArray());
+    byte[] bytes = out.toByteArray();
+    PendingFile.write(path, o -> o.write(bytes));
   }
 
   private static void writeGif(List<BufferedImage> frames, int centis, OutputStream out)

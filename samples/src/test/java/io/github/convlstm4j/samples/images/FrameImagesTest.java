@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.FrameSequence;
@@ -232,10 +233,14 @@ class FrameImagesTest {
   }
 
   @Test
-  void writesIntoAFolderItCreates() throws Exception {
+  void refusesAMissingFolderNamingIt() {
+    // Like every writer of the project (api.io.PendingFile): no folder is created behind the
+    // caller's back; the error names the folder.
     Path p = dir.resolve("new/sub/frame.png");
-    FrameImages.writePng(FrameImages.render(known(), 0), p);
-    assertArrayEquals(KNOWN_LEVELS, levels(ImageIO.read(p.toFile())));
+    IOException e = assertThrows(IOException.class,
+        () -> FrameImages.writePng(FrameImages.render(known(), 0), p));
+    assertTrue(e.getMessage().contains(p.getParent().toString()), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("new")));
   }
 
   /** The y at which {@code frame} appears in {@code img} at column {@code x}. */

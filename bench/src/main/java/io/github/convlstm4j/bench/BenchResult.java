@@ -1,0 +1,318 @@
+package io.github.convlstm4j.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one bench run measured: the machine, the FMA peak and GEMM figures, each model's
+ * measurements, what was skipped, and the targets evaluated from them.
+ */
+final class BenchResult {
+
+  /** Label of the reference backend with the Vector API kernel. */
+  static final String REFERENCE_VECTOR = "reference/vector";
+  /** Label of the reference backend with the scalar kernel. */
+  static final String REFERENCE_SCALAR = "reference/scalar";
+  /** Label of the reference backend with direct (im2col) 3×3 convolutions. */
+  static final String REFERENCE_DIRECT = "reference/direct";
+  /** Label of the reference backend with Winograd 3×3 convolutions, the setting explicit. */
+  static final String REFERENCE_WINOGRAD = "reference/winograd";
+  /** Status of a row that is shown for information, not judged. */
+  static final String INFORMATIVE = "informative";
+  /** Label of the DJL PyTorch backend. */
+  static final String DJL_PYTORCH = "djl-pytorch";
+  /** Share of the FMA peak the reference kernels should reach. */
+  static final double KERNEL_TARGET = 0.60;
+
+  /** One model's measurements. */
+  record ModelResults(BenchModel model, List<Measurement> measurements) {
+    ModelResults {
+      measurements = List.copyOf(measurements);
+    }
+  }
+
+  final Map<String, Object> machine;
+  final Map<String, Object> kernels;
+  final List<ModelResults> models;
+  final List<String> skipped;
+
+  BenchResult(Map<String, Object> machine, Map<String, Object> kernels,
+      List<ModelResults> models, List<String> skipped) {
+    this.machine = new LinkedHashMap<>(machine);
+    this.kernels = new LinkedHashMap<>(kernels);
+    this.models = List.copyOf(models);
+    this.skipped = List.copyOf(skipped);
+  }
+
+  /** The FMA peak in GFLOP/s, NaN if not measured. */
+  double peak() {
+    return Json.number(kernels, "peakGflops");
+  }
+
+  /** The GEMM rows of the kernel probe. */
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> gemmRows() {
+    Object rows = kernels.get("gemm");
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (rows instanceof List) {
+      for (Object o : (List<?>) rows) {
+        if (o instanceof Map) {
+          out.add((Map<String, Object>) o);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The model the targets are evaluated on: the seed if it ran, else the first one. */
+  ModelResults targetModel() {
+    for (ModelResults m : models) {
+      if (m.model() == BenchModel.SEED) {
+        return m;
+      }
+    }
+    return models.isEmpty() ? null : models.get(0);
+  }
+
+  /**
+   * The targets of issues 3, 4 and 5, evaluated on {@link #targetModel()}. The reference
+   * targets are judged on {@code reference/vector}, the backend's defaults (Winograd 3×3
+   * convolutions); the measured text names the algorithm the forecaster reported.
+   */
+  List<Target> targets() {
+    List<Target> t = new ArrayList<>();
+    ModelResults mr = targetModel();
+    List<Measurement> ms = mr == null ? List.of() : mr.measurements();
+    String py = PythonPeer.LABEL;
+    String fmt = "%.2fx" + convolutionNote(ms, REFERENCE_VECTOR).replace("%", "%%");
+    t.add(Target.atLeast("reference training step >= 1.5x faster than djl-pytorch's",
+        Ratios.speedup(ms, REFERENCE_VECTOR, DJL_PYTORCH, Measurement::train), 1.5,
+        fmt, "djl-pytorch or reference not measured"));
+    t.add(Target.atLeast("reference forward >= 2x faster than djl-pytorch's",
+        Ratios.speedup(ms, REFERENCE_VECTOR, DJL_PYTORCH, Measurement::forward), 2.0,
+        fmt, "djl-pytorch or reference not measured"));
+    t.add(Target.atLeast("reference forward no slower than the Python peer's",
+        Ratios.speedup(ms, REFERENCE_VECTOR, py, Measurement::forward), 1.0, fmt,
+        "Python peer or reference not measured"));
+    t.add(kernelTarget());
+    t.add(Target.atLeast("djl-pytorch forward no slower than the Python peer's",
+        Ratios.speedup(ms, DJL_PYTORCH, py, Measurement::forward), 1.0, "%.2fx",
+        "Python peer or djl-pytorch not measured"));
+    t.add(finiteTarget());
+    return t;
+  }
+
+  /** " (reference/vector: convolution=winograd)", or "" if it reported no algorithm. */
+  private static String convolutionNote(List<Measurement> ms, String label) {
+    for (Measurement m : ms) {
+      if (m.label().equals(label) && m.convolution().isPresent()) {
+        return " (" + label + ": convolution=" + m.convolution().get() + ")";
+      }
+    }
+    return "";
+  }
+
+  /**
+   * Figures shown next to the targets but not judged: per model, how many times faster the
+   * reference backend's Winograd 3×3 convolutions are than the direct ones, forward and
+   * training step. The Winograd side is {@code reference/winograd}, or, when that was not
+   * measured, {@code reference/vector} if its forecaster reported {@code convolution=winograd}
+   * (the backend's default); the direct side is {@code reference/direct}.
+   */
+  List<Target> informative() {
+    List<Target> t = new ArrayList<>();
+    for (ModelResults mr : models) {
+      List<Measurement> ms = mr.measurements();
+      String winograd = winogradLabel(ms);
+      String name = winograd == null ? REFERENCE_WINOGRAD : winograd
+          + (winograd.equals(REFERENCE_WINOGRAD) ? "" : " (convolution=winograd)");
+      String missing = winograd == null ? "no Winograd reference configuration measured"
+          : REFERENCE_DIRECT + " or " + winograd + " not measured";
+      t.add(informative(mr.model().label() + ": " + name + " vs " + REFERENCE_DIRECT
+          + ", forward (times faster)", winograd == null ? Double.NaN
+          : Ratios.speedup(ms, winograd, REFERENCE_DIRECT, Measurement::forward), missing));
+      t.add(informative(mr.model().label() + ": " + name + " vs " + REFERENCE_DIRECT
+          + ", training step (times faster)", winograd == null ? Double.NaN
+          : Ratios.speedup(ms, winograd, REFERENCE_DIRECT, Measurement::train), missing));
+    }
+    return t;
+  }
+
+  private static Target informative(String goal, double value, String missing) {
+    return Double.isNaN(value) ? new Target(goal, missing, "not measured")
+        : new Target(goal, String.format(java.util.Locale.ROOT, "%.2fx", value), INFORMATIVE);
+  }
+
+  /** The configuration that ran Winograd convolutions (see {@link #informative()}), or null. */
+  private static String winogradLabel(List<Measurement> ms) {
+    String fallback = null;
+    for (Measurement m : ms) {
+      if (m.error() != null || !m.convolution().filter("winograd"::equals).isPresent()) {
+        continue;
+      }
+      if (m.label().equals(REFERENCE_WINOGRAD)) {
+        return m.label();
+      }
+      if (m.label().equals(REFERENCE_VECTOR)) {
+        fallback = m.label();
+      }
+    }
+    return fallback;
+  }
+
+  /**
+   * The kernel target: the Vector API GEMM kernel's share of the FMA peak on the im2col GEMM
+   * shapes of the seed's gate convolutions (the kernel probe, not model throughput, which with
+   * Winograd counts FLOPs the backend does not do). Probe rows marked {@code "target": false}
+   * (the Winograd chunk product) are shown but not judged.
+   */
+  private Target kernelTarget() {
+    String goal = "reference Vector API kernel >= 60% of the FMA peak on every seed "
+        + "gate-convolution GEMM shape (kernel probe, im2col shapes)";
+    double peak = peak();
+    double worst = Double.NaN;
+    String worstShape = "";
+    for (Map<String, Object> row : gemmRows()) {
+      if (String.valueOf(row.get("kernel")).startsWith("vector")
+          && !Boolean.FALSE.equals(row.get("target"))) {
+        double f = Json.number(row, "gflops") / peak;
+        if (Double.isNaN(worst) || f < worst) {
+          worst = f;
+          worstShape = String.valueOf(row.get("shape"));
+        }
+      }
+    }
+    if (Double.isNaN(worst)) {
+      return new Target(goal, "kernels or peak not measured", "not measured");
+    }
+    StringBuilder notJudged = new StringBuilder();
+    for (Map<String, Object> row : gemmRows()) {
+      if (String.valueOf(row.get("kernel")).startsWith("vector")
+          && Boolean.FALSE.equals(row.get("target"))) {
+        String shape = String.valueOf(row.get("shape"));
+        int colon = shape.indexOf(':');
+        notJudged.append(String.format(java.util.Locale.ROOT, "; not judged: %s %.0f%%",
+            colon < 0 ? shape : shape.substring(0, colon),
+            100 * Json.number(row, "gflops") / peak));
+      }
+    }
+    return new Target(goal, String.format(java.util.Locale.ROOT, "lowest %.0f%% (%s)",
+        100 * worst, worstShape) + notJudged, worst >= KERNEL_TARGET ? "met" : "NOT met");
+  }
+
+  private Target finiteTarget() {
+    String goal = "no NaN in any backend's training (every model)";
+    List<String> notFinite = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    int trained = 0;
+    for (ModelResults mr : models) {
+      for (Measurement m : mr.measurements()) {
+        String where = m.label() + " on " + mr.model().label();
+        Object error = m.raw().get("trainingError");
+        if (error != null) {
+          (String.valueOf(error).contains("NaN") || String.valueOf(error).contains("finite")
+              ? notFinite : failed).add(where + " (" + error + ")");
+        } else if (m.train().present()) {
+          trained++;
+          if (!m.trainingFinite()) {
+            notFinite.add(where);
+          }
+        }
+      }
+    }
+    if (trained == 0 && notFinite.isEmpty()) {
+      return new Target(goal, failed.isEmpty() ? "no training measured"
+          : "training failed: " + String.join("; ", failed), "not measured");
+    }
+    List<String> parts = new ArrayList<>();
+    parts.add(trained + " training runs completed");
+    if (!notFinite.isEmpty()) {
+      parts.add("NaN/infinite: " + String.join("; ", notFinite));
+    }
+    if (!failed.isEmpty()) {
+      parts.add("training failed (not a NaN): " + String.join("; ", failed));
+    }
+    String status = !notFinite.isEmpty() ? "NOT met" : failed.isEmpty() ? "met"
+        : "met where measured";
+    return new Target(goal, String.join("; ", parts), status);
+  }
+
+  /**
+   * The gain of scheduling the input convolution otherwise than per step, on one model: for
+   * every configuration of a DJL backend measured next to {@code BACKEND/per-step} (the
+   * backend's default, hoisted unless the backend changed it, or an explicit
+   * {@code BACKEND/FORM}), the per-step median divided by this configuration's median, per
+   * phase (above 1: this configuration is faster than per-step).
+   *
+   * @return configuration label -> {@code form} (the input convolution the forecaster reported,
+   *     e.g. {@code hoisted}), {@code forward}, {@code train} (ratios, NaN if a phase is missing)
+   */
+  static Map<String, Map<String, Object>> hoistingGains(ModelResults mr) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (Measurement m : mr.measurements()) {
+      int slash = m.label().indexOf('/');
+      String backend = slash < 0 ? m.label() : m.label().substring(0, slash);
+      String perStep = backend + "/" + BenchConfiguration.PER_STEP;
+      if (m.label().equals(perStep) || !backend.startsWith("djl-")
+          || mr.measurements().stream().noneMatch(x -> x.label().equals(perStep))) {
+        continue;
+      }
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("form", m.runtime("inputConvolution").orElse("?"));
+      g.put("forward", Ratios.speedup(mr.measurements(), m.label(), perStep,
+          Measurement::forward));
+      g.put("train", Ratios.speedup(mr.measurements(), m.label(), perStep,
+          Measurement::train));
+      out.put(m.label(), g);
+    }
+    return out;
+  }
+
+  /** Everything as one JSON object. */
+  Map<String, Object> toJson() {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("machine", machine);
+    j.put("flopFormula", Flops.FORMULA);
+    j.put("gflopsDefinition", Flops.EFFECTIVE);
+    j.put("ratioDefinition", "ratios[phase][A][B] = median(B) / median(A): how many times "
+        + "faster A is than B");
+    j.put("kernels", kernels);
+    List<Object> ms = new ArrayList<>();
+    for (ModelResults mr : models) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("model", mr.model().label());
+      m.put("description", mr.model().description());
+      m.put("shape", mr.model().shapeDescription());
+      m.put("forwardGflop", Flops.forward(mr.model()) / 1e9);
+      m.put("trainingStepGflop", Flops.trainingStep(mr.model()) / 1e9);
+      List<Object> rows = new ArrayList<>();
+      for (Measurement x : mr.measurements()) {
+        rows.add(x.toJson());
+      }
+      m.put("results", rows);
+      Map<String, Object> ratios = new LinkedHashMap<>();
+      ratios.put("forward", Ratios.matrix(mr.measurements(), Measurement::forward));
+      ratios.put("train", Ratios.matrix(mr.measurements(), Measurement::train));
+      m.put("ratios", ratios);
+      m.put("hoistingGain", hoistingGains(mr));
+      ms.add(m);
+    }
+    j.put("models", ms);
+    List<Object> ts = new ArrayList<>();
+    for (Target t : targets()) {
+      ts.add(t.toJson());
+    }
+    ModelResults tm = targetModel();
+    j.put("targetsModel", tm == null ? null : tm.model().label());
+    j.put("targets", ts);
+    List<Object> info = new ArrayList<>();
+    for (Target t : informative()) {
+      info.add(t.toJson());
+    }
+    j.put("informative", info);
+    j.put("skipped", new ArrayList<Object>(skipped));
+    return j;
+  }
+}

@@ -1,0 +1,173 @@
+package io.github.convlstm4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.api.BackendInfo;
+import io.github.convlstm4j.api.Forecasters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the bench once in its tiny configuration (every configuration in a child JVM, the
+ * Python peer if present) to prove it works end to end. No timing is asserted.
+ */
+class BenchCommandTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void tinyRunReportsEveryConfigurationWithFiniteRatios() throws Exception {
+    Path json = dir.resolve("bench.json");
+    Path md = dir.resolve("bench.md");
+    Cli run = Cli.run("bench", "--tiny", "--reps", "1", "--warmup", "0", "--out",
+        json.toString(), "--out", md.toString());
+
+    String text = run.out();
+    assertEquals(0, run.exitCode(), () -> "stderr:\n" + run.err() + "\nstdout:\n" + text);
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
+    List<String> expected = new ArrayList<>(List.of("reference/vector", "reference/direct",
+        "reference/scalar"));
+    for (BackendInfo b : Forecasters.backends()) {
+      if (b.availability().available() && !b.name().equals("reference")) {
+        expected.add(b.name());
+        if (b.name().equals("djl-pytorch")) {
+          expected.add("djl-pytorch/hoisted");
+          expected.add("djl-pytorch/per-step");
+        }
+      }
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> model = (Map<String, Object>) ((List<?>) report.get("models")).get(0);
+    assertEquals("tiny", model.get("model"));
+    List<String> labels = new ArrayList<>();
+    for (Object o : (List<?>) model.get("results")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> r = (Map<String, Object>) o;
+      labels.add(String.valueOf(r.get("label")));
+    }
+    assertTrue(labels.containsAll(expected), "rows " + labels + " must include " + expected);
+    // The per-step configuration ran with the setting (the child checked the forecaster), the
+    // default one with another form, and the gain is reported for the pair.
+    if (expected.contains("djl-pytorch/per-step")) {
+      Map<String, Object> perStep = row(model, "djl-pytorch/per-step");
+      assertEquals(null, perStep.get("error"), () -> "per-step: " + perStep);
+      assertTrue(String.valueOf(perStep.get("detail")).contains("inputConvolution=per-step"),
+          perStep.toString());
+      String plain = String.valueOf(row(model, "djl-pytorch").get("detail"));
+      assertTrue(plain.contains("inputConvolution=") && !plain.contains("=per-step"), plain);
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> gain =
+          (Map<String, Map<String, Object>>) model.get("hoistingGain");
+      assertTrue(((Number) gain.get("djl-pytorch").get("forward")).doubleValue() > 0,
+          "hoisting gain: " + gain);
+      assertEquals("hoisted", gain.get("djl-pytorch/hoisted").get("form"), gain.toString());
+      assertTrue(text.contains("Input convolution scheduling (tiny)"), text);
+    }
+    for (String label : expected) {
+      assertTrue(text.lines().anyMatch(l -> l.startsWith(label + " ")),
+          "text table has a row for " + label + ":\n" + text);
+    }
+    // The peer either ran or the report says why it was skipped.
+    String skipped = String.valueOf(report.get("skipped"));
+    assertTrue(labels.contains(PythonPeer.LABEL)
+            || skipped.contains(PythonPeer.LABEL + ": skipped the peer"),
+        "peer row or skip reason; skipped: " + skipped);
+
+    // Both reference kernels produced forward figures, so at least one ratio pair exists.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ratios = (Map<String, Object>) model.get("ratios");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> forward =
+        (Map<String, Map<String, Object>>) ratios.get("forward");
+    assertTrue(forward.keySet().containsAll(List.of("reference/vector", "reference/scalar")),
+        "forward ratios for both kernels: " + forward.keySet());
+    for (Object phase : ratios.values()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> m = (Map<String, Map<String, Object>>) phase;
+      for (Map.Entry<String, Map<String, Object>> row : m.entrySet()) {
+        for (Map.Entry<String, Object> cell : row.getValue().entrySet()) {
+          double v = ((Number) cell.getValue()).doubleValue();
+          assertTrue(Double.isFinite(v) && v > 0,
+              "ratio " + row.getKey() + " / " + cell.getKey() + " = " + v);
+          double back = ((Number) m.get(cell.getKey()).get(row.getKey())).doubleValue();
+          assertEquals(1.0, v * back, 1e-4, "ratios are reciprocal (6 digits in JSON)");
+        }
+      }
+    }
+    // The FMA peak and GEMM rows of both kernels, and the six targets.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> kernels = (Map<String, Object>) report.get("kernels");
+    assertTrue(((Number) kernels.get("peakGflops")).doubleValue() > 0, "peak: " + kernels);
+    assertEquals(12, ((List<?>) kernels.get("gemm")).size(),
+        "2 kernels x (4 im2col shapes + 2 Winograd chunk products)");
+    // reference/vector runs the default (Winograd), reference/direct the setting; both say so
+    // in the detail column, and the report compares them (informative, not a target).
+    assertTrue(String.valueOf(row(model, "reference/vector").get("detail"))
+        .endsWith("convolution=winograd"), () -> row(model, "reference/vector").toString());
+    assertTrue(String.valueOf(row(model, "reference/direct").get("detail"))
+        .endsWith("convolution=direct"), () -> row(model, "reference/direct").toString());
+    assertEquals("informative", ((Map<?, ?>) ((List<?>) report.get("informative")).get(0))
+        .get("status"), () -> String.valueOf(report.get("informative")));
+    assertTrue(text.contains("reference/vector (convolution=winograd) vs reference/direct"),
+        text);
+    assertEquals(6, ((List<?>) report.get("targets")).size());
+    assertTrue(text.contains("Targets"), text);
+    String markdown = Files.readString(md);
+    assertTrue(markdown.contains("| reference/vector |"), markdown);
+    assertFalse(markdown.isBlank());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void separatePhasesTimesForwardAndTrainingInTwoChildren() throws Exception {
+    Path json = dir.resolve("separate.json");
+    Cli r = Cli.run("bench", "--tiny", "--reps", "1", "--warmup", "0", "--no-kernels",
+        "--no-peer", "--separate-phases", "--backends", "reference/vector", "--out",
+        json.toString());
+
+    assertEquals(0, r.exitCode(), r::err);
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
+    assertEquals(true, ((Map<String, Object>) report.get("machine")).get("separatePhases"));
+    Map<String, Object> model = (Map<String, Object>) ((List<?>) report.get("models")).get(0);
+    Map<String, Object> row = row(model, "reference/vector");
+    assertEquals(null, row.get("error"), row::toString);
+    assertEquals(1, ((List<?>) ((Map<String, Object>) row.get("forwardSeconds"))
+        .get("samples")).size());
+    assertEquals(1, ((List<?>) ((Map<String, Object>) row.get("trainSeconds")).get("samples"))
+        .size());
+    Map<String, Object> child = (Map<String, Object>) row.get("child");
+    Map<String, Object> trainingChild = (Map<String, Object>) child.get("trainingChild");
+    assertTrue(trainingChild.containsKey("train") && !trainingChild.containsKey("forward"),
+        "the training child ran no forward: " + trainingChild.keySet());
+    assertTrue(child.containsKey("peakRssForwardMiB"), child.keySet().toString());
+    assertFalse(trainingChild.containsKey("peakRssForwardMiB"),
+        "only the forward child reports RSS after forward: " + trainingChild.keySet());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> row(Map<String, Object> model, String label) {
+    for (Object o : (List<?>) model.get("results")) {
+      Map<String, Object> r = (Map<String, Object>) o;
+      if (label.equals(r.get("label"))) {
+        return r;
+      }
+    }
+    throw new AssertionError("no row " + label + " in " + model.get("results"));
+  }
+
+  @Test
+  void rejectsAnOutputFileThatIsNeitherJsonNorMarkdown() {
+    Cli r = Cli.run("bench", "--tiny", "--out", dir.resolve("bench.txt").toString());
+    assertEquals(BenchMain.USAGE, r.exitCode());
+    assertTrue(r.err().startsWith("convlstm4j bench: --out must end in .json or .md, got"),
+        r.err());
+  }
+}

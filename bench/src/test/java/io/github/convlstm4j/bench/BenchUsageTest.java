@@ -1,0 +1,87 @@
+package io.github.convlstm4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Usage errors of {@code convlstm4j bench} and {@code bench soak}: exit 2, one line on stderr
+ * naming the command and its help, and no child JVM started (no report written), as in every
+ * command of the samples' program.
+ */
+class BenchUsageTest {
+
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "bench --tiny --reps 0",
+      "bench --tiny --warmup -1",
+      "bench --tiny --threads -1",
+      "bench --tiny --timeout 0",
+      "bench --tiny --child-heap lots",
+      "bench --models gpu",
+      "bench --tiny --models seed",
+      "bench --tiny --backends reference/fft",
+      "bench --tiny --nope",
+      "bench soak --tiny --threads -1",
+      "bench soak --tiny --timeout 0",
+      "bench soak --tiny --child-heap 6x",
+      "bench soak --tiny --predicts 0",
+      "bench soak --tiny --model gpu",
+      "bench soak --tiny --backends djl-pytorch/",
+  })
+  void badOptionsExit2WithOneLineBeforeAnyChildRuns(String line) {
+    Path report = dir.resolve("report.json");
+    List<String> args = new ArrayList<>(List.of(line.split(" ")));
+    args.addAll(List.of("--out", report.toString()));
+    long t0 = System.nanoTime();
+    Cli r = Cli.run(args.toArray(new String[0]));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String command = line.startsWith("bench soak") ? "convlstm4j bench soak" : "convlstm4j bench";
+    assertEquals(BenchMain.USAGE, r.exitCode(), line + ": " + r.err());
+    assertEquals(1, r.err().lines().filter(l -> !l.isBlank()).count(), r.err());
+    assertTrue(r.err().startsWith(command + ": ")
+        && r.err().contains("(see '" + command + " --help')"), r.err());
+    assertFalse(r.err().lines().anyMatch(l -> l.startsWith("bench: ")),
+        "no progress line, no child: " + r.err());
+    assertFalse(Files.exists(report), "no report written");
+    assertTrue(seconds < 10, line + " took " + seconds + " s: checked before any work?");
+  }
+
+  @Test
+  void helpExits0AndAMissingSubcommandExits2() {
+    Cli help = Cli.run("bench", "--help");
+    assertEquals(0, help.exitCode(), help.err());
+    assertTrue(help.out().contains("Usage: convlstm4j bench "), help.out());
+    Cli none = Cli.run();
+    assertEquals(BenchMain.USAGE, none.exitCode());
+    assertEquals("convlstm4j: missing subcommand (bench) (see 'convlstm4j --help')",
+        none.err().strip());
+  }
+
+  @Test
+  void aFailureAfterTheChecksIsExit1WithOneLine() throws Exception {
+    // Valid options; the report cannot be written because its folder would be a file.
+    Path file = Files.writeString(dir.resolve("plain"), "not a folder");
+    Cli r = Cli.run("bench", "--tiny", "--reps", "1", "--warmup", "0", "--no-peer",
+        "--no-kernels", "--backends", "reference/vector", "--out",
+        file.resolve("report.json").toString());
+    assertEquals(BenchMain.FAILURE, r.exitCode(), r.err());
+    List<String> lines = r.err().lines().filter(l -> !l.startsWith("bench: ")).toList();
+    assertEquals(1, lines.size(), r.err());
+    assertTrue(lines.get(0).startsWith("convlstm4j bench: ") && lines.get(0).contains("plain"),
+        r.err());
+    assertTrue(r.out().contains("reference/vector"), "the run itself completed: " + r.out());
+  }
+}

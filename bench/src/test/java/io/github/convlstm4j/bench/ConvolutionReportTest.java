@@ -1,0 +1,196 @@
+package io.github.convlstm4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the report treats the reference backend's convolution algorithms: Winograd-vs-direct rows
+ * (informative, not targets), effective GFLOP/s labels, and the kernel target judged on the
+ * im2col GEMM probe rows only.
+ */
+class ConvolutionReportTest {
+
+  @Test
+  void winogradVsDirectIsInformativeAndPrefersTheExplicitLabel() {
+    // forward: direct 3.0 s / winograd 2.0 s = 1.5x; training: 9.0 / 6.0 = 1.5x as well for
+    // reference/winograd; reference/vector (4.0 s) would give 0.75x and must not be used.
+    BenchResult r = result(List.of(
+        reference("reference/vector", 4.0, 4.0, "winograd"),
+        reference("reference/direct", 3.0, 9.0, "direct"),
+        reference("reference/winograd", 2.0, 6.0, "winograd")));
+    List<Target> info = r.informative();
+    assertEquals(2, info.size());
+    assertEquals("seed: reference/winograd vs reference/direct, forward (times faster)",
+        info.get(0).goal());
+    assertEquals("1.50x", info.get(0).measured());
+    assertEquals("informative", info.get(0).status());
+    assertEquals("seed: reference/winograd vs reference/direct, training step (times faster)",
+        info.get(1).goal());
+    assertEquals("1.50x", info.get(1).measured());
+    // Not among the six targets.
+    assertEquals(6, r.targets().size());
+    assertTrue(r.targets().stream().noneMatch(t -> t.goal().contains("direct")));
+  }
+
+  @Test
+  void withoutTheExplicitLabelTheDefaultVectorRunStandsInIfItReportedWinograd() {
+    // 3.0 / 2.5 = 1.2x forward, 9.0 / 7.5 = 1.2x training.
+    BenchResult r = result(List.of(
+        reference("reference/vector", 2.5, 7.5, "winograd"),
+        reference("reference/direct", 3.0, 9.0, "direct")));
+    List<Target> info = r.informative();
+    assertEquals("seed: reference/vector (convolution=winograd) vs reference/direct, forward "
+        + "(times faster)", info.get(0).goal());
+    assertEquals("1.20x", info.get(0).measured());
+    assertEquals("1.20x", info.get(1).measured());
+
+    // A reference/vector that ran direct convolutions is no Winograd figure.
+    BenchResult notWinograd = result(List.of(
+        reference("reference/vector", 2.5, 7.5, "direct"),
+        reference("reference/direct", 3.0, 9.0, "direct")));
+    assertEquals("not measured", notWinograd.informative().get(0).status());
+    assertEquals("no Winograd reference configuration measured",
+        notWinograd.informative().get(0).measured());
+    // No direct run: not measured either, and the report prints no informative section.
+    BenchResult noDirect = result(List.of(reference("reference/vector", 2.5, 7.5, "winograd")));
+    assertEquals("not measured", noDirect.informative().get(0).status());
+    assertFalse(BenchReport.text(noDirect).contains("Informative (not targets)"));
+  }
+
+  @Test
+  void referenceTargetsSayWhichAlgorithmTheDefaultRan() {
+    // djl-pytorch forward 4.0 s / reference 2.0 s = 2.00x.
+    BenchResult r = result(List.of(
+        reference("reference/vector", 2.0, 6.0, "winograd"),
+        new Measurement("djl-pytorch", "seed", Stats.of(List.of(4.0)), Stats.of(List.of(9.0)),
+            1, 1, true, "engine=PyTorch", null, Map.of())));
+    Target forward = r.targets().get(1);
+    assertEquals("2.00x (reference/vector: convolution=winograd)", forward.measured());
+    assertEquals("met", forward.status());
+  }
+
+  @Test
+  void theTextReportLabelsModelGflopsAsEffectiveAndNamesTheWinogradRows() {
+    BenchResult r = result(List.of(
+        reference("reference/vector", 2.5, 7.5, "winograd"),
+        reference("reference/direct", 3.0, 9.0, "direct")));
+    String text = BenchReport.text(r);
+    assertTrue(text.contains("eff GFLOP/s"), text);
+    assertTrue(text.contains("eff % peak"), text);
+    assertTrue(text.contains("Model tables: effective GFLOP/s: direct-convolution FLOPs"), text);
+    assertTrue(text.contains("reference/vector ran convolution=winograd, 2.25x fewer "
+        + "multiply-adds"), text);
+    assertFalse(text.contains("reference/direct ran convolution=winograd"), text);
+    assertTrue(text.contains("Informative (not targets)"), text);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("reference/direct ")
+        && l.contains("vector-256, convolution=direct")), text);
+    String markdown = BenchReport.markdown(r);
+    assertTrue(markdown.contains("| seed: reference/vector (convolution=winograd) vs "
+        + "reference/direct, forward (times faster) | 1.20x | informative |"), markdown);
+    Map<String, Object> json = Json.parseObject(BenchReport.json(r));
+    assertEquals(Flops.EFFECTIVE, json.get("gflopsDefinition"));
+    assertEquals(2, ((List<?>) json.get("informative")).size());
+  }
+
+  @Test
+  void theKernelTargetIgnoresTheWinogradProbeRowButShowsIt() {
+    // peak 100 GFLOP/s; im2col rows 70 and 65 (>= 60 %: met); the Winograd row at 20 would
+    // fail the target if it were judged.
+    Map<String, Object> kernels = new LinkedHashMap<>();
+    kernels.put("peakGflops", 100.0);
+    kernels.put("gemm", List.of(
+        gemmRow("vector-256", "fwd recurrent, one step", 70.0, true),
+        gemmRow("vector-256", "bwd weight gradient (A^T)", 65.0, true),
+        gemmRow("scalar", "fwd recurrent, one step", 30.0, true),
+        gemmRow("vector-256", "Winograd chunk products: 2500 chunks x 16", 20.0, false)));
+    BenchResult r = new BenchResult(Map.of(), kernels, List.of(), List.of());
+    Target kernel = r.targets().get(3);
+    assertEquals("met", kernel.status());
+    assertEquals("lowest 65% (bwd weight gradient (A^T)); not judged: Winograd chunk products "
+        + "20%", kernel.measured());
+
+    kernels.put("gemm", List.of(gemmRow("vector-256", "fwd recurrent, one step", 50.0,
+        true)));
+    assertEquals("NOT met", new BenchResult(Map.of(), kernels, List.of(), List.of())
+        .targets().get(3).status());
+  }
+
+  @Test
+  void theWinogradProbeShapesAreTheSeedsJointPerStepProducts() {
+    List<GemmProbe.WinogradShape> ws = GemmProbe.winogradShapes(false);
+    assertEquals(2, ws.size());
+    GemmProbe.WinogradShape fwd = ws.get(0);
+    GemmProbe.WinogradShape bwd = ws.get(1);
+    // forward [x_t, h_t-1] (2F = 80 channels) to the gates (4F = 160); backward the reverse.
+    assertEquals(List.of(160, 80), List.of(fwd.n(), fwd.k()));
+    assertEquals(List.of(80, 160), List.of(bwd.n(), bwd.k()));
+    // Per step 10 frames x 20 x 20 tiles = 4000 tiles = 83 chunks of 48 + one of 16.
+    assertEquals(4000, fwd.tiles());
+    assertEquals(84, fwd.chunks());
+    assertEquals(15, fwd.steps());
+    // 2 x 16 x 15 x 4000 x 160 x 80 = 24,576,000,000; the direct count of one seed layer 2-4
+    // forward (BenchFiguresTest: 2*10*1600*(360 + 360)*160*15 = 55,296,000,000) is 2.25x that.
+    assertEquals(24_576_000_000.0, fwd.flops(), 0.5);
+    assertEquals(24_576_000_000.0, bwd.flops(), 0.5);
+    assertEquals(2.25, 55_296_000_000.0 / fwd.flops(), 1e-12);
+    assertTrue(fwd.name().contains("15 steps x 84 chunks x 16"), fwd.name());
+    // tiny: 2 frames x 4 x 4 tiles = 32 tiles -> 1 chunk per step, 4 steps, F = 4.
+    GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(0);
+    assertEquals(List.of(16, 8, 32, 1, 4),
+        List.of(tiny.n(), tiny.k(), tiny.tiles(), tiny.chunks(), tiny.steps()));
+  }
+
+  @Test
+  void theMeasurementDetailNamesTheConvolutionTheForecasterReported() {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("kernel", "scalar");
+    j.put("runtime", Map.of("backend", "reference", "kernel", "scalar", "convolution",
+        "winograd", "threads", "1"));
+    // The toString is for people: a contradicting one is not read.
+    j.put("forecaster", "ReferenceForecaster[kernel=scalar, convolution=direct, threads=1]");
+    Measurement m = Measurement.fromJson("reference/scalar", "seed", j);
+    assertEquals("scalar, convolution=winograd", m.detail());
+    assertEquals("winograd", m.convolution().orElseThrow());
+    Map<String, Object> djl = new LinkedHashMap<>();
+    djl.put("kernel", "engine=PyTorch 2.7.1, inputConvolution=hoisted");
+    djl.put("runtime", Map.of("backend", "djl-pytorch", "engine", "PyTorch 2.7.1",
+        "inputConvolution", "hoisted"));
+    Measurement d = Measurement.fromJson("djl-pytorch", "seed", djl);
+    assertEquals("engine=PyTorch 2.7.1, inputConvolution=hoisted", d.detail());
+    assertTrue(d.convolution().isEmpty());
+    assertEquals("hoisted", d.runtime("inputConvolution").orElseThrow());
+  }
+
+  private static Map<String, Object> gemmRow(String kernel, String shape, double gflops,
+      boolean target) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("kernel", kernel);
+    row.put("shape", shape);
+    row.put("gflops", gflops);
+    row.put("target", target);
+    return row;
+  }
+
+  private static BenchResult result(List<Measurement> ms) {
+    return new BenchResult(Map.of(), Map.of(),
+        List.of(new BenchResult.ModelResults(BenchModel.SEED, ms)), List.of());
+  }
+
+  private static Measurement reference(String label, double forward, double train,
+      String convolution) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("kernel", "vector-256");
+    j.put("runtime", Map.of("backend", "reference", "kernel", "vector-256", "convolution",
+        convolution, "threads", "2"));
+    j.put("forward", Stats.of(List.of(forward)).toJson());
+    j.put("train", Stats.of(List.of(train)).toJson());
+    j.put("trainingFinite", true);
+    return Measurement.fromJson(label, "seed", j);
+  }
+}
