@@ -54,6 +54,16 @@ public record BatchNormSpec(double momentum, double epsilon) implements LayerSpe
     return new BatchNormSpec(DEFAULT_MOMENTUM, DEFAULT_EPSILON);
   }
 
+  /**
+   * Whether a weight name is a moving statistic (updated by training, not by the optimizer).
+   *
+   * @param weightName a Keras weight name
+   * @return true for {@code .../moving_mean} and {@code .../moving_variance}
+   */
+  public static boolean isMovingStatistic(String weightName) {
+    return weightName.endsWith("/moving_mean") || weightName.endsWith("/moving_variance");
+  }
+
   @Override
   public String kind() {
     return KIND;

@@ -13,9 +13,14 @@ import java.util.Map;
  * {@link ModelSpec#inputChannels()}, whose frames are too small for VALID layers, an empty
  * list, a negative horizon or weights that do not fit the spec are rejected with an
  * {@link IllegalArgumentException} naming the expected and the actual value, and the
- * forecaster stays usable. Instances are not thread-safe. {@link #close()} releases native
- * resources; closing twice is harmless; any other call after close throws
- * {@link IllegalStateException}.
+ * forecaster stays usable. {@link #close()} releases native resources; closing twice is
+ * harmless; any other call after close throws {@link IllegalStateException}.
+ *
+ * <p>Threads: a forecaster serves one caller at a time. A call made while another thread is
+ * inside a call of the same forecaster is refused with an {@link IllegalStateException} saying
+ * so; it changes nothing and does not disturb the running call (use one forecaster per thread,
+ * or take turns). Calls from the thread already inside, for example from a
+ * {@link TrainingListener}, are allowed.
  */
 public interface Forecaster extends AutoCloseable {
 
@@ -70,7 +75,9 @@ public interface Forecaster extends AutoCloseable {
    * frame shape.
    *
    * @param context the frames seen, {@code T × H × W × C}
-   * @param horizon frames to generate, at least 1
+   * @param horizon frames to generate, at least 1; the rollout must fit in the heap (the
+   *     context and the generated frames, twice over), else it is refused up front with an
+   *     {@link IllegalArgumentException} naming the largest horizon that fits
    * @return the {@code horizon} generated frames
    */
   FrameSequence forecast(FrameSequence context, int horizon);
@@ -84,6 +91,9 @@ public interface Forecaster extends AutoCloseable {
    * @param config training settings
    * @param listener progress receiver, {@link TrainingListener#NONE} for none
    * @return the per-epoch history
+   * @throws IllegalStateException if a loss or a weight becomes NaN or infinite, naming the
+   *     epoch, the batch and the value; the weights, moving statistics and optimizer state are
+   *     then those from before the failing batch
    * @throws UnsupportedOperationException never; a backend that cannot train says so through
    *     its provider's capabilities and throws {@link IllegalStateException} here
    */
@@ -135,6 +145,8 @@ public interface Forecaster extends AutoCloseable {
    *
    * @param path the target file
    * @throws IOException if writing fails
+   * @throws IllegalStateException if the weights or optimizer state could not be loaded back
+   *     (never written)
    */
   void save(Path path) throws IOException;
 

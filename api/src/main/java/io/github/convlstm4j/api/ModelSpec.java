@@ -274,6 +274,18 @@ public final class ModelSpec {
     return Collections.unmodifiableMap(m);
   }
 
+  /**
+   * The weights an optimizer updates: {@link #weightShapes()} without batch normalization's
+   * moving statistics.
+   *
+   * @return an ordered, unmodifiable map from name to shape
+   */
+  public Map<String, List<Integer>> trainableWeightShapes() {
+    Map<String, List<Integer>> m = new LinkedHashMap<>(weightShapes());
+    m.keySet().removeIf(BatchNormSpec::isMovingStatistic);
+    return Collections.unmodifiableMap(m);
+  }
+
   /** Name of the head's kernel. */
   public static final String HEAD_KERNEL = "conv3d/kernel";
   /** Name of the head's bias. */

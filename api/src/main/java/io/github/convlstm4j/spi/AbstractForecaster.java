@@ -10,6 +10,7 @@ import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TrainingConfig;
@@ -51,8 +52,9 @@ import java.util.function.Supplier;
  *       epochs completed before it; per batch one {@link TrainingStep}, whose loss must be
  *       finite, then the update, after which every weight must be finite (otherwise training
  *       stops with an {@link IllegalStateException} naming the epoch, the batch and the loss or
- *       the tensor, its value and flat index; the weights are left as they were after the
- *       failing update); listener events after every batch and every epoch. With
+ *       the tensor, its value and flat index, and the weights, moving statistics and optimizer
+ *       state are put back to those from before the failing batch); listener events after
+ *       every batch and every epoch. With
  *       {@link TrainingConfig#recalibrateBatchNorm()}, after the last epoch's batches and
  *       before its validation loss, each batch-normalization layer in turn (first to last)
  *       gets as moving mean and variance the batch-size-weighted average, over the training part
@@ -61,8 +63,9 @@ import java.util.function.Supplier;
  *   <li>{@link #evaluate} and validation losses: inference mode, batches of at most
  *       {@link #EVALUATION_BATCH} samples, the mean over all elements.
  *   <li>Weights, checkpoints (spec equal but for the seed; weights complete, well shaped and
- *       finite; optimizer state accepted by the backend, all before anything changes) and
- *       {@link #save}.
+ *       finite; optimizer state fitting the model by {@link OptimizerState#problems}, all
+ *       checked before anything changes) and {@link #save}, which writes only what
+ *       {@link io.github.convlstm4j.api.io.Checkpoints#load} accepts.
  *   <li>Close: idempotent; every other call after it throws {@link IllegalStateException}.
  *   <li>Concurrency: one caller at a time. A call that arrives while another thread is inside a
  *       call of the same forecaster is refused with an {@link IllegalStateException} and
@@ -313,6 +316,13 @@ public abstract class AbstractForecaster implements Forecaster {
       if (horizon < 1) {
         throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
       }
+      long bytes = 8L * ((long) context.frames() + horizon) * context.frameShape().size();
+      long heap = Runtime.getRuntime().maxMemory();
+      if (bytes > heap) {
+        throw new IllegalArgumentException("horizon " + horizon + " needs about " + bytes
+            + " bytes for " + context.frameShape() + " frames, more than the heap's " + heap
+            + " (at most " + maxHorizon(context, heap) + " here)");
+      }
       if (!out.equals(context.frameShape())) {
         throw new IllegalArgumentException("forecast needs output frames shaped like the input "
             + "frames: input frame " + context.frameShape() + ", output frame " + out);
@@ -329,6 +339,10 @@ public abstract class AbstractForecaster implements Forecaster {
       }
       return FrameSequence.concat(generated);
     });
+  }
+
+  private static long maxHorizon(FrameSequence context, long heap) {
+    return Math.max(0, heap / (8L * context.frameShape().size()) - context.frames());
   }
 
   @Override
@@ -376,21 +390,32 @@ public abstract class AbstractForecaster implements Forecaster {
         int from = b * batchSize;
         int n = Math.min(batchSize, train.size() - from);
         buffers.pack(order, from, n);
+        ModelWeights weightsBefore = readWeights();
+        ModelWeights optimizerBefore = readOptimizerState();
+        String diverged = null;
         double loss;
         try (TrainingStep step = trainingStep(buffers.input(n), buffers.target(n),
             config.loss())) {
           loss = step.loss();
           if (!Double.isFinite(loss)) {
-            throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
-                + (b + 1) + ": the loss is " + loss);
+            diverged = "the loss is " + loss;
+          } else {
+            step.apply(config.optimizer());
           }
-          step.apply(config.optimizer());
         }
-        Optional<NonFiniteValue> bad = firstNonFiniteWeight();
-        if (bad.isPresent()) {
+        if (diverged == null) {
+          Optional<NonFiniteValue> bad = firstNonFiniteWeight();
+          if (bad.isPresent()) {
+            diverged = bad.get().tensor() + " holds " + bad.get().value() + " at flat index "
+                + bad.get().flatIndex() + " after the update";
+          }
+        }
+        if (diverged != null) {
+          writeOptimizerState(optimizerBefore);
+          writeWeights(weightsBefore);
           throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
-              + (b + 1) + ": " + bad.get().tensor() + " holds " + bad.get().value()
-              + " at flat index " + bad.get().flatIndex() + " after the update");
+              + (b + 1) + ": " + diverged + "; the weights and optimizer state are back to "
+              + "those from before this batch");
         }
         lossSum += loss * n;
         listener.onBatch(new BatchEvent(epoch, b + 1, batches, loss, since(start)));
@@ -487,6 +512,7 @@ public abstract class AbstractForecaster implements Forecaster {
       }
       ModelWeights w = checkpoint.weights();
       w.requireCompatible(spec).requireFinite();
+      OptimizerState.requireFits(checkpoint.optimizerState(), spec);
       writeOptimizerState(checkpoint.optimizerState());
       writeWeights(w);
       epochsCompleted = checkpoint.epochsCompleted();
@@ -497,7 +523,14 @@ public abstract class AbstractForecaster implements Forecaster {
   @Override
   public final void save(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    Checkpoints.write(checkpoint(), path);
+    Checkpoint c = checkpoint();
+    try {
+      c.weights().requireFinite();
+      OptimizerState.requireFits(c.optimizerState(), spec);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("refusing to save " + path + ": " + e.getMessage(), e);
+    }
+    Checkpoints.write(c, path);
   }
 
   @Override

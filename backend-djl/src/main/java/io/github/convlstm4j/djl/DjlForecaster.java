@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
@@ -296,7 +297,7 @@ final class DjlForecaster extends AbstractForecaster {
   }
 
   private static boolean isTrainable(String name) {
-    return !name.endsWith("/moving_mean") && !name.endsWith("/moving_variance");
+    return !BatchNormSpec.isMovingStatistic(name);
   }
 
   private static Map<String, NDArray> trainable(Map<String, NDArray> all) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.OptimizerType;
 import io.github.convlstm4j.api.Tensor;
@@ -29,7 +30,7 @@ import java.util.Map;
 final class KerasOptimizer implements AutoCloseable {
 
   /** Name of the update counter in optimizer state. */
-  static final String ITERATIONS = "optimizer/iterations";
+  private static final String ITERATIONS = OptimizerState.ITERATIONS;
 
   private OptimizerSpec spec;
   private final Map<String, NDArray[]> slots = new LinkedHashMap<>();
@@ -52,10 +53,10 @@ final class KerasOptimizer implements AutoCloseable {
   static KerasOptimizer create(OptimizerSpec spec, Map<String, NDArray> params,
       Map<String, List<Integer>> kerasShapes, ModelWeights state, NDManager manager) {
     KerasOptimizer o = new KerasOptimizer(spec);
-    String prefix = prefix(spec.type());
+    String prefix = OptimizerState.prefix(spec.type());
     boolean anySlot = false;
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
-      String[] names = slotNames(spec.type());
+      String[] names = OptimizerState.slotNames(spec.type()).toArray(new String[0]);
       NDArray[] arrays = new NDArray[names.length];
       for (int s = 0; s < names.length; s++) {
         String key = prefix + "/" + names[s] + "/" + e.getKey();
@@ -175,8 +176,8 @@ final class KerasOptimizer implements AutoCloseable {
    */
   ModelWeights state(Map<String, List<Integer>> kerasShapes) {
     ModelWeights.Builder b = ModelWeights.builder();
-    String prefix = prefix(spec.type());
-    String[] names = slotNames(spec.type());
+    String prefix = OptimizerState.prefix(spec.type());
+    String[] names = OptimizerState.slotNames(spec.type()).toArray(new String[0]);
     for (int s = 0; s < names.length; s++) {
       for (Map.Entry<String, NDArray[]> e : slots.entrySet()) {
         List<Integer> ks = kerasShapes.get(e.getKey());
@@ -186,27 +187,6 @@ final class KerasOptimizer implements AutoCloseable {
     }
     b.put(ITERATIONS, Tensor.of(new int[0], new float[] {iterations}));
     return b.build();
-  }
-
-  /** The name prefix of an optimizer's slots. */
-  static String prefix(OptimizerType type) {
-    return type.name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** The slot names of an optimizer, in state order. */
-  static String[] slotNames(OptimizerType type) {
-    switch (type) {
-      case ADADELTA:
-        return new String[] {"accum_grad", "accum_var"};
-      case ADAM:
-        return new String[] {"m", "v"};
-      case RMSPROP:
-        return new String[] {"accum"};
-      case SGD:
-        return new String[] {"momentum"};
-      default:
-        throw new AssertionError(type);
-    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.OptimizerType;
 import io.github.convlstm4j.api.Tensor;
@@ -21,8 +22,7 @@ import java.util.Map;
  */
 final class Optimizer {
 
-  /** Name of the iteration counter in the state. */
-  static final String ITERATIONS = "optimizer/iterations";
+  private static final String ITERATIONS = OptimizerState.ITERATIONS;
 
   private final Parameters params;
   private final Map<String, float[]> slots = new LinkedHashMap<>();
@@ -36,28 +36,8 @@ final class Optimizer {
     return iterations;
   }
 
-  /** Slot names of a type. */
-  static List<String> slotNames(OptimizerType type) {
-    switch (type) {
-      case ADADELTA:
-        return List.of("accum_grad", "accum_var");
-      case ADAM:
-        return List.of("m", "v");
-      case RMSPROP:
-        return List.of("accum");
-      case SGD:
-        return List.of("momentum");
-      default:
-        throw new AssertionError(type);
-    }
-  }
-
-  private static String prefix(OptimizerType type) {
-    return type.name().toLowerCase(Locale.ROOT);
-  }
-
   private float[] slot(OptimizerType type, String slot, Param p) {
-    return slots.computeIfAbsent(prefix(type) + "/" + slot + "/" + p.name,
+    return slots.computeIfAbsent(OptimizerState.slotName(type, slot, p.name),
         k -> new float[p.size()]);
   }
 
@@ -140,83 +120,28 @@ final class Optimizer {
       return b.build();
     }
     slots.forEach((name, v) -> {
-      Param p = params.get(weightName(name));
+      Param p = params.get(OptimizerState.weightOf(name));
       b.put(name, Tensor.of(p.shape, v));
     });
     b.put(ITERATIONS, Tensor.of(new int[0], new float[] {iterations}));
     return b.build();
   }
 
-  private static String weightName(String slotName) {
-    int first = slotName.indexOf('/');
-    int second = slotName.indexOf('/', first + 1);
-    return slotName.substring(second + 1);
-  }
-
   /**
-   * Replaces the state.
-   *
-   * @throws IllegalArgumentException listing every tensor that is not a known slot of a
-   *     trainable weight with that weight's shape
+   * Replaces the state; the forecaster core has checked it ({@link OptimizerState#requireFits}).
    */
   void restore(ModelWeights state) {
-    List<String> problems = new ArrayList<>();
     Map<String, float[]> next = new LinkedHashMap<>();
     long iters = 0;
     for (Map.Entry<String, Tensor> e : state.asMap().entrySet()) {
-      String name = e.getKey();
-      Tensor t = e.getValue();
-      if (name.equals(ITERATIONS)) {
-        if (t.size() != 1 || !(t.get(0) >= 0) || t.get(0) != Math.rint(t.get(0))) {
-          problems.add(ITERATIONS + " must be one non-negative whole number, got "
-              + t.shapeList() + (t.size() == 1 ? " " + t.get(0) : ""));
-        } else {
-          iters = (long) t.get(0);
-        }
-        continue;
-      }
-      String problem = slotProblem(name, t);
-      if (problem != null) {
-        problems.add(problem);
+      if (e.getKey().equals(ITERATIONS)) {
+        iters = (long) e.getValue().get(0);
       } else {
-        next.put(name, t.toArray());
+        next.put(e.getKey(), e.getValue().toArray());
       }
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("optimizer state does not fit the model ("
-          + problems.size() + " problems): " + String.join("; ", problems));
     }
     slots.clear();
     slots.putAll(next);
     iterations = iters;
-  }
-
-  private String slotProblem(String name, Tensor t) {
-    String[] parts = name.split("/", 3);
-    if (parts.length < 3) {
-      return "unknown optimizer tensor " + name;
-    }
-    OptimizerType type = null;
-    for (OptimizerType ty : OptimizerType.values()) {
-      if (prefix(ty).equals(parts[0])) {
-        type = ty;
-      }
-    }
-    if (type == null) {
-      return "unknown optimizer '" + parts[0] + "' in " + name;
-    }
-    if (!slotNames(type).contains(parts[1])) {
-      return "unknown slot '" + parts[1] + "' in " + name + ", expected one of "
-          + slotNames(type);
-    }
-    Param p = params.find(parts[2]);
-    if (p == null || !p.trainable()) {
-      return "no trainable weight '" + parts[2] + "' for " + name;
-    }
-    List<Integer> shape = java.util.Arrays.stream(p.shape).boxed().toList();
-    if (!t.shapeList().equals(shape)) {
-      return "mis-shaped " + name + ": expected " + shape + ", got " + t.shapeList();
-    }
-    return null;
   }
 }

@@ -52,7 +52,7 @@ class OptimizerTest {
     ModelWeights st = o.state();
     assertEquals(0.95 * u + 0.05 * d2 * d2, st.get("adadelta/accum_var/" + W).get(0), 1e-9);
     assertEquals(a2, st.get("adadelta/accum_grad/" + W).get(0), 1e-9);
-    assertEquals(2f, st.get(Optimizer.ITERATIONS).get(0));
+    assertEquals(2f, st.get(io.github.convlstm4j.api.OptimizerState.ITERATIONS).get(0));
   }
 
   @Test
@@ -104,7 +104,7 @@ class OptimizerTest {
   }
 
   @Test
-  @DisplayName("state round-trips and a wrong slot is refused with its name")
+  @DisplayName("state round-trips (the core checks states before they arrive: OptimizerState)")
   void stateRoundTrip() {
     Parameters p = params(0.5f, 0.2f);
     Optimizer o = new Optimizer(p);
@@ -115,11 +115,5 @@ class OptimizerTest {
     o2.restore(st);
     assertEquals(st, o2.state());
     assertEquals(1, o2.iterations());
-    ModelWeights bad = ModelWeights.builder()
-        .put("adam/q/" + W, Tensor.of(List.of(4), new float[4])).build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> o2.restore(bad));
-    assertTrue(e.getMessage().contains("adam/q/" + W), e.getMessage());
-    assertEquals(st, o2.state(), "a refused restore changes nothing");
   }
 }

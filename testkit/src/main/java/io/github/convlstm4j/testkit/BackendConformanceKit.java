@@ -53,6 +53,8 @@ import org.junit.jupiter.api.Nested;
  *   <li>{@code State}: recurrent state in and out; two parts equal the whole; agreement with
  *       the reference backend; bad states refused.
  *   <li>{@code Concurrency}: one caller at a time; a second thread is refused cleanly.
+ *   <li>{@code Safety}: a diverging fit rolls back; bad optimizer state and huge horizons are
+ *       refused.
  * </ul>
  *
  * <p>Tolerances live in one place, {@link Tolerances}; override {@link #tolerances()} to change
@@ -228,6 +230,16 @@ public abstract class BackendConformanceKit {
   @Nested
   @DisplayName("Concurrency: one caller at a time, a second thread is refused cleanly")
   class Concurrency extends ConcurrencyContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Divergence, optimizer state and huge horizons. */
+  @Nested
+  @DisplayName("Safety: divergence rolls back, bad optimizer state and huge horizons are refused")
+  class Safety extends SafetyContract {
     @Override
     KitSupport kit() {
       return support;

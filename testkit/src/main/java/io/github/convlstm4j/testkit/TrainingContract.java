@@ -209,6 +209,8 @@ abstract class TrainingContract extends Contract {
     TrainingConfig cfg = TrainingConfig.defaults().withEpochs(3).withBatchSize(2)
         .withLoss(Loss.MSE).withOptimizer(OptimizerSpec.adam());
     class Stop extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
       Stop() {
         super("stop requested by the listener");
       }
