@@ -72,7 +72,8 @@ public interface Forecaster extends AutoCloseable {
   /**
    * Autoregressive rollout: predict on the context, append the last output frame to the
    * sequence, and repeat {@code horizon} times. Needs an output frame shape equal to the input
-   * frame shape.
+   * frame shape. Computed on a {@link ForecastSession} (each layer's state carried, no history
+   * re-run), equal to that definition up to floating-point rounding.
    *
    * @param context the frames seen, {@code T × H × W × C}
    * @param horizon frames to generate, at least 1; the rollout must fit in the heap (the
@@ -81,6 +82,25 @@ public interface Forecaster extends AutoCloseable {
    * @return the {@code horizon} generated frames
    */
   FrameSequence forecast(FrameSequence context, int horizon);
+
+  /**
+   * Opens a streaming session of {@code streams} streams from zero states: push one frame per
+   * stream at a time and read its output, roll out forecasts without changing the state. See
+   * {@link ForecastSession} for what the outputs equal.
+   *
+   * @param streams N, at least 1
+   * @return the session, open
+   */
+  ForecastSession openSession(int streams);
+
+  /**
+   * Opens a session from an exported state (of this model, on any backend).
+   *
+   * @param state from {@link ForecastSession#state()}
+   * @return the session, open
+   * @throws IllegalArgumentException naming every missing, extra or mis-shaped tensor
+   */
+  ForecastSession openSession(SessionState state);
 
   /**
    * Trains on a dataset. The validation part is the last {@code config.validationSplit()} of

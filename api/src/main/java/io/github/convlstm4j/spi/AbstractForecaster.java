@@ -4,6 +4,7 @@ import io.github.convlstm4j.api.BatchEvent;
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.EpochEvent;
+import io.github.convlstm4j.api.ForecastSession;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
@@ -12,6 +13,7 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.SessionState;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.TrainingHistory;
@@ -44,8 +46,10 @@ import java.util.function.Supplier;
  *   <li>Argument checks at every entry, with messages naming the expected and the actual value;
  *       a refused call leaves the forecaster unchanged and usable.
  *   <li>{@link #predict(List)} in chunks of at most {@link #maxInferenceBatch()} sequences.
- *   <li>{@link #forecast}: the autoregressive rollout (predict on the context, append the last
- *       output frame, repeat), re-running the grown sequence at every step.
+ *   <li>Streaming sessions ({@link #openSession(int)}, {@link CoreSession}) on the
+ *       {@link #forward} primitive with states in and out, and {@link #forecast} on a session:
+ *       the autoregressive rollout (predict on the context, append the last output frame,
+ *       repeat) without re-running history.
  *   <li>{@link #fit}: the validation part is the last {@code validationSplit} of the data before
  *       shuffling; per epoch the training part is shuffled with
  *       {@link SequenceDataset#epochOrder} seeded by the config's seed and the 0-based count of
@@ -297,6 +301,11 @@ public abstract class AbstractForecaster implements Forecaster {
    */
   public final StatefulOutput forwardWithState(List<FrameSequence> inputs,
       List<LayerState> initialState) {
+    return runFrom(inputs, initialState);
+  }
+
+  /** {@link #forwardWithState}, for sessions. */
+  final StatefulOutput runFrom(List<FrameSequence> inputs, List<LayerState> initialState) {
     return guarded(() -> {
       checkBatch(inputs);
       PackedBatch batch = PackedBatch.of(inputs);
@@ -308,6 +317,21 @@ public abstract class AbstractForecaster implements Forecaster {
     });
   }
 
+  /** {@link #checkState}, for sessions. */
+  final void checkStateShapes(List<LayerState> state, PackedBatch probe) {
+    checkState(state, probe);
+  }
+
+  @Override
+  public final ForecastSession openSession(int streams) {
+    return guarded(() -> new CoreSession(this, streams));
+  }
+
+  @Override
+  public final ForecastSession openSession(SessionState state) {
+    return guarded(() -> CoreSession.restore(this, state));
+  }
+
   @Override
   public final FrameSequence forecast(FrameSequence context, int horizon) {
     return guarded(() -> {
@@ -316,33 +340,27 @@ public abstract class AbstractForecaster implements Forecaster {
       if (horizon < 1) {
         throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
       }
-      long bytes = 8L * ((long) context.frames() + horizon) * context.frameShape().size();
-      long heap = Runtime.getRuntime().maxMemory();
-      if (bytes > heap) {
-        throw new IllegalArgumentException("horizon " + horizon + " needs about " + bytes
-            + " bytes for " + context.frameShape() + " frames, more than the heap's " + heap
-            + " (at most " + maxHorizon(context, heap) + " here)");
-      }
+      checkHorizon(horizon, context.frameShape(), 1);
       if (!out.equals(context.frameShape())) {
         throw new IllegalArgumentException("forecast needs output frames shaped like the input "
             + "frames: input frame " + context.frameShape() + ", output frame " + out);
       }
-      List<FrameSequence> generated = new ArrayList<>(horizon);
-      FrameSequence seq = context;
-      for (int k = 0; k < horizon; k++) {
-        FrameSequence next =
-            forward(PackedBatch.of(List.of(seq)), null, false).output().sequence(0).lastFrame();
-        generated.add(next);
-        if (k + 1 < horizon) {
-          seq = seq.append(next);
-        }
+      try (ForecastSession session = new CoreSession(this, 1)) {
+        session.pushAll(List.of(context));
+        return session.forecast(horizon).get(0);
       }
-      return FrameSequence.concat(generated);
     });
   }
 
-  private static long maxHorizon(FrameSequence context, long heap) {
-    return Math.max(0, heap / (8L * context.frameShape().size()) - context.frames());
+  /** Refuses a rollout whose frames (twice over) cannot fit in the heap. */
+  final void checkHorizon(int horizon, FrameShape frame, int streams) {
+    long bytes = 8L * streams * horizon * frame.size();
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > heap) {
+      throw new IllegalArgumentException("horizon " + horizon + " needs about " + bytes
+          + " bytes for " + streams + " x " + frame + " frames, more than the heap's " + heap
+          + " (at most " + heap / (8L * streams * frame.size()) + " here)");
+    }
   }
 
   @Override

@@ -53,6 +53,9 @@ import org.junit.jupiter.api.Nested;
  *   <li>{@code State}: recurrent state in and out; two parts equal the whole; agreement with
  *       the reference backend; bad states refused.
  *   <li>{@code Concurrency}: one caller at a time; a second thread is refused cleanly.
+ *   <li>{@code Sessions}: streaming sessions equal the definition for every head; forks,
+ *       batches of streams, state export and import, bad input.
+ *   <li>{@code Evaluation}: evaluate and batch-norm recalibration against closed forms.
  *   <li>{@code Safety}: a diverging fit rolls back; bad optimizer state and huge horizons are
  *       refused.
  * </ul>
@@ -240,6 +243,26 @@ public abstract class BackendConformanceKit {
   @Nested
   @DisplayName("Safety: divergence rolls back, bad optimizer state and huge horizons are refused")
   class Safety extends SafetyContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Evaluation and recalibration. */
+  @Nested
+  @DisplayName("Evaluation: evaluate and batch-norm recalibration match their closed forms")
+  class Evaluation extends EvaluationContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** Streaming sessions. */
+  @Nested
+  @DisplayName("Sessions: pushed steps and rollouts equal the definition for every head kind")
+  class Sessions extends SessionContract {
     @Override
     KitSupport kit() {
       return support;

@@ -38,6 +38,17 @@ class ForwardingForecaster implements Forecaster {
   }
 
   @Override
+  public io.github.convlstm4j.api.ForecastSession openSession(int streams) {
+    return delegate.openSession(streams);
+  }
+
+  @Override
+  public io.github.convlstm4j.api.ForecastSession openSession(
+      io.github.convlstm4j.api.SessionState state) {
+    return delegate.openSession(state);
+  }
+
+  @Override
   public ModelSpec spec() {
     return delegate.spec();
   }
