@@ -13,10 +13,11 @@ import java.util.Objects;
  *   <li>{@code conv_lstm2d_<i>/h} and {@code conv_lstm2d_<i>/c}, each {@code [N, H', W', F]}:
  *       ConvLSTM layer i's hidden and cell state after the last pushed frame;
  *   <li>{@code output}, {@code [N, H'', W'', C_out]}: the last step's output;
- *   <li>what a Conv3D head of time kernel {@code kt > 1} needs, the last {@code w} frames
- *       ({@code w = kt - 1} for CAUSAL, {@code (kt - 1) / 2} for SAME time padding) and the
- *       states before each: {@code window/<k>/input} {@code [N, H, W, C]} and
- *       {@code window/<k>/conv_lstm2d_<i>/h|c}, oldest first.
+ *   <li>{@code head/features}, {@code [N, w, H', W', F]}, when the model has a Conv3D head of
+ *       time kernel {@code kt > 1} and returns sequences: the head's input (the last ConvLSTM
+ *       layer's output after its batch normalization) of the last {@code w} frames,
+ *       {@code w = kt - 1} for CAUSAL and {@code (kt - 1) / 2} for SAME time padding (zeros
+ *       for frames before the first).
  * </ul>
  *
  * <p>No tensor but the frame count exists before the first frame. Immutable.

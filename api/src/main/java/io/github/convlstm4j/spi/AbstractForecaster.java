@@ -47,9 +47,10 @@ import java.util.function.Supplier;
  *       a refused call leaves the forecaster unchanged and usable.
  *   <li>{@link #predict(List)} in chunks of at most {@link #maxInferenceBatch()} sequences.
  *   <li>Streaming sessions ({@link #openSession(int)}, {@link CoreSession}) on the
- *       {@link #forward} primitive with states in and out, and {@link #forecast} on a session:
- *       the autoregressive rollout (predict on the context, append the last output frame,
- *       repeat) without re-running history.
+ *       {@link #forward} primitive with states (and the head's context features) in and out,
+ *       one frame step per push, and {@link #forecast} on a session: the autoregressive
+ *       rollout (predict on the context, append the last output frame, repeat) without
+ *       re-running history.
  *   <li>{@link #fit}: the validation part is the last {@code validationSplit} of the data before
  *       shuffling; per epoch the training part is shuffled with
  *       {@link SequenceDataset#epochOrder} seeded by the config's seed and the 0-based count of
@@ -94,8 +95,12 @@ public abstract class AbstractForecaster implements Forecaster {
    * @param output the network output, {@code [N, T', H', W', C_out]}
    * @param state each ConvLSTM layer's state after the last step, in layer order, or an empty
    *     list when it was not asked for
+   * @param headFeatures when the state was asked for and {@link #headWindow()} {@code w > 0}:
+   *     the head's input (the last ConvLSTM layer's output after its batch normalization) of
+   *     the last {@code w} frames of the head context followed by the input, {@code [N, w, H',
+   *     W', F]}; else null
    */
-  public record Forward(PackedBatch output, List<LayerState> state) {
+  public record Forward(PackedBatch output, List<LayerState> state, Tensor headFeatures) {
     /** Copies the state list. */
     public Forward {
       Objects.requireNonNull(output, "output");
@@ -129,11 +134,16 @@ public abstract class AbstractForecaster implements Forecaster {
    * @param input a checked batch
    * @param initialState null for zero initial states, else one state per ConvLSTM layer whose
    *     shapes the core has checked ({@link #checkState})
-   * @param returnState whether to return each layer's state after the last step
+   * @param headContext null when {@link #headWindow()} is 0 or for zeros (the start of a
+   *     sequence); else the head's input features of the {@code w} frames before the input,
+   *     {@code [N, w, H', W', F]}, which the Conv3D head sees before the input's own features
+   *     (the output has the input's frames only)
+   * @param returnState whether to return each layer's state after the last step, and the
+   *     head features of the last {@code w} frames
    * @return the output (and the state if asked)
    */
   protected abstract Forward forward(PackedBatch input, List<LayerState> initialState,
-      boolean returnState);
+      Tensor headContext, boolean returnState);
 
   /**
    * The sum over all elements of the element-wise loss of an inference-mode forward pass.
@@ -264,7 +274,7 @@ public abstract class AbstractForecaster implements Forecaster {
       int chunk = Math.max(1, maxInferenceBatch());
       for (int from = 0; from < inputs.size(); from += chunk) {
         List<FrameSequence> part = inputs.subList(from, Math.min(inputs.size(), from + chunk));
-        out.addAll(forward(PackedBatch.of(part), null, false).output().sequences());
+        out.addAll(forward(PackedBatch.of(part), null, null, false).output().sequences());
       }
       return out;
     });
@@ -275,8 +285,11 @@ public abstract class AbstractForecaster implements Forecaster {
    *
    * @param outputs one network output per input, as {@link #predict(List)} gives
    * @param state one (h, c) per ConvLSTM layer, in layer order, each {@code [N, H', W', F]}
+   * @param headFeatures the Conv3D head's input features of the last {@link #headWindow()}
+   *     frames, {@code [N, w, H', W', F]}, or null when {@code w} is 0
    */
-  public record StatefulOutput(List<FrameSequence> outputs, List<LayerState> state) {
+  public record StatefulOutput(List<FrameSequence> outputs, List<LayerState> state,
+      Tensor headFeatures) {
     /** Copies the lists. */
     public StatefulOutput {
       outputs = List.copyOf(outputs);
@@ -301,20 +314,56 @@ public abstract class AbstractForecaster implements Forecaster {
    */
   public final StatefulOutput forwardWithState(List<FrameSequence> inputs,
       List<LayerState> initialState) {
-    return runFrom(inputs, initialState);
+    return runFrom(inputs, initialState, null);
   }
 
-  /** {@link #forwardWithState}, for sessions. */
-  final StatefulOutput runFrom(List<FrameSequence> inputs, List<LayerState> initialState) {
+  /** {@link #forwardWithState} with the head's context, for sessions. */
+  final StatefulOutput runFrom(List<FrameSequence> inputs, List<LayerState> initialState,
+      Tensor headContext) {
     return guarded(() -> {
       checkBatch(inputs);
       PackedBatch batch = PackedBatch.of(inputs);
       if (initialState != null) {
         checkState(initialState, batch);
       }
-      Forward f = forward(batch, initialState, true);
-      return new StatefulOutput(f.output().sequences(), f.state());
+      if (headContext != null) {
+        checkHeadContext(headContext, batch);
+      }
+      Forward f = forward(batch, initialState, headContext, true);
+      return new StatefulOutput(f.output().sequences(), f.state(), f.headFeatures());
     });
+  }
+
+  /**
+   * How many frames before a step the Conv3D head's time kernel reaches: {@code kt - 1} for
+   * CAUSAL, {@code (kt - 1) / 2} for SAME time padding; 0 without a head or when the last
+   * ConvLSTM layer returns only its last step.
+   *
+   * @return w, at least 0
+   */
+  protected final int headWindow() {
+    if (!spec.returnsSequences()) {
+      return 0;
+    }
+    return spec.head().map(h -> h.timePadding() == io.github.convlstm4j.api.TimePadding.CAUSAL
+        ? h.kernelTime() - 1 : (h.kernelTime() - 1) / 2).orElse(0);
+  }
+
+  /** Checks head context features against a batch: {@code [N, w, H', W', F_last]}. */
+  final void checkHeadContext(Tensor context, PackedBatch input) {
+    int w = headWindow();
+    if (w == 0) {
+      throw new IllegalArgumentException("this model's head needs no context frames, got "
+          + context.shapeList());
+    }
+    FrameShape out = spec.outputFrameShape(input.frameShape());
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
+    List<Integer> expected = List.of(input.samples(), w, out.height(), out.width(),
+        layers.get(layers.size() - 1).filters());
+    if (!context.shapeList().equals(expected)) {
+      throw new IllegalArgumentException("head context must be " + expected
+          + " ([N, w, H, W, F] of the last ConvLSTM layer), got " + context.shapeList());
+    }
   }
 
   /** {@link #checkState}, for sessions. */

@@ -7,9 +7,7 @@ import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.SessionState;
 import io.github.convlstm4j.api.Tensor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,26 +15,21 @@ import java.util.Objects;
 
 /**
  * The forecaster core's {@link ForecastSession}, the same for every backend: it carries each
- * ConvLSTM layer's state through the backend's {@code forward} primitive.
- *
- * <p>A Conv3D head of time kernel {@code kt} makes a step's output depend on the last layer's
- * features of the {@code w} frames before it ({@code w = kt - 1} for CAUSAL, {@code (kt-1)/2}
- * for SAME time padding). The session keeps those frames and the states before each, and runs
- * each push over the window of the last {@code w} frames and the new one, from the state before
- * the window: the last output is then exactly the definition's (the head sees what a run over
- * the whole sequence would show it, zero padding after the last frame included), at the cost
- * of {@code w + 1} frame steps per push.
+ * ConvLSTM layer's state, and the head's input features of the last {@code w} frames
+ * ({@link AbstractForecaster#headWindow()}), through the backend's {@code forward} primitive.
+ * A push is one frame step; the Conv3D head sees the kept features before the new frame's and
+ * zero padding after it, as a run over the whole sequence shows its last frame.
  */
 final class CoreSession implements ForecastSession {
 
-  /** One pushed frame per stream and the state before it. */
-  private record Step(List<FrameSequence> inputs, List<LayerState> before) {}
+  /** Name of the head features in an exported state. */
+  static final String HEAD_FEATURES = "head/features";
 
   private final AbstractForecaster owner;
   private final int streams;
   private final int window;
-  private final Deque<Step> recent;
   private List<LayerState> state;
+  private Tensor features;
   private List<FrameSequence> lastOutputs;
   private FrameShape frameShape;
   private long framesSeen;
@@ -48,28 +41,18 @@ final class CoreSession implements ForecastSession {
     }
     this.owner = owner;
     this.streams = streams;
-    this.window = headWindow(owner.spec());
-    this.recent = new ArrayDeque<>();
+    this.window = owner.headWindow();
   }
 
   private CoreSession(CoreSession other) {
     this.owner = other.owner;
     this.streams = other.streams;
     this.window = other.window;
-    this.recent = new ArrayDeque<>(other.recent);
     this.state = other.state;
+    this.features = other.features;
     this.lastOutputs = other.lastOutputs;
     this.frameShape = other.frameShape;
     this.framesSeen = other.framesSeen;
-  }
-
-  /** Frames before a step that a step's output depends on through the head. */
-  static int headWindow(ModelSpec spec) {
-    if (!spec.returnsSequences()) {
-      return 0;
-    }
-    return spec.head().map(h -> h.timePadding() == io.github.convlstm4j.api.TimePadding.CAUSAL
-        ? h.kernelTime() - 1 : (h.kernelTime() - 1) / 2).orElse(0);
   }
 
   @Override
@@ -88,62 +71,26 @@ final class CoreSession implements ForecastSession {
   public List<FrameSequence> push(List<FrameSequence> frames) {
     checkOpen();
     checkFrames(frames, true);
-    return step(frames);
+    return run(frames);
   }
 
   @Override
   public List<FrameSequence> pushAll(List<FrameSequence> sequences) {
     checkOpen();
     checkFrames(sequences, false);
-    int t = sequences.get(0).frames();
-    int from = 0;
-    if (recent.isEmpty() && t > window + 1) {
-      // The frames before the last w + 1 in one run: only the state after them is needed.
-      int prefix = t - window - 1;
-      List<FrameSequence> head = new ArrayList<>(streams);
-      sequences.forEach(s -> head.add(s.slice(0, prefix)));
-      state = owner.runFrom(head, state).state();
-      frameShape = sequences.get(0).frameShape();
-      framesSeen += prefix;
-      from = prefix;
-    }
-    List<FrameSequence> out = null;
-    for (int k = from; k < t; k++) {
-      List<FrameSequence> frame = new ArrayList<>(streams);
-      for (FrameSequence s : sequences) {
-        frame.add(s.frame(k));
-      }
-      out = step(frame);
-    }
-    return out;
+    return run(sequences);
   }
 
-  /** One push of checked frames. */
-  private List<FrameSequence> step(List<FrameSequence> frames) {
-    List<FrameSequence> run = new ArrayList<>(streams);
-    for (int b = 0; b < streams; b++) {
-      List<FrameSequence> parts = new ArrayList<>(recent.size() + 1);
-      for (Step s : recent) {
-        parts.add(s.inputs().get(b));
-      }
-      parts.add(frames.get(b));
-      run.add(FrameSequence.concat(parts));
-    }
-    List<LayerState> start = recent.isEmpty() ? state : recent.peekFirst().before();
-    AbstractForecaster.StatefulOutput out = owner.runFrom(run, start);
+  /** One run of checked sequences from the current state; the last frames' outputs. */
+  private List<FrameSequence> run(List<FrameSequence> sequences) {
+    AbstractForecaster.StatefulOutput out = owner.runFrom(sequences, state, features);
     List<FrameSequence> outputs = new ArrayList<>(streams);
     out.outputs().forEach(o -> outputs.add(o.lastFrame()));
-    if (window > 0) {
-      List<LayerState> before = state != null ? state : zerosLike(out.state());
-      recent.addLast(new Step(List.copyOf(frames), before));
-      if (recent.size() > window) {
-        recent.removeFirst();
-      }
-    }
     state = out.state();
+    features = out.headFeatures();
     lastOutputs = List.copyOf(outputs);
-    frameShape = frames.get(0).frameShape();
-    framesSeen++;
+    frameShape = sequences.get(0).frameShape();
+    framesSeen += sequences.get(0).frames();
     return lastOutputs;
   }
 
@@ -179,7 +126,7 @@ final class CoreSession implements ForecastSession {
         rolled.get(b).add(current.get(b));
       }
       if (k + 1 < horizon) {
-        current = fork.step(current);
+        current = fork.run(current);
       }
     }
     List<FrameSequence> result = new ArrayList<>(streams);
@@ -198,19 +145,19 @@ final class CoreSession implements ForecastSession {
     checkOpen();
     Map<String, Tensor> m = new LinkedHashMap<>();
     if (framesSeen > 0) {
-      putState(m, "", state);
+      for (int i = 0; i < state.size(); i++) {
+        m.put(ConvLstmLayerSpec.KIND + "_" + i + "/h", state.get(i).h());
+        m.put(ConvLstmLayerSpec.KIND + "_" + i + "/c", state.get(i).c());
+      }
       m.put("output", stack(lastOutputs));
-      int k = 0;
-      for (Step s : recent) {
-        m.put("window/" + k + "/input", stack(s.inputs()));
-        putState(m, "window/" + k + "/", s.before());
-        k++;
+      if (features != null) {
+        m.put(HEAD_FEATURES, features);
       }
     }
     return new SessionState(framesSeen, m);
   }
 
-  /** Opens a session from an exported state, after checking every tensor. */
+  /** Opens a session from an exported state, after checking every tensor's name and rank. */
   static CoreSession restore(AbstractForecaster owner, SessionState s) {
     Objects.requireNonNull(s, "state");
     Map<String, Tensor> t = new LinkedHashMap<>(s.tensors());
@@ -224,48 +171,37 @@ final class CoreSession implements ForecastSession {
     Tensor output = take(t, "output", 4);
     int streams = output.shape()[0];
     CoreSession session = new CoreSession(owner, streams);
-    session.state = takeState(t, "", owner.spec(), streams);
-    int frames = (int) Math.min(session.window, s.framesSeen());
-    FrameShape input = null;
-    for (int k = 0; k < frames; k++) {
-      Tensor in = take(t, "window/" + k + "/input", 4);
-      if (in.shape()[0] != streams) {
-        throw new IllegalArgumentException("window/" + k + "/input must hold " + streams
-            + " streams like output, got " + in.shapeList());
+    ModelSpec spec = owner.spec();
+    List<LayerState> layers = new ArrayList<>();
+    for (int i = 0; i < spec.convLstmLayers().size(); i++) {
+      String name = ConvLstmLayerSpec.KIND + "_" + i;
+      Tensor h = take(t, name + "/h", 4);
+      Tensor c = take(t, name + "/c", 4);
+      if (h.shape()[0] != streams || !h.shapeList().equals(c.shapeList())) {
+        throw new IllegalArgumentException(name + "/h and /c must both be [" + streams
+            + ", H, W, F], got " + h.shapeList() + " and " + c.shapeList());
       }
-      input = new FrameShape(in.shape()[1], in.shape()[2], in.shape()[3]);
-      session.recent.addLast(new Step(unstack(in), takeState(t, "window/" + k + "/",
-          owner.spec(), streams)));
+      layers.add(new LayerState(h, c));
+    }
+    if (session.window > 0) {
+      session.features = take(t, HEAD_FEATURES, 5);
     }
     if (!t.isEmpty()) {
       throw new IllegalArgumentException("unexpected session state tensors " + t.keySet()
-          + " (the model's head keeps a window of " + session.window + " frames)");
+          + " (expected conv_lstm2d_<i>/h and /c, output"
+          + (session.window > 0 ? ", " + HEAD_FEATURES : "") + ")");
     }
+    session.state = List.copyOf(layers);
     session.lastOutputs = unstack(output);
     session.framesSeen = s.framesSeen();
-    session.frameShape = input;
-    session.checkStates();
     return session;
-  }
-
-  /** The shapes of the states against the model, once the frame size is known. */
-  private void checkStates() {
-    if (frameShape == null) {
-      return; // no window: the first push checks the state against its frame
-    }
-    PackedBatch probe = PackedBatch.adopt(streams, 1, frameShape,
-        new float[streams * frameShape.size()]);
-    owner.checkStateShapes(state, probe);
-    for (Step s : recent) {
-      owner.checkStateShapes(s.before(), probe);
-    }
   }
 
   @Override
   public void close() {
     closed = true;
-    recent.clear();
     state = null;
+    features = null;
     lastOutputs = null;
   }
 
@@ -275,6 +211,10 @@ final class CoreSession implements ForecastSession {
     }
   }
 
+  /**
+   * Checks pushed frames; an imported state's shapes are checked against the first frame
+   * (they depend on the frame size, which a state does not record).
+   */
   private void checkFrames(List<FrameSequence> frames, boolean single) {
     Objects.requireNonNull(frames, "frames");
     if (frames.size() != streams) {
@@ -295,39 +235,10 @@ final class CoreSession implements ForecastSession {
       PackedBatch probe = PackedBatch.adopt(streams, 1, first.frameShape(),
           new float[streams * first.frameShape().size()]);
       owner.checkStateShapes(state, probe);
-    }
-  }
-
-  /** Zero states of the shapes of {@code s} (the state before a session's first frame). */
-  private static List<LayerState> zerosLike(List<LayerState> s) {
-    List<LayerState> z = new ArrayList<>(s.size());
-    for (LayerState l : s) {
-      z.add(new LayerState(Tensor.zeros(l.shape()), Tensor.zeros(l.shape())));
-    }
-    return List.copyOf(z);
-  }
-
-  private static void putState(Map<String, Tensor> m, String prefix, List<LayerState> s) {
-    for (int i = 0; i < s.size(); i++) {
-      m.put(prefix + ConvLstmLayerSpec.KIND + "_" + i + "/h", s.get(i).h());
-      m.put(prefix + ConvLstmLayerSpec.KIND + "_" + i + "/c", s.get(i).c());
-    }
-  }
-
-  private static List<LayerState> takeState(Map<String, Tensor> t, String prefix,
-      ModelSpec spec, int streams) {
-    List<LayerState> s = new ArrayList<>();
-    for (int i = 0; i < spec.convLstmLayers().size(); i++) {
-      String name = prefix + ConvLstmLayerSpec.KIND + "_" + i;
-      Tensor h = take(t, name + "/h", 4);
-      Tensor c = take(t, name + "/c", 4);
-      if (h.shape()[0] != streams || !h.shapeList().equals(c.shapeList())) {
-        throw new IllegalArgumentException(name + "/h and /c must both be [" + streams
-            + ", H, W, F], got " + h.shapeList() + " and " + c.shapeList());
+      if (features != null) {
+        owner.checkHeadContext(features, probe);
       }
-      s.add(new LayerState(h, c));
     }
-    return s;
   }
 
   private static Tensor take(Map<String, Tensor> t, String name, int rank) {

@@ -89,4 +89,28 @@ final class BatchLayouts {
     // [N, T, C, H, W]
     return KerasLayouts.permute(flat, dims, new int[] {0, 1, 3, 4, 2});
   }
+
+  /** Keras-layout head features {@code [N, w, H, W, F]} as an engine array {@code [N, w, F, H, W]}. */
+  static NDArray featuresToDjl(NDManager m, Tensor t) {
+    int[] s = t.shape();
+    float[] data = KerasLayouts.permute(t.toArray(), s, new int[] {0, 1, 4, 2, 3});
+    return DjlArrays.owned(m, data, new Shape(s[0], s[1], s[4], s[2], s[3]));
+  }
+
+  /**
+   * DJL-layout head features {@code [N, w, F, H, W]} as a Keras-layout tensor.
+   *
+   * @param djl the features
+   * @param state the last layer's state shape {@code [N, F, H, W]}
+   * @param window w
+   * @return {@code [N, w, H, W, F]}
+   */
+  static Tensor featuresToKeras(float[] djl, long[] state, int window) {
+    int n = Math.toIntExact(state[0]);
+    int f = Math.toIntExact(state[1]);
+    int h = Math.toIntExact(state[2]);
+    int w = Math.toIntExact(state[3]);
+    return Tensor.of(new int[] {n, window, h, w, f},
+        KerasLayouts.permute(djl, new int[] {n, window, f, h, w}, new int[] {0, 1, 3, 4, 2}));
+  }
 }

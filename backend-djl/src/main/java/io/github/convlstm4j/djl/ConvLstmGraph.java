@@ -105,6 +105,33 @@ final class ConvLstmGraph {
   }
 
   /**
+   * {@link #forwardWithState} where the Conv3D head first sees {@code window} frames of
+   * context features, and the features of the last {@code window} frames are copied out.
+   *
+   * @param headContext {@code [N, w, F, H, W]} in the input's manager, or null for zeros
+   * @param headFeatures receives the last {@code w} frames' features {@code [N, w, F, H, W]},
+   *     or null
+   */
+  Output forwardWithState(NDArray input, Map<String, NDArray> p, List<State> initial,
+      List<StateCopy> finals, int window, NDArray headContext, List<float[]> headFeatures) {
+    this.headWindow = window;
+    this.headContext = headContext;
+    this.headFeaturesOut = headFeatures;
+    try {
+      return run(input, p, false, -1, initial, finals);
+    } finally {
+      this.headWindow = 0;
+      this.headContext = null;
+      this.headFeaturesOut = null;
+    }
+  }
+
+  // The head context of the call under way (forwardWithState), else 0 / null.
+  private int headWindow;
+  private NDArray headContext;
+  private List<float[]> headFeaturesOut;
+
+  /**
    * The batch mean and biased variance per channel of layer {@code layer}'s output (the input
    * of its batch normalization) in an inference-mode pass, for batch-norm recalibration.
    *
@@ -146,12 +173,41 @@ final class ConvLstmGraph {
         x = normalized;
       }
     }
-    if (spec.head().isPresent()) {
+    if (spec.head().isPresent() && headWindow > 0) {
+      NDArray features = x;
+      x = headWithContext(x, p);
+      closeIntermediate(features, input);
+    } else if (spec.head().isPresent()) {
       NDArray features = x;
       x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS));
       closeIntermediate(features, input);
     }
     return new Output(x, stats);
+  }
+
+  /**
+   * The head over {@code headWindow} context frames (or zeros) followed by {@code x}'s frames;
+   * keeps the output of {@code x}'s frames and copies out the last {@code headWindow} frames'
+   * features.
+   */
+  private NDArray headWithContext(NDArray x, Map<String, NDArray> p) {
+    Shape s = x.getShape();
+    long t = s.get(1);
+    int w = headWindow;
+    NDArray context = headContext != null ? headContext
+        : x.getManager().zeros(new Shape(s.get(0), w, s.get(2), s.get(3), s.get(4)));
+    NDArray joined = NDArrays.concat(new NDList(context, x), 1);
+    if (headFeaturesOut != null) {
+      try (NDArray last = joined.get(":, " + t + ":, :, :, :")) {
+        headFeaturesOut.add(last.toFloatArray());
+      }
+    }
+    NDArray all = head(joined, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL),
+        p.get(ModelSpec.HEAD_BIAS));
+    NDArray kept = all.get(":, :, " + w + ":, :, :");
+    joined.close();
+    all.close();
+    return kept;
   }
 
   /** Closes {@code array} unless it is the caller's {@code input}. */

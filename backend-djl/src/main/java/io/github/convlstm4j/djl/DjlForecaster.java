@@ -91,10 +91,11 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
-      boolean returnState) {
+      Tensor headContext, boolean returnState) {
     ModelSpec spec = spec();
     FrameShape outShape = spec.outputFrameShape(input.frameShape());
     int outFrames = spec.outputFrames(input.frames());
+    int window = headWindow();
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
       NDArray x = layouts.input(call, input);
@@ -107,18 +108,27 @@ final class DjlForecaster extends AbstractForecaster {
         }
       }
       List<ConvLstmGraph.StateCopy> finals = returnState ? new ArrayList<>() : null;
-      NDArray y = initial == null && finals == null ? graph.forward(x, params, false).output()
-          : graph.forwardWithState(x, params, initial, finals).output();
+      List<float[]> features = returnState && window > 0 ? new ArrayList<>() : null;
+      NDArray y = initial == null && finals == null && headContext == null
+          ? graph.forward(x, params, false).output()
+          : graph.forwardWithState(x, params, initial, finals, window,
+              headContext == null ? null : BatchLayouts.featuresToDjl(call, headContext),
+              features).output();
       PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
           layouts.output(y));
       List<LayerState> state = new ArrayList<>();
+      Tensor headFeatures = null;
       if (finals != null) {
         for (ConvLstmGraph.StateCopy c : finals) {
           state.add(new LayerState(BatchLayouts.stateToKeras(c.h(), c.shape()),
               BatchLayouts.stateToKeras(c.c(), c.shape())));
         }
+        if (features != null) {
+          long[] last = finals.get(finals.size() - 1).shape(); // [N, F, H, W]
+          headFeatures = BatchLayouts.featuresToKeras(features.get(0), last, window);
+        }
       }
-      return new Forward(out, state);
+      return new Forward(out, state, headFeatures);
     }
   }
 

@@ -160,6 +160,9 @@ final class Network implements AutoCloseable {
   private float[][] initialC;
   private float[][] finalH;
   private float[][] finalC;
+  private int headWindow;
+  private float[] headContext;
+  private float[][] headFeaturesOut;
 
   Network(ModelSpec spec, Parameters params, Parallel par, MatMul mm) {
     this(spec, params, par, mm, ConvolutionAlgorithm.WINOGRAD);
@@ -351,10 +354,28 @@ final class Network implements AutoCloseable {
    */
   void forwardWithState(float[][] initialH, float[][] initialC, float[][] finalH,
       float[][] finalC) {
+    forwardWithState(initialH, initialC, finalH, finalC, 0, null, null);
+  }
+
+  /**
+   * {@link #forwardWithState(float[][], float[][], float[][], float[][])} where the head first
+   * sees {@code window} frames of context features.
+   *
+   * @param window frames of head context, 0 for none
+   * @param headContext the head's input features of the {@code window} frames before the
+   *     input, {@code [N, w, H', W', F]} channels-last, or null for zeros
+   * @param headFeatures receives in [0] the head's input features of the last {@code window}
+   *     frames, {@code [N, w, H', W', F]}, or null
+   */
+  void forwardWithState(float[][] initialH, float[][] initialC, float[][] finalH,
+      float[][] finalC, int window, float[] headContext, float[][] headFeatures) {
     this.initialH = initialH;
     this.initialC = initialC;
     this.finalH = finalH;
     this.finalC = finalC;
+    this.headWindow = window;
+    this.headContext = headContext;
+    this.headFeaturesOut = headFeatures;
     try {
       forward(Mode.INFERENCE, false, layers.length - 1, true);
     } finally {
@@ -362,6 +383,9 @@ final class Network implements AutoCloseable {
       this.initialC = null;
       this.finalH = null;
       this.finalC = null;
+      this.headWindow = 0;
+      this.headContext = null;
+      this.headFeaturesOut = null;
     }
   }
 
@@ -398,7 +422,9 @@ final class Network implements AutoCloseable {
       inOff = off;
     }
     lastComplete = upTo == layers.length - 1 && lastBatchNorm;
-    if (lastComplete && head != null) {
+    if (lastComplete && head != null && headWindow > 0) {
+      headForwardWithContext(in, inOff, outputFrames());
+    } else if (lastComplete && head != null) {
       headForward(in, inOff, outputFrames());
       outBuf = arena.get("out", 0);
       outOff = 0;
@@ -698,6 +724,43 @@ final class Network implements AutoCloseable {
         }
       }
     });
+  }
+
+  /**
+   * The head over {@code headWindow} frames of context features followed by the {@code tOut}
+   * frames of {@code in}; the output keeps the last {@code tOut} frames, and the features of
+   * the last {@code headWindow} frames go to {@code headFeaturesOut}.
+   */
+  private void headForwardWithContext(float[] in, int inOff, int tOut) {
+    Layer l = last();
+    int w = headWindow;
+    int hwf = l.ho * l.wo * l.f;
+    int frame = batch * hwf;
+    float[] joined = arena.get("headIn", (long) (w + tOut) * frame);
+    for (int k = 0; k < w; k++) {
+      for (int b = 0; b < batch; b++) {
+        int dst = (k * batch + b) * hwf;
+        if (headContext == null) {
+          Arrays.fill(joined, dst, dst + hwf, 0f);
+        } else {
+          System.arraycopy(headContext, (b * w + k) * hwf, joined, dst, hwf);
+        }
+      }
+    }
+    System.arraycopy(in, inOff, joined, w * frame, tOut * frame);
+    headForward(joined, 0, w + tOut);
+    outBuf = arena.get("out", 0);
+    outOff = w * batch * l.ho * l.wo * head.filters();
+    if (headFeaturesOut != null) {
+      float[] features = new float[batch * w * hwf];
+      for (int k = 0; k < w; k++) {
+        for (int b = 0; b < batch; b++) {
+          System.arraycopy(joined, ((tOut + k) * batch + b) * hwf, features, (b * w + k) * hwf,
+              hwf);
+        }
+      }
+      headFeaturesOut[0] = features;
+    }
   }
 
   /** Whether the head runs as tap products (see {@link #headForwardByTaps}). */

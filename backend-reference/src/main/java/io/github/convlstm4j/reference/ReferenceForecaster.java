@@ -94,9 +94,10 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   @Override
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
-      boolean returnState) {
+      Tensor headContext, boolean returnState) {
     net.loadInput(input);
     int layers = spec().convLstmLayers().size();
+    int window = headWindow();
     float[][] h0 = null;
     float[][] c0 = null;
     if (initialState != null) {
@@ -109,20 +110,28 @@ public final class ReferenceForecaster extends AbstractForecaster {
     }
     float[][] h1 = returnState ? new float[layers][] : null;
     float[][] c1 = returnState ? new float[layers][] : null;
-    if (h0 == null && !returnState) {
+    float[][] features = returnState && window > 0 ? new float[1][] : null;
+    if (h0 == null && headContext == null && !returnState) {
       net.forward(Network.Mode.INFERENCE, false);
     } else {
-      net.forwardWithState(h0, c0, h1, c1);
+      net.forwardWithState(h0, c0, h1, c1, window,
+          headContext == null ? null : headContext.toArray(), features);
     }
     List<LayerState> state = new ArrayList<>();
+    Tensor headFeatures = null;
     if (returnState) {
       for (int i = 0; i < layers; i++) {
         int[] shape = {input.samples(), net.layerHeight(i), net.layerWidth(i),
             spec().convLstmLayers().get(i).filters()};
         state.add(new LayerState(Tensor.of(shape, h1[i]), Tensor.of(shape, c1[i])));
       }
+      if (features != null) {
+        headFeatures = Tensor.of(new int[] {input.samples(), window,
+            net.layerHeight(layers - 1), net.layerWidth(layers - 1),
+            spec().convLstmLayers().get(layers - 1).filters()}, features[0]);
+      }
     }
-    return new Forward(net.outputBatch(), state);
+    return new Forward(net.outputBatch(), state, headFeatures);
   }
 
   @Override

@@ -146,8 +146,8 @@ abstract class SessionContract extends Contract {
       assertEquals(3, st.framesSeen(), "framesSeen in the state");
       assertEquals(List.of(1, 5, 4, 3), st.tensors().get("conv_lstm2d_0/h").shapeList(),
           "conv_lstm2d_0/h [N, H, W, F]");
-      assertEquals(List.of(1, 5, 4, 1), st.tensors().get("window/0/input").shapeList(),
-          "the SAME 3-frame head keeps 1 frame");
+      assertEquals(List.of(1, 1, 5, 4, 2), st.tensors().get("head/features").shapeList(),
+          "the SAME 3-frame head keeps the features of 1 frame of the 2-filter last layer");
       try (ForecastSession t = f.openSession(st)) {
         kit().assertRepeatClose(s.push(List.of(movie.frame(3))).get(0),
             t.push(List.of(movie.frame(3))).get(0), "after import, the next step");
