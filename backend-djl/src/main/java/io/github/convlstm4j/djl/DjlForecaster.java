@@ -99,14 +99,7 @@ final class DjlForecaster extends AbstractForecaster {
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
       NDArray x = layouts.input(call, input);
-      List<ConvLstmGraph.State> initial = null;
-      if (initialState != null) {
-        initial = new ArrayList<>();
-        for (LayerState st : initialState) {
-          initial.add(new ConvLstmGraph.State(BatchLayouts.stateToDjl(call, st.h()),
-              BatchLayouts.stateToDjl(call, st.c())));
-        }
-      }
+      List<ConvLstmGraph.State> initial = BatchLayouts.statesToDjl(call, initialState);
       List<ConvLstmGraph.StateCopy> finals = returnState ? new ArrayList<>() : null;
       List<float[]> features = returnState && window > 0 ? new ArrayList<>() : null;
       NDArray y = initial == null && finals == null && headContext == null
@@ -116,19 +109,9 @@ final class DjlForecaster extends AbstractForecaster {
               features).output();
       PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
           layouts.output(y));
-      List<LayerState> state = new ArrayList<>();
-      Tensor headFeatures = null;
-      if (finals != null) {
-        for (ConvLstmGraph.StateCopy c : finals) {
-          state.add(new LayerState(BatchLayouts.stateToKeras(c.h(), c.shape()),
-              BatchLayouts.stateToKeras(c.c(), c.shape())));
-        }
-        if (features != null) {
-          long[] last = finals.get(finals.size() - 1).shape(); // [N, F, H, W]
-          headFeatures = BatchLayouts.featuresToKeras(features.get(0), last, window);
-        }
-      }
-      return new Forward(out, state, headFeatures);
+      Tensor headFeatures = features == null ? null : BatchLayouts.featuresToKeras(
+          features.get(0), finals.get(finals.size() - 1).shape(), window);
+      return new Forward(out, BatchLayouts.statesToKeras(finals), headFeatures);
     }
   }
 

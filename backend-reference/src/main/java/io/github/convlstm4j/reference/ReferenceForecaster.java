@@ -1,7 +1,6 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.api.FrameSequence;
-import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.KerasInitializers;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
