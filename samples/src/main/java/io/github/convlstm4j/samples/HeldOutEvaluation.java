@@ -1,5 +1,6 @@
 package io.github.convlstm4j.samples;
 
+import io.github.convlstm4j.api.ForecastSession;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forecast quality on movies the model has not trained on, as the design prescribes: feed the
- * first {@code context} noisy frames, roll out {@code steps} frames with
- * {@link Forecaster#forecast}, and score each step against the movie's <em>clean</em> frames
+ * first {@code context} noisy frames, roll out {@code steps} frames (a streaming session of
+ * {@value #ROLLOUT_BATCH} movies at a time, what {@link Forecaster#forecast} does for one), and
+ * score each step against the movie's <em>clean</em> frames
  * {@code context … context+steps-1}, next to persistence (the last context frame clipped to
  * [0, 1], repeated). Per-position outputs of {@code predict} are never scored here.
  *
@@ -35,7 +37,7 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
     double[] modelMae, double[] persistenceMae, double[] modelSsim, double[] persistenceSsim,
     double crossCheck) {
 
-  /** Movies rolled out together in one {@code predict} batch. */
+  /** Movies rolled out together, as the streams of one session. */
   static final int ROLLOUT_BATCH = 25;
   /** Largest expected difference between batched and one-by-one rollouts. */
   static final double CROSS_CHECK_TOLERANCE = 1e-3;
@@ -70,7 +72,7 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
       contexts.add(heldOut.noisy().get(i).slice(0, context));
     }
     List<FrameSequence> forecasts = rollout(f, contexts, steps);
-    // The batched rollout is Forecaster.forecast done for many movies at once; check it.
+    // The session of many streams is Forecaster.forecast done for many movies at once; check it.
     double crossCheck = forecasts.get(0).maxAbsDifference(f.forecast(contexts.get(0), steps));
     if (!(crossCheck <= CROSS_CHECK_TOLERANCE)) {
       LoggerFactory.getLogger(HeldOutEvaluation.class).warn("batched rollout differs from "
@@ -108,17 +110,11 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
   static List<FrameSequence> rollout(Forecaster f, List<FrameSequence> contexts, int horizon) {
     List<FrameSequence> out = new ArrayList<>(contexts.size());
     for (int from = 0; from < contexts.size(); from += ROLLOUT_BATCH) {
-      List<FrameSequence> seqs = new ArrayList<>(
-          contexts.subList(from, Math.min(contexts.size(), from + ROLLOUT_BATCH)));
-      int c = seqs.get(0).frames();
-      for (int k = 0; k < horizon; k++) {
-        List<FrameSequence> pred = f.predict(seqs);
-        for (int i = 0; i < seqs.size(); i++) {
-          seqs.set(i, seqs.get(i).append(pred.get(i).lastFrame()));
-        }
-      }
-      for (FrameSequence s : seqs) {
-        out.add(s.slice(c, c + horizon));
+      List<FrameSequence> batch =
+          contexts.subList(from, Math.min(contexts.size(), from + ROLLOUT_BATCH));
+      try (ForecastSession session = f.openSession(batch.size())) {
+        session.pushAll(batch);
+        out.addAll(session.forecast(horizon));
       }
     }
     return out;
