@@ -311,4 +311,17 @@ class CliLimitsTest {
   }
 
   private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  @Test
+  @DisplayName("a file-system error whose message is only the path says what happened to it")
+  void fileSystemErrorsNameThePathAndTheProblem() {
+    assertEquals("already exists: out/a.png",
+        Main.describe(new java.nio.file.FileAlreadyExistsException("out/a.png")));
+    assertEquals("not a folder: out", Main.describe(new java.nio.file.NotDirectoryException(
+        "out")));
+    assertEquals("permission denied: /root/x",
+        Main.describe(new java.nio.file.AccessDeniedException("/root/x")));
+    assertEquals("out: Is a directory", Main.describe(
+        new java.nio.file.FileSystemException("out", null, "Is a directory")));
+  }
 }
