@@ -17,7 +17,13 @@ import java.util.regex.Pattern;
  * backends). A backend rejects a key with its own prefix that it does not know and ignores the
  * keys of other backends, so one options value can configure several candidate backends.
  *
- * @param threads worker threads for compute, 0 for "all available processors"
+ * <p>The thread count is bounded by the machine: at most {@value #MAX_THREADS_PER_PROCESSOR}
+ * per available processor ({@link #maxThreads()}). More compute threads than that only
+ * oversubscribe the processors, and an engine that starts one native thread per requested
+ * thread (and per pool) would start thousands.
+ *
+ * @param threads worker threads for compute, 0 for "all available processors", at most
+ *     {@link #maxThreads()}
  * @param device {@code auto} (GPU if the engine sees one, else CPU), {@code cpu} or
  *     {@code gpu}
  * @param settings backend-specific settings by key ({@code prefix.name}), sorted by key;
@@ -25,18 +31,19 @@ import java.util.regex.Pattern;
  */
 public record BackendOptions(int threads, String device, Map<String, String> settings) {
 
+  /** Most compute threads accepted per available processor. */
+  public static final int MAX_THREADS_PER_PROCESSOR = 4;
+
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*\\.[A-Za-z0-9.-]+");
 
   /**
    * Validates the options.
    *
-   * @throws IllegalArgumentException on negative threads, an unknown device or a malformed
-   *     setting key
+   * @throws IllegalArgumentException on a thread count outside 0..{@link #maxThreads()}, an
+   *     unknown device or a malformed setting key
    */
   public BackendOptions {
-    if (threads < 0) {
-      throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-    }
+    checkThreads("threads", threads);
     Objects.requireNonNull(device, "device");
     if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
       throw new IllegalArgumentException("device must be auto, cpu or gpu, got '" + device + "'");
@@ -122,6 +129,36 @@ public record BackendOptions(int threads, String device, Map<String, String> set
       }
     });
     return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The largest thread count options accept on this machine:
+   * {@value #MAX_THREADS_PER_PROCESSOR} × {@link Runtime#availableProcessors()}.
+   *
+   * @return the bound, at least {@value #MAX_THREADS_PER_PROCESSOR}
+   */
+  public static int maxThreads() {
+    return MAX_THREADS_PER_PROCESSOR * Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Checks a thread count the way the constructor does, for callers that name it differently
+   * (a command-line option, a system property).
+   *
+   * @param name what the count is called in the message, e.g. {@code --threads}
+   * @param threads the count, 0 for all processors
+   * @return {@code threads}
+   * @throws IllegalArgumentException naming {@code name}, the accepted range and the value
+   *     when {@code threads} is negative or above {@link #maxThreads()}
+   */
+  public static int checkThreads(String name, int threads) {
+    int max = maxThreads();
+    if (threads < 0 || threads > max) {
+      throw new IllegalArgumentException(name + " must be between 0 (all processors) and "
+          + max + " (" + MAX_THREADS_PER_PROCESSOR + " per available processor, "
+          + Runtime.getRuntime().availableProcessors() + " here), got " + threads);
+    }
+    return threads;
   }
 
   /**

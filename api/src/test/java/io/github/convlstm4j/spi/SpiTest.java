@@ -68,9 +68,23 @@ class SpiTest {
     assertEquals(Runtime.getRuntime().availableProcessors(), d.effectiveThreads());
     assertEquals(3, d.withThreads(3).effectiveThreads());
     assertEquals("gpu", d.withDevice("gpu").device());
+    int cpus = Runtime.getRuntime().availableProcessors();
+    String range = "between 0 (all processors) and " + 4 * cpus + " (4 per available processor, "
+        + cpus + " here)";
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> d.withThreads(-1));
-    assertEquals("threads must be >= 0, got -1", e.getMessage());
+    assertEquals("threads must be " + range + ", got -1", e.getMessage());
+    assertEquals(4 * cpus, BackendOptions.maxThreads());
+    assertEquals(4 * cpus, d.withThreads(4 * cpus).threads(), "the bound itself is accepted");
+    e = assertThrows(IllegalArgumentException.class, () -> d.withThreads(4 * cpus + 1));
+    assertEquals("threads must be " + range + ", got " + (4 * cpus + 1), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new BackendOptions(99999, "cpu", Map.of()));
+    assertEquals("threads must be " + range + ", got 99999", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> BackendOptions.checkThreads("--threads", Integer.MAX_VALUE));
+    assertEquals("--threads must be " + range + ", got 2147483647", e.getMessage());
+    assertEquals(0, BackendOptions.checkThreads("--threads", 0));
     e = assertThrows(IllegalArgumentException.class, () -> d.withDevice("tpu"));
     assertEquals("device must be auto, cpu or gpu, got 'tpu'", e.getMessage());
   }

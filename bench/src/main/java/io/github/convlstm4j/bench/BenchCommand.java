@@ -110,6 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     validate();
+    options.outputs.checkWritable();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ChildJvm jvm = options.childJvm("6g", 3600, List.of());
@@ -137,6 +138,9 @@ public final class BenchCommand implements Callable<Integer> {
       }
     } else if (!noPeer) {
       peerText = "not selected by --backends";
+    }
+    if (configs.isEmpty() && peer == null) {
+      return BenchMain.nothingMeasured(spec, skipped);
     }
 
     Map<String, Object> kernels = new LinkedHashMap<>();
@@ -198,7 +202,9 @@ public final class BenchCommand implements Callable<Integer> {
     out.flush();
     options.outputs.write(() -> BenchReport.json(result), () -> BenchReport.markdown(result), err,
         "bench");
-    return 0;
+    boolean measured = results.stream().flatMap(r -> r.measurements().stream())
+        .anyMatch(x -> x.forward().present() || x.train().present());
+    return measured ? 0 : BenchMain.nothingMeasured(spec, skipped);
   }
 
   /**

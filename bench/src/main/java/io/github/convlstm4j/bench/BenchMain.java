@@ -1,9 +1,8 @@
 package io.github.convlstm4j.bench;
 
-import java.io.IOException;
+import io.github.convlstm4j.samples.Main;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +16,11 @@ import picocli.CommandLine.Spec;
  * {@code bench}; the root command is named {@code convlstm4j} so that usage lines and error
  * messages read as they do for the samples' commands.
  *
- * <p>Exit codes, as in the samples' program: 0 success, 1 failure (one line on stderr; the
- * stack trace too with {@code --verbose}), 2 usage error (an unknown option, a malformed or
- * out-of-range value; reported before any child JVM starts).
+ * <p>Exit codes and messages are the samples' program's ({@link Main#run(CommandLine, String[],
+ * PrintWriter, PrintWriter)}): 0 success, 1 failure (one line on stderr; the stack trace too
+ * with {@code --verbose}), 2 usage error (an unknown option, a malformed or out-of-range value;
+ * reported before any child JVM starts). A run in which no configuration produced a figure
+ * (every one skipped or failed) is a failure too ({@link #nothingMeasured}).
  */
 @Command(name = "convlstm4j", mixinStandardHelpOptions = true,
     versionProvider = BenchMain.Version.class, subcommands = BenchCommand.class,
@@ -55,44 +56,23 @@ public final class BenchMain implements Runnable {
    * @return the exit code
    */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
-    boolean verbose = Arrays.asList(args).contains("--verbose");
-    if (verbose) {
-      // Read by slf4j-simple when the first logger is created; set before any is.
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-    }
-    CommandLine cl = new CommandLine(new BenchMain());
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setParameterExceptionHandler((ParameterException e, String[] a) -> {
-      CommandLine sub = e.getCommandLine();
-      String name = sub.getCommandSpec().qualifiedName();
-      sub.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
-      sub.getErr().flush();
-      return USAGE;
-    });
-    cl.setExecutionExceptionHandler((ex, sub, parseResult) -> {
-      PrintWriter e = sub.getErr();
-      e.println(sub.getCommandSpec().qualifiedName() + ": " + firstLine(ex));
-      if (verbose) {
-        ex.printStackTrace(e);
-      } else if (!(ex instanceof IOException) && !(ex instanceof UncheckedIOException)) {
-        e.println("(run with --verbose for the stack trace)");
-      }
-      e.flush();
-      return FAILURE;
-    });
-    cl.setExitCodeExceptionMapper(t -> FAILURE);
-    return cl.execute(args);
+    return Main.run(new CommandLine(new BenchMain()), args, out, err);
   }
 
-  /** The first line of the message (the class name when there is none). */
-  private static String firstLine(Throwable t) {
-    Throwable x = t instanceof UncheckedIOException && t.getCause() != null ? t.getCause() : t;
-    String m = x.getMessage();
-    String line = m == null || m.isBlank() ? x.getClass().getSimpleName() : m;
-    int nl = line.indexOf('\n');
-    return nl < 0 ? line : line.substring(0, nl);
+  /**
+   * Reports that no configuration produced a figure (every one skipped or failed) as one line
+   * with the reasons, after the report if there is one. Returns FAILURE.
+   *
+   * @param spec the command
+   * @param skipped what was skipped or failed, and why
+   */
+  static int nothingMeasured(CommandSpec spec, List<String> skipped) {
+    PrintWriter err = spec.commandLine().getErr();
+    // A reason may quote a child's output over several lines: one line in all.
+    err.println(spec.qualifiedName() + ": nothing was measured" + (skipped.isEmpty() ? ""
+        : ": " + String.join("; ", skipped).replaceAll("\\s*\\R\\s*", " ")));
+    err.flush();
+    return FAILURE;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.convlstm4j.bench;
 
+import io.github.convlstm4j.spi.BackendOptions;
 import java.util.List;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -35,7 +36,8 @@ final class ChildRunOptions {
   List<String> only;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "Threads for every backend and the peer (default 0: all cores).")
+      description = "Threads for every backend and the peer (default 0: all cores; at most "
+          + BackendOptions.MAX_THREADS_PER_PROCESSOR + " per processor).")
   int threads;
 
   @Option(names = "--tiny",
@@ -61,13 +63,15 @@ final class ChildRunOptions {
   ReportOutputs outputs;
 
   /**
-   * Fails with a usage error (exit 2) on a value out of range: negative threads, a timeout
-   * below 1 s, a heap size that is not a number with an optional k/m/g suffix, an output file
-   * that is neither .json nor .md.
+   * Fails with a usage error (exit 2) on a value out of range: threads outside
+   * 0..{@link BackendOptions#maxThreads()}, a timeout below 1 s, a heap size that is not a
+   * number with an optional k/m/g suffix, an output file that is neither .json nor .md.
    */
   void validate(CommandLine commandLine) {
-    if (threads < 0) {
-      throw new ParameterException(commandLine, "--threads must be >= 0, got " + threads);
+    try {
+      BackendOptions.checkThreads("--threads", threads);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(commandLine, e.getMessage(), e);
     }
     if (timeoutSeconds != null && timeoutSeconds < 1) {
       throw new ParameterException(commandLine, "--timeout must be >= 1, got "

@@ -41,7 +41,8 @@ final class PythonPeer {
         ? Optional.of(scriptOption).filter(Files::isRegularFile) : findScript();
     if (script.isEmpty()) {
       return new Found(Optional.empty(), scriptOption != null
-          ? "peer script not found: " + scriptOption
+          ? (Files.isDirectory(scriptOption) ? "peer script " + scriptOption + " is a folder, "
+              + "expected the file convlstm_bench.py" : "peer script not found: " + scriptOption)
           : SCRIPT + " not found in the working directory or its parents (use --peer-script)");
     }
     List<String> candidates = pythonOption != null ? List.of(pythonOption)

@@ -1,6 +1,7 @@
 package io.github.convlstm4j.bench;
 
 import io.github.convlstm4j.api.io.PendingFile;
+import io.github.convlstm4j.samples.OutputPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,20 @@ final class ReportOutputs {
           throw new ParameterException(commandLine,
               "--out must end in .json or .md, got '" + p + "'");
         }
+      }
+    }
+  }
+
+  /**
+   * Checks, before any work, that every file can be written: not a folder, and the nearest
+   * existing folder above it is a writable folder (missing folders are created).
+   *
+   * @throws IOException naming the file and what is wrong (exit 1)
+   */
+  void checkWritable() throws IOException {
+    if (files != null) {
+      for (Path p : files) {
+        OutputPaths.checkFile("--out", p, true);
       }
     }
   }

@@ -87,6 +87,7 @@ public final class SoakCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     options.validate(spec.commandLine());
     SoakSettings settings = settings();
+    options.outputs.checkWritable();
     // The committed Java heap is touched when committed, so it is resident from the start:
     // otherwise RSS grows while the young generation first cycles through its regions, which
     // looks like native growth. And a full GC must not shrink the heap.
@@ -101,6 +102,9 @@ public final class SoakCommand implements Callable<Integer> {
           label -> !label.contains("/"), skipped);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--backends: " + e.getMessage());
+    }
+    if (configs.isEmpty()) {
+      return BenchMain.nothingMeasured(spec, skipped);
     }
     List<SoakResult.Run> runs = new ArrayList<>();
     for (BenchConfiguration c : configs) {
@@ -121,7 +125,8 @@ public final class SoakCommand implements Callable<Integer> {
     out.flush();
     options.outputs.write(() -> SoakReport.json(result), () -> SoakReport.markdown(result), err,
         "bench soak");
-    return 0;
+    return runs.stream().anyMatch(r -> !r.phases().isEmpty()) ? 0
+        : BenchMain.nothingMeasured(spec, skipped);
   }
 
   /** The settings: the options, with --tiny's values where an option was not given. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.spi.BackendOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,18 +71,63 @@ class BenchUsageTest {
         none.err().strip());
   }
 
-  @Test
-  void aFailureAfterTheChecksIsExit1WithOneLine() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"bench --tiny --threads 99999", "bench soak --tiny --threads 99999"})
+  void threadsBeyondFourPerProcessorAreAUsageError(String line) {
+    Cli r = Cli.run(line.split(" "));
+    assertEquals(BenchMain.USAGE, r.exitCode(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("--threads must be between 0 (all processors) and "
+        + BackendOptions.maxThreads() + " (4 per available processor, ") && r.err().contains(
+        "got 99999"), r.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bench", "bench soak"})
+  void aReportThatCannotBeWrittenFailsBeforeAnyChildRuns(String command) throws Exception {
     // Valid options; the report cannot be written because its folder would be a file.
     Path file = Files.writeString(dir.resolve("plain"), "not a folder");
+    Path report = file.resolve("report.json");
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.addAll(List.of("--tiny", "--backends", "reference", "--out", report.toString()));
+    long t0 = System.nanoTime();
+    Cli r = Cli.run(args.toArray(new String[0]));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(BenchMain.FAILURE, r.exitCode(), r.err());
+    assertEquals("convlstm4j " + command + ": --out " + report + ": " + file
+        + " is a file, not a folder", r.err().strip());
+    assertEquals("", r.out(), "no run, no report");
+    assertTrue(seconds < 10, "checked before any child JVM, took " + seconds + " s");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bench --no-kernels", "bench soak"})
+  void nothingToMeasureIsExit1WithOneLineBeforeAnyChildRuns(String command) {
+    Path report = dir.resolve("report.json");
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.addAll(List.of("--tiny", "--backends", "nosuch", "--out", report.toString()));
+    Cli r = Cli.run(args.toArray(new String[0]));
+    String name = command.startsWith("bench soak") ? "bench soak" : "bench";
+    assertEquals(BenchMain.FAILURE, r.exitCode(), r.err());
+    assertEquals("convlstm4j " + name + ": nothing was measured: nosuch: no such backend "
+        + "configuration", r.err().strip());
+    assertFalse(Files.exists(report), "no report written");
+  }
+
+  @Test
+  void everyConfigurationFailingIsExit1WithOneLineAfterTheReport() throws Exception {
+    // Valid options, but no child JVM can start with a 1 KiB heap: nothing is measured.
+    Path report = dir.resolve("report.json");
     Cli r = Cli.run("bench", "--tiny", "--reps", "1", "--warmup", "0", "--no-peer",
-        "--no-kernels", "--backends", "reference/vector", "--out",
-        file.resolve("report.json").toString());
+        "--no-kernels", "--backends", "reference/vector", "--child-heap", "1k", "--out",
+        report.toString());
     assertEquals(BenchMain.FAILURE, r.exitCode(), r.err());
     List<String> lines = r.err().lines().filter(l -> !l.startsWith("bench: ")).toList();
     assertEquals(1, lines.size(), r.err());
-    assertTrue(lines.get(0).startsWith("convlstm4j bench: ") && lines.get(0).contains("plain"),
+    assertTrue(lines.get(0).startsWith("convlstm4j bench: nothing was measured: "
+        + "reference/vector on tiny: ") && lines.get(0).contains("Too small maximum heap"),
         r.err());
-    assertTrue(r.out().contains("reference/vector"), "the run itself completed: " + r.out());
+    assertTrue(r.out().contains("reference/vector"), "the report is printed: " + r.out());
+    assertTrue(Files.exists(report), "and written, with the failure in it");
   }
 }

@@ -30,7 +30,8 @@ final class CommonOptions {
   Map<String, String> settings = new TreeMap<>();
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Compute threads, 0 = all processors (default: ${DEFAULT-VALUE}).")
+      description = "Compute threads, 0 = all processors (default: ${DEFAULT-VALUE}); at "
+          + "most " + BackendOptions.MAX_THREADS_PER_PROCESSOR + " per processor.")
   int threads;
 
   @Option(names = "--verbose",
@@ -60,11 +61,14 @@ final class CommonOptions {
   /**
    * The backend options these flags describe.
    *
-   * @throws UsageException on a negative thread count or a malformed setting key
+   * @throws UsageException on a thread count outside 0..{@link BackendOptions#maxThreads()} or
+   *     a malformed setting key
    */
   BackendOptions backendOptions() {
-    if (threads < 0) {
-      throw new UsageException("--threads must be >= 0, got " + threads);
+    try {
+      BackendOptions.checkThreads("--threads", threads);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
     }
     try {
       BackendOptions options = new BackendOptions(threads, "auto");
@@ -97,7 +101,11 @@ final class CommonOptions {
    * {@link io.github.convlstm4j.api.io.Checkpoints#load} does, plus the thread count).
    */
   Forecaster load(Path checkpoint) throws IOException {
-    Checkpoint c = readCheckpoint(checkpoint);
+    return load(readCheckpoint(checkpoint));
+  }
+
+  /** A forecaster restored from a checkpoint already read, on the chosen backend. */
+  Forecaster load(Checkpoint c) {
     Forecaster f = create(c.spec());
     try {
       f.restore(c);

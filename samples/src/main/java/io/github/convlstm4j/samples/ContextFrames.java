@@ -44,7 +44,10 @@ final class ContextFrames {
     if (movie < 0) {
       throw new UserException("--movie must be >= 0, got " + movie);
     }
-    NpyFrames.Options o = NpyFrames.Options.of(l).withMaxSequences(movie + 1);
+    // movie + 1 in long: --movie 2147483647 reads every sequence and is refused below with
+    // their count, not with an overflowed maximum.
+    NpyFrames.Options o = NpyFrames.Options.of(l)
+        .withMaxSequences((int) Math.min((long) movie + 1, Integer.MAX_VALUE));
     if (npz && array != null) {
       Set<String> names = Npz.headers(path).keySet();
       if (!names.contains(array)) {
@@ -65,7 +68,8 @@ final class ContextFrames {
   static FrameSequence readPngs(Path dir) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
+      files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")
+              && Files.isRegularFile(p))
           .sorted().collect(Collectors.toList());
     }
     if (files.isEmpty()) {
@@ -75,14 +79,25 @@ final class ContextFrames {
     int w = -1;
     float[] data = null;
     for (int i = 0; i < files.size(); i++) {
-      BufferedImage img = ImageIO.read(files.get(i).toFile());
+      BufferedImage img;
+      try {
+        img = ImageIO.read(files.get(i).toFile());
+      } catch (IOException e) {
+        throw new IOException("cannot read " + files.get(i) + ": " + e.getMessage(), e);
+      }
       if (img == null) {
         throw new UserException("not a readable PNG: " + files.get(i));
       }
       if (i == 0) {
         h = img.getHeight();
         w = img.getWidth();
-        data = new float[files.size() * h * w];
+        long values = Limits.product(files.size(), h, w);
+        if (values > Limits.MAX_ARRAY) {
+          throw new UserException(files.size() + " PNGs of " + w + "x" + h + " in " + dir
+              + " are " + Limits.count(values) + " values, more than one sequence holds ("
+              + Limits.count(Limits.MAX_ARRAY) + ")");
+        }
+        data = new float[(int) values];
       } else if (img.getHeight() != h || img.getWidth() != w) {
         throw new UserException(files.get(i) + " must be " + w + "x" + h + " like "
             + files.get(0) + ", got " + img.getWidth() + "x" + img.getHeight());

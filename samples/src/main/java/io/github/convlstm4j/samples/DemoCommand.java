@@ -4,6 +4,7 @@ import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.EpochEvent;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.data.MovingSquares;
@@ -112,7 +113,8 @@ final class DemoCommand implements Callable<Integer> {
           + " context frames and one to score), got " + frames);
     }
     TrainingOptions.positive("--eval-movies", evalMovies);
-    TrainingOptions.positive("--scale", scale);
+    FrameStyle style = FrameStyle.DEFAULT.withColorMap(colorMap)
+        .withScale(Limits.atMost("--scale", scale, FrameStyle.MAX_SCALE));
     if (movie < samples) {
       throw new UsageException("--movie must be a held-out movie, >= --samples " + samples
           + ", got " + movie);
@@ -121,8 +123,19 @@ final class DemoCommand implements Callable<Integer> {
       throw new UsageException("--eval-from must be >= --samples " + samples
           + " (score only movies not trained on), got " + evalFrom);
     }
-    int total = Math.max(Math.max(samples, training.preset.generated()),
-        Math.max(evalFrom + evalMovies, movie + 1));
+    // In long: --eval-from + --eval-movies and --movie + 1 must not overflow.
+    long movieCount = Math.max(Math.max(samples, training.preset.generated()),
+        Math.max((long) evalFrom + evalMovies, (long) movie + 1));
+    training.requireMemoryForMovies(movieCount, "--samples, --eval-from + --eval-movies, "
+        + "--movie " + movie);
+    FrameShape frame = Limits.movieFrame();
+    Limits.requireMemoryForOptions("picturing " + (CONTEXT + ROLLOUT) + " frames side by side "
+        + "at --scale " + scale, Limits.product(CONTEXT + ROLLOUT, 2, frame.height(), scale,
+            frame.width(), scale, Integer.BYTES));
+    // Fits: the memory check refuses far fewer movies than Integer.MAX_VALUE.
+    int total = Math.toIntExact(movieCount);
+    // Then the files (exit 1), before the training.
+    OutputPaths.checkFolder("--out", out);
 
     // Created first: the backend judges its settings before movies are generated.
     try (Forecaster f = common.create(modelSpec)) {
@@ -154,8 +167,7 @@ final class DemoCommand implements Callable<Integer> {
       FrameSequence noisy = movies.noisy().get(movie);
       FrameSequence context = noisy.slice(0, CONTEXT);
       FrameSequence rollout = f.forecast(context, ROLLOUT);
-      DemoPictures.write(out, context, rollout, noisy, IMAGES,
-          FrameStyle.DEFAULT.withColorMap(colorMap).withScale(scale));
+      DemoPictures.write(out, context, rollout, noisy, IMAGES, style);
       Charts.writeLoss(history, lossName(config), out.resolve("loss.png"));
       Charts.writeSteps(eval.modelMse(), eval.persistenceMse(), eval.movies(),
           out.resolve("steps.png"));

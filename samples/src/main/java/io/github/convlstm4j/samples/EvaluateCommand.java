@@ -79,19 +79,33 @@ final class EvaluateCommand implements Callable<Integer> {
     if (from < 0) {
       throw new UsageException("--from must be >= 0, got " + from);
     }
-    if (data == null && context + steps > frames) {
+    // In long: --from + --count and --context + --steps must not overflow into the message.
+    long end = (long) from + count;
+    if (end > Integer.MAX_VALUE) {
+      throw new UsageException("--from " + from + " + --count " + count + " must be at most "
+          + Integer.MAX_VALUE + " movies, got " + end);
+    }
+    if (data == null && (long) context + steps > frames) {
       throw new UsageException("--context " + context + " and --steps " + steps + " need "
-          + (context + steps) + " frames per movie, but --frames is " + frames);
+          + ((long) context + steps) + " frames per movie, but --frames is " + frames);
+    }
+    if (data == null) {
+      Limits.requireMemoryForOptions("generating " + end + " movies (--from + --count) of "
+          + frames + " frames", Limits.movieBytes(end, frames));
     }
     common.validate();
+    // Then the files (exit 1): nothing is computed that could not be read or written.
     CommonOptions.requireFile(checkpoint, "checkpoint");
+    if (json != null) {
+      OutputPaths.checkFile("--json", json, true);
+    }
     PrintWriter out = spec.commandLine().getOut();
     // Loaded first: the backend judges its settings before movies are read or generated.
     try (Forecaster f = common.load(checkpoint)) {
       Movies all = data != null ? MovieData.read(data)
-          : MovingSquares.keras().generate(from + count, frames, seed);
-      if (from + count > all.size()) {
-        throw new UserException("movies " + from + ".." + (from + count - 1) + " asked for, "
+          : MovingSquares.keras().generate((int) end, frames, seed);
+      if (end > all.size()) {
+        throw new UserException("movies " + from + ".." + (end - 1) + " asked for, "
             + "but " + data + " holds " + all.size());
       }
       Movies scored = all.subset(from, from + count);

@@ -70,7 +70,8 @@ final class ForecastCommand implements Callable<Integer> {
   Integer context;
 
   @Option(names = "--horizon", paramLabel = "N",
-      description = "Frames to forecast (default: ${DEFAULT-VALUE}).")
+      description = "Frames to forecast, at most " + Limits.MAX_HORIZON
+          + " (default: ${DEFAULT-VALUE}).")
   int horizon = 16;
 
   @Option(names = "--out", paramLabel = "DIR",
@@ -82,7 +83,8 @@ final class ForecastCommand implements Callable<Integer> {
   ColorMap colorMap = ColorMap.VIRIDIS;
 
   @Option(names = "--scale", paramLabel = "N",
-      description = "Screen pixels per frame pixel (default: ${DEFAULT-VALUE}).")
+      description = "Screen pixels per frame pixel, at most " + FrameStyle.MAX_SCALE
+          + " (default: ${DEFAULT-VALUE}).")
   int scale = 6;
 
   @Mixin
@@ -91,8 +93,9 @@ final class ForecastCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Every option is checked before any work (exit 2 on a bad one).
-    TrainingOptions.positive("--horizon", horizon);
-    TrainingOptions.positive("--scale", scale);
+    Limits.atMost("--horizon", horizon, Limits.MAX_HORIZON);
+    FrameStyle style = FrameStyle.DEFAULT.withColorMap(colorMap)
+        .withScale(Limits.atMost("--scale", scale, FrameStyle.MAX_SCALE));
     if (context != null) {
       TrainingOptions.positive("--context", context);
     }
@@ -100,7 +103,9 @@ final class ForecastCommand implements Callable<Integer> {
       throw new UsageException("--movie must be >= 0, got " + movie);
     }
     common.validate();
+    // Then the files (exit 1): nothing is computed that could not be read or written.
     CommonOptions.requireFile(checkpoint, "checkpoint");
+    OutputPaths.checkFolder("--out", out);
     PrintWriter w = spec.commandLine().getOut();
     // Loaded first: the backend judges its settings before the context is read.
     try (Forecaster f = common.load(checkpoint)) {
@@ -122,10 +127,15 @@ final class ForecastCommand implements Callable<Integer> {
         throw new UserException("the model expects " + f.spec().inputChannels()
             + " channel(s) per frame, got " + frames.channels() + " in " + input);
       }
+      // The frame size is known now: the forecast and the GIF's pictures must fit in memory.
+      long pixels = Limits.product(frames.height(), scale, frames.width(), scale);
+      Limits.requireMemoryForData(String.format(Locale.ROOT, "forecasting --horizon %d frames "
+          + "of %s and picturing them at --scale %d", horizon, frames.frameShape(), scale),
+          Limits.sum(Limits.product(horizon, frames.frameShape().size(), Limits.FLOAT),
+              Limits.product((long) frames.frames() + horizon, pixels, Integer.BYTES)));
       FrameSequence forecast = f.forecast(frames, horizon);
       Files.createDirectories(out);
       NpyFrames.write(forecast, out.resolve("forecast.npy"));
-      FrameStyle style = FrameStyle.DEFAULT.withColorMap(colorMap).withScale(scale);
       for (int t = 0; t < forecast.frames(); t++) {
         FrameImages.writePng(forecast, t, style,
             out.resolve(String.format(Locale.ROOT, "forecast_%02d.png", t + 1)));

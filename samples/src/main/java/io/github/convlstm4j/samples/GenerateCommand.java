@@ -1,5 +1,6 @@
 package io.github.convlstm4j.samples;
 
+import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
 import java.io.PrintWriter;
@@ -47,9 +48,17 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Both counts are checked before any work (exit 2 on a bad one).
+    // Both counts are checked before any work (exit 2 on a bad one), then --out (exit 1).
     TrainingOptions.positive("--samples", samples);
     TrainingOptions.positive("--frames", frames);
+    FrameShape frame = Limits.movieFrame();
+    String movies = "--samples " + samples + " movies of --frames " + frames + " frames";
+    long values = Limits.product(samples, frames, frame.size());
+    Limits.requireArray("each array of the .npz (" + movies + " of " + frame + ")", values);
+    // The movies, and one array stacked for writing.
+    Limits.requireMemoryForOptions("generating " + movies, Limits.sum(
+        Limits.movieBytes(samples, frames), Limits.product(values, Limits.FLOAT)));
+    OutputPaths.checkFile("--out", out, false);
     Movies m = MovingSquares.keras().generate(samples, frames, seed);
     MovieData.write(m, out);
     PrintWriter w = spec.commandLine().getOut();

@@ -56,10 +56,10 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
   static HeldOutEvaluation run(Forecaster f, Movies heldOut, int context, int steps) {
     int n = heldOut.size();
     int frames = heldOut.noisy().get(0).frames();
-    if (context + steps > frames) {
+    if ((long) context + steps > frames) {
       throw new UserException("scoring " + steps + " steps after " + context
-          + " context frames needs movies of at least " + (context + steps) + " frames, got "
-          + frames);
+          + " context frames needs movies of at least " + ((long) context + steps)
+          + " frames, got " + frames);
     }
     double[] mMse = new double[steps];
     double[] pMse = new double[steps];

@@ -3,7 +3,12 @@ package io.github.convlstm4j.samples;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,45 +69,78 @@ public final class Main implements Runnable {
    * @return the exit code
    */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    for (Class<?> c : SUBCOMMANDS) {
+      cl.addSubcommand(c);
+    }
+    return run(cl, args, out, err);
+  }
+
+  /**
+   * Runs a command line the way every {@code convlstm4j} command runs, with the exit codes and
+   * one-line messages of the class comment: a parse error or a {@link UsageException} is a
+   * usage error, any other exception or error a failure, with the stack trace only under
+   * {@code --verbose}. Public for the bench module's main class.
+   *
+   * @param cl the root command with its subcommands
+   * @param args command-line arguments
+   * @param out standard output
+   * @param err standard error
+   * @return the exit code
+   */
+  public static int run(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     if (verbose) {
       // Read by slf4j-simple when the first logger is created; set before any is.
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-    }
-    CommandLine cl = commandLine(out, err, verbose);
-    return cl.execute(args);
-  }
-
-  /** The configured command line (for tests and for {@link #run}). */
-  static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean verbose) {
-    CommandLine cl = new CommandLine(new Main());
-    for (Class<?> c : SUBCOMMANDS) {
-      cl.addSubcommand(c);
     }
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ParameterException e, String[] a) ->
         usage(e.getCommandLine(), e.getMessage()));
-    cl.setExecutionExceptionHandler((ex, sub, parseResult) -> {
-      if (ex instanceof UsageException) {
-        return usage(sub, ex.getMessage());
-      }
-      PrintWriter e = sub.getErr();
-      e.println(qualifiedName(sub) + ": " + describe(ex));
-      if (verbose) {
-        ex.printStackTrace(e);
-      } else if (!(ex instanceof UserException)
-          && !(ex instanceof IOException)
-          && !(ex instanceof UncheckedIOException)
-          && !(ex instanceof IllegalArgumentException)) {
-        e.println("(run with --verbose for the stack trace)");
-      }
-      e.flush();
-      return FAILURE;
-    });
+    cl.setExecutionExceptionHandler((ex, sub, parseResult) -> ex instanceof UsageException
+        ? usage(sub, ex.getMessage()) : failure(ex, sub, verbose));
     cl.setExitCodeExceptionMapper(t -> FAILURE);
-    return cl;
+    try {
+      return cl.execute(args);
+    } catch (Error e) {
+      // picocli hands only Exceptions to the handler; an Error (OutOfMemoryError,
+      // StackOverflowError) would otherwise leave main with the JVM's stack trace.
+      return failure(e, executed(cl), verbose);
+    }
+  }
+
+  /** The subcommand that ran (the deepest one parsed), or the root command. */
+  private static CommandLine executed(CommandLine root) {
+    CommandLine.ParseResult p = root.getParseResult();
+    if (p == null) {
+      return root;
+    }
+    while (p.hasSubcommand()) {
+      p = p.subcommand();
+    }
+    return p.commandSpec().commandLine();
+  }
+
+  /**
+   * Reports a failure as one line naming the command; the stack trace only with
+   * {@code --verbose}, and a hint to it for failures that are not the user's to fix. Returns
+   * FAILURE.
+   */
+  private static int failure(Throwable ex, CommandLine sub, boolean verbose) {
+    PrintWriter e = sub.getErr();
+    e.println(qualifiedName(sub) + ": " + describe(ex));
+    if (verbose) {
+      ex.printStackTrace(e);
+    } else if (!(ex instanceof UserException)
+        && !(ex instanceof IOException)
+        && !(ex instanceof UncheckedIOException)
+        && !(ex instanceof IllegalArgumentException)) {
+      e.println("(run with --verbose for the stack trace)");
+    }
+    e.flush();
+    return FAILURE;
   }
 
   /** Reports a usage error as one line naming the command and its help; returns USAGE. */
@@ -125,6 +163,14 @@ public final class Main implements Runnable {
     if (t instanceof NoSuchFileException) {
       return "file not found: " + t.getMessage();
     }
+    if (t instanceof FileSystemException f && f.getReason() == null) {
+      // Its message is the path alone: say what happened to it.
+      return fileProblem(f) + ": " + t.getMessage();
+    }
+    if (t instanceof OutOfMemoryError) {
+      return "out of memory (" + t.getMessage() + "); ask for less, or give the JVM more "
+          + "with -Xmx (the launcher passes CONVLSTM4J_JAVA_OPTS)";
+    }
     if (t instanceof UncheckedIOException && t.getCause() != null) {
       return describe(t.getCause());
     }
@@ -134,6 +180,22 @@ public final class Main implements Runnable {
             || t instanceof IOException) ? m : t.getClass().getSimpleName() + ": " + m;
     int nl = line.indexOf('\n');
     return nl < 0 ? line : line.substring(0, nl);
+  }
+
+  private static String fileProblem(FileSystemException f) {
+    if (f instanceof FileAlreadyExistsException) {
+      return "already exists";
+    }
+    if (f instanceof NotDirectoryException) {
+      return "not a folder";
+    }
+    if (f instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (f instanceof DirectoryNotEmptyException) {
+      return "folder not empty";
+    }
+    return f.getClass().getSimpleName();
   }
 
   @Override

@@ -1,15 +1,19 @@
 package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Checkpoint;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -73,14 +77,23 @@ final class TrainCommand implements Callable<Integer> {
     }
     training.validate();
     common.validate();
-    if (!resume && !overwrite && Files.exists(checkpoint)) {
+    if (data == null) {
+      training.requireMemoryForMovies(training.trainingMovies(), "--samples");
+    }
+    // Then the files (exit 1), so a bad path fails now, not after the first epoch.
+    OutputPaths.checkFile("--checkpoint", checkpoint, false);
+    Checkpoint saved = null;
+    if (resume) {
+      saved = CommonOptions.readCheckpoint(checkpoint);
+      requireSameModel(saved.spec());
+    } else if (!overwrite && Files.exists(checkpoint)) {
       throw new UserException("checkpoint " + checkpoint + " exists: add --resume to continue "
           + "it or --overwrite to start afresh");
     }
     TrainingConfig config = training.training();
 
     // Created first: the backend judges its settings before movies are read or generated.
-    try (Forecaster f = resume ? common.load(checkpoint) : common.create(training.spec())) {
+    try (Forecaster f = resume ? common.load(saved) : common.create(training.spec())) {
       Movies movies = MovieData.trainingMovies(data, training);
       SequenceDataset set = movies.toDataset();
       log.info("{} training movies of {} ({} for validation)", set.size(),
@@ -118,6 +131,49 @@ final class TrainCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Refuses {@code --resume} with a {@code --layers}, {@code --filters} or {@code --preset} that
+   * describes another model than the checkpoint's: resuming trains the saved model, so such an
+   * option would be silently ignored.
+   *
+   * @throws UsageException naming the option, its value and what the checkpoint holds
+   */
+  private void requireSameModel(ModelSpec saved) {
+    List<ConvLstmLayerSpec> layers = saved.convLstmLayers();
+    String fix = "; drop the option to resume, or start afresh with --overwrite";
+    if (training.layers != null && training.layers != layers.size()) {
+      throw new UsageException("--layers " + training.layers + " contradicts the checkpoint "
+          + checkpoint + ", which has " + layers.size() + " ConvLSTM layer(s)" + fix);
+    }
+    if (training.filters != null
+        && layers.stream().anyMatch(l -> l.filters() != training.filters)) {
+      throw new UsageException("--filters " + training.filters + " contradicts the checkpoint "
+          + checkpoint + ", whose ConvLSTM layers have " + filters(saved) + " filters" + fix);
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--preset")) {
+      ModelSpec asked = training.spec();
+      if (!asked.withSeed(0).equals(saved.withSeed(0))) {
+        throw new UsageException("--preset " + training.preset.label() + " (" + describe(asked)
+            + ") contradicts the checkpoint " + checkpoint + " (" + describe(saved) + ")" + fix);
+      }
+    }
+  }
+
+  /** The filters of the ConvLSTM layers, e.g. {@code 16} or {@code 16/32}. */
+  private static String filters(ModelSpec s) {
+    return s.convLstmLayers().stream().map(l -> Integer.toString(l.filters())).distinct()
+        .collect(Collectors.joining("/"));
+  }
+
+  /** The model in a few words: layers, filters, gates, head, parameters. */
+  static String describe(ModelSpec s) {
+    return s.convLstmLayers().size() + " ConvLSTM layer(s) of " + filters(s) + " filters, "
+        + s.convLstmLayers().get(0).recurrentActivation().name().toLowerCase(Locale.ROOT)
+            .replace('_', '-') + " gates, "
+        + s.head().map(h -> h.timePadding().name() + " Conv3D head").orElse("no head") + ", "
+        + s.parameterCount() + " parameters";
   }
 
   static String describe(TrainingConfig c) {

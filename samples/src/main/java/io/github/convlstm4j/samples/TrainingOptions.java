@@ -64,7 +64,8 @@ final class TrainingOptions {
   Integer filters;
 
   @Option(names = "--layers", paramLabel = "L",
-      description = "Number of ConvLSTM layers (default: the preset's).")
+      description = "Number of ConvLSTM layers, at most " + Limits.MAX_LAYERS
+          + " (default: the preset's).")
   Integer layers;
 
   @Option(names = "--recalibrate-bn", negatable = true,
@@ -79,8 +80,16 @@ final class TrainingOptions {
       return base.withSeed(seed);
     }
     int f = filters != null ? positive("--filters", filters) : base.convLstmLayers().get(0).filters();
-    int n = layers != null ? positive("--layers", layers) : base.convLstmLayers().size();
+    int n = layers != null ? Limits.atMost("--layers", layers, Limits.MAX_LAYERS)
+        : base.convLstmLayers().size();
     ConvLstmLayerSpec template = base.convLstmLayers().get(0);
+    // The largest weight tensor, kernel [kh, kw, C_in, 4F] or recurrent kernel [kh, kw, F, 4F],
+    // is one float array: it must exist before anything is built from it.
+    long channelsIn = Math.max(base.inputChannels(), f);
+    Limits.requireArray(String.format(Locale.ROOT, "with --filters %d, one layer's %s (%d x %d "
+        + "x %d x %d)", f, channelsIn == f ? "recurrent kernel" : "kernel",
+        template.kernelHeight(), template.kernelWidth(), channelsIn, 4L * f),
+        Limits.product(template.kernelHeight(), template.kernelWidth(), channelsIn, 4L * f));
     ModelSpec.Builder b = ModelSpec.builder(base.inputChannels()).seed(seed);
     for (int i = 0; i < n; i++) {
       b.addLayer(new ConvLstmLayerSpec(f, template.kernelHeight(), template.kernelWidth(),
@@ -142,10 +151,24 @@ final class TrainingOptions {
    * @throws UsageException naming the first bad option
    */
   void validate() {
-    spec();
+    ModelSpec spec = spec();
+    Limits.requireMemoryForOptions("holding the model's weights (" + spec.parameterCount()
+        + " parameters)", Limits.product(spec.parameterCount(), Limits.FLOAT));
     training();
     trainingMovies();
     frames();
+  }
+
+  /**
+   * Fails with a usage error when generating {@code movies} movies of {@link #frames()} frames
+   * cannot fit in memory.
+   *
+   * @param movies how many movies are generated
+   * @param why the options that ask for that many, e.g. "--samples 500"
+   */
+  void requireMemoryForMovies(long movies, String why) {
+    Limits.requireMemoryForOptions("generating " + movies + " movies (" + why + ") of "
+        + frames() + " frames", Limits.movieBytes(movies, frames()));
   }
 
   /**

@@ -98,7 +98,8 @@ class MainTest {
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(2, r.exitCode(), r.err());
     assertEquals(1, r.errLines(), r.err());
-    assertTrue(r.err().contains("--threads must be >= 0, got -1"), r.err());
+    assertTrue(r.err().contains("--threads must be between 0 (all processors) and ")
+        && r.err().contains("got -1"), r.err());
     assertFalse(Files.exists(out), "no work: the output folder is not created");
     assertTrue(seconds < 20, "checked before any work, took " + seconds + " s");
   }

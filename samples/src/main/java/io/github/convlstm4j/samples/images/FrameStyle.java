@@ -7,9 +7,12 @@ import java.util.Objects;
  *
  * @param channel the channel drawn, 0-based
  * @param colorMap value-to-colour map
- * @param scale integer upscale factor (nearest neighbour), 1 to 64
+ * @param scale integer upscale factor (nearest neighbour), 1 to {@value #MAX_SCALE}
  */
 public record FrameStyle(int channel, ColorMap colorMap, int scale) {
+  /** The largest upscale factor. */
+  public static final int MAX_SCALE = 64;
+
   /** Channel 0, {@link ColorMap#GRAY}, scale 1. */
   public static final FrameStyle DEFAULT = new FrameStyle(0, ColorMap.GRAY, 1);
 
@@ -19,15 +22,16 @@ public record FrameStyle(int channel, ColorMap colorMap, int scale) {
    * @param channel see the record description
    * @param colorMap see the record description
    * @param scale see the record description
-   * @throws IllegalArgumentException on a negative channel or a scale outside 1..64
+   * @throws IllegalArgumentException on a negative channel or a scale outside
+   *     1..{@value #MAX_SCALE}
    */
   public FrameStyle {
     Objects.requireNonNull(colorMap, "colorMap");
     if (channel < 0) {
       throw new IllegalArgumentException("channel must be >= 0, got " + channel);
     }
-    if (scale < 1 || scale > 64) {
-      throw new IllegalArgumentException("scale must be in 1..64, got " + scale);
+    if (scale < 1 || scale > MAX_SCALE) {
+      throw new IllegalArgumentException("scale must be in 1.." + MAX_SCALE + ", got " + scale);
     }
   }
 
