@@ -120,6 +120,7 @@ public final class Forecasters {
       throw new IllegalArgumentException(
           "system property " + THREADS_PROPERTY + " must be an integer, got '" + t + "'", e);
     }
+    BackendOptions.checkThreads("system property " + THREADS_PROPERTY, threads);
     return new BackendOptions(threads, System.getProperty(DEVICE_PROPERTY, "auto").trim());
   }
 

@@ -169,9 +169,10 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
         + ") of held-out movies scored against their clean frames " + context + ".."
         + (context + steps() - 1) + "; persistence = frame " + (context - 1)
         + " clipped to [0,1], repeated");
-    m.put("method", "autoregressive rollout, batched (Forecaster.predict on " + ROLLOUT_BATCH
-        + " movies, append each last output frame, repeat), identical to Forecaster.forecast: "
-        + "max |difference| on the first movie " + crossCheck);
+    m.put("method", "autoregressive rollout on a streaming session of " + ROLLOUT_BATCH
+        + " movies (push the context, then feed each last output frame back, carrying the "
+        + "state), identical to Forecaster.forecast: max |difference| on the first movie "
+        + crossCheck);
     m.put("movies", movies);
     m.put("firstMovie", firstMovie);
     m.put("contextFrames", context);
