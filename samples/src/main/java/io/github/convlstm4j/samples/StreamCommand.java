@@ -1,6 +1,5 @@
 package io.github.convlstm4j.samples;
 
-import io.github.convlstm4j.api.ForecastSession;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
@@ -48,8 +47,11 @@ import picocli.CommandLine.Spec;
             + "'convlstm4j generate' (its noisy movies, --movie).",
         "A frame with the wrong channels, another size than the frames before it, or a NaN or "
             + "infinite value is reported in one line (the frame, what was expected, what "
-            + "came) and skipped; the session keeps its state. Ctrl-C ends the stream after "
-            + "the current frame, closes the session and the model, prints a summary, exit 0."},
+            + "came) and skipped; the session keeps its state. A model trained on movies "
+            + "shorter than the feed drifts once it has seen more frames than it was trained "
+            + "on: --history bounds the frames a forecast comes from. Ctrl-C ends the stream "
+            + "after the current frame, closes the session and the model, prints a summary, "
+            + "exit 0."},
     footer = {"", "Examples:",
         "  convlstm4j generate --samples 1010 --frames 40 --out movies.npz",
         "  convlstm4j stream --checkpoint demo-out/model.npz --replay movies.npz --movie 1004 "
@@ -93,6 +95,13 @@ final class StreamCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("stream-out");
+
+  @Option(names = "--history", paramLabel = "N",
+      description = "Forecast from at most the last N frames: once the session has seen N "
+          + "frames, a new one starts from the last N/2 of them, so forecasts come from the "
+          + "last N/2+1 to N frames; for models trained on movies shorter than the feed "
+          + "(default: 0, the whole feed).")
+  int history;
 
   @Option(names = "--max-frames", paramLabel = "N",
       description = "Stop after N frames of the feed, skipped ones included "
@@ -166,7 +175,7 @@ final class StreamCommand implements Callable<Integer> {
       PrintWriter w, Tally tally) throws IOException {
     int channels = f.spec().inputChannels();
     FrameShape shape = null;
-    try (ForecastSession session = f.openSession(1)) {
+    try (BoundedSession session = new BoundedSession(f, history)) {
       while (true) {
         if (maxFrames > 0 && tally.handled >= maxFrames) {
           tally.ending = "--max-frames " + maxFrames + " reached";
@@ -182,12 +191,13 @@ final class StreamCommand implements Callable<Integer> {
         long k = ++tally.handled;
         long t0 = System.nanoTime();
         FrameSequence frame;
+        int restarted;
         try {
           frame = a.decode(channels, shape);
           if (shape == null) {
             requireForecastable(f, frame.frameShape());
           }
-          session.push(List.of(frame));
+          restarted = session.push(frame);
         } catch (LiveFrames.Rejected | IllegalArgumentException e) {
           tally.skipped++;
           w.printf(Locale.ROOT, "frame %d (%s): skipped: %s; state kept (%d frame(s) "
@@ -199,15 +209,16 @@ final class StreamCommand implements Callable<Integer> {
         shape = frame.frameShape();
         tally.pushed++;
         long t1 = System.nanoTime();
-        FrameSequence forecast = session.forecast(horizon).get(0);
+        FrameSequence forecast = session.forecast(horizon);
         long t2 = System.nanoTime();
         outputs.write(k, frame, forecast);
         long t3 = System.nanoTime();
         double total = (t3 - t0) / 1e6;
         tally.latencies.add(total);
-        w.printf(Locale.ROOT, "frame %d (%s): pushed in %.1f ms, %d-step forecast in %.1f ms, "
-            + "files in %.1f ms; latency %.1f ms%n", k, a.name(), (t1 - t0) / 1e6, horizon,
-            (t2 - t1) / 1e6, (t3 - t2) / 1e6, total);
+        w.printf(Locale.ROOT, "frame %d (%s): pushed in %.1f ms%s, %d-step forecast in %.1f "
+            + "ms, files in %.1f ms; latency %.1f ms%n", k, a.name(), (t1 - t0) / 1e6,
+            restarted == 0 ? "" : " (a new session from the last " + restarted + " frame(s))",
+            horizon, (t2 - t1) / 1e6, (t3 - t2) / 1e6, total);
         outputs.log(k, a.name(), "pushed", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6,
             total);
       }
@@ -259,6 +270,9 @@ final class StreamCommand implements Callable<Integer> {
     }
     if (pollMillis != null && pollMillis < 1) {
       throw new UsageException("--poll-ms must be >= 1, got " + pollMillis);
+    }
+    if (history < 0) {
+      throw new UsageException("--history must be >= 0, got " + history);
     }
     if (maxFrames < 0) {
       throw new UsageException("--max-frames must be >= 0, got " + maxFrames);

@@ -162,11 +162,33 @@ class StreamCommandTest {
   }
 
   @Test
+  @DisplayName("--history N: forecasts come from the last N/2+1 to N frames")
+  void historyBoundsTheFramesAForecastComesFrom() throws Exception {
+    float[][] g = {frame(1), frame(2), frame(3), frame(4), frame(5)};
+    Path m = movie(dir.resolve("m.npy"), g);
+    Path out = dir.resolve("out");
+    Cli r = stream("--replay", m.toString(), "--rate", "0", "--history", "4", "--out",
+        out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    // Frames 1-4 in one session; frame 5 in a new one after frames 3 and 4.
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("frame 5 (m.npy frame 5/5): pushed "
+        + "in ") && l.contains(" (a new session from the last 2 frame(s)), ")), r.out());
+    assertTrue(r.out().lines().noneMatch(l -> l.startsWith("frame 4 ") && l.contains("new")),
+        r.out());
+    try (Forecaster f = Checkpoints.load("reference", checkpoint)) {
+      float[] last3 = concat(concat(g[2], g[3]), g[4]);
+      assertArrayEquals(f.forecast(FrameSequence.of(3, SIZE, SIZE, 1, last3), 3).toArray(),
+          forecastNpy(out), 1e-6f);
+    }
+    Cli bad = stream("--replay", m.toString(), "--history", "-1");
+    assertEquals(2, bad.exitCode(), bad.err());
+  }
+
+  @Test
   @DisplayName("watch: files dropped into a folder are taken in order; bad ones are skipped")
   void watchTakesDroppedFilesAndSkipsBadOnes() throws Exception {
-    Path in = Files.createDirectories(dir.resolve("in"));
+    Path in = folderWithFirstFrame();
     Path out = dir.resolve("out");
-    drop(in, "f1.npy", p -> Npy.write(Tensor.of(new int[] {SIZE, SIZE}, frame(1)), p));
     CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> stream("--watch",
         in.toString(), "--poll-ms", "20", "--max-frames", "5", "--out", out.toString()));
     Thread.sleep(200);
@@ -200,6 +222,13 @@ class StreamCommandTest {
       FrameSequence context = FrameSequence.of(2, SIZE, SIZE, 1, concat(frame(1), grey));
       assertArrayEquals(f.forecast(context, 3).toArray(), forecastNpy(out), 1e-6f);
     }
+  }
+
+  /** A folder to watch, holding the frame {@code f1.npy} already. */
+  private Path folderWithFirstFrame() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    drop(in, "f1.npy", p -> Npy.write(Tensor.of(new int[] {SIZE, SIZE}, frame(1)), p));
+    return in;
   }
 
   /** Writes {@code name} next to the folder, then moves it in (as a feed should). */
@@ -267,9 +296,8 @@ class StreamCommandTest {
   @Test
   @DisplayName("Ctrl-C ends a watching stream cleanly: summary printed, exit 0")
   void interruptEndsCleanly() throws Exception {
-    Path in = Files.createDirectories(dir.resolve("in"));
+    Path in = folderWithFirstFrame();
     Path out = dir.resolve("out");
-    drop(in, "f1.npy", p -> Npy.write(Tensor.of(new int[] {SIZE, SIZE}, frame(1)), p));
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "stream", "--checkpoint", checkpoint.toString(), "--backend", "reference", "--watch",
