@@ -12,12 +12,13 @@ import java.util.Map;
  * {@value #MARKER} followed by a JSON object, on standard output. Not meant to be run by hand.
  *
  * <p>Arguments:
- * {@code model CONFIGURATION MODEL THREADS REPS WARMUP [forward-only|train-only]},
+ * {@code model CONFIGURATION MODEL THREADS REPS WARMUP [PHASES]},
  * {@code kernels THREADS REPS TINY} or {@code soak CONFIGURATION key=value...} (see
  * {@link SoakSettings}). CONFIGURATION is a backend name or a {@link BenchConfiguration} label
- * such as {@code djl-pytorch/per-step}. {@code forward-only} skips the training runs (for
- * profiling the forward pass alone, e.g. under JFR); {@code train-only} skips the forward runs
- * (training in a forecaster that never predicted).
+ * such as {@code djl-pytorch/per-step}. PHASES ({@link ModelTimer.Phases}; default all):
+ * {@code forward-only} runs only the forward pass (for profiling it, e.g. under JFR),
+ * {@code stream-only} only the streaming figures, {@code inference-only} both of those,
+ * {@code train-only} only the training runs (training in a forecaster that never predicted).
  */
 public final class BenchChild {
 
@@ -62,7 +63,7 @@ public final class BenchChild {
           SoakSettings.parse(Arrays.asList(args).subList(2, args.length))).run();
     }
     throw new IllegalArgumentException("arguments must be 'model CONFIGURATION MODEL THREADS "
-        + "REPS WARMUP [forward-only|train-only]', 'kernels THREADS REPS TINY' or 'soak "
-        + "CONFIGURATION key=value...', got " + String.join(" ", args));
+        + "REPS WARMUP [forward-only|stream-only|inference-only|train-only]', 'kernels THREADS "
+        + "REPS TINY' or 'soak CONFIGURATION key=value...', got " + String.join(" ", args));
   }
 }

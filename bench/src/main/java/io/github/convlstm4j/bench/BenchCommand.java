@@ -208,16 +208,16 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs the forward phase and the training phase of one configuration in two child JVMs and
-   * merges their results: the forward figures from the first, the training figures and the
-   * peak RSS from the second.
+   * Runs the forward and streaming phases and the training phase of one configuration in two
+   * child JVMs and merges their results: the forward and streaming figures from the first, the
+   * training figures and the peak RSS from the second.
    */
   private static ChildProcess.Outcome separately(ChildJvm jvm, BenchConfiguration c,
       BenchModel m, int r, int w) {
     List<String> base = List.of("model", c.label(), m.label(),
         Integer.toString(jvm.threads()), Integer.toString(r), Integer.toString(w));
     List<String> fwd = new ArrayList<>(base);
-    fwd.add("forward-only");
+    fwd.add("inference-only");
     ChildProcess.Outcome a = jvm.run(c.vectorJvm(), fwd);
     if (!a.ok() || a.json().containsKey("error")) {
       return a;

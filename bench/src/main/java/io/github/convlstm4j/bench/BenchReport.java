@@ -138,6 +138,44 @@ final class BenchReport {
     ratios("Forward speed ratios (" + m.label() + ")", mr, Measurement::forward);
     ratios("Training-step speed ratios (" + m.label() + ")", mr, Measurement::train);
     hoisting(mr);
+    streaming(mr);
+  }
+
+  private void streaming(BenchResult.ModelResults mr) {
+    List<Measurement> rows = mr.measurements().stream()
+        .filter(x -> x.stream("rolloutSession").present() || x.streamError() != null).toList();
+    if (rows.isEmpty()) {
+      return;
+    }
+    int frames = mr.model().frames();
+    out.line("Streaming (" + mr.model().label() + "; one stream, batch 1): a rollout of "
+        + StreamTimer.HORIZON + " frames from " + StreamTimer.CONTEXT + " context frames by "
+        + "re-running (predict on the grown sequence, append its last output frame: the "
+        + "definition, computed by the bench) and by session (Forecaster.forecast, which "
+        + "carries the state); one push into a session that has seen " + StreamTimer.CONTEXT
+        + " frames; one predict of a " + frames + "-frame sequence. Medians of the timed "
+        + "runs (pushes: " + StreamTimer.PUSHES + " per run); agree = the rollouts differ by "
+        + "at most " + StreamTimer.TOLERANCE_TEXT);
+    out.blank();
+    TextTable t = new TextTable(List.of("backend", "rollout re-run s", "rollout session s",
+        "re-run / session", "push s", "predict-" + frames + " s", "push / predict",
+        "max |diff|", "agree"));
+    for (Measurement x : rows) {
+      if (x.streamError() != null) {
+        t.row(List.of(x.label(), "-", "-", "-", "-", "-", "-", "-",
+            "ERROR " + firstLine(x.streamError())));
+        continue;
+      }
+      double diff = x.streamNumber("rolloutMaxAbsDifference");
+      t.row(List.of(x.label(), seconds(x.stream("rolloutRerun").median()),
+          seconds(x.stream("rolloutSession").median()), ratio(x.rolloutSpeedup()),
+          String.format(Locale.ROOT, "%.4f", x.stream("push").median()),
+          seconds(x.stream("predict").median()),
+          String.format(Locale.ROOT, "%.3f", x.pushOverPredict()),
+          String.format(Locale.ROOT, "%.1e", diff),
+          diff <= StreamTimer.TOLERANCE ? "yes" : "NO"));
+    }
+    out.table(t);
   }
 
   private void hoisting(BenchResult.ModelResults mr) {

@@ -3,7 +3,9 @@ package io.github.convlstm4j.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Everything one bench run measured: the machine, the FMA peak and GEMM figures, each model's
@@ -25,6 +27,10 @@ final class BenchResult {
   static final String DJL_PYTORCH = "djl-pytorch";
   /** Share of the FMA peak the reference kernels should reach. */
   static final double KERNEL_TARGET = 0.60;
+  /** How many times faster a rollout by session should be than by re-running. */
+  static final double ROLLOUT_TARGET = 8.0;
+  /** The largest share of one predict's time one push may take. */
+  static final double PUSH_TARGET = 0.1;
 
   /** One model's measurements. */
   record ModelResults(BenchModel model, List<Measurement> measurements) {
@@ -77,7 +83,9 @@ final class BenchResult {
   }
 
   /**
-   * The targets of issues 3, 4 and 5, evaluated on {@link #targetModel()}. The reference
+   * The targets of issues 3, 4 and 5, and the streaming targets (rollout by session against
+   * re-running, one push against one predict, their agreement), evaluated on
+   * {@link #targetModel()}. The reference
    * targets are judged on {@code reference/vector}, the backend's defaults (Winograd 3×3
    * convolutions); the measured text names the algorithm the forecaster reported.
    */
@@ -101,7 +109,52 @@ final class BenchResult {
         Ratios.speedup(ms, DJL_PYTORCH, py, Measurement::forward), 1.0, "%.2fx",
         "Python peer or djl-pytorch not measured"));
     t.add(finiteTarget());
+    int frames = mr == null ? BenchModel.SEED.frames() : mr.model().frames();
+    t.add(everyConfiguration("rollout " + StreamTimer.CONTEXT + " -> " + StreamTimer.HORIZON
+        + " by session >= 8x faster than by re-running (batch 1, every backend)", ms,
+        Measurement::rolloutSpeedup, ROLLOUT_TARGET, true, "%.2fx"));
+    t.add(everyConfiguration("one push <= 1/10 of a " + frames + "-frame predict (batch 1, "
+        + "every backend)", ms, Measurement::pushOverPredict, PUSH_TARGET, false, "%.3f"));
+    t.add(everyConfiguration("rollout by session = rollout by re-running within "
+        + StreamTimer.TOLERANCE_TEXT + " (largest |difference|, every backend)", ms,
+        m -> m.streamNumber("rolloutMaxAbsDifference"), StreamTimer.TOLERANCE, false, "%.1e"));
     return t;
+  }
+
+  /**
+   * A streaming target judged on every configuration that measured it: met when the worst
+   * figure is ({@code atLeast}) at least or (else) at most {@code threshold}; the measured text
+   * gives the worst figure and every configuration's.
+   */
+  private static Target everyConfiguration(String goal, List<Measurement> ms,
+      ToDoubleFunction<Measurement> figure, double threshold, boolean atLeast, String format) {
+    List<String> parts = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    double worst = Double.NaN;
+    String worstLabel = "";
+    for (Measurement m : ms) {
+      double v = figure.applyAsDouble(m);
+      if (m.streamError() != null) {
+        failed.add(m.label() + " (" + m.streamError() + ")");
+      }
+      if (Double.isNaN(v)) {
+        continue;
+      }
+      parts.add(m.label() + " " + String.format(Locale.ROOT, format, v));
+      if (Double.isNaN(worst) || (atLeast ? v < worst : v > worst)) {
+        worst = v;
+        worstLabel = m.label();
+      }
+    }
+    String failures = failed.isEmpty() ? "" : "; streaming failed: " + String.join("; ", failed);
+    if (Double.isNaN(worst)) {
+      return new Target(goal, "no streaming figures measured" + failures, "not measured");
+    }
+    boolean met = atLeast ? worst >= threshold : worst <= threshold;
+    String measured = (atLeast ? "lowest " : "highest ") + String.format(Locale.ROOT, format,
+        worst) + " (" + worstLabel + "): " + String.join(", ", parts) + failures;
+    return new Target(goal, measured, !met ? "NOT met" : failed.isEmpty() ? "met"
+        : "met where measured");
   }
 
   /** " (reference/vector: convolution=winograd)", or "" if it reported no algorithm. */

@@ -64,6 +64,39 @@ record Measurement(String label, String model, Stats forward, Stats train,
     return runtime(raw, key);
   }
 
+  /**
+   * A timing of the streaming phase ({@link StreamTimer}): {@code rolloutRerun},
+   * {@code rolloutSession}, {@code push} or {@code predict}; {@link Stats#NONE} when not
+   * measured.
+   */
+  Stats stream(String key) {
+    return Stats.fromJson(Json.object(Json.object(raw, "stream"), key));
+  }
+
+  /** The streaming phase's figure {@code key} (e.g. {@code rolloutMaxAbsDifference}), or NaN. */
+  double streamNumber(String key) {
+    return Json.number(Json.object(raw, "stream"), key);
+  }
+
+  /** Why the streaming phase failed, or null. */
+  String streamError() {
+    Object e = Json.object(raw, "stream").get("error");
+    return e == null ? null : String.valueOf(e);
+  }
+
+  /**
+   * How many times faster the rollout by session is than by re-running (median over median),
+   * NaN if not measured.
+   */
+  double rolloutSpeedup() {
+    return stream("rolloutRerun").median() / stream("rolloutSession").median();
+  }
+
+  /** One push's median time over one predict's, NaN if not measured. */
+  double pushOverPredict() {
+    return stream("push").median() / stream("predict").median();
+  }
+
   /** The {@code runtime} entry {@code key} of a child's JSON result, if present. */
   static Optional<String> runtime(Map<String, Object> j, String key) {
     Object v = Json.object(j, "runtime").get(key);
@@ -88,6 +121,8 @@ record Measurement(String label, String model, Stats forward, Stats train,
     m.put("trainingFinite", trainingFinite);
     m.put("detail", detail);
     m.put("error", error);
+    m.put("rolloutSpeedup", rolloutSpeedup());
+    m.put("pushOverPredict", pushOverPredict());
     m.put("child", raw);
     return m;
   }

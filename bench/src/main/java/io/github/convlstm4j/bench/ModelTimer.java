@@ -17,32 +17,53 @@ import java.util.Optional;
 
 /**
  * Times one backend on one model, in the current JVM: batched {@code predict} of one batch
- * (forward), then {@code fit} of one epoch on exactly one batch with SGD and binary
- * cross-entropy, no validation, no shuffling (training step). Each phase: {@code warmup}
- * untimed runs, then {@code reps} timed ones. Either phase can be run alone ({@link Phases}).
+ * (forward), the streaming figures on one stream ({@link StreamTimer}: rollout by re-running
+ * against rollout by session, one push against one predict), then {@code fit} of one epoch on
+ * exactly one batch with SGD and binary cross-entropy, no validation, no shuffling (training
+ * step). Each phase: {@code warmup} untimed runs, then {@code reps} timed ones. The phases can
+ * be run apart ({@link Phases}).
  */
 final class ModelTimer {
 
   /** Which phases run. */
   enum Phases {
-    /** Forward, then training. */
-    BOTH,
+    /** Forward, streaming, then training. */
+    ALL(true, true, true),
     /** Forward only (e.g. to profile it). */
-    FORWARD_ONLY,
+    FORWARD_ONLY(true, false, false),
+    /** Streaming only ({@link StreamTimer}). */
+    STREAM_ONLY(false, true, false),
+    /** Forward and streaming, no training (the first child of {@code --separate-phases}). */
+    INFERENCE_ONLY(true, true, false),
     /**
      * Training only, without a predict before it (DJL PyTorch's seed-model training diverges
      * after a predict of the same shape; see the DJL backend's provider notes).
      */
-    TRAIN_ONLY;
+    TRAIN_ONLY(false, false, true);
 
-    /** From the child's optional last argument: none, forward-only or train-only. */
+    final boolean forward;
+    final boolean stream;
+    final boolean train;
+
+    Phases(boolean forward, boolean stream, boolean train) {
+      this.forward = forward;
+      this.stream = stream;
+      this.train = train;
+    }
+
+    /**
+     * From the child's optional last argument: none, forward-only, stream-only,
+     * inference-only or train-only.
+     */
     static Phases parse(String arg) {
       return switch (arg) {
-        case "" -> BOTH;
+        case "" -> ALL;
         case "forward-only" -> FORWARD_ONLY;
+        case "stream-only" -> STREAM_ONLY;
+        case "inference-only" -> INFERENCE_ONLY;
         case "train-only" -> TRAIN_ONLY;
-        default -> throw new IllegalArgumentException(
-            "phases must be forward-only or train-only, got '" + arg + "'");
+        default -> throw new IllegalArgumentException("phases must be forward-only, "
+            + "stream-only, inference-only or train-only, got '" + arg + "'");
       };
     }
   }
@@ -87,10 +108,13 @@ final class ModelTimer {
         r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
         return r;
       }
-      if (phases != Phases.TRAIN_ONLY) {
+      if (phases.forward) {
         forward(f, inputs, r);
       }
-      if (phases != Phases.FORWARD_ONLY) {
+      if (phases.stream) {
+        stream(f, r);
+      }
+      if (phases.train) {
         train(f, data, r);
       }
     } catch (RuntimeException | LinkageError e) {
@@ -115,6 +139,17 @@ final class ModelTimer {
     r.put("forward", Stats.of(forward).toJson());
     r.put("forwardFinite", forwardFinite);
     r.put("peakRssForwardMiB", MemoryStatus.peakResidentMiB());
+  }
+
+  /** The streaming figures ({@link StreamTimer}); an error is reported in them, not thrown. */
+  private void stream(Forecaster f, Map<String, Object> r) {
+    FrameSequence movie = BenchData.batch(model.spec(), 1,
+        StreamTimer.framesNeeded(model.frames()), model.frameShape(), 11L).inputs().get(0);
+    try {
+      r.put("stream", StreamTimer.run(f, movie, model.frames(), reps, warmup));
+    } catch (RuntimeException e) {
+      r.put("stream", Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
   }
 
   private void train(Forecaster f, SequenceDataset data, Map<String, Object> r) {

@@ -14,12 +14,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code convlstm4j bench soak}: for each backend, in its own child JVM ({@link SoakRunner}),
- * thousands of {@code predict} calls then hundreds of training steps on one forecaster, with
- * the process's resident memory sampled as it goes; reports whether memory stays flat after
+ * thousands of {@code predict} calls, hundreds of training steps, then a stream of thousands of
+ * frames pushed into one session, on one forecaster, with the process's resident memory sampled
+ * as it goes; reports whether memory stays flat after
  * warm-up ({@link MemoryTrend#RULE}) and how much of any growth is Java heap.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-    header = "Resident memory over thousands of predict calls and hundreds of training steps.",
+    header = "Resident memory over thousands of predict calls, hundreds of training steps and "
+        + "a 10,000-frame stream.",
     description = {
         "For each backend, in its own child JVM: one forecaster, --predicts batched predict "
             + "calls on one batch, then --steps training steps (fit of one epoch on that "
@@ -28,9 +30,14 @@ import picocli.CommandLine.Spec;
             + "every few calls; after the warm-up calls, memory must stay flat (growth to the "
             + "max below max(10 %%, 64 MiB) of the post-warm-up figure, and the least-squares "
             + "line rising by less than half that).",
+        "Then a stream: one session (Forecaster.openSession) with one stream per sequence of "
+            + "the batch, --stream-frames pushes of one frame per stream (each stream's "
+            + "sequence over and over), a 2-frame forecast from the current state at every "
+            + "sample; memory judged by the same rule after --stream-warmup pushes.",
         "Defaults: the CPU demo preset on batch 2 x 8 frames x 40x40 (moving squares), 2000 "
-            + "predicts and 200 steps; a few minutes per backend on 2 cores. --tiny checks "
-            + "that it runs."})
+            + "predicts, 200 steps and 10000 stream frames; a few minutes per backend on 2 "
+            + "cores. --tiny checks that it runs (the tiny model, and still 10000 stream "
+            + "frames unless --stream-frames is given)."})
 public final class SoakCommand implements Callable<Integer> {
 
   @Spec
@@ -77,6 +84,19 @@ public final class SoakCommand implements Callable<Integer> {
       description = "Sample memory every N training steps (default ${DEFAULT-VALUE}).")
   int stepEvery;
 
+  @Option(names = "--stream-frames", paramLabel = "N", defaultValue = "10000",
+      description = "Frames pushed into the session per stream, warm-up included (default "
+          + "${DEFAULT-VALUE}).")
+  int streamFrames;
+
+  @Option(names = "--stream-warmup", paramLabel = "N", defaultValue = "1000",
+      description = "Pushes before the first judged sample (default ${DEFAULT-VALUE}).")
+  int streamWarmup;
+
+  @Option(names = "--stream-sample-every", paramLabel = "N", defaultValue = "250",
+      description = "Sample memory every N pushes (default ${DEFAULT-VALUE}).")
+  int streamEvery;
+
   @Mixin
   ChildRunOptions options;
 
@@ -109,7 +129,8 @@ public final class SoakCommand implements Callable<Integer> {
     List<SoakResult.Run> runs = new ArrayList<>();
     for (BenchConfiguration c : configs) {
       BenchCommand.progress(err, "soak " + c.label() + " (" + settings.predicts()
-          + " predicts, " + settings.steps() + " training steps)");
+          + " predicts, " + settings.steps() + " training steps, " + settings.streamFrames()
+          + " stream frames)");
       List<String> args = new ArrayList<>(List.of("soak", c.label()));
       args.addAll(settings.toArguments());
       ChildProcess.Outcome o = jvm.run(c.vectorJvm(), args);
@@ -137,7 +158,10 @@ public final class SoakCommand implements Callable<Integer> {
           pick("--size", size, 8), options.threads, pick("--predicts", predicts, 12),
           pick("--predict-warmup", predictWarmup, 4), pick("--sample-every", predictEvery, 2),
           pick("--steps", steps, 6), pick("--step-warmup", stepWarmup, 2),
-          pick("--step-sample-every", stepEvery, 1));
+          pick("--step-sample-every", stepEvery, 1),
+          pick("--stream-frames", streamFrames, 10_000),
+          pick("--stream-warmup", streamWarmup, 1000),
+          pick("--stream-sample-every", streamEvery, 250));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -58,7 +58,10 @@ final class SoakReport {
         + s.predictWarmup() + " warm-up), memory sampled every " + s.predictEvery()
         + " calls; training phase: " + s.steps() + " training steps (fit of one epoch on "
         + "that batch, SGD, BCE; " + s.stepWarmup() + " warm-up), sampled every "
-        + s.stepEvery() + " steps");
+        + s.stepEvery() + " steps; stream phase: one session of " + s.batch() + " stream(s), "
+        + s.streamFrames() + " pushes of one frame per stream (each its sequence's frames over "
+        + "and over; " + s.streamWarmup() + " warm-up), sampled every " + s.streamEvery()
+        + " pushes, with a 2-frame forecast from the current state at each sample");
     out.bullet("RSS = VmRSS of /proc/self/status; start = the sample right after warm-up; max, "
         + "last and the slope (least squares, MiB per 1,000 calls) over the samples after "
         + "warm-up; peak = VmHWM at the end of the child");

@@ -12,12 +12,12 @@ import java.util.Map;
 final class SoakResult {
 
   /** The phases of a soak, in order, as keys of the child's JSON. */
-  static final List<String> PHASES = List.of("predict", "train");
+  static final List<String> PHASES = List.of("predict", "train", "stream");
 
   /**
    * One phase of one configuration, judged.
    *
-   * @param phase {@code predict} or {@code train}
+   * @param phase {@code predict}, {@code train} or {@code stream}
    * @param calls calls completed, warm-up included
    * @param warmup warm-up calls
    * @param secondsPerCall mean seconds per call after warm-up

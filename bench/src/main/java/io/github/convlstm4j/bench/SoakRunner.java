@@ -1,5 +1,6 @@
 package io.github.convlstm4j.bench;
 
+import io.github.convlstm4j.api.ForecastSession;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.Forecasters;
 import io.github.convlstm4j.api.FrameSequence;
@@ -18,7 +19,9 @@ import java.util.Optional;
 /**
  * The soak, in the current JVM: one forecaster, {@code predicts} batched {@code predict} calls
  * on the same batch, then {@code steps} training steps ({@code fit} of one epoch on that batch,
- * SGD, binary cross-entropy). Every {@code every} calls, and right after warm-up and at the end
+ * SGD, binary cross-entropy), then a stream of {@code streamFrames} pushes into one session of
+ * one stream per sequence of the batch (each stream its sequence's frames, over and over).
+ * Every {@code every} calls, and right after warm-up and at the end
  * of each phase, it samples the process's resident set ({@code VmRSS}), the Java heap in use
  * and committed, and the JVM's committed non-heap memory (metaspace, code cache). Right after
  * warm-up and at the end of each phase, after that sample, it also runs a full garbage
@@ -92,12 +95,37 @@ final class SoakRunner {
           r.put("trainingFinite", false);
           r.put("trainingError", "weights not finite after training: " + e.getMessage());
         }
+        stream(f, inputs, r);
       }
     } catch (RuntimeException | LinkageError e) {
       r.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
     return r;
+  }
+
+  /**
+   * The stream phase: one session of {@code batch} streams, each pushed its sequence's frames
+   * over and over ({@code streamFrames} pushes); at the sample points also a 2-frame forecast
+   * from the current state (which forks the session state), whose frames {@code FrameSequence}
+   * guarantees finite.
+   */
+  private void stream(Forecaster f, List<FrameSequence> inputs, Map<String, Object> r) {
+    try (ForecastSession session = f.openSession(inputs.size())) {
+      r.put("stream", phase(settings.streamFrames(), settings.streamWarmup(),
+          settings.streamEvery(), (i, check) -> {
+            int t = (i - 1) % settings.frames();
+            List<FrameSequence> frame = new ArrayList<>(inputs.size());
+            for (FrameSequence s : inputs) {
+              frame.add(s.frame(t));
+            }
+            session.push(frame);
+            if (check) {
+              session.forecast(2);
+            }
+          }));
+      r.put("streamFramesSeen", session.framesSeen());
+    }
   }
 
   private static Map<String, Object> phase(int calls, int warmup, int every, Call call) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * {@code predict} calls and {@code steps} training steps, sampling memory every
  * {@code predictEvery} calls and every {@code stepEvery} steps. The first
  * {@code predictWarmup} / {@code stepWarmup} calls of each phase are warm-up: sampled, but not
- * judged.
+ * judged. Then a stream: one session of {@code batch} streams, {@code streamFrames} pushes of
+ * one frame per stream, sampled every {@code streamEvery} pushes.
  *
  * @param model the model
  * @param batch sequences per batch
@@ -24,10 +25,13 @@ import java.util.Map;
  * @param steps training steps, warm-up included
  * @param stepWarmup training steps before the first judged sample
  * @param stepEvery sample interval of the training phase, in steps
+ * @param streamFrames frames pushed into the session per stream, warm-up included
+ * @param streamWarmup pushes before the first judged sample
+ * @param streamEvery sample interval of the stream phase, in pushes
  */
 record SoakSettings(BenchModel model, int batch, int frames, int size, int threads,
     int predicts, int predictWarmup, int predictEvery, int steps, int stepWarmup,
-    int stepEvery) {
+    int stepEvery, int streamFrames, int streamWarmup, int streamEvery) {
 
   /**
    * Validates the settings.
@@ -40,11 +44,13 @@ record SoakSettings(BenchModel model, int batch, int frames, int size, int threa
     positive("size", size);
     positive("predictEvery", predictEvery);
     positive("stepEvery", stepEvery);
+    positive("streamEvery", streamEvery);
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0, got " + threads);
     }
     phase("predicts", predicts, "predictWarmup", predictWarmup);
     phase("steps", steps, "stepWarmup", stepWarmup);
+    phase("streamFrames", streamFrames, "streamWarmup", streamWarmup);
   }
 
   /** The input frame shape. */
@@ -79,6 +85,9 @@ record SoakSettings(BenchModel model, int batch, int frames, int size, int threa
     m.put("steps", steps);
     m.put("stepWarmup", stepWarmup);
     m.put("stepEvery", stepEvery);
+    m.put("streamFrames", streamFrames);
+    m.put("streamWarmup", streamWarmup);
+    m.put("streamEvery", streamEvery);
     return m;
   }
 
@@ -99,7 +108,8 @@ record SoakSettings(BenchModel model, int batch, int frames, int size, int threa
     SoakSettings s = new SoakSettings(BenchModel.parse(required(m, "model")),
         integer(m, "batch"), integer(m, "frames"), integer(m, "size"), integer(m, "threads"),
         integer(m, "predicts"), integer(m, "predictWarmup"), integer(m, "predictEvery"),
-        integer(m, "steps"), integer(m, "stepWarmup"), integer(m, "stepEvery"));
+        integer(m, "steps"), integer(m, "stepWarmup"), integer(m, "stepEvery"),
+        integer(m, "streamFrames"), integer(m, "streamWarmup"), integer(m, "streamEvery"));
     for (String k : m.keySet()) {
       if (!s.toJson().containsKey(k)) {
         throw new IllegalArgumentException("unknown soak argument '" + k + "', expected one of "

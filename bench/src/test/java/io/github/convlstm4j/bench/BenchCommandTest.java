@@ -118,7 +118,8 @@ class BenchCommandTest {
         .get("status"), () -> String.valueOf(report.get("informative")));
     assertTrue(text.contains("reference/vector (convolution=winograd) vs reference/direct"),
         text);
-    assertEquals(6, ((List<?>) report.get("targets")).size());
+    assertEquals(9, ((List<?>) report.get("targets")).size());
+    streamingRowsArePresentFiniteAndAgree(model, expected, report, text);
     assertTrue(text.contains("Targets"), text);
     String markdown = Files.readString(md);
     assertTrue(markdown.contains("| reference/vector |"), markdown);
@@ -148,8 +149,54 @@ class BenchCommandTest {
     assertTrue(trainingChild.containsKey("train") && !trainingChild.containsKey("forward"),
         "the training child ran no forward: " + trainingChild.keySet());
     assertTrue(child.containsKey("peakRssForwardMiB"), child.keySet().toString());
+    assertTrue(child.containsKey("stream") && !trainingChild.containsKey("stream"),
+        "the streaming figures come from the first child: " + trainingChild.keySet());
     assertFalse(trainingChild.containsKey("peakRssForwardMiB"),
         "only the forward child reports RSS after forward: " + trainingChild.keySet());
+  }
+
+  /**
+   * The streaming figures (rollout by re-running and by session, one push, one predict) of
+   * every configuration: present, finite, positive; the two rollouts agree within 1e-5 (the
+   * bench's own check) on the reference backend, and the targets rows are there.
+   */
+  @SuppressWarnings("unchecked")
+  private static void streamingRowsArePresentFiniteAndAgree(Map<String, Object> model,
+      List<String> labels, Map<String, Object> report, String text) {
+    for (String label : labels) {
+      Map<String, Object> r = row(model, label);
+      Map<String, Object> stream = (Map<String, Object>) ((Map<String, Object>) r.get("child"))
+          .get("stream");
+      assertTrue(stream != null && !stream.containsKey("error"), label + ": " + stream);
+      for (String key : List.of("rolloutRerun", "rolloutSession", "push", "predict")) {
+        double median = ((Number) ((Map<String, Object>) stream.get(key)).get("median"))
+            .doubleValue();
+        assertTrue(Double.isFinite(median) && median > 0, label + " " + key + ": " + stream);
+      }
+      for (String key : List.of("rolloutSpeedup", "pushOverPredict")) {
+        assertTrue(r.get(key) instanceof Number
+            && Double.isFinite(((Number) r.get(key)).doubleValue()), label + " " + key);
+      }
+      double diff = ((Number) stream.get("rolloutMaxAbsDifference")).doubleValue();
+      assertTrue(Double.isFinite(diff), label + ": " + stream);
+      if (label.startsWith("reference/")) {
+        assertTrue(diff <= 1e-5, label + ": session and re-run rollouts differ by " + diff);
+        assertEquals(true, stream.get("rolloutsAgree"), label + ": " + stream);
+      }
+      assertEquals(1, stream.get("batch"));
+      assertEquals(4, stream.get("predictFrames"), "the tiny model's frame count");
+    }
+    List<String> goals = new ArrayList<>();
+    for (Object o : (List<?>) report.get("targets")) {
+      goals.add(String.valueOf(((Map<String, Object>) o).get("goal")));
+    }
+    assertTrue(goals.contains("rollout 7 -> 16 by session >= 8x faster than by re-running "
+        + "(batch 1, every backend)"), goals.toString());
+    assertTrue(goals.contains("one push <= 1/10 of a 4-frame predict (batch 1, every backend)"),
+        goals.toString());
+    assertTrue(text.contains("Streaming (tiny; one stream, batch 1)"), text);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("reference/vector ") && l.endsWith(
+        " yes")), "streaming row of reference/vector agrees:\n" + text);
   }
 
   @SuppressWarnings("unchecked")

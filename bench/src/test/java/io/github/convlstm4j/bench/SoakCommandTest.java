@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code convlstm4j bench soak --tiny} end to end (child JVMs included) and checks the
- * report's structure: every requested configuration, both phases with their samples and
+ * report's structure: every requested configuration, the three phases (predict, train and a
+ * session over a 10,000-frame stream) with their samples and
  * judged figures, the rule, and the text, JSON and Markdown outputs. No memory or timing
  * figure is asserted: the tiny run measures nothing of interest.
  */
@@ -26,7 +27,7 @@ class SoakCommandTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void tinySoakReportsBothPhasesPerConfiguration() throws Exception {
+  void tinySoakReportsEveryPhasePerConfiguration() throws Exception {
     Path json = dir.resolve("soak.json");
     Path md = dir.resolve("soak.md");
     List<String> labels = new ArrayList<>(List.of("reference"));
@@ -45,6 +46,7 @@ class SoakCommandTest {
     assertEquals("tiny", settings.get("model"));
     assertEquals(8, settings.get("predicts"));
     assertEquals(4, settings.get("steps"));
+    assertEquals(10_000, settings.get("streamFrames"), "--tiny streams 10,000 frames too");
     assertEquals(4, settings.get("predictWarmup"), "--tiny's value where none was given");
     assertTrue(String.valueOf(report.get("rule")).contains("max(10 % of it, 64 MiB)"));
     assertTrue(report.get("allFlat") instanceof Boolean);
@@ -56,11 +58,11 @@ class SoakCommandTest {
       assertNull(run.get("error"), () -> "run " + run.get("label") + ": " + run.get("error"));
       assertTrue(((Number) run.get("peakRssMiB")).doubleValue() > 0, "VmHWM: " + run);
       List<Object> phases = (List<Object>) run.get("phases");
-      assertEquals(2, phases.size());
-      for (int k = 0; k < 2; k++) {
+      assertEquals(3, phases.size());
+      for (int k = 0; k < 3; k++) {
         Map<String, Object> ph = (Map<String, Object>) phases.get(k);
-        assertEquals(k == 0 ? "predict" : "train", ph.get("phase"));
-        assertEquals(k == 0 ? 8 : 4, ph.get("calls"));
+        assertEquals(List.of("predict", "train", "stream").get(k), ph.get("phase"));
+        assertEquals(List.of(8, 4, 10_000).get(k), ph.get("calls"));
         Map<String, Object> rss = (Map<String, Object>) ph.get("rss");
         for (String key : List.of("startMiB", "maxMiB", "lastMiB", "growthMiB",
             "allowanceMiB", "slopeMiBPer1000Calls", "fittedRiseMiB", "verdict")) {
@@ -86,6 +88,10 @@ class SoakCommandTest {
       }
       assertEquals(true, child.get("predictFinite"));
       assertEquals(true, child.get("trainingFinite"));
+      // The session saw every frame: sampled every 250 pushes after 1,000 warm-up ones.
+      assertEquals(10_000, ((Number) child.get("streamFramesSeen")).intValue());
+      assertEquals(41, ((List<?>) ((Map<String, Object>) child.get("stream")).get("samples"))
+          .size(), "samples at 0, 250, ..., 10000");
     }
     if (labels.contains("djl-pytorch/per-step")) {
       Map<String, Object> run = (Map<String, Object>) runs.get(1);
@@ -103,6 +109,7 @@ class SoakCommandTest {
     String markdown = Files.readString(md);
     assertTrue(markdown.contains("| reference | predict |"), markdown);
     assertTrue(markdown.contains("| reference | train |"), markdown);
+    assertTrue(markdown.contains("| reference | stream |"), markdown);
   }
 
   @Test

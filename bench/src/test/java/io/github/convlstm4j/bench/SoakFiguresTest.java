@@ -68,7 +68,7 @@ class SoakFiguresTest {
   }
 
   @Test
-  void aRunIsFlatOnlyWhenBothPhasesRanAndAreFlat() {
+  void aRunIsFlatOnlyWhenEveryPhaseRanAndIsFlat() {
     Map<String, Object> child = new LinkedHashMap<>();
     child.put("peakRssMiB", 400.0);
     child.put("kernel", "vector-256");
@@ -82,8 +82,11 @@ class SoakFiguresTest {
     assertEquals(1, onlyPredict.phases().size());
     assertFalse(onlyPredict.flat(), "the training phase is missing");
     child.put("train", predict);
+    assertFalse(SoakResult.Run.fromJson("x", child).flat(), "the stream phase is missing");
+    child.put("stream", predict);
     SoakResult.Run both = SoakResult.Run.fromJson("x", child);
     assertTrue(both.flat());
+    assertEquals(3, both.phases().size());
     assertEquals(400.0, both.peakRssMiB());
     child.put("predictFinite", false);
     SoakResult.Run nan = SoakResult.Run.fromJson("x", child);
@@ -115,12 +118,19 @@ class SoakFiguresTest {
   @Test
   void soakSettingsNameTheBadValue() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SoakSettings(BenchModel.CPU, 2, 8, 40, 0, 100, 100, 25, 200, 20, 5));
+        () -> new SoakSettings(BenchModel.CPU, 2, 8, 40, 0, 100, 100, 25, 200, 20, 5,
+            10_000, 1000, 250));
     assertEquals("predictWarmup must be >= 0 and below predicts (100), got 100",
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> new SoakSettings(BenchModel.CPU, 0, 8, 40, 0, 100, 10, 25, 200, 20, 5));
+        () -> new SoakSettings(BenchModel.CPU, 0, 8, 40, 0, 100, 10, 25, 200, 20, 5,
+            10_000, 1000, 250));
     assertEquals("batch must be >= 1, got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new SoakSettings(BenchModel.CPU, 2, 8, 40, 0, 100, 10, 25, 200, 20, 5,
+            100, 100, 250));
+    assertEquals("streamWarmup must be >= 0 and below streamFrames (100), got 100",
+        e.getMessage());
     List<String> args = new ArrayList<>(settings().toArguments());
     args.add("colour=red");
     e = assertThrows(IllegalArgumentException.class, () -> SoakSettings.parse(args));
@@ -177,6 +187,7 @@ class SoakFiguresTest {
   }
 
   private static SoakSettings settings() {
-    return new SoakSettings(BenchModel.CPU, 2, 8, 40, 0, 2000, 200, 25, 200, 20, 5);
+    return new SoakSettings(BenchModel.CPU, 2, 8, 40, 0, 2000, 200, 25, 200, 20, 5, 10_000,
+        1000, 250);
   }
 }

@@ -46,6 +46,7 @@ public final class Main implements Runnable {
       ForecastCommand.class,
       EvaluateCommand.class,
       BackendsCommand.class,
+      StreamCommand.class,
   };
 
   @Spec
