@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * // 1000 sequences of 20 × 64 × 64 × 1, values / 255 in [0, 1]
  * }</pre>
  *
- * <p>Large files are streamed: only the sequences asked for are kept. Values must be finite
- * after scaling; a NaN or infinity is reported with the sequence and position.
+ * <p>Large files are streamed: only the sequences asked for are kept (from an {@code .npz} the
+ * rest of the entry is still read, not kept, to verify its CRC-32). Values must be finite after
+ * scaling; a NaN or infinity is reported with the sequence and position.
  *
  * <p>The header's sizes are checked against the file (or zip entry) before any sequence is
  * allocated: a file must be exactly its header plus the data the header describes.
@@ -175,7 +176,7 @@ public final class NpyFrames {
     Objects.requireNonNull(options, "options");
     if (isZip(path)) {
       return Npz.readArray(path, options.arrayName(),
-          (in, src) -> read(in, src, options, NpyExtent.UNKNOWN));
+          (in, src, extent) -> read(in, src, options, extent));
     }
     if (options.arrayName() != null) {
       LOG.debug("{} is an .npy; array name '{}' ignored", path, options.arrayName());
