@@ -2,6 +2,7 @@ package io.github.convlstm4j.api.io;
 
 import io.github.convlstm4j.api.Tensor;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -342,8 +343,10 @@ public final class Npz {
         } catch (NpyFormatException x) {
           return new NpyFormatException(x.getMessage() + " (central directory: " + why + ")", x);
         } catch (IOException | RuntimeException x) {
-          return new NpyFormatException(source + ": " + x + " (central directory: " + why + ")",
-              x);
+          String what = x instanceof EOFException || String.valueOf(x.getMessage()).contains("EOF")
+              ? "the file ends inside this entry (truncated file?)" : x.toString();
+          return new NpyFormatException(source + ": " + what + " (central directory: " + why
+              + ")", x);
         }
       }
     } catch (IOException e) {
