@@ -3,7 +3,6 @@ package io.github.convlstm4j.api.io;
 import io.github.convlstm4j.api.Tensor;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -363,21 +362,16 @@ public final class Npz {
   }
 
   /** The entry data a diagnosis reads, stopping it after {@link #DIAGNOSIS_BUDGET} bytes. */
-  private static final class Budget extends FilterInputStream {
+  private static final class Budget extends BlockInputStream {
+    private final InputStream in;
     private long left = DIAGNOSIS_BUDGET;
 
     Budget(InputStream in) {
-      super(in);
+      this.in = in;
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
+    protected int readSome(byte[] b, int off, int len) throws IOException {
       if (left <= 0) {
         throw new Exhausted();
       }

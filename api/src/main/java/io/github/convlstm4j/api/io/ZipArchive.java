@@ -406,7 +406,7 @@ final class ZipArchive implements Closeable {
   }
 
   /** The bytes of a range of the file. */
-  private final class RangeStream extends InputStream {
+  private final class RangeStream extends BlockInputStream {
     private final String source;
     private long position;
     private long remaining;
@@ -418,16 +418,7 @@ final class ZipArchive implements Closeable {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
+    protected int readSome(byte[] b, int off, int len) throws IOException {
       if (remaining == 0) {
         return -1;
       }
@@ -446,7 +437,7 @@ final class ZipArchive implements Closeable {
   }
 
   /** Raw deflate data inflated, never more than the caller asks for. */
-  private static final class InflatingStream extends InputStream {
+  private static final class InflatingStream extends BlockInputStream {
     private final InputStream raw;
     private final String source;
     private final Inflater inflater = new Inflater(true);
@@ -459,16 +450,7 @@ final class ZipArchive implements Closeable {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
+    protected int readSome(byte[] b, int off, int len) throws IOException {
       while (true) {
         int n;
         try {
@@ -507,7 +489,7 @@ final class ZipArchive implements Closeable {
   }
 
   /** Exactly the declared bytes of an entry, CRC-checked before the last one is returned. */
-  private static final class VerifiedStream extends InputStream {
+  private static final class VerifiedStream extends BlockInputStream {
     private final InputStream data;
     private final Entry entry;
     private final String source;
@@ -523,16 +505,7 @@ final class ZipArchive implements Closeable {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
+    protected int readSome(byte[] b, int off, int len) throws IOException {
       if (remaining == 0) {
         verify();
         return -1;

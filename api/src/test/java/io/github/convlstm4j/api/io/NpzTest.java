@@ -255,11 +255,7 @@ class NpzTest {
   void duplicateEntryNamesAreRefused() throws Exception {
     // ZipFile used to return one of the two silently. Rename "a.npy" to "b.npy" in both
     // headers: the names are not covered by the CRC, so the archive is otherwise valid.
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("a", ramp(2));
-    m.put("b", ramp(3));
-    Path p = dir.resolve("dup.npz");
-    Npz.write(p, m);
+    Path p = twoArrays("dup.npz");
     byte[] b = Files.readAllBytes(p);
     ZipLayout.Entry a = ZipLayout.of(b).entry("a.npy");
     b[a.localOffset() + 30] = 'b';
@@ -285,19 +281,24 @@ class NpzTest {
   void overlappingEntriesAreRefused() throws Exception {
     // The non-recursive zip bomb makes many entries share data; here the first entry's stored
     // data is declared long enough to cover the second entry's header.
-    Map<String, Tensor> m = new LinkedHashMap<>();
-    m.put("a", ramp(2));
-    m.put("b", ramp(3));
-    Path p = dir.resolve("overlap.npz");
-    Npz.write(p, m);
+    Path p = twoArrays("overlap.npz");
     byte[] b = Files.readAllBytes(p);
-    ZipLayout z = ZipLayout.of(b);
-    ZipLayout.Entry a = z.entry("a.npy");
+    ZipLayout.Entry a = ZipLayout.of(b).entry("a.npy");
     int longer = a.compressedSize() + 40;
     ZipLayout.put(b, a.centralOffset() + 20, 4, longer);
     ZipLayout.put(b, a.centralOffset() + 24, 4, longer);
     Files.write(p, b);
     assertMessage(() -> Npz.read(p), "overlap.npz: entries a.npy and b.npy overlap in the file");
+  }
+
+  /** A STORED archive of arrays a [2] and b [3], to damage. */
+  private Path twoArrays(String name) throws IOException {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    m.put("a", ramp(2));
+    m.put("b", ramp(3));
+    Path p = dir.resolve(name);
+    Npz.write(p, m);
+    return p;
   }
 
   @Test
@@ -433,8 +434,9 @@ class NpzTest {
     return b.array();
   }
 
+  /** Asserts that {@code read} throws an NpyFormatException whose message contains {@code part}. */
   static void assertMessage(org.junit.jupiter.api.function.Executable read, String part) {
-    IOException e = assertThrows(IOException.class, read);
+    NpyFormatException e = assertThrows(NpyFormatException.class, read);
     assertTrue(e.getMessage().contains(part), e.getMessage());
   }
 
