@@ -170,6 +170,40 @@ class PendingFileTest {
     assertEquals(Set.of("model.npz"), names());
   }
 
+  /** Concurrent saves of one file: none fails, none removes another's file, one wins whole. */
+  @Test
+  void concurrentSavesOfOneFileAreEachAtomic() throws Exception {
+    Path target = dir.resolve("model.npz");
+    int threads = 4;
+    int saves = 25;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      Set<String> contents = new TreeSet<>();
+      for (int t = 0; t < threads; t++) {
+        contents.add(("writer " + t + " ").repeat(20_000));
+      }
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (String content : contents) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < saves; i++) {
+            PendingFile.write(target,
+                out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+            String now = Files.readString(target);
+            assertTrue(contents.contains(now), "one writer's whole file, never a mix or a part");
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(Set.of("model.npz"), names(), "no temporary file left, none lost");
+  }
+
   @Test
   void aFailedMoveNamesTheTargetAndKeepsWhatIsInTheWay() throws Exception {
     Path target = dir.resolve("model.npz");
