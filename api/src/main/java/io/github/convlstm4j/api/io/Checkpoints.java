@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p>In Python: {@code c = numpy.load(path)}; {@code c['conv_lstm2d_0/kernel']} is an array,
  * {@code c['spec.properties']} the raw bytes of the spec.
  *
- * <p>Reading checks the format marker, the spec, and that the weights fit the spec (listing
- * every missing, extra or mis-shaped tensor); problems are {@link NpyFormatException}s naming
- * the file and entry.
+ * <p>Reading checks the archive as {@link Npz#read(Path)} does (the CRC-32 of every entry, no
+ * entry name twice, sizes against the file), then the format marker, the spec, and that the
+ * weights fit the spec (listing every missing, extra or mis-shaped tensor); problems are
+ * {@link NpyFormatException}s naming the file and entry. A checkpoint with one flipped bit is
+ * refused, never loaded.
  */
 public final class Checkpoints {
   /** Name of the entry holding the format marker and the epoch count. */
@@ -122,7 +124,8 @@ public final class Checkpoints {
    * @param path the {@code .npz} file
    * @return the checkpoint, weights in the spec's order
    * @throws java.nio.file.NoSuchFileException naming the path if it does not exist
-   * @throws NpyFormatException naming the file and entry if it is not a valid checkpoint
+   * @throws NpyFormatException naming the file and entry if it is not a valid checkpoint,
+   *     including a damaged one (bad CRC-32, an entry twice, truncated)
    * @throws IOException on other read failures
    */
   public static Checkpoint read(Path path) throws IOException {

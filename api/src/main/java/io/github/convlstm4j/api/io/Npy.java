@@ -32,6 +32,12 @@ import java.util.Objects;
  * order, C or Fortran order (converted to C order) and any rank including a scalar {@code ()}.
  * Values are converted to float. Problems are reported as {@link NpyFormatException} naming the
  * source and what was expected and found.
+ *
+ * <p>Sizes in a header are never trusted: where the length of the input is known (a file, a byte
+ * array, a zip entry) the data the header describes must be exactly the bytes after the header,
+ * checked before anything is allocated; where it is not (a stream) memory grows with the data
+ * actually read. A valid array too large for the heap is an {@link IOException} naming the
+ * source, not an {@link OutOfMemoryError}.
  */
 public final class Npy {
   /** The six magic bytes every {@code .npy} starts with. */
@@ -48,12 +54,13 @@ public final class Npy {
    * @param path the {@code .npy} file
    * @return the array as float32, C order
    * @throws java.nio.file.NoSuchFileException if the file does not exist
-   * @throws NpyFormatException if the content is not a readable {@code .npy}
-   * @throws IOException on other read failures
+   * @throws NpyFormatException if the content is not a readable {@code .npy}, including a file
+   *     whose size is not exactly its header plus the data the header describes
+   * @throws IOException on other read failures, or if the array does not fit in the heap
    */
   public static Tensor read(Path path) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-      return read(in, path.toString());
+      return read(in, path.toString(), NpyExtent.backedBy(Files.size(path)));
     }
   }
 
@@ -63,73 +70,97 @@ public final class Npy {
    * @param path the {@code .npy} file
    * @return the header
    * @throws java.nio.file.NoSuchFileException if the file does not exist
-   * @throws NpyFormatException if the header is not readable
+   * @throws NpyFormatException if the header is not readable or the file's size is not exactly
+   *     the header plus the data it describes
    * @throws IOException on other read failures
    */
   public static NpyHeader readHeader(Path path) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-      return readHeader(in, path.toString());
+      return readHeader(in, path.toString(), NpyExtent.backedBy(Files.size(path)));
     }
   }
 
   /**
    * Reads an array from bytes.
    *
-   * @param bytes a whole {@code .npy}
+   * @param bytes a whole {@code .npy}: header and exactly the data it describes
    * @param source names the bytes in error messages, for example {@code entry kernel.npy}
    * @return the array as float32, C order
    * @throws NpyFormatException if the bytes are not a readable {@code .npy}
+   * @throws UncheckedIOException wrapping an {@link IOException} naming the source if the array
+   *     does not fit in the heap
    */
   public static Tensor read(byte[] bytes, String source) throws NpyFormatException {
     try {
-      return read(new ByteArrayInputStream(bytes), source);
+      return read(new ByteArrayInputStream(bytes), source, NpyExtent.backedBy(bytes.length));
     } catch (NpyFormatException e) {
       throw e;
     } catch (IOException e) {
-      throw new UncheckedIOException("unexpected I/O error reading a byte array", e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
   /**
-   * Reads one array from a stream, leaving the stream open just after the array's data.
+   * Reads one array from a stream, leaving the stream open just after the array's data. The
+   * stream's length is unknown, so bytes after the data are not checked (they may be another
+   * array); memory grows with the data actually read, so a header claiming more data than the
+   * stream holds ends in "truncated" without a large allocation.
    *
    * @param in the stream, positioned at the magic
    * @param source names the stream in error messages, for example {@code model.npz: entry
    *     conv3d/kernel.npy}
    * @return the array as float32, C order
    * @throws NpyFormatException if the content is not a readable {@code .npy}
-   * @throws IOException on read failures
+   * @throws IOException on read failures, or if the array does not fit in the heap
    */
   public static Tensor read(InputStream in, String source) throws IOException {
-    return readData(in, readHeader(in, source), source);
+    return read(in, source, NpyExtent.UNKNOWN);
   }
 
   /**
-   * Reads the data that follows a header already read.
+   * Reads one array whose total length may be known.
+   *
+   * @param in the stream, positioned at the magic
+   * @param source names the stream in error messages
+   * @param extent the array's length in bytes, header included, as far as it is known
+   * @return the array as float32, C order
+   * @throws NpyFormatException if the content is not a readable {@code .npy} or does not have
+   *     exactly the length of {@code extent}
+   * @throws IOException on read failures, or if the array does not fit in the heap
+   */
+  static Tensor read(InputStream in, String source, NpyExtent extent) throws IOException {
+    return readData(in, readHeader(in, source, extent), source, extent.backed());
+  }
+
+  /**
+   * Reads the data that follows a header already read and checked against the input's extent.
    *
    * @param in the stream, at the first data byte
    * @param h the header
    * @param source names the stream in error messages
+   * @param backed whether the data the header describes is known to exist (allocate at once)
+   *     or not (grow with the data read)
    * @return the array as float32, C order
-   * @throws IOException on truncated data or read failures
+   * @throws IOException on truncated data, read failures or lack of memory
    */
-  static Tensor readData(InputStream in, NpyHeader h, String source) throws IOException {
+  static Tensor readData(InputStream in, NpyHeader h, String source, boolean backed)
+      throws IOException {
     long n = h.elementCount();
     if (n > Integer.MAX_VALUE) {
       throw new NpyFormatException(source + ": shape " + h.shape() + " has " + n
           + " elements, more than the " + Integer.MAX_VALUE + " a Tensor can hold");
     }
-    float[] data = new float[(int) n];
-    new NpyDataReader(in, h, source).read(data, 0, data.length);
+    float[] read = FloatFill.read(new NpyDataReader(in, h, source), (int) n, backed, source);
     int[] shape = h.shapeArray();
-    if (h.fortranOrder() && shape.length > 1) {
-      data = fortranToC(shape, data);
-    }
-    return Tensor.of(shape, data);
+    String what = "a tensor of shape " + h.shape();
+    float[] data = h.fortranOrder() && shape.length > 1
+        ? FloatFill.withinHeap(source, 4 * n, what, () -> fortranToC(shape, read)) : read;
+    return FloatFill.withinHeap(source, 4 * n, what, () -> Tensor.of(shape, data));
   }
 
   /**
-   * Reads and checks the header, leaving the stream at the first data byte.
+   * Reads and checks the header, leaving the stream at the first data byte. The stream's length
+   * is unknown, so the header's sizes are not compared with it.
    *
    * @param in the stream, positioned at the magic
    * @param source names the stream in error messages
@@ -139,6 +170,23 @@ public final class Npy {
    * @throws IOException on read failures
    */
   public static NpyHeader readHeader(InputStream in, String source) throws IOException {
+    return readHeader(in, source, NpyExtent.UNKNOWN);
+  }
+
+  /**
+   * Reads the header and checks it against the array's extent, leaving the stream at the first
+   * data byte.
+   *
+   * @param in the stream, positioned at the magic
+   * @param source names the stream in error messages
+   * @param extent the array's length, header included, as far as it is known
+   * @return the header
+   * @throws NpyFormatException as {@link #readHeader(InputStream, String)}, or if the header
+   *     and its data are not exactly {@code extent.bytes()} long
+   * @throws IOException on read failures
+   */
+  static NpyHeader readHeader(InputStream in, String source, NpyExtent extent)
+      throws IOException {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(source, "source");
     byte[] magic = in.readNBytes(MAGIC.length);
@@ -172,6 +220,11 @@ public final class Npy {
       throw new NpyFormatException(source + ": expected a header of at most " + MAX_HEADER_BYTES
           + " bytes, got a length field of " + headerLen);
     }
+    long preamble = MAGIC.length + 2 + lenBytes;
+    if (extent.known() && preamble + headerLen > extent.bytes()) {
+      throw new NpyFormatException(source + ": expected a header of " + headerLen
+          + " bytes, got " + Math.max(0, extent.bytes() - preamble) + " (file truncated?)");
+    }
     byte[] headerBytes = in.readNBytes((int) headerLen);
     if (headerBytes.length < headerLen) {
       throw new NpyFormatException(source + ": expected a header of " + headerLen
@@ -179,12 +232,14 @@ public final class Npy {
     }
     String text = new String(headerBytes,
         major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    long dataOffset = MAGIC.length + 2 + lenBytes + headerLen;
+    NpyHeader h;
     try {
-      return toHeader(major, NpyHeaderParser.parse(text), dataOffset);
+      h = toHeader(major, NpyHeaderParser.parse(text), preamble + headerLen);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new NpyFormatException(source + ": " + e.getMessage(), e);
     }
+    extent.requireData(h, source);
+    return h;
   }
 
   private static NpyHeader toHeader(int major, Map<String, Object> dict, long dataOffset) {

@@ -107,9 +107,14 @@ final class NpyDataReader implements FloatSource {
         }
         break;
       case UINT8:
-      case BOOL:
         for (int i = 0; i < n; i++) {
           dest[off + i] = buf[i] & 0xFF;
+        }
+        break;
+      case BOOL:
+        // Like numpy: any non-zero byte is True.
+        for (int i = 0; i < n; i++) {
+          dest[off + i] = buf[i] != 0 ? 1 : 0;
         }
         break;
       case INT8:

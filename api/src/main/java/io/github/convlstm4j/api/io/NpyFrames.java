@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * // 1000 sequences of 20 × 64 × 64 × 1, values / 255 in [0, 1]
  * }</pre>
  *
- * <p>Large files are streamed: only the sequences asked for are kept. Values must be finite
- * after scaling; a NaN or infinity is reported with the sequence and position.
+ * <p>Large files are streamed: only the sequences asked for are kept (from an {@code .npz} the
+ * rest of the entry is still read, not kept, to verify its CRC-32). Values must be finite after
+ * scaling; a NaN or infinity is reported with the sequence and position.
+ *
+ * <p>The header's sizes are checked against the file (or zip entry) before any sequence is
+ * allocated: a file must be exactly its header plus the data the header describes.
  */
 public final class NpyFrames {
   private static final Logger LOG = LoggerFactory.getLogger(NpyFrames.class);
@@ -162,25 +166,30 @@ public final class NpyFrames {
    * @throws java.nio.file.NoSuchFileException if the file does not exist
    * @throws NpyFormatException naming the file (and entry) if the array does not fit the
    *     layout (for example "layout NTHWC needs rank 5, got shape [20, 10000, 64, 64]"), the
-   *     data is truncated or a value is not finite
-   * @throws IOException on other read failures
+   *     file is not exactly its header plus the data the header describes, the data is
+   *     truncated or a value is not finite; for an {@code .npz}, also everything
+   *     {@link Npz#read(Path)} refuses (a CRC-32 mismatch, a duplicate entry, ...)
+   * @throws IOException on other read failures, or if the sequences do not fit in the heap
    */
   public static List<FrameSequence> read(Path path, Options options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     if (isZip(path)) {
-      return Npz.readArray(path, options.arrayName(), (in, src) -> read(in, src, options));
+      return Npz.readArray(path, options.arrayName(),
+          (in, src, extent) -> read(in, src, options, extent));
     }
     if (options.arrayName() != null) {
       LOG.debug("{} is an .npy; array name '{}' ignored", path, options.arrayName());
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
-      return read(in, path.toString(), options);
+      return read(in, path.toString(), options, NpyExtent.backedBy(Files.size(path)));
     }
   }
 
   /**
-   * Reads sequences from a stream holding one {@code .npy} array.
+   * Reads sequences from a stream holding one {@code .npy} array. The stream's length is
+   * unknown: memory grows with the data actually read, so a header claiming more than the
+   * stream holds ends in "truncated" without a large allocation.
    *
    * @param in the stream, positioned at the magic
    * @param source names the stream in messages
@@ -190,12 +199,19 @@ public final class NpyFrames {
    */
   public static List<FrameSequence> read(InputStream in, String source, Options options)
       throws IOException {
+    return read(in, source, options, NpyExtent.UNKNOWN);
+  }
+
+  private static List<FrameSequence> read(InputStream in, String source, Options options,
+      NpyExtent extent) throws IOException {
+    // The layout is checked first: asking for the wrong one is the more likely mistake.
     NpyHeader h = Npy.readHeader(in, source);
     Layout layout = options.layout();
     if (h.rank() != layout.rank()) {
       throw new NpyFormatException(source + ": layout " + layout + " needs rank "
           + layout.rank() + ", got shape " + h.shape());
     }
+    extent.requireData(h, source);
     int[] s = h.shapeArray();
     int n;
     int t;
@@ -237,24 +253,27 @@ public final class NpyFrames {
           + " exceeds " + Integer.MAX_VALUE + " values");
     }
     int keep = Math.min(n, options.maxSequences());
+    FloatFill.requireHeap(source, 4 * perSequence * keep, keep + " sequences of " + t
+        + " frames of " + frame);
     FloatSource src;
     if (h.fortranOrder() && h.rank() > 1) {
       // Rare for frame files: load whole and reorder to C order.
-      Tensor all = Npy.readData(in, h, source);
+      Tensor all = Npy.readData(in, h, source, extent.backed());
       src = FloatSource.of(all.toArray());
     } else {
       src = new NpyDataReader(in, h, source);
     }
     float scale = scaleFactor(options.scaling(), h.dtype());
-    List<float[]> data = new ArrayList<>();
-    for (int i = 0; i < keep; i++) {
-      data.add(new float[(int) perSequence]);
-    }
+    // Sequences are created as the data reaches them, never from the header's count alone.
+    List<FloatFill> data = new ArrayList<>();
     int frameSize = frame.size();
     if (layout == Layout.TNHW) {
       for (int ti = 0; ti < t; ti++) {
         for (int ni = 0; ni < keep; ni++) {
-          src.read(data.get(ni), ti * frameSize, frameSize);
+          if (ti == 0) {
+            data.add(new FloatFill((int) perSequence, extent.backed(), source));
+          }
+          data.get(ni).append(src, frameSize);
         }
         if (keep < n && ti < t - 1) {
           src.skip((long) (n - keep) * frameSize);
@@ -262,19 +281,22 @@ public final class NpyFrames {
       }
     } else {
       for (int ni = 0; ni < keep; ni++) {
-        src.read(data.get(ni), 0, (int) perSequence);
+        FloatFill f = new FloatFill((int) perSequence, extent.backed(), source);
+        f.append(src, (int) perSequence);
+        data.add(f);
       }
     }
     List<FrameSequence> out = new ArrayList<>(keep);
     for (int i = 0; i < keep; i++) {
-      float[] d = data.get(i);
+      float[] d = data.get(i).array();
       if (scale != 1f) {
         for (int j = 0; j < d.length; j++) {
           d[j] *= scale;
         }
       }
       try {
-        out.add(FrameSequence.of(t, frame, d));
+        out.add(FloatFill.withinHeap(source, 4 * perSequence, "sequence " + i,
+            () -> FrameSequence.of(t, frame, d)));
       } catch (IllegalArgumentException e) {
         throw new NpyFormatException(source + ": sequence " + i + ": " + e.getMessage(), e);
       }

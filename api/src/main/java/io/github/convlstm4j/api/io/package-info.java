@@ -17,9 +17,14 @@
  *       explicit layout (Moving MNIST's {@code (T, N, H, W)} uint8 and others), and back.
  * </ul>
  *
- * <p>Every file is written atomically (a temporary file in the same folder, then
- * {@code ATOMIC_MOVE}); a failed write leaves an existing file untouched. Unreadable input is
- * reported as an {@link io.github.convlstm4j.api.io.NpyFormatException} naming the file, the
- * entry and what was expected and found.
+ * <p>Every file is written atomically ({@link io.github.convlstm4j.api.io.PendingFile}: a
+ * temporary file in the same folder, synced, then {@code ATOMIC_MOVE}); a failed write leaves
+ * an existing file untouched, and temporary files of writers killed midway are removed by the
+ * next successful write of the same file. Readers trust no size in a file: headers and zip
+ * directories are checked against the file's real size before anything is allocated, zip
+ * entries are inflated to at most their declared size and their CRC-32 is verified. Unreadable
+ * input is reported as an {@link io.github.convlstm4j.api.io.NpyFormatException} naming the
+ * file, the entry and what was expected and found; input too large for the heap as an
+ * {@link java.io.IOException} naming the file.
  */
 package io.github.convlstm4j.api.io;

@@ -212,6 +212,40 @@ class NpyFramesTest {
     assertEquals(List.of(), NpyFrames.read(p, Layout.NTHWC));
   }
 
+  /**
+   * Reliability issue, item 2: NpyFrames pre-allocated every sequence the header announced. A
+   * tiny file announcing Moving MNIST's 10000 sequences is now refused before any sequence is
+   * allocated; read from a stream (length unknown), sequences are created only as their data
+   * arrives.
+   */
+  @Test
+  void aHeaderClaimingManySequencesIsRefusedWithoutAllocatingThem() throws Exception {
+    byte[] bytes = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (20, 10000, 64, 64), }",
+        new byte[100]);
+    Path p = dir.resolve("mnist_claim.npy");
+    Files.write(p, bytes);
+    String expected = "mnist_claim.npy: expected 819200000 bytes of data, got 100";
+    NpyTest.assertRefusedCheaply(() -> NpyFrames.read(p, Layout.TNHW), expected);
+    NpyTest.assertRefusedCheaply(() -> NpyFrames.read(new java.io.ByteArrayInputStream(bytes),
+        "mnist_claim.npy", Options.of(Layout.TNHW)), expected);
+    // 1000 sequences of 20 frames of 64 x 64 floats: 328 MB claimed, 4 KB there.
+    byte[] nthwc = npy("{'descr': '<f4', 'fortran_order': False, "
+        + "'shape': (1000, 20, 64, 64, 1), }", new byte[4096]);
+    NpyTest.assertRefusedCheaply(() -> NpyFrames.read(new java.io.ByteArrayInputStream(nthwc),
+        "n.npy", Options.of(Layout.NTHWC)), "n.npy: expected 327680000 bytes of data, got 4096");
+  }
+
+  @Test
+  void aFileLongerThanItsHeaderSaysIsRefused() throws Exception {
+    Path p = dir.resolve("extra.npy");
+    byte[] all = mnistLike();
+    Files.write(p, Arrays.copyOf(all, all.length + 2));
+    NpyFormatException e = assertThrows(NpyFormatException.class,
+        () -> NpyFrames.read(p, Options.of(Layout.TNHW).withMaxSequences(1)));
+    assertTrue(e.getMessage().contains("extra.npy: expected 48 bytes of data, got 50"),
+        e.getMessage());
+  }
+
   @Test
   void optionsValidate() {
     assertThrows(IllegalArgumentException.class,

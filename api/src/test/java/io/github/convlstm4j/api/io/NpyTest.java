@@ -265,6 +265,72 @@ class NpyTest {
     }
   }
 
+  /**
+   * Reliability issue, item 2: a 144-byte file whose header claims 10^9 float32 values made the
+   * JVM allocate 4 GB before reporting "truncated". The claim is now compared with the bytes
+   * actually there before anything is allocated, by every way of reading it.
+   */
+  @Test
+  void aHeaderClaimingABillionFloatsIn144BytesIsRefusedWithoutAllocatingThem() throws Exception {
+    byte[] bytes = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000,), }",
+        le32(1, 2, 3, 4));
+    assertEquals(144, bytes.length);
+    Path p = dir.resolve("claims.npy");
+    Files.write(p, bytes);
+    String expected = "claims.npy: expected 4000000000 bytes of data, got 16";
+    assertRefusedCheaply(() -> Npy.read(p), expected);
+    assertRefusedCheaply(() -> Npy.readHeader(p), expected);
+    assertRefusedCheaply(() -> Npy.read(bytes, "claims.npy"), expected);
+    // A stream's length is unknown: memory grows with the data read, so it ends in truncated.
+    assertRefusedCheaply(() -> Npy.read(new java.io.ByteArrayInputStream(bytes), "claims.npy"),
+        expected);
+  }
+
+  static void assertRefusedCheaply(org.junit.jupiter.api.function.Executable read,
+      String messagePart) {
+    long allocated = Allocations.during(() -> {
+      Exception e = assertThrows(java.io.IOException.class, read);
+      assertTrue(e.getMessage().contains(messagePart), e.getMessage());
+    });
+    assertTrue(allocated < (8 << 20), "allocated " + allocated + " bytes");
+  }
+
+  @Test
+  void bytesAfterTheDataAreRefusedInAFile() throws Exception {
+    // A header edited from (3,) to (2,) would otherwise read as a different, shorter array.
+    Path p = dir.resolve("long.npy");
+    Files.write(p, npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+        le32(1, 2, 3)));
+    NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(p));
+    assertTrue(e.getMessage().contains("long.npy: expected 8 bytes of data, got 12 (shape [2], "
+        + "dtype <f4; 4 bytes too many: damaged header)"), e.getMessage());
+    assertThrows(NpyFormatException.class, () -> Npy.readHeader(p));
+    // A stream may hold several arrays one after the other: there the rest is left unread.
+    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(Files.readAllBytes(p));
+    assertArrayEquals(new float[] {1, 2}, Npy.read(in, "stream").toArray());
+    assertEquals(4, in.available());
+  }
+
+  @Test
+  void aHeaderLengthPastTheEndOfTheFileIsReportedAsTruncated() throws Exception {
+    byte[] b = Npy.toBytes(Tensor.of(new int[] {2}, new float[] {1, 2}));
+    b[8] = (byte) 0xF0;
+    b[9] = (byte) 0xFF;
+    Path p = dir.resolve("len.npy");
+    Files.write(p, b);
+    NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(p));
+    assertTrue(e.getMessage().contains("len.npy: expected a header of 65520 bytes, got 126"),
+        e.getMessage());
+  }
+
+  @Test
+  void boolBytesReadAsZeroOrOneLikeNumpy() throws Exception {
+    // numpy: np.frombuffer(b'\x03\x00\x80', bool).astype(np.float32) == [1, 0, 1]
+    Tensor t = Npy.read(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
+        new byte[] {3, 0, (byte) 0x80}), "b.npy");
+    assertArrayEquals(new float[] {1, 0, 1}, t.toArray());
+  }
+
   /** A version 1.0 file with the given dict, padded like numpy pads it. */
   static byte[] npy(String dict, byte[] data) {
     int hlen = dict.length() + 1;

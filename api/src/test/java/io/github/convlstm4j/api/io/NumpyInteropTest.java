@@ -2,6 +2,8 @@ package io.github.convlstm4j.api.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.Tensor;
@@ -179,6 +181,54 @@ class NumpyInteropTest {
       assertEquals(Long.parseLong(expected[0]), sum, "sum of sequence " + n);
       assertEquals(Integer.parseInt(expected[1]) / 255f, seqs.get(n).get(4, 5, 2, 0), 1e-7f);
     }
+  }
+
+  @Test
+  void numpyRefusesACheckpointWithAFlippedBitAsJavaDoes() throws Exception {
+    Assumptions.assumeTrue(numpyAvailable, "python3 with numpy not installed");
+    Path p = dir.resolve("flipped.npz");
+    Checkpoints.write(CheckpointsTest.sample(), p);
+    byte[] b = Files.readAllBytes(p);
+    ZipLayout.Entry e = ZipLayout.of(b).entry("conv3d/bias.npy");
+    b[e.dataOffset() + 128 + 3] ^= 0x40; // the sign bit's neighbour in the only value
+    Files.write(p, b);
+    Result r = python(String.join("\n",
+        "import numpy as np, sys",
+        "try:",
+        "    print(np.load(sys.argv[1])['conv3d/bias'])",
+        "except Exception as e:",
+        "    print(type(e).__name__, e)"), p.toString());
+    assertEquals(0, r.exitCode, r.output);
+    assertEquals("BadZipFile Bad CRC-32 for file 'conv3d/bias.npy'", r.lines().get(0));
+    NpyFormatException x = assertThrows(NpyFormatException.class, () -> Checkpoints.read(p));
+    assertTrue(x.getMessage().contains("flipped.npz: entry conv3d/bias.npy: bad CRC-32"),
+        x.getMessage());
+  }
+
+  @Test
+  void javaReadsZip64DirectoriesAsPythonWritesThem() throws Exception {
+    Assumptions.assumeTrue(numpyAvailable, "python3 with numpy not installed");
+    // Python switches to zip64 fields (sizes and offsets in the directory, the zip64 end
+    // record) past ZIP64_LIMIT; lowering it makes a small file use all of them.
+    Path p = dir.resolve("zip64.npz");
+    Result r = python(String.join("\n",
+        "import io, sys, zipfile, numpy as np",
+        "zipfile.ZIP64_LIMIT = 8",
+        "zipfile.ZIP_FILECOUNT_LIMIT = 1",
+        "arrays = {'a': np.arange(6, dtype='<f4').reshape(2, 3) / 4, 'b': np.ones(5, '<f8')}",
+        "with zipfile.ZipFile(sys.argv[1], 'w', allowZip64=True) as z:",
+        "    for i, (k, v) in enumerate(arrays.items()):",
+        "        buf = io.BytesIO(); np.save(buf, v)",
+        "        method = zipfile.ZIP_DEFLATED if i else zipfile.ZIP_STORED",
+        "        z.writestr(zipfile.ZipInfo(k + '.npy'), buf.getvalue(), compress_type=method)",
+        "data = open(sys.argv[1], 'rb').read()",
+        "print(data.count(b'PK\\x06\\x06'), data.count(b'PK\\x06\\x07'))"), p.toString());
+    assertEquals(0, r.exitCode, r.output);
+    assertEquals("1 1", r.lines().get(0), "a zip64 end record and locator were written");
+    NpzContents z = Npz.read(p);
+    assertArrayEquals(new float[] {0, 0.25f, 0.5f, 0.75f, 1, 1.25f}, z.array("a").toArray());
+    assertEquals(List.of(2, 3), z.array("a").shapeList());
+    assertArrayEquals(new float[] {1, 1, 1, 1, 1}, z.array("b").toArray());
   }
 
   private record Result(int exitCode, String output) {
