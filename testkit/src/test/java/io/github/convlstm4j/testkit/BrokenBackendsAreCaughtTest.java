@@ -60,7 +60,7 @@ class BrokenBackendsAreCaughtTest {
       assertTrue(o.uniqueId().contains(group(Discovery.class)),
           "the pass-through wrapper must pass everything outside discovery:\n" + r.failures());
     }
-    // ServiceLoader, Forecasters.create(name) and Forecasters.load(name) cannot find it
+    // ServiceLoader, Forecasters.create(name) and Checkpoints.load(name, path) cannot find it
     assertEquals(3, failed.size(), "only the three ServiceLoader tests fail:\n" + r.failures());
     assertCaught(r, "an unregistered provider", group(Discovery.class),
         method("forecastersFindsItByName"));

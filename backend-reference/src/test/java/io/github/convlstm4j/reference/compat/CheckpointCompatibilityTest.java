@@ -111,7 +111,7 @@ class CheckpointCompatibilityTest {
   }
 
   @Test
-  @DisplayName("Forecasters.load restores weights and optimizer state bit for bit")
+  @DisplayName("Checkpoints.load restores weights and optimizer state bit for bit")
   void loadRestoresEveryTensor() throws IOException {
     Checkpoint stored = Checkpoints.read(fixture(CHECKPOINT));
     try (Forecaster f = Checkpoints.load("reference", fixture(CHECKPOINT))) {
@@ -124,7 +124,7 @@ class CheckpointCompatibilityTest {
   }
 
   @Test
-  @DisplayName("Forecasters.load, then predict gives the stored output bit for bit (this kernel)")
+  @DisplayName("Checkpoints.load, then predict gives the stored output bit for bit (this kernel)")
   void predictsTheSameBits() throws IOException {
     try (Forecaster f = Checkpoints.load("reference", fixture(CHECKPOINT))) {
       String kernel = f.runtimeInfo().get("kernel");
