@@ -324,10 +324,10 @@ public abstract class AbstractForecaster implements Forecaster {
       checkBatch(inputs);
       PackedBatch batch = PackedBatch.of(inputs);
       if (initialState != null) {
-        checkState(initialState, batch);
+        checkState(initialState, batch.samples(), batch.frameShape());
       }
       if (headContext != null) {
-        checkHeadContext(headContext, batch);
+        checkHeadContext(headContext, batch.samples(), batch.frameShape());
       }
       Forward f = forward(batch, initialState, headContext, true);
       return new StatefulOutput(f.output().sequences(), f.state(), f.headFeatures());
@@ -345,30 +345,27 @@ public abstract class AbstractForecaster implements Forecaster {
     if (!spec.returnsSequences()) {
       return 0;
     }
-    return spec.head().map(h -> h.timePadding() == io.github.convlstm4j.api.TimePadding.CAUSAL
-        ? h.kernelTime() - 1 : (h.kernelTime() - 1) / 2).orElse(0);
+    return spec.head().map(h -> h.timePadding().before(h.kernelTime())).orElse(0);
   }
 
-  /** Checks head context features against a batch: {@code [N, w, H', W', F_last]}. */
-  final void checkHeadContext(Tensor context, PackedBatch input) {
+  /**
+   * Checks head context features for {@code samples} sequences of {@code frame} frames:
+   * {@code [N, w, H', W', F_last]}.
+   */
+  final void checkHeadContext(Tensor context, int samples, FrameShape frame) {
     int w = headWindow();
     if (w == 0) {
       throw new IllegalArgumentException("this model's head needs no context frames, got "
           + context.shapeList());
     }
-    FrameShape out = spec.outputFrameShape(input.frameShape());
+    FrameShape out = spec.outputFrameShape(frame);
     List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
-    List<Integer> expected = List.of(input.samples(), w, out.height(), out.width(),
+    List<Integer> expected = List.of(samples, w, out.height(), out.width(),
         layers.get(layers.size() - 1).filters());
     if (!context.shapeList().equals(expected)) {
       throw new IllegalArgumentException("head context must be " + expected
           + " ([N, w, H, W, F] of the last ConvLSTM layer), got " + context.shapeList());
     }
-  }
-
-  /** {@link #checkState}, for sessions. */
-  final void checkStateShapes(List<LayerState> state, PackedBatch probe) {
-    checkState(state, probe);
   }
 
   @Override
@@ -711,27 +708,29 @@ public abstract class AbstractForecaster implements Forecaster {
    * with the layer's output frame size and filters.
    *
    * @param state the states, in layer order
-   * @param input the batch they go with
+   * @param samples N, the sequences they go with
+   * @param frame the input frame shape of those sequences
    * @throws IllegalArgumentException naming the layer, the expected and the actual shape
    */
-  protected final void checkState(List<LayerState> state, PackedBatch input) {
+  protected final void checkState(List<LayerState> state, int samples, FrameShape frame) {
     Objects.requireNonNull(state, "state");
     List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     if (state.size() != layers.size()) {
       throw new IllegalArgumentException("state must hold one (h, c) per ConvLSTM layer: "
           + layers.size() + " layers, got " + state.size() + " states");
     }
-    int h = input.frameShape().height();
-    int w = input.frameShape().width();
+    int h = frame.height();
+    int w = frame.width();
     for (int i = 0; i < layers.size(); i++) {
       ConvLstmLayerSpec l = layers.get(i);
       h = l.padding().outputSize(h, l.kernelHeight());
       w = l.padding().outputSize(w, l.kernelWidth());
-      List<Integer> expected = List.of(input.samples(), h, w, l.filters());
+      List<Integer> expected = List.of(samples, h, w, l.filters());
       LayerState s = Objects.requireNonNull(state.get(i), "state[" + i + "]");
       if (!s.h().shapeList().equals(expected)) {  // LayerState guarantees c's shape is h's
         throw new IllegalArgumentException("state[" + i + "] must be " + expected
-            + " (layer " + i + "'s [N, H, W, F] for a batch " + input + "), got "
+            + " (layer " + i + "'s [N, H, W, F] for " + samples + " sequences of " + frame
+            + " frames), got "
             + s.h().shapeList());
       }
     }

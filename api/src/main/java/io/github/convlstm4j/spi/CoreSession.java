@@ -232,11 +232,9 @@ final class CoreSession implements ForecastSession {
           + "this session, " + frameShape + ", got " + first.frameShape());
     }
     if (frameShape == null && state != null) {
-      PackedBatch probe = PackedBatch.adopt(streams, 1, first.frameShape(),
-          new float[streams * first.frameShape().size()]);
-      owner.checkStateShapes(state, probe);
+      owner.checkState(state, streams, first.frameShape());
       if (features != null) {
-        owner.checkHeadContext(features, probe);
+        owner.checkHeadContext(features, streams, first.frameShape());
       }
     }
   }
