@@ -218,12 +218,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
   /** Loss and gradients of one batch in training mode, without any update; for tests. */
   Gradients gradients(List<FrameSequence> inputs, List<FrameSequence> targets, Loss loss) {
     return guarded(() -> {
-      checkBatch(inputs);
-      checkTargets(inputs.get(0), targets);
-      net.loadInput(PackedBatch.of(inputs));
-      float[] y = net.loadTargets(PackedBatch.of(targets));
-      net.forward(Network.Mode.TRAINING, false);
-      double value = net.backward(loss, y, true);
+      double value = net.backward(loss, trainingForward(inputs, targets), true);
       Map<String, float[]> grads = new LinkedHashMap<>();
       for (Param p : params.all()) {
         if (p.trainable()) {
@@ -248,14 +243,18 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   /** Mean loss of one batch in training mode (batch statistics, no update); for tests. */
   double trainingLoss(List<FrameSequence> inputs, List<FrameSequence> targets, Loss loss) {
-    return guarded(() -> {
-      checkBatch(inputs);
-      checkTargets(inputs.get(0), targets);
-      net.loadInput(PackedBatch.of(inputs));
-      float[] y = net.loadTargets(PackedBatch.of(targets));
-      net.forward(Network.Mode.TRAINING, false);
-      return net.lossSum(loss, y) / net.outputSize();
-    });
+    return guarded(() -> net.lossSum(loss, trainingForward(inputs, targets))
+        / net.outputSize());
+  }
+
+  /** Checks a batch, runs it in training mode (no moving-statistics update); the targets. */
+  private float[] trainingForward(List<FrameSequence> inputs, List<FrameSequence> targets) {
+    checkBatch(inputs);
+    checkTargets(inputs.get(0), targets);
+    net.loadInput(PackedBatch.of(inputs));
+    float[] y = net.loadTargets(PackedBatch.of(targets));
+    net.forward(Network.Mode.TRAINING, false);
+    return y;
   }
 
   /** Sets the im2col budget in floats; for tests. */
