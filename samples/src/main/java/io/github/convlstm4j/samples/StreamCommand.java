@@ -89,7 +89,8 @@ final class StreamCommand implements Callable<Integer> {
   Integer movie;
 
   @Option(names = "--horizon", paramLabel = "H",
-      description = "Forecast steps after each frame (default: ${DEFAULT-VALUE}).")
+      description = "Forecast steps after each frame, at most " + Limits.MAX_HORIZON
+          + " (default: ${DEFAULT-VALUE}).")
   int horizon = 8;
 
   @Option(names = "--out", paramLabel = "DIR",
@@ -117,7 +118,8 @@ final class StreamCommand implements Callable<Integer> {
   ColorMap colorMap = ColorMap.VIRIDIS;
 
   @Option(names = "--scale", paramLabel = "N",
-      description = "Screen pixels per frame pixel (default: ${DEFAULT-VALUE}).")
+      description = "Screen pixels per frame pixel, at most " + FrameStyle.MAX_SCALE
+          + " (default: ${DEFAULT-VALUE}).")
   int scale = 6;
 
   @Mixin
@@ -251,7 +253,7 @@ final class StreamCommand implements Callable<Integer> {
   }
 
   /** Every option, before any work (exit 2 on a bad one). */
-  private void validate() {
+  private void validate() throws IOException {
     if ((watch == null) == (replay == null)) {
       throw new UsageException(watch == null ? "give --watch DIR or --replay FILE"
           : "--watch and --replay exclude each other");
@@ -277,8 +279,9 @@ final class StreamCommand implements Callable<Integer> {
     if (maxFrames < 0) {
       throw new UsageException("--max-frames must be >= 0, got " + maxFrames);
     }
-    TrainingOptions.positive("--horizon", horizon);
-    TrainingOptions.positive("--scale", scale);
+    // The same bounds as forecast's.
+    Limits.atMost("--horizon", horizon, Limits.MAX_HORIZON);
+    Limits.atMost("--scale", scale, FrameStyle.MAX_SCALE);
     common.validate();
     CommonOptions.requireFile(checkpoint, "checkpoint");
     if (replay != null) {
@@ -286,8 +289,6 @@ final class StreamCommand implements Callable<Integer> {
     } else if (!Files.isDirectory(watch)) {
       throw new UserException("--watch must be an existing folder, got " + watch);
     }
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new UserException("--out must be a folder, got the file " + out);
-    }
+    OutputPaths.checkFolder("--out", out);
   }
 }
