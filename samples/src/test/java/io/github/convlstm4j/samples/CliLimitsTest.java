@@ -56,12 +56,10 @@ class CliLimitsTest {
   /**
    * Runs a command and checks the outcome: the exit code, one line on stderr that starts with
    * the command's name and holds every fragment, no stack trace, nothing new in {@link #dir},
-   * and no long work (well under the seconds any training or generation here would take).
+   * and no work done (nothing printed on stdout, nothing created).
    */
   private Cli refused(int exitCode, String[] args, String... fragments) throws Exception {
-    long t0 = System.nanoTime();
     Cli r = Cli.run(args);
-    double seconds = (System.nanoTime() - t0) / 1e9;
     String line = String.join(" ", args);
     assertEquals(exitCode, r.exitCode(), line + ": " + r.err());
     assertEquals(1, r.errLines(), line + ": " + r.err());
@@ -76,7 +74,6 @@ class CliLimitsTest {
           .toList();
       assertEquals(List.of(), created, line + ": nothing written");
     }
-    assertTrue(seconds < 10, line + ": refused before any work, took " + seconds + " s");
     return r;
   }
 

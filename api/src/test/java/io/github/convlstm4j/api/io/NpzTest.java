@@ -377,7 +377,6 @@ class NpzTest {
     Files.write(p, zip64Deflated("movies.npy", data.toByteArray(), size));
     assertTrue(Files.size(p) < size / 1000, "a " + Files.size(p) + "-byte bomb");
 
-    long t0 = System.nanoTime();
     long allocated = Allocations.during(() -> {
       IOException e = assertThrows(IOException.class, () -> Npz.read(p));
       assertTrue(e.getMessage().contains("bomb.npz: its entries declare " + size
@@ -388,7 +387,6 @@ class NpzTest {
           + " sequences of 1 frames of "), f.getMessage());
       assertTrue(f.getMessage().contains("does not fit in memory"), f.getMessage());
     });
-    assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "took " + (System.nanoTime() - t0));
     assertTrue(allocated < Files.size(p) + (32 << 20), "allocated " + allocated);
   }
 
