@@ -116,6 +116,11 @@ class FrameLayerAgreementTest {
         .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build());
     s.add(ModelSpec.builder(1).addLayer(BASE.withReturnSequences(false))
         .addLayer(transpose(2, 3, 3, 2, 2, Padding.SAME)).build());
+    // Frame layers before the first ConvLSTM layer (a VALID one) and after its batch norm.
+    s.add(ModelSpec.builder(2).addLayer(conv(3, 3, 3, 2, 2, Padding.SAME))
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2).withPadding(Padding.VALID))
+        .addLayer(new BatchNormSpec(0.9, 1e-2)).addLayer(new DenseSpec(2, Activation.SIGMOID,
+            true)).build());
     return s;
   }
 
