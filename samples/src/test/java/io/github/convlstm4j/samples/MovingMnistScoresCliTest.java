@@ -191,4 +191,46 @@ class MovingMnistScoresCliTest {
     assertEquals(Main.USAGE, r.exitCode());
     assertTrue(r.err().contains("--layout describes --data FILE"), r.err());
   }
+
+  @Test
+  @DisplayName("demo --dataset moving-mnist trains, scores 10 -> 10 forecasts against "
+      + "persistence and writes pictures and metrics.json; bad combinations are usage errors")
+  void demo() throws Exception {
+    Path out = dir.resolve("demo");
+    Cli r = Cli.run("demo", "--dataset", "moving-mnist", "--digits", idx.toString(),
+        "--samples", "4", "--epochs", "1", "--batch-size", "2", "--filters", "2", "--layers",
+        "1", "--eval-from", "4", "--eval-movies", "2", "--movie", "5", "--scale", "1",
+        "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Forecasts of 2 held-out Moving MNIST movies from 10 context "
+        + "frames"), r.out());
+    assertTrue(r.out().contains("MSE below persistence at every step:"), r.out());
+    for (String f : new String[] {"1_animate.png", "20_animate.png", "rollout.gif",
+        "loss.png", "metrics.json", "model.npz"}) {
+      assertTrue(Files.exists(out.resolve(f)), f);
+    }
+    JsonNode m = new ObjectMapper().readTree(Files.readString(out.resolve("metrics.json")));
+    assertEquals("moving-mnist", m.get("dataset").asText());
+    assertEquals(10, m.get("heldOut").get("scores").get("ssim").get("persistence").size());
+    assertEquals(4, m.get("training").get("trainingMovies").asInt());
+
+    String[][] bad = {
+        {"--dataset", "moving-mnist"}, {"--digits", idx.toString()},
+        {"--dataset", "moving-mnist", "--digits", idx.toString(), "--frames", "12"},
+        {"--dataset", "mnist"}};
+    String[] expected = {"--dataset moving-mnist needs --digits PATH",
+        "--digits is for --dataset moving-mnist", "--frames is 20 for --dataset moving-mnist",
+        "--dataset must be moving-squares or moving-mnist, got 'mnist'"};
+    for (int i = 0; i < bad.length; i++) {
+      String[] args = new String[bad[i].length + 3];
+      args[0] = "demo";
+      System.arraycopy(bad[i], 0, args, 1, bad[i].length);
+      args[args.length - 2] = "--out";
+      args[args.length - 1] = dir.resolve("never").toString();
+      Cli b = Cli.run(args);
+      assertEquals(Main.USAGE, b.exitCode(), b.err());
+      assertTrue(b.err().contains(expected[i]), b.err());
+    }
+    assertFalse(Files.exists(dir.resolve("never")));
+  }
 }
