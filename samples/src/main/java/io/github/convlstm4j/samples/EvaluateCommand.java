@@ -208,9 +208,13 @@ final class EvaluateCommand implements Callable<Integer> {
     long keep = Math.min((long) first + scored, Integer.MAX_VALUE);
     List<FrameSequence> all = NpyFrames.read(data,
         NpyFrames.Options.of(fileLayout).withMaxSequences((int) keep));
-    if (all.size() <= first || (count != null && all.size() < keep)) {
+    if (count != null && all.size() < keep) {
       throw new UserException("sequences " + first + ".." + (keep - 1) + " asked for, but "
           + data + " holds " + all.size());
+    }
+    if (all.size() <= first) {
+      throw new UserException("--from " + first + " must be below the " + all.size()
+          + " sequences of " + data);
     }
     int frameCount = all.get(0).frames();
     if ((long) context + steps > frameCount) {

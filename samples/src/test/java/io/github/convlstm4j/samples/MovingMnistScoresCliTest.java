@@ -187,6 +187,16 @@ class MovingMnistScoresCliTest {
     assertEquals(Main.USAGE, r.exitCode());
     assertTrue(r.err().contains("--layout must be one of [TNHW, NTHWC, THWC, THW], got 'NCHW'"),
         r.err());
+    r = Cli.run("evaluate", "--checkpoint", checkpoint.toString(), "--data",
+        movies.toString(), "--layout", "TNHW", "--from", "100");
+    assertEquals(Main.FAILURE, r.exitCode());
+    assertTrue(r.err().contains("--from 100 must be below the 6 sequences of " + movies),
+        r.err());
+    r = Cli.run("evaluate", "--checkpoint", checkpoint.toString(), "--data",
+        movies.toString(), "--layout", "TNHW", "--context", "5", "--steps", "4");
+    assertEquals(Main.FAILURE, r.exitCode());
+    assertTrue(r.err().contains("--context 5 and --steps 4 need 9 frames per sequence, but "
+        + movies + " has 8"), r.err());
     r = Cli.run("evaluate", "--checkpoint", checkpoint.toString(), "--layout", "TNHW");
     assertEquals(Main.USAGE, r.exitCode());
     assertTrue(r.err().contains("--layout describes --data FILE"), r.err());

@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * <h2>The algorithm</h2>
  *
  * <p>It follows {@code openstl/datasets/dataloader_moving_mnist.py} of OpenSTL
- * (github.com/chengtan9907/OpenSTL, commit 08392ec), {@code MovingMNIST.get_random_trajectory}
- * and {@code generate_moving_mnist}, with its defaults in brackets ({@link Settings#openStl()}):
+ * (github.com/chengtan9907/OpenSTL, commit c74deb5): {@code digit_size_ = 28} and {@code
+ * step_length_ = 0.1} (lines 97–98), {@code MovingMNIST.get_random_trajectory} (lines 103–145)
+ * and the black-background path of {@code generate_moving_mnist} (lines 147–180: lines 151–153,
+ * 159–173, 178–180), with its defaults in brackets ({@link Settings#openStl()}). The code here
+ * is written from that description, not copied:
  *
  * <ul>
  *   <li>A movie has {@link Settings#frames()} [20] frames of {@link Settings#canvasSize()} [64]
