@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
         "", "Examples:",
         "  convlstm4j demo",
         "  convlstm4j demo --epochs 3 --samples 300 --out quick-demo",
-        "  convlstm4j demo --preset keras --backend djl-pytorch"})
+        "  convlstm4j demo --preset keras --backend djl-pytorch",
+        "  convlstm4j demo --dataset moving-mnist --digits t10k-images-idx3-ubyte.gz"})
 final class DemoCommand implements Callable<Integer> {
 
   /** Frames fed before the rollout, as in the seed. */
