@@ -91,7 +91,7 @@ public final class MnistDigits {
         }
         if (magic != IDX3_UBYTE_MAGIC) {
           throw new IOException(file + ": IDX magic must be 0x00000803 (unsigned byte images), "
-              + "got 0x" + String.format("%08x", magic));
+              + "got 0x" + String.format(java.util.Locale.ROOT, "%08x", magic));
         }
         n = d.readInt();
         r = d.readInt();
