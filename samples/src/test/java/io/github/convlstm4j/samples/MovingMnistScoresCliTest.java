@@ -165,6 +165,30 @@ class MovingMnistScoresCliTest {
   }
 
   @Test
+  @DisplayName("evaluate --scores on moving squares scores the same rollout as the usual table")
+  void squaresScoresShareTheRollout() throws Exception {
+    Path out = dir.resolve("squares.json");
+    Cli r = Cli.run("evaluate", "--checkpoint", checkpoint.toString(), "--from", "3",
+        "--count", "3", "--steps", "2", "--scores", "mse,mae,ssim,csi:0.5", "--json",
+        out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Quality bar") && r.out().contains("csi:0.5 model"), r.out());
+    JsonNode m = new ObjectMapper().readTree(Files.readString(out));
+    JsonNode held = m.get("heldOut");
+    JsonNode scores = m.get("scores");
+    for (int s = 0; s < 2; s++) {
+      assertEquals(held.get("modelMse").get(s).asDouble(),
+          scores.get("mse").get("model").get(s).asDouble(), 1e-12);
+      assertEquals(held.get("persistenceMse").get(s).asDouble(),
+          scores.get("mse").get("persistence").get(s).asDouble(), 1e-12);
+      assertEquals(held.get("modelSsim").get(s).asDouble(),
+          scores.get("ssim").get("model").get(s).asDouble(), 1e-12);
+      assertEquals(held.get("persistenceMae").get(s).asDouble(),
+          scores.get("mae").get("persistence").get(s).asDouble(), 1e-12);
+    }
+  }
+
+  @Test
   @DisplayName("a bad --scores or --layout is a usage error naming it")
   void badScores() {
     String[][] cases = {
