@@ -322,7 +322,7 @@ class ScoreAccumulatorTest {
 
   @Test
   @DisplayName("persistence is scored next to the model, clipped or as is")
-  void persistenceComparison() {
+  void persistenceComparison() throws Exception {
     FrameShape shape = FrameShape.of(2, 2, 1);
     FrameSequence context = FrameSequence.of(2, shape,
         new float[] {0, 0, 0, 0, 1.5f, -0.25f, 0.75f, 0.25f});
@@ -351,6 +351,22 @@ class ScoreAccumulatorTest {
         () -> clipped.add(wideContext, TRUTH, PRED)).getMessage();
     assertTrue(m.contains("must be 2x2x1") && m.contains("got 2x3x1"), m);
     assertEquals(1, clipped.result().model().step(1).frames(), "refused add counted nothing");
+    // Serializable (a Spark partition's partial result), and still mergeable after the trip.
+    PersistenceComparison back = roundTrip(clipped);
+    assertEquals(clipped.result(), back.result());
+    assertEquals(twice.result(), back.merge(clipped).result());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T a) throws Exception {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
+      out.writeObject(a);
+    }
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray()))) {
+      return (T) in.readObject();
+    }
   }
 
   private static FrameSequence random(SplittableRandom r, int frames, FrameShape shape) {
@@ -367,16 +383,5 @@ class ScoreAccumulatorTest {
       d[i] = (float) (d[i] * k);
     }
     return FrameSequence.of(s.frames(), s.frameShape(), d);
-  }
-
-  private static ScoreAccumulator roundTrip(ScoreAccumulator a) throws Exception {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
-      out.writeObject(a);
-    }
-    try (ObjectInputStream in =
-        new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray()))) {
-      return (ScoreAccumulator) in.readObject();
-    }
   }
 }
