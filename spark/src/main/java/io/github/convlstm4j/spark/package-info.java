@@ -1,0 +1,12 @@
+/**
+ * convlstm4j on Apache Spark: {@link io.github.convlstm4j.spark.ForecastTransformer}, a Spark
+ * ML {@code Transformer} that forecasts a DataFrame of frame sequences with one forecaster per
+ * executor JVM, and {@link io.github.convlstm4j.spark.ForecastArchive}, a
+ * {@code spark-submit}-able job that forecasts and scores a folder of {@code .npy} files and
+ * writes Parquet.
+ *
+ * <p>Spark ({@code spark-sql}, {@code spark-mllib}, Scala 2.13) is a {@code provided}
+ * dependency: the cluster brings it. A backend ({@code convlstm4j-backend-reference} or
+ * {@code convlstm4j-backend-djl}) must be on the executors' class path.
+ */
+package io.github.convlstm4j.spark;
