@@ -11,8 +11,8 @@ import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -214,7 +214,7 @@ public final class ForecastArchive {
         .add("ssim", DataTypes.DoubleType, true)
         .add("persistence_mse", DataTypes.DoubleType, true)
         .add("persistence_mae", DataTypes.DoubleType, true);
-    Dataset<Row> scored = forecast.map(new Score(o.contextFrames(), o.horizon()),
+    Dataset<Row> scored = forecast.map(new Score(o.contextFrames(), o.horizon(), schema),
         Encoders.row(schema));
     scored.write().parquet(o.output());
     Dataset<Row> written = spark.read().parquet(o.output());
@@ -234,10 +234,12 @@ public final class ForecastArchive {
     private static final long serialVersionUID = 1L;
     private final int context;
     private final int horizon;
+    private final StructType schema;
 
-    Score(int context, int horizon) {
+    Score(int context, int horizon, StructType schema) {
       this.context = context;
       this.horizon = horizon;
+      this.schema = schema;
     }
 
     @Override
@@ -272,7 +274,7 @@ public final class ForecastArchive {
       for (Double d : scores) {
         values.add(d);
       }
-      return RowFactory.create(values.toArray());
+      return new GenericRowWithSchema(values.toArray(), schema);
     }
 
     private static Double ssimOrNull(FrameSequence pred, FrameSequence truth) {

@@ -496,7 +496,7 @@ public final class ForecastTransformer extends Transformer implements DefaultPar
         binary, in.fieldIndex(getOrDefault(inputCol)),
         binary ? -1 : in.fieldIndex(getOrDefault(shapeCol)), getOrDefault(inputCol),
         (Integer) getOrDefault(contextFrames), (Integer) getOrDefault(horizon),
-        (Integer) getOrDefault(batchSize));
+        (Integer) getOrDefault(batchSize), outSchema);
     LOG.debug("forecast transform {}: checkpoint {} ({}), backend '{}', {} threads", uid,
         file, identity, backendName, nThreads);
     return df.mapPartitions(new PartitionForecaster(s), Encoders.row(outSchema));

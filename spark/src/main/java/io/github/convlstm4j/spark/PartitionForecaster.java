@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The work of {@link ForecastTransformer} on one partition: reads {@code batchSize} rows at a
@@ -31,12 +32,14 @@ final class PartitionForecaster implements MapPartitionsFunction<Row, Row> {
   /** Everything a task needs, fixed on the driver. */
   record Settings(ForecasterCache.Key key, String checkpointPath,
       Broadcast<byte[]> checkpointBytes, boolean binaryInput, int inputIndex, int shapeIndex,
-      String inputCol, int contextFrames, int horizon, int batchSize) implements Serializable {
+      String inputCol, int contextFrames, int horizon, int batchSize, StructType outputSchema)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     Settings {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(checkpointPath, "checkpointPath");
+      Objects.requireNonNull(outputSchema, "outputSchema");
     }
 
     Checkpoint loadCheckpoint() {
@@ -175,6 +178,8 @@ final class PartitionForecaster implements MapPartitionsFunction<Row, Row> {
       values[width + 1] = forecast == null ? null : FrameCodec.shape(forecast);
       values[width + 2] = error;
     }
-    return RowFactory.create(values);
+    // With its schema, so that a following map can read fields by name (Spark may hand these
+    // objects on without encoding them).
+    return new GenericRowWithSchema(values, settings.outputSchema());
   }
 }
