@@ -203,6 +203,12 @@ class ForecastTransformerTest {
     assertEquals(12, t.transform(in).count());
     assertEquals(12, t.transform(in).filter("forecast_error IS NULL").count() + 6);
     assertEquals(1, ForecasterCache.created() - before);
+    // What the shutdown hook runs: every cached forecaster closed and forgotten, so the next
+    // job in this JVM creates a new one.
+    ForecasterCache.closeAll();
+    assertEquals(0, ForecasterCache.size());
+    assertEquals(12, t.transform(in).count());
+    assertEquals(2, ForecasterCache.created() - before);
   }
 
   @Test
