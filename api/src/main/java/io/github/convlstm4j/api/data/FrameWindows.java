@@ -26,8 +26,8 @@ import java.util.Objects;
  * ({@link SplitBy#SEQUENCES}, the default for several sequences) at sequence
  * {@code from + round(count · (1 − fraction))}. The training part keeps the windows whose
  * frames all lie before the cut, the validation part those whose frames all lie at or after
- * it; windows that straddle the cut are dropped (at most {@code ceil(span / stride) − 1} per
- * sequence). So every frame a training window uses comes before every frame a validation
+ * it; windows that straddle the cut (starting in {@code (cut − span, cut)}) are dropped, at
+ * most {@code ceil((span − 1) / stride)} per sequence and cut. So every frame a training window uses comes before every frame a validation
  * window uses, and no frame is in both. {@link #split(double, double, double)} is two such
  * cuts: the test part is cut off the end first, then the validation part off the rest.
  *
