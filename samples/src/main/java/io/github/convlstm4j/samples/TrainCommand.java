@@ -157,11 +157,15 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
+      int perEpoch = set.split(config.validationSplit()).training().size();
+      long fitNanos = 0;
       try (TrainingProgress progress = TrainingProgress.forConsole(config.epochs())) {
         for (int epoch = done + 1; epoch <= config.epochs(); epoch++) {
           boolean last = epoch == config.epochs();
+          long started = System.nanoTime();
           f.fit(set, config.withEpochs(1)
               .withRecalibrateBatchNorm(last && config.recalibrateBatchNorm()), progress);
+          fitNanos += System.nanoTime() - started;
           if (normalization != null) {
             Checkpoints.write(f.checkpoint(), normalization, checkpoint);
           } else {
@@ -172,6 +176,9 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint c = f.checkpoint();
         out.printf(Locale.ROOT, "Trained to epoch %d in %s; checkpoint: %s%n",
             c.epochsCompleted(), TrainingProgress.format(progress.elapsed()), checkpoint);
+        long samples = (long) perEpoch * (config.epochs() - done);
+        out.printf(Locale.ROOT, "Throughput: %.2f training samples/s (%d samples in %.1f s of "
+            + "fit, validation included)%n", samples / (fitNanos / 1e9), samples, fitNanos / 1e9);
         if (!progress.epochs().isEmpty()) {
           var e = progress.epochs().get(progress.epochs().size() - 1);
           out.printf(Locale.ROOT, "Last epoch: loss %.5f%s%n", e.loss(), e.hasValidation()
