@@ -233,7 +233,8 @@ final class TrainCommand implements Callable<Integer> {
       throws IOException {
     if (resumed != null) {
       Normalization n = Checkpoints.readNormalization(resumed).orElse(Normalization.NONE);
-      if (n.method() != files.method() || n.log1p() != files.log1p()) {
+      boolean asked = spec.commandLine().getParseResult().hasMatchedOption("--normalize");
+      if (asked && (n.method() != files.method() || n.log1p() != files.log1p())) {
         throw new UsageException("--normalize " + files.normalize + " contradicts the "
             + "checkpoint " + resumed + ", trained with " + n + "; drop the option to "
             + "resume, or start afresh with --overwrite");

@@ -65,6 +65,23 @@ class TrainOwnDataTest {
     assertEquals(1 / (max - min), n.scale(), 1e-12);
     assertEquals(-min / (max - min), n.offset(), 1e-12);
 
+    // --resume keeps the checkpoint's normalization (refitting could change it under the
+    // weights) and refuses a --normalize that contradicts it.
+    Cli resumed = Cli.run("train", "--data", data.toString(), "--layout", "THWC",
+        "--input-frames", "4", "--stride", "2", "--split", "0.6,0.2,0.2", "--filters", "3",
+        "--layers", "1", "--batch-size", "4", "--epochs", "2", "--loss", "mse",
+        "--checkpoint", ck.toString(), "--resume");
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertEquals(2, Checkpoints.read(ck).epochsCompleted());
+    assertEquals(n, Checkpoints.readNormalization(ck).orElseThrow());
+    Cli contradicts = Cli.run("train", "--data", data.toString(), "--layout", "THWC",
+        "--input-frames", "4", "--stride", "2", "--split", "0.6,0.2,0.2", "--filters", "3",
+        "--layers", "1", "--batch-size", "4", "--epochs", "3", "--loss", "mse",
+        "--normalize", "standard", "--checkpoint", ck.toString(), "--resume");
+    assertEquals(2, contradicts.exitCode(), contradicts.err());
+    assertTrue(contradicts.err().contains("--normalize standard contradicts the checkpoint"),
+        contradicts.err());
+
     Path out = dir.resolve("fc");
     Cli fc = Cli.run("forecast", "--checkpoint", ck.toString(), "--input", data.toString(),
         "--layout", "THWC", "--context", "6", "--horizon", "2", "--out", out.toString());
