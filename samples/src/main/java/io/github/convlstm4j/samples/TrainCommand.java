@@ -37,7 +37,9 @@ import picocli.CommandLine.Spec;
             + "can run in pieces."},
     footer = {"", "Examples:",
         "  convlstm4j train --epochs 4 --checkpoint model.npz",
-        "  convlstm4j train --preset keras --checkpoint seed.npz --resume"})
+        "  convlstm4j train --preset keras --checkpoint seed.npz --resume",
+        "  convlstm4j train --optimizer adamw --weight-decay 1e-2 --schedule onecycle "
+            + "--max-lr 3e-3 --clip-norm 1 --epochs 20"})
 final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -45,6 +47,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin
   TrainingOptions training;
+
+  @Mixin
+  RecipeOptions recipe;
 
   @Option(names = "--data", paramLabel = "FILE",
       description = "Movies from 'convlstm4j generate' (.npz with noisy and shifted) instead "
@@ -76,6 +81,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--resume and --overwrite exclude each other");
     }
     training.validate();
+    recipe.validate(training.training());
     common.validate();
     if (data == null) {
       training.requireMemoryForMovies(training.trainingMovies(), "--samples");
@@ -96,6 +102,7 @@ final class TrainCommand implements Callable<Integer> {
     try (Forecaster f = resume ? common.load(saved) : common.create(training.spec())) {
       Movies movies = MovieData.trainingMovies(data, training);
       SequenceDataset set = movies.toDataset();
+      config = recipe.apply(config, set);
       log.info("{} training movies of {} ({} for validation)", set.size(),
           set.get(0).input().shapeString(),
           set.size() - set.split(config.validationSplit()).training().size());
@@ -181,6 +188,7 @@ final class TrainCommand implements Callable<Integer> {
         "%d epochs, batch %d, validation split %.2f, %s, %s lr %s%s", c.epochs(), c.batchSize(),
         c.validationSplit(), c.loss().name().toLowerCase(Locale.ROOT),
         c.optimizer().type().name().toLowerCase(Locale.ROOT), c.optimizer().learningRate(),
-        c.recalibrateBatchNorm() ? ", batch-norm recalibration" : "");
+        c.recalibrateBatchNorm() ? ", batch-norm recalibration" : "")
+        + RecipeOptions.describe(c);
   }
 }
