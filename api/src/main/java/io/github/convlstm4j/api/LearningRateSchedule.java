@@ -183,10 +183,11 @@ public sealed interface LearningRateSchedule
    * PyTorch's {@code torch.optim.lr_scheduler.CosineAnnealingLR}
    * (https://docs.pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html)
    * in its closed form, with {@code T_max = totalSteps}, {@code η_max} the base rate and
-   * {@code η_min = minLearningRate}: {@code η(step) = η_min + (η_max - η_min)·(1 + cos(π·step /
-   * totalSteps))/2}. Step 0 uses the base rate; the last step ({@code totalSteps - 1}) a rate just
-   * above {@code η_min}. PyTorch lets the rate rise again past {@code T_max}; this schedule ends
-   * there instead ({@code fit} refuses to run past it).
+   * {@code η_min = minLearningRate}:
+   * {@code η(step) = η_min + (η_max - η_min)·(1 + cos(π·step / totalSteps))/2}. Step 0 uses the
+   * base rate; the last step ({@code totalSteps - 1}) a rate just above {@code η_min}. PyTorch
+   * lets the rate rise again past {@code T_max}; this schedule ends there instead ({@code fit}
+   * refuses to run past it).
    *
    * @param totalSteps {@code T_max}: the updates of the whole run, at least 1
    * @param minLearningRate {@code η_min}, finite and at least 0

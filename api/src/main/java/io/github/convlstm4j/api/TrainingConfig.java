@@ -3,9 +3,9 @@ package io.github.convlstm4j.api;
 import java.util.Objects;
 
 /**
- * How to train: epochs, batch size, validation split, loss, optimizer, seed, shuffling and
- * batch-normalization recalibration, learning-rate schedule. Immutable; start from {@link #defaults()} and change
- * fields with the {@code with…} methods.
+ * How to train: epochs, batch size, validation split, loss, optimizer, seed, shuffling,
+ * batch-normalization recalibration and learning-rate schedule. Immutable; start from
+ * {@link #defaults()} and change fields with the {@code with…} methods.
  *
  * <p>Keras semantics: {@code validationSplit} takes the <em>last</em> fraction of the data
  * before any shuffling ({@link SequenceDataset#split(double)}); training batches are

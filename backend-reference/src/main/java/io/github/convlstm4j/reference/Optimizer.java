@@ -14,15 +14,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The optimizers of {@link OptimizerSpec} (Keras 2 forms, and PyTorch's AdamW), with their state in backend-neutral names
- * {@code <optimizer>/<slot>/<weight name>}: {@code adadelta/accum_grad}, {@code
- * adadelta/accum_var}, {@code adam/m}, {@code adam/v}, {@code rmsprop/accum}, {@code
- * sgd/momentum}; plus {@code optimizer/iterations} (a scalar: the number of updates applied,
- * the {@code t} of Adam's bias correction is {@code iterations} after the increment), and
- * {@code adamw/m}, {@code adamw/v}; gradient clipping and AdamW's weight decay as
- * {@link OptimizerSpec} says. Slots
- * start at zero when first needed and persist across {@code fit} calls. Each element update is
- * computed in double from the float values and stored as float.
+ * The optimizers of {@link OptimizerSpec} (Keras 2 forms, and PyTorch's AdamW), with their
+ * state in backend-neutral names {@code <optimizer>/<slot>/<weight name>}: {@code
+ * adadelta/accum_grad}, {@code adadelta/accum_var}, {@code adam/m}, {@code adam/v}, {@code
+ * rmsprop/accum}, {@code sgd/momentum}, {@code adamw/m}, {@code adamw/v}; plus {@code
+ * optimizer/iterations} (a scalar: the number of updates applied, the {@code t} of Adam's and
+ * AdamW's bias correction is {@code iterations} after the increment). Gradient clipping and
+ * AdamW's weight decay as {@link OptimizerSpec} says. Slots start at zero when first needed and
+ * persist across {@code fit} calls. Each element update is computed in double from the float
+ * values and stored as float.
  */
 final class Optimizer {
 
