@@ -45,9 +45,23 @@ public final class OptimizerState {
         return List.of("accum");
       case SGD:
         return List.of("momentum");
+      case ADAMW:
+        return List.of("m", "v");
       default:
         throw new AssertionError(type);
     }
+  }
+
+  /**
+   * The number of optimizer updates a state records: its {@value #ITERATIONS} scalar, or 0 when
+   * the state has none (before training). This is the position of a
+   * {@link LearningRateSchedule}: the next update uses the schedule's rate at this step.
+   *
+   * @param state a state that {@link #problems} accepts
+   * @return the update count, at least 0
+   */
+  public static long iterations(ModelWeights state) {
+    return state.contains(ITERATIONS) ? (long) state.get(ITERATIONS).get(0) : 0L;
   }
 
   /**

@@ -9,5 +9,11 @@ public enum OptimizerType {
   /** RMSprop, Keras 2 form. */
   RMSPROP,
   /** Plain stochastic gradient descent with optional momentum. */
-  SGD
+  SGD,
+  /**
+   * AdamW (Loshchilov and Hutter 2019, "Decoupled Weight Decay Regularization"), PyTorch's
+   * {@code torch.optim.AdamW} form: weight decay applied to the weights directly, not through
+   * the gradient or the moments. Update rule in {@link OptimizerSpec}.
+   */
+  ADAMW
 }

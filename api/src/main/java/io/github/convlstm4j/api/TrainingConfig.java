@@ -3,9 +3,9 @@ package io.github.convlstm4j.api;
 import java.util.Objects;
 
 /**
- * How to train: epochs, batch size, validation split, loss, optimizer, seed, shuffling and
- * batch-normalization recalibration. Immutable; start from {@link #defaults()} and change
- * fields with the {@code with…} methods.
+ * How to train: epochs, batch size, validation split, loss, optimizer, seed, shuffling,
+ * batch-normalization recalibration and learning-rate schedule. Immutable; start from
+ * {@link #defaults()} and change fields with the {@code with…} methods.
  *
  * <p>Keras semantics: {@code validationSplit} takes the <em>last</em> fraction of the data
  * before any shuffling ({@link SequenceDataset#split(double)}); training batches are
@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param recalibrateBatchNorm whether, after the last epoch, batch-normalization moving
  *     statistics are re-estimated as plain averages over the training part in inference
  *     order (a remedy for momentum 0.99 on short runs); Keras does not do this
+ * @param schedule the learning rate per optimizer step, stepped per batch; its position is the
+ *     optimizer state's update count, so it continues across {@code fit} calls and restored
+ *     checkpoints. A bounded schedule must cover every update a {@code fit} call would take
+ *     (refused before training otherwise): give it the whole run's
+ *     {@link #totalSteps(TrainingData)}
  */
 public record TrainingConfig(
     int epochs,
@@ -30,7 +35,8 @@ public record TrainingConfig(
     OptimizerSpec optimizer,
     long seed,
     boolean shuffle,
-    boolean recalibrateBatchNorm) {
+    boolean recalibrateBatchNorm,
+    LearningRateSchedule schedule) {
 
   /**
    * Validates every field.
@@ -50,6 +56,52 @@ public record TrainingConfig(
     }
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(schedule, "schedule");
+  }
+
+  /**
+   * A config with the constant schedule (the form before schedules were added).
+   *
+   * @param epochs number of passes over the training part, at least 1
+   * @param batchSize samples per batch, at least 1
+   * @param validationSplit fraction in [0, 1) held out from the end of the data
+   * @param loss the training loss
+   * @param optimizer the optimizer and its hyper-parameters
+   * @param seed seed of the per-epoch shuffling
+   * @param shuffle whether batches are reshuffled every epoch
+   * @param recalibrateBatchNorm whether batch-normalization statistics are re-estimated after
+   *     the last epoch
+   * @throws IllegalArgumentException naming the bad field and its value
+   */
+  public TrainingConfig(int epochs, int batchSize, double validationSplit, Loss loss,
+      OptimizerSpec optimizer, long seed, boolean shuffle, boolean recalibrateBatchNorm) {
+    this(epochs, batchSize, validationSplit, loss, optimizer, seed, shuffle,
+        recalibrateBatchNorm, LearningRateSchedule.constant());
+  }
+
+  /**
+   * Optimizer steps (batches) per epoch on a data set: the training part (the data without its
+   * last {@code validationSplit}, as {@code fit} splits it) divided into batches of
+   * {@code batchSize}, the last one possibly smaller.
+   *
+   * @param data the data {@code fit} will get
+   * @return {@code ceil(training samples / batchSize)}
+   */
+  public long stepsPerEpoch(TrainingData data) {
+    int train = data.split(validationSplit).training().size();
+    return (train + (long) batchSize - 1) / batchSize;
+  }
+
+  /**
+   * Optimizer steps of all {@code epochs} on a data set: the {@code totalSteps} a bounded
+   * {@link LearningRateSchedule} for this run needs, as PyTorch's {@code epochs *
+   * steps_per_epoch}.
+   *
+   * @param data the data {@code fit} will get
+   * @return {@code epochs · stepsPerEpoch(data)}
+   */
+  public long totalSteps(TrainingData data) {
+    return epochs * stepsPerEpoch(data);
   }
 
   /**
@@ -81,7 +133,7 @@ public record TrainingConfig(
    */
   public TrainingConfig withEpochs(int n) {
     return new TrainingConfig(n, batchSize, validationSplit, loss, optimizer, seed, shuffle,
-        recalibrateBatchNorm);
+        recalibrateBatchNorm, schedule);
   }
 
   /**
@@ -92,7 +144,7 @@ public record TrainingConfig(
    */
   public TrainingConfig withBatchSize(int n) {
     return new TrainingConfig(epochs, n, validationSplit, loss, optimizer, seed, shuffle,
-        recalibrateBatchNorm);
+        recalibrateBatchNorm, schedule);
   }
 
   /**
@@ -103,7 +155,7 @@ public record TrainingConfig(
    */
   public TrainingConfig withValidationSplit(double f) {
     return new TrainingConfig(epochs, batchSize, f, loss, optimizer, seed, shuffle,
-        recalibrateBatchNorm);
+        recalibrateBatchNorm, schedule);
   }
 
   /**
@@ -114,7 +166,7 @@ public record TrainingConfig(
    */
   public TrainingConfig withLoss(Loss l) {
     return new TrainingConfig(epochs, batchSize, validationSplit, l, optimizer, seed, shuffle,
-        recalibrateBatchNorm);
+        recalibrateBatchNorm, schedule);
   }
 
   /**
@@ -125,7 +177,7 @@ public record TrainingConfig(
    */
   public TrainingConfig withOptimizer(OptimizerSpec o) {
     return new TrainingConfig(epochs, batchSize, validationSplit, loss, o, seed, shuffle,
-        recalibrateBatchNorm);
+        recalibrateBatchNorm, schedule);
   }
 
   /**
@@ -136,7 +188,7 @@ public record TrainingConfig(
    */
   public TrainingConfig withSeed(long s) {
     return new TrainingConfig(epochs, batchSize, validationSplit, loss, optimizer, s, shuffle,
-        recalibrateBatchNorm);
+        recalibrateBatchNorm, schedule);
   }
 
   /**
@@ -147,7 +199,7 @@ public record TrainingConfig(
    */
   public TrainingConfig withShuffle(boolean s) {
     return new TrainingConfig(epochs, batchSize, validationSplit, loss, optimizer, seed, s,
-        recalibrateBatchNorm);
+        recalibrateBatchNorm, schedule);
   }
 
   /**
@@ -158,6 +210,17 @@ public record TrainingConfig(
    */
   public TrainingConfig withRecalibrateBatchNorm(boolean r) {
     return new TrainingConfig(epochs, batchSize, validationSplit, loss, optimizer, seed, shuffle,
-        r);
+        r, schedule);
+  }
+
+  /**
+   * A copy with another learning-rate schedule.
+   *
+   * @param s the schedule
+   * @return the copy
+   */
+  public TrainingConfig withSchedule(LearningRateSchedule s) {
+    return new TrainingConfig(epochs, batchSize, validationSplit, loss, optimizer, seed, shuffle,
+        recalibrateBatchNorm, s);
   }
 }

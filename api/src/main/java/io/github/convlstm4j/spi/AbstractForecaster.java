@@ -8,9 +8,11 @@ import io.github.convlstm4j.api.ForecastSession;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
+import io.github.convlstm4j.api.LearningRateSchedule;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.SequenceShape;
 import io.github.convlstm4j.api.SessionState;
@@ -63,7 +65,11 @@ import java.util.function.Supplier;
  *       stops with an {@link IllegalStateException} naming the epoch, the batch and the loss or
  *       the tensor, its value and flat index, and the weights, moving statistics and optimizer
  *       state are put back to those from before the failing batch); listener events after
- *       every batch and every epoch. With
+ *       every batch and every epoch. Each update gets the optimizer spec with the learning rate
+ *       of {@link TrainingConfig#schedule()} at the optimizer state's update count
+ *       ({@link OptimizerState#iterations}); a bounded schedule that cannot cover every update
+ *       of the call is refused before any. Gradient clipping and weight decay are the
+ *       backend's, from the spec. With
  *       {@link TrainingConfig#recalibrateBatchNorm()}, after the last epoch's batches and
  *       before its validation loss, each batch-normalization layer in turn (first to last)
  *       gets as moving mean and variance the batch-size-weighted average, over the training part
@@ -476,6 +482,16 @@ public abstract class AbstractForecaster implements Forecaster {
     int batchSize = config.batchSize();
     int batches = (train.size() + batchSize - 1) / batchSize;
     int lastEpoch = epochsCompleted + config.epochs();
+    LearningRateSchedule schedule = config.schedule();
+    long stepsBefore = OptimizerState.iterations(readOptimizerState());
+    if (schedule.totalSteps() > 0
+        && stepsBefore + (long) config.epochs() * batches > schedule.totalSteps()) {
+      throw new IllegalArgumentException("the learning-rate schedule covers "
+          + schedule.totalSteps() + " optimizer steps, but this fit would need "
+          + (stepsBefore + (long) config.epochs() * batches) + " (" + stepsBefore
+          + " taken before + " + config.epochs() + " epochs x " + batches + " batches): "
+          + schedule);
+    }
     BatchPrefetch.Buffers buffers =
         new BatchPrefetch.Buffers(train, Math.min(batchSize, train.size()));
     List<EpochEvent> history = new ArrayList<>();
@@ -496,7 +512,9 @@ public abstract class AbstractForecaster implements Forecaster {
             if (!Double.isFinite(loss)) {
               diverged = "the loss is " + loss;
             } else {
-              step.apply(config.optimizer());
+              OptimizerSpec o = config.optimizer();
+              long position = OptimizerState.iterations(optimizerBefore);
+              step.apply(o.withLearningRate(schedule.learningRate(o.learningRate(), position)));
             }
           }
           if (diverged == null) {

@@ -19,10 +19,15 @@ public interface TrainingStep extends AutoCloseable {
 
   /**
    * Applies one optimizer update with the gradients of this batch, and folds the batch
-   * statistics into batch normalization's moving statistics.
+   * statistics into batch normalization's moving statistics. The update follows
+   * {@link OptimizerSpec}'s rules exactly: first the gradients' global-norm clipping when
+   * {@link OptimizerSpec#clipsGradients()}, then the type's rule (ADAMW's decoupled weight decay
+   * on the weights {@link OptimizerSpec#isDecayed} selects); then the update count in the
+   * optimizer state grows by one.
    *
-   * @param optimizer the optimizer and its settings; its state persists in the backend across
-   *     steps and {@code fit} calls
+   * @param optimizer the optimizer and its settings, with this step's learning rate (the core
+   *     has applied the schedule); its state persists in the backend across steps and
+   *     {@code fit} calls
    */
   void apply(OptimizerSpec optimizer);
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +103,77 @@ class TrainingConfigTest {
         () -> new OptimizerSpec(OptimizerType.ADAM, 1e-3, 0.9, 0.9, 1.5, 1e-7, 0));
     assertMessage("epsilon must be positive and finite, got 0.0",
         () -> new OptimizerSpec(OptimizerType.ADAM, 1e-3, 0.9, 0.9, 0.999, 0, 0));
+  }
+
+  @Test
+  @DisplayName("AdamW holds PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, "
+      + "weight decay 1e-2; no spec clips by default")
+  void adamwDefaults() {
+    OptimizerSpec w = OptimizerSpec.adamw();
+    assertEquals(OptimizerType.ADAMW, w.type());
+    assertEquals(1e-3, w.learningRate());
+    assertEquals(0.9, w.beta1());
+    assertEquals(0.999, w.beta2());
+    assertEquals(1e-8, w.epsilon());
+    assertEquals(1e-2, w.weightDecay());
+    assertEquals(w, OptimizerSpec.defaults(OptimizerType.ADAMW));
+    for (OptimizerType t : OptimizerType.values()) {
+      assertFalse(OptimizerSpec.defaults(t).clipsGradients(), t.toString());
+    }
+    assertEquals(0.0, OptimizerSpec.adam().weightDecay());
+    OptimizerSpec c = w.withClipNorm(1.0).withWeightDecay(0.05).withLearningRate(0.01);
+    assertTrue(c.clipsGradients());
+    assertEquals(1.0, c.clipNorm());
+    assertEquals(0.05, c.weightDecay());
+    assertFalse(c.withClipNorm(Double.POSITIVE_INFINITY).clipsGradients());
+    assertEquals(List.of("m", "v"), OptimizerState.slotNames(OptimizerType.ADAMW));
+    assertEquals("adamw/m/k", OptimizerState.slotName(OptimizerType.ADAMW, "m", "k"));
+  }
+
+  @Test
+  @DisplayName("AdamW decays kernels (rank >= 2), not biases or batch-norm gamma/beta (rank 1)")
+  void decayedWeights() {
+    assertTrue(OptimizerSpec.isDecayed(List.of(3, 3, 1, 64)));
+    assertTrue(OptimizerSpec.isDecayed(List.of(3, 3, 3, 40, 1)));
+    assertFalse(OptimizerSpec.isDecayed(List.of(64)));
+  }
+
+  @Test
+  @DisplayName("bad recipe settings are refused naming expected and actual")
+  void recipeValidation() {
+    assertMessage("weightDecay must be finite and at least 0, got -0.01",
+        () -> OptimizerSpec.adamw().withWeightDecay(-0.01));
+    assertMessage("weightDecay must be finite and at least 0, got NaN",
+        () -> OptimizerSpec.adamw().withWeightDecay(Double.NaN));
+    assertMessage("weightDecay must be 0 for ADAM (decoupled weight decay is ADAMW's), got 0.01",
+        () -> OptimizerSpec.adam().withWeightDecay(0.01));
+    assertMessage("clipNorm must be positive (Infinity for no clipping), got 0.0",
+        () -> OptimizerSpec.adam().withClipNorm(0));
+    assertMessage("clipNorm must be positive (Infinity for no clipping), got -1.0",
+        () -> OptimizerSpec.adam().withClipNorm(-1));
+    assertMessage("clipNorm must be positive (Infinity for no clipping), got NaN",
+        () -> OptimizerSpec.adam().withClipNorm(Double.NaN));
+    assertThrows(NullPointerException.class,
+        () -> TrainingConfig.defaults().withSchedule(null));
+  }
+
+  @Test
+  @DisplayName("steps per epoch and total steps count the training part's batches")
+  void totalSteps() {
+    List<FrameSequence> xs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      xs.add(FrameSequence.of(1, 1, 1, 1, new float[] {i}));
+    }
+    SequenceDataset data = SequenceDataset.of(xs, xs);
+    // 10 samples, validation 0.25 -> (int) (10·0.75) = 7 training samples; batch 3 -> 3 batches.
+    TrainingConfig c = TrainingConfig.defaults().withValidationSplit(0.25).withBatchSize(3)
+        .withEpochs(4);
+    assertEquals(3, c.stepsPerEpoch(data));
+    assertEquals(12, c.totalSteps(data));
+    assertEquals(5, c.withValidationSplit(0).withBatchSize(2).stepsPerEpoch(data));
+    LearningRateSchedule s = LearningRateSchedule.oneCycle(0.01, c.totalSteps(data));
+    assertEquals(s, c.withSchedule(s).schedule());
+    assertEquals(LearningRateSchedule.constant(), TrainingConfig.defaults().schedule());
   }
 
   @Test

@@ -9,9 +9,11 @@ import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.OptimizerType;
 import io.github.convlstm4j.api.Tensor;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Keras 2 optimizers (update rules in {@link OptimizerSpec}'s Javadoc) written with NDArray
@@ -25,7 +27,9 @@ import java.util.Map;
  * <p>Slots are stored under backend-neutral names {@code <optimizer>/<slot>/<weight name>} in
  * Keras layouts ({@code adadelta/accum_grad}, {@code adadelta/accum_var}, {@code adam/m},
  * {@code adam/v}, {@code rmsprop/accum}, {@code sgd/momentum}) plus the scalar
- * {@code optimizer/iterations}.
+ * {@code optimizer/iterations}; AdamW's are {@code adamw/m} and {@code adamw/v}. Gradient
+ * clipping and AdamW's decoupled weight decay follow {@link OptimizerSpec} (PyTorch's
+ * {@code clip_grad_norm_} and {@code AdamW}), written out here for the same reason.
  */
 final class KerasOptimizer implements AutoCloseable {
 
@@ -34,6 +38,8 @@ final class KerasOptimizer implements AutoCloseable {
 
   private OptimizerSpec spec;
   private final Map<String, NDArray[]> slots = new LinkedHashMap<>();
+  /** Names of the weights AdamW decays ({@link OptimizerSpec#isDecayed}). */
+  private final Set<String> decayed = new HashSet<>();
   private long iterations;
 
   private KerasOptimizer(OptimizerSpec spec) {
@@ -75,6 +81,9 @@ final class KerasOptimizer implements AutoCloseable {
         }
       }
       o.slots.put(e.getKey(), arrays);
+      if (OptimizerSpec.isDecayed(kerasShapes.get(e.getKey()))) {
+        o.decayed.add(e.getKey());
+      }
     }
     if (anySlot && state.contains(ITERATIONS)) {
       o.iterations = Math.round(state.get(ITERATIONS).get(0));
@@ -117,13 +126,37 @@ final class KerasOptimizer implements AutoCloseable {
    */
   void step(Map<String, NDArray> params, Map<String, NDArray> grads) {
     long t = iterations + 1;
+    float scale = clipScale(params, grads);
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
-      update(e.getValue(), grads.get(e.getKey()), slots.get(e.getKey()), t);
+      NDArray g = grads.get(e.getKey());
+      if (scale != 1f) {
+        g = g.mul(scale);
+      }
+      update(e.getKey(), e.getValue(), g, slots.get(e.getKey()), t);
     }
     iterations = t;
   }
 
-  private void update(NDArray p, NDArray g, NDArray[] s, long t) {
+  /**
+   * The factor {@code clip_grad_norm_} multiplies every gradient by ({@link OptimizerSpec}):
+   * {@code clipNorm/(n + 1e-6)} with {@code n} the L2 norm of all gradients together, when below
+   * 1; otherwise 1. Each tensor's sum of squares is taken in the engine, their total in double.
+   */
+  private float clipScale(Map<String, NDArray> params, Map<String, NDArray> grads) {
+    if (!spec.clipsGradients()) {
+      return 1f;
+    }
+    double sum = 0;
+    for (String name : params.keySet()) {
+      try (NDArray sq = grads.get(name).square(); NDArray s = sq.sum()) {
+        sum += s.getFloat();
+      }
+    }
+    double coef = spec.clipNorm() / (Math.sqrt(sum) + OptimizerSpec.CLIP_EPSILON);
+    return coef < 1 ? (float) coef : 1f;
+  }
+
+  private void update(String name, NDArray p, NDArray g, NDArray[] s, long t) {
     float lr = (float) spec.learningRate();
     float eps = (float) spec.epsilon();
     switch (spec.type()) {
@@ -161,6 +194,21 @@ final class KerasOptimizer implements AutoCloseable {
         NDArray v = s[0];
         v.muli(momentum).subi(g.mul(lr));
         p.addi(v);
+        break;
+      }
+      case ADAMW: {
+        float b1 = (float) spec.beta1();
+        float b2 = (float) spec.beta2();
+        NDArray m = s[0];
+        NDArray v = s[1];
+        if (decayed.contains(name) && spec.weightDecay() != 0) {
+          p.muli((float) (1 - spec.learningRate() * spec.weightDecay()));
+        }
+        float stepSize = (float) (spec.learningRate() / (1 - Math.pow(spec.beta1(), t)));
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(spec.beta2(), t));
+        m.muli(b1).addi(g.mul(1f - b1));
+        v.muli(b2).addi(g.square().muli(1f - b2));
+        p.subi(m.mul(stepSize).divi(v.sqrt().divi(bc2Sqrt).addi(eps)));
         break;
       }
       default:

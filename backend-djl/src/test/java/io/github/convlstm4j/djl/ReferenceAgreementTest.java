@@ -10,6 +10,7 @@ import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.LearningRateSchedule;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
@@ -300,6 +301,35 @@ class ReferenceAgreementTest {
       assertEquals(2, a.epochs().get(0).epoch());
       assertEquals(b.finalLoss(), a.finalLoss(), 1e-4 * b.finalLoss());
       assertTrue(d.weights().maxAbsDifference(r2.weights()) < 1e-4);
+    }
+  }
+
+  @Test
+  @DisplayName("AdamW + OneCycle + gradient clipping: 6 steps, resumed from a checkpoint half-way "
+      + "on a new DJL forecaster, move the weights as the reference's straight run (1e-4)")
+  void recipeAgreesOverSteps() {
+    ModelSpec spec = trainingSpec();
+    SequenceDataset data = dataset(spec, 6, 3, 6, 5, 31);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(2).withBatchSize(2)
+        .withLoss(Loss.MSE).withSeed(2)
+        .withOptimizer(OptimizerSpec.adamw().withWeightDecay(0.05).withClipNorm(0.02));
+    cfg = cfg.withSchedule(LearningRateSchedule.oneCycle(0.01, cfg.totalSteps(data)));
+    assertEquals(6, cfg.totalSteps(data));
+    try (Forecaster d = TestModels.pytorch(spec); Forecaster d2 = TestModels.pytorch(spec);
+        Forecaster r = reference(spec)) {
+      ModelWeights before = r.weights();
+      TrainingHistory hr = r.fit(data, cfg, TrainingListener.NONE);
+      TrainingHistory h1 = d.fit(data, cfg.withEpochs(1), TrainingListener.NONE);
+      d2.restore(d.checkpoint());
+      TrainingHistory h2 = d2.fit(data, cfg.withEpochs(1), TrainingListener.NONE);
+      assertEquals(hr.epochs().get(0).loss(), h1.finalLoss(), 1e-5 * hr.epochs().get(0).loss());
+      assertEquals(hr.finalLoss(), h2.finalLoss(), 1e-4 * hr.finalLoss());
+      double rel = relativeUpdateDifference(before, d2.weights(), r.weights());
+      assertTrue(rel <= 1e-4, "relative update difference " + rel);
+      var sd = d2.checkpoint().optimizerState();
+      var sr = r.checkpoint().optimizerState();
+      assertEquals(sr.names(), sd.names());
+      assertEquals(6f, sd.get(io.github.convlstm4j.api.OptimizerState.ITERATIONS).get(0));
     }
   }
 

@@ -116,4 +116,73 @@ class OptimizerTest {
     assertEquals(st, o2.state());
     assertEquals(1, o2.iterations());
   }
+
+  @Test
+  @DisplayName("AdamW by hand: w -= lr·(m̂/(sqrt(v̂)+eps) + wd·w) on a kernel weight; a bias "
+      + "gets the same Adam step without decay")
+  void adamwByHand() {
+    String k = ModelSpec.kernelName(0); // [1, 1, 1, 4]: decayed
+    Parameters p = new Parameters(SPEC);
+    p.get(k).value[0] = 0.5f;
+    p.get(k).grad[0] = 0.2f;
+    p.get(W).value[0] = 0.5f; // bias [4]: not decayed
+    p.get(W).grad[0] = 0.2f;
+    Optimizer o = new Optimizer(p);
+    OptimizerSpec s = OptimizerSpec.adamw(); // lr 1e-3, betas .9/.999, eps 1e-8, wd 1e-2
+    o.step(s);
+    // Step 1 by hand: m = 0.1·0.2 = 0.02, v = 0.001·0.04 = 4e-5; m̂ = 0.02/0.1 = 0.2,
+    // v̂ = 4e-5/0.001 = 0.04, sqrt(v̂) = 0.2; m̂/(sqrt(v̂)+eps) = 0.2/0.20000001 = 0.99999995.
+    // kernel: 0.5 - 1e-3·(0.99999995 + 0.01·0.5) = 0.5 - 0.00100499995 = 0.49899500005
+    // bias:   0.5 - 1e-3·0.99999995 = 0.49900000005
+    assertEquals(0.49899500005, p.get(k).value[0], 1e-7);
+    assertEquals(0.49900000005, p.get(W).value[0], 1e-7);
+    // Zero gradient elements of the kernel still decay: w·(1 - lr·wd) = w·0.99999.
+    float w1 = p.get(k).value[1];
+    assertEquals(0.0f, p.get(k).grad[1]);
+    p.get(k).grad[0] = -0.1f;
+    p.get(W).grad[0] = -0.1f;
+    float k1 = p.get(k).value[0];
+    float b1 = p.get(W).value[0];
+    o.step(s);
+    // Step 2: m = 0.9·0.02 + 0.1·(-0.1) = 0.008, v = 0.999·4e-5 + 0.001·0.01 = 4.996e-5;
+    // m̂ = 0.008/0.19 = 0.042105263, v̂ = 4.996e-5/0.001999 = 0.024992496,
+    // sqrt(v̂) = 0.158090152; m̂/(sqrt(v̂)+eps) = 0.266337...
+    double ratio = (0.008 / 0.19) / (Math.sqrt(4.996e-5 / 0.001999) + 1e-8);
+    assertEquals(0.2663369, ratio, 1e-6);
+    assertEquals(k1 - 1e-3 * (ratio + 0.01 * k1), p.get(k).value[0], 1e-7);
+    assertEquals(b1 - 1e-3 * ratio, p.get(W).value[0], 1e-7);
+    assertEquals(w1 * 0.99999 * 0.99999, p.get(k).value[1], 1e-7);
+    ModelWeights st = o.state();
+    assertEquals(0.008, st.get("adamw/m/" + k).get(0), 1e-9);
+    assertEquals(4.996e-5, st.get("adamw/v/" + k).get(0), 1e-11);
+    assertEquals(2f, st.get(io.github.convlstm4j.api.OptimizerState.ITERATIONS).get(0));
+  }
+
+  @Test
+  @DisplayName("clipping: a global gradient norm of 5 over three tensors is scaled to the max "
+      + "norm; a norm below the max is untouched")
+  void clipsGlobalNorm() {
+    String k = ModelSpec.kernelName(0);
+    String r = ModelSpec.recurrentKernelName(0);
+    // Gradients 3 (kernel), 4 (recurrent kernel), 0 elsewhere, and a bias gradient of 0:
+    // global L2 norm sqrt(9 + 16) = 5 (per tensor 3 and 4: clipping is global, not per tensor).
+    for (double max : new double[] {1.0, 2.5, 10.0}) {
+      Parameters p = new Parameters(SPEC);
+      p.get(k).grad[0] = 3f;
+      p.get(r).grad[2] = 4f;
+      float k0 = p.get(k).value[0];
+      float r0 = p.get(r).value[2];
+      Optimizer o = new Optimizer(p);
+      // Plain SGD with lr 1: the weight moves by exactly -g (clipped).
+      o.step(OptimizerSpec.sgd().withLearningRate(1.0).withClipNorm(max));
+      double c = max < 5 ? max / (5 + 1e-6) : 1.0; // clip_grad_norm_'s coefficient
+      assertEquals(-3 * c, p.get(k).value[0] - k0, 1e-6, "kernel, max norm " + max);
+      assertEquals(-4 * c, p.get(r).value[2] - r0, 1e-6, "recurrent kernel, max norm " + max);
+      assertEquals(3f, p.get(k).grad[0], "the gradient arrays are not changed");
+      if (max < 5) {
+        double norm = Math.hypot(p.get(k).value[0] - k0, p.get(r).value[2] - r0);
+        assertEquals(max, norm, 1e-5, "the applied step has the max norm");
+      }
+    }
+  }
 }

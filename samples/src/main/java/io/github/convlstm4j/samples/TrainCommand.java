@@ -49,7 +49,9 @@ import picocli.CommandLine.Spec;
         "  convlstm4j train --epochs 4 --checkpoint model.npz",
         "  convlstm4j train --preset keras --checkpoint seed.npz --resume",
         "  convlstm4j train --data radar.npy --layout THWC --input-frames 10 --stride 5 "
-            + "--split 0.8,0.1,0.1 --normalize minmax,log1p --loss mse --checkpoint radar.npz"})
+            + "--split 0.8,0.1,0.1 --normalize minmax,log1p --loss mse --checkpoint radar.npz",
+        "  convlstm4j train --optimizer adamw --weight-decay 1e-2 --schedule onecycle "
+            + "--max-lr 3e-3 --clip-norm 1 --epochs 20"})
 final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -57,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin
   TrainingOptions training;
+
+  @Mixin
+  RecipeOptions recipe;
 
   @Option(names = "--data", paramLabel = "FILE",
       description = "Movies from 'convlstm4j generate' (.npz with noisy and shifted) instead "
@@ -92,6 +97,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--resume and --overwrite exclude each other");
     }
     training.validate();
+    recipe.validate(training.training());
     common.validate();
     checkFileOptions();
     if (data == null) {
@@ -145,6 +151,7 @@ final class TrainCommand implements Callable<Integer> {
             movieSet.size() - movieSet.split(config.validationSplit()).training().size());
         set = movieSet;
       }
+      config = recipe.apply(config, set);
       int done = resume ? f.checkpoint().epochsCompleted() : 0;
       log.info("backend {}; model {} parameters; {}", f.backendName(),
           f.spec().parameterCount(), describe(config));
@@ -301,6 +308,7 @@ final class TrainCommand implements Callable<Integer> {
         "%d epochs, batch %d, validation split %.2f, %s, %s lr %s%s", c.epochs(), c.batchSize(),
         c.validationSplit(), c.loss().name().toLowerCase(Locale.ROOT),
         c.optimizer().type().name().toLowerCase(Locale.ROOT), c.optimizer().learningRate(),
-        c.recalibrateBatchNorm() ? ", batch-norm recalibration" : "");
+        c.recalibrateBatchNorm() ? ", batch-norm recalibration" : "")
+        + RecipeOptions.describe(c);
   }
 }

@@ -42,8 +42,8 @@ final class TrainingOptions {
   long seed;
 
   @Option(names = "--optimizer", paramLabel = "NAME", converter = OptimizerConverter.class,
-      description = "adam, adadelta, rmsprop or sgd, with Keras 2 defaults "
-          + "(default: the preset's).")
+      description = "adam, adadelta, rmsprop or sgd, with Keras 2 defaults, or adamw with "
+          + "PyTorch's (default: the preset's).")
   OptimizerType optimizer;
 
   @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: the "
@@ -203,7 +203,7 @@ final class TrainingOptions {
         return OptimizerType.valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(
-            "must be adam, adadelta, rmsprop or sgd, got '" + value + "'");
+            "must be adam, adamw, adadelta, rmsprop or sgd, got '" + value + "'");
       }
     }
   }

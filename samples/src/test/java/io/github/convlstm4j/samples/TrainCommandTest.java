@@ -31,6 +31,74 @@ class TrainCommandTest {
     return a;
   }
 
+  private static final String[] RECIPE = {"--backend", "reference", "--optimizer", "adamw",
+      "--weight-decay", "0.02", "--schedule", "onecycle", "--max-lr", "0.01", "--clip-norm",
+      "0.5", "--schedule-epochs", "2"};
+
+  private static String[] recipe(String[] head, String... tail) {
+    String[] a = args(head, tail);
+    String[] b = new String[a.length + RECIPE.length];
+    System.arraycopy(a, 0, b, 0, a.length);
+    System.arraycopy(RECIPE, 0, b, a.length, RECIPE.length);
+    return b;
+  }
+
+  @Test
+  @DisplayName("the recipe (adamw, onecycle, clipping) resumes exactly: 1 epoch + --resume to 2 "
+      + "gives the weights and optimizer state of 2 epochs in one go")
+  void recipeResumesExactly(@TempDir Path dir) throws Exception {
+    Path straight = dir.resolve("straight.npz");
+    Cli a = Cli.run(recipe(new String[] {"train", "--epochs", "2"}, "--checkpoint",
+        straight.toString()));
+    assertEquals(0, a.exitCode(), a.err());
+    Path pieces = dir.resolve("pieces.npz");
+    Cli b1 = Cli.run(recipe(new String[] {"train", "--epochs", "1"}, "--checkpoint",
+        pieces.toString()));
+    assertEquals(0, b1.exitCode(), b1.err());
+    Cli b2 = Cli.run(recipe(new String[] {"train", "--epochs", "2", "--resume"}, "--checkpoint",
+        pieces.toString()));
+    assertEquals(0, b2.exitCode(), b2.err());
+    Checkpoint x = Checkpoints.read(straight);
+    Checkpoint y = Checkpoints.read(pieces);
+    assertEquals(x.weights(), y.weights());
+    assertEquals(x.optimizerState(), y.optimizerState());
+    assertTrue(x.optimizerState().names().stream().anyMatch(n -> n.startsWith("adamw/m/")),
+        x.optimizerState().names().toString());
+  }
+
+  @Test
+  @DisplayName("bad recipe options are usage errors naming the option and the value")
+  void recipeRefusals(@TempDir Path dir) {
+    String ck = dir.resolve("ck.npz").toString();
+    String[][] cases = {
+      {"--optimizer", "adamw", "--weight-decay", "-0.1"},
+      {"--weight-decay", "0.1"},
+      {"--clip-norm", "0"},
+      {"--schedule", "onecycle", "--max-lr", "NaN"},
+      {"--max-lr", "0.1"},
+      {"--schedule", "warmup"},
+    };
+    String[] expected = {
+      "--weight-decay: weightDecay must be finite and at least 0, got -0.1",
+      "--weight-decay: weightDecay must be 0 for ",
+      "--clip-norm: clipNorm must be positive (Infinity for no clipping), got 0.0",
+      "--max-lr must be positive and finite, got NaN",
+      "--max-lr needs --schedule onecycle or cosine, got --schedule constant",
+      "must be constant, onecycle or cosine, got 'warmup'",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      String[] head = new String[cases[i].length + 3];
+      head[0] = "train";
+      head[1] = "--checkpoint";
+      head[2] = ck;
+      System.arraycopy(cases[i], 0, head, 3, cases[i].length);
+      Cli r = Cli.run(args(head));
+      assertEquals(Main.USAGE, r.exitCode(), String.join(" ", cases[i]) + ": " + r.err());
+      assertTrue(r.err().contains(expected[i]), r.err());
+      assertTrue(!Files.exists(dir.resolve("ck.npz")), "nothing written");
+    }
+  }
+
   @Test
   @DisplayName("train saves after every epoch; --resume continues at the next epoch")
   void trainThenResume(@TempDir Path dir) throws Exception {

@@ -12,10 +12,12 @@ import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
+import io.github.convlstm4j.api.LearningRateSchedule;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.OptimizerSpec;
+import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.OptimizerType;
 import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.SequenceDataset;
@@ -294,6 +296,62 @@ abstract class NumericsContract extends Contract {
   private static Loss lossFor(ModelSpec spec) {
     return spec.head().map(h -> h.activation() == Activation.SIGMOID).orElse(false)
         ? Loss.BINARY_CROSSENTROPY : Loss.MSE;
+  }
+
+  @TestFactory
+  @DisplayName("random models: the training recipe (AdamW with weight decay or SGD with momentum, "
+      + "gradient clipping, a OneCycle or cosine schedule) over 3 steps gives the reference's "
+      + "weights and optimizer state")
+  List<DynamicTest> recipeAgreesWithReference() {
+    List<DynamicTest> tests = new ArrayList<>();
+    long[] seeds = kit().seeds();
+    // Clip norms small enough to clip every step (SGD shows clipping directly, AdamW mostly
+    // normalizes it away); the schedules span exactly these 3 steps.
+    OptimizerSpec[] optimizers = {
+      OptimizerSpec.adamw().withWeightDecay(0.1).withClipNorm(1e-3),
+      OptimizerSpec.sgd().withLearningRate(0.5).withMomentum(0.9).withClipNorm(1e-2)};
+    LearningRateSchedule[] schedules = {
+      LearningRateSchedule.oneCycle(1e-3, 3), LearningRateSchedule.cosine(3)};
+    for (int s = 0; s < Math.min(2, seeds.length); s++) {
+      RandomCase c = RandomCase.of(seeds[s] + 400, kit().declared());
+      Loss loss = lossFor(c.spec());
+      for (int k = 0; k < optimizers.length; k++) {
+        OptimizerSpec opt = optimizers[k];
+        LearningRateSchedule schedule = schedules[k];
+        tests.add(dynamicTest(c.describe() + ", " + loss + ", " + opt.type() + " clip "
+            + opt.clipNorm() + ", " + schedule + ", 3 batches of 2", () -> {
+          kit().assumeDeclared(Capability.TRAINING);
+          ModelWeights w = c.randomWeights(5);
+          List<FrameSequence> in = new ArrayList<>();
+          List<FrameSequence> out = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            in.add(c.randomInput(10 + i));
+            out.add(c.randomTarget(10 + i));
+          }
+          SequenceDataset data = SequenceDataset.of(in, out);
+          TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+              .withShuffle(false).withLoss(loss).withSeed(c.seed()).withOptimizer(opt)
+              .withSchedule(schedule);
+          try (Forecaster f = kit().create(c.spec(), w);
+              Forecaster ref = KitSupport.reference(c.spec(), w)) {
+            RecordingListener mine = new RecordingListener();
+            RecordingListener theirs = new RecordingListener();
+            f.fit(data, cfg, mine);
+            ref.fit(data, cfg, theirs);
+            for (int b = 0; b < 3; b++) {
+              kit().assertLossClose(theirs.batches().get(b).loss(), mine.batches().get(b).loss(),
+                  "loss of batch " + (b + 1));
+            }
+            kit().assertStepClose(ref.weights(), f.weights(), "weights after 3 recipe steps");
+            ModelWeights st = f.checkpoint().optimizerState();
+            assertEquals(3L, OptimizerState.iterations(st), "optimizer steps in the state");
+            assertEquals(ref.checkpoint().optimizerState().names(), st.names(),
+                "optimizer state names");
+          }
+        }));
+      }
+    }
+    return tests;
   }
 
   @TestFactory
