@@ -271,8 +271,25 @@ class ReferenceAgreementTest {
             .withRecurrentActivation(Activation.HARD_SIGMOID))
         .addLayer(new Conv3dHeadSpec(1, 1, 1, 1, Activation.SIGMOID, TimePadding.SAME))
         .seed(13).build();
-    // Random weights, so the (zero-initialized) peepholes matter from the start.
-    ModelWeights w = TestModels.randomWeights(spec, 14, 0.5);
+    // The initial weights with random peepholes (zeros at initialization), so they matter from
+    // the start.
+    ModelWeights.Builder wb = ModelWeights.builder();
+    Random rnd = new Random(14);
+    try (Forecaster r = reference(spec)) {
+      ModelWeights init = r.weights();
+      for (String name : init.names()) {
+        Tensor t = init.get(name);
+        if (name.contains("/peephole_")) {
+          float[] v = new float[t.size()];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextDouble() - 0.5);
+          }
+          t = Tensor.of(t.shape(), v);
+        }
+        wb.put(name, t);
+      }
+    }
+    ModelWeights w = wb.build();
     SequenceDataset data = dataset(spec, 3, 4, 6, 5, 22);
     for (OptimizerSpec o : new OptimizerSpec[] {OptimizerSpec.sgd().withLearningRate(0.5),
         OptimizerSpec.adam()}) {
