@@ -10,8 +10,30 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * One {@code ConvLSTM2D} layer (Keras semantics). Stride and dilation are 1. The recurrent convolution is always SAME; {@link #padding} applies
- * to the input convolution only.
+ * One {@code ConvLSTM2D} layer (Keras semantics), optionally with the paper's peepholes and a
+ * state-to-state kernel of its own size. Stride and dilation are 1. The recurrent convolution is
+ * always SAME; {@link #padding} applies to the input convolution only.
+ *
+ * <p><b>Peepholes</b> (Shi et al. 2015, eq. 3, "Convolutional LSTM Network", §3.1): with
+ * {@link #peephole()} the cell state feeds the gates through Hadamard products,
+ * {@code i = σ(W_xi*X + W_hi*H_{t-1} + W_ci∘C_{t-1} + b_i)},
+ * {@code f = σ(W_xf*X + W_hf*H_{t-1} + W_cf∘C_{t-1} + b_f)},
+ * {@code C_t = f∘C_{t-1} + i∘tanh(W_xc*X + W_hc*H_{t-1} + b_c)},
+ * {@code o = σ(W_xo*X + W_ho*H_{t-1} + W_co∘C_t + b_o)} (the output gate sees the <em>new</em>
+ * cell state), {@code H_t = o∘tanh(C_t)}. The paper does not give the shape of
+ * {@code W_c·}; we take one weight per channel, shape {@code [F]} each, shared over the
+ * positions (as TensorFlow's {@code PeepholeLSTMCell} and Keras' LSTM diagonal peepholes): this
+ * is the shape that reproduces the parameter counts of the paper's Table 1 (its 13,524,496 for
+ * ConvLSTM(5×5)-5×5-256 contain exactly {@code 6·256} peephole weights: 3 per channel in the
+ * encoder layer and 3 in the forecaster layer). A per-position {@code [H, W, F]} shape would add
+ * {@code 3·16·16·256} per layer and miss Table 1. Weight names:
+ * {@code conv_lstm2d_<i>/peephole_i}, {@code .../peephole_f}, {@code .../peephole_o}, after the
+ * bias; initialized to zeros (the layer starts as a plain ConvLSTM). Keras has no peepholes, so
+ * a model with them cannot be exported to Keras.
+ *
+ * <p><b>State-to-state kernel</b>: {@link #recurrentKernelHeight()} ×
+ * {@link #recurrentKernelWidth()} (default: the input kernel's size), Table 1's notation
+ * "ConvLSTM(9×9)-1×1-128" being input-to-state 9×9, state-to-state 1×1, 128 filters.
  *
  * @param filters F, the number of hidden channels; the gate convolutions have {@code 4F}
  * @param kernelHeight kernel rows, odd or even
@@ -23,6 +45,9 @@ import java.util.Set;
  * @param unitForgetBias whether the forget slice of the bias is <em>set</em> to 1 at
  *     initialization (needs {@code useBias})
  * @param returnSequences whether the layer outputs every step or only the last
+ * @param recurrentKernelHeight state-to-state kernel rows, odd or even
+ * @param recurrentKernelWidth state-to-state kernel columns, odd or even
+ * @param peephole whether the cell state feeds the gates (the paper's {@code W_c·∘C} terms)
  */
 public record ConvLstmLayerSpec(
     int filters,
@@ -33,10 +58,16 @@ public record ConvLstmLayerSpec(
     Activation recurrentActivation,
     boolean useBias,
     boolean unitForgetBias,
-    boolean returnSequences) implements LayerSpec {
+    boolean returnSequences,
+    int recurrentKernelHeight,
+    int recurrentKernelWidth,
+    boolean peephole) implements LayerSpec {
 
   /** The kind, {@code conv_lstm2d}. */
   public static final String KIND = "conv_lstm2d";
+
+  /** The gates with peepholes, in weight order: {@code i}, {@code f}, {@code o}. */
+  public static final List<String> PEEPHOLE_GATES = List.of("i", "f", "o");
 
   /**
    * Validates every field.
@@ -52,6 +83,14 @@ public record ConvLstmLayerSpec(
     }
     if (kernelWidth <= 0) {
       throw new IllegalArgumentException("kernelWidth must be positive, got " + kernelWidth);
+    }
+    if (recurrentKernelHeight <= 0) {
+      throw new IllegalArgumentException(
+          "recurrentKernelHeight must be positive, got " + recurrentKernelHeight);
+    }
+    if (recurrentKernelWidth <= 0) {
+      throw new IllegalArgumentException(
+          "recurrentKernelWidth must be positive, got " + recurrentKernelWidth);
     }
     Objects.requireNonNull(padding, "padding");
     Objects.requireNonNull(activation, "activation");
@@ -69,6 +108,28 @@ public record ConvLstmLayerSpec(
     if (unitForgetBias && !useBias) {
       throw new IllegalArgumentException("unitForgetBias needs useBias=true, got useBias=false");
     }
+  }
+
+  /**
+   * A layer without peepholes whose state-to-state kernel has the input kernel's size (the
+   * fields of Keras' {@code ConvLSTM2D}; the constructor of earlier versions).
+   *
+   * @param filters F
+   * @param kernelHeight kernel rows of both convolutions
+   * @param kernelWidth kernel columns of both convolutions
+   * @param padding input convolution padding
+   * @param activation cell and output activation
+   * @param recurrentActivation gate activation
+   * @param useBias whether the input convolution has a bias
+   * @param unitForgetBias whether the forget bias starts at 1
+   * @param returnSequences whether every step is returned
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public ConvLstmLayerSpec(int filters, int kernelHeight, int kernelWidth, Padding padding,
+      Activation activation, Activation recurrentActivation, boolean useBias,
+      boolean unitForgetBias, boolean returnSequences) {
+    this(filters, kernelHeight, kernelWidth, padding, activation, recurrentActivation, useBias,
+        unitForgetBias, returnSequences, kernelHeight, kernelWidth, false);
   }
 
   /**
@@ -91,8 +152,36 @@ public record ConvLstmLayerSpec(
    * @return the copy
    */
   public ConvLstmLayerSpec withKernel(int height, int width) {
+    boolean same = recurrentKernelHeight == kernelHeight && recurrentKernelWidth == kernelWidth;
     return new ConvLstmLayerSpec(filters, height, width, padding, activation,
-        recurrentActivation, useBias, unitForgetBias, returnSequences);
+        recurrentActivation, useBias, unitForgetBias, returnSequences,
+        same ? height : recurrentKernelHeight, same ? width : recurrentKernelWidth, peephole);
+  }
+
+  /**
+   * A copy with another state-to-state (recurrent) kernel size; the input kernel keeps its
+   * size. Call after {@link #withKernel}, which moves a recurrent kernel of the input kernel's
+   * size along with it.
+   *
+   * @param height recurrent kernel rows
+   * @param width recurrent kernel columns
+   * @return the copy
+   */
+  public ConvLstmLayerSpec withRecurrentKernel(int height, int width) {
+    return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
+        recurrentActivation, useBias, unitForgetBias, returnSequences, height, width, peephole);
+  }
+
+  /**
+   * A copy with or without the paper's peepholes.
+   *
+   * @param p whether the cell state feeds the gates
+   * @return the copy
+   */
+  public ConvLstmLayerSpec withPeephole(boolean p) {
+    return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
+        recurrentActivation, useBias, unitForgetBias, returnSequences, recurrentKernelHeight,
+        recurrentKernelWidth, p);
   }
 
   /**
@@ -103,7 +192,8 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withPadding(Padding p) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, p, activation,
-        recurrentActivation, useBias, unitForgetBias, returnSequences);
+        recurrentActivation, useBias, unitForgetBias, returnSequences,
+        recurrentKernelHeight, recurrentKernelWidth, peephole);
   }
 
   /**
@@ -114,7 +204,8 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withActivation(Activation a) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, a,
-        recurrentActivation, useBias, unitForgetBias, returnSequences);
+        recurrentActivation, useBias, unitForgetBias, returnSequences,
+        recurrentKernelHeight, recurrentKernelWidth, peephole);
   }
 
   /**
@@ -125,7 +216,8 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withRecurrentActivation(Activation a) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation, a,
-        useBias, unitForgetBias, returnSequences);
+        useBias, unitForgetBias, returnSequences,
+        recurrentKernelHeight, recurrentKernelWidth, peephole);
   }
 
   /**
@@ -137,7 +229,8 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withBias(boolean bias, boolean unitForget) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
-        recurrentActivation, bias, unitForget, returnSequences);
+        recurrentActivation, bias, unitForget, returnSequences,
+        recurrentKernelHeight, recurrentKernelWidth, peephole);
   }
 
   /**
@@ -148,7 +241,8 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withReturnSequences(boolean r) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
-        recurrentActivation, useBias, unitForgetBias, r);
+        recurrentActivation, useBias, unitForgetBias, r,
+        recurrentKernelHeight, recurrentKernelWidth, peephole);
   }
 
 
@@ -188,16 +282,24 @@ public record ConvLstmLayerSpec(
   }
 
   /**
-   * {@code <name>/kernel [kh, kw, C_in, 4F]}, {@code <name>/recurrent_kernel [kh, kw, F, 4F]}
-   * and, with a bias, {@code <name>/bias [4F]}; gate order inside 4F is Keras' i, f, c, o.
+   * {@code <name>/kernel [kh, kw, C_in, 4F]}, {@code <name>/recurrent_kernel [rkh, rkw, F, 4F]},
+   * with a bias {@code <name>/bias [4F]}, and with peepholes {@code <name>/peephole_i},
+   * {@code <name>/peephole_f}, {@code <name>/peephole_o}, each {@code [F]}; gate order inside 4F
+   * is Keras' i, f, c, o.
    */
   @Override
   public Map<String, List<Integer>> weightShapes(String name, int inputChannels) {
     Map<String, List<Integer>> m = new LinkedHashMap<>();
     m.put(name + "/kernel", List.of(kernelHeight, kernelWidth, inputChannels, 4 * filters));
-    m.put(name + "/recurrent_kernel", List.of(kernelHeight, kernelWidth, filters, 4 * filters));
+    m.put(name + "/recurrent_kernel",
+        List.of(recurrentKernelHeight, recurrentKernelWidth, filters, 4 * filters));
     if (useBias) {
       m.put(name + "/bias", List.of(4 * filters));
+    }
+    if (peephole) {
+      for (String g : PEEPHOLE_GATES) {
+        m.put(name + "/peephole_" + g, List.of(filters));
+      }
     }
     return m;
   }
@@ -209,7 +311,8 @@ public record ConvLstmLayerSpec(
         || recurrentActivation == Activation.HARD_SIGMOID_KERAS3) {
       s.add(Capability.HARD_SIGMOID);
     }
-    if (kernelHeight % 2 == 0 || kernelWidth % 2 == 0) {
+    if (kernelHeight % 2 == 0 || kernelWidth % 2 == 0
+        || recurrentKernelHeight % 2 == 0 || recurrentKernelWidth % 2 == 0) {
       s.add(Capability.EVEN_KERNELS);
     }
     if (padding == Padding.VALID) {
@@ -217,6 +320,12 @@ public record ConvLstmLayerSpec(
     }
     if (!returnSequences) {
       s.add(Capability.LAST_STEP_ONLY);
+    }
+    if (peephole) {
+      s.add(Capability.PEEPHOLES);
+    }
+    if (recurrentKernelHeight != kernelHeight || recurrentKernelWidth != kernelWidth) {
+      s.add(Capability.RECURRENT_KERNEL_SIZE);
     }
     return s;
   }
@@ -232,18 +341,32 @@ public record ConvLstmLayerSpec(
     p.setProperty(prefix + "useBias", Boolean.toString(useBias));
     p.setProperty(prefix + "unitForgetBias", Boolean.toString(unitForgetBias));
     p.setProperty(prefix + "returnSequences", Boolean.toString(returnSequences));
+    // Written only when they differ from the defaults, so specs without them read and write
+    // exactly as before.
+    if (recurrentKernelHeight != kernelHeight || recurrentKernelWidth != kernelWidth) {
+      p.setProperty(prefix + "recurrentKernelHeight", Integer.toString(recurrentKernelHeight));
+      p.setProperty(prefix + "recurrentKernelWidth", Integer.toString(recurrentKernelWidth));
+    }
+    if (peephole) {
+      p.setProperty(prefix + "peephole", "true");
+    }
   }
 
   static ConvLstmLayerSpec readProperties(Properties p, String prefix) {
+    int kh = SpecProperties.integer(p, prefix + "kernelHeight");
+    int kw = SpecProperties.integer(p, prefix + "kernelWidth");
+    boolean ownRecurrent = p.getProperty(prefix + "recurrentKernelHeight") != null;
     return new ConvLstmLayerSpec(
-        SpecProperties.integer(p, prefix + "filters"),
-        SpecProperties.integer(p, prefix + "kernelHeight"),
-        SpecProperties.integer(p, prefix + "kernelWidth"),
+        SpecProperties.integer(p, prefix + "filters"), kh, kw,
         SpecProperties.enumeration(p, prefix + "padding", Padding.class),
         SpecProperties.enumeration(p, prefix + "activation", Activation.class),
         SpecProperties.enumeration(p, prefix + "recurrentActivation", Activation.class),
         SpecProperties.bool(p, prefix + "useBias"),
         SpecProperties.bool(p, prefix + "unitForgetBias"),
-        SpecProperties.bool(p, prefix + "returnSequences"));
+        SpecProperties.bool(p, prefix + "returnSequences"),
+        ownRecurrent ? SpecProperties.integer(p, prefix + "recurrentKernelHeight") : kh,
+        ownRecurrent ? SpecProperties.integer(p, prefix + "recurrentKernelWidth") : kw,
+        p.getProperty(prefix + "peephole") != null
+            && SpecProperties.bool(p, prefix + "peephole"));
   }
 }

@@ -349,8 +349,8 @@ public final class ModelSpec {
    * Names and shapes of all weights, in Keras {@code model.get_weights()} order and layouts,
    * layer by layer as each {@link LayerSpec} names them: per ConvLSTM layer i
    * {@code conv_lstm2d_i/kernel [kh, kw, C_in, 4F]},
-   * {@code conv_lstm2d_i/recurrent_kernel [kh, kw, F, 4F]}, {@code conv_lstm2d_i/bias [4F]}
-   * (if used), then {@code batch_normalization_i/gamma, beta, moving_mean, moving_variance [F]}
+   * {@code conv_lstm2d_i/recurrent_kernel [rkh, rkw, F, 4F]}, {@code conv_lstm2d_i/bias [4F]}
+   * (if used), {@code conv_lstm2d_i/peephole_i, peephole_f, peephole_o [F]} (with peepholes), then {@code batch_normalization_i/gamma, beta, moving_mean, moving_variance [F]}
    * (if it follows); then {@code conv3d/kernel [kt, kh, kw, C_in, C_out]} and
    * {@code conv3d/bias}. Gate order inside 4F is Keras' i, f, c, o.
    *
@@ -418,6 +418,23 @@ public final class ModelSpec {
    */
   public static String biasName(int layer) {
     return ConvLstmLayerSpec.KIND + "_" + layer + "/bias";
+  }
+
+  /**
+   * Name of one of ConvLSTM layer i's peephole weights (see
+   * {@link ConvLstmLayerSpec#peephole()}).
+   *
+   * @param layer 0-based ConvLSTM layer index
+   * @param gate {@code i}, {@code f} or {@code o}
+   * @return {@code conv_lstm2d_<layer>/peephole_<gate>}
+   * @throws IllegalArgumentException for another gate
+   */
+  public static String peepholeName(int layer, String gate) {
+    if (!ConvLstmLayerSpec.PEEPHOLE_GATES.contains(gate)) {
+      throw new IllegalArgumentException(
+          "gate must be one of " + ConvLstmLayerSpec.PEEPHOLE_GATES + ", got " + gate);
+    }
+    return ConvLstmLayerSpec.KIND + "_" + layer + "/peephole_" + gate;
   }
 
   /**

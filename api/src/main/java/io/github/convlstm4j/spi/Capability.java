@@ -31,7 +31,17 @@ public enum Capability {
    * normalization after any of them): {@link io.github.convlstm4j.api.LayerSpec#trainable()}
    * is false for them.
    */
-  FRAME_LAYERS;
+  FRAME_LAYERS,
+  /**
+   * The paper's peephole connections ({@link io.github.convlstm4j.api.ConvLstmLayerSpec#peephole()}),
+   * forward and, with {@link #TRAINING}, backward.
+   */
+  PEEPHOLES,
+  /**
+   * A state-to-state kernel whose size differs from the input-to-state kernel's
+   * ({@link io.github.convlstm4j.api.ConvLstmLayerSpec#recurrentKernelHeight()}).
+   */
+  RECURRENT_KERNEL_SIZE;
 
   /**
    * The capabilities a spec needs for inference ({@link #TRAINING} is never included).

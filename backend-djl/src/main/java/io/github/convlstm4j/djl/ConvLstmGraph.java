@@ -158,8 +158,10 @@ final class ConvLstmGraph {
       ConvLstmLayerSpec l = layers.get(i);
       NDArray layerInput = x;
       x = convLstm(x, l, p.get(ModelSpec.kernelName(i)), p.get(ModelSpec.recurrentKernelName(i)),
-          l.useBias() ? p.get(ModelSpec.biasName(i)) : null, inPlace,
-          initial == null ? null : initial.get(i), finals);
+          l.useBias() ? p.get(ModelSpec.biasName(i)) : null,
+          l.peephole() ? new NDArray[] {p.get(ModelSpec.peepholeName(i, "i")),
+              p.get(ModelSpec.peepholeName(i, "f")), p.get(ModelSpec.peepholeName(i, "o"))}
+              : null, inPlace, initial == null ? null : initial.get(i), finals);
       closeIntermediate(layerInput, input);
       if (i == statsLayer) {
         NDArray[] ms = meanAndVariance(x);
@@ -217,9 +219,13 @@ final class ConvLstmGraph {
     }
   }
 
+  /**
+   * One ConvLSTM layer; {@code peepholes} holds the peephole weights {@code [F]} of i, f and o
+   * (Shi et al. 2015, eq. 3: i and f see {@code C_{t-1}}, o the new {@code C_t}), or null.
+   */
   private NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
-      NDArray recurrentKernel, NDArray bias, boolean inPlace, State initial,
-      List<StateCopy> finals) {
+      NDArray recurrentKernel, NDArray bias, NDArray[] peepholes, boolean inPlace,
+      State initial, List<StateCopy> finals) {
     Shape s = x.getShape();
     long n = s.get(0);
     long t = s.get(1);
@@ -230,15 +236,28 @@ final class ConvLstmGraph {
     NDManager layerManager = x.getManager();
     int[] inputBefore = {l.padding().before(kh), l.padding().before(kw)};
     int[] inputAfter = {l.padding().after(kh), l.padding().after(kw)};
-    int[] sameBefore = {Padding.SAME.before(kh), Padding.SAME.before(kw)};
-    int[] sameAfter = {Padding.SAME.after(kh), Padding.SAME.after(kw)};
+    int rkh = l.recurrentKernelHeight();
+    int rkw = l.recurrentKernelWidth();
+    int[] sameBefore = {Padding.SAME.before(rkh), Padding.SAME.before(rkw)};
+    int[] sameAfter = {Padding.SAME.after(rkh), Padding.SAME.after(rkw)};
+    // One convolution over [X, H] needs both kernels of one size.
     InputConvolution form = inputConvolution == InputConvolution.CONCATENATED
-        && l.padding() != Padding.SAME ? InputConvolution.HOISTED : inputConvolution;
+        && (l.padding() != Padding.SAME || rkh != kh || rkw != kw)
+        ? InputConvolution.HOISTED : inputConvolution;
     NDList owned = new NDList(); // layer-level intermediates, closed at the end
     // Hard-sigmoid gates: fold Keras' 0.2 z + 0.5 into the kernels and bias of the i, f and o
     // gates, so each of those gates is a single clip instead of multiply, add and clip.
-    boolean folded = l.recurrentActivation() == Activation.HARD_SIGMOID
-        || l.recurrentActivation() == Activation.HARD_SIGMOID_KERAS3;
+    // Not with peepholes: their terms join the pre-activations after the convolutions.
+    boolean folded = peepholes == null && (l.recurrentActivation() == Activation.HARD_SIGMOID
+        || l.recurrentActivation() == Activation.HARD_SIGMOID_KERAS3);
+    NDArray[] peep = null;
+    if (peepholes != null) { // [F] -> [1, F, 1, 1], broadcast over the batch and positions
+      peep = new NDArray[3];
+      for (int g = 0; g < 3; g++) {
+        peep[g] = peepholes[g].reshape(1, f, 1, 1);
+        owned.add(peep[g]);
+      }
+    }
     if (folded) {
       NDArray[] f3 = foldHardSigmoid(kernel, recurrentKernel, bias, f,
           hardSigmoidSlope(l.recurrentActivation())[0], layerManager, owned);
@@ -296,6 +315,19 @@ final class ConvLstmGraph {
         }
       }
       NDList gates = z.split(4, 1);
+      if (peep != null) {
+        hidden = peepholeStep(l, gates, peep, cell);
+        NDArray newCell = peepholeCell;
+        peepholeCell = null;
+        hidden.attach(layerManager);
+        newCell.attach(layerManager);
+        cell = newCell;
+        stepManager.close();
+        if (l.returnSequences()) {
+          outputs.add(hidden);
+        }
+        continue;
+      }
       // Without autograd the fresh gate arrays may be updated in place.
       NDArray in = gate(gates.get(0), l.recurrentActivation(), folded);
       NDArray candidate = activate(gates.get(2), l.activation());
@@ -328,6 +360,35 @@ final class ConvLstmGraph {
     steps.close();
     owned.close();
     return result;
+  }
+
+  /** The new cell state of the last {@link #peepholeStep}, handed back beside its output. */
+  private NDArray peepholeCell;
+
+  /**
+   * One step of the cell with peepholes (no in-place updates: simple and autograd-safe):
+   * {@code i = ra(z_i + w_ci⊙C_{t-1})}, {@code f = ra(z_f + w_cf⊙C_{t-1})},
+   * {@code C_t = f⊙C_{t-1} + i⊙act(z_c)}, {@code o = ra(z_o + w_co⊙C_t)},
+   * {@code H_t = o⊙act(C_t)}; without a previous cell state the peephole terms of i and f and
+   * the forget term vanish. Returns {@code H_t}, leaves {@code C_t} in {@link #peepholeCell}.
+   */
+  private NDArray peepholeStep(ConvLstmLayerSpec l, NDList gates, NDArray[] peep,
+      NDArray cell) {
+    Activation ra = l.recurrentActivation();
+    NDArray zi = gates.get(0);
+    NDArray zf = gates.get(1);
+    if (cell != null) {
+      // cell first: results live in the operand's manager, the step's, closed with it
+      zi = zi.add(cell.mul(peep[0]));
+      zf = zf.add(cell.mul(peep[1]));
+    }
+    NDArray in = activate(zi, ra);
+    NDArray candidate = activate(gates.get(2), l.activation());
+    NDArray inCandidate = in.mul(candidate);
+    NDArray newCell = cell == null ? inCandidate : activate(zf, ra).mul(cell).add(inCandidate);
+    NDArray out = activate(gates.get(3).add(newCell.mul(peep[2])), ra);
+    peepholeCell = newCell;
+    return out.mul(activate(newCell, l.activation()));
   }
 
   /**

@@ -59,6 +59,12 @@ class ReferenceAgreementTest {
       base.withActivation(Activation.RELU),
       base.withActivation(Activation.LINEAR).withKernel(1, 1),
       base.withReturnSequences(false),
+      // The paper's cells: peepholes, state-to-state kernels of their own size.
+      base.withPeephole(true),
+      base.withPeephole(true).withRecurrentActivation(Activation.HARD_SIGMOID)
+          .withBias(false, false),
+      base.withKernel(5, 5).withRecurrentKernel(1, 1),
+      base.withPadding(Padding.VALID).withRecurrentKernel(2, 3).withPeephole(true),
     };
     for (ConvLstmLayerSpec l : layers) {
       specs.add(ModelSpec.builder(2).addLayer(l).seed(specs.size()).build());
@@ -252,6 +258,53 @@ class ReferenceAgreementTest {
           // The moving statistics moved once, identically.
           assertTrue(d.weights().maxAbsDifference(r.weights()) <= 1e-5, o + " " + loss);
         }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("one training step with peepholes and own state-to-state kernels agrees (1e-4)")
+  void peepholeStepAgrees() {
+    ModelSpec spec = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(3).withKernel(5, 5).withRecurrentKernel(3, 3)
+            .withPeephole(true))
+        .addLayer(ConvLstmLayerSpec.of(2).withRecurrentKernel(1, 1).withPeephole(true)
+            .withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(new Conv3dHeadSpec(1, 1, 1, 1, Activation.SIGMOID, TimePadding.SAME))
+        .seed(13).build();
+    // The initial weights with random peepholes (zeros at initialization), so they matter from
+    // the start.
+    ModelWeights.Builder wb = ModelWeights.builder();
+    Random rnd = new Random(14);
+    try (Forecaster r = reference(spec)) {
+      ModelWeights init = r.weights();
+      for (String name : init.names()) {
+        Tensor t = init.get(name);
+        if (name.contains("/peephole_")) {
+          float[] v = new float[t.size()];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextDouble() - 0.5);
+          }
+          t = Tensor.of(t.shape(), v);
+        }
+        wb.put(name, t);
+      }
+    }
+    ModelWeights w = wb.build();
+    SequenceDataset data = dataset(spec, 3, 4, 6, 5, 22);
+    for (OptimizerSpec o : new OptimizerSpec[] {OptimizerSpec.sgd().withLearningRate(0.5),
+        OptimizerSpec.adam()}) {
+      TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(3).withShuffle(false)
+          .withLoss(Loss.BINARY_CROSSENTROPY).withOptimizer(o);
+      try (Forecaster d = TestModels.pytorch(spec); Forecaster r = reference(spec)) {
+        d.setWeights(w);
+        r.setWeights(w);
+        TrainingHistory hd = d.fit(data, cfg, TrainingListener.NONE);
+        TrainingHistory hr = r.fit(data, cfg, TrainingListener.NONE);
+        assertEquals(hr.finalLoss(), hd.finalLoss(), 1e-5 * Math.abs(hr.finalLoss()),
+            o.toString());
+        double rel = relativeUpdateDifference(w, d.weights(), r.weights());
+        assertTrue(rel <= 1e-4, o + ": relative update difference " + rel);
       }
     }
   }

@@ -39,6 +39,32 @@ interface CellOps {
       int from, int to);
 
   /**
+   * {@link #forward} with the paper's peepholes (Shi et al. 2015, eq. 3): before their
+   * activation the i and f pre-activations get {@code wci⊙C_{t-1}} and {@code wcf⊙C_{t-1}}
+   * (nothing when {@code cPrev < 0}), and o gets {@code wco⊙C_t}, the new cell state. Both
+   * implementations share this one (scalar) definition, so they agree bit for bit.
+   */
+  default void forwardPeephole(Activation ra, Activation act, int f, float[] bias, float[] wci,
+      float[] wcf, float[] wco, float[] gates, int gOff, float[] cells, int cOff, int cPrev,
+      float[] hs, int hOff, int from, int to) {
+    ScalarCellOps.peepholeForward(ra, act, f, bias, wci, wcf, wco, gates, gOff, cells, cOff,
+        cPrev, hs, hOff, from, to);
+  }
+
+  /**
+   * {@link #backward} of {@link #forwardPeephole}: the pre-activation gradients {@code dz}
+   * and the gradient into {@code C_{t-1}} (in {@code dc}), which now also flows through the
+   * peepholes. The peephole weights' own gradients are reductions of {@code dz} against the
+   * cell states, left to the caller.
+   */
+  default void backwardPeephole(Activation ra, Activation act, int f, float[] wci, float[] wcf,
+      float[] wco, float[] gates, int gOff, float[] cells, int cOff, int cPrev, float[] dh,
+      float[] dOut, int dOutOff, float[] dc, float[] dz, int from, int to) {
+    ScalarCellOps.peepholeBackward(ra, act, f, wci, wcf, wco, gates, gOff, cells, cOff, cPrev,
+        dh, dOut, dOutOff, dc, dz, from, to);
+  }
+
+  /**
    * The column-to-image gather of the backward pass ({@link Im2col#col2imRows}, which is the
    * scalar definition) for input rows {@code [from, to)}; element-wise work like the rest.
    */

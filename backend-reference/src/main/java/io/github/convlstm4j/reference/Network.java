@@ -79,6 +79,9 @@ final class Network implements AutoCloseable {
     final int f;
     final int kh;
     final int kw;
+    /** The state-to-state kernel's rows and columns. */
+    final int rkh;
+    final int rkw;
     final int padTop;
     final int padLeft;
     final int recTop;
@@ -86,6 +89,10 @@ final class Network implements AutoCloseable {
     final Param kernel;
     final Param recurrent;
     final Param bias;
+    /** Peephole weights {@code [F]} for i, f and o, or null without peepholes. */
+    final Param peepI;
+    final Param peepF;
+    final Param peepO;
     final Param gamma;
     final Param beta;
     final Param movingMean;
@@ -108,11 +115,17 @@ final class Network implements AutoCloseable {
       this.kw = spec.kernelWidth();
       this.padTop = spec.padding().before(kh);
       this.padLeft = spec.padding().before(kw);
-      this.recTop = (kh - 1) / 2;
-      this.recLeft = (kw - 1) / 2;
+      this.rkh = spec.recurrentKernelHeight();
+      this.rkw = spec.recurrentKernelWidth();
+      this.recTop = (rkh - 1) / 2;
+      this.recLeft = (rkw - 1) / 2;
       this.kernel = p.get(ModelSpec.kernelName(index));
       this.recurrent = p.get(ModelSpec.recurrentKernelName(index));
       this.bias = spec.useBias() ? p.get(ModelSpec.biasName(index)) : null;
+      boolean peep = spec.peephole();
+      this.peepI = peep ? p.get(ModelSpec.peepholeName(index, "i")) : null;
+      this.peepF = peep ? p.get(ModelSpec.peepholeName(index, "f")) : null;
+      this.peepO = peep ? p.get(ModelSpec.peepholeName(index, "o")) : null;
       boolean bn = batchNorm != null;
       this.gamma = bn ? p.get(ModelSpec.batchNormName(index, "gamma")) : null;
       this.beta = bn ? p.get(ModelSpec.batchNormName(index, "beta")) : null;
@@ -444,7 +457,7 @@ final class Network implements AutoCloseable {
     int stepF = rowsStep * f;
     int inFrame = l.hin * l.win * l.cin;
     int k = l.kh * l.kw * l.cin;
-    int kr = l.kh * l.kw * f;
+    int kr = l.rkh * l.rkw * f;
     int tc = timeChunk(rowsStep, k);
     int i = l.index;
     float[] gates = train ? arena.get("g" + i, (long) frames * stepG)
@@ -465,8 +478,10 @@ final class Network implements AutoCloseable {
     // convolution of many steps at once, then the recurrent one per step.
     float[] uJoint = jointWinograd(l) ? jointKernel(l, false) : null;
     boolean joint = uJoint != null;
-    float[] uIn = joint ? null : winogradKernel(l, "wu", l.kernel.value, l.cin, g, false);
-    float[] uRec = joint ? null : winogradKernel(l, "wr", l.recurrent.value, f, g, false);
+    float[] uIn = joint ? null
+        : winogradKernel(l.kh, l.kw, "wu", l.kernel.value, l.cin, g, false);
+    float[] uRec = joint ? null
+        : winogradKernel(l.rkh, l.rkw, "wr", l.recurrent.value, f, g, false);
     float[] col = arena.get("col", Math.max(!joint && uIn == null ? (long) tc * rowsStep * k : 0,
         !joint && uRec == null ? (long) rowsStep * kr : 0));
     Winograd3x3.Output[] toGates = {null};
@@ -498,7 +513,7 @@ final class Network implements AutoCloseable {
               l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
         } else if (t > 0 || h0 != null) {
           Im2col.im2col(par, t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
-              f, l.kh, l.kw, l.recTop, l.recLeft, l.ho, l.wo, col);
+              f, l.rkh, l.rkw, l.recTop, l.recLeft, l.ho, l.wo, col);
           mm.gemm(false, false, rowsStep, g, kr, col, 0, kr, l.recurrent.value, 0, g,
               gates, gOff, g, true);
         }
@@ -523,10 +538,10 @@ final class Network implements AutoCloseable {
    * {@link #WINOGRAD_MIN_CHANNELS} summed channels ({@code cin}, or {@code cout} for the
    * adjoint).
    */
-  private float[] winogradKernel(Layer l, String name, float[] kernel, int cin, int cout,
-      boolean adjoint) {
+  private float[] winogradKernel(int kh, int kw, String name, float[] kernel, int cin,
+      int cout, boolean adjoint) {
     int summed = adjoint ? cout : cin;
-    if (winograd == null || !Winograd3x3.applies(l.kh, l.kw) || summed < WINOGRAD_MIN_CHANNELS) {
+    if (winograd == null || !Winograd3x3.applies(kh, kw) || summed < WINOGRAD_MIN_CHANNELS) {
       return null;
     }
     float[] u = arena.get(name, (long) Winograd3x3.XI * cin * cout);
@@ -541,7 +556,8 @@ final class Network implements AutoCloseable {
    * padding), and enough channels.
    */
   private boolean jointWinograd(Layer l) {
-    return winograd != null && Winograd3x3.applies(l.kh, l.kw) && l.padTop == l.recTop
+    return winograd != null && Winograd3x3.applies(l.kh, l.kw)
+        && Winograd3x3.applies(l.rkh, l.rkw) && l.padTop == l.recTop
         && l.padLeft == l.recLeft && l.hin == l.ho && l.win == l.wo
         && l.cin + l.f >= WINOGRAD_MIN_CHANNELS;
   }
@@ -566,8 +582,8 @@ final class Network implements AutoCloseable {
    * Whether the weight gradient of a 3×3 convolution over {@code cin} input channels goes
    * through {@link Winograd3x3#weightGradient}.
    */
-  private boolean winogradWeights(Layer l, int cin) {
-    return winograd != null && Winograd3x3.applies(l.kh, l.kw) && cin >= WINOGRAD_MIN_CHANNELS;
+  private boolean winogradWeights(int kh, int kw, int cin) {
+    return winograd != null && Winograd3x3.applies(kh, kw) && cin >= WINOGRAD_MIN_CHANNELS;
   }
 
   private void cellStep(Layer l, int rows, float[] gates, int gOff, float[] cells, int cOff,
@@ -576,6 +592,15 @@ final class Network implements AutoCloseable {
     float[] b = l.bias == null ? l.zeroBias : l.bias.value;
     Activation ra = l.spec.recurrentActivation();
     Activation act = l.spec.activation();
+    if (l.peepI != null) {
+      float[] wi = l.peepI.value;
+      float[] wf = l.peepF.value;
+      float[] wo = l.peepO.value;
+      par.forRange(rows, ELEMENT_GRAIN / Math.max(1, f) + 1, (from, to) ->
+          cellOps.forwardPeephole(ra, act, f, b, wi, wf, wo, gates, gOff, cells, cOff, cPrev, hs,
+              hOff, from, to));
+      return;
+    }
     par.forRange(rows, ELEMENT_GRAIN / Math.max(1, f) + 1, (from, to) ->
         cellOps.forward(ra, act, f, b, gates, gOff, cells, cOff, cPrev, hs, hOff, from, to));
   }
@@ -1145,7 +1170,7 @@ final class Network implements AutoCloseable {
     int stepG = rowsStep * g;
     int stepF = rowsStep * f;
     int k = l.kh * l.kw * l.cin;
-    int kr = l.kh * l.kw * f;
+    int kr = l.rkh * l.rkw * f;
     float[] gates = arena.get("g" + i, 0);
     float[] cells = arena.get("c" + i, 0);
     float[] hs = arena.get("h" + i, 0);
@@ -1156,9 +1181,9 @@ final class Network implements AutoCloseable {
     // transposed to [4F, K] so that the input-gradient products are plain GEMMs.
     float[] uJoint = dIn != null && jointWinograd(l) ? jointKernel(l, true) : null;
     float[] uRec = uJoint != null ? null
-        : winogradKernel(l, "wr", l.recurrent.value, f, g, true);
+        : winogradKernel(l.rkh, l.rkw, "wr", l.recurrent.value, f, g, true);
     float[] uIn = dIn == null || uJoint != null ? null
-        : winogradKernel(l, "wu", l.kernel.value, l.cin, g, true);
+        : winogradKernel(l.kh, l.kw, "wu", l.kernel.value, l.cin, g, true);
     int inFrameSize = l.hin * l.win * l.cin;
     Winograd3x3.Input[] fromDz = {null};
     Winograd3x3.Output[] toGradients = {null, new Winograd3x3.Output(dh, 0, f, false)};
@@ -1176,9 +1201,18 @@ final class Network implements AutoCloseable {
       int gOff = t * stepG;
       int fOff = t * stepF;
       int cPrev = t == 0 ? -1 : (t - 1) * stepF;
-      par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-          cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
-              dz, from, to));
+      if (l.peepI != null) {
+        float[] wi = l.peepI.value;
+        float[] wf = l.peepF.value;
+        float[] wo = l.peepO.value;
+        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gates, gOff, cells, fOff, cPrev, dh,
+                dOut, dOutOff, dc, dz, from, to));
+      } else {
+        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+            cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
+                dz, from, to));
+      }
       if (uJoint != null) {
         // dX_t and dH_{t-1} (unused at t = 0): dz_t convolved with both flipped kernels
         fromDz[0] = new Winograd3x3.Input(dz, gOff, g);
@@ -1193,7 +1227,7 @@ final class Network implements AutoCloseable {
         // dH_{t-1} = col2im(dz_t · Uᵀ)
         mm.gemm(false, false, rowsStep, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr,
             false);
-        Im2col.col2im(par, cellOps, col, batch, l.ho, l.wo, f, l.kh, l.kw, l.recTop,
+        Im2col.col2im(par, cellOps, col, batch, l.ho, l.wo, f, l.rkh, l.rkw, l.recTop,
             l.recLeft, l.ho, l.wo, dh, 0);
       }
     }
@@ -1210,6 +1244,9 @@ final class Network implements AutoCloseable {
         l.bias.grad[c] = (float) bs[c];
       }
     }
+    if (l.peepI != null) {
+      peepholeGradients(l, dz, cells, rowsStep);
+    }
     float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
     int inOff = i == 0 ? 0 : layerOutOff[i - 1];
     int inFrame = l.hin * l.win * l.cin;
@@ -1225,7 +1262,7 @@ final class Network implements AutoCloseable {
           new Winograd3x3.Input(hs, 0, f)}, (frames - 1) * batch, l.hin, l.win, l.padTop,
           l.padLeft, dz, stepG, g, l.ho, l.wo,
           new float[][] {l.kernel.grad, l.recurrent.grad});
-    } else if (winogradWeights(l, l.cin)) {
+    } else if (winogradWeights(l.kh, l.kw, l.cin)) {
       winograd.weightGradient(in, inOff, frames * batch, l.hin, l.win, l.cin, l.padTop,
           l.padLeft, dz, 0, g, l.ho, l.wo, l.kernel.grad);
     } else {
@@ -1238,7 +1275,7 @@ final class Network implements AutoCloseable {
             l.kernel.grad, 0, g, true);
       }
     }
-    if (!jointWeights && frames > 1 && winogradWeights(l, f)) {
+    if (!jointWeights && frames > 1 && winogradWeights(l.rkh, l.rkw, f)) {
       winograd.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
           dz, stepG, g, l.ho, l.wo, l.recurrent.grad);
     } else if (!jointWeights && frames > 1) {
@@ -1246,7 +1283,7 @@ final class Network implements AutoCloseable {
       col = arena.get("col", (long) tcr * rowsStep * kr);
       for (int t0 = 1; t0 < frames; t0 += tcr) {
         int cnt = Math.min(tcr, frames - t0);
-        Im2col.im2col(par, hs, (t0 - 1) * stepF, cnt * batch, l.ho, l.wo, f, l.kh, l.kw,
+        Im2col.im2col(par, hs, (t0 - 1) * stepF, cnt * batch, l.ho, l.wo, f, l.rkh, l.rkw,
             l.recTop, l.recLeft, l.ho, l.wo, col);
         mm.gemm(true, false, kr, g, cnt * rowsStep, col, 0, kr, dz, t0 * stepG, g,
             l.recurrent.grad, 0, g, true);
@@ -1268,6 +1305,37 @@ final class Network implements AutoCloseable {
         Im2col.col2im(par, cellOps, col, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw,
             l.padTop, l.padLeft, l.ho, l.wo, dIn, t0 * batch * inFrame);
       }
+    }
+  }
+
+  /**
+   * Peephole weight gradients: {@code dW_ci = Σ dz_i⊙C_{t-1}}, {@code dW_cf = Σ dz_f⊙C_{t-1}}
+   * over the steps t ≥ 1 (training starts from a zero state) and {@code dW_co = Σ dz_o⊙C_t}
+   * over all steps, each summed over the batch and the positions, in double.
+   */
+  private void peepholeGradients(Layer l, float[] dz, float[] cells, int rowsStep) {
+    int f = l.f;
+    int g = 4 * f;
+    double[] s = new double[3 * f];
+    reduce(frames * rowsStep, 3 * f, s, (from, to, acc, o) -> {
+      for (int r = from; r < to; r++) {
+        int gr = r * g;
+        int cr = r * f;
+        int prev = r - rowsStep; // the same position one step earlier
+        for (int j = 0; j < f; j++) {
+          acc[o + 2 * f + j] += dz[gr + 3 * f + j] * cells[cr + j];
+          if (prev >= 0) {
+            float cp = cells[prev * f + j];
+            acc[o + j] += dz[gr + j] * cp;
+            acc[o + f + j] += dz[gr + f + j] * cp;
+          }
+        }
+      }
+    });
+    for (int j = 0; j < f; j++) {
+      l.peepI.grad[j] = (float) s[j];
+      l.peepF.grad[j] = (float) s[f + j];
+      l.peepO.grad[j] = (float) s[2 * f + j];
     }
   }
 

@@ -85,6 +85,99 @@ final class ScalarCellOps implements CellOps {
     }
   }
 
+  /** The definition behind {@link CellOps#forwardPeephole}. */
+  static void peepholeForward(Activation ra, Activation act, int f, float[] bias, float[] wci,
+      float[] wcf, float[] wco, float[] gates, int gOff, float[] cells, int cOff, int cPrev,
+      float[] hs, int hOff, int from, int to) {
+    int g = 4 * f;
+    float[] actc = new float[f];
+    for (int p = from; p < to; p++) {
+      int gp = gOff + p * g;
+      int fp = p * f;
+      int c = cOff + fp;
+      if (cPrev >= 0) {
+        int cp = cPrev + fp;
+        for (int j = 0; j < f; j++) {
+          gates[gp + j] += wci[j] * cells[cp + j];
+          gates[gp + f + j] += wcf[j] * cells[cp + j];
+        }
+      }
+      CellMath.activate(ra, gates, gp, bias, 0, f); // i
+      CellMath.activate(ra, gates, gp + f, bias, f, f); // f
+      CellMath.activate(act, gates, gp + 2 * f, bias, 2 * f, f); // c~ -> act(c~)
+      if (cPrev < 0) {
+        for (int j = 0; j < f; j++) {
+          cells[c + j] = gates[gp + j] * gates[gp + 2 * f + j];
+        }
+      } else {
+        int cp = cPrev + fp;
+        for (int j = 0; j < f; j++) {
+          cells[c + j] = gates[gp + f + j] * cells[cp + j]
+              + gates[gp + j] * gates[gp + 2 * f + j];
+        }
+      }
+      for (int j = 0; j < f; j++) {
+        gates[gp + 3 * f + j] += wco[j] * cells[c + j]; // o sees the new cell state
+      }
+      CellMath.activate(ra, gates, gp + 3 * f, bias, 3 * f, f); // o
+      CellMath.apply(act, cells, c, actc, 0, f);
+      int h = hOff + fp;
+      for (int j = 0; j < f; j++) {
+        hs[h + j] = gates[gp + 3 * f + j] * actc[j];
+      }
+    }
+  }
+
+  /** The definition behind {@link CellOps#backwardPeephole}. */
+  static void peepholeBackward(Activation ra, Activation act, int f, float[] wci, float[] wcf,
+      float[] wco, float[] gates, int gOff, float[] cells, int cOff, int cPrev, float[] dh,
+      float[] dOut, int dOutOff, float[] dc, float[] dz, int from, int to) {
+    int g = 4 * f;
+    float[] tmp = new float[f];
+    float[] actc = new float[f];
+    for (int p = from; p < to; p++) {
+      int gp = gOff + p * g;
+      int fp = p * f;
+      CellMath.apply(act, cells, cOff + fp, actc, 0, f); // act(C_t), as in the forward pass
+      for (int j = 0; j < f; j++) {
+        tmp[j] = dh[fp + j] + (dOutOff < 0 ? 0f : dOut[dOutOff + fp + j]);
+      }
+      // dz_o = dH·act(C)·ra'(o), final: C_t's gradient needs it (o = ra(... + wco⊙C_t))
+      for (int j = 0; j < f; j++) {
+        dz[gp + 3 * f + j] = tmp[j] * actc[j];
+      }
+      CellMath.multiplyDerivative(ra, dz, gp + 3 * f, gates, gp + 3 * f, f);
+      for (int j = 0; j < f; j++) {
+        tmp[j] *= gates[gp + 3 * f + j];
+      }
+      CellMath.multiplyDerivative(act, tmp, 0, actc, 0, f);
+      // dC_t = dC from t+1 + dH·o·act'(C) + dz_o·wco
+      for (int j = 0; j < f; j++) {
+        float dct = dc[fp + j] + tmp[j] + dz[gp + 3 * f + j] * wco[j];
+        dz[gp + j] = dct * gates[gp + 2 * f + j];
+        dz[gp + 2 * f + j] = dct * gates[gp + j];
+        tmp[j] = dct;
+      }
+      if (cPrev < 0) {
+        for (int j = 0; j < f; j++) {
+          dz[gp + f + j] = 0f;
+        }
+      } else {
+        for (int j = 0; j < f; j++) {
+          dz[gp + f + j] = tmp[j] * cells[cPrev + fp + j];
+        }
+      }
+      CellMath.multiplyDerivative(ra, dz, gp, gates, gp, f);
+      CellMath.multiplyDerivative(ra, dz, gp + f, gates, gp + f, f);
+      CellMath.multiplyDerivative(act, dz, gp + 2 * f, gates, gp + 2 * f, f);
+      // dC_{t-1} = dC_t·f + dz_i·wci + dz_f·wcf
+      for (int j = 0; j < f; j++) {
+        dc[fp + j] = tmp[j] * gates[gp + f + j] + dz[gp + j] * wci[j]
+            + dz[gp + f + j] * wcf[j];
+      }
+    }
+  }
+
   @Override
   public void col2im(float[] cols, int h, int w, int c, int kh, int kw, int padTop,
       int padLeft, int ho, int wo, float[] dIn, int dOff, int from, int to) {

@@ -99,6 +99,29 @@ class GradientCheckTest {
         .addLayer(ConvLstmLayerSpec.of(8).withPadding(Padding.VALID)
             .withRecurrentActivation(Activation.HARD_SIGMOID))
         .seed(7).build(), Loss.MSE));
+    // The paper's cells (Shi et al. 2015, eq. 3): peepholes, and state-to-state kernels of
+    // their own size; 8 filters put the 3x3 convolutions through Winograd, too.
+    l.add(Arguments.of("peepholes, 1 layer SAME 3x3 sigmoid, bias, MSE", ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(2).withPeephole(true)).seed(8).build(), Loss.MSE));
+    l.add(Arguments.of("peepholes + hard sigmoid, no bias, 5x5 input / 1x1 state kernels, then "
+        + "peepholes 2x2 input / 3x3 state, last step only, MSE", ModelSpec.builder(2)
+        .addLayer(ConvLstmLayerSpec.of(3).withKernel(5, 5).withRecurrentKernel(1, 1)
+            .withPeephole(true).withRecurrentActivation(Activation.HARD_SIGMOID)
+            .withBias(false, false))
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2).withRecurrentKernel(3, 3)
+            .withPeephole(true).withReturnSequences(false))
+        .seed(9).build(), Loss.MSE));
+    l.add(Arguments.of("VALID 3x3 input / 2x3 state kernel + BN, head SAME, BCE",
+        ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(2).withPadding(Padding.VALID).withRecurrentKernel(2, 3))
+        .addLayer(BatchNormSpec.keras())
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME))
+        .seed(10).build(), Loss.BINARY_CROSSENTROPY));
+    l.add(Arguments.of("peepholes, 8 filters, 3x3 input / 1x1 state, then 3x3 / 3x3, MSE",
+        ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(8).withRecurrentKernel(1, 1).withPeephole(true))
+        .addLayer(ConvLstmLayerSpec.of(8).withPeephole(true))
+        .seed(11).build(), Loss.MSE));
     List<Arguments> both = new ArrayList<>();
     for (Arguments a : l) {
       for (ConvolutionAlgorithm c : ConvolutionAlgorithm.values()) {
@@ -121,7 +144,12 @@ class GradientCheckTest {
     try (ReferenceForecaster fc = TestSupport.forecaster(spec, convolution)) {
       // Random, non-trivial bias and batch-norm parameters so every term matters.
       for (String p : spec.weightShapes().keySet()) {
-        if (p.endsWith("/bias") || p.endsWith("/gamma") || p.endsWith("/beta")) {
+        if (p.contains("/peephole_")) { // zeros at initialization: make them matter
+          float[] v = fc.parameter(p);
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() - 0.5);
+          }
+        } else if (p.endsWith("/bias") || p.endsWith("/gamma") || p.endsWith("/beta")) {
           float[] v = fc.parameter(p);
           for (int i = 0; i < v.length; i++) {
             v[i] += (float) (0.2 * (r.nextDouble() - 0.5));

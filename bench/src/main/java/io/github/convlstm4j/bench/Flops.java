@@ -10,7 +10,7 @@ import io.github.convlstm4j.api.ModelSpec;
  * gate activations are not counted).
  *
  * <ul>
- *   <li>ConvLSTM layer, per time step: {@code 2·N·H·W·(kh·kw·C_in + kh·kw·F)·4F} (the
+ *   <li>ConvLSTM layer, per time step: {@code 2·N·H·W·(kh·kw·C_in + rkh·rkw·F)·4F} (the
  *       input-to-state and the recurrent convolution into the four gates; counted for every
  *       step, also the first, whose recurrent input is zero);
  *   <li>Conv3D head: {@code 2·N·T·H·W·kt·kh·kw·C_in·C_out};
@@ -25,7 +25,7 @@ import io.github.convlstm4j.api.ModelSpec;
 final class Flops {
 
   /** The formula as printed in reports. */
-  static final String FORMULA = "ConvLSTM layer per step 2*N*H*W*(kh*kw*C_in + kh*kw*F)*4F; "
+  static final String FORMULA = "ConvLSTM layer per step 2*N*H*W*(kh*kw*C_in + rkh*rkw*F)*4F; "
       + "Conv3D head 2*N*T*H*W*kt*kh*kw*C_in*C_out; training step = 3 x forward; "
       + "element-wise work, batch norm and activations not counted";
 
@@ -54,7 +54,7 @@ final class Flops {
       int f = l.filters();
       double perStep = 2.0 * batch * ho * wo
           * ((double) l.kernelHeight() * l.kernelWidth() * cin
-              + (double) l.kernelHeight() * l.kernelWidth() * f)
+              + (double) l.recurrentKernelHeight() * l.recurrentKernelWidth() * f)
           * 4 * f;
       total += perStep * t;
       h = ho;

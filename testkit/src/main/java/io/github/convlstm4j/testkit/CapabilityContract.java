@@ -65,6 +65,10 @@ abstract class CapabilityContract extends Contract {
         return b.addLayer(base.withReturnSequences(false)).build();
       case TRAINING:
         return b.addLayer(base).build();
+      case PEEPHOLES:
+        return b.addLayer(base.withPeephole(true)).build();
+      case RECURRENT_KERNEL_SIZE:
+        return b.addLayer(base.withKernel(3, 3).withRecurrentKernel(1, 1)).build();
       case FRAME_LAYERS:
         return b.inputShape(3, 5, 5).addLayer(base)
             .addLayer(new Conv2dSpec(3, 3, 3, 2, 2, Padding.SAME, Activation.RELU, true))

@@ -71,7 +71,10 @@ final class PlainConvLstm {
         ConvLstmLayerSpec c = (ConvLstmLayerSpec) l;
         cur = convLstm(c, weights.get(n + "kernel").toArray(),
             weights.get(n + "recurrent_kernel").toArray(),
-            c.useBias() ? weights.get(n + "bias").toArray() : null, cur);
+            c.useBias() ? weights.get(n + "bias").toArray() : null,
+            c.peephole() ? new float[][] {weights.get(n + "peephole_i").toArray(),
+                weights.get(n + "peephole_f").toArray(), weights.get(n + "peephole_o").toArray()}
+                : null, cur);
       } else if (l instanceof BatchNormSpec) {
         cur = batchNorm(cur, weights.get(n + "gamma").toArray(),
             weights.get(n + "beta").toArray(), weights.get(n + "moving_mean").toArray(),
@@ -86,10 +89,16 @@ final class PlainConvLstm {
     return cur;
   }
 
+  /**
+   * One ConvLSTM layer; {@code peep} holds the peephole weights {@code [F]} for i, f, o (Shi et
+   * al. 2015, eq. 3: i and f see {@code C_{t-1}}, o sees {@code C_t}), or null.
+   */
   private static Block convLstm(ConvLstmLayerSpec l, float[] kernel, float[] recurrent,
-      float[] bias, Block x) {
+      float[] bias, float[][] peep, Block x) {
     int kh = l.kernelHeight();
     int kw = l.kernelWidth();
+    int rkh = l.recurrentKernelHeight();
+    int rkw = l.recurrentKernelWidth();
     int cin = x.channels();
     int f = l.filters();
     int g4 = 4 * f;
@@ -98,8 +107,8 @@ final class PlainConvLstm {
     int ow = p.outputSize(x.width(), kw);
     int padTop = p.before(kh);
     int padLeft = p.before(kw);
-    int recTop = Padding.SAME.before(kh);
-    int recLeft = Padding.SAME.before(kw);
+    int recTop = Padding.SAME.before(rkh);
+    int recLeft = Padding.SAME.before(rkw);
     double[] h = new double[oh * ow * f];
     double[] c = new double[oh * ow * f];
     int outFrames = l.returnSequences() ? x.frames() : 1;
@@ -125,12 +134,16 @@ final class PlainConvLstm {
                   }
                 }
               }
+            }
+          }
+          for (int dy = 0; dy < rkh; dy++) {
+            for (int dx = 0; dx < rkw; dx++) {
               int hr = r + dy - recTop;
               int hc = col + dx - recLeft;
               if (hr >= 0 && hr < oh && hc >= 0 && hc < ow) {
                 for (int ch = 0; ch < f; ch++) {
                   double v = h[(hr * ow + hc) * f + ch];
-                  int base = ((dy * kw + dx) * f + ch) * g4;
+                  int base = ((dy * rkw + dx) * f + ch) * g4;
                   for (int g = 0; g < g4; g++) {
                     z[g] += v * recurrent[base + g];
                   }
@@ -140,11 +153,15 @@ final class PlainConvLstm {
           }
           for (int k = 0; k < f; k++) {
             int at = (r * ow + col) * f + k;
-            double gi = l.recurrentActivation().apply(z[k]);
-            double gf = l.recurrentActivation().apply(z[f + k]);
+            double cPrev = c[at]; // zero at t = 0
+            double gi = l.recurrentActivation().apply(z[k] + (peep == null ? 0
+                : peep[0][k] * cPrev));
+            double gf = l.recurrentActivation().apply(z[f + k] + (peep == null ? 0
+                : peep[1][k] * cPrev));
             double cand = l.activation().apply(z[2 * f + k]);
-            double go = l.recurrentActivation().apply(z[3 * f + k]);
-            c[at] = gf * c[at] + gi * cand;
+            c[at] = gf * cPrev + gi * cand;
+            double go = l.recurrentActivation().apply(z[3 * f + k] + (peep == null ? 0
+                : peep[2][k] * c[at]));
             nextH[at] = go * l.activation().apply(c[at]);
           }
         }

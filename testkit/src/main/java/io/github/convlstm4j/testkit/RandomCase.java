@@ -44,6 +44,9 @@ record RandomCase(long seed, ModelSpec spec, int frames, FrameShape inputShape) 
     ModelSpec.Builder b = ModelSpec.builder(cin).seed(seed);
     int minHeight = 1;
     int minWidth = 1;
+    // The paper's cell options draw from a stream of their own, so the cases drawn before they
+    // existed keep every other choice.
+    Random paper = new Random(seed * 0x2545F4914F6CDD1DL + 29);
     for (int i = 0; i < n; i++) {
       boolean last = i == n - 1;
       int f = 1 + r.nextInt(4);
@@ -63,7 +66,13 @@ record RandomCase(long seed, ModelSpec spec, int frames, FrameShape inputShape) 
       boolean bias = r.nextInt(5) != 0;
       boolean seq = !(last && allowed.contains(Capability.LAST_STEP_ONLY) && r.nextInt(4) == 0);
       boolean bn = allowed.contains(Capability.BATCH_NORM) && r.nextInt(10) < 3;
-      b.addLayer(new ConvLstmLayerSpec(f, kh, kw, p, act, ra, bias, bias, seq));
+      boolean peephole = allowed.contains(Capability.PEEPHOLES) && paper.nextInt(3) == 0;
+      boolean ownRecurrent = allowed.contains(Capability.RECURRENT_KERNEL_SIZE)
+          && paper.nextInt(3) == 0;
+      int rkh = ownRecurrent ? kernel(paper, allowed) : kh;
+      int rkw = ownRecurrent ? kernel(paper, allowed) : kw;
+      b.addLayer(new ConvLstmLayerSpec(f, kh, kw, p, act, ra, bias, bias, seq, rkh, rkw,
+          peephole));
       if (bn) {
         b.addLayer(BatchNormSpec.keras());
       }
