@@ -30,6 +30,50 @@ final class Hdf5 {
   }
 
   /**
+   * Refuses a truncated HDF5 file: its superblock (at offset 0) declares the end-of-file
+   * address, which must not lie past the file's size (HDF5 file format specification,
+   * "Superblock", versions 0 to 3).
+   *
+   * @param head at least the file's first 64 bytes (fewer if the file is shorter)
+   * @param size the file's size in bytes
+   * @param source the file, for messages
+   */
+  static void requireComplete(byte[] head, long size, String source)
+      throws KerasFormatException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    if (head.length < 16) {
+      throw new KerasFormatException(source + ": truncated HDF5 file: " + size + " bytes, too "
+          + "few for a superblock");
+    }
+    int version = head[8];
+    int offsets;
+    int eofAt;
+    if (version == 0 || version == 1) {
+      offsets = head[13];
+      eofAt = 24 + (version == 1 ? 4 : 0) + 2 * offsets;
+    } else if (version == 2 || version == 3) {
+      offsets = head[9];
+      eofAt = 12 + 2 * offsets;
+    } else {
+      throw new KerasFormatException(source + ": HDF5 superblock version must be 0 to 3, got "
+          + version);
+    }
+    if (offsets != 8 && offsets != 4) {
+      throw new KerasFormatException(source + ": HDF5 size of offsets must be 4 or 8, got "
+          + offsets);
+    }
+    if (head.length < eofAt + offsets) {
+      throw new KerasFormatException(source + ": truncated HDF5 file: " + size + " bytes, too "
+          + "few for its superblock");
+    }
+    long eof = offsets == 8 ? b.getLong(eofAt) : b.getInt(eofAt) & 0xFFFFFFFFL;
+    if (eof > size || eof < 0) {
+      throw new KerasFormatException(source + ": truncated HDF5 file: its superblock declares "
+          + eof + " bytes, the file has " + size);
+    }
+  }
+
+  /**
    * A string attribute (fixed- or variable-length, scalar or a one-element array), or null if
    * absent.
    */

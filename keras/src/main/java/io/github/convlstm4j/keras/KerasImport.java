@@ -119,6 +119,7 @@ public final class KerasImport {
       throw new KerasFormatException(source + ": expected an HDF5 weights file, got first "
           + "bytes that are not the HDF5 signature");
     }
+    Hdf5.requireComplete(KerasModelFile.headOf(path), Files.size(path), source);
     List<List<String>> names = namesPerLayer(spec);
     List<KerasLayer> stand = KerasExport.kerasLayers(spec);
     try (HdfFile h = new HdfFile(path)) {

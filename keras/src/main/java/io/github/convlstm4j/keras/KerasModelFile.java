@@ -186,6 +186,7 @@ public final class KerasModelFile {
    */
   private static KerasModelFile readHdf5(Path path) throws IOException {
     String source = path.toString();
+    Hdf5.requireComplete(headOf(path), Files.size(path), source);
     try (HdfFile h = new HdfFile(path)) {
       String config = Hdf5.stringAttribute(h, "model_config", source);
       if (config == null) {
@@ -307,7 +308,10 @@ public final class KerasModelFile {
         new String(zip.otherEntry("config.json"), StandardCharsets.UTF_8),
         source + ": config.json");
     String weightsSource = source + ": model.weights.h5";
-    try (HdfFile h = HdfFile.fromBytes(zip.otherEntry("model.weights.h5"))) {
+    byte[] h5 = zip.otherEntry("model.weights.h5");
+    Hdf5.requireComplete(java.util.Arrays.copyOf(h5, Math.min(h5.length, 64)), h5.length,
+        weightsSource);
+    try (HdfFile h = HdfFile.fromBytes(h5)) {
       List<KerasLayer> layers = attachV3Weights(arch.layers, arch.className, h, weightsSource);
       return new KerasModelFile(path, KerasFormat.KERAS_ZIP, version, "", arch.className,
           layers);
@@ -624,6 +628,12 @@ public final class KerasModelFile {
       sb.append(String.format("%02x ", x & 0xff));
     }
     return sb.toString().trim();
+  }
+
+  static byte[] headOf(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return in.readNBytes(64);
+    }
   }
 
   @SafeVarargs
