@@ -184,7 +184,9 @@ public final class KerasExport {
     byte[] h5;
     try {
       try (WritableHdfFile h = HdfFile.write(tmp)) {
-        h.putGroup("vars");
+        // No empty root "vars" group (the model's own variables; Keras' reader does not need
+        // it): jHDF 0.13.0 writes an empty group created at the root before a sibling group as
+        // a broken object header that neither jHDF nor h5py can read.
         WritableGroup all = h.putGroup(root);
         for (Exported l : layers) {
           WritableGroup g = all.putGroup(l.name);
