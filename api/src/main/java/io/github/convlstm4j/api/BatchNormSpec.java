@@ -8,11 +8,12 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Keras {@code BatchNormalization} over the channels of the ConvLSTM layer it follows:
+ * Keras {@code BatchNormalization} over the channels of the layer it follows:
  * statistics over (N, T, H, W); batch statistics (biased variance) while training, moving ones
- * in inference; {@code moving = momentum·moving + (1 - momentum)·batch}. Its weights are named
- * after the ConvLSTM layer it follows: {@code batch_normalization_<i>/gamma, beta,
- * moving_mean, moving_variance}, each {@code [F]}.
+ * in inference; {@code moving = momentum·moving + (1 - momentum)·batch}. After a ConvLSTM
+ * layer its weights are named after it: {@code batch_normalization_<i>/gamma, beta,
+ * moving_mean, moving_variance}, each {@code [F]}; after a frame-wise layer (inference only)
+ * {@code batch_normalization_l<position>/...}.
  *
  * @param momentum of the moving averages, in [0, 1) (Keras default 0.99)
  * @param epsilon added to the variance, positive and finite (Keras default 1e-3)
@@ -69,9 +70,30 @@ public record BatchNormSpec(double momentum, double epsilon) implements LayerSpe
     return KIND;
   }
 
+  /**
+   * Trainable where it follows a ConvLSTM layer; {@link ModelSpec} marks one that follows a
+   * frame-wise layer as inference-only.
+   */
+  @Override
+  public boolean trainable() {
+    return true;
+  }
+
+  @Override
+  public int outputChannels(int inputChannels) {
+    return inputChannels;
+  }
+
+  /**
+   * After a ConvLSTM layer {@code i}: {@code batch_normalization_<i>}; after any other layer at
+   * model position {@code p}: {@code batch_normalization_l<p>}.
+   */
   @Override
   public String name(Position position) {
-    return KIND + "_" + (position.convLstmLayersBefore() - 1);
+    if (ConvLstmLayerSpec.KIND.equals(position.previousKind())) {
+      return KIND + "_" + (position.convLstmLayersBefore() - 1);
+    }
+    return KIND + "_l" + position.index();
   }
 
   @Override

@@ -60,6 +60,16 @@ public record Conv3dHeadSpec(
   }
 
   @Override
+  public boolean trainable() {
+    return true;
+  }
+
+  @Override
+  public int outputChannels(int inputChannels) {
+    return filters;
+  }
+
+  @Override
   public String name(Position position) {
     return KIND;
   }

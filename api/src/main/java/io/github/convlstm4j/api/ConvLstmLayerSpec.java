@@ -18,7 +18,7 @@ import java.util.Set;
  * @param kernelWidth kernel columns, odd or even
  * @param padding input convolution padding
  * @param activation cell and output activation (Keras {@code activation}, default TANH)
- * @param recurrentActivation gate activation, SIGMOID or HARD_SIGMOID
+ * @param recurrentActivation gate activation, SIGMOID, HARD_SIGMOID or HARD_SIGMOID_KERAS3
  * @param useBias whether the input convolution has a bias
  * @param unitForgetBias whether the forget slice of the bias is <em>set</em> to 1 at
  *     initialization (needs {@code useBias})
@@ -62,10 +62,9 @@ public record ConvLstmLayerSpec(
       throw new IllegalArgumentException(
           "activation must be TANH, RELU or LINEAR, got " + activation);
     }
-    if (recurrentActivation != Activation.SIGMOID
-        && recurrentActivation != Activation.HARD_SIGMOID) {
-      throw new IllegalArgumentException(
-          "recurrentActivation must be SIGMOID or HARD_SIGMOID, got " + recurrentActivation);
+    if (!recurrentActivation.isSigmoid()) {
+      throw new IllegalArgumentException("recurrentActivation must be SIGMOID, HARD_SIGMOID or "
+          + "HARD_SIGMOID_KERAS3, got " + recurrentActivation);
     }
     if (unitForgetBias && !useBias) {
       throw new IllegalArgumentException("unitForgetBias needs useBias=true, got useBias=false");
@@ -159,6 +158,16 @@ public record ConvLstmLayerSpec(
   }
 
   @Override
+  public boolean trainable() {
+    return true;
+  }
+
+  @Override
+  public int outputChannels(int inputChannels) {
+    return filters;
+  }
+
+  @Override
   public String name(Position position) {
     return KIND + "_" + position.convLstmLayersBefore();
   }
@@ -170,7 +179,7 @@ public record ConvLstmLayerSpec(
     int nh = padding.outputSize(h, kernelHeight);
     int nw = padding.outputSize(w, kernelWidth);
     if (nh <= 0 || nw <= 0) {
-      throw new IllegalArgumentException("layer " + position.convLstmLayersBefore() + " (" + padding
+      throw new IllegalArgumentException("layer " + position.index() + " (conv_lstm2d, " + padding
           + ", kernel " + kernelHeight + "x" + kernelWidth + ") needs frames of at least "
           + kernelHeight + "x" + kernelWidth + " there, got " + h + "x" + w);
     }
@@ -196,7 +205,8 @@ public record ConvLstmLayerSpec(
   @Override
   public Set<Capability> requiredCapabilities() {
     Set<Capability> s = EnumSet.noneOf(Capability.class);
-    if (recurrentActivation == Activation.HARD_SIGMOID) {
+    if (recurrentActivation == Activation.HARD_SIGMOID
+        || recurrentActivation == Activation.HARD_SIGMOID_KERAS3) {
       s.add(Capability.HARD_SIGMOID);
     }
     if (kernelHeight % 2 == 0 || kernelWidth % 2 == 0) {

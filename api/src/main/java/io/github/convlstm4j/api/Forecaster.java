@@ -80,6 +80,8 @@ public interface Forecaster extends AutoCloseable {
    *     context and the generated frames, twice over), else it is refused up front with an
    *     {@link IllegalArgumentException} naming the largest horizon that fits
    * @return the {@code horizon} generated frames
+   * @throws UnsupportedOperationException if the model holds inference-only layers
+   *     ({@link ModelSpec#inferenceOnlyLayers()}), naming the first
    */
   FrameSequence forecast(FrameSequence context, int horizon);
 
@@ -90,6 +92,8 @@ public interface Forecaster extends AutoCloseable {
    *
    * @param streams N, at least 1
    * @return the session, open
+   * @throws UnsupportedOperationException if the model holds inference-only layers
+   *     ({@link ModelSpec#inferenceOnlyLayers()}), naming the first
    */
   ForecastSession openSession(int streams);
 
@@ -99,6 +103,7 @@ public interface Forecaster extends AutoCloseable {
    * @param state from {@link ForecastSession#state()}
    * @return the session, open
    * @throws IllegalArgumentException naming every missing, extra or mis-shaped tensor
+   * @throws UnsupportedOperationException if the model holds inference-only layers
    */
   ForecastSession openSession(SessionState state);
 
@@ -114,8 +119,10 @@ public interface Forecaster extends AutoCloseable {
    * @throws IllegalStateException if a loss or a weight becomes NaN or infinite, naming the
    *     epoch, the batch and the value; the weights, moving statistics and optimizer state are
    *     then those from before the failing batch
-   * @throws UnsupportedOperationException never; a backend that cannot train says so through
-   *     its provider's capabilities and throws {@link IllegalStateException} here
+   * @throws UnsupportedOperationException if the model holds inference-only layers
+   *     ({@link ModelSpec#inferenceOnlyLayers()}: frame-wise layers imported from Keras),
+   *     naming the first; a backend that cannot train at all says so through its provider's
+   *     capabilities and throws {@link IllegalStateException} here
    */
   TrainingHistory fit(SequenceDataset data, TrainingConfig config, TrainingListener listener);
 

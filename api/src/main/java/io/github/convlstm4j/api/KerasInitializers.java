@@ -8,7 +8,8 @@ import java.util.Random;
  * Seeded Keras initial weights for a {@link ModelSpec}, in Keras names and layouts.
  *
  * <ul>
- *   <li>kernels ({@code conv_lstm2d_i/kernel}, {@code conv3d/kernel}): glorot uniform, limit
+ *   <li>kernels (every layer's {@code .../kernel}: ConvLSTM input, head, dense, conv2d and
+ *       conv2d_transpose): glorot uniform, limit
  *       {@code sqrt(6 / (fan_in + fan_out))} with {@code fan_in = receptive · C_in} and
  *       {@code fan_out = receptive · C_out}
  *   <li>recurrent kernels: orthogonal on the {@code (kh·kw·F) × 4F} matrix: the Q factor, with
@@ -47,8 +48,7 @@ public final class KerasInitializers {
       int size = shape.stream().mapToInt(Integer::intValue).reduce(1, (x, y) -> x * y);
       float[] v = new float[size];
       String part = name.substring(name.indexOf('/') + 1);
-      if (name.startsWith("conv_lstm2d_") && part.equals("kernel")
-          || name.equals(ModelSpec.HEAD_KERNEL)) {
+      if (part.equals("kernel")) { // every layer's kernel: ConvLSTM input, head, dense, conv2d
         glorotUniform(v, shape, random);
       } else if (part.equals("recurrent_kernel")) {
         orthogonal(v, shape, random);

@@ -13,19 +13,56 @@ import java.util.Set;
  * reads its own fields in the checkpoint's spec properties. Adding a layer kind means a new
  * record here and each backend's kernel for it.
  */
-public sealed interface LayerSpec permits ConvLstmLayerSpec, BatchNormSpec, Conv3dHeadSpec {
+public sealed interface LayerSpec permits ConvLstmLayerSpec, BatchNormSpec, Conv3dHeadSpec,
+    DenseSpec, FlattenSpec, Conv2dSpec, Conv2dTransposeSpec, MaxPoolingSpec, LayerNormSpec,
+    SoftmaxSpec, ActivationSpec {
 
   /**
    * Where a layer stands in its model, for naming its weights Keras' way.
    *
    * @param index 0-based position in {@link ModelSpec#layers()}
    * @param convLstmLayersBefore how many ConvLSTM layers precede it
+   * @param sameKindBefore how many layers of the same kind precede it
+   * @param previousKind the kind of the layer just before it, or the empty string for the first
    */
-  record Position(int index, int convLstmLayersBefore) {}
+  record Position(int index, int convLstmLayersBefore, int sameKindBefore, String previousKind) {
+
+    /**
+     * A position whose same-kind count is {@code convLstmLayersBefore} and whose predecessor is
+     * a ConvLSTM layer (the naming of the layers before frame-wise layers existed).
+     *
+     * @param index 0-based position
+     * @param convLstmLayersBefore ConvLSTM layers before it
+     */
+    public Position(int index, int convLstmLayersBefore) {
+      this(index, convLstmLayersBefore, convLstmLayersBefore, ConvLstmLayerSpec.KIND);
+    }
+  }
 
   /**
-   * The kind's stable name in spec properties, also Keras' layer-name stem:
-   * {@code conv_lstm2d}, {@code batch_normalization} or {@code conv3d}.
+   * Whether every backend can train this layer (ConvLSTM, batch normalization after a ConvLSTM
+   * layer, the Conv3D head). The frame-wise layers Keras models bring are inference-only:
+   * {@code fit} on a model that holds one refuses, naming it.
+   *
+   * @return true if trainable
+   */
+  default boolean trainable() {
+    return false;
+  }
+
+  /**
+   * Channels of this layer's output for a given number of input channels.
+   *
+   * @param inputChannels channels reaching the layer
+   * @return output channels
+   * @throws IllegalStateException for a layer whose output channels depend on the whole input
+   *     shape ({@link FlattenSpec}); {@link ModelSpec} then walks {@link #outputShape}
+   */
+  int outputChannels(int inputChannels);
+
+  /**
+   * The kind's stable name in spec properties, also Keras' layer-name stem, for example
+   * {@code conv_lstm2d}, {@code batch_normalization}, {@code conv3d} or {@code dense}.
    *
    * @return the kind
    */
@@ -92,9 +129,28 @@ public sealed interface LayerSpec permits ConvLstmLayerSpec, BatchNormSpec, Conv
         return BatchNormSpec.readProperties(p, prefix);
       case Conv3dHeadSpec.KIND:
         return Conv3dHeadSpec.readProperties(p, prefix);
+      case DenseSpec.KIND:
+        return DenseSpec.readProperties(p, prefix);
+      case FlattenSpec.KIND:
+        return new FlattenSpec();
+      case Conv2dSpec.KIND:
+        return Conv2dSpec.readProperties(p, prefix);
+      case Conv2dTransposeSpec.KIND:
+        return Conv2dTransposeSpec.readProperties(p, prefix);
+      case MaxPoolingSpec.KIND:
+        return MaxPoolingSpec.readProperties(p, prefix);
+      case LayerNormSpec.KIND:
+        return LayerNormSpec.readProperties(p, prefix);
+      case SoftmaxSpec.KIND:
+        return new SoftmaxSpec();
+      case ActivationSpec.KIND:
+        return new ActivationSpec(
+            SpecProperties.enumeration(p, prefix + "activation", Activation.class));
       default:
         throw new IllegalArgumentException("spec property '" + prefix + "kind' must be one of "
-            + List.of(ConvLstmLayerSpec.KIND, BatchNormSpec.KIND, Conv3dHeadSpec.KIND)
+            + List.of(ConvLstmLayerSpec.KIND, BatchNormSpec.KIND, Conv3dHeadSpec.KIND,
+                DenseSpec.KIND, FlattenSpec.KIND, Conv2dSpec.KIND, Conv2dTransposeSpec.KIND,
+                MaxPoolingSpec.KIND, LayerNormSpec.KIND, SoftmaxSpec.KIND, ActivationSpec.KIND)
             + ", got '" + kind + "'");
     }
   }

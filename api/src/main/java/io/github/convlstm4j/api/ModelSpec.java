@@ -29,62 +29,101 @@ public final class ModelSpec {
 
   private final int inputChannels;
   private final List<LayerSpec> layers;
+  private final List<LayerSpec.Position> positions;
   private final List<ConvLstmLayerSpec> convLstmLayers;
   private final List<BatchNormSpec> batchNormAfter;
+  private final List<Integer> inferenceOnly;
   private final Conv3dHeadSpec head;
+  private final boolean flattens;
+  private final SequenceShape inputShape;
   private final long seed;
 
-  private ModelSpec(int inputChannels, List<LayerSpec> layers, long seed) {
+  private ModelSpec(int inputChannels, List<LayerSpec> layers, long seed,
+      SequenceShape inputShape) {
     this.inputChannels = inputChannels;
     this.layers = List.copyOf(layers);
     this.seed = seed;
+    this.inputShape = inputShape;
     List<ConvLstmLayerSpec> conv = new ArrayList<>();
     List<BatchNormSpec> bn = new ArrayList<>();
+    List<LayerSpec.Position> at = new ArrayList<>();
+    List<Integer> untrainable = new ArrayList<>();
+    Map<String, Integer> kinds = new LinkedHashMap<>();
     Conv3dHeadSpec h = null;
+    boolean flat = false;
+    int lastNonSequence = -1;
     for (int i = 0; i < this.layers.size(); i++) {
       LayerSpec l = this.layers.get(i);
+      LayerSpec prev = i == 0 ? null : this.layers.get(i - 1);
+      at.add(new LayerSpec.Position(i, conv.size(), kinds.getOrDefault(l.kind(), 0),
+          prev == null ? "" : prev.kind()));
+      kinds.merge(l.kind(), 1, Integer::sum);
+      if (h != null) {
+        throw new IllegalArgumentException("the Conv3D head must be the last layer, got "
+            + l.kind() + " at layer " + i + " after it");
+      }
+      boolean trainable = l.trainable();
       if (l instanceof ConvLstmLayerSpec) {
-        if (h != null) {
-          throw new IllegalArgumentException("the Conv3D head must be the last layer, got "
-              + l.kind() + " at layer " + i + " after it");
+        if (lastNonSequence >= 0) {
+          throw new IllegalArgumentException("layer " + lastNonSequence + " (conv_lstm2d) feeds "
+              + "layer " + i + " (conv_lstm2d) so returnSequences must be true, got false");
         }
-        conv.add((ConvLstmLayerSpec) l);
+        ConvLstmLayerSpec c = (ConvLstmLayerSpec) l;
+        if (!c.returnSequences()) {
+          lastNonSequence = i;
+        }
+        conv.add(c);
         bn.add(null);
       } else if (l instanceof BatchNormSpec) {
-        if (i == 0 || !(this.layers.get(i - 1) instanceof ConvLstmLayerSpec)) {
-          throw new IllegalArgumentException("layer " + i + " (batch_normalization) must follow "
-              + "a conv_lstm2d layer, got " + (i == 0 ? "none" : this.layers.get(i - 1).kind()));
+        if (prev == null) {
+          throw new IllegalArgumentException("layer 0 (batch_normalization) must follow "
+              + "another layer, got none");
         }
-        bn.set(bn.size() - 1, (BatchNormSpec) l);
-      } else {
-        if (h != null) {
-          throw new IllegalArgumentException("a model has at most 1 Conv3D head, got a second "
-              + "at layer " + i);
+        if (prev instanceof ConvLstmLayerSpec) {
+          bn.set(bn.size() - 1, (BatchNormSpec) l);
+        } else {
+          trainable = false;
+        }
+      } else if (l instanceof Conv3dHeadSpec) {
+        boolean afterConv = prev instanceof ConvLstmLayerSpec
+            || prev instanceof BatchNormSpec && !untrainable.contains(i - 1)
+            && i >= 2 && this.layers.get(i - 2) instanceof ConvLstmLayerSpec;
+        if (!afterConv) {
+          throw new IllegalArgumentException("layer " + i + " (conv3d) must follow a conv_lstm2d "
+              + "layer or its batch normalization, got "
+              + (prev == null ? "none" : prev.kind()));
         }
         h = (Conv3dHeadSpec) l;
+      } else if (l instanceof FlattenSpec) {
+        flat = true;
+      }
+      if (!trainable) {
+        untrainable.add(i);
       }
     }
     if (conv.isEmpty()) {
       throw new IllegalArgumentException("a model needs at least 1 conv_lstm2d layer, got 0");
     }
-    int lastConv = -1;
-    for (int i = 0; i < this.layers.size(); i++) {
-      if (this.layers.get(i) instanceof ConvLstmLayerSpec) {
-        lastConv = i;
-      }
-    }
-    for (int i = 0; i < this.layers.size(); i++) {
-      if (this.layers.get(i) instanceof ConvLstmLayerSpec) {
-        ConvLstmLayerSpec l = (ConvLstmLayerSpec) this.layers.get(i);
-        if (i < lastConv && !l.returnSequences()) {
-          throw new IllegalArgumentException("layer " + i + " (conv_lstm2d) feeds layer "
-              + (i + 1) + " so returnSequences must be true, got false");
-        }
-      }
-    }
+    this.positions = List.copyOf(at);
     this.convLstmLayers = List.copyOf(conv);
     this.batchNormAfter = Collections.unmodifiableList(bn);
+    this.inferenceOnly = List.copyOf(untrainable);
     this.head = h;
+    this.flattens = flat;
+    if (inputShape != null) {
+      if (inputShape.frame().channels() != inputChannels) {
+        throw new IllegalArgumentException("the input shape's channels must be " + inputChannels
+            + ", got " + inputShape.frame().channels());
+      }
+      outputShape(inputShape);
+    } else if (flat) {
+      int i = 0;
+      while (!(this.layers.get(i) instanceof FlattenSpec)) {
+        i++;
+      }
+      throw new IllegalArgumentException("layer " + i + " (flatten) needs a fixed input shape "
+          + "(Builder.inputShape(frames, height, width)), got none");
+    }
   }
 
   /**
@@ -146,6 +185,40 @@ public final class ModelSpec {
   }
 
   /**
+   * The fixed input shape (frames and frame), if the model has one: required when a
+   * {@link FlattenSpec} makes weight shapes depend on it; inputs of any other shape are then
+   * refused.
+   *
+   * @return the input shape
+   */
+  public Optional<SequenceShape> inputShape() {
+    return Optional.ofNullable(inputShape);
+  }
+
+  /**
+   * Indices into {@link #layers()} of the layers no backend trains (see
+   * {@link LayerSpec#trainable()}; a batch normalization after a frame-wise layer is one).
+   * Such a model predicts but cannot {@code fit}, and streaming sessions refuse it.
+   *
+   * @return an unmodifiable list, empty for a model every backend trains
+   */
+  public List<Integer> inferenceOnlyLayers() {
+    return inferenceOnly;
+  }
+
+  /**
+   * A layer's Keras-style name, the prefix of its weights ({@link LayerSpec#name}), for
+   * example {@code conv_lstm2d_0} or {@code dense_1}.
+   *
+   * @param index index into {@link #layers()}
+   * @return the name
+   */
+  public String layerName(int index) {
+    Objects.checkIndex(index, layers.size());
+    return layers.get(index).name(positions.get(index));
+  }
+
+  /**
    * Seed of the weight initializers.
    *
    * @return the seed
@@ -161,7 +234,7 @@ public final class ModelSpec {
    * @return the copy
    */
   public ModelSpec withSeed(long newSeed) {
-    return new ModelSpec(inputChannels, layers, newSeed);
+    return new ModelSpec(inputChannels, layers, newSeed, inputShape);
   }
 
   /**
@@ -172,26 +245,33 @@ public final class ModelSpec {
   public Builder toBuilder() {
     Builder b = new Builder(inputChannels);
     layers.forEach(b::addLayer);
+    b.inputShape = inputShape;
     return b.seed(seed);
   }
 
   /**
    * Whether the network returns one output frame per input frame.
    *
-   * @return true if the last ConvLSTM layer returns sequences
+   * @return true if the last ConvLSTM layer returns sequences and no flatten layer follows
    */
   public boolean returnsSequences() {
-    return convLstmLayers.get(convLstmLayers.size() - 1).returnSequences();
+    return !flattens && convLstmLayers.get(convLstmLayers.size() - 1).returnSequences();
   }
 
   /**
    * Channels of the network's output.
    *
-   * @return head filters, or the last ConvLSTM layer's filters without a head
+   * @return the last layer's output channels (with a flatten layer: for {@link #inputShape()})
    */
   public int outputChannels() {
-    return head != null ? head.filters() : convLstmLayers.get(convLstmLayers.size() - 1)
-        .filters();
+    if (inputShape != null) {
+      return outputShape(inputShape).frame().channels();
+    }
+    int c = inputChannels;
+    for (LayerSpec l : layers) {
+      c = l.outputChannels(c);
+    }
+    return c;
   }
 
   /**
@@ -208,17 +288,17 @@ public final class ModelSpec {
       throw new IllegalArgumentException(
           "input channels must be " + inputChannels + ", got " + input.frame().channels());
     }
+    if (inputShape != null && !inputShape.equals(input)) {
+      throw new IllegalArgumentException("input must be " + inputShape.frames() + " frames of "
+          + inputShape.frame() + " (this model's fixed input shape), got " + input.frames()
+          + " frames of " + input.frame());
+    }
     SequenceShape s = input;
-    int convBefore = 0;
     for (int i = 0; i < layers.size(); i++) {
-      LayerSpec l = layers.get(i);
       try {
-        s = l.outputShape(s, new LayerSpec.Position(i, convBefore));
+        s = layers.get(i).outputShape(s, positions.get(i));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(e.getMessage() + " (input " + input.frame() + ")", e);
-      }
-      if (l instanceof ConvLstmLayerSpec) {
-        convBefore++;
       }
     }
     return s;
@@ -232,7 +312,8 @@ public final class ModelSpec {
    * @throws IllegalArgumentException as {@link #outputShape}
    */
   public FrameShape outputFrameShape(FrameShape input) {
-    return outputShape(new SequenceShape(1, input)).frame();
+    return outputShape(new SequenceShape(inputShape == null ? 1 : inputShape.frames(), input))
+        .frame();
   }
 
   /**
@@ -258,17 +339,16 @@ public final class ModelSpec {
    */
   public Map<String, List<Integer>> weightShapes() {
     Map<String, List<Integer>> m = new LinkedHashMap<>();
+    SequenceShape shape = inputShape;
     int channels = inputChannels;
-    int convBefore = 0;
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec l = layers.get(i);
-      LayerSpec.Position at = new LayerSpec.Position(i, convBefore);
-      m.putAll(l.weightShapes(l.name(at), channels));
-      if (l instanceof ConvLstmLayerSpec) {
-        channels = ((ConvLstmLayerSpec) l).filters();
-        convBefore++;
-      } else if (l instanceof Conv3dHeadSpec) {
-        channels = ((Conv3dHeadSpec) l).filters();
+      m.putAll(l.weightShapes(l.name(positions.get(i)), channels));
+      if (shape != null) {
+        shape = l.outputShape(shape, positions.get(i));
+        channels = shape.frame().channels();
+      } else {
+        channels = l.outputChannels(channels);
       }
     }
     return Collections.unmodifiableMap(m);
@@ -368,6 +448,11 @@ public final class ModelSpec {
     p.setProperty("inputChannels", Integer.toString(inputChannels));
     p.setProperty("seed", Long.toString(seed));
     p.setProperty("layers", Integer.toString(layers.size()));
+    if (inputShape != null) {
+      p.setProperty("input.frames", Integer.toString(inputShape.frames()));
+      p.setProperty("input.height", Integer.toString(inputShape.frame().height()));
+      p.setProperty("input.width", Integer.toString(inputShape.frame().width()));
+    }
     for (int i = 0; i < layers.size(); i++) {
       String k = "layer." + i + ".";
       p.setProperty(k + "kind", layers.get(i).kind());
@@ -395,6 +480,10 @@ public final class ModelSpec {
     }
     Builder b = builder(SpecProperties.integer(p, "inputChannels"));
     b.seed(SpecProperties.longInteger(p, "seed"));
+    if (p.getProperty("input.frames") != null) {
+      b.inputShape(SpecProperties.integer(p, "input.frames"),
+          SpecProperties.integer(p, "input.height"), SpecProperties.integer(p, "input.width"));
+    }
     int n = SpecProperties.integer(p, "layers");
     for (int i = 0; i < n; i++) {
       String k = "layer." + i + ".";
@@ -435,18 +524,20 @@ public final class ModelSpec {
       return false;
     }
     ModelSpec s = (ModelSpec) o;
-    return inputChannels == s.inputChannels && layers.equals(s.layers) && seed == s.seed;
+    return inputChannels == s.inputChannels && layers.equals(s.layers) && seed == s.seed
+        && Objects.equals(inputShape, s.inputShape);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(inputChannels, layers, seed);
+    return Objects.hash(inputChannels, layers, seed, inputShape);
   }
 
   @Override
   public String toString() {
-    return "ModelSpec[inputChannels=" + inputChannels + ", layers=" + layers + ", seed=" + seed
-        + ", parameters=" + parameterCount() + "]";
+    return "ModelSpec[inputChannels=" + inputChannels
+        + (inputShape == null ? "" : ", inputShape=" + inputShape) + ", layers=" + layers
+        + ", seed=" + seed + ", parameters=" + parameterCount() + "]";
   }
 
   /** Builds a {@link ModelSpec}; {@link #build()} validates the whole. */
@@ -454,6 +545,7 @@ public final class ModelSpec {
     private final int inputChannels;
     private final List<LayerSpec> layers = new ArrayList<>();
     private long seed;
+    private SequenceShape inputShape;
 
     private Builder(int inputChannels) {
       if (inputChannels <= 0) {
@@ -475,6 +567,22 @@ public final class ModelSpec {
     }
 
     /**
+     * Fixes the input shape (Keras' {@code batch_input_shape} without the batch): needed when
+     * a {@link FlattenSpec} makes weight shapes depend on it; inputs of another shape are then
+     * refused.
+     *
+     * @param frames T, at least 1
+     * @param height rows, at least 1
+     * @param width columns, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if a size is not positive
+     */
+    public Builder inputShape(int frames, int height, int width) {
+      this.inputShape = new SequenceShape(frames, new FrameShape(height, width, inputChannels));
+      return this;
+    }
+
+    /**
      * Sets the initializer seed.
      *
      * @param s the seed
@@ -490,11 +598,12 @@ public final class ModelSpec {
      *
      * @return the spec
      * @throws IllegalArgumentException naming the bad layer and why (no ConvLSTM layer, a batch
-     *     normalization not after a ConvLSTM layer, a head not last or twice, a ConvLSTM layer
-     *     that feeds another without returning sequences)
+     *     normalization first, a head not last, twice or not after a ConvLSTM layer, a ConvLSTM
+     *     layer that feeds another without returning sequences, a flatten layer without a
+     *     fixed input shape, an input shape the layers cannot take)
      */
     public ModelSpec build() {
-      return new ModelSpec(inputChannels, layers, seed);
+      return new ModelSpec(inputChannels, layers, seed, inputShape);
     }
   }
 }

@@ -43,4 +43,37 @@ public enum Padding {
   public int outputSize(int input, int kernel) {
     return this == SAME ? input : input - kernel + 1;
   }
+
+  /**
+   * Output size along one axis of a strided convolution or pooling window (dilation 1), as
+   * TensorFlow computes it: SAME {@code ceil(n / s)}, VALID {@code floor((n - k) / s) + 1}.
+   *
+   * @param input input size n
+   * @param kernel window size k
+   * @param stride stride s, at least 1
+   * @return output size; zero or negative for VALID with {@code n < k}
+   */
+  public int outputSize(int input, int kernel, int stride) {
+    if (this == SAME) {
+      return (input + stride - 1) / stride;
+    }
+    return input < kernel ? input - kernel + 1 : (input - kernel) / stride + 1;
+  }
+
+  /**
+   * Padding before the first position of a strided window (dilation 1): for SAME, half (rounded
+   * down) of {@code max((ceil(n/s) - 1)·s + k - n, 0)}, the rest going after; 0 for VALID.
+   *
+   * @param input input size n
+   * @param kernel window size k
+   * @param stride stride s, at least 1
+   * @return cells added before
+   */
+  public int before(int input, int kernel, int stride) {
+    if (this == VALID) {
+      return 0;
+    }
+    int out = outputSize(input, kernel, stride);
+    return Math.max((out - 1) * stride + kernel - input, 0) / 2;
+  }
 }

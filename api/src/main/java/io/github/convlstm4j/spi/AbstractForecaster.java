@@ -13,6 +13,7 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.SequenceDataset;
+import io.github.convlstm4j.api.SequenceShape;
 import io.github.convlstm4j.api.SessionState;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TrainingConfig;
@@ -321,6 +322,7 @@ public abstract class AbstractForecaster implements Forecaster {
   final StatefulOutput runFrom(List<FrameSequence> inputs, List<LayerState> initialState,
       Tensor headContext) {
     return guarded(() -> {
+      requireAllTrainable("states");
       checkBatch(inputs);
       PackedBatch batch = PackedBatch.of(inputs);
       if (initialState != null) {
@@ -370,18 +372,44 @@ public abstract class AbstractForecaster implements Forecaster {
 
   @Override
   public final ForecastSession openSession(int streams) {
-    return guarded(() -> new CoreSession(this, streams));
+    return guarded(() -> {
+      requireAllTrainable("streaming sessions");
+      return new CoreSession(this, streams);
+    });
   }
 
   @Override
   public final ForecastSession openSession(SessionState state) {
-    return guarded(() -> CoreSession.restore(this, state));
+    return guarded(() -> {
+      requireAllTrainable("streaming sessions");
+      return CoreSession.restore(this, state);
+    });
+  }
+
+  /**
+   * Refuses a model with inference-only layers ({@link ModelSpec#inferenceOnlyLayers()}) for
+   * work that needs the ConvLSTM core's own layers: training, states, sessions.
+   *
+   * @param what the refused work, for the message
+   * @throws UnsupportedOperationException naming the first such layer
+   */
+  private void requireAllTrainable(String what) {
+    List<Integer> only = spec.inferenceOnlyLayers();
+    if (!only.isEmpty()) {
+      int i = only.get(0);
+      throw new UnsupportedOperationException(what + " support conv_lstm2d, "
+          + "batch_normalization after conv_lstm2d and conv3d layers; layer " + i + " ('"
+          + spec.layerName(i) + "', " + spec.layers().get(i).kind() + ") is inference-only: "
+          + "this model can predict and evaluate, nothing more (" + only.size()
+          + " such layers)");
+    }
   }
 
   @Override
   public final FrameSequence forecast(FrameSequence context, int horizon) {
     return guarded(() -> {
       Objects.requireNonNull(context, "context");
+      requireAllTrainable("forecast rollouts");
       FrameShape out = checkInput(context, "context");
       if (horizon < 1) {
         throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
@@ -426,6 +454,7 @@ public abstract class AbstractForecaster implements Forecaster {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(listener, "listener");
+      requireAllTrainable("fit");
       checkDataset(data, "data");
       SequenceDataset.Split split = data.split(config.validationSplit());
       SequenceDataset train = split.training();
@@ -669,7 +698,7 @@ public abstract class AbstractForecaster implements Forecaster {
    */
   protected final FrameShape checkInput(FrameSequence s, String what) {
     try {
-      return spec.outputFrameShape(s.frameShape());
+      return spec.outputShape(new SequenceShape(s.frames(), s.frameShape())).frame();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }

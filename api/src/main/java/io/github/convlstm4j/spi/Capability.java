@@ -24,7 +24,14 @@ public enum Capability {
   /** The Conv3D head (SAME and CAUSAL time padding). */
   CONV3D_HEAD,
   /** A last layer that returns only its final step. */
-  LAST_STEP_ONLY;
+  LAST_STEP_ONLY,
+  /**
+   * Inference through the frame-wise layers Keras models bring (dense, flatten, conv2d,
+   * conv2d_transpose, max_pooling, layer_normalization, softmax, activation, and batch
+   * normalization after any of them): {@link io.github.convlstm4j.api.LayerSpec#trainable()}
+   * is false for them.
+   */
+  FRAME_LAYERS;
 
   /**
    * The capabilities a spec needs for inference ({@link #TRAINING} is never included).

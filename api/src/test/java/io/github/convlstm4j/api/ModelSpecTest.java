@@ -123,7 +123,7 @@ class ModelSpecTest {
     assertFalse(spec.returnsSequences());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> spec.outputFrameShape(new FrameShape(5, 5, 1)));
-    assertTrue(e.getMessage().startsWith("layer 1 (VALID, kernel 4x2) needs frames of at least"
+    assertTrue(e.getMessage().startsWith("layer 1 (conv_lstm2d, VALID, kernel 4x2) needs frames of at least"
         + " 4x2 there, got 3x3"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> spec.outputFrameShape(new FrameShape(40, 40, 3)));
@@ -136,20 +136,22 @@ class ModelSpecTest {
     assertMessage("inputChannels must be positive, got 0", () -> ModelSpec.builder(0));
     assertMessage("a model needs at least 1 conv_lstm2d layer, got 0",
         () -> ModelSpec.builder(1).build());
-    assertMessage("layer 0 (batch_normalization) must follow a conv_lstm2d layer, got none",
+    assertMessage("layer 0 (batch_normalization) must follow another layer, got none",
         () -> ModelSpec.builder(1).addLayer(BatchNormSpec.keras())
             .addLayer(ConvLstmLayerSpec.of(2)).build());
-    assertMessage("layer 2 (batch_normalization) must follow a conv_lstm2d layer, got "
-        + "batch_normalization", () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2))
-            .addLayer(BatchNormSpec.keras()).addLayer(BatchNormSpec.keras()).build());
+    // a batch normalization after another layer than a ConvLSTM one is inference-only
+    assertEquals(List.of(2), ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2))
+        .addLayer(BatchNormSpec.keras()).addLayer(BatchNormSpec.keras()).build()
+        .inferenceOnlyLayers());
     Conv3dHeadSpec head = new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME);
     assertMessage("the Conv3D head must be the last layer, got conv_lstm2d at layer 2 after it",
         () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).addLayer(head)
             .addLayer(ConvLstmLayerSpec.of(2)).build());
-    assertMessage("a model has at most 1 Conv3D head, got a second at layer 2",
+    assertMessage("the Conv3D head must be the last layer, got conv3d at layer 2 after it",
         () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2)).addLayer(head)
             .addLayer(head).build());
-    assertMessage("layer 0 (conv_lstm2d) feeds layer 1 so returnSequences must be true, got false",
+    assertMessage("layer 0 (conv_lstm2d) feeds layer 1 (conv_lstm2d) so returnSequences must be "
+        + "true, got false",
         () -> ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2).withReturnSequences(false))
             .addLayer(ConvLstmLayerSpec.of(2)).build());
     assertMessage("batch normalization momentum must be in [0, 1), got 1.0",
@@ -163,7 +165,8 @@ class ModelSpecTest {
         () -> ConvLstmLayerSpec.of(3).withKernel(3, -1));
     assertMessage("activation must be TANH, RELU or LINEAR, got SIGMOID",
         () -> ConvLstmLayerSpec.of(3).withActivation(Activation.SIGMOID));
-    assertMessage("recurrentActivation must be SIGMOID or HARD_SIGMOID, got TANH",
+    assertMessage(
+        "recurrentActivation must be SIGMOID, HARD_SIGMOID or HARD_SIGMOID_KERAS3, got TANH",
         () -> ConvLstmLayerSpec.of(3).withRecurrentActivation(Activation.TANH));
     assertMessage("unitForgetBias needs useBias=true, got useBias=false",
         () -> ConvLstmLayerSpec.of(3).withBias(false, true));
@@ -251,9 +254,11 @@ class ModelSpecTest {
     assertMessage("spec format must be convlstm4j-spec-2 or convlstm4j-spec-1, got other",
         () -> ModelSpec.fromProperties(s));
     Properties k = MovingSquares.kerasModel().toProperties();
-    k.setProperty("layer.3.kind", "dense");
+    k.setProperty("layer.3.kind", "lstm");
     assertMessage("spec property 'layer.3.kind' must be one of [conv_lstm2d, "
-        + "batch_normalization, conv3d], got 'dense'", () -> ModelSpec.fromProperties(k));
+        + "batch_normalization, conv3d, dense, flatten, conv2d, conv2d_transpose, max_pooling, "
+        + "layer_normalization, softmax, activation], got 'lstm'",
+        () -> ModelSpec.fromProperties(k));
     Properties m = MovingSquares.kerasModel().toProperties();
     m.setProperty("layer.1.momentum", "high");
     assertMessage("spec property 'layer.1.momentum' must be a number, got 'high'",

@@ -237,9 +237,11 @@ final class ConvLstmGraph {
     NDList owned = new NDList(); // layer-level intermediates, closed at the end
     // Hard-sigmoid gates: fold Keras' 0.2 z + 0.5 into the kernels and bias of the i, f and o
     // gates, so each of those gates is a single clip instead of multiply, add and clip.
-    boolean folded = l.recurrentActivation() == Activation.HARD_SIGMOID;
+    boolean folded = l.recurrentActivation() == Activation.HARD_SIGMOID
+        || l.recurrentActivation() == Activation.HARD_SIGMOID_KERAS3;
     if (folded) {
-      NDArray[] f3 = foldHardSigmoid(kernel, recurrentKernel, bias, f, layerManager, owned);
+      NDArray[] f3 = foldHardSigmoid(kernel, recurrentKernel, bias, f,
+          hardSigmoidSlope(l.recurrentActivation())[0], layerManager, owned);
       kernel = f3[0];
       recurrentKernel = f3[1];
       bias = f3[2];
@@ -337,13 +339,13 @@ final class ConvLstmGraph {
    * @return the folded kernel, recurrent kernel and bias (a bias even without one before)
    */
   private static NDArray[] foldHardSigmoid(NDArray kernel, NDArray recurrentKernel,
-      NDArray bias, int f, NDManager manager, NDList owned) {
+      NDArray bias, int f, float slope, NDManager manager, NDList owned) {
     float[] scale = new float[4 * f];
     float[] shift = new float[4 * f];
     for (int g = 0; g < 4; g++) {
       boolean candidate = g == 2; // Keras gate order i, f, c, o; c keeps its activation
       for (int j = 0; j < f; j++) {
-        scale[g * f + j] = candidate ? 1f : HARD_SIGMOID_SLOPE[0];
+        scale[g * f + j] = candidate ? 1f : slope;
         shift[g * f + j] = candidate ? 0f : 0.5f;
       }
     }
@@ -460,8 +462,14 @@ final class ConvLstmGraph {
     return NDArrays.concat(parts, axis);
   }
 
-  /** The slope of Keras' hard sigmoid, {@code 0.2 x + 0.5} clipped to [0, 1]. */
+  /** The slope of Keras 2's hard sigmoid, {@code 0.2 x + 0.5} clipped to [0, 1]. */
   private static final float[] HARD_SIGMOID_SLOPE = {0.2f};
+  /** The slope of Keras 3's hard sigmoid, {@code x / 6 + 0.5} clipped to [0, 1]. */
+  private static final float[] HARD_SIGMOID_KERAS3_SLOPE = {1f / 6f};
+
+  private static float[] hardSigmoidSlope(Activation a) {
+    return a == Activation.HARD_SIGMOID_KERAS3 ? HARD_SIGMOID_KERAS3_SLOPE : HARD_SIGMOID_SLOPE;
+  }
 
   /** Applies an activation with Keras semantics. */
   static NDArray activate(NDArray x, Activation a) {
@@ -471,12 +479,13 @@ final class ConvLstmGraph {
       case SIGMOID:
         return ai.djl.nn.Activation.sigmoid(x);
       case HARD_SIGMOID:
+      case HARD_SIGMOID_KERAS3:
         // Not x.mul(0.2f): DJL's PyTorch engine wraps a Number operand in a tensor over a Java
         // direct buffer and closes it after the call, but autograd saves that tensor for the
         // backward pass (d(0.2 x)/dx = 0.2), which then reads freed, reused memory: garbage or
         // NaN gradients once a GC ran between forward and backward (issue 4's NaN hazard,
         // DjlTrainingHazardTest). An engine-owned scalar stays valid as long as autograd holds it.
-        try (NDArray slope = DjlArrays.owned(x.getManager(), HARD_SIGMOID_SLOPE, new Shape())) {
+        try (NDArray slope = DjlArrays.owned(x.getManager(), hardSigmoidSlope(a), new Shape())) {
           return x.mul(slope).add(0.5f).clip(0f, 1f);
         }
       case RELU:

@@ -5,7 +5,7 @@ import io.github.convlstm4j.api.Activation;
 /**
  * Element-wise activations in float with the definitions of {@link Activation#apply(double)},
  * and their derivatives expressed through the activation's <em>output</em> (which is what the
- * backward pass keeps). Hard sigmoid's derivative is 0.2 strictly inside (0, 1) and 0 on the
+ * backward pass keeps). Hard sigmoid's derivative is 0.2 (Keras 3's: 1/6) strictly inside (0, 1) and 0 on the
  * clipped parts; ReLU's is 1 for a positive output and 0 otherwise.
  */
 final class Act {
@@ -19,6 +19,8 @@ final class Act {
         return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
       case HARD_SIGMOID:
         return Math.min(1f, Math.max(0f, 0.2f * x + 0.5f));
+      case HARD_SIGMOID_KERAS3:
+        return Math.min(6f, Math.max(0f, x + 3f)) / 6f;
       case RELU:
         return Math.max(0f, x);
       case LINEAR:
@@ -37,6 +39,8 @@ final class Act {
         return y * (1f - y);
       case HARD_SIGMOID:
         return y > 0f && y < 1f ? 0.2f : 0f;
+      case HARD_SIGMOID_KERAS3:
+        return y > 0f && y < 1f ? 1f / 6f : 0f;
       case RELU:
         return y > 0f ? 1f : 0f;
       case LINEAR:

@@ -89,6 +89,11 @@ final class CellMath {
           a[off + j] = Math.min(1f, Math.max(0f, 0.2f * x + 0.5f));
         }
         break;
+      case HARD_SIGMOID_KERAS3:
+        for (int j = 0; j < n; j++) {
+          a[off + j] = Act.apply(Activation.HARD_SIGMOID_KERAS3, a[off + j] + bias[bOff + j]);
+        }
+        break;
       case RELU:
         for (int j = 0; j < n; j++) {
           a[off + j] = Math.max(0f, a[off + j] + bias[bOff + j]);
@@ -162,6 +167,11 @@ final class CellMath {
         for (int j = 0; j < n; j++) {
           float v = y[yOff + j];
           d[dOff + j] *= v > 0f && v < 1f ? 0.2f : 0f;
+        }
+        break;
+      case HARD_SIGMOID_KERAS3:
+        for (int j = 0; j < n; j++) {
+          d[dOff + j] *= Act.derivativeFromOutput(Activation.HARD_SIGMOID_KERAS3, y[yOff + j]);
         }
         break;
       case LINEAR:

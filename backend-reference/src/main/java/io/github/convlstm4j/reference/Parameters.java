@@ -25,6 +25,28 @@ final class Parameters {
     this.all = Collections.unmodifiableList(list);
   }
 
+  /**
+   * A view of another model's parameters under this (sub-)model's names: the same
+   * {@link Param} objects, so values written through either are seen by both.
+   *
+   * @param spec the sub-model
+   * @param aliases for each of its weight names, the parameter it stands for
+   */
+  Parameters(ModelSpec spec, Map<String, Param> aliases) {
+    List<Param> list = new ArrayList<>();
+    spec.weightShapes().forEach((name, shape) -> {
+      Param p = aliases.get(name);
+      if (p == null || !java.util.Arrays.equals(p.shape,
+          shape.stream().mapToInt(Integer::intValue).toArray())) {
+        throw new IllegalArgumentException("no parameter of shape " + shape + " stands for '"
+            + name + "', got " + p);
+      }
+      byName.put(name, p);
+      list.add(p);
+    });
+    this.all = Collections.unmodifiableList(list);
+  }
+
   Param get(String name) {
     Param p = byName.get(name);
     if (p == null) {

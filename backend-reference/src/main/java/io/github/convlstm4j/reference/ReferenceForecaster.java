@@ -53,6 +53,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
   private final Parameters params;
   private final Optimizer optimizer;
   private final Network net;
+  /** The chain for models with inference-only layers (then {@link #net} is null), else null. */
+  private final LayerChain chain;
 
   /**
    * Creates a forecaster with freshly initialized weights.
@@ -77,8 +79,19 @@ public final class ReferenceForecaster extends AbstractForecaster {
     this.params = new Parameters(spec);
     params.load(KerasInitializers.initialWeights(spec));
     this.optimizer = new Optimizer(params);
-    this.net = new Network(spec, params, par, matMul, convolution);
+    if (spec.inferenceOnlyLayers().isEmpty()) {
+      this.net = new Network(spec, params, par, matMul, convolution);
+      this.chain = null;
+    } else {
+      this.net = null;
+      this.chain = new LayerChain(spec, params, par, matMul, convolution);
+    }
+    this.matMul = matMul;
+    this.convolution = convolution;
   }
+
+  private final MatMul matMul;
+  private final ConvolutionAlgorithm convolution;
 
   // ---------------------------------------------------------------- primitives
 
@@ -86,14 +99,20 @@ public final class ReferenceForecaster extends AbstractForecaster {
   protected Map<String, String> describeRuntime() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("threads", Integer.toString(par.threads()));
-    m.put("kernel", net.matMul().name());
-    m.put("convolution", net.convolution().settingValue());
+    m.put("kernel", matMul.name());
+    m.put("convolution", convolution.settingValue());
+    if (chain != null) {
+      m.put("frame layers", "FrameKernels (plain loops)");
+    }
     return m;
   }
 
   @Override
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
       Tensor headContext, boolean returnState) {
+    if (chain != null) { // the core sends no state or head context for such models
+      return new Forward(chain.forward(input), List.of(), null);
+    }
     net.loadInput(input);
     int layers = spec().convLstmLayers().size();
     int window = headWindow();
@@ -135,6 +154,18 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   @Override
   protected double lossSum(PackedBatch input, PackedBatch target, Loss loss) {
+    if (chain != null) {
+      PackedBatch out = chain.forward(input);
+      float[] p = new float[out.size()];
+      float[] y = new float[target.size()];
+      out.copyTo(p, 0);
+      target.copyTo(y, 0);
+      double sum = 0;
+      for (int i = 0; i < p.length; i++) {
+        sum += Network.elementLoss(loss, p[i], y[i]);
+      }
+      return sum;
+    }
     net.loadInput(input);
     float[] y = net.loadTargets(target);
     net.forward(Network.Mode.INFERENCE, false);
@@ -209,7 +240,11 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   @Override
   protected void release() {
-    net.close();
+    if (chain != null) {
+      chain.close();
+    } else {
+      net.close();
+    }
     par.close();
   }
 

@@ -42,6 +42,7 @@ final class VectorCellOps implements CellOps {
       int gOff, float[] cells, int cOff, int cPrev, float[] hs, int hOff, int from, int to) {
     int g = 4 * f;
     boolean hard = ra == Activation.HARD_SIGMOID;
+    boolean hard3 = ra == Activation.HARD_SIGMOID_KERAS3;
     for (int p = from; p < to; p++) {
       int gp = gOff + p * g;
       int fp = p * f;
@@ -50,6 +51,8 @@ final class VectorCellOps implements CellOps {
           activate(act, gates, gp + 2 * f, bias, 2 * f, f);
         } else if (hard) {
           hardSigmoid(gates, gp + q * f, bias, q * f, f);
+        } else if (hard3) {
+          hardSigmoidKeras3(gates, gp + q * f, bias, q * f, f);
         } else {
           sigmoid(gates, gp + q * f, bias, q * f, f);
         }
@@ -73,6 +76,19 @@ final class VectorCellOps implements CellOps {
     }
     for (int j = nv; j < n; j++) {
       a[off + j] = scalar(Activation.HARD_SIGMOID, a[off + j] + b[bOff + j]);
+    }
+  }
+
+  /** {@code a[off+j] = min(max(a[off+j] + b[bOff+j] + 3, 0), 6) / 6} (Keras 3). */
+  private static void hardSigmoidKeras3(float[] a, int off, float[] b, int bOff, int n) {
+    int nv = n - n % L;
+    for (int j = 0; j < nv; j += L) {
+      FloatVector x = FloatVector.fromArray(S, a, off + j)
+          .add(FloatVector.fromArray(S, b, bOff + j));
+      x.add(3f).max(0f).min(6f).div(6f).intoArray(a, off + j);
+    }
+    for (int j = nv; j < n; j++) {
+      a[off + j] = scalar(Activation.HARD_SIGMOID_KERAS3, a[off + j] + b[bOff + j]);
     }
   }
 
@@ -163,7 +179,8 @@ final class VectorCellOps implements CellOps {
       float[] cells, int cOff, int cPrev, float[] dh, float[] dOut, int dOutOff, float[] dc,
       float[] dz, int from, int to) {
     int g = 4 * f;
-    boolean hard = ra == Activation.HARD_SIGMOID;
+    boolean hard = ra == Activation.HARD_SIGMOID || ra == Activation.HARD_SIGMOID_KERAS3;
+    float slope = ra == Activation.HARD_SIGMOID_KERAS3 ? 1f / 6f : 0.2f;
     float[] tmp = new float[f]; // dH·o·act'(C) of one position
     float[] zeros = new float[f]; // the output gradient of a step without output
     for (int p = from; p < to; p++) {
@@ -177,7 +194,7 @@ final class VectorCellOps implements CellOps {
         if (q == 2) {
           activationDerivative(act, dz, gp + 2 * f, gates, gp + 2 * f, f);
         } else if (hard) {
-          hardSigmoidDerivative(dz, gp + q * f, gates, gp + q * f, f);
+          hardSigmoidDerivative(dz, gp + q * f, gates, gp + q * f, f, ra, slope);
         } else {
           sigmoidDerivative(dz, gp + q * f, gates, gp + q * f, f);
         }
@@ -257,18 +274,22 @@ final class VectorCellOps implements CellOps {
     }
   }
 
-  /** {@code d[off+j] *= 0.2} where {@code 0 < y < 1}, else 0 (hard sigmoid's derivative). */
-  private static void hardSigmoidDerivative(float[] d, int off, float[] y, int yOff, int n) {
+  /**
+   * {@code d[off+j] *= slope} where {@code 0 < y < 1}, else 0 (hard sigmoid's derivative: slope
+   * 0.2, or 1/6 for Keras 3's).
+   */
+  private static void hardSigmoidDerivative(float[] d, int off, float[] y, int yOff, int n,
+      Activation ra, float slope) {
     int nv = n - n % L;
     for (int j = 0; j < nv; j += L) {
       FloatVector v = FloatVector.fromArray(S, y, yOff + j);
       VectorMask<Float> inside = v.compare(VectorOperators.GT, 0f)
           .and(v.compare(VectorOperators.LT, 1f));
-      FloatVector.fromArray(S, d, off + j).mul(FloatVector.zero(S).blend(0.2f, inside))
+      FloatVector.fromArray(S, d, off + j).mul(FloatVector.zero(S).blend(slope, inside))
           .intoArray(d, off + j);
     }
     for (int j = nv; j < n; j++) {
-      d[off + j] *= Act.derivativeFromOutput(Activation.HARD_SIGMOID, y[yOff + j]);
+      d[off + j] *= Act.derivativeFromOutput(ra, y[yOff + j]);
     }
   }
 
@@ -362,6 +383,8 @@ final class VectorCellOps implements CellOps {
         return 0.5f + 0.5f * CellMath.tanh(0.5f * x);
       case HARD_SIGMOID:
         return Math.min(1f, Math.max(0f, 0.2f * x + 0.5f));
+      case HARD_SIGMOID_KERAS3:
+        return Act.apply(Activation.HARD_SIGMOID_KERAS3, x);
       case RELU:
         return Math.max(0f, x);
       case LINEAR:

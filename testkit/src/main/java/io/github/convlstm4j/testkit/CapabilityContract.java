@@ -6,6 +6,14 @@ import static io.github.convlstm4j.testkit.KitSupport.dynamicTest;
 
 import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.ActivationSpec;
+import io.github.convlstm4j.api.Conv2dSpec;
+import io.github.convlstm4j.api.Conv2dTransposeSpec;
+import io.github.convlstm4j.api.DenseSpec;
+import io.github.convlstm4j.api.FlattenSpec;
+import io.github.convlstm4j.api.LayerNormSpec;
+import io.github.convlstm4j.api.MaxPoolingSpec;
+import io.github.convlstm4j.api.SoftmaxSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
@@ -57,6 +65,18 @@ abstract class CapabilityContract extends Contract {
         return b.addLayer(base.withReturnSequences(false)).build();
       case TRAINING:
         return b.addLayer(base).build();
+      case FRAME_LAYERS:
+        return b.inputShape(3, 5, 5).addLayer(base)
+            .addLayer(new Conv2dSpec(3, 3, 3, 2, 2, Padding.SAME, Activation.RELU, true))
+            .addLayer(new LayerNormSpec(1e-3, true, true))
+            .addLayer(new Conv2dTransposeSpec(2, 3, 3, 2, 2, Padding.SAME, Activation.LINEAR,
+                true))
+            .addLayer(BatchNormSpec.keras())
+            .addLayer(new MaxPoolingSpec(2, 2, 1, 1, Padding.SAME))
+            .addLayer(new ActivationSpec(Activation.TANH))
+            .addLayer(new FlattenSpec())
+            .addLayer(new DenseSpec(3, Activation.LINEAR, true))
+            .addLayer(new SoftmaxSpec()).build();
       default:
         throw new AssertionError(c);
     }

@@ -1,10 +1,12 @@
 package io.github.convlstm4j.testkit;
 
 import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
@@ -23,7 +25,8 @@ import java.util.List;
  * </pre>
  *
  * Batch normalization uses its moving statistics; the Conv3D head pads SAME in space and
- * {@link io.github.convlstm4j.api.TimePadding} in time.
+ * {@link io.github.convlstm4j.api.TimePadding} in time; the frame-wise layers are
+ * {@link PlainFrameLayers}.
  */
 final class PlainConvLstm {
 
@@ -60,24 +63,25 @@ final class PlainConvLstm {
       x[i] = in[i];
     }
     Block cur = new Block(input.frames(), input.height(), input.width(), input.channels(), x);
-    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
+    List<LayerSpec> layers = spec.layers();
     for (int i = 0; i < layers.size(); i++) {
-      ConvLstmLayerSpec l = layers.get(i);
-      cur = convLstm(l, weights.get(ModelSpec.kernelName(i)).toArray(),
-          weights.get(ModelSpec.recurrentKernelName(i)).toArray(),
-          l.useBias() ? weights.get(ModelSpec.biasName(i)).toArray() : null, cur);
-      if (spec.batchNormAfter(i).isPresent()) {
-        cur = batchNorm(cur,
-            weights.get(ModelSpec.batchNormName(i, "gamma")).toArray(),
-            weights.get(ModelSpec.batchNormName(i, "beta")).toArray(),
-            weights.get(ModelSpec.batchNormName(i, "moving_mean")).toArray(),
-            weights.get(ModelSpec.batchNormName(i, "moving_variance")).toArray(),
-            spec.batchNormAfter(i).get().epsilon());
+      LayerSpec l = layers.get(i);
+      String n = spec.layerName(i) + "/";
+      if (l instanceof ConvLstmLayerSpec) {
+        ConvLstmLayerSpec c = (ConvLstmLayerSpec) l;
+        cur = convLstm(c, weights.get(n + "kernel").toArray(),
+            weights.get(n + "recurrent_kernel").toArray(),
+            c.useBias() ? weights.get(n + "bias").toArray() : null, cur);
+      } else if (l instanceof BatchNormSpec) {
+        cur = batchNorm(cur, weights.get(n + "gamma").toArray(),
+            weights.get(n + "beta").toArray(), weights.get(n + "moving_mean").toArray(),
+            weights.get(n + "moving_variance").toArray(), ((BatchNormSpec) l).epsilon());
+      } else if (l instanceof Conv3dHeadSpec) {
+        cur = head((Conv3dHeadSpec) l, weights.get(n + "kernel").toArray(),
+            weights.get(n + "bias").toArray(), cur);
+      } else {
+        cur = PlainFrameLayers.apply(l, n, weights, cur);
       }
-    }
-    if (spec.head().isPresent()) {
-      cur = head(spec.head().get(), weights.get(ModelSpec.HEAD_KERNEL).toArray(),
-          weights.get(ModelSpec.HEAD_BIAS).toArray(), cur);
     }
     return cur;
   }

@@ -1,0 +1,89 @@
+package io.github.convlstm4j.api;
+
+import io.github.convlstm4j.spi.Capability;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Max pooling over each frame on its own: Keras {@code MaxPooling3D} with a time pool and
+ * stride of 1, or {@code TimeDistributed(MaxPooling2D)}. Windows {@code poolHeight ×
+ * poolWidth} moved by the strides; SAME pads as TensorFlow does ({@link Padding#before(int,
+ * int, int)}), and padded cells never win the maximum. No weights; inference only
+ * ({@link Capability#FRAME_LAYERS}).
+ *
+ * @param poolHeight window rows
+ * @param poolWidth window columns
+ * @param strideHeight row stride (Keras' default: the pool size)
+ * @param strideWidth column stride
+ * @param padding SAME or VALID
+ */
+public record MaxPoolingSpec(int poolHeight, int poolWidth, int strideHeight, int strideWidth,
+    Padding padding) implements LayerSpec {
+
+  /** The kind, {@code max_pooling}. */
+  public static final String KIND = "max_pooling";
+
+  /**
+   * Validates.
+   *
+   * @throws IllegalArgumentException naming the bad field and value
+   */
+  public MaxPoolingSpec {
+    FrameWindow.requirePositive(KIND, "poolHeight", poolHeight);
+    FrameWindow.requirePositive(KIND, "poolWidth", poolWidth);
+    FrameWindow.requirePositive(KIND, "strideHeight", strideHeight);
+    FrameWindow.requirePositive(KIND, "strideWidth", strideWidth);
+    Objects.requireNonNull(padding, "padding");
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public String name(Position position) {
+    return KIND + "_" + position.sameKindBefore();
+  }
+
+  @Override
+  public int outputChannels(int inputChannels) {
+    return inputChannels;
+  }
+
+  @Override
+  public SequenceShape outputShape(SequenceShape input, Position position) {
+    return new SequenceShape(input.frames(), FrameWindow.output(KIND, position, input.frame(),
+        poolHeight, poolWidth, strideHeight, strideWidth, padding, input.frame().channels()));
+  }
+
+  @Override
+  public Map<String, List<Integer>> weightShapes(String name, int inputChannels) {
+    return Map.of();
+  }
+
+  @Override
+  public Set<Capability> requiredCapabilities() {
+    return Set.of(Capability.FRAME_LAYERS);
+  }
+
+  @Override
+  public void writeProperties(Properties p, String prefix) {
+    p.setProperty(prefix + "poolHeight", Integer.toString(poolHeight));
+    p.setProperty(prefix + "poolWidth", Integer.toString(poolWidth));
+    p.setProperty(prefix + "strideHeight", Integer.toString(strideHeight));
+    p.setProperty(prefix + "strideWidth", Integer.toString(strideWidth));
+    p.setProperty(prefix + "padding", padding.name());
+  }
+
+  static MaxPoolingSpec readProperties(Properties p, String prefix) {
+    return new MaxPoolingSpec(SpecProperties.integer(p, prefix + "poolHeight"),
+        SpecProperties.integer(p, prefix + "poolWidth"),
+        SpecProperties.integer(p, prefix + "strideHeight"),
+        SpecProperties.integer(p, prefix + "strideWidth"),
+        SpecProperties.enumeration(p, prefix + "padding", Padding.class));
+  }
+}
