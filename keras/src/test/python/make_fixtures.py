@@ -484,11 +484,18 @@ def refusals():
     inp = layer("InputLayer", {"batch_input_shape": [None, 3, 4, 4, 1], "dtype": "float32",
                                "sparse": False, "ragged": False, "name": "input_1"})
     saved = [("conv_lstm2d", [("conv_lstm2d/" + n + ":0", v) for n, v in cl])]
-    # MaxPooling3D after the ConvLSTM2D.
+    # UpSampling3D after the ConvLSTM2D: a class the library does not have.
+    up = {"name": "up_sampling3d", "trainable": True, "dtype": "float32", "size": [1, 2, 2],
+          "data_format": "channels_last"}
+    write_h5_model(os.path.join(OUT, "refuse_upsampling.h5"),
+                   sequential([inp, layer("ConvLSTM2D", base({})),
+                               layer("UpSampling3D", up)]),
+                   saved + [("up_sampling3d", [])], "2.7.0")
+    # MaxPooling3D pooling across time (pool_size 2 in time).
     pool = {"name": "max_pooling3d", "trainable": True, "dtype": "float32",
-            "pool_size": [1, 2, 2], "padding": "valid", "strides": [1, 2, 2],
+            "pool_size": [2, 2, 2], "padding": "valid", "strides": [2, 2, 2],
             "data_format": "channels_last"}
-    write_h5_model(os.path.join(OUT, "refuse_maxpool.h5"),
+    write_h5_model(os.path.join(OUT, "refuse_time_pool.h5"),
                    sequential([inp, layer("ConvLSTM2D", base({})),
                                layer("MaxPooling3D", pool)]),
                    saved + [("max_pooling3d", [])], "2.7.0")
@@ -502,7 +509,11 @@ def refusals():
                    saved, "2.7.0")
     # Keras 3's hard_sigmoid (x/6 + 0.5), chosen by keras_version 3.
     write_h5_model(os.path.join(OUT, "keras3_hard_sigmoid.h5"),
-                   sequential([inp, layer("ConvLSTM2D", base({}))]), saved, "3.5.0")
+                   sequential([inp, layer("ConvLSTM2D", base({"return_sequences": True}))]),
+                   saved, "3.5.0")
+    save_expected("keras3_hard_sigmoid",
+                  conv_lstm(model_input((3, 4, 4, 1)), cl[0][1], cl[1][1], cl[2][1],
+                            base({"return_sequences": True}), 3))
     # A functional graph that is not a chain: Add of two ConvLSTM2D branches.
     W2 = Weights()
     c1 = conv_lstm_weights(W2, 3, 3, 1, 1)

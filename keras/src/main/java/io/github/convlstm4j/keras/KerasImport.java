@@ -30,20 +30,42 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Supported: Sequential models and functional models that are a plain chain (each layer
- * fed by the one before) of {@code InputLayer}, {@code ConvLSTM2D} (activation tanh, relu or
- * linear; recurrent activation sigmoid or hard sigmoid; padding same or valid; any kernel size;
- * stride and dilation 1; channels_last, or channels_first for the whole model),
- * {@code BatchNormalization} directly after a ConvLSTM2D (over the channel axis),
- * {@code Conv3D} as the last layer (padding same, stride 1), and the layers that are the
- * identity at inference ({@code Dropout}, {@code SpatialDropout1D/2D/3D}, {@code GaussianNoise},
- * {@code GaussianDropout}, {@code AlphaDropout}, {@code ActivityRegularization},
- * {@code Activation('linear')}, and {@code TimeDistributed} around any of them), which are
- * dropped with a note. Keras' {@code hard_sigmoid} is {@code clip(0.2x + 0.5, 0, 1)} in files
- * written by Keras 1 and 2 and {@code relu6(x + 3) / 6} from Keras 3 on: the file's
- * {@code keras_version} decides. Anything else (a layer class, an option such as
- * {@code go_backwards=true} or {@code strides=2}, a dtype other than float32) is refused with an
- * {@link UnsupportedKerasLayerException} naming the layer, its class and the option, never
- * approximated.
+ * fed by the one before) of
+ *
+ * <ul>
+ *   <li>{@code InputLayer} (float32, dense);
+ *   <li>{@code ConvLSTM2D}: activation tanh, relu or linear; recurrent activation sigmoid or
+ *       hard sigmoid; padding same or valid; any kernel size; stride and dilation 1;
+ *       {@code return_sequences} true or false; channels_last, or channels_first for a model of
+ *       ConvLSTM2D, BatchNormalization and Conv3D only (the imported model then reads
+ *       channels-last frames: transpose the input, see the note);
+ *   <li>{@code BatchNormalization} over the channel axis after any layer ({@code center} and
+ *       {@code scale} false become beta 0 and gamma 1);
+ *   <li>{@code LayerNormalization} over the channel axis;
+ *   <li>{@code Conv3D} as the head after a ConvLSTM2D (or its batch normalization): padding
+ *       same, stride 1;
+ *   <li>{@code Conv2D}, {@code Conv2DTranspose} and {@code MaxPooling2D} on the frame a
+ *       last-step-only ConvLSTM2D leaves, or inside {@code TimeDistributed} on every frame
+ *       (any stride, padding same or valid, dilation 1, no output padding);
+ *   <li>{@code MaxPooling3D} whose time pool and stride are 1;
+ *   <li>{@code Flatten}, {@code Dense} (any input rank; a softmax activation becomes a
+ *       separate softmax layer), {@code Softmax}, {@code Activation} (linear is dropped);
+ *   <li>the layers that are the identity at inference, dropped with a note: {@code Dropout},
+ *       {@code SpatialDropout1D/2D/3D}, {@code GaussianNoise}, {@code GaussianDropout},
+ *       {@code AlphaDropout}, {@code ActivityRegularization}, and {@code TimeDistributed}
+ *       around any of them.
+ * </ul>
+ *
+ * <p>A model that flattens outputs a vector (a classifier): it gets the file's fixed input
+ * shape, and predicts one frame of 1×1×C per sequence. Keras' {@code hard_sigmoid} is
+ * {@code clip(0.2x + 0.5, 0, 1)} ({@link io.github.convlstm4j.api.Activation#HARD_SIGMOID}) in
+ * files written by Keras 1 and 2 and {@code relu6(x + 3) / 6}
+ * ({@link io.github.convlstm4j.api.Activation#HARD_SIGMOID_KERAS3}) from Keras 3 on: the
+ * file's {@code keras_version} decides. Anything else (a layer class, an option such as
+ * {@code go_backwards=true}, a ConvLSTM2D stride of 2 or a time pool of 2, a dtype other than
+ * float32) is refused with an {@link UnsupportedKerasLayerException} naming the layer, its
+ * class and the option, never approximated. Options that only act in training (dropouts,
+ * regularizers, constraints) are ignored with a note.
  *
  * <p>Layers and weights are matched by order, as Keras matches them, and every weight's shape is
  * checked against the translated spec; the weights are the file's float32 values, bit for bit.

@@ -8,7 +8,6 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.Tensor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,9 +22,9 @@ final class Translation {
   private final int kerasMajor;
   private final List<String> notes = new ArrayList<>();
   private final List<LayerSpec> layers = new ArrayList<>();
-  private final Map<String, Tensor> weights = new LinkedHashMap<>();
-  /** Library weight name to the Keras layer and weight it came from, for messages. */
-  private final Map<String, String> origins = new LinkedHashMap<>();
+  /** Per library layer: its weights' last name parts (kernel, bias, ...) in Keras order. */
+  private final List<List<Part>> parts = new ArrayList<>();
+  private boolean flatten;
   private List<Integer> declaredInput;
   private String declaredBy;
   private Boolean channelsFirst;
@@ -147,17 +146,69 @@ final class Translation {
 
   // ------------------------------------------------------------ output
 
-  void addLayer(LayerSpec l) {
+  /**
+   * One weight of a library layer: the last part of its library name ({@code kernel},
+   * {@code bias}, ...), its value, and where it came from (for messages).
+   */
+  record Part(String suffix, Tensor value, String origin) {}
+
+  /** A part taken from a Keras weight. */
+  static Part part(String suffix, KerasLayer from, KerasWeight w) {
+    return new Part(suffix, w.value(), "layer '" + from.name() + "' (" + from.className()
+        + ") weight '" + w.name() + "'");
+  }
+
+  /** A part the translation supplies (for example beta = 0 without {@code center}). */
+  static Part fixed(String suffix, KerasLayer from, Tensor value, String why) {
+    return new Part(suffix, value, "layer '" + from.name() + "' (" + from.className() + ") "
+        + why);
+  }
+
+  void addLayer(LayerSpec l, List<Part> weights) {
     layers.add(l);
+    parts.add(List.copyOf(weights));
     if (l instanceof ConvLstmLayerSpec) {
       convLstmLayers++;
     }
+    if (l instanceof io.github.convlstm4j.api.FlattenSpec) {
+      flatten = true;
+    }
   }
 
-  void addWeight(String libraryName, Tensor value, KerasLayer from, String kerasName) {
-    weights.put(libraryName, value);
-    origins.put(libraryName, "layer '" + from.name() + "' (" + from.className() + ") weight '"
-        + kerasName + "'");
+  /**
+   * Fixes the input channels from the declared input shape or, without one, from the first
+   * layer with weights (its kernel's input channels).
+   */
+  void ensureInput(KerasLayer l, int kernelInputChannels) throws KerasFormatException {
+    if (inputChannels > 0) {
+      return;
+    }
+    int c = kernelInputChannels;
+    if (declaredInput != null) {
+      if (declaredInput.size() != 5) {
+        throw refuse(l, "batch_input_shape", declaredBy + " declares input shape "
+            + shapeText(declaredInput) + "; the library's models read (batch, time, height, "
+            + "width, channels)");
+      }
+      int declared = declaredInput.get(channelsFirst() ? 2 : 4);
+      if (declared > 0 && kernelInputChannels > 0 && declared != kernelInputChannels) {
+        throw new KerasFormatException(source + ": " + declaredBy + " declares " + declared
+            + " input channels, but the kernel of layer '" + l.name() + "' takes "
+            + kernelInputChannels);
+      }
+      c = declared > 0 ? declared : kernelInputChannels;
+    }
+    if (c <= 0) {
+      throw new KerasFormatException(source + ": cannot tell the input channels at layer '"
+          + l.name() + "' (" + l.className() + "): no declared input shape and no kernel");
+    }
+    inputChannels = c;
+  }
+
+  private static String shapeText(List<Integer> dims) {
+    List<String> out = new ArrayList<>();
+    dims.forEach(d -> out.add(d < 0 ? "None" : d.toString()));
+    return "(" + String.join(", ", out) + ")";
   }
 
   void note(KerasLayer l, String text) {
@@ -168,42 +219,64 @@ final class Translation {
     return notes;
   }
 
-  /** Builds the spec and orders and checks the weights against it. */
+  /**
+   * Builds the spec (with the declared input shape when a flatten layer needs it) and names
+   * the weights after the spec's layers ({@link ModelSpec#layerName}), checking each shape.
+   */
   ImportedModel finish() throws KerasFormatException {
     if (convLstmLayers == 0) {
-      throw new KerasFormatException(source + ": no ConvLSTM2D layer: an imported model must "
-          + "start with ConvLSTM2D (after its input and dropouts), got none");
+      throw new KerasFormatException(source + ": no ConvLSTM2D layer: an imported model needs "
+          + "at least one, got none");
     }
     ModelSpec spec;
     try {
       ModelSpec.Builder b = ModelSpec.builder(inputChannels);
       layers.forEach(b::addLayer);
+      if (flatten) {
+        if (declaredInput == null || declaredInput.size() != 5 || declaredInput.get(1) <= 0
+            || declaredInput.get(2) <= 0 || declaredInput.get(3) <= 0) {
+          throw new KerasFormatException(source + ": the model flattens, so it needs a fixed "
+              + "input shape (batch, time, height, width, channels), got "
+              + (declaredInput == null ? "none" : shapeText(declaredInput)));
+        }
+        b.inputShape(declaredInput.get(1), declaredInput.get(2), declaredInput.get(3));
+        notes.add("the model flattens: its input shape is fixed at " + declaredInput.get(1)
+            + " frames of " + declaredInput.get(2) + "x" + declaredInput.get(3) + "x"
+            + inputChannels + ", and it outputs one frame of 1x1xC per sequence");
+      }
       spec = b.build();
     } catch (IllegalArgumentException e) {
       throw new KerasFormatException(source + ": the layers do not form a model the library "
           + "supports: " + e.getMessage(), e);
     }
+    Map<String, List<Integer>> shapes = spec.weightShapes();
     ModelWeights.Builder w = ModelWeights.builder();
-    for (Map.Entry<String, List<Integer>> e : spec.weightShapes().entrySet()) {
-      Tensor t = weights.get(e.getKey());
-      if (t == null) {
-        throw new KerasFormatException(source + ": the model needs a weight " + e.getKey() + " "
-            + e.getValue() + ", but the file gives none");
-      }
-      if (!t.shapeList().equals(e.getValue())) {
-        throw new KerasFormatException(source + ": " + origins.get(e.getKey())
-            + " must have shape " + e.getValue() + " (" + e.getKey() + " of the translated "
-            + "model), got " + t.shapeList());
-      }
-      w.put(e.getKey(), t);
-    }
-    for (String name : weights.keySet()) {
-      if (!spec.weightShapes().containsKey(name)) {
-        throw new KerasFormatException(source + ": " + origins.get(name) + " has no place in "
-            + "the translated model (as " + name + ")");
+    for (int i = 0; i < layers.size(); i++) {
+      String name = spec.layerName(i);
+      for (Part p : parts.get(i)) {
+        String lib = name + "/" + p.suffix();
+        List<Integer> want = shapes.get(lib);
+        if (want == null) {
+          throw new KerasFormatException(source + ": " + p.origin() + " has no place in the "
+              + "translated model (as " + lib + ")");
+        }
+        if (!p.value().shapeList().equals(want)) {
+          throw new KerasFormatException(source + ": " + p.origin() + " must have shape "
+              + want + " (" + lib + " of the translated model), got " + p.value().shapeList());
+        }
+        w.put(lib, p.value());
       }
     }
-    return new ImportedModel(spec, w.build(), notes);
+    ModelWeights weights = w.build();
+    List<String> problems = weights.problemsAgainst(spec);
+    if (!problems.isEmpty()) {
+      throw new KerasFormatException(source + ": the file's weights do not fit the translated "
+          + "model: " + String.join("; ", problems));
+    }
+    // In the spec's order.
+    ModelWeights.Builder ordered = ModelWeights.builder();
+    shapes.keySet().forEach(n -> ordered.put(n, weights.get(n)));
+    return new ImportedModel(spec, ordered.build(), notes);
   }
 
   // ------------------------------------------------------------ reading a config
@@ -324,11 +397,7 @@ final class Translation {
         a = Activation.LINEAR;
         break;
       case "hard_sigmoid":
-        if (kerasMajor < 3) {
-          a = Activation.HARD_SIGMOID;
-        } else {
-          a = keras3HardSigmoid(l, key);
-        }
+        a = kerasMajor < 3 ? Activation.HARD_SIGMOID : Activation.HARD_SIGMOID_KERAS3;
         break;
       default:
         throw refuse(l, key, "'" + name + "'; supported: " + names(allowed));
@@ -339,21 +408,11 @@ final class Translation {
     return a;
   }
 
-  /** Keras 3's hard sigmoid, {@code Activation.HARD_SIGMOID_KERAS3} once the library has it. */
-  private Activation keras3HardSigmoid(KerasLayer l, String key) throws KerasFormatException {
-    for (Activation a : Activation.values()) {
-      if (a.name().equals("HARD_SIGMOID_KERAS3")) {
-        return a;
-      }
-    }
-    throw refuse(l, key, "'hard_sigmoid' of Keras " + kerasMajor + " (relu6(x + 3) / 6, not "
-        + "Keras 2's clip(0.2x + 0.5)) is not in this version of the library");
-  }
-
   private static String names(List<Activation> allowed) {
     List<String> out = new ArrayList<>();
     for (Activation a : allowed) {
       out.add(a == Activation.HARD_SIGMOID ? "hard_sigmoid (Keras 1-2)"
+          : a == Activation.HARD_SIGMOID_KERAS3 ? "hard_sigmoid (Keras 3)"
           : a.name().toLowerCase(Locale.ROOT));
     }
     return String.join(", ", out);

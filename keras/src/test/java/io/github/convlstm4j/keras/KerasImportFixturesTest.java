@@ -151,6 +151,17 @@ class KerasImportFixturesTest {
   }
 
   @Test
+  void hardSigmoidIsChosenByKerasVersion() throws IOException {
+    // keras_version 3.5.0: relu6(x + 3) / 6, not Keras 2's clip(0.2x + 0.5).
+    ImportedModel m = KerasImport.load(Fixtures.path("keras3_hard_sigmoid.h5"));
+    assertEquals(Activation.HARD_SIGMOID_KERAS3,
+        m.spec().convLstmLayers().get(0).recurrentActivation());
+    assertPredicts(m, "expected_keras3_hard_sigmoid.npy", 3, 4, 4, 1);
+    assertEquals(Activation.HARD_SIGMOID, KerasImport.load(Fixtures.path("seq_k2.h5")).spec()
+        .convLstmLayers().get(0).recurrentActivation(), "keras_version 2.4.0");
+  }
+
+  @Test
   void weightsOnlyFilesApplyToASpecInBothLayouts() throws IOException {
     ModelSpec k2 = KerasImport.load(Fixtures.path("seq_k2.h5")).spec();
     ModelWeights w2 = KerasImport.loadWeights(Fixtures.path("seq_k2_weights.h5"), k2);

@@ -35,10 +35,15 @@ class KerasRefusalTest {
 
   @Test
   void anUnsupportedLayerClassIsNamed() {
-    UnsupportedKerasLayerException e = refused("refuse_maxpool.h5");
-    assertNames(e, "max_pooling3d", "MaxPooling3D", null);
-    assertTrue(e.getMessage().contains("refuse_maxpool.h5"), e.getMessage());
+    UnsupportedKerasLayerException e = refused("refuse_upsampling.h5");
+    assertNames(e, "up_sampling3d", "UpSampling3D", null);
+    assertTrue(e.getMessage().contains("refuse_upsampling.h5"), e.getMessage());
     assertTrue(e.getMessage().contains("is not supported"), e.getMessage());
+  }
+
+  @Test
+  void poolingAcrossTimeIsRefusedNamingTheOption() {
+    assertNames(refused("refuse_time_pool.h5"), "max_pooling3d", "MaxPooling3D", "pool_size");
   }
 
   @Test
@@ -51,18 +56,6 @@ class KerasRefusalTest {
     UnsupportedKerasLayerException e = refused("refuse_strides.h5");
     assertNames(e, "conv_lstm2d", "ConvLSTM2D", "strides");
     assertTrue(e.getMessage().contains("[2, 2]"), e.getMessage());
-  }
-
-  @Test
-  void keras3HardSigmoidIsChosenByKerasVersionAndRefusedUntilTheLibraryHasIt() {
-    boolean libraryHasIt = Arrays.stream(io.github.convlstm4j.api.Activation.values())
-        .anyMatch(a -> a.name().equals("HARD_SIGMOID_KERAS3"));
-    if (libraryHasIt) {
-      return; // then ConvLstmLayerSpec decides, tested with the import of the file
-    }
-    UnsupportedKerasLayerException e = refused("keras3_hard_sigmoid.h5");
-    assertNames(e, "conv_lstm2d", "ConvLSTM2D", "recurrent_activation");
-    assertTrue(e.getMessage().contains("Keras 3"), e.getMessage());
   }
 
   @Test

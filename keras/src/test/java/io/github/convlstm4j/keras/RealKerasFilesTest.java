@@ -1,9 +1,15 @@
 package io.github.convlstm4j.keras;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.Forecasters;
+import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.FrameShape;
+import io.github.convlstm4j.api.SequenceShape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +18,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The five real Keras files of ../shared/keras-real (never copied into this repository; the
- * tests skip when the folder is absent). Each test states what the file gets <em>today</em>:
- * every one is read completely (format, version, layers with weights), and the translation
- * either imports it or refuses it naming the first layer the library cannot represent. When the
- * library gains a layer kind, the expectation here changes deliberately.
+ * tests skip when the folder is absent). Each test states what the file gets today: it is read
+ * completely (format, version, layers with weights) and, since the frame-wise layers exist,
+ * every one imports (layer kinds and parameter count asserted) and predicts on the reference
+ * backend. There are no Keras outputs for these files here, so their numerical agreement with
+ * Keras is covered by the fixtures (KerasImportFixturesTest), not by these tests.
  */
 class RealKerasFilesTest {
 
@@ -38,36 +45,82 @@ class RealKerasFilesTest {
         .count(), f.toString());
   }
 
-  private static void assertRefused(KerasModelFile f, String layer, String cls, String option) {
-    UnsupportedKerasLayerException e = assertThrows(UnsupportedKerasLayerException.class,
-        () -> KerasImport.translate(f));
-    assertEquals(List.of(layer, cls, String.valueOf(option)),
-        List.of(e.layerName(), e.className(), String.valueOf(e.option())), e.getMessage());
+  /**
+   * Imports the file, checks the spec's layer kinds and that every weight of the file arrived
+   * (the parameter count h5py sums over the file's weight datasets), then predicts on the
+   * reference backend: outputs of the spec's shape, finite, and for a softmax head summing to 1.
+   */
+  private static ImportedModel assertImports(KerasModelFile f, List<String> kinds,
+      long parameters, SequenceShape input) {
+    ImportedModel m;
+    try {
+      m = KerasImport.translate(f);
+    } catch (KerasFormatException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+    List<String> got = new java.util.ArrayList<>();
+    m.spec().layers().forEach(l -> got.add(l.kind()));
+    assertEquals(kinds, got, m.spec().toString());
+    assertEquals(parameters, m.weights().parameterCount(), "parameters");
+    try (Forecaster fc = Forecasters.create("reference", m.spec())) {
+      fc.setWeights(m.weights());
+      float[] x = Fixtures.input(input.frames() * input.frame().height()
+          * input.frame().width() * input.frame().channels());
+      FrameSequence out = fc.predict(FrameSequence.of(input.frames(), input.frame(), x));
+      SequenceShape want = m.spec().outputShape(input);
+      assertEquals(want, new SequenceShape(out.frames(), out.frameShape()), "output shape");
+      double sum = 0;
+      for (float v : out.toArray()) {
+        assertTrue(Float.isFinite(v), "finite output");
+        sum += v;
+      }
+      if (kinds.get(kinds.size() - 1).equals("softmax")) {
+        assertEquals(1.0, sum, 1e-5, "softmax output sums to 1");
+      }
+    }
+    return m;
+  }
+
+  private static SequenceShape shape(int t, int h, int w, int c) {
+    return new SequenceShape(t, new FrameShape(h, w, c));
   }
 
   @Test
   void vadUcsdTfKeras240() throws IOException {
     KerasModelFile f = KerasModelFile.read(real("vad_ucsd_tfk240.hdf5"));
     assertRead(f, KerasFormat.HDF5_MODEL, "2.4.0", 16, 15);
-    // TimeDistributed(Conv2D) comes first: waits for the lead's TimeDistributed Conv2D.
-    assertRefused(f, "time_distributed", "TimeDistributed", "layer");
+    // TimeDistributed Conv2D/Conv2DTranspose, LayerNormalization, a 2x2 SAME ConvLSTM2D.
+    ImportedModel m = assertImports(f, List.of("conv2d", "layer_normalization", "conv2d",
+        "layer_normalization", "conv_lstm2d", "layer_normalization", "conv_lstm2d",
+        "layer_normalization", "conv_lstm2d", "layer_normalization", "conv2d_transpose",
+        "layer_normalization", "conv2d_transpose", "layer_normalization", "conv2d"), 40_745,
+        shape(3, 64, 64, 1));
+    assertEquals(Activation.HARD_SIGMOID,
+        m.spec().convLstmLayers().get(1).recurrentActivation(), "Keras 2.4: clip(0.2x + 0.5)");
+    assertEquals(2, m.spec().convLstmLayers().get(1).kernelHeight());
   }
 
   @Test
   void harStpTfKeras270() throws IOException {
     KerasModelFile f = KerasModelFile.read(real("har_stp_tfk270.h5"));
     assertRead(f, KerasFormat.HDF5_MODEL, "2.7.0", 14, 5);
-    // Waits for MaxPooling3D (then Flatten/Dense).
-    assertRefused(f, "max_pooling3d_8", "MaxPooling3D", null);
+    // MaxPooling3D(1, 2, 2) per frame, TimeDistributed(Dropout) dropped, Flatten + Dense.
+    ImportedModel m = assertImports(f, List.of("conv_lstm2d", "max_pooling", "conv_lstm2d",
+        "max_pooling", "conv_lstm2d", "max_pooling", "conv_lstm2d", "max_pooling", "flatten",
+        "dense"), 40_841, shape(10, 128, 128, 3));
+    assertEquals(7, m.notes().stream().filter(n -> n.contains("recurrent_dropout")
+        || n.contains("TimeDistributed(Dropout)")).count(), m.notes().toString());
   }
 
   @Test
   void sstOhwTfKeras2100IsHdf5DespiteItsName() throws IOException {
     KerasModelFile f = KerasModelFile.read(real("sst_ohw_tfk2100_h5named.keras"));
     assertRead(f, KerasFormat.HDF5_MODEL, "2.10.0", 11, 7);
-    // ConvLSTM2D(return_sequences=False) + BatchNormalization(axis=[3]) + Dropout translate;
-    // waits for Conv2D on the last frame.
-    assertRefused(f, "conv2d", "Conv2D", null);
+    // ConvLSTM2D(return_sequences=False), BatchNormalization(axis=[3]) after it and after
+    // each Conv2D on the last frame; no fixed input shape, so a small input predicts.
+    assertImports(f, List.of("conv_lstm2d", "batch_normalization", "conv2d",
+        "batch_normalization", "conv2d", "batch_normalization", "conv2d"), 75_905,
+        shape(5, 20, 23, 1));
   }
 
   @Test
@@ -76,16 +129,20 @@ class RealKerasFilesTest {
     assertRead(f, KerasFormat.KERAS_ZIP, "2.13.1", 7, 3);
     // Its group dense_2 holds layer dense_1's weights (matched by order, shape [4, 2]).
     assertEquals(List.of(4, 2), f.layers().get(6).weights().get(0).value().shapeList());
-    // ConvLSTM2D(relu, valid, hard_sigmoid of Keras 2, return_sequences=False) translates;
-    // waits for Flatten/Dense.
-    assertRefused(f, "flatten", "Flatten", null);
+    ImportedModel m = assertImports(f, List.of("conv_lstm2d", "flatten", "dense", "dense",
+        "softmax"), 7_438, shape(10, 32, 32, 1));
+    assertEquals(Activation.HARD_SIGMOID, m.spec().convLstmLayers().get(0)
+        .recurrentActivation(), "tf.keras 2.13: Keras 2's hard sigmoid");
+    assertEquals(Activation.RELU, m.spec().convLstmLayers().get(0).activation());
   }
 
   @Test
   void ctiKeras3121LegacyH5() throws IOException {
     KerasModelFile f = KerasModelFile.read(real("cti_k3121.h5"));
     assertRead(f, KerasFormat.HDF5_MODEL, "3.12.1", 7, 5);
-    // Two ConvLSTM2D (1x3 kernels, valid, relu) translate; waits for Flatten/Dense.
-    assertRefused(f, "flatten", "Flatten", null);
+    ImportedModel m = assertImports(f, List.of("conv_lstm2d", "conv_lstm2d", "flatten",
+        "dense", "dense", "dense", "softmax"), 133_066, shape(10, 1, 13, 1));
+    assertEquals(1, m.spec().convLstmLayers().get(0).kernelHeight());
+    assertEquals(3, m.spec().convLstmLayers().get(0).kernelWidth());
   }
 }
