@@ -305,6 +305,25 @@ public final class ModelSpec {
   }
 
   /**
+   * The output shape of every layer for an input, in layer order (what a Keras-style summary
+   * prints).
+   *
+   * @param input input frames and frame shape
+   * @return one shape per layer of {@link #layers()}, unmodifiable
+   * @throws IllegalArgumentException as {@link #outputShape}
+   */
+  public List<SequenceShape> layerOutputShapes(SequenceShape input) {
+    outputShape(input); // validates the whole walk with the messages documented there
+    List<SequenceShape> shapes = new ArrayList<>(layers.size());
+    SequenceShape s = input;
+    for (int i = 0; i < layers.size(); i++) {
+      s = layers.get(i).outputShape(s, positions.get(i));
+      shapes.add(s);
+    }
+    return Collections.unmodifiableList(shapes);
+  }
+
+  /**
    * Shape of each output frame for an input frame shape.
    *
    * @param input input frame shape

@@ -113,8 +113,8 @@ abstract class DjlBackendProvider implements BackendProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    // FRAME_LAYERS (the inference-only Keras layers) runs on the reference backend only so far.
-    return EnumSet.complementOf(EnumSet.of(Capability.FRAME_LAYERS));
+    // FRAME_LAYERS: inference through the frame-wise Keras layers (FrameLayerChain), both engines.
+    return EnumSet.allOf(Capability.class);
   }
 
   @Override

@@ -46,6 +46,8 @@ final class DjlForecaster extends AbstractForecaster {
   private final Engine engine;
   private final NDManager manager;
   private final ConvLstmGraph graph;
+  /** The chain for models with inference-only layers, else null (then {@link #graph} runs). */
+  private final FrameLayerChain chain;
   private final Map<String, List<Integer>> kerasShapes;
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
@@ -60,7 +62,10 @@ final class DjlForecaster extends AbstractForecaster {
     this.engine = engine;
     this.manager = manager;
     this.graph = new ConvLstmGraph(spec, inputConvolution);
-    this.layouts = new BatchLayouts(graph.outputChannelsBeforeTime());
+    this.chain = spec.inferenceOnlyLayers().isEmpty() ? null
+        : new FrameLayerChain(spec, inputConvolution);
+    // The chain's output is [N, T, C, H, W] even when it ends with a Conv3D head.
+    this.layouts = new BatchLayouts(chain == null && graph.outputChannelsBeforeTime());
     this.kerasShapes = spec.weightShapes();
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       Tensor t = initial.get(e.getKey());
@@ -95,6 +100,14 @@ final class DjlForecaster extends AbstractForecaster {
     ModelSpec spec = spec();
     FrameShape outShape = spec.outputFrameShape(input.frameShape());
     int outFrames = spec.outputFrames(input.frames());
+    if (chain != null) { // the core sends no state or head context for such models
+      try (NDManager call = manager.newSubManager()) {
+        attachParams(call);
+        NDArray y = chain.forward(layouts.input(call, input), params);
+        return new Forward(PackedBatch.adopt(input.samples(), outFrames, outShape,
+            layouts.output(y)), List.of(), null);
+      }
+    }
     int window = headWindow();
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
@@ -121,7 +134,8 @@ final class DjlForecaster extends AbstractForecaster {
       attachParams(call);
       NDArray x = layouts.input(call, input);
       NDArray y = layouts.target(call, target);
-      NDArray out = graph.forward(x, params, false).output();
+      NDArray out = chain != null ? chain.forward(x, params)
+          : graph.forward(x, params, false).output();
       return ConvLstmGraph.elementLoss(out, y, loss).toType(DataType.FLOAT64, false).sum()
           .getDouble();
     }
@@ -131,6 +145,7 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss lossType) {
+    requireTrainableModel("training");
     NDManager batch = manager.newSubManager();
     try {
       attachParams(batch);
@@ -214,6 +229,7 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
+    requireTrainableModel("batch-norm recalibration");
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
       NDArray x = layouts.input(call, input);
@@ -284,6 +300,14 @@ final class DjlForecaster extends AbstractForecaster {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The core refuses these first; this guards the graph against a chain model regardless. */
+  private void requireTrainableModel(String what) {
+    if (chain != null) {
+      throw new UnsupportedOperationException(what + " needs a model without inference-only "
+          + "layers, got layers " + spec().inferenceOnlyLayers());
+    }
+  }
 
   private void attachParams(NDManager call) {
     call.tempAttachAll(params.values().toArray(new NDArray[0]));

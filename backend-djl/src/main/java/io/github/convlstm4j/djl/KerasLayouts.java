@@ -11,6 +11,10 @@ import java.util.List;
  *   <li>ConvLSTM kernels: Keras {@code [kh, kw, C_in, 4F]} ↔ DJL OIHW {@code [4F, C_in, kh, kw]}
  *   <li>Conv3D kernel: Keras {@code [kt, kh, kw, C_in, C_out]} ↔ DJL {@code [C_out, C_in, kt,
  *       kh, kw]}
+ *   <li>Conv2D kernel: Keras {@code [kh, kw, C_in, F]} ↔ DJL OIHW {@code [F, C_in, kh, kw]};
+ *       Conv2DTranspose kernel: Keras {@code [kh, kw, F, C_in]} ↔ DJL {@code [C_in, F, kh, kw]}
+ *       (the same rank-4 permutation)
+ *   <li>Dense kernel: Keras {@code [C_in, units]} ↔ DJL {@code [units, C_in]}
  *   <li>vectors are the same in both
  * </ul>
  */
@@ -26,6 +30,8 @@ final class KerasLayouts {
     switch (rank) {
       case 1:
         return new int[] {0};
+      case 2:
+        return new int[] {1, 0};
       case 4:
         return new int[] {3, 2, 0, 1};
       case 5:
@@ -33,7 +39,7 @@ final class KerasLayouts {
       case 0:
         return new int[0];
       default:
-        throw new IllegalArgumentException("weight rank must be 0, 1, 4 or 5, got " + rank);
+        throw new IllegalArgumentException("weight rank must be 0, 1, 2, 4 or 5, got " + rank);
     }
   }
 

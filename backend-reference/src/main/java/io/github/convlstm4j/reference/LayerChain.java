@@ -13,6 +13,7 @@ import io.github.convlstm4j.api.LayerNormSpec;
 import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.MaxPoolingSpec;
 import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.SequenceShape;
 import io.github.convlstm4j.api.SoftmaxSpec;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.spi.PackedBatch;
@@ -75,9 +76,8 @@ final class LayerChain implements AutoCloseable {
         } else {
           String name = spec.layerName(i);
           stages.add(frameStage(l, name, params));
-          if (!(l instanceof FlattenSpec)) {
-            channels = l.outputChannels(channels);
-          }
+          // a flatten needs the model's fixed input shape (ModelSpec enforces it)
+          channels = l instanceof FlattenSpec ? channelsAfter(spec, i) : l.outputChannels(channels);
           i++;
         }
       }
@@ -85,6 +85,12 @@ final class LayerChain implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** Output channels of layer {@code index}, walked from the model's fixed input shape. */
+  private static int channelsAfter(ModelSpec spec, int index) {
+    SequenceShape in = spec.inputShape().orElseThrow();
+    return spec.layerOutputShapes(in).get(index).frame().channels();
   }
 
   /** Runs the whole chain in inference mode. */

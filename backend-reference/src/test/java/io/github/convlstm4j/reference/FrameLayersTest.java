@@ -310,6 +310,31 @@ class FrameLayersTest {
     assertEquals(0.0, Activation.HARD_SIGMOID_KERAS3.apply(-3.5), 0);
   }
 
+  /**
+   * A ConvLSTM layer after a flatten reads one 1×1 frame of T·H·W·C channels: with a 1×1
+   * kernel, zero recurrent kernel and input kernel, and bias (i, f, c, o) = (b, b, b, b), the
+   * output is the scalar LSTM step o·tanh(i·tanh(c̃)) of the bias alone, and the stage must
+   * have been built with 2·2·2·1 = 8 input channels (else the weights would not fit).
+   */
+  @Test
+  @DisplayName("a ConvLSTM layer after a flatten gets the flattened channels")
+  void convLstmAfterFlatten() {
+    ModelSpec spec = ModelSpec.builder(1).inputShape(2, 2, 2)
+        .addLayer(new FlattenSpec())
+        .addLayer(ConvLstmLayerSpec.of(1).withKernel(1, 1)).build();
+    assertEquals(List.of(1, 1, 8, 4), spec.weightShapes().get("conv_lstm2d_0/kernel"));
+    try (ReferenceForecaster f = TestSupport.forecaster(spec)) {
+      Map<String, Tensor> b = new LinkedHashMap<>(f.weights().asMap());
+      b.put("conv_lstm2d_0/kernel", Tensor.zeros(1, 1, 8, 4));
+      b.put("conv_lstm2d_0/recurrent_kernel", Tensor.zeros(1, 1, 1, 4));
+      b.put("conv_lstm2d_0/bias", Tensor.of(new int[] {4}, new float[] {1, 1, 1, 1}));
+      f.setWeights(ModelWeights.of(b));
+      double s = 1 / (1 + Math.exp(-1));
+      assertEquals(s * Math.tanh(s * Math.tanh(1)),
+          f.predict(FrameSequence.of(2, 2, 2, 1, new float[8])).get(0, 0, 0, 0), 1e-6);
+    }
+  }
+
   @Test
   @DisplayName("a model with a fixed input shape refuses other shapes, naming both")
   void fixedInputShape() {

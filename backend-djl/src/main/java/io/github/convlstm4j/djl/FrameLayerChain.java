@@ -1,0 +1,395 @@
+package io.github.convlstm4j.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.github.convlstm4j.api.ActivationSpec;
+import io.github.convlstm4j.api.BatchNormSpec;
+import io.github.convlstm4j.api.Conv2dSpec;
+import io.github.convlstm4j.api.Conv2dTransposeSpec;
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.DenseSpec;
+import io.github.convlstm4j.api.FlattenSpec;
+import io.github.convlstm4j.api.LayerNormSpec;
+import io.github.convlstm4j.api.LayerSpec;
+import io.github.convlstm4j.api.MaxPoolingSpec;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.Padding;
+import io.github.convlstm4j.api.SequenceShape;
+import io.github.convlstm4j.api.SoftmaxSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Inference through a model with frame-wise layers ({@link ModelSpec#inferenceOnlyLayers()}),
+ * structured like the reference backend's layer chain: each ConvLSTM layer, with the batch
+ * normalization and Conv3D head that directly follow it, runs through a {@link ConvLstmGraph}
+ * of a one-layer sub-spec whose parameters are the model's own (looked up by name on every
+ * call, never copied, so {@code setWeights} reaches them); every other layer runs as DJL
+ * operations on all N·T frames.
+ *
+ * <p>Layout between stages: {@code [N, T, C, H, W]}. The frame-wise operations work on
+ * {@code [N·T, C, H, W]}, the engines' NCHW. Weights are in the DJL layouts of
+ * {@link KerasLayouts}: conv2d {@code [F, C, kh, kw]} (OIHW), conv2d_transpose
+ * {@code [C, F, kh, kw]}, dense {@code [units, C]}.
+ *
+ * <ul>
+ *   <li>SAME padding with strides uses TensorFlow's split ({@link Padding#before(int, int,
+ *       int)}): the zeros (for max pooling: −∞, so padded cells never win) are concatenated
+ *       explicitly, then the engine's convolution or pooling runs unpadded.
+ *   <li>The transposed convolution is computed as a stride-1 cross-correlation of the input
+ *       dilated by the stride (zeros between the rows and columns) with the spatially flipped
+ *       kernel, padded so that output {@code o} reads the full transposed convolution at
+ *       {@code o + before} ({@link Conv2dTransposeSpec#before}): neither engine is needed to
+ *       offer a deconvolution (DJL's PyTorch engine does not).
+ *   <li>Dense is a 1×1 convolution over the channels of each position.
+ * </ul>
+ */
+final class FrameLayerChain {
+
+  /** One step of the chain, on {@code [N, T, C, H, W]}. */
+  private interface Stage {
+    NDArray run(NDArray x, Map<String, NDArray> params);
+  }
+
+  private final List<Stage> stages = new ArrayList<>();
+
+  /**
+   * The chain of a model.
+   *
+   * @param spec a model with frame-wise layers
+   * @param inputConvolution the ConvLSTM layers' input-convolution form
+   */
+  FrameLayerChain(ModelSpec spec, InputConvolution inputConvolution) {
+    List<LayerSpec> layers = spec.layers();
+    SequenceShape shape = spec.inputShape().orElse(null);
+    int channels = spec.inputChannels();
+    int i = 0;
+    while (i < layers.size()) {
+      LayerSpec l = layers.get(i);
+      int end = i + 1;
+      if (l instanceof ConvLstmLayerSpec) {
+        ModelSpec.Builder b = ModelSpec.builder(channels).addLayer(l);
+        while (end < layers.size() && (layers.get(end) instanceof BatchNormSpec
+            && end == i + 1 || layers.get(end) instanceof Conv3dHeadSpec)) {
+          b.addLayer(layers.get(end));
+          end++;
+        }
+        ModelSpec sub = b.build();
+        Map<String, String> alias = new LinkedHashMap<>();
+        for (int j = 0; j < sub.layers().size(); j++) {
+          String from = sub.layerName(j) + "/";
+          String to = spec.layerName(i + j) + "/";
+          for (String name : sub.layers().get(j).weightShapes(sub.layerName(j), channels)
+              .keySet()) {
+            alias.put(name, to + name.substring(from.length()));
+          }
+        }
+        stages.add(recurrentStage(new ConvLstmGraph(sub, inputConvolution), alias));
+      } else {
+        stages.add(frameStage(l, spec.layerName(i) + "/"));
+      }
+      for (int j = i; j < end; j++) {
+        if (shape != null) {
+          shape = layers.get(j).outputShape(shape, new LayerSpec.Position(j, 0));
+          channels = shape.frame().channels();
+        } else {
+          channels = layers.get(j).outputChannels(channels);
+        }
+      }
+      i = end;
+    }
+  }
+
+  /**
+   * Runs the whole chain in inference mode. Intermediates live in the input's manager (the
+   * caller's per-call sub-manager) and are closed once the next stage has used them.
+   *
+   * @param input {@code [N, T, C, H, W]}
+   * @param params every parameter by the model's weight name, DJL layouts, attached to the
+   *     input's manager for the call
+   * @return the output {@code [N, T', C', H', W']}
+   */
+  NDArray forward(NDArray input, Map<String, NDArray> params) {
+    NDArray x = input;
+    for (Stage s : stages) {
+      NDArray y = s.run(x, params);
+      if (x != input && y != x) {
+        x.close();
+      }
+      x = y;
+    }
+    return x;
+  }
+
+  private static Stage recurrentStage(ConvLstmGraph graph, Map<String, String> alias) {
+    return (x, params) -> {
+      Map<String, NDArray> own = new LinkedHashMap<>();
+      alias.forEach((sub, model) -> own.put(sub, params.get(model)));
+      NDArray y = graph.forward(x, own, false).output();
+      if (!graph.outputChannelsBeforeTime()) {
+        return y;
+      }
+      NDArray t = y.transpose(0, 2, 1, 3, 4); // [N, C, T, H, W] -> [N, T, C, H, W]
+      if (t != y) {
+        NDArray c = t.duplicate(); // a dense copy, not a strided view of y
+        t.close();
+        y.close();
+        return c;
+      }
+      return t;
+    };
+  }
+
+  private static Stage frameStage(LayerSpec l, String w) {
+    if (l instanceof DenseSpec) {
+      DenseSpec d = (DenseSpec) l;
+      return (x, p) -> perFrame(x, f -> {
+        NDArray k = p.get(w + "kernel");
+        try (NDArray k4 = k.reshape(k.getShape().get(0), k.getShape().get(1), 1, 1)) {
+          NDArray y = convolution(f, k4, d.useBias() ? p.get(w + "bias") : null, 1, 1);
+          return activate(y, d.activation());
+        }
+      });
+    } else if (l instanceof FlattenSpec) {
+      return (x, p) -> {
+        Shape s = x.getShape();
+        try (NDArray last = x.transpose(0, 1, 3, 4, 2)) { // channels-last, Keras' order
+          return last.reshape(s.get(0), 1, s.size() / s.get(0), 1, 1);
+        }
+      };
+    } else if (l instanceof Conv2dSpec) {
+      Conv2dSpec c = (Conv2dSpec) l;
+      return (x, p) -> perFrame(x, f -> {
+        try (NDArray padded = padSame(f, c.padding(), c.kernelHeight(), c.kernelWidth(),
+            c.strideHeight(), c.strideWidth(), 0f)) {
+          NDArray y = convolution(padded, p.get(w + "kernel"),
+              c.useBias() ? p.get(w + "bias") : null, c.strideHeight(), c.strideWidth());
+          return activate(y, c.activation());
+        }
+      });
+    } else if (l instanceof Conv2dTransposeSpec) {
+      Conv2dTransposeSpec c = (Conv2dTransposeSpec) l;
+      return (x, p) -> perFrame(x, f -> activate(transposed(f, c, p.get(w + "kernel"),
+          c.useBias() ? p.get(w + "bias") : null), c.activation()));
+    } else if (l instanceof MaxPoolingSpec) {
+      MaxPoolingSpec m = (MaxPoolingSpec) l;
+      return (x, p) -> perFrame(x, f -> {
+        try (NDArray padded = padSame(f, m.padding(), m.poolHeight(), m.poolWidth(),
+            m.strideHeight(), m.strideWidth(), Float.NEGATIVE_INFINITY)) {
+          return padded.getNDArrayInternal().maxPool(new Shape(m.poolHeight(), m.poolWidth()),
+              new Shape(m.strideHeight(), m.strideWidth()), new Shape(0, 0), false);
+        }
+      });
+    } else if (l instanceof LayerNormSpec) {
+      LayerNormSpec n = (LayerNormSpec) l;
+      return (x, p) -> {
+        NDList temps = new NDList();
+        NDArray mean = keep(temps, x.mean(new int[] {2}, true));
+        NDArray centered = keep(temps, x.sub(mean));
+        NDArray squares = keep(temps, centered.square());
+        NDArray variance = keep(temps, squares.mean(new int[] {2}, true));
+        NDArray root = keep(temps, keep(temps, variance.add((float) n.epsilon())).sqrt());
+        NDArray y = centered.div(root);
+        if (n.scale()) {
+          y = keep(temps, y).mul(keep(temps, channelVector(p.get(w + "gamma"))));
+        }
+        if (n.center()) {
+          y = keep(temps, y).add(keep(temps, channelVector(p.get(w + "beta"))));
+        }
+        temps.close();
+        return y;
+      };
+    } else if (l instanceof BatchNormSpec) {
+      BatchNormSpec n = (BatchNormSpec) l;
+      return (x, p) -> {
+        NDList temps = new NDList();
+        NDArray variance = keep(temps, channelVector(p.get(w + "moving_variance")));
+        NDArray root = keep(temps, keep(temps, variance.add((float) n.epsilon())).sqrt());
+        NDArray mean = keep(temps, channelVector(p.get(w + "moving_mean")));
+        NDArray centered = keep(temps, x.sub(mean));
+        NDArray scaled = keep(temps, keep(temps, centered.div(root))
+            .mul(keep(temps, channelVector(p.get(w + "gamma")))));
+        NDArray y = scaled.add(keep(temps, channelVector(p.get(w + "beta"))));
+        temps.close();
+        return y;
+      };
+    } else if (l instanceof SoftmaxSpec) {
+      return (x, p) -> x.softmax(2);
+    } else if (l instanceof ActivationSpec) {
+      ActivationSpec a = (ActivationSpec) l;
+      return (x, p) -> activate(x, a.activation());
+    }
+    throw new IllegalArgumentException("no DJL kernel for layer '" + w.substring(0,
+        w.length() - 1) + "' (" + l.kind() + ")");
+  }
+
+  /** A per-frame operation on {@code [N·T, C, H, W]}. */
+  private interface FrameOp {
+    NDArray apply(NDArray frames);
+  }
+
+  /** Applies {@code op} to every frame of {@code [N, T, C, H, W]}. */
+  private static NDArray perFrame(NDArray x, FrameOp op) {
+    Shape s = x.getShape();
+    long n = s.get(0);
+    long t = s.get(1);
+    try (NDArray frames = x.reshape(n * t, s.get(2), s.get(3), s.get(4))) {
+      NDArray y = op.apply(frames);
+      Shape o = y.getShape();
+      NDArray r = y.reshape(n, t, o.get(1), o.get(2), o.get(3));
+      if (r != y) {
+        y.close();
+      }
+      return r;
+    }
+  }
+
+  /** A per-channel vector {@code [C]} shaped {@code [1, 1, C, 1, 1]} to broadcast. */
+  private static NDArray channelVector(NDArray v) {
+    return v.reshape(1, 1, v.getShape().get(0), 1, 1);
+  }
+
+  private static NDArray activate(NDArray y, io.github.convlstm4j.api.Activation a) {
+    if (a == io.github.convlstm4j.api.Activation.LINEAR) {
+      return y;
+    }
+    NDArray r = ConvLstmGraph.activate(y, a);
+    if (r != y) {
+      y.close();
+    }
+    return r;
+  }
+
+  /** An unpadded strided cross-correlation of {@code [M, C, H, W]} with OIHW {@code kernel}. */
+  private static NDArray convolution(NDArray x, NDArray kernel, NDArray bias, int sh, int sw) {
+    return x.getNDArrayInternal().convolution(x, kernel, bias, new Shape(sh, sw),
+        new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow();
+  }
+
+  /**
+   * {@code [M, C, H, W]} padded with {@code value} as TensorFlow pads a strided window
+   * ({@link Padding#before(int, int, int)} before, the rest of the total after); VALID and
+   * zero padding return the input itself.
+   */
+  private static NDArray padSame(NDArray x, Padding padding, int kh, int kw, int sh, int sw,
+      float value) {
+    Shape s = x.getShape();
+    int h = Math.toIntExact(s.get(2));
+    int w = Math.toIntExact(s.get(3));
+    int top = padding.before(h, kh, sh);
+    int left = padding.before(w, kw, sw);
+    int bottom = padding == Padding.SAME
+        ? Math.max((padding.outputSize(h, kh, sh) - 1) * sh + kh - h, 0) - top : 0;
+    int right = padding == Padding.SAME
+        ? Math.max((padding.outputSize(w, kw, sw) - 1) * sw + kw - w, 0) - left : 0;
+    NDArray rows = padAxis(x, 2, top, bottom, value);
+    NDArray both = padAxis(rows, 3, left, right, value);
+    if (rows != x && rows != both) {
+      rows.close();
+    }
+    return both == x ? x.duplicate() : both;
+  }
+
+  /** Adds {@code before} and {@code after} cells of {@code value} along one axis. */
+  private static NDArray padAxis(NDArray x, int axis, int before, int after, float value) {
+    if (before == 0 && after == 0) {
+      return x;
+    }
+    NDList parts = new NDList();
+    if (before > 0) {
+      parts.add(fill(x, axis, before, value));
+    }
+    parts.add(x);
+    if (after > 0) {
+      parts.add(fill(x, axis, after, value));
+    }
+    NDArray r = NDArrays.concat(parts, axis);
+    for (NDArray part : parts) {
+      if (part != x) {
+        part.close();
+      }
+    }
+    return r;
+  }
+
+  private static NDArray fill(NDArray like, int axis, int size, float value) {
+    long[] dims = like.getShape().getShape();
+    dims[axis] = size;
+    return value == 0f ? like.getManager().zeros(new Shape(dims), like.getDataType())
+        : like.getManager().full(new Shape(dims), value, like.getDataType());
+  }
+
+  /**
+   * The transposed convolution of {@code [M, C, H, W]} with a kernel {@code [C, F, kh, kw]}:
+   * the input dilated by the strides (each row followed by {@code sh - 1} zero rows, each
+   * column by {@code sw - 1} zero columns, so an axis of n cells becomes n·s), padded by
+   * {@code k - 1 - before} before and {@code outputSize + before - n·s} after, cross-correlated
+   * with the kernel flipped in space and transposed to {@code [F, C, kh, kw]}: output
+   * {@code o} then sums {@code x[i]·W[k]} over {@code i·s + k = o + before}, the definition.
+   */
+  private static NDArray transposed(NDArray x, Conv2dTransposeSpec c, NDArray kernel,
+      NDArray bias) {
+    Shape s = x.getShape();
+    int h = Math.toIntExact(s.get(2));
+    int w = Math.toIntExact(s.get(3));
+    int kh = c.kernelHeight();
+    int kw = c.kernelWidth();
+    int sh = c.strideHeight();
+    int sw = c.strideWidth();
+    int top = c.before(kh, sh);
+    int left = c.before(kw, sw);
+    int ho = Math.toIntExact(c.outputSize(h, kh, sh));
+    int wo = Math.toIntExact(c.outputSize(w, kw, sw));
+    NDList temps = new NDList();
+    NDArray d = keep(temps, dilate(x, 2, sh, temps));
+    d = keep(temps, dilate(d, 3, sw, temps));
+    d = keep(temps, padAxis(d, 2, kh - 1 - top, ho + top - h * sh, 0f));
+    d = keep(temps, padAxis(d, 3, kw - 1 - left, wo + left - w * sw, 0f));
+    NDArray k = keep(temps, keep(temps, kernel.transpose(1, 0, 2, 3)).flip(2, 3));
+    NDArray y = convolution(d, k, bias, 1, 1);
+    temps.removeIf(t -> t == x);
+    temps.close();
+    return y;
+  }
+
+  /**
+   * Adds {@code a} to the arrays closed at the end of a stage (once: several of the helpers
+   * return their input unchanged) and returns it.
+   */
+  private static NDArray keep(NDList temps, NDArray a) {
+    for (NDArray t : temps) {
+      if (t == a) {
+        return a;
+      }
+    }
+    temps.add(a);
+    return a;
+  }
+
+  /** Follows each cell of {@code axis} (2 or 3 of a 4-D array) with {@code s - 1} zeros. */
+  private static NDArray dilate(NDArray x, int axis, int s, NDList temps) {
+    if (s == 1) {
+      return x;
+    }
+    long[] dims = x.getShape().getShape();
+    long[] split = new long[dims.length + 1];
+    for (int a = 0, b = 0; a < dims.length; a++) {
+      split[b++] = dims[a];
+      if (a == axis) {
+        split[b++] = 1;
+      }
+    }
+    NDArray expanded = keep(temps, x.reshape(new Shape(split)));
+    long[] zeros = split.clone();
+    zeros[axis + 1] = s - 1;
+    NDArray joined = keep(temps, NDArrays.concat(new NDList(expanded,
+        keep(temps, x.getManager().zeros(new Shape(zeros), x.getDataType()))), axis + 1));
+    dims[axis] *= s;
+    return joined.reshape(new Shape(dims));
+  }
+}
