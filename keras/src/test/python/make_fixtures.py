@@ -138,6 +138,75 @@ def conv3d_same(x, w, b, activation, keras_major):
     return np.stack(out)
 
 
+def conv2d_strided(x, w, s, same):
+    """x (H, W, C), w (kh, kw, C, F), stride s: TensorFlow's conv2d (SAME: ceil(n/s) outputs,
+    the padding total = max((out-1)*s + k - n, 0) split with the smaller half before)."""
+    kh, kw = w.shape[0], w.shape[1]
+
+    def geometry(n, k):
+        if same:
+            out = -(-n // s)
+            total = max((out - 1) * s + k - n, 0)
+            return out, total // 2, total - total // 2
+        return (n - k) // s + 1, 0, 0
+
+    oh, bh, ah = geometry(x.shape[0], kh)
+    ow, bw, aw = geometry(x.shape[1], kw)
+    xp = np.pad(x, ((bh, ah), (bw, aw), (0, 0)))
+    out = np.zeros((oh, ow, w.shape[3]))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[i * s:i * s + kh, j * s:j * s + kw, :]
+            out[i, j] = np.tensordot(patch, w, axes=([0, 1, 2], [0, 1, 2]))
+    return out
+
+
+def conv2d_transpose(x, w, s, same):
+    """x (H, W, Cin), w (kh, kw, F, Cin) (Keras' layout): the adjoint of conv2d_strided with an
+    output of n*s (SAME) or (n-1)*s + k (VALID) positions per axis: scatter every input
+    position's contribution, then crop the SAME padding (the smaller half before)."""
+    kh, kw = w.shape[0], w.shape[1]
+    h, wd = x.shape[0], x.shape[1]
+    full = np.zeros(((h - 1) * s + kh, (wd - 1) * s + kw, w.shape[2]))
+    for i in range(h):
+        for j in range(wd):
+            full[i * s:i * s + kh, j * s:j * s + kw, :] += np.tensordot(
+                w, x[i, j], axes=([3], [0]))
+    if not same:
+        return full
+    oh, ow = h * s, wd * s
+    bh = max((h - 1) * s + kh - oh, 0) // 2  # conv2d_strided's padding for an oh-long input
+    bw = max((wd - 1) * s + kw - ow, 0) // 2
+    return full[bh:bh + oh, bw:bw + ow, :]
+
+
+def max_pool_same(x, p, s):
+    """x (H, W, C): TensorFlow's max_pool with SAME padding; padded cells never win."""
+    def geometry(n):
+        out = -(-n // s)
+        total = max((out - 1) * s + p - n, 0)
+        return out, total // 2, total - total // 2
+    oh, bh, ah = geometry(x.shape[0])
+    ow, bw, aw = geometry(x.shape[1])
+    xp = np.pad(x, ((bh, ah), (bw, aw), (0, 0)), constant_values=-np.inf)
+    out = np.zeros((oh, ow, x.shape[2]))
+    for i in range(oh):
+        for j in range(ow):
+            out[i, j] = xp[i * s:i * s + p, j * s:j * s + p, :].max(axis=(0, 1))
+    return out
+
+
+def layer_norm(x, gamma, beta, eps):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
+def softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
 # ---------------------------------------------------------------- configs (tf.keras 2.x style)
 
 def init(cls, keras3=False, **cfg):
@@ -289,11 +358,14 @@ def write_keras_zip(path, config, keras_version, layer_vars, root="layers", sep=
                 g[str(i)] = a
         opt = h.create_group("optimizer").create_group("vars")
         opt["0"] = np.int64(3)
+    def entry(name):  # a fixed date (Keras' own entries say 1980-01-01): same bytes each run
+        return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
     with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("metadata.json", json.dumps({"keras_version": keras_version,
-                                                 "date_saved": "2026-12-03@00:00:00"}))
-        zf.writestr("config.json", json.dumps(config))
-        zf.writestr("model.weights.h5", buf.getvalue())
+        zf.writestr(entry("metadata.json"), json.dumps({"keras_version": keras_version,
+                                                        "date_saved": "2026-12-03@00:00:00"}))
+        zf.writestr(entry("config.json"), json.dumps(config))
+        zf.writestr(entry("model.weights.h5"), buf.getvalue())
 
 
 def sequential(layers, keras3=False):
@@ -476,6 +548,97 @@ def tf213_windows():
     save_expected("tf213_windows", conv_lstm(h, b[0][1], b[1][1], b[2][1], c_b, 2))
 
 
+def frames_k2():
+    """tf.keras 2.9 HDF5 with the frame-wise layers: TimeDistributed Conv2D (stride 2, relu),
+    LayerNormalization, a 2x2 SAME ConvLSTM2D, MaxPooling3D(1, 2, 2) SAME, TimeDistributed
+    Conv2DTranspose (stride 2), a last-step-only ConvLSTM2D, BatchNormalization(axis=[3]),
+    Conv2D on the last frame, Flatten, Dense softmax."""
+    W = Weights()
+    td1 = [W.next((3, 3, 1, 4)), W.next((4,))]
+    ln = [W.next((4,)), W.next((4,))]
+    cl1 = conv_lstm_weights(W, 2, 2, 4, 3)
+    td2 = [W.next((3, 3, 2, 3)), W.next((2,))]
+    cl2 = conv_lstm_weights(W, 3, 3, 2, 2)
+    bn = bn_weights(W, 2)
+    c2 = [W.next((2, 2, 2, 3)), W.next((3,))]
+    dense = [W.next((27, 5)), W.next((5,))]
+
+    def conv2d_cfg(name, filters, k, s, pad, act):
+        return {"name": name, "trainable": True, "dtype": "float32", "filters": filters,
+                "kernel_size": [k, k], "strides": [s, s], "padding": pad,
+                "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1,
+                "activation": act, "use_bias": True,
+                "kernel_initializer": init("GlorotUniform", seed=None),
+                "bias_initializer": init("Zeros"), "kernel_regularizer": None,
+                "bias_regularizer": None, "activity_regularizer": None,
+                "kernel_constraint": None, "bias_constraint": None}
+
+    def td(name, cls, cfg):
+        return layer("TimeDistributed", {"name": name, "trainable": True, "dtype": "float32",
+                                         "layer": {"class_name": cls, "config": cfg}})
+
+    deconv = conv2d_cfg("conv2d_transpose", 2, 3, 2, "same", "linear")
+    del deconv["groups"]
+    deconv["output_padding"] = None
+    c_cl1 = conv_lstm_config("conv_lstm2d", 3, (2, 2), padding="same")
+    c_cl2 = conv_lstm_config("conv_lstm2d_1", 2, (3, 3), padding="valid", activation="relu",
+                             recurrent_activation="sigmoid", return_sequences=False)
+    config = sequential([
+        layer("InputLayer", {"batch_input_shape": [None, 4, 9, 9, 1], "dtype": "float32",
+                             "sparse": False, "ragged": False, "name": "input_1"}),
+        td("time_distributed", "Conv2D", conv2d_cfg("conv2d", 4, 3, 2, "same", "relu")),
+        layer("LayerNormalization", {"name": "layer_normalization", "trainable": True,
+                                     "dtype": "float32", "axis": [4], "epsilon": 0.001,
+                                     "center": True, "scale": True,
+                                     "beta_initializer": init("Zeros"),
+                                     "gamma_initializer": init("Ones"),
+                                     "beta_regularizer": None, "gamma_regularizer": None,
+                                     "beta_constraint": None, "gamma_constraint": None}),
+        layer("ConvLSTM2D", c_cl1),
+        layer("MaxPooling3D", {"name": "max_pooling3d", "trainable": True, "dtype": "float32",
+                               "pool_size": [1, 2, 2], "padding": "same",
+                               "strides": [1, 2, 2], "data_format": "channels_last"}),
+        td("time_distributed_1", "Conv2DTranspose", deconv),
+        layer("ConvLSTM2D", c_cl2),
+        layer("BatchNormalization", bn_config("batch_normalization", [3])),
+        layer("Conv2D", conv2d_cfg("conv2d_1", 3, 2, 1, "valid", "linear")),
+        layer("Flatten", {"name": "flatten", "trainable": True, "dtype": "float32",
+                          "data_format": "channels_last"}),
+        layer("Dense", {"name": "dense", "trainable": True, "dtype": "float32", "units": 5,
+                        "activation": "softmax", "use_bias": True,
+                        "kernel_initializer": init("GlorotUniform", seed=None),
+                        "bias_initializer": init("Zeros"), "kernel_regularizer": None,
+                        "bias_regularizer": None, "activity_regularizer": None,
+                        "kernel_constraint": None, "bias_constraint": None})])
+    named = lambda n, parts: [(n + "/" + k + ":0", v) for k, v in parts]
+    saved = [("time_distributed", named("time_distributed", [("kernel", td1[0]),
+                                                             ("bias", td1[1])])),
+             ("layer_normalization", named("layer_normalization", [("gamma", ln[0]),
+                                                                   ("beta", ln[1])])),
+             ("conv_lstm2d", named("conv_lstm2d", cl1)),
+             ("max_pooling3d", []),
+             ("time_distributed_1", named("time_distributed_1", [("kernel", td2[0]),
+                                                                 ("bias", td2[1])])),
+             ("conv_lstm2d_1", named("conv_lstm2d_1", cl2)),
+             ("batch_normalization", named("batch_normalization", bn)),
+             ("conv2d_1", named("conv2d_1", [("kernel", c2[0]), ("bias", c2[1])])),
+             ("flatten", []),
+             ("dense", named("dense", [("kernel", dense[0]), ("bias", dense[1])]))]
+    write_h5_model(os.path.join(OUT, "frames_k2.h5"), config, saved, "2.9.0")
+    x = model_input((4, 9, 9, 1))
+    h = np.stack([np.maximum(conv2d_strided(f, td1[0].astype(np.float64), 2, True) + td1[1], 0)
+                  for f in x])
+    h = layer_norm(h, ln[0], ln[1], 0.001)
+    h = conv_lstm(h, cl1[0][1], cl1[1][1], cl1[2][1], c_cl1, 2)
+    h = np.stack([max_pool_same(f, 2, 2) for f in h])
+    h = np.stack([conv2d_transpose(f, td2[0].astype(np.float64), 2, True) + td2[1] for f in h])
+    h = conv_lstm(h, cl2[0][1], cl2[1][1], cl2[2][1], c_cl2, 2)
+    h = batch_norm(h, bn[0][1], bn[1][1], bn[2][1], bn[3][1], 0.001)
+    h = conv2d_strided(h, c2[0].astype(np.float64), 1, False) + c2[1]
+    y = softmax(h.reshape(-1) @ dense[0].astype(np.float64) + dense[1])
+    save_expected("frames_k2", y.reshape(1, 1, 1, 5))
+
+
 def refusals():
     """Small files the import must refuse, each naming a layer, its class and option."""
     W = Weights()
@@ -549,5 +712,6 @@ if __name__ == "__main__":
     functional_k2()
     seq_k3()
     tf213_windows()
+    frames_k2()
     refusals()
     print("wrote", sorted(os.listdir(OUT)))

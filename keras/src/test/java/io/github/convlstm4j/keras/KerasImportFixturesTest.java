@@ -151,6 +151,29 @@ class KerasImportFixturesTest {
   }
 
   @Test
+  void frameWiseLayersImportAndPredictAsTheNumpyForwardPass() throws IOException {
+    ImportedModel m = KerasImport.load(Fixtures.path("frames_k2.h5"));
+    List<String> kinds = new java.util.ArrayList<>();
+    m.spec().layers().forEach(l -> kinds.add(l.kind()));
+    assertEquals(List.of("conv2d", "layer_normalization", "conv_lstm2d", "max_pooling",
+        "conv2d_transpose", "conv_lstm2d", "batch_normalization", "conv2d", "flatten", "dense",
+        "softmax"), kinds);
+    assertEquals(new io.github.convlstm4j.api.Conv2dTransposeSpec(2, 3, 3, 2, 2, Padding.SAME,
+        Activation.LINEAR, true), m.spec().layers().get(4));
+    assertEquals(new io.github.convlstm4j.api.MaxPoolingSpec(2, 2, 2, 2, Padding.SAME),
+        m.spec().layers().get(3));
+    assertEquals(java.util.Optional.of(new io.github.convlstm4j.api.SequenceShape(4,
+        new io.github.convlstm4j.api.FrameShape(9, 9, 1))), m.spec().inputShape());
+    // Every tensor of the file, in file order, is value(k) of the script's formula.
+    int k = 0;
+    for (Map.Entry<String, List<Integer>> e : m.spec().weightShapes().entrySet()) {
+      assertEquals(Fixtures.value(k++, e.getValue(), e.getKey().endsWith("moving_variance")),
+          m.weights().get(e.getKey()), e.getKey());
+    }
+    assertPredicts(m, "expected_frames_k2.npy", 4, 9, 9, 1);
+  }
+
+  @Test
   void hardSigmoidIsChosenByKerasVersion() throws IOException {
     // keras_version 3.5.0: relu6(x + 3) / 6, not Keras 2's clip(0.2x + 0.5).
     ImportedModel m = KerasImport.load(Fixtures.path("keras3_hard_sigmoid.h5"));
