@@ -6,12 +6,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.ActivationSpec;
 import io.github.convlstm4j.api.BatchNormSpec;
+import io.github.convlstm4j.api.Conv2dSpec;
+import io.github.convlstm4j.api.Conv2dTransposeSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.DenseSpec;
+import io.github.convlstm4j.api.FlattenSpec;
+import io.github.convlstm4j.api.LayerNormSpec;
 import io.github.convlstm4j.api.LayerSpec;
+import io.github.convlstm4j.api.MaxPoolingSpec;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.Padding;
+import io.github.convlstm4j.api.SequenceShape;
+import io.github.convlstm4j.api.SoftmaxSpec;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TimePadding;
 import io.github.convlstm4j.api.io.PendingFile;
@@ -48,9 +58,14 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>The model is written as a Sequential model: an {@code InputLayer} with the input channels
- * (time, height and width left open), then one Keras layer per layer spec, named as Keras names
- * them ({@code conv_lstm2d}, {@code conv_lstm2d_1}, {@code batch_normalization}, ...,
- * {@code conv3d}). Weights are written as float32, bit for bit.
+ * (time, height and width left open unless the spec fixes its input shape), then one Keras
+ * layer per layer spec, named as Keras names them ({@code conv_lstm2d}, {@code conv_lstm2d_1},
+ * {@code batch_normalization}, ..., {@code conv3d}). Frame-wise layers on a sequence are
+ * wrapped in {@code TimeDistributed} ({@code Conv2D}, {@code Conv2DTranspose}) or written as
+ * {@code MaxPooling3D} with a time pool of 1; on the single frame a last-step-only ConvLSTM2D
+ * leaves they stand alone; {@code Flatten}, {@code Dense}, {@code LayerNormalization},
+ * {@code Softmax} and {@code Activation} are written as they are. Weights are written as
+ * float32, bit for bit.
  *
  * <p>Keras' {@code hard_sigmoid} changed meaning in Keras 3 (from {@code clip(0.2x + 0.5)} to
  * {@code relu6(x + 3) / 6}), and the files say which by their {@code keras_version}. A model
@@ -133,6 +148,11 @@ public final class KerasExport {
           List<String> wn = new ArrayList<>();
           for (int i = 0; i < l.tensors.size(); i++) {
             wn.add(l.name + "/" + l.varNames.get(i) + ":0");
+          }
+          if (wn.isEmpty()) {
+            // Keras writes np.asarray([]) here; jHDF 0.13.0 cannot write an empty array, and
+            // Keras' load_attributes_from_hdf5_group reads an absent attribute as [] too.
+            continue;
           }
           g.putAttribute("weight_names", wn.toArray(new String[0]));
           WritableGroup inner = g.putGroup(l.name);
@@ -238,17 +258,18 @@ public final class KerasExport {
     final String className;
     final String name;
     final ObjectNode config;
-    final int inputChannels;
+    final ArrayNode inputShape;
     /** The saveable child holding the variables ({@code cell} for RNNs), or null. */
     final String cell;
     final List<String> varNames = new ArrayList<>();
     final List<Tensor> tensors = new ArrayList<>();
 
-    Exported(String className, String name, ObjectNode config, int inputChannels, String cell) {
+    Exported(String className, String name, ObjectNode config, ArrayNode inputShape,
+        String cell) {
       this.className = className;
       this.name = name;
       this.config = config;
-      this.inputChannels = inputChannels;
+      this.inputShape = inputShape;
       this.cell = cell;
     }
   }
@@ -264,22 +285,27 @@ public final class KerasExport {
           + "sigmoid; one Keras file can hold only one of them");
     }
     Map<String, Integer> used = new HashMap<>();
+    Map<String, Integer> kinds = new HashMap<>();
     List<Exported> out = new ArrayList<>();
+    SequenceShape shape = spec.inputShape().orElse(null);
     int channels = spec.inputChannels();
+    int rank = 5;
     int convBefore = 0;
     for (int i = 0; i < spec.layers().size(); i++) {
       LayerSpec l = spec.layers().get(i);
-      String libName = l.name(new LayerSpec.Position(i, convBefore));
+      String libName = spec.layerName(i);
+      ArrayNode in = kerasShape(rank, shape, channels);
       Exported e;
       if (l instanceof ConvLstmLayerSpec) {
         ConvLstmLayerSpec c = (ConvLstmLayerSpec) l;
         e = new Exported("ConvLSTM2D", unique("conv_lstm2d", used), convLstmConfig(c, flavour),
-            channels, "cell");
-        channels = c.filters();
-        convBefore++;
+            in, "cell");
+        if (!c.returnSequences()) {
+          rank = 4;
+        }
       } else if (l instanceof BatchNormSpec) {
         e = new Exported("BatchNormalization", unique("batch_normalization", used),
-            batchNormConfig((BatchNormSpec) l, flavour), channels, null);
+            batchNormConfig((BatchNormSpec) l, flavour), in, null);
       } else if (l instanceof Conv3dHeadSpec) {
         Conv3dHeadSpec h = (Conv3dHeadSpec) l;
         if (h.timePadding() != TimePadding.SAME) {
@@ -287,12 +313,12 @@ public final class KerasExport {
               + h.timePadding() + ", which Keras' Conv3D cannot express (it pads the same "
               + "before and after): export a model with TimePadding.SAME");
         }
-        e = new Exported("Conv3D", unique("conv3d", used), conv3dConfig(h, flavour), channels,
-            null);
-        channels = h.filters();
+        e = new Exported("Conv3D", unique("conv3d", used), conv3dConfig(h, flavour), in, null);
       } else {
-        throw new IllegalArgumentException("layer " + i + " (" + l.kind() + ") has no Keras "
-            + "export yet");
+        e = frameLayer(l, rank, in, used, flavour);
+        if (l instanceof FlattenSpec) {
+          rank = 2;
+        }
       }
       e.config.put("name", e.name);
       for (String w : spec.weightShapes().keySet()) {
@@ -304,8 +330,146 @@ public final class KerasExport {
         }
       }
       out.add(e);
+      LayerSpec.Position at = new LayerSpec.Position(i, convBefore,
+          kinds.getOrDefault(l.kind(), 0), i == 0 ? "" : spec.layers().get(i - 1).kind());
+      kinds.merge(l.kind(), 1, Integer::sum);
+      if (l instanceof ConvLstmLayerSpec) {
+        convBefore++;
+      }
+      if (shape != null) {
+        shape = l.outputShape(shape, at);
+        channels = shape.frame().channels();
+      } else {
+        channels = l.outputChannels(channels);
+      }
     }
     return out;
+  }
+
+  /**
+   * A frame-wise layer: on a sequence (rank 5) a per-frame layer is wrapped in
+   * {@code TimeDistributed} (max pooling becomes {@code MaxPooling3D} with a time pool of 1);
+   * on a single frame (rank 4) or a vector (rank 2) it stands alone.
+   */
+  private static Exported frameLayer(LayerSpec l, int rank, ArrayNode in,
+      Map<String, Integer> used, Flavour flavour) {
+    ObjectNode c = base(flavour);
+    String cls;
+    boolean perFrame = false;
+    if (l instanceof DenseSpec) {
+      DenseSpec d = (DenseSpec) l;
+      cls = "Dense";
+      c.put("units", d.units());
+      c.put("activation", activation(d.activation()));
+      c.put("use_bias", d.useBias());
+      c.set("kernel_initializer", initializer("GlorotUniform", flavour));
+      c.set("bias_initializer", initializer("Zeros", flavour));
+      nulls(c, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+          "kernel_constraint", "bias_constraint");
+    } else if (l instanceof FlattenSpec) {
+      cls = "Flatten";
+      c.put("data_format", "channels_last");
+    } else if (l instanceof SoftmaxSpec) {
+      cls = "Softmax";
+      c.put("axis", -1);
+    } else if (l instanceof ActivationSpec) {
+      cls = "Activation";
+      c.put("activation", activation(((ActivationSpec) l).activation()));
+    } else if (l instanceof LayerNormSpec) {
+      LayerNormSpec n = (LayerNormSpec) l;
+      cls = "LayerNormalization";
+      c.put("axis", -1);
+      c.put("epsilon", n.epsilon());
+      c.put("center", n.center());
+      c.put("scale", n.scale());
+      c.set("beta_initializer", initializer("Zeros", flavour));
+      c.set("gamma_initializer", initializer("Ones", flavour));
+      nulls(c, "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
+    } else if (l instanceof Conv2dSpec) {
+      Conv2dSpec v = (Conv2dSpec) l;
+      cls = "Conv2D";
+      perFrame = true;
+      convConfig(c, v.filters(), v.kernelHeight(), v.kernelWidth(), v.strideHeight(),
+          v.strideWidth(), v.padding(), v.activation(), v.useBias(), flavour);
+      c.put("groups", 1);
+    } else if (l instanceof Conv2dTransposeSpec) {
+      Conv2dTransposeSpec v = (Conv2dTransposeSpec) l;
+      cls = "Conv2DTranspose";
+      perFrame = true;
+      convConfig(c, v.filters(), v.kernelHeight(), v.kernelWidth(), v.strideHeight(),
+          v.strideWidth(), v.padding(), v.activation(), v.useBias(), flavour);
+      c.putNull("output_padding");
+    } else if (l instanceof MaxPoolingSpec) {
+      MaxPoolingSpec m = (MaxPoolingSpec) l;
+      c.put("padding", m.padding().name().toLowerCase(Locale.ROOT));
+      c.put("data_format", "channels_last");
+      if (rank == 5) {
+        cls = "MaxPooling3D";
+        c.set("pool_size", ints(1, m.poolHeight(), m.poolWidth()));
+        c.set("strides", ints(1, m.strideHeight(), m.strideWidth()));
+      } else {
+        cls = "MaxPooling2D";
+        c.set("pool_size", ints(m.poolHeight(), m.poolWidth()));
+        c.set("strides", ints(m.strideHeight(), m.strideWidth()));
+      }
+    } else {
+      throw new IllegalArgumentException("layer kind " + l.kind() + " has no Keras export");
+    }
+    if (perFrame && rank == 5) {
+      c.put("name", unique(KerasModelFile.snakeCase(cls), used));
+      ObjectNode inner = NODES.objectNode();
+      if (flavour.zip()) {
+        inner.put("module", "keras.layers");
+      }
+      inner.put("class_name", cls);
+      inner.set("config", c);
+      if (flavour.zip()) {
+        inner.putNull("registered_name");
+      }
+      ObjectNode td = base(flavour);
+      td.set("layer", inner);
+      return new Exported("TimeDistributed", unique("time_distributed", used), td, in,
+          "layer");
+    }
+    return new Exported(cls, unique(KerasModelFile.snakeCase(cls), used), c, in, null);
+  }
+
+  private static void convConfig(ObjectNode c, int filters, int kh, int kw, int sh, int sw,
+      Padding padding, Activation act, boolean useBias, Flavour flavour) {
+    c.put("filters", filters);
+    c.set("kernel_size", ints(kh, kw));
+    c.set("strides", ints(sh, sw));
+    c.put("padding", padding.name().toLowerCase(Locale.ROOT));
+    c.put("data_format", "channels_last");
+    c.set("dilation_rate", ints(1, 1));
+    c.put("activation", activation(act));
+    c.put("use_bias", useBias);
+    c.set("kernel_initializer", initializer("GlorotUniform", flavour));
+    c.set("bias_initializer", initializer("Zeros", flavour));
+    nulls(c, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint");
+  }
+
+  /** Keras' shape of a layer input, batch first: rank 5, 4 (one frame) or 2 (a vector). */
+  private static ArrayNode kerasShape(int rank, SequenceShape s, int channels) {
+    ArrayNode a = NODES.arrayNode();
+    a.addNull();
+    if (rank == 5) {
+      addDim(a, s == null ? null : s.frames());
+    }
+    if (rank >= 4) {
+      addDim(a, s == null ? null : s.frame().height());
+      addDim(a, s == null ? null : s.frame().width());
+    }
+    return a.add(channels);
+  }
+
+  private static void addDim(ArrayNode a, Integer d) {
+    if (d == null) {
+      a.addNull();
+    } else {
+      a.add(d);
+    }
   }
 
   private static String unique(String stem, Map<String, Integer> used) {
@@ -318,7 +482,7 @@ public final class KerasExport {
       Flavour flavour) {
     ArrayNode list = NODES.arrayNode();
     ObjectNode input = NODES.objectNode();
-    ArrayNode shape = shape(spec.inputChannels());
+    ArrayNode shape = kerasShape(5, spec.inputShape().orElse(null), spec.inputChannels());
     if (flavour.keras3()) {
       input.set("batch_shape", shape);
       input.put("dtype", "float32");
@@ -331,9 +495,9 @@ public final class KerasExport {
       input.put("ragged", false);
       input.put("name", layers.get(0).name + "_input");
     }
-    list.add(entry("InputLayer", input, -1, flavour));
+    list.add(entry("InputLayer", input, null, flavour));
     for (Exported e : layers) {
-      list.add(entry(e.className, e.config, e.inputChannels, flavour));
+      list.add(entry(e.className, e.config, e.inputShape, flavour));
     }
     ObjectNode config = NODES.objectNode();
     config.put("name", "sequential");
@@ -351,7 +515,7 @@ public final class KerasExport {
     if (flavour.zip()) {
       root.putNull("registered_name");
       ObjectNode build = NODES.objectNode();
-      build.set("input_shape", shape(spec.inputChannels()));
+      build.set("input_shape", shape.deepCopy());
       root.set("build_config", build);
     } else {
       root.put("keras_version", KERAS2_VERSION);
@@ -360,7 +524,7 @@ public final class KerasExport {
     return root;
   }
 
-  private static ObjectNode entry(String className, ObjectNode config, int inputChannels,
+  private static ObjectNode entry(String className, ObjectNode config, ArrayNode inputShape,
       Flavour flavour) {
     ObjectNode n = NODES.objectNode();
     if (flavour.zip()) {
@@ -370,22 +534,13 @@ public final class KerasExport {
     n.set("config", config);
     if (flavour.zip()) {
       n.putNull("registered_name");
-      if (inputChannels > 0) {
+      if (inputShape != null) {
         ObjectNode build = NODES.objectNode();
-        build.set("input_shape", shape(inputChannels));
+        build.set("input_shape", inputShape);
         n.set("build_config", build);
       }
     }
     return n;
-  }
-
-  /** {@code [null, null, null, null, channels]}: batch, time, height and width left open. */
-  private static ArrayNode shape(int channels) {
-    ArrayNode a = NODES.arrayNode();
-    for (int i = 0; i < 4; i++) {
-      a.addNull();
-    }
-    return a.add(channels);
   }
 
   private static ObjectNode base(Flavour flavour) {
@@ -513,6 +668,14 @@ public final class KerasExport {
         acts.add(((ConvLstmLayerSpec) l).recurrentActivation());
       } else if (l instanceof Conv3dHeadSpec) {
         acts.add(((Conv3dHeadSpec) l).activation());
+      } else if (l instanceof DenseSpec) {
+        acts.add(((DenseSpec) l).activation());
+      } else if (l instanceof Conv2dSpec) {
+        acts.add(((Conv2dSpec) l).activation());
+      } else if (l instanceof Conv2dTransposeSpec) {
+        acts.add(((Conv2dTransposeSpec) l).activation());
+      } else if (l instanceof ActivationSpec) {
+        acts.add(((ActivationSpec) l).activation());
       }
       for (Activation a : acts) {
         if (a.name().equals(name)) {

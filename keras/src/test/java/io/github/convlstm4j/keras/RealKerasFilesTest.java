@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * tests skip when the folder is absent). Each test states what the file gets today: it is read
  * completely (format, version, layers with weights) and, since the frame-wise layers exist,
  * every one imports (layer kinds and parameter count asserted) and predicts on the reference
- * backend. There are no Keras outputs for these files here, so their numerical agreement with
+ * backend, and round-trips through both export formats (same spec, the same bits). There are
+ * no Keras outputs for these files here, so their numerical agreement with
  * Keras is covered by the fixtures (KerasImportFixturesTest), not by these tests.
  */
 class RealKerasFilesTest {
@@ -81,6 +82,24 @@ class RealKerasFilesTest {
     return m;
   }
 
+  /** Export to both formats and import again: the same spec and bit-identical weights. */
+  private void assertRoundTrips(ImportedModel m) throws IOException {
+    for (String name : List.of("back.h5", "back.keras")) {
+      Path p = dir.resolve(name);
+      if (name.endsWith(".h5")) {
+        KerasExport.writeH5(m.spec(), m.weights(), p);
+      } else {
+        KerasExport.writeKeras(m.spec(), m.weights(), p);
+      }
+      ImportedModel back = KerasImport.load(p);
+      assertEquals(m.spec(), back.spec(), name);
+      assertEquals(m.weights(), back.weights(), name);
+    }
+  }
+
+  @org.junit.jupiter.api.io.TempDir
+  Path dir;
+
   private static SequenceShape shape(int t, int h, int w, int c) {
     return new SequenceShape(t, new FrameShape(h, w, c));
   }
@@ -98,6 +117,7 @@ class RealKerasFilesTest {
     assertEquals(Activation.HARD_SIGMOID,
         m.spec().convLstmLayers().get(1).recurrentActivation(), "Keras 2.4: clip(0.2x + 0.5)");
     assertEquals(2, m.spec().convLstmLayers().get(1).kernelHeight());
+    assertRoundTrips(m);
   }
 
   @Test
@@ -110,6 +130,7 @@ class RealKerasFilesTest {
         "dense"), 40_841, shape(10, 128, 128, 3));
     assertEquals(7, m.notes().stream().filter(n -> n.contains("recurrent_dropout")
         || n.contains("TimeDistributed(Dropout)")).count(), m.notes().toString());
+    assertRoundTrips(m);
   }
 
   @Test
@@ -118,9 +139,9 @@ class RealKerasFilesTest {
     assertRead(f, KerasFormat.HDF5_MODEL, "2.10.0", 11, 7);
     // ConvLSTM2D(return_sequences=False), BatchNormalization(axis=[3]) after it and after
     // each Conv2D on the last frame; no fixed input shape, so a small input predicts.
-    assertImports(f, List.of("conv_lstm2d", "batch_normalization", "conv2d",
+    assertRoundTrips(assertImports(f, List.of("conv_lstm2d", "batch_normalization", "conv2d",
         "batch_normalization", "conv2d", "batch_normalization", "conv2d"), 75_905,
-        shape(5, 20, 23, 1));
+        shape(5, 20, 23, 1)));
   }
 
   @Test
@@ -134,6 +155,7 @@ class RealKerasFilesTest {
     assertEquals(Activation.HARD_SIGMOID, m.spec().convLstmLayers().get(0)
         .recurrentActivation(), "tf.keras 2.13: Keras 2's hard sigmoid");
     assertEquals(Activation.RELU, m.spec().convLstmLayers().get(0).activation());
+    assertRoundTrips(m);
   }
 
   @Test
@@ -144,5 +166,6 @@ class RealKerasFilesTest {
         "dense", "dense", "dense", "softmax"), 133_066, shape(10, 1, 13, 1));
     assertEquals(1, m.spec().convLstmLayers().get(0).kernelHeight());
     assertEquals(3, m.spec().convLstmLayers().get(0).kernelWidth());
+    assertRoundTrips(m);
   }
 }
