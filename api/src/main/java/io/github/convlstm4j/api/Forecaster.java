@@ -108,9 +108,11 @@ public interface Forecaster extends AutoCloseable {
   ForecastSession openSession(SessionState state);
 
   /**
-   * Trains on a dataset. The validation part is the last {@code config.validationSplit()} of
-   * the data (before shuffling). Optimizer state persists across calls, so two calls of n
-   * epochs equal one call of 2n with the same seeds.
+   * Trains on a dataset, in the heap or windows over a file. The validation part is
+   * {@code data.split(config.validationSplit())}: the last {@code validationSplit} of the data
+   * (before shuffling). Batches are packed on a background thread while the previous batch
+   * trains; the result is the same as packing them in turn. Optimizer state persists across
+   * calls, so two calls of n epochs equal one call of 2n with the same seeds.
    *
    * @param data training pairs; target shapes must equal the network output shapes
    * @param config training settings
@@ -124,7 +126,20 @@ public interface Forecaster extends AutoCloseable {
    *     naming the first; a backend that cannot train at all says so through its provider's
    *     capabilities and throws {@link IllegalStateException} here
    */
-  TrainingHistory fit(SequenceDataset data, TrainingConfig config, TrainingListener listener);
+  TrainingHistory fit(TrainingData data, TrainingConfig config, TrainingListener listener);
+
+  /**
+   * Trains on an in-heap dataset: {@link #fit(TrainingData, TrainingConfig, TrainingListener)}.
+   *
+   * @param data training pairs; target shapes must equal the network output shapes
+   * @param config training settings
+   * @param listener progress receiver, {@link TrainingListener#NONE} for none
+   * @return the per-epoch history
+   */
+  default TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+      TrainingListener listener) {
+    return fit((TrainingData) data, config, listener);
+  }
 
   /**
    * Mean loss over a dataset, in inference mode.
@@ -133,7 +148,18 @@ public interface Forecaster extends AutoCloseable {
    * @param loss the loss to measure
    * @return the mean of the loss over all elements of all samples
    */
-  double evaluate(SequenceDataset data, Loss loss);
+  double evaluate(TrainingData data, Loss loss);
+
+  /**
+   * Mean loss over an in-heap dataset: {@link #evaluate(TrainingData, Loss)}.
+   *
+   * @param data pairs whose targets match the network output shapes
+   * @param loss the loss to measure
+   * @return the mean of the loss over all elements of all samples
+   */
+  default double evaluate(SequenceDataset data, Loss loss) {
+    return evaluate((TrainingData) data, loss);
+  }
 
   /**
    * The current weights in Keras names and layouts.

@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 
 /**
  * An immutable list of (input, target) sequence pairs of one shape each, for training and
  * evaluation. All inputs share one shape and all targets share one shape.
  */
-public final class SequenceDataset {
+public final class SequenceDataset implements TrainingData {
 
   /**
    * One training example.
@@ -32,7 +31,8 @@ public final class SequenceDataset {
    * @param training the first part
    * @param validation the last part, possibly empty
    */
-  public record Split(SequenceDataset training, SequenceDataset validation) {}
+  public record Split(SequenceDataset training, SequenceDataset validation)
+      implements TrainingData.Split {}
 
   private final List<Sample> samples;
 
@@ -88,6 +88,7 @@ public final class SequenceDataset {
    *
    * @return the size
    */
+  @Override
   public int size() {
     return samples.size();
   }
@@ -97,6 +98,7 @@ public final class SequenceDataset {
    *
    * @return true if empty
    */
+  @Override
   public boolean isEmpty() {
     return samples.isEmpty();
   }
@@ -140,6 +142,7 @@ public final class SequenceDataset {
    * @param fraction in [0, 1)
    * @return the split
    */
+  @Override
   public Split split(double fraction) {
     if (!(fraction >= 0 && fraction < 1)) {
       throw new IllegalArgumentException("fraction must be in [0, 1), got " + fraction);
@@ -158,21 +161,9 @@ public final class SequenceDataset {
    * @param epoch 0-based epoch (so every epoch differs)
    * @return the order
    */
+  @Override
   public int[] epochOrder(boolean shuffle, long seed, int epoch) {
-    int[] order = new int[samples.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      Random r = new Random(seed * 1_000_003L + epoch);
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
-    return order;
+    return TrainingData.epochOrder(samples.size(), shuffle, seed, epoch);
   }
 
   /**
@@ -185,6 +176,7 @@ public final class SequenceDataset {
    * @param inputs destination of at least {@code count * inputSize} floats
    * @param targets destination of at least {@code count * targetSize} floats
    */
+  @Override
   public void packBatch(int[] order, int from, int count, float[] inputs, float[] targets) {
     if (samples.isEmpty()) {
       throw new IllegalStateException("cannot batch an empty dataset");
@@ -200,6 +192,36 @@ public final class SequenceDataset {
       s.input().copyTo(inputs, b * in);
       s.target().copyTo(targets, b * out);
     }
+  }
+
+  /**
+   * The shape of every input.
+   *
+   * @return the first sample's input shape
+   * @throws IllegalStateException if the dataset is empty
+   */
+  @Override
+  public SequenceShape inputShape() {
+    if (samples.isEmpty()) {
+      throw new IllegalStateException("an empty dataset has no input shape");
+    }
+    FrameSequence s = samples.get(0).input();
+    return new SequenceShape(s.frames(), s.frameShape());
+  }
+
+  /**
+   * The shape of every target.
+   *
+   * @return the first sample's target shape
+   * @throws IllegalStateException if the dataset is empty
+   */
+  @Override
+  public SequenceShape targetShape() {
+    if (samples.isEmpty()) {
+      throw new IllegalStateException("an empty dataset has no target shape");
+    }
+    FrameSequence s = samples.get(0).target();
+    return new SequenceShape(s.frames(), s.frameShape());
   }
 
   /**

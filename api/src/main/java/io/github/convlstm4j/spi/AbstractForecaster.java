@@ -12,11 +12,11 @@ import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.OptimizerState;
-import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.SequenceShape;
 import io.github.convlstm4j.api.SessionState;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingData;
 import io.github.convlstm4j.api.TrainingHistory;
 import io.github.convlstm4j.api.TrainingListener;
 import io.github.convlstm4j.api.io.Checkpoints;
@@ -54,8 +54,11 @@ import java.util.function.Supplier;
  *       re-running history.
  *   <li>{@link #fit}: the validation part is the last {@code validationSplit} of the data before
  *       shuffling; per epoch the training part is shuffled with
- *       {@link SequenceDataset#epochOrder} seeded by the config's seed and the 0-based count of
- *       epochs completed before it; per batch one {@link TrainingStep}, whose loss must be
+ *       {@link TrainingData#epochOrder} seeded by the config's seed and the 0-based count of
+ *       epochs completed before it; the batches are packed on a background thread one batch
+ *       ahead of training (the packing thread ends with the epoch, also when training stops
+ *       early, and a packing failure is thrown by the fit); per batch one {@link TrainingStep},
+ *       whose loss must be
  *       finite, then the update, after which every weight must be finite (otherwise training
  *       stops with an {@link IllegalStateException} naming the epoch, the batch and the loss or
  *       the tensor, its value and flat index, and the weights, moving statistics and optimizer
@@ -438,7 +441,7 @@ public abstract class AbstractForecaster implements Forecaster {
   }
 
   @Override
-  public final double evaluate(SequenceDataset data, Loss loss) {
+  public final double evaluate(TrainingData data, Loss loss) {
     return guarded(() -> {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(loss, "loss");
@@ -448,7 +451,7 @@ public abstract class AbstractForecaster implements Forecaster {
   }
 
   @Override
-  public final TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+  public final TrainingHistory fit(TrainingData data, TrainingConfig config,
       TrainingListener listener) {
     return guarded(() -> {
       Objects.requireNonNull(data, "data");
@@ -456,8 +459,8 @@ public abstract class AbstractForecaster implements Forecaster {
       Objects.requireNonNull(listener, "listener");
       requireAllTrainable("fit");
       checkDataset(data, "data");
-      SequenceDataset.Split split = data.split(config.validationSplit());
-      SequenceDataset train = split.training();
+      TrainingData.Split split = data.split(config.validationSplit());
+      TrainingData train = split.training();
       if (train.isEmpty()) {
         throw new IllegalArgumentException("the training part must hold at least 1 sample, got "
             + "0 (" + data.size() + " samples with validationSplit "
@@ -467,51 +470,52 @@ public abstract class AbstractForecaster implements Forecaster {
     });
   }
 
-  private TrainingHistory trainEpochs(SequenceDataset train, SequenceDataset validation,
+  private TrainingHistory trainEpochs(TrainingData train, TrainingData validation,
       TrainingConfig config, TrainingListener listener) {
     long start = System.nanoTime();
     int batchSize = config.batchSize();
     int batches = (train.size() + batchSize - 1) / batchSize;
     int lastEpoch = epochsCompleted + config.epochs();
-    BatchBuffers buffers = new BatchBuffers(train, Math.min(batchSize, train.size()));
+    BatchPrefetch.Buffers buffers =
+        new BatchPrefetch.Buffers(train, Math.min(batchSize, train.size()));
     List<EpochEvent> history = new ArrayList<>();
     for (int e = 0; e < config.epochs(); e++) {
       int epoch = epochsCompleted + 1;
       int[] order = train.epochOrder(config.shuffle(), config.seed(), epochsCompleted);
       double lossSum = 0;
-      for (int b = 0; b < batches; b++) {
-        int from = b * batchSize;
-        int n = Math.min(batchSize, train.size() - from);
-        buffers.pack(order, from, n);
-        ModelWeights weightsBefore = readWeights();
-        ModelWeights optimizerBefore = readOptimizerState();
-        String diverged = null;
-        double loss;
-        try (TrainingStep step = trainingStep(buffers.input(n), buffers.target(n),
-            config.loss())) {
-          loss = step.loss();
-          if (!Double.isFinite(loss)) {
-            diverged = "the loss is " + loss;
-          } else {
-            step.apply(config.optimizer());
+      try (BatchPrefetch prefetch = new BatchPrefetch(train, order, batchSize, buffers)) {
+        for (int b = 0; b < batches; b++) {
+          int n = prefetch.next();
+          ModelWeights weightsBefore = readWeights();
+          ModelWeights optimizerBefore = readOptimizerState();
+          String diverged = null;
+          double loss;
+          try (TrainingStep step = trainingStep(prefetch.input(n), prefetch.target(n),
+              config.loss())) {
+            loss = step.loss();
+            if (!Double.isFinite(loss)) {
+              diverged = "the loss is " + loss;
+            } else {
+              step.apply(config.optimizer());
+            }
           }
-        }
-        if (diverged == null) {
-          Optional<NonFiniteValue> bad = firstNonFiniteWeight();
-          if (bad.isPresent()) {
-            diverged = bad.get().tensor() + " holds " + bad.get().value() + " at flat index "
-                + bad.get().flatIndex() + " after the update";
+          if (diverged == null) {
+            Optional<NonFiniteValue> bad = firstNonFiniteWeight();
+            if (bad.isPresent()) {
+              diverged = bad.get().tensor() + " holds " + bad.get().value() + " at flat index "
+                  + bad.get().flatIndex() + " after the update";
+            }
           }
+          if (diverged != null) {
+            writeOptimizerState(optimizerBefore);
+            writeWeights(weightsBefore);
+            throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
+                + (b + 1) + ": " + diverged + "; the weights and optimizer state are back to "
+                + "those from before this batch");
+          }
+          lossSum += loss * n;
+          listener.onBatch(new BatchEvent(epoch, b + 1, batches, loss, since(start)));
         }
-        if (diverged != null) {
-          writeOptimizerState(optimizerBefore);
-          writeWeights(weightsBefore);
-          throw new IllegalStateException("training diverged at epoch " + epoch + ", batch "
-              + (b + 1) + ": " + diverged + "; the weights and optimizer state are back to "
-              + "those from before this batch");
-        }
-        lossSum += loss * n;
-        listener.onBatch(new BatchEvent(epoch, b + 1, batches, loss, since(start)));
       }
       epochsCompleted++;
       if (e == config.epochs() - 1 && config.recalibrateBatchNorm()) {
@@ -526,7 +530,7 @@ public abstract class AbstractForecaster implements Forecaster {
     return new TrainingHistory(history);
   }
 
-  private double meanLoss(SequenceDataset data, Loss loss) {
+  private double meanLoss(TrainingData data, Loss loss) {
     int[] order = data.epochOrder(false, 0, 0);
     BatchBuffers buffers = new BatchBuffers(data, Math.min(EVALUATION_BATCH, data.size()));
     double sum = 0;
@@ -541,7 +545,7 @@ public abstract class AbstractForecaster implements Forecaster {
     return sum / count;
   }
 
-  private void recalibrateBatchNorm(SequenceDataset train, int batchSize) {
+  private void recalibrateBatchNorm(TrainingData train, int batchSize) {
     int[] order = train.epochOrder(false, 0, 0);
     BatchBuffers buffers = new BatchBuffers(train, Math.min(batchSize, train.size()));
     List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
@@ -770,17 +774,21 @@ public abstract class AbstractForecaster implements Forecaster {
     return spec.outputFrames(input.frames()) + "x" + out;
   }
 
-  private void checkDataset(SequenceDataset data, String what) {
+  private void checkDataset(TrainingData data, String what) {
     if (data.isEmpty()) {
       throw new IllegalArgumentException(what + " must hold at least 1 sample, got 0");
     }
-    SequenceDataset.Sample s = data.get(0);
-    checkInput(s.input(), what + " input");
-    String expected = expectedTarget(s.input());
-    if (!s.target().shapeString().equals(expected)) {
+    SequenceShape in = data.inputShape();
+    FrameShape out;
+    try {
+      out = spec.outputFrameShape(in.frame());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " input: " + e.getMessage(), e);
+    }
+    String expected = spec.outputFrames(in.frames()) + "x" + out;
+    if (!data.targetShape().toString().equals(expected)) {
       throw new IllegalArgumentException(what + " targets must be " + expected
-          + " (the network output for inputs " + s.input().shapeString() + "), got "
-          + s.target().shapeString());
+          + " (the network output for inputs " + in + "), got " + data.targetShape());
     }
   }
 
@@ -790,18 +798,19 @@ public abstract class AbstractForecaster implements Forecaster {
 
   /** Reusable packing buffers for the batches of one dataset. */
   private static final class BatchBuffers {
-    private final SequenceDataset data;
-    private final FrameSequence in0;
-    private final FrameSequence out0;
+    private final TrainingData data;
+    private final SequenceShape in0;
+    private final SequenceShape out0;
     private final float[] inputs;
     private final float[] targets;
 
-    BatchBuffers(SequenceDataset data, int capacity) {
+    BatchBuffers(TrainingData data, int capacity) {
       this.data = data;
-      this.in0 = data.get(0).input();
-      this.out0 = data.get(0).target();
-      this.inputs = new float[Math.multiplyExact(capacity, in0.size())];
-      this.targets = new float[Math.multiplyExact(capacity, out0.size())];
+      this.in0 = data.inputShape();
+      this.out0 = data.targetShape();
+      this.inputs = new float[Math.multiplyExact(capacity, in0.frames() * in0.frame().size())];
+      this.targets =
+          new float[Math.multiplyExact(capacity, out0.frames() * out0.frame().size())];
     }
 
     void pack(int[] order, int from, int n) {
@@ -809,11 +818,11 @@ public abstract class AbstractForecaster implements Forecaster {
     }
 
     PackedBatch input(int n) {
-      return PackedBatch.adopt(n, in0.frames(), in0.frameShape(), inputs);
+      return PackedBatch.adopt(n, in0.frames(), in0.frame(), inputs);
     }
 
     PackedBatch target(int n) {
-      return PackedBatch.adopt(n, out0.frames(), out0.frameShape(), targets);
+      return PackedBatch.adopt(n, out0.frames(), out0.frame(), targets);
     }
   }
 }

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  * (Winograd); {@code reference/direct} runs it with {@code reference.convolution=direct}, so
  * a full run shows direct, Winograd and DJL PyTorch side by side.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = SoakCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    subcommands = {SoakCommand.class, SeriesCommand.class},
     header = "Time every backend (forward, training step, memory) against the FMA peak and "
         + "the PyTorch peer.",
     description = {

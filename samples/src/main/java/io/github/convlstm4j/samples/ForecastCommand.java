@@ -2,6 +2,8 @@ package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.data.Normalization;
+import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.io.Npz;
 import io.github.convlstm4j.samples.images.ColorMap;
@@ -34,7 +36,10 @@ import picocli.CommandLine.Spec;
             + "an .npz from 'convlstm4j generate' (pick the movie with --movie), or a folder "
             + "of PNG frames (sorted by name, grey levels / 255).",
         "Writes into --out: forecast.npy ([horizon, height, width, channels] float32), "
-            + "forecast_01.png ..., and forecast.gif (context, then forecast)."},
+            + "forecast_01.png ..., and forecast.gif (context, then forecast).",
+        "A checkpoint trained with 'train --normalize' holds its normalization: the context "
+            + "is normalized before and the forecast inverted after, so forecast.npy is in the "
+            + "units of the input."},
     footer = {"", "Example:",
         "  convlstm4j forecast --checkpoint demo-out/model.npz --input movies.npz --movie 1004 "
             + "--context 7 --horizon 16"})
@@ -108,6 +113,8 @@ final class ForecastCommand implements Callable<Integer> {
     OutputPaths.checkFolder("--out", out);
     PrintWriter w = spec.commandLine().getOut();
     // Loaded first: the backend judges its settings before the context is read.
+    Normalization normalization =
+        Checkpoints.readNormalization(checkpoint).orElse(Normalization.NONE);
     try (Forecaster f = common.load(checkpoint)) {
       String arrayName = array;
       if (arrayName == null && Files.isRegularFile(input)
@@ -133,7 +140,9 @@ final class ForecastCommand implements Callable<Integer> {
           + "of %s and picturing them at --scale %d", horizon, frames.frameShape(), scale),
           Limits.sum(Limits.product(horizon, frames.frameShape().size(), Limits.FLOAT),
               Limits.product((long) frames.frames() + horizon, pixels, Integer.BYTES)));
-      FrameSequence forecast = f.forecast(frames, horizon);
+      // A checkpoint trained on normalized data: in user units in, in user units out.
+      FrameSequence forecast = normalization.invert(
+          f.forecast(normalization.apply(frames), horizon));
       Files.createDirectories(out);
       NpyFrames.write(forecast, out.resolve("forecast.npy"));
       for (int t = 0; t < forecast.frames(); t++) {

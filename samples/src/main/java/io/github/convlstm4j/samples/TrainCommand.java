@@ -6,7 +6,14 @@ import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingData;
+import io.github.convlstm4j.api.data.FrameWindows;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import io.github.convlstm4j.api.data.Normalization;
+import io.github.convlstm4j.api.io.Checkpoints;
+import io.github.convlstm4j.api.io.MappedFrames;
+import io.github.convlstm4j.api.io.NpyFrames;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +41,15 @@ import picocli.CommandLine.Spec;
             + "frame as target), saving the checkpoint atomically after every epoch.",
         "Interrupted? Run the same command again with --resume: it continues at the next "
             + "epoch with the saved weights and optimizer state, so the long keras preset "
-            + "can run in pieces."},
+            + "can run in pieces.",
+        "Your own frames: --data FILE --layout ... cuts windows out of a memory-mapped .npy "
+            + "(larger than memory is fine), splits them in time, normalizes them and reports "
+            + "the test loss at the end."},
     footer = {"", "Examples:",
         "  convlstm4j train --epochs 4 --checkpoint model.npz",
-        "  convlstm4j train --preset keras --checkpoint seed.npz --resume"})
+        "  convlstm4j train --preset keras --checkpoint seed.npz --resume",
+        "  convlstm4j train --data radar.npy --layout THWC --input-frames 10 --stride 5 "
+            + "--split 0.8,0.1,0.1 --normalize minmax,log1p --loss mse --checkpoint radar.npz"})
 final class TrainCommand implements Callable<Integer> {
 
   @Spec
@@ -48,8 +60,12 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--data", paramLabel = "FILE",
       description = "Movies from 'convlstm4j generate' (.npz with noisy and shifted) instead "
-          + "of generating them from --seed.")
+          + "of generating them from --seed; with --layout, your own frames (any size: the "
+          + "file is memory-mapped).")
   Path data;
+
+  @Mixin
+  FileDataOptions files;
 
   @Option(names = "--checkpoint", paramLabel = "FILE",
       description = "Checkpoint written after every epoch (default: ${DEFAULT-VALUE}).")
@@ -77,6 +93,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     training.validate();
     common.validate();
+    checkFileOptions();
     if (data == null) {
       training.requireMemoryForMovies(training.trainingMovies(), "--samples");
     }
@@ -93,12 +110,41 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config = training.training();
 
     // Created first: the backend judges its settings before movies are read or generated.
-    try (Forecaster f = resume ? common.load(saved) : common.create(training.spec())) {
-      Movies movies = MovieData.trainingMovies(data, training);
-      SequenceDataset set = movies.toDataset();
-      log.info("{} training movies of {} ({} for validation)", set.size(),
-          set.get(0).input().shapeString(),
-          set.size() - set.split(config.validationSplit()).training().size());
+    try (Forecaster f = resume ? common.load(saved) : common.create(training.spec());
+        MappedFrames frames = files.active() ? MappedFrames.open(data, frameOptions()) : null) {
+      TrainingData set;
+      Normalization normalization = null;
+      FrameWindows test = null;
+      if (frames != null) {
+        FrameWindows.Spec ws = files.spec();
+        double[] fr = files.fractions();
+        FrameWindows all = FrameWindows.of(frames, ws);
+        try {
+          all.requireFits(f.spec());
+        } catch (IllegalArgumentException e) {
+          throw new UserException(e.getMessage());
+        }
+        FrameWindows.Parts parts = all.split(fr[0], fr[1], fr[2]);
+        if (parts.training().isEmpty()) {
+          throw new UserException(data + ": no training window: " + frames.frames()
+              + " frames per sequence, " + frames.sequences() + " sequence(s), " + ws
+              + ", split " + files.split);
+        }
+        normalization = normalizationFor(log, saved == null ? null : checkpoint, parts);
+        set = all.withoutTest(fr[2]).withNormalization(normalization);
+        test = parts.test().withNormalization(normalization);
+        config = config.withValidationSplit(FrameWindows.validationShare(fr[0], fr[1]));
+        log.info("{}: {} windows ({}): {} training, {} validation, {} test; normalization {}",
+            frames, all.size(), ws, parts.training().size(), parts.validation().size(),
+            parts.test().size(), normalization);
+      } else {
+        Movies movies = MovieData.trainingMovies(data, training);
+        SequenceDataset movieSet = movies.toDataset();
+        log.info("{} training movies of {} ({} for validation)", movieSet.size(),
+            movieSet.get(0).input().shapeString(),
+            movieSet.size() - movieSet.split(config.validationSplit()).training().size());
+        set = movieSet;
+      }
       int done = resume ? f.checkpoint().epochsCompleted() : 0;
       log.info("backend {}; model {} parameters; {}", f.backendName(),
           f.spec().parameterCount(), describe(config));
@@ -111,26 +157,100 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
+      int perEpoch = set.split(config.validationSplit()).training().size();
+      long fitNanos = 0;
       try (TrainingProgress progress = TrainingProgress.forConsole(config.epochs())) {
         for (int epoch = done + 1; epoch <= config.epochs(); epoch++) {
           boolean last = epoch == config.epochs();
+          long started = System.nanoTime();
           f.fit(set, config.withEpochs(1)
               .withRecalibrateBatchNorm(last && config.recalibrateBatchNorm()), progress);
-          f.save(checkpoint);
+          fitNanos += System.nanoTime() - started;
+          if (normalization != null) {
+            Checkpoints.write(f.checkpoint(), normalization, checkpoint);
+          } else {
+            f.save(checkpoint);
+          }
           log.debug("saved {} after epoch {}", checkpoint, epoch);
         }
         Checkpoint c = f.checkpoint();
         out.printf(Locale.ROOT, "Trained to epoch %d in %s; checkpoint: %s%n",
             c.epochsCompleted(), TrainingProgress.format(progress.elapsed()), checkpoint);
+        long samples = (long) perEpoch * (config.epochs() - done);
+        out.printf(Locale.ROOT, "Throughput: %.2f training samples/s (%d samples in %.1f s of "
+            + "fit, validation included)%n", samples / (fitNanos / 1e9), samples, fitNanos / 1e9);
         if (!progress.epochs().isEmpty()) {
           var e = progress.epochs().get(progress.epochs().size() - 1);
           out.printf(Locale.ROOT, "Last epoch: loss %.5f%s%n", e.loss(), e.hasValidation()
               ? String.format(Locale.ROOT, ", validation loss %.5f", e.validationLoss()) : "");
         }
+        if (test != null && !test.isEmpty()) {
+          out.printf(Locale.ROOT, "Test loss (%d windows, %s): %.5f%n", test.size(),
+              config.loss().name().toLowerCase(Locale.ROOT), f.evaluate(test, config.loss()));
+        }
       }
     }
     out.flush();
     return 0;
+  }
+
+  /** Refuses file-data options without {@code --layout} and movie options with it. */
+  private void checkFileOptions() {
+    var parsed = spec.commandLine().getParseResult();
+    if (!files.active()) {
+      for (String o : List.of("--array", "--input-frames", "--target", "--stride", "--split",
+          "--normalize")) {
+        if (parsed.hasMatchedOption(o)) {
+          throw new UsageException(o + " needs --layout (it applies to your own frames in "
+              + "--data)");
+        }
+      }
+      return;
+    }
+    if (data == null) {
+      throw new UsageException("--layout needs --data FILE, the frames to train on");
+    }
+    for (String o : List.of("--samples", "--frames", "--validation-split")) {
+      if (parsed.hasMatchedOption(o)) {
+        throw new UsageException(o + " does not apply with --layout: windows come from the "
+            + "whole file" + (o.equals("--validation-split") ? "; use --split" : ""));
+      }
+    }
+    files.validate();
+    CommonOptions.requireFile(data, "data");
+  }
+
+  private NpyFrames.Options frameOptions() {
+    NpyFrames.Options o = NpyFrames.Options.of(files.layout);
+    return files.array == null ? o : o.withArrayName(files.array);
+  }
+
+  /**
+   * The normalization: the checkpoint's when resuming (refitting could change it under the
+   * trained weights), else fitted on the training part.
+   */
+  private Normalization normalizationFor(Logger log, Path resumed, FrameWindows.Parts parts)
+      throws IOException {
+    if (resumed != null) {
+      Normalization n = Checkpoints.readNormalization(resumed).orElse(Normalization.NONE);
+      boolean asked = spec.commandLine().getParseResult().hasMatchedOption("--normalize");
+      if (asked && (n.method() != files.method() || n.log1p() != files.log1p())) {
+        throw new UsageException("--normalize " + files.normalize + " contradicts the "
+            + "checkpoint " + resumed + ", trained with " + n + "; drop the option to "
+            + "resume, or start afresh with --overwrite");
+      }
+      log.info("resuming with the checkpoint's normalization {}", n);
+      return n;
+    }
+    Normalization.Method m = files.method();
+    if (m == Normalization.Method.NONE && !files.log1p()) {
+      return Normalization.NONE;
+    }
+    try {
+      return parts.training().fitNormalization(m, files.log1p());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new UserException("--normalize " + files.normalize + ": " + e.getMessage());
+    }
   }
 
   /**

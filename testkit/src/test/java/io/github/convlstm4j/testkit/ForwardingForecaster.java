@@ -6,8 +6,8 @@ import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
-import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingData;
 import io.github.convlstm4j.api.TrainingHistory;
 import io.github.convlstm4j.api.TrainingListener;
 import java.io.IOException;
@@ -69,13 +69,13 @@ class ForwardingForecaster implements Forecaster {
   }
 
   @Override
-  public TrainingHistory fit(SequenceDataset data, TrainingConfig config,
+  public TrainingHistory fit(TrainingData data, TrainingConfig config,
       TrainingListener listener) {
     return delegate.fit(data, config, listener);
   }
 
   @Override
-  public double evaluate(SequenceDataset data, Loss loss) {
+  public double evaluate(TrainingData data, Loss loss) {
     return delegate.evaluate(data, loss);
   }
 

@@ -6,6 +6,7 @@ import io.github.convlstm4j.api.Forecasters;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.Tensor;
+import io.github.convlstm4j.api.data.Normalization;
 import io.github.convlstm4j.spi.ModelFileReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -39,7 +41,11 @@ import org.slf4j.LoggerFactory;
  *       line, sorted, UTF-8 (ASCII in practice);
  *   <li>the weights under their Keras names, {@code conv_lstm2d_0/kernel.npy}, ..., in
  *       {@link ModelSpec#weightShapes()} order;
- *   <li>the optimizer state under {@code optimizer/<name>.npy}, in its order.
+ *   <li>the optimizer state under {@code optimizer/<name>.npy}, in its order;
+ *   <li>optionally {@code normalization.properties}: the {@link Normalization} the model was
+ *       trained with ({@link Normalization#toProperties()}), written by
+ *       {@link #write(Checkpoint, Normalization, Path)} and read by {@link #readNormalization};
+ *       checkpoints without it (all before version 0.2) load as before.
  * </ul>
  *
  * <p>In Python: {@code c = numpy.load(path)}; {@code c['conv_lstm2d_0/kernel']} is an array,
@@ -63,6 +69,8 @@ public final class Checkpoints {
   public static final String SPEC_ENTRY = "spec.properties";
   /** Prefix of the optimizer-state arrays. */
   public static final String OPTIMIZER_PREFIX = "optimizer/";
+  /** Name of the optional entry holding the data normalization. */
+  public static final String NORMALIZATION_ENTRY = "normalization.properties";
   /** The format marker written and expected in {@link #CHECKPOINT_ENTRY}. */
   public static final String FORMAT = "convlstm4j-checkpoint-1";
 
@@ -110,6 +118,19 @@ public final class Checkpoints {
    * @throws IOException on failure; an existing file is then unchanged
    */
   public static void write(Checkpoint c, Path path) throws IOException {
+    write(c, null, path);
+  }
+
+  /**
+   * Writes a checkpoint with the normalization of the data it was trained on, atomically.
+   *
+   * @param c the checkpoint
+   * @param normalization the normalization, or null for none (no entry is written)
+   * @param path the {@code .npz} file to create or replace
+   * @throws IOException on failure; an existing file is then unchanged
+   */
+  public static void write(Checkpoint c, Normalization normalization, Path path)
+      throws IOException {
     Objects.requireNonNull(c, "checkpoint");
     Objects.requireNonNull(path, "path");
     Properties meta = new Properties();
@@ -123,6 +144,10 @@ public final class Checkpoints {
       }
       for (Map.Entry<String, Tensor> e : c.optimizerState().asMap().entrySet()) {
         w.putArray(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
+      }
+      if (normalization != null) {
+        w.putEntry(NORMALIZATION_ENTRY,
+            propertiesBytes(normalization.toProperties(), "convlstm4j data normalization"));
       }
       w.commit();
     }
@@ -225,6 +250,39 @@ public final class Checkpoints {
       } catch (ServiceConfigurationError e) {
         LOG.warn("a model file reader failed to load; skipped", e);
       }
+    }
+  }
+
+  /**
+   * The normalization stored in a checkpoint, checked as {@link #read(Path)} checks the archive.
+   *
+   * @param path the {@code .npz} checkpoint
+   * @return the normalization, or empty when the checkpoint has none
+   * @throws NpyFormatException naming the file and entry if the entry is malformed or the
+   *     archive damaged
+   * @throws IOException on other read failures
+   */
+  public static Optional<Normalization> readNormalization(Path path) throws IOException {
+    Objects.requireNonNull(path, "path");
+    byte[] head;
+    try (InputStream in = Files.newInputStream(path)) {
+      head = in.readNBytes(HDF5_SIGNATURE.length);
+    }
+    for (ModelFileReader r : modelFileReaders()) {
+      if (r.canRead(path, head)) {
+        return Optional.empty(); // another format (a Keras file) stores no normalization
+      }
+    }
+    NpzContents npz = Npz.read(path);
+    if (!npz.hasOtherEntry(NORMALIZATION_ENTRY)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          Normalization.fromProperties(parseProperties(npz.otherEntry(NORMALIZATION_ENTRY))));
+    } catch (IllegalArgumentException e) {
+      throw new NpyFormatException(path + ": entry " + NORMALIZATION_ENTRY + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -365,7 +365,7 @@ public final class NpyFrames {
     }
   }
 
-  private static float scaleFactor(Scaling scaling, NpyDtype dtype) {
+  static float scaleFactor(Scaling scaling, NpyDtype dtype) {
     switch (scaling) {
       case NONE:
         return 1f;
@@ -378,7 +378,7 @@ public final class NpyFrames {
     }
   }
 
-  private static boolean isZip(Path path) throws IOException {
+  static boolean isZip(Path path) throws IOException {
     try (InputStream in = Files.newInputStream(path)) {
       byte[] b = in.readNBytes(4);
       return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;

@@ -126,31 +126,73 @@ public final class Npz {
    */
   static <T> T readArray(Path path, String arrayName, ArrayReader<T> reader) throws IOException {
     try (ZipArchive zip = open(path)) {
-      List<ZipArchive.Entry> arrays = arrayEntries(zip);
-      List<String> names = new ArrayList<>();
-      arrays.forEach(e -> names.add(arrayName(e.name())));
-      ZipArchive.Entry chosen = null;
-      if (arrayName == null) {
-        if (arrays.size() != 1) {
-          throw new NpyFormatException(path + ": expected exactly one array when no array name "
-              + "is given, got " + names + "; name one of them");
-        }
-        chosen = arrays.get(0);
-      } else {
-        for (ZipArchive.Entry e : arrays) {
-          if (arrayName(e.name()).equals(arrayName)) {
-            chosen = e;
-          }
-        }
-        if (chosen == null) {
-          throw new NpyFormatException(path + ": expected an array named '" + arrayName
-              + "', got " + names);
-        }
-      }
+      ZipArchive.Entry chosen = choose(path, zip, arrayName);
       String source = path + ": entry " + chosen.name();
       NpyExtent extent = extent(chosen);
       try (InputStream in = zip.open(chosen)) {
         return verified(in, () -> reader.read(in, source, extent));
+      }
+    }
+  }
+
+  /** The array named {@code arrayName}, or the only array when it is null. */
+  private static ZipArchive.Entry choose(Path path, ZipArchive zip, String arrayName)
+      throws NpyFormatException {
+    List<ZipArchive.Entry> arrays = arrayEntries(zip);
+    List<String> names = new ArrayList<>();
+    arrays.forEach(e -> names.add(arrayName(e.name())));
+    if (arrayName == null) {
+      if (arrays.size() != 1) {
+        throw new NpyFormatException(path + ": expected exactly one array when no array name "
+            + "is given, got " + names + "; name one of them");
+      }
+      return arrays.get(0);
+    }
+    ZipArchive.Entry chosen = null;
+    for (ZipArchive.Entry e : arrays) {
+      if (arrayName(e.name()).equals(arrayName)) {
+        chosen = e;
+      }
+    }
+    if (chosen == null) {
+      throw new NpyFormatException(path + ": expected an array named '" + arrayName
+          + "', got " + names);
+    }
+    return chosen;
+  }
+
+  /**
+   * Where an uncompressed array of an archive lies in the file, for memory mapping.
+   *
+   * @param source the file and entry, for messages
+   * @param header the array's header, checked against the entry's size
+   * @param dataOffset the position of the array's first data byte in the file
+   */
+  record StoredArray(String source, NpyHeader header, long dataOffset) {}
+
+  /**
+   * Locates an uncompressed (STORED, as {@code np.savez} writes) array of an archive without
+   * reading its data; its CRC-32 is not checked (that would read the whole array).
+   *
+   * @param path the {@code .npz} file
+   * @param arrayName the array, or {@code null} for the only array
+   * @return where its data lies
+   * @throws NpyFormatException if the array is absent or ambiguous (as {@link #readArray}), is
+   *     compressed, or its header does not match the entry's size
+   * @throws IOException on read failures
+   */
+  static StoredArray locateStored(Path path, String arrayName) throws IOException {
+    try (ZipArchive zip = open(path)) {
+      ZipArchive.Entry e = choose(path, zip, arrayName);
+      String source = path + ": entry " + e.name();
+      if (e.method() != ZipArchive.STORED) {
+        throw new NpyFormatException(source + ": expected an uncompressed (STORED) entry to map "
+            + "into memory, got a compressed (DEFLATED) one: save the file with numpy.savez, "
+            + "not numpy.savez_compressed (or use the .npy itself)");
+      }
+      try (InputStream in = zip.open(e)) {
+        NpyHeader h = Npy.readHeader(in, source, NpyExtent.backedBy(e.size()));
+        return new StoredArray(source, h, e.dataOffset() + h.dataOffset());
       }
     }
   }

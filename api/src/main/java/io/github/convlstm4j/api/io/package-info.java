@@ -15,6 +15,11 @@
  *       epoch count as one {@code .npz} that {@code numpy.load} opens.
  *   <li>{@link io.github.convlstm4j.api.io.NpyFrames}: frame sequences from user arrays in an
  *       explicit layout (Moving MNIST's {@code (T, N, H, W)} uint8 and others), and back.
+ *   <li>{@link io.github.convlstm4j.api.io.MappedFrames}: the same layouts memory-mapped, one
+ *       frame at a time, for files larger than the heap (an {@code .npy} or a STORED
+ *       {@code .npz} array; its CRC-32 is not verified, which would read it whole).
+ *   <li>{@link io.github.convlstm4j.api.io.NpyStreamWriter}: a float32 {@code .npy} written
+ *       piece by piece.
  * </ul>
  *
  * <p>Every file is written atomically ({@link io.github.convlstm4j.api.io.PendingFile}: a

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.data.MovingSquares;
+import io.github.convlstm4j.api.data.Normalization;
 import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Checkpoint;
@@ -24,6 +25,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,31 @@ class CheckpointsTest {
     assertEquals(c.optimizerState(), back.optimizerState());
     assertEquals(3, back.epochsCompleted());
     assertEquals(c, back);
+  }
+
+  @Test
+  void normalizationIsAnOptionalEntry() throws Exception {
+    Checkpoint c = sample();
+    Path with = dir.resolve("with.npz");
+    Normalization n = Normalization.minMax(0, 12.5, true);
+    Checkpoints.write(c, n, with);
+    assertEquals(c, Checkpoints.read(with));
+    assertEquals(Optional.of(n), Checkpoints.readNormalization(with));
+    assertTrue(Npz.read(with).hasOtherEntry(Checkpoints.NORMALIZATION_ENTRY));
+    Path without = dir.resolve("without.npz");
+    Checkpoints.write(c, without);
+    assertEquals(Optional.empty(), Checkpoints.readNormalization(without));
+    assertEquals(c, Checkpoints.read(without));
+    // A malformed entry names the file and the entry.
+    Path bad = dir.resolve("bad.npz");
+    Map<String, byte[]> other = new LinkedHashMap<>();
+    other.put(Checkpoints.NORMALIZATION_ENTRY,
+        "method=sideways\nlog1p=false\nscale=1\noffset=0\n".getBytes(StandardCharsets.UTF_8));
+    Npz.write(bad, Map.of(), other, Npz.Compression.STORED);
+    NpyFormatException e = assertThrows(NpyFormatException.class,
+        () -> Checkpoints.readNormalization(bad));
+    assertTrue(e.getMessage().contains(bad + ": entry normalization.properties: method must be "
+        + "none, affine, standard or minmax, got sideways"), e.getMessage());
   }
 
   @Test

@@ -111,6 +111,15 @@ class CheckpointCompatibilityTest {
   }
 
   @Test
+  @DisplayName("a v0.1 checkpoint has no normalization entry and still loads")
+  void hasNoNormalizationAndStillLoads() throws IOException {
+    assertEquals(java.util.Optional.empty(), Checkpoints.readNormalization(fixture(CHECKPOINT)));
+    try (Forecaster f = Checkpoints.load("reference", fixture(CHECKPOINT))) {
+      assertEquals(EPOCHS, f.checkpoint().epochsCompleted());
+    }
+  }
+
+  @Test
   @DisplayName("Checkpoints.load restores weights and optimizer state bit for bit")
   void loadRestoresEveryTensor() throws IOException {
     Checkpoint stored = Checkpoints.read(fixture(CHECKPOINT));
