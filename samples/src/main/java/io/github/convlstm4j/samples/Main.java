@@ -47,6 +47,7 @@ public final class Main implements Runnable {
       EvaluateCommand.class,
       BackendsCommand.class,
       StreamCommand.class,
+      ImportCommand.class,
   };
 
   @Spec

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "generate", "train", "forecast", "evaluate", "backends"})
+  @ValueSource(strings = {"demo", "generate", "train", "forecast", "evaluate", "backends",
+      "import"})
   @DisplayName("every subcommand has --help, exit 0")
   void helpOnEverySubcommand(String sub) {
     Cli r = Cli.run(sub, "--help");
@@ -32,7 +33,7 @@ class MainTest {
     Cli r = Cli.run("--help");
     assertEquals(0, r.exitCode());
     for (String s : new String[] {"demo", "generate", "train", "forecast", "evaluate",
-        "backends"}) {
+        "backends", "import"}) {
       assertTrue(r.out().contains("  " + s + " "), s + " missing in\n" + r.out());
     }
   }

@@ -7,19 +7,26 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.data.Normalization;
+import io.github.convlstm4j.spi.ModelFileReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * weights fit the spec (listing every missing, extra or mis-shaped tensor); problems are
  * {@link NpyFormatException}s naming the file and entry. A checkpoint with one flipped bit is
  * refused, never loaded.
+ *
+ * <p>Files of other formats are read by a {@link ModelFileReader} found through
+ * {@link ServiceLoader} and chosen by the file's content (never its name): with the
+ * {@code convlstm4j-keras} module on the class path, Keras {@code .h5}/{@code .hdf5} and
+ * {@code .keras} files load like checkpoints (no optimizer state, 0 epochs).
  */
 public final class Checkpoints {
   /** Name of the entry holding the format marker and the epoch count. */
@@ -144,9 +156,11 @@ public final class Checkpoints {
   }
 
   /**
-   * Reads a checkpoint.
+   * Reads a checkpoint, or a model file of another format that a {@link ModelFileReader} on
+   * the class path recognises by its content (without one, an HDF5 or Keras file is refused
+   * with a message saying to add {@code convlstm4j-keras}).
    *
-   * @param path the {@code .npz} file
+   * @param path the {@code .npz} file, or another model file
    * @return the checkpoint, weights in the spec's order
    * @throws java.nio.file.NoSuchFileException naming the path if it does not exist
    * @throws NpyFormatException naming the file and entry if it is not a valid checkpoint,
@@ -155,10 +169,27 @@ public final class Checkpoints {
    */
   public static Checkpoint read(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
+    byte[] head;
+    try (InputStream in = Files.newInputStream(path)) {
+      head = in.readNBytes(HDF5_SIGNATURE.length);
+    }
+    for (ModelFileReader r : modelFileReaders()) {
+      if (r.canRead(path, head)) {
+        LOG.debug("reading {} with the {} model file reader", path, r.name());
+        return r.read(path);
+      }
+    }
+    if (Arrays.equals(head, HDF5_SIGNATURE)) {
+      throw new NpyFormatException(path + ": expected a convlstm4j .npz checkpoint, got an HDF5 "
+          + "file (a Keras .h5 or .keras model?): add convlstm4j-keras to the class path to "
+          + "read Keras files");
+    }
     NpzContents npz = Npz.read(path);
     if (!npz.hasOtherEntry(CHECKPOINT_ENTRY)) {
       throw new NpyFormatException(path + ": not a convlstm4j checkpoint: expected an entry "
-          + CHECKPOINT_ENTRY + ", got entries " + entryNames(npz));
+          + CHECKPOINT_ENTRY + ", got entries " + entryNames(npz)
+          + (npz.hasOtherEntry("config.json") ? " (a Keras .keras archive? add "
+              + "convlstm4j-keras to the class path to read Keras files)" : ""));
     }
     Properties meta = parseProperties(npz.otherEntry(CHECKPOINT_ENTRY));
     String format = meta.getProperty("format");
@@ -201,6 +232,27 @@ public final class Checkpoints {
     }
   }
 
+  /** The first 8 bytes of every HDF5 file (superblock at offset 0). */
+  private static final byte[] HDF5_SIGNATURE =
+      {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+  /** The model file readers on the class path; a broken one is logged and skipped. */
+  private static List<ModelFileReader> modelFileReaders() {
+    List<ModelFileReader> readers = new ArrayList<>();
+    Iterator<ModelFileReader> it =
+        ServiceLoader.load(ModelFileReader.class, Checkpoints.class.getClassLoader()).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) {
+          return readers;
+        }
+        readers.add(it.next());
+      } catch (ServiceConfigurationError e) {
+        LOG.warn("a model file reader failed to load; skipped", e);
+      }
+    }
+  }
+
   /**
    * The normalization stored in a checkpoint, checked as {@link #read(Path)} checks the archive.
    *
@@ -212,6 +264,15 @@ public final class Checkpoints {
    */
   public static Optional<Normalization> readNormalization(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
+    byte[] head;
+    try (InputStream in = Files.newInputStream(path)) {
+      head = in.readNBytes(HDF5_SIGNATURE.length);
+    }
+    for (ModelFileReader r : modelFileReaders()) {
+      if (r.canRead(path, head)) {
+        return Optional.empty(); // another format (a Keras file) stores no normalization
+      }
+    }
     NpzContents npz = Npz.read(path);
     if (!npz.hasOtherEntry(NORMALIZATION_ENTRY)) {
       return Optional.empty();

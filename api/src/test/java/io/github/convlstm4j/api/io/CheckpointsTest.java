@@ -164,6 +164,26 @@ class CheckpointsTest {
   }
 
   @Test
+  void kerasFilesWithoutTheKerasModuleSayWhatToAdd() throws Exception {
+    // The api module's tests have no ModelFileReader on the class path.
+    Path h5 = dir.resolve("model.keras");
+    byte[] hdf5 = new byte[64];
+    System.arraycopy(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, 0, hdf5,
+        0, 8);
+    Files.write(h5, hdf5);
+    NpyFormatException e = assertThrows(NpyFormatException.class, () -> Checkpoints.read(h5));
+    assertTrue(e.getMessage().contains("model.keras") && e.getMessage().contains("HDF5")
+        && e.getMessage().contains("convlstm4j-keras"), e.getMessage());
+    Path zip = dir.resolve("model2.keras");
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("metadata.json", "{}".getBytes(StandardCharsets.UTF_8));
+    entries.put("config.json", "{}".getBytes(StandardCharsets.UTF_8));
+    Npz.write(zip, Map.of(), entries, Npz.Compression.STORED);
+    NpyFormatException z = assertThrows(NpyFormatException.class, () -> Checkpoints.read(zip));
+    assertTrue(z.getMessage().contains("convlstm4j-keras"), z.getMessage());
+  }
+
+  @Test
   void weightsNotMatchingTheSpecListEveryProblem() throws Exception {
     Checkpoint c = sample();
     Map<String, Tensor> arrays = new LinkedHashMap<>(c.weights().asMap());
