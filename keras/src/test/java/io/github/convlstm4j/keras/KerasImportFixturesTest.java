@@ -50,8 +50,16 @@ class KerasImportFixturesTest {
 
   private static void assertPredicts(ImportedModel m, String expectedNpy, int frames, int h,
       int w, int c) throws IOException {
+    for (String backend : List.of("reference", "djl-pytorch", "djl-mxnet")) {
+      assertPredicts(m, expectedNpy, frames, h, w, c, backend);
+    }
+  }
+
+  /** The prediction on one backend against the NumPy forward pass. */
+  private static void assertPredicts(ImportedModel m, String expectedNpy, int frames, int h,
+      int w, int c, String backend) throws IOException {
     Tensor expected = Npy.read(Fixtures.path(expectedNpy));
-    try (Forecaster f = Forecasters.create("reference", m.spec())) {
+    try (Forecaster f = Forecasters.create(backend, m.spec())) {
       f.setWeights(m.weights());
       FrameSequence out = f.predict(FrameSequence.of(frames, h, w, c,
           Fixtures.input(frames * h * w * c)));
@@ -59,7 +67,7 @@ class KerasImportFixturesTest {
           out.channels()), "output shape");
       float[] got = out.toArray();
       for (int i = 0; i < got.length; i++) {
-        assertEquals(expected.get(i), got[i], TOLERANCE, "output at flat index " + i);
+        assertEquals(expected.get(i), got[i], TOLERANCE, backend + ": output at flat index " + i);
       }
     }
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * tests skip when the folder is absent). Each test states what the file gets today: it is read
  * completely (format, version, layers with weights) and, since the frame-wise layers exist,
  * every one imports (layer kinds and parameter count asserted) and predicts on the reference
- * backend, and round-trips through both export formats (same spec, the same bits). There are
+ * backend (and on DJL's PyTorch engine, to 1e-4 of it), and round-trips through both export formats (same spec, the same bits). There are
  * no Keras outputs for these files here, so their numerical agreement with
  * Keras is covered by the fixtures (KerasImportFixturesTest), not by these tests.
  */
@@ -77,6 +77,16 @@ class RealKerasFilesTest {
       }
       if (kinds.get(kinds.size() - 1).equals("softmax")) {
         assertEquals(1.0, sum, 1e-5, "softmax output sums to 1");
+      }
+      // the same model on DJL's PyTorch engine agrees with the reference backend
+      try (Forecaster djl = Forecasters.create("djl-pytorch", m.spec())) {
+        djl.setWeights(m.weights());
+        float[] ref = out.toArray();
+        float[] d = djl.predict(FrameSequence.of(input.frames(), input.frame(), x)).toArray();
+        for (int i = 0; i < ref.length; i++) {
+          assertEquals(ref[i], d[i], 1e-4 * (1 + Math.abs(ref[i])),
+              "djl-pytorch vs reference at flat index " + i);
+        }
       }
     }
     return m;
