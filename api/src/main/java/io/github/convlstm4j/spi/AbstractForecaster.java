@@ -520,6 +520,26 @@ public abstract class AbstractForecaster implements Forecaster {
     }
   }
 
+  /**
+   * Refuses to train a model with dropout: the masks are not implemented in any backend's
+   * training step yet, and training without them would silently change the model. Inference
+   * ignores dropout, as Keras does.
+   *
+   * @throws UnsupportedOperationException naming the first such layer and its rates
+   */
+  private void requireNoDropout() {
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
+    for (int i = 0; i < layers.size(); i++) {
+      ConvLstmLayerSpec l = layers.get(i);
+      if (l.hasDropout()) {
+        throw new UnsupportedOperationException("fit does not support dropout yet: ConvLSTM "
+            + "layer " + i + " has dropout " + l.dropout() + " and recurrentDropout "
+            + l.recurrentDropout() + " (expected 0 and 0 for training; predict, evaluate and "
+            + "sessions treat dropout as the identity, as Keras does at inference)");
+      }
+    }
+  }
+
   @Override
   public final FrameSequence forecast(FrameSequence context, int horizon) {
     return guarded(() -> {
@@ -570,6 +590,7 @@ public abstract class AbstractForecaster implements Forecaster {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(listener, "listener");
       requireAllTrainable("fit");
+      requireNoDropout();
       checkDataset(data, "data");
       SequenceDataset.Split split = data.split(config.validationSplit());
       SequenceDataset train = split.training();
