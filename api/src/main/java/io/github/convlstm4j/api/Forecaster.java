@@ -119,11 +119,11 @@ public interface Forecaster extends AutoCloseable {
    * @throws IllegalStateException if a loss or a weight becomes NaN or infinite, naming the
    *     epoch, the batch and the value; the weights, moving statistics and optimizer state are
    *     then those from before the failing batch
-   * @throws UnsupportedOperationException if the model holds inference-only layers, or a ConvLSTM
-   *     layer with a non-zero dropout rate (training masks are not implemented yet)
+   * @throws UnsupportedOperationException if the model holds inference-only layers
    *     ({@link ModelSpec#inferenceOnlyLayers()}: frame-wise layers imported from Keras),
-   *     naming the first; a backend that cannot train at all says so through its provider's
-   *     capabilities and throws {@link IllegalStateException} here
+   *     naming the first, or a ConvLSTM layer with a non-zero dropout rate (training masks are
+   *     not implemented yet), naming it; a backend that cannot train at all says so through
+   *     its provider's capabilities and throws {@link IllegalStateException} here
    */
   TrainingHistory fit(SequenceDataset data, TrainingConfig config, TrainingListener listener);
 
