@@ -48,6 +48,21 @@ import java.util.Set;
  * @param recurrentKernelHeight state-to-state kernel rows, odd or even
  * @param recurrentKernelWidth state-to-state kernel columns, odd or even
  * @param peephole whether the cell state feeds the gates (the paper's {@code W_c·∘C} terms)
+ * @param dropout Keras {@code dropout}: the fraction of the input-to-state path dropped while
+ *     training, in [0, 1); 0 by default. Keras 3 semantics ({@code keras/src/layers/rnn/
+ *     conv_lstm.py}, {@code ConvLSTMCell}: {@code dropout_mask_count = 4} and
+ *     {@code inputs_i = inputs * dp_mask[0]} … {@code inputs_o = inputs * dp_mask[3]};
+ *     {@code dropout_rnn_cell.py}, {@code DropoutRNNCell._create_dropout_mask}: one
+ *     {@code backend.random.dropout(ones_like(step_input))} per gate, cached for every step of
+ *     a batch and reset per call), the same as Keras 2's {@code ConvLSTM2DCell}
+ *     ({@code get_dropout_mask_for_cell(inputs, training, count=4)}): each gate i, f, c, o has
+ *     its own mask of the step input's shape {@code [N, H, W, C_in]} (per sample, position and
+ *     channel), values 0 or {@code 1/(1 - dropout)}, drawn once per batch and fixed over the
+ *     time steps; identity at inference. Only inference is implemented so far: {@code fit}
+ *     refuses a layer with a non-zero rate (see {@code Forecaster#fit})
+ * @param recurrentDropout Keras {@code recurrent_dropout}: the same for the state-to-state
+ *     path, masks of {@code H_{t-1}}'s shape {@code [N, H', W', F]}, one per gate; 0 by
+ *     default
  */
 public record ConvLstmLayerSpec(
     int filters,
@@ -61,7 +76,9 @@ public record ConvLstmLayerSpec(
     boolean returnSequences,
     int recurrentKernelHeight,
     int recurrentKernelWidth,
-    boolean peephole) implements LayerSpec {
+    boolean peephole,
+    double dropout,
+    double recurrentDropout) implements LayerSpec {
 
   /** The kind, {@code conv_lstm2d}. */
   public static final String KIND = "conv_lstm2d";
@@ -108,6 +125,61 @@ public record ConvLstmLayerSpec(
     if (unitForgetBias && !useBias) {
       throw new IllegalArgumentException("unitForgetBias needs useBias=true, got useBias=false");
     }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+    if (!(recurrentDropout >= 0 && recurrentDropout < 1)) {
+      throw new IllegalArgumentException(
+          "recurrentDropout must be in [0, 1), got " + recurrentDropout);
+    }
+  }
+
+  /**
+   * A layer without dropout (both rates 0): the paper's cell fields.
+   *
+   * @param filters F
+   * @param kernelHeight input kernel rows
+   * @param kernelWidth input kernel columns
+   * @param padding input convolution padding
+   * @param activation cell and output activation
+   * @param recurrentActivation gate activation
+   * @param useBias whether the input convolution has a bias
+   * @param unitForgetBias whether the forget bias starts at 1
+   * @param returnSequences whether every step is returned
+   * @param recurrentKernelHeight state-to-state kernel rows
+   * @param recurrentKernelWidth state-to-state kernel columns
+   * @param peephole whether the cell state feeds the gates
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public ConvLstmLayerSpec(int filters, int kernelHeight, int kernelWidth, Padding padding,
+      Activation activation, Activation recurrentActivation, boolean useBias,
+      boolean unitForgetBias, boolean returnSequences, int recurrentKernelHeight,
+      int recurrentKernelWidth, boolean peephole) {
+    this(filters, kernelHeight, kernelWidth, padding, activation, recurrentActivation, useBias,
+        unitForgetBias, returnSequences, recurrentKernelHeight, recurrentKernelWidth, peephole,
+        0, 0);
+  }
+
+  /**
+   * A copy with other dropout rates.
+   *
+   * @param input {@link #dropout}, in [0, 1)
+   * @param recurrent {@link #recurrentDropout}, in [0, 1)
+   * @return the copy
+   */
+  public ConvLstmLayerSpec withDropout(double input, double recurrent) {
+    return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
+        recurrentActivation, useBias, unitForgetBias, returnSequences, recurrentKernelHeight,
+        recurrentKernelWidth, peephole, input, recurrent);
+  }
+
+  /**
+   * Whether a rate is non-zero (training then needs masks).
+   *
+   * @return true if {@code dropout} or {@code recurrentDropout} is above 0
+   */
+  public boolean hasDropout() {
+    return dropout > 0 || recurrentDropout > 0;
   }
 
   /**
@@ -155,7 +227,8 @@ public record ConvLstmLayerSpec(
     boolean same = recurrentKernelHeight == kernelHeight && recurrentKernelWidth == kernelWidth;
     return new ConvLstmLayerSpec(filters, height, width, padding, activation,
         recurrentActivation, useBias, unitForgetBias, returnSequences,
-        same ? height : recurrentKernelHeight, same ? width : recurrentKernelWidth, peephole);
+        same ? height : recurrentKernelHeight, same ? width : recurrentKernelWidth, peephole,
+        dropout, recurrentDropout);
   }
 
   /**
@@ -169,7 +242,8 @@ public record ConvLstmLayerSpec(
    */
   public ConvLstmLayerSpec withRecurrentKernel(int height, int width) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
-        recurrentActivation, useBias, unitForgetBias, returnSequences, height, width, peephole);
+        recurrentActivation, useBias, unitForgetBias, returnSequences, height, width, peephole,
+        dropout, recurrentDropout);
   }
 
   /**
@@ -181,7 +255,7 @@ public record ConvLstmLayerSpec(
   public ConvLstmLayerSpec withPeephole(boolean p) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
         recurrentActivation, useBias, unitForgetBias, returnSequences, recurrentKernelHeight,
-        recurrentKernelWidth, p);
+        recurrentKernelWidth, p, dropout, recurrentDropout);
   }
 
   /**
@@ -193,7 +267,7 @@ public record ConvLstmLayerSpec(
   public ConvLstmLayerSpec withPadding(Padding p) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, p, activation,
         recurrentActivation, useBias, unitForgetBias, returnSequences,
-        recurrentKernelHeight, recurrentKernelWidth, peephole);
+        recurrentKernelHeight, recurrentKernelWidth, peephole, dropout, recurrentDropout);
   }
 
   /**
@@ -205,7 +279,7 @@ public record ConvLstmLayerSpec(
   public ConvLstmLayerSpec withActivation(Activation a) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, a,
         recurrentActivation, useBias, unitForgetBias, returnSequences,
-        recurrentKernelHeight, recurrentKernelWidth, peephole);
+        recurrentKernelHeight, recurrentKernelWidth, peephole, dropout, recurrentDropout);
   }
 
   /**
@@ -217,7 +291,7 @@ public record ConvLstmLayerSpec(
   public ConvLstmLayerSpec withRecurrentActivation(Activation a) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation, a,
         useBias, unitForgetBias, returnSequences,
-        recurrentKernelHeight, recurrentKernelWidth, peephole);
+        recurrentKernelHeight, recurrentKernelWidth, peephole, dropout, recurrentDropout);
   }
 
   /**
@@ -230,7 +304,7 @@ public record ConvLstmLayerSpec(
   public ConvLstmLayerSpec withBias(boolean bias, boolean unitForget) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
         recurrentActivation, bias, unitForget, returnSequences,
-        recurrentKernelHeight, recurrentKernelWidth, peephole);
+        recurrentKernelHeight, recurrentKernelWidth, peephole, dropout, recurrentDropout);
   }
 
   /**
@@ -242,7 +316,7 @@ public record ConvLstmLayerSpec(
   public ConvLstmLayerSpec withReturnSequences(boolean r) {
     return new ConvLstmLayerSpec(filters, kernelHeight, kernelWidth, padding, activation,
         recurrentActivation, useBias, unitForgetBias, r,
-        recurrentKernelHeight, recurrentKernelWidth, peephole);
+        recurrentKernelHeight, recurrentKernelWidth, peephole, dropout, recurrentDropout);
   }
 
 
@@ -350,6 +424,10 @@ public record ConvLstmLayerSpec(
     if (peephole) {
       p.setProperty(prefix + "peephole", "true");
     }
+    if (hasDropout()) { // absent keys read as 0: specs without dropout stay as they were
+      p.setProperty(prefix + "dropout", Double.toString(dropout));
+      p.setProperty(prefix + "recurrentDropout", Double.toString(recurrentDropout));
+    }
   }
 
   static ConvLstmLayerSpec readProperties(Properties p, String prefix) {
@@ -367,6 +445,10 @@ public record ConvLstmLayerSpec(
         ownRecurrent ? SpecProperties.integer(p, prefix + "recurrentKernelHeight") : kh,
         ownRecurrent ? SpecProperties.integer(p, prefix + "recurrentKernelWidth") : kw,
         p.getProperty(prefix + "peephole") != null
-            && SpecProperties.bool(p, prefix + "peephole"));
+            && SpecProperties.bool(p, prefix + "peephole"),
+        p.getProperty(prefix + "dropout") == null ? 0
+            : SpecProperties.number(p, prefix + "dropout"),
+        p.getProperty(prefix + "recurrentDropout") == null ? 0
+            : SpecProperties.number(p, prefix + "recurrentDropout"));
   }
 }

@@ -123,8 +123,9 @@ public interface Forecaster extends AutoCloseable {
    *     then those from before the failing batch
    * @throws UnsupportedOperationException if the model holds inference-only layers
    *     ({@link ModelSpec#inferenceOnlyLayers()}: frame-wise layers imported from Keras),
-   *     naming the first; a backend that cannot train at all says so through its provider's
-   *     capabilities and throws {@link IllegalStateException} here
+   *     naming the first, or a ConvLSTM layer with a non-zero dropout rate (training masks are
+   *     not implemented yet), naming it; a backend that cannot train at all says so through
+   *     its provider's capabilities and throws {@link IllegalStateException} here
    */
   TrainingHistory fit(TrainingData data, TrainingConfig config, TrainingListener listener);
 

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public sealed interface LayerSpec permits ConvLstmLayerSpec, BatchNormSpec, Conv3dHeadSpec,
     DenseSpec, FlattenSpec, Conv2dSpec, Conv2dTransposeSpec, MaxPoolingSpec, LayerNormSpec,
-    SoftmaxSpec, ActivationSpec {
+    SoftmaxSpec, ActivationSpec, SpaceToDepthSpec, DepthToSpaceSpec {
 
   /**
    * Where a layer stands in its model, for naming its weights Keras' way.
@@ -146,11 +146,16 @@ public sealed interface LayerSpec permits ConvLstmLayerSpec, BatchNormSpec, Conv
       case ActivationSpec.KIND:
         return new ActivationSpec(
             SpecProperties.enumeration(p, prefix + "activation", Activation.class));
+      case SpaceToDepthSpec.KIND:
+        return SpaceToDepthSpec.readProperties(p, prefix);
+      case DepthToSpaceSpec.KIND:
+        return DepthToSpaceSpec.readProperties(p, prefix);
       default:
         throw new IllegalArgumentException("spec property '" + prefix + "kind' must be one of "
             + List.of(ConvLstmLayerSpec.KIND, BatchNormSpec.KIND, Conv3dHeadSpec.KIND,
                 DenseSpec.KIND, FlattenSpec.KIND, Conv2dSpec.KIND, Conv2dTransposeSpec.KIND,
-                MaxPoolingSpec.KIND, LayerNormSpec.KIND, SoftmaxSpec.KIND, ActivationSpec.KIND)
+                MaxPoolingSpec.KIND, LayerNormSpec.KIND, SoftmaxSpec.KIND, ActivationSpec.KIND,
+                SpaceToDepthSpec.KIND, DepthToSpaceSpec.KIND)
             + ", got '" + kind + "'");
     }
   }

@@ -15,7 +15,9 @@ import java.util.Properties;
  *
  * <p>The layers a model may stack today: one or more {@link ConvLstmLayerSpec}s, each
  * optionally followed by one {@link BatchNormSpec}, then optionally one {@link Conv3dHeadSpec}
- * as the last layer. A ConvLSTM layer that feeds another layer must return sequences.
+ * as the last layer. A ConvLSTM layer that feeds another layer must return sequences. A
+ * {@link SpaceToDepthSpec} may only be the first layer and a {@link DepthToSpaceSpec} only the
+ * last (after the head, if any): the forecaster core applies them around {@link #coreSpec()}.
  *
  * <p>Immutable; build with {@link #builder(int)}. Weight names and layouts are Keras' (see
  * {@link #weightShapes()}).
@@ -37,6 +39,8 @@ public final class ModelSpec {
   private final boolean flattens;
   private final SequenceShape inputShape;
   private final long seed;
+  /** This spec without its patch layers, or null when it has none. */
+  private final ModelSpec core;
 
   private ModelSpec(int inputChannels, List<LayerSpec> layers, long seed,
       SequenceShape inputShape) {
@@ -58,7 +62,16 @@ public final class ModelSpec {
       at.add(new LayerSpec.Position(i, conv.size(), kinds.getOrDefault(l.kind(), 0),
           prev == null ? "" : prev.kind()));
       kinds.merge(l.kind(), 1, Integer::sum);
-      if (h != null) {
+      if (l instanceof SpaceToDepthSpec && i != 0) {
+        throw new IllegalArgumentException("space_to_depth must be the first layer (the core "
+            + "applies it to the input), got it at layer " + i);
+      }
+      if (l instanceof DepthToSpaceSpec && i != this.layers.size() - 1) {
+        throw new IllegalArgumentException("depth_to_space must be the last layer (the core "
+            + "applies it to the output), got it at layer " + i + " of "
+            + this.layers.size());
+      }
+      if (h != null && !(l instanceof DepthToSpaceSpec)) {
         throw new IllegalArgumentException("the Conv3D head must be the last layer, got "
             + l.kind() + " at layer " + i + " after it");
       }
@@ -110,6 +123,7 @@ public final class ModelSpec {
     this.inferenceOnly = List.copyOf(untrainable);
     this.head = h;
     this.flattens = flat;
+    this.core = coreOf(inputChannels, this.layers, seed, inputShape);
     if (inputShape != null) {
       if (inputShape.frame().channels() != inputChannels) {
         throw new IllegalArgumentException("the input shape's channels must be " + inputChannels
@@ -124,6 +138,76 @@ public final class ModelSpec {
       throw new IllegalArgumentException("layer " + i + " (flatten) needs a fixed input shape "
           + "(Builder.inputShape(frames, height, width)), got none");
     }
+  }
+
+  /**
+   * The spec without a leading {@link SpaceToDepthSpec} and a trailing {@link DepthToSpaceSpec},
+   * or null without either.
+   */
+  private static ModelSpec coreOf(int inputChannels, List<LayerSpec> layers, long seed,
+      SequenceShape inputShape) {
+    int from = 0;
+    int to = layers.size();
+    int channels = inputChannels;
+    SequenceShape shape = inputShape;
+    if (layers.get(0) instanceof SpaceToDepthSpec) {
+      SpaceToDepthSpec s = (SpaceToDepthSpec) layers.get(0);
+      channels = s.outputChannels(inputChannels);
+      if (shape != null) {
+        shape = s.outputShape(shape, new LayerSpec.Position(0, 0, 0, ""));
+      }
+      from = 1;
+    }
+    if (layers.get(to - 1) instanceof DepthToSpaceSpec) {
+      to--;
+    }
+    if (from == 0 && to == layers.size()) {
+      return null;
+    }
+    if (from >= to) {
+      throw new IllegalArgumentException("a model needs at least 1 conv_lstm2d layer between "
+          + "its patch layers, got none");
+    }
+    try {
+      return new ModelSpec(channels, layers.subList(from, to), seed, shape);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("without its patch layers: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The model the backends run: this spec without a leading {@link SpaceToDepthSpec} and a
+   * trailing {@link DepthToSpaceSpec}, reading {@code p²C} input channels (and the patched input
+   * shape, if fixed). Patch layers are permutations without weights, so the forecaster core
+   * applies them to the batches around this core (space-to-depth to the inputs, depth-to-space
+   * to the outputs and its inverse to the targets) and every backend trains them. Both specs
+   * have the same weights (names and shapes) and seed.
+   *
+   * @return the core, this spec itself when it has no patch layers
+   */
+  public ModelSpec coreSpec() {
+    return core == null ? this : core;
+  }
+
+  /**
+   * The leading space-to-depth layer, if any.
+   *
+   * @return the layer
+   */
+  public Optional<SpaceToDepthSpec> inputPatches() {
+    return layers.get(0) instanceof SpaceToDepthSpec
+        ? Optional.of((SpaceToDepthSpec) layers.get(0)) : Optional.empty();
+  }
+
+  /**
+   * The trailing depth-to-space layer, if any.
+   *
+   * @return the layer
+   */
+  public Optional<DepthToSpaceSpec> outputPatches() {
+    LayerSpec last = layers.get(layers.size() - 1);
+    return last instanceof DepthToSpaceSpec
+        ? Optional.of((DepthToSpaceSpec) last) : Optional.empty();
   }
 
   /**

@@ -3,11 +3,13 @@ package io.github.convlstm4j.spi;
 import io.github.convlstm4j.api.BatchEvent;
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.DepthToSpaceSpec;
 import io.github.convlstm4j.api.EpochEvent;
 import io.github.convlstm4j.api.ForecastSession;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
+import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.LearningRateSchedule;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
@@ -16,6 +18,7 @@ import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.OptimizerState;
 import io.github.convlstm4j.api.SequenceShape;
 import io.github.convlstm4j.api.SessionState;
+import io.github.convlstm4j.api.SpaceToDepthSpec;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.TrainingData;
@@ -95,6 +98,11 @@ public abstract class AbstractForecaster implements Forecaster {
 
   private final String backendName;
   private final ModelSpec spec;
+  private final ModelSpec core;
+  /** The leading space-to-depth layer applied to inputs, or null. */
+  private final SpaceToDepthSpec inputPatches;
+  /** The trailing depth-to-space layer applied to outputs, or null. */
+  private final DepthToSpaceSpec outputPatches;
   private final ReentrantLock inUse = new ReentrantLock();
   private int epochsCompleted;
   private volatile boolean closed;
@@ -127,6 +135,111 @@ public abstract class AbstractForecaster implements Forecaster {
   protected AbstractForecaster(String backendName, ModelSpec spec) {
     this.backendName = Objects.requireNonNull(backendName, "backendName");
     this.spec = Objects.requireNonNull(spec, "spec");
+    this.core = spec.coreSpec();
+    this.inputPatches = spec.inputPatches().orElse(null);
+    this.outputPatches = spec.outputPatches().orElse(null);
+  }
+
+  // ================================================================ patch layers
+
+  /**
+   * The model a backend runs: {@link ModelSpec#coreSpec()}, the spec without its patch layers.
+   * Every batch, state and head context a primitive receives or returns is shaped for it: the
+   * core applies the leading {@link SpaceToDepthSpec} to the inputs before a primitive sees
+   * them, the trailing {@link DepthToSpaceSpec} to the outputs a primitive returns, and the
+   * inverse of that to the targets (a permutation leaves the mean losses unchanged, so the
+   * gradients a backend computes in its own shapes are the patched model's).
+   *
+   * @return the core spec, {@link #spec()} for a model without patch layers
+   */
+  protected final ModelSpec coreSpec() {
+    return core;
+  }
+
+  /**
+   * An input batch as the backend's core sees it (space-to-depth applied, if the model has it).
+   *
+   * @param input a batch of the model's inputs
+   * @return the core's input, {@code input} itself without patch layers
+   */
+  protected final PackedBatch coreInput(PackedBatch input) {
+    return coreInput(input, null, null);
+  }
+
+  /**
+   * A target batch as the backend's core sees it (the inverse of the trailing depth-to-space).
+   *
+   * @param target a batch of the model's targets
+   * @return the core's targets, {@code target} itself without a trailing depth-to-space
+   */
+  protected final PackedBatch coreTarget(PackedBatch target) {
+    return coreTarget(target, null, null);
+  }
+
+  /**
+   * A gradient with respect to the core's input mapped back to the model's input (the inverse
+   * of the leading space-to-depth), for backends' test hooks.
+   *
+   * @param coreGradient {@code [N, T, H/p, W/p, p²C]}
+   * @return {@code [N, T, H, W, C]}, {@code coreGradient} itself without patch layers
+   */
+  protected final PackedBatch inputGradient(PackedBatch coreGradient) {
+    if (inputPatches == null) {
+      return coreGradient;
+    }
+    return permute(new DepthToSpaceSpec(inputPatches.patch()), coreGradient, null, null);
+  }
+
+  private PackedBatch coreInput(PackedBatch input, float[] raw, float[] reuse) {
+    return inputPatches == null ? input : permute(inputPatches, input, raw, reuse);
+  }
+
+  private PackedBatch coreTarget(PackedBatch target, float[] raw, float[] reuse) {
+    return outputPatches == null ? target
+        : permute(new SpaceToDepthSpec(outputPatches.patch()), target, raw, reuse);
+  }
+
+  private PackedBatch modelOutput(PackedBatch coreOutput) {
+    return outputPatches == null ? coreOutput : permute(outputPatches, coreOutput, null, null);
+  }
+
+  /**
+   * A patch layer applied to every frame of a batch.
+   *
+   * @param raw the batch's own array when the caller holds it, else null (then copied)
+   * @param reuse an array of at least the batch's size to write into, else null (allocated)
+   */
+  private static PackedBatch permute(LayerSpec patches, PackedBatch b, float[] raw,
+      float[] reuse) {
+    float[] src = raw;
+    if (src == null) {
+      src = new float[b.size()];
+      b.copyTo(src, 0);
+    }
+    float[] dst = reuse == null ? new float[b.size()] : reuse;
+    int frames = b.samples() * b.frames();
+    FrameShape out;
+    if (patches instanceof SpaceToDepthSpec) {
+      SpaceToDepthSpec s = (SpaceToDepthSpec) patches;
+      s.apply(src, dst, frames, b.frameShape());
+      out = s.outputShape(new SequenceShape(1, b.frameShape()),
+          new LayerSpec.Position(0, 0, 0, "")).frame();
+    } else {
+      DepthToSpaceSpec d = (DepthToSpaceSpec) patches;
+      d.apply(src, dst, frames, b.frameShape());
+      out = d.outputShape(new SequenceShape(1, b.frameShape()),
+          new LayerSpec.Position(0, 0, 0, "")).frame();
+    }
+    return PackedBatch.adopt(b.samples(), b.frames(), out, dst);
+  }
+
+  /** The frame shape the core sees for a model input frame. */
+  private FrameShape coreFrame(FrameShape frame) {
+    if (inputPatches == null) {
+      return frame;
+    }
+    return inputPatches.outputShape(new SequenceShape(1, frame),
+        new LayerSpec.Position(0, 0, 0, "")).frame();
   }
 
   // ================================================================ primitives
@@ -284,7 +397,8 @@ public abstract class AbstractForecaster implements Forecaster {
       int chunk = Math.max(1, maxInferenceBatch());
       for (int from = 0; from < inputs.size(); from += chunk) {
         List<FrameSequence> part = inputs.subList(from, Math.min(inputs.size(), from + chunk));
-        out.addAll(forward(PackedBatch.of(part), null, null, false).output().sequences());
+        out.addAll(modelOutput(forward(coreInput(PackedBatch.of(part)), null, null, false)
+            .output()).sequences());
       }
       return out;
     });
@@ -340,8 +454,9 @@ public abstract class AbstractForecaster implements Forecaster {
       if (headContext != null) {
         checkHeadContext(headContext, batch.samples(), batch.frameShape());
       }
-      Forward f = forward(batch, initialState, headContext, true);
-      return new StatefulOutput(f.output().sequences(), f.state(), f.headFeatures());
+      Forward f = forward(coreInput(batch), initialState, headContext, true);
+      return new StatefulOutput(modelOutput(f.output()).sequences(), f.state(),
+          f.headFeatures());
     });
   }
 
@@ -369,7 +484,7 @@ public abstract class AbstractForecaster implements Forecaster {
       throw new IllegalArgumentException("this model's head needs no context frames, got "
           + context.shapeList());
     }
-    FrameShape out = spec.outputFrameShape(frame);
+    FrameShape out = core.outputFrameShape(coreFrame(frame));
     List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     List<Integer> expected = List.of(samples, w, out.height(), out.width(),
         layers.get(layers.size() - 1).filters());
@@ -411,6 +526,26 @@ public abstract class AbstractForecaster implements Forecaster {
           + spec.layerName(i) + "', " + spec.layers().get(i).kind() + ") is inference-only: "
           + "this model can predict and evaluate, nothing more (" + only.size()
           + " such layers)");
+    }
+  }
+
+  /**
+   * Refuses to train a model with dropout: the masks are not implemented in any backend's
+   * training step yet, and training without them would silently change the model. Inference
+   * ignores dropout, as Keras does.
+   *
+   * @throws UnsupportedOperationException naming the first such layer and its rates
+   */
+  private void requireNoDropout() {
+    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
+    for (int i = 0; i < layers.size(); i++) {
+      ConvLstmLayerSpec l = layers.get(i);
+      if (l.hasDropout()) {
+        throw new UnsupportedOperationException("fit does not support dropout yet: ConvLSTM "
+            + "layer " + i + " has dropout " + l.dropout() + " and recurrentDropout "
+            + l.recurrentDropout() + " (expected 0 and 0 for training; predict, evaluate and "
+            + "sessions treat dropout as the identity, as Keras does at inference)");
+      }
     }
   }
 
@@ -464,6 +599,7 @@ public abstract class AbstractForecaster implements Forecaster {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(listener, "listener");
       requireAllTrainable("fit");
+      requireNoDropout();
       checkDataset(data, "data");
       TrainingData.Split split = data.split(config.validationSplit());
       TrainingData train = split.training();
@@ -506,8 +642,8 @@ public abstract class AbstractForecaster implements Forecaster {
           ModelWeights optimizerBefore = readOptimizerState();
           String diverged = null;
           double loss;
-          try (TrainingStep step = trainingStep(prefetch.input(n), prefetch.target(n),
-              config.loss())) {
+          try (TrainingStep step = trainingStep(coreInput(prefetch.input(n)),
+              coreTarget(prefetch.target(n)), config.loss())) {
             loss = step.loss();
             if (!Double.isFinite(loss)) {
               diverged = "the loss is " + loss;
@@ -550,7 +686,7 @@ public abstract class AbstractForecaster implements Forecaster {
 
   private double meanLoss(TrainingData data, Loss loss) {
     int[] order = data.epochOrder(false, 0, 0);
-    BatchBuffers buffers = new BatchBuffers(data, Math.min(EVALUATION_BATCH, data.size()));
+    BatchBuffers buffers = buffers(data, Math.min(EVALUATION_BATCH, data.size()));
     double sum = 0;
     long count = 0;
     for (int from = 0; from < data.size(); from += EVALUATION_BATCH) {
@@ -558,14 +694,14 @@ public abstract class AbstractForecaster implements Forecaster {
       buffers.pack(order, from, n);
       PackedBatch target = buffers.target(n);
       sum += lossSum(buffers.input(n), target, loss);
-      count += target.size();
+      count += target.size();  // a permutation keeps the count
     }
     return sum / count;
   }
 
   private void recalibrateBatchNorm(TrainingData train, int batchSize) {
     int[] order = train.epochOrder(false, 0, 0);
-    BatchBuffers buffers = new BatchBuffers(train, Math.min(batchSize, train.size()));
+    BatchBuffers buffers = buffers(train, Math.min(batchSize, train.size()));
     List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
     for (int i = 0; i < layers.size(); i++) {
       if (spec.batchNormAfter(i).isEmpty()) {
@@ -770,8 +906,9 @@ public abstract class AbstractForecaster implements Forecaster {
       throw new IllegalArgumentException("state must hold one (h, c) per ConvLSTM layer: "
           + layers.size() + " layers, got " + state.size() + " states");
     }
-    int h = frame.height();
-    int w = frame.width();
+    FrameShape coreFrame = coreFrame(frame);
+    int h = coreFrame.height();
+    int w = coreFrame.width();
     for (int i = 0; i < layers.size(); i++) {
       ConvLstmLayerSpec l = layers.get(i);
       h = l.padding().outputSize(h, l.kernelHeight());
@@ -814,8 +951,15 @@ public abstract class AbstractForecaster implements Forecaster {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
-  /** Reusable packing buffers for the batches of one dataset. */
-  private static final class BatchBuffers {
+  private BatchBuffers buffers(TrainingData data, int capacity) {
+    return new BatchBuffers(data, capacity);
+  }
+
+  /**
+   * Reusable packing buffers for the batches of one dataset; the batches they hand out are
+   * shaped for the core (patch layers applied into buffers of their own).
+   */
+  private final class BatchBuffers {
     private final TrainingData data;
     private final SequenceShape in0;
     private final SequenceShape out0;
@@ -829,18 +973,25 @@ public abstract class AbstractForecaster implements Forecaster {
       this.inputs = new float[Math.multiplyExact(capacity, in0.frames() * in0.frame().size())];
       this.targets =
           new float[Math.multiplyExact(capacity, out0.frames() * out0.frame().size())];
+      this.coreInputs = inputPatches == null ? null : new float[inputs.length];
+      this.coreTargets = outputPatches == null ? null : new float[targets.length];
     }
+
+    private final float[] coreInputs;
+    private final float[] coreTargets;
 
     void pack(int[] order, int from, int n) {
       data.packBatch(order, from, n, inputs, targets);
     }
 
     PackedBatch input(int n) {
-      return PackedBatch.adopt(n, in0.frames(), in0.frame(), inputs);
+      return coreInput(PackedBatch.adopt(n, in0.frames(), in0.frame(), inputs), inputs,
+          coreInputs);
     }
 
     PackedBatch target(int n) {
-      return PackedBatch.adopt(n, out0.frames(), out0.frame(), targets);
+      return coreTarget(PackedBatch.adopt(n, out0.frames(), out0.frame(), targets),
+          targets, coreTargets);
     }
   }
 }

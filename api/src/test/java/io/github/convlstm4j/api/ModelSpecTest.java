@@ -257,7 +257,7 @@ class ModelSpecTest {
     k.setProperty("layer.3.kind", "lstm");
     assertMessage("spec property 'layer.3.kind' must be one of [conv_lstm2d, "
         + "batch_normalization, conv3d, dense, flatten, conv2d, conv2d_transpose, max_pooling, "
-        + "layer_normalization, softmax, activation], got 'lstm'",
+        + "layer_normalization, softmax, activation, space_to_depth, depth_to_space], got 'lstm'",
         () -> ModelSpec.fromProperties(k));
     Properties m = MovingSquares.kerasModel().toProperties();
     m.setProperty("layer.1.momentum", "high");

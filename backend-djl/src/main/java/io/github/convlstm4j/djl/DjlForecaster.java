@@ -61,12 +61,13 @@ final class DjlForecaster extends AbstractForecaster {
     this.kind = kind;
     this.engine = engine;
     this.manager = manager;
-    this.graph = new ConvLstmGraph(spec, inputConvolution);
-    this.chain = spec.inferenceOnlyLayers().isEmpty() ? null
-        : new FrameLayerChain(spec, inputConvolution);
+    ModelSpec core = coreSpec(); // patch layers are the core's, around this model
+    this.graph = new ConvLstmGraph(core, inputConvolution);
+    this.chain = core.inferenceOnlyLayers().isEmpty() ? null
+        : new FrameLayerChain(core, inputConvolution);
     // The chain's output is [N, T, C, H, W] even when it ends with a Conv3D head.
     this.layouts = new BatchLayouts(chain == null && graph.outputChannelsBeforeTime());
-    this.kerasShapes = spec.weightShapes();
+    this.kerasShapes = core.weightShapes();
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       Tensor t = initial.get(e.getKey());
       params.put(e.getKey(), DjlArrays.owned(manager,
@@ -97,7 +98,7 @@ final class DjlForecaster extends AbstractForecaster {
   @Override
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
       Tensor headContext, boolean returnState) {
-    ModelSpec spec = spec();
+    ModelSpec spec = coreSpec();
     FrameShape outShape = spec.outputFrameShape(input.frameShape());
     int outFrames = spec.outputFrames(input.frames());
     if (chain != null) { // the core sends no state or head context for such models
@@ -219,7 +220,7 @@ final class DjlForecaster extends AbstractForecaster {
 
   private void updateMovingStatistics(List<ConvLstmGraph.BatchStats> stats) {
     for (ConvLstmGraph.BatchStats s : stats) {
-      float m = (float) spec().batchNormAfter(s.layer()).orElseThrow().momentum();
+      float m = (float) coreSpec().batchNormAfter(s.layer()).orElseThrow().momentum();
       NDArray mean = params.get(ModelSpec.batchNormName(s.layer(), "moving_mean"));
       NDArray var = params.get(ModelSpec.batchNormName(s.layer(), "moving_variance"));
       mean.muli(m).addi(s.mean().stopGradient().mul(1f - m));
@@ -305,7 +306,7 @@ final class DjlForecaster extends AbstractForecaster {
   private void requireTrainableModel(String what) {
     if (chain != null) {
       throw new UnsupportedOperationException(what + " needs a model without inference-only "
-          + "layers, got layers " + spec().inferenceOnlyLayers());
+          + "layers, got layers " + coreSpec().inferenceOnlyLayers());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.KerasInitializers;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
@@ -76,15 +77,16 @@ public final class ReferenceForecaster extends AbstractForecaster {
     super(ReferenceBackendProvider.NAME, spec);
     Objects.requireNonNull(options, "options");
     this.par = new Parallel(options.effectiveThreads());
-    this.params = new Parameters(spec);
-    params.load(KerasInitializers.initialWeights(spec));
+    ModelSpec core = coreSpec(); // patch layers are the core's, around this model
+    this.params = new Parameters(core);
+    params.load(KerasInitializers.initialWeights(core));
     this.optimizer = new Optimizer(params);
-    if (spec.inferenceOnlyLayers().isEmpty()) {
-      this.net = new Network(spec, params, par, matMul, convolution);
+    if (core.inferenceOnlyLayers().isEmpty()) {
+      this.net = new Network(core, params, par, matMul, convolution);
       this.chain = null;
     } else {
       this.net = null;
-      this.chain = new LayerChain(spec, params, par, matMul, convolution);
+      this.chain = new LayerChain(core, params, par, matMul, convolution);
     }
     this.matMul = matMul;
     this.convolution = convolution;
@@ -114,7 +116,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
       return new Forward(chain.forward(input), List.of(), null);
     }
     net.loadInput(input);
-    int layers = spec().convLstmLayers().size();
+    int layers = coreSpec().convLstmLayers().size();
     int window = headWindow();
     float[][] h0 = null;
     float[][] c0 = null;
@@ -140,13 +142,13 @@ public final class ReferenceForecaster extends AbstractForecaster {
     if (returnState) {
       for (int i = 0; i < layers; i++) {
         int[] shape = {input.samples(), net.layerHeight(i), net.layerWidth(i),
-            spec().convLstmLayers().get(i).filters()};
+            coreSpec().convLstmLayers().get(i).filters()};
         state.add(new LayerState(Tensor.of(shape, h1[i]), Tensor.of(shape, c1[i])));
       }
       if (features != null) {
         headFeatures = Tensor.of(new int[] {input.samples(), window,
             net.layerHeight(layers - 1), net.layerWidth(layers - 1),
-            spec().convLstmLayers().get(layers - 1).filters()}, features[0]);
+            coreSpec().convLstmLayers().get(layers - 1).filters()}, features[0]);
       }
     }
     return new Forward(net.outputBatch(), state, headFeatures);
@@ -211,7 +213,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
   protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
     net.loadInput(input);
     net.forward(Network.Mode.INFERENCE, false, layer, false);
-    int f = spec().convLstmLayers().get(layer).filters();
+    int f = coreSpec().convLstmLayers().get(layer).filters();
     double[] mean = new double[f];
     double[] var = new double[f];
     net.outputStatistics(layer, mean, var);
@@ -262,16 +264,18 @@ public final class ReferenceForecaster extends AbstractForecaster {
       }
       FrameSequence first = inputs.get(0);
       int n = inputs.size();
-      int fs = first.frameShape().size();
+      int frames = first.frames();
+      FrameShape coreFrame = coreInput(PackedBatch.of(List.of(first))).frameShape();
+      int fs = coreFrame.size();
       float[] g = net.inputGradient();
-      List<FrameSequence> inGrads = new ArrayList<>();
+      float[] packed = new float[n * frames * fs]; // [N, T, core frame]
       for (int b = 0; b < n; b++) {
-        float[] s = new float[first.frames() * fs];
-        for (int t = 0; t < first.frames(); t++) {
-          System.arraycopy(g, (t * n + b) * fs, s, t * fs, fs);
+        for (int t = 0; t < frames; t++) {
+          System.arraycopy(g, (t * n + b) * fs, packed, (b * frames + t) * fs, fs);
         }
-        inGrads.add(FrameSequence.of(first.frames(), first.frameShape(), s));
       }
+      List<FrameSequence> inGrads =
+          inputGradient(PackedBatch.adopt(n, frames, coreFrame, packed)).sequences();
       return new Gradients(value, grads, inGrads);
     });
   }
@@ -286,8 +290,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
   private float[] trainingForward(List<FrameSequence> inputs, List<FrameSequence> targets) {
     checkBatch(inputs);
     checkTargets(inputs.get(0), targets);
-    net.loadInput(PackedBatch.of(inputs));
-    float[] y = net.loadTargets(PackedBatch.of(targets));
+    net.loadInput(coreInput(PackedBatch.of(inputs)));
+    float[] y = net.loadTargets(coreTarget(PackedBatch.of(targets)));
     net.forward(Network.Mode.TRAINING, false);
     return y;
   }

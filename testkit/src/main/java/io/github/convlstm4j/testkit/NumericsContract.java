@@ -9,6 +9,7 @@ import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchEvent;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.DepthToSpaceSpec;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
@@ -24,6 +25,7 @@ import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TimePadding;
 import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.SpaceToDepthSpec;
 import io.github.convlstm4j.spi.Capability;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -409,6 +411,13 @@ abstract class NumericsContract extends Contract {
     tests.add(dynamicTest("seed 82: input 3x4x4x1, layers [2f 3x3 SAME tanh/sigmoid], head 1f "
         + "2x3x3 CAUSAL sigmoid, BINARY_CROSSENTROPY",
         () -> checkSgdStep(headed, Loss.BINARY_CROSSENTROPY, 82)));
+    ModelSpec patched = ModelSpec.builder(1).seed(83).addLayer(new SpaceToDepthSpec(2))
+        .addLayer(ConvLstmLayerSpec.of(2))
+        .addLayer(new Conv3dHeadSpec(4, 2, 1, 1, Activation.SIGMOID, TimePadding.CAUSAL))
+        .addLayer(new DepthToSpaceSpec(2)).build();
+    tests.add(dynamicTest("seed 83: input 3x4x4x1, layers [space-to-depth 2, 2f 3x3 SAME "
+        + "tanh/sigmoid, head 4f 2x1x1 CAUSAL sigmoid, depth-to-space 2], BINARY_CROSSENTROPY",
+        () -> checkSgdStep(patched, Loss.BINARY_CROSSENTROPY, 83)));
     return tests;
   }
 

@@ -5,6 +5,7 @@ import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv2dSpec;
 import io.github.convlstm4j.api.Conv2dTransposeSpec;
 import io.github.convlstm4j.api.DenseSpec;
+import io.github.convlstm4j.api.DepthToSpaceSpec;
 import io.github.convlstm4j.api.FlattenSpec;
 import io.github.convlstm4j.api.LayerNormSpec;
 import io.github.convlstm4j.api.LayerSpec;
@@ -12,6 +13,7 @@ import io.github.convlstm4j.api.MaxPoolingSpec;
 import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.SoftmaxSpec;
+import io.github.convlstm4j.api.SpaceToDepthSpec;
 import io.github.convlstm4j.testkit.PlainConvLstm.Block;
 
 /**
@@ -25,7 +27,9 @@ final class PlainFrameLayers {
   private PlainFrameLayers() {}
 
   static Block apply(LayerSpec l, String name, ModelWeights w, Block x) {
-    if (l instanceof DenseSpec) {
+    if (l instanceof SpaceToDepthSpec || l instanceof DepthToSpaceSpec) {
+      return patches(l, x);
+    } else if (l instanceof DenseSpec) {
       DenseSpec d = (DenseSpec) l;
       float[] k = w.get(name + "kernel").toArray();
       float[] b = d.useBias() ? w.get(name + "bias").toArray() : null;
@@ -200,5 +204,37 @@ final class PlainFrameLayers {
     int left = kw - 1 - s.before(kw, sw);
     return window(dilated, kh, kw, 1, 1, oh, ow, top, left, s.filters(), k, bias,
         s.activation(), true);
+  }
+
+  /**
+   * Space-to-depth or depth-to-space element by element: output pixel (Y, X), channel
+   * (dy·p + dx)·C + c of the patched frame is pixel (Y·p + dy, X·p + dx), channel c of the
+   * spatial one (OpenSTL's {@code reshape_patch}).
+   */
+  private static Block patches(LayerSpec l, Block x) {
+    boolean toDepth = l instanceof SpaceToDepthSpec;
+    int p = toDepth ? ((SpaceToDepthSpec) l).patch() : ((DepthToSpaceSpec) l).patch();
+    int h = toDepth ? x.height() : x.height() * p;
+    int w = toDepth ? x.width() : x.width() * p;
+    int c = toDepth ? x.channels() : x.channels() / (p * p);
+    double[] out = new double[x.data().length];
+    for (int t = 0; t < x.frames(); t++) {
+      for (int r = 0; r < h; r++) {
+        for (int col = 0; col < w; col++) {
+          for (int ch = 0; ch < c; ch++) {
+            int spatial = ((t * h + r) * w + col) * c + ch;
+            int depth = ((t * (h / p) + r / p) * (w / p) + col / p) * (p * p * c)
+                + ((r % p) * p + col % p) * c + ch;
+            if (toDepth) {
+              out[depth] = x.data()[spatial];
+            } else {
+              out[spatial] = x.data()[depth];
+            }
+          }
+        }
+      }
+    }
+    return toDepth ? new Block(x.frames(), h / p, w / p, p * p * c, out)
+        : new Block(x.frames(), h, w, c, out);
   }
 }
