@@ -368,7 +368,9 @@ final class ConvLstmGraph {
         outputs.add(hidden);
       }
     }
-    NDArray result = l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
+    // One step (a push): the sequence is the last hidden state, no stacking copy.
+    NDArray result = l.returnSequences() && t > 1 ? NDArrays.stack(outputs, 1)
+        : hidden.expandDims(1);
     if (finals != null) {
       // The last state stays open for the caller (with sequences it is the last output).
       finals.add(new State(hidden, cell));
