@@ -12,7 +12,6 @@ import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,32 +50,8 @@ final class ConvLstmGraph {
    */
   record State(NDArray h, NDArray c) {}
 
-  /**
-   * Inference kernels prepared per layer (the hard-sigmoid fold, the joined kernel), kept
-   * across calls in {@link #preparedManager} until {@link #dropPrepared()}; null when not kept.
-   */
-  private NDManager preparedManager;
-  private final Map<Integer, NDArray[]> prepared = new HashMap<>();
-  /** Every array made for {@link #prepared}, by layer, to close. */
-  private final Map<Integer, NDList> preparedOwned = new HashMap<>();
-
-  /**
-   * Keeps the inference kernels prepared from the parameters in {@code m} from now on, so a
-   * call of one frame does not prepare them again; the owner must call {@link #dropPrepared()}
-   * whenever a parameter changes.
-   *
-   * @param m a manager that outlives the calls
-   */
-  void keepPrepared(NDManager m) {
-    this.preparedManager = m;
-  }
-
-  /** Forgets (and closes) the kept inference kernels: the parameters changed. */
-  void dropPrepared() {
-    preparedOwned.values().forEach(NDList::close);
-    preparedOwned.clear();
-    prepared.clear();
-  }
+  /** One layer's recurrent state after the last step, copied out, DJL layout. */
+  record StateCopy(float[] h, float[] c, long[] shape) {}
 
   private final ModelSpec spec;
   private final InputConvolution inputConvolution;
@@ -121,12 +96,11 @@ final class ConvLstmGraph {
    * @param input {@code [N, T, C, H, W]}
    * @param p parameters
    * @param initial per layer {@code (h, c)} in the input's manager, or null for zeros
-   * @param finals receives per layer the state after the last step (arrays in the input's
-   *     manager, left open for the caller), or null
+   * @param finals receives per layer the state after the last step, or null
    * @return the output
    */
   Output forwardWithState(NDArray input, Map<String, NDArray> p, List<State> initial,
-      List<State> finals) {
+      List<StateCopy> finals) {
     return run(input, p, false, -1, initial, finals);
   }
 
@@ -135,11 +109,11 @@ final class ConvLstmGraph {
    * context features, and the features of the last {@code window} frames are copied out.
    *
    * @param headContext {@code [N, w, F, H, W]} in the input's manager, or null for zeros
-   * @param headFeatures receives the last {@code w} frames' features {@code [N, w, F, H, W]}
-   *     (an array in the input's manager, left open for the caller), or null
+   * @param headFeatures receives the last {@code w} frames' features {@code [N, w, F, H, W]},
+   *     or null
    */
   Output forwardWithState(NDArray input, Map<String, NDArray> p, List<State> initial,
-      List<State> finals, int window, NDArray headContext, List<NDArray> headFeatures) {
+      List<StateCopy> finals, int window, NDArray headContext, List<float[]> headFeatures) {
     this.headWindow = window;
     this.headContext = headContext;
     this.headFeaturesOut = headFeatures;
@@ -155,7 +129,7 @@ final class ConvLstmGraph {
   // The head context of the call under way (forwardWithState), else 0 / null.
   private int headWindow;
   private NDArray headContext;
-  private List<NDArray> headFeaturesOut;
+  private List<float[]> headFeaturesOut;
 
   /**
    * The batch mean and biased variance per channel of layer {@code layer}'s output (the input
@@ -171,7 +145,7 @@ final class ConvLstmGraph {
   }
 
   private Output run(NDArray input, Map<String, NDArray> p, boolean training, int statsLayer,
-      List<State> initial, List<State> finals) {
+      List<State> initial, List<StateCopy> finals) {
     // Every intermediate is closed right after its last use, so the engine's allocator hands the
     // same memory to the next operation instead of touching fresh pages (issue 4). Under
     // autograd this is safe too: closing drops only our handle, the engine's graph keeps
@@ -185,7 +159,7 @@ final class ConvLstmGraph {
       NDArray layerInput = x;
       x = convLstm(x, l, p.get(ModelSpec.kernelName(i)), p.get(ModelSpec.recurrentKernelName(i)),
           l.useBias() ? p.get(ModelSpec.biasName(i)) : null, inPlace,
-          initial == null ? null : initial.get(i), finals, i);
+          initial == null ? null : initial.get(i), finals);
       closeIntermediate(layerInput, input);
       if (i == statsLayer) {
         NDArray[] ms = meanAndVariance(x);
@@ -225,7 +199,7 @@ final class ConvLstmGraph {
     NDArray joined = NDArrays.concat(new NDList(context, x), 1);
     if (headFeaturesOut != null) {
       try (NDArray last = joined.get(":, " + t + ":, :, :, :")) {
-        headFeaturesOut.add(last.duplicate());
+        headFeaturesOut.add(last.toFloatArray());
       }
     }
     NDArray all = head(joined, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL),
@@ -245,7 +219,7 @@ final class ConvLstmGraph {
 
   private NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
       NDArray recurrentKernel, NDArray bias, boolean inPlace, State initial,
-      List<State> finals, int index) {
+      List<StateCopy> finals) {
     Shape s = x.getShape();
     long n = s.get(0);
     long t = s.get(1);
@@ -265,18 +239,9 @@ final class ConvLstmGraph {
     // gates, so each of those gates is a single clip instead of multiply, add and clip.
     boolean folded = l.recurrentActivation() == Activation.HARD_SIGMOID
         || l.recurrentActivation() == Activation.HARD_SIGMOID_KERAS3;
-    // Without autograd the prepared kernels may be kept across calls (keepPrepared).
-    NDArray[] kept = inPlace && preparedManager != null ? prepared.get(index) : null;
-    boolean keep = inPlace && preparedManager != null && kept == null;
-    NDList prep = keep ? new NDList() : owned;
-    NDManager prepManager = keep ? preparedManager : layerManager;
-    if (kept != null && folded) {
-      kernel = kept[0];
-      recurrentKernel = kept[1];
-      bias = kept[2];
-    } else if (folded) {
+    if (folded) {
       NDArray[] f3 = foldHardSigmoid(kernel, recurrentKernel, bias, f,
-          hardSigmoidSlope(l.recurrentActivation())[0], prepManager, prep);
+          hardSigmoidSlope(l.recurrentActivation())[0], layerManager, owned);
       kernel = f3[0];
       recurrentKernel = f3[1];
       bias = f3[2];
@@ -293,22 +258,10 @@ final class ConvLstmGraph {
       steps = t > 1 ? xz5.split(t, 1) : new NDList(xz5);
     } else {
       steps = t > 1 ? x.split(t, 1) : new NDList(x);
-      if (form == InputConvolution.CONCATENATED && kept != null) {
-        joinedKernel = kept[3];
-      } else if (form == InputConvolution.CONCATENATED) {
+      if (form == InputConvolution.CONCATENATED) {
         joinedKernel = NDArrays.concat(new NDList(kernel, recurrentKernel), 1);
-        prep.add(joinedKernel);
+        owned.add(joinedKernel);
       }
-    }
-    if (keep) {
-      // What was made moves to the kept arrays' manager; unfolded kernels are the parameters
-      // themselves (null here: the caller passes them again), not the graph's to keep.
-      for (NDArray a : prep) {
-        a.attach(preparedManager);
-      }
-      preparedOwned.put(index, prep);
-      prepared.put(index, new NDArray[] {folded ? kernel : null, folded ? recurrentKernel : null,
-          folded ? bias : null, joinedKernel});
     }
     // An initial state joins the step loop as if an earlier step had produced it.
     NDArray hidden = initial == null ? null : initial.h();
@@ -320,11 +273,7 @@ final class ConvLstmGraph {
       NDManager stepManager = layerManager.newSubManager();
       NDArray zIn = steps.get(step);
       zIn.attach(stepManager);
-      if (step == 0 && hidden != null) {
-        // The caller's initial state: used, never closed here (it may be kept across calls).
-        hidden.tempAttach(stepManager);
-        cell.tempAttach(stepManager);
-      } else if (hidden != null) {
+      if (hidden != null) {
         if (l.returnSequences()) {
           hidden.tempAttach(stepManager);
         } else {
@@ -368,21 +317,14 @@ final class ConvLstmGraph {
         outputs.add(hidden);
       }
     }
-    // One step (a push): the sequence is the last hidden state, no stacking copy.
-    NDArray result = l.returnSequences() && t > 1 ? NDArrays.stack(outputs, 1)
-        : hidden.expandDims(1);
     if (finals != null) {
-      // The last state stays open for the caller (with sequences it is the last output).
-      finals.add(new State(hidden, cell));
-      if (l.returnSequences()) {
-        outputs.remove(outputs.size() - 1);
-      }
-      outputs.close();
-    } else {
-      outputs.close();
-      hidden.close();
-      cell.close();
+      finals.add(new StateCopy(hidden.toFloatArray(), cell.toFloatArray(),
+          hidden.getShape().getShape()));
     }
+    NDArray result = l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
+    outputs.close();
+    hidden.close();
+    cell.close();
     steps.close();
     owned.close();
     return result;

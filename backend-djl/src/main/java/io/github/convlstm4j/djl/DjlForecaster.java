@@ -53,8 +53,6 @@ final class DjlForecaster extends AbstractForecaster {
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
   private final BatchLayouts layouts;
-  /** Streaming states returned by {@link #forward}, kept on the engine for the next call. */
-  private final EngineStates states;
   private KerasOptimizer optimizer;
   private ModelWeights pendingOptimizerState = ModelWeights.empty();
 
@@ -70,8 +68,6 @@ final class DjlForecaster extends AbstractForecaster {
     // The chain's output is [N, T, C, H, W] even when it ends with a Conv3D head.
     this.layouts = new BatchLayouts(chain == null && graph.outputChannelsBeforeTime());
     this.kerasShapes = spec.weightShapes();
-    this.states = new EngineStates(manager);
-    graph.keepPrepared(manager.newSubManager());
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       Tensor t = initial.get(e.getKey());
       params.put(e.getKey(), DjlArrays.owned(manager,
@@ -117,20 +113,20 @@ final class DjlForecaster extends AbstractForecaster {
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
       NDArray x = layouts.input(call, input);
-      List<ConvLstmGraph.State> initial = states.statesToEngine(call, initialState);
-      List<ConvLstmGraph.State> finals = returnState ? new ArrayList<>() : null;
-      List<NDArray> features = returnState && window > 0 ? new ArrayList<>() : null;
+      List<ConvLstmGraph.State> initial = BatchLayouts.statesToDjl(call, initialState);
+      List<ConvLstmGraph.StateCopy> finals = returnState ? new ArrayList<>() : null;
+      List<float[]> features = returnState && window > 0 ? new ArrayList<>() : null;
       NDArray y = initial == null && finals == null && headContext == null
           ? graph.forward(x, params, false).output()
           : graph.forwardWithState(x, params, initial, finals, window,
-              states.featuresToEngine(call, headContext), features).output();
+              headContext == null ? null : BatchLayouts.featuresToDjl(call, headContext.tensor()),
+              features).output();
       PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
           layouts.output(y));
-      if (finals == null) {
-        return new Forward(out, List.of(), null);
-      }
-      EngineStates.Kept kept = states.keep(finals, features == null ? null : features.get(0));
-      return new Forward(out, kept.states(), kept.features());
+      Tensor headFeatures = features == null ? null : BatchLayouts.featuresToKeras(
+          features.get(0), finals.get(finals.size() - 1).shape(), window);
+      return new Forward(out, BatchLayouts.statesToKeras(finals),
+          headFeatures == null ? null : EngineTensor.of(headFeatures));
     }
   }
 
@@ -152,7 +148,6 @@ final class DjlForecaster extends AbstractForecaster {
   @Override
   protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss lossType) {
     requireTrainableModel("training");
-    graph.dropPrepared();
     NDManager batch = manager.newSubManager();
     try {
       attachParams(batch);
@@ -191,7 +186,6 @@ final class DjlForecaster extends AbstractForecaster {
 
   /** The optimizer for {@code spec}: the current one updated, or a new one of its type. */
   private KerasOptimizer prepareOptimizer(OptimizerSpec spec) {
-    graph.dropPrepared(); // the weights change now
     if (optimizer != null && optimizer.spec().type() == spec.type()) {
       optimizer.setSpec(spec);
       return optimizer;
@@ -279,7 +273,6 @@ final class DjlForecaster extends AbstractForecaster {
    * {@link DjlArrays#owned}).
    */
   private void replaceParam(String name, float[] djlData) {
-    graph.dropPrepared();
     NDArray old = params.get(name);
     params.put(name, DjlArrays.owned(manager, djlData, old.getShape()));
     old.close();
