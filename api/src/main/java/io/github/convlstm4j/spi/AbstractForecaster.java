@@ -116,9 +116,9 @@ public abstract class AbstractForecaster implements Forecaster {
    * @param headFeatures when the state was asked for and {@link #headWindow()} {@code w > 0}:
    *     the head's input (the last ConvLSTM layer's output after its batch normalization) of
    *     the last {@code w} frames of the head context followed by the input, {@code [N, w, H',
-   *     W', F]}; else null
+   *     W', F]}, possibly in the backend's form ({@link EngineTensor#deferred}); else null
    */
-  public record Forward(PackedBatch output, List<LayerState> state, Tensor headFeatures) {
+  public record Forward(PackedBatch output, List<LayerState> state, EngineTensor headFeatures) {
     /** Copies the state list. */
     public Forward {
       Objects.requireNonNull(output, "output");
@@ -260,13 +260,14 @@ public abstract class AbstractForecaster implements Forecaster {
    * @param headContext null when {@link #headWindow()} is 0 or for zeros (the start of a
    *     sequence); else the head's input features of the {@code w} frames before the input,
    *     {@code [N, w, H', W', F]}, which the Conv3D head sees before the input's own features
-   *     (the output has the input's frames only)
+   *     (the output has the input's frames only); when it is one this backend returned, its
+   *     {@link EngineTensor#payload()} is the backend's own
    * @param returnState whether to return each layer's state after the last step, and the
    *     head features of the last {@code w} frames
    * @return the output (and the state if asked)
    */
   protected abstract Forward forward(PackedBatch input, List<LayerState> initialState,
-      Tensor headContext, boolean returnState);
+      EngineTensor headContext, boolean returnState);
 
   /**
    * The sum over all elements of the element-wise loss of an inference-mode forward pass.
@@ -438,12 +439,17 @@ public abstract class AbstractForecaster implements Forecaster {
    */
   public final StatefulOutput forwardWithState(List<FrameSequence> inputs,
       List<LayerState> initialState) {
-    return runFrom(inputs, initialState, null);
+    Step s = runFrom(inputs, initialState, null);
+    return new StatefulOutput(s.outputs(), s.state(),
+        s.headFeatures() == null ? null : s.headFeatures().tensor());
   }
 
+  /** A session step's outputs, states and head features (in the backend's form). */
+  record Step(List<FrameSequence> outputs, List<LayerState> state, EngineTensor headFeatures) {}
+
   /** {@link #forwardWithState} with the head's context, for sessions. */
-  final StatefulOutput runFrom(List<FrameSequence> inputs, List<LayerState> initialState,
-      Tensor headContext) {
+  final Step runFrom(List<FrameSequence> inputs, List<LayerState> initialState,
+      EngineTensor headContext) {
     return guarded(() -> {
       requireAllTrainable("states");
       checkBatch(inputs);
@@ -455,8 +461,7 @@ public abstract class AbstractForecaster implements Forecaster {
         checkHeadContext(headContext, batch.samples(), batch.frameShape());
       }
       Forward f = forward(coreInput(batch), initialState, headContext, true);
-      return new StatefulOutput(modelOutput(f.output()).sequences(), f.state(),
-          f.headFeatures());
+      return new Step(modelOutput(f.output()).sequences(), f.state(), f.headFeatures());
     });
   }
 
@@ -478,7 +483,7 @@ public abstract class AbstractForecaster implements Forecaster {
    * Checks head context features for {@code samples} sequences of {@code frame} frames:
    * {@code [N, w, H', W', F_last]}.
    */
-  final void checkHeadContext(Tensor context, int samples, FrameShape frame) {
+  final void checkHeadContext(EngineTensor context, int samples, FrameShape frame) {
     int w = headWindow();
     if (w == 0) {
       throw new IllegalArgumentException("this model's head needs no context frames, got "
@@ -915,11 +920,11 @@ public abstract class AbstractForecaster implements Forecaster {
       w = l.padding().outputSize(w, l.kernelWidth());
       List<Integer> expected = List.of(samples, h, w, l.filters());
       LayerState s = Objects.requireNonNull(state.get(i), "state[" + i + "]");
-      if (!s.h().shapeList().equals(expected)) {  // LayerState guarantees c's shape is h's
+      if (!s.shapeList().equals(expected)) {  // LayerState guarantees c's shape is h's
         throw new IllegalArgumentException("state[" + i + "] must be " + expected
             + " (layer " + i + "'s [N, H, W, F] for " + samples + " sequences of " + frame
             + " frames), got "
-            + s.h().shapeList());
+            + s.shapeList());
       }
     }
   }

@@ -29,7 +29,7 @@ final class CoreSession implements ForecastSession {
   private final int streams;
   private final int window;
   private List<LayerState> state;
-  private Tensor features;
+  private EngineTensor features;
   private List<FrameSequence> lastOutputs;
   private FrameShape frameShape;
   private long framesSeen;
@@ -83,7 +83,7 @@ final class CoreSession implements ForecastSession {
 
   /** One run of checked sequences from the current state; the last frames' outputs. */
   private List<FrameSequence> run(List<FrameSequence> sequences) {
-    AbstractForecaster.StatefulOutput out = owner.runFrom(sequences, state, features);
+    AbstractForecaster.Step out = owner.runFrom(sequences, state, features);
     List<FrameSequence> outputs = new ArrayList<>(streams);
     out.outputs().forEach(o -> outputs.add(o.lastFrame()));
     state = out.state();
@@ -151,7 +151,7 @@ final class CoreSession implements ForecastSession {
       }
       m.put("output", stack(lastOutputs));
       if (features != null) {
-        m.put(HEAD_FEATURES, features);
+        m.put(HEAD_FEATURES, features.tensor());
       }
     }
     return new SessionState(framesSeen, m);
@@ -184,7 +184,7 @@ final class CoreSession implements ForecastSession {
       layers.add(new LayerState(h, c));
     }
     if (session.window > 0) {
-      session.features = take(t, HEAD_FEATURES, 5);
+      session.features = EngineTensor.of(take(t, HEAD_FEATURES, 5));
     }
     if (!t.isEmpty()) {
       throw new IllegalArgumentException("unexpected session state tensors " + t.keySet()

@@ -14,6 +14,7 @@ import io.github.convlstm4j.api.ModelWeights;
 import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.spi.AbstractForecaster;
+import io.github.convlstm4j.spi.EngineTensor;
 import io.github.convlstm4j.spi.LayerState;
 import io.github.convlstm4j.spi.NonFiniteValue;
 import io.github.convlstm4j.spi.PackedBatch;
@@ -97,7 +98,7 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
-      Tensor headContext, boolean returnState) {
+      EngineTensor headContext, boolean returnState) {
     ModelSpec spec = coreSpec();
     FrameShape outShape = spec.outputFrameShape(input.frameShape());
     int outFrames = spec.outputFrames(input.frames());
@@ -119,13 +120,14 @@ final class DjlForecaster extends AbstractForecaster {
       NDArray y = initial == null && finals == null && headContext == null
           ? graph.forward(x, params, false).output()
           : graph.forwardWithState(x, params, initial, finals, window,
-              headContext == null ? null : BatchLayouts.featuresToDjl(call, headContext),
+              headContext == null ? null : BatchLayouts.featuresToDjl(call, headContext.tensor()),
               features).output();
       PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
           layouts.output(y));
       Tensor headFeatures = features == null ? null : BatchLayouts.featuresToKeras(
           features.get(0), finals.get(finals.size() - 1).shape(), window);
-      return new Forward(out, BatchLayouts.statesToKeras(finals), headFeatures);
+      return new Forward(out, BatchLayouts.statesToKeras(finals),
+          headFeatures == null ? null : EngineTensor.of(headFeatures));
     }
   }
 

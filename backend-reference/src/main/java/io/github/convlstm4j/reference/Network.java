@@ -10,6 +10,9 @@ import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.spi.PackedBatch;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The ConvLSTM network on flat arrays: forward pass (inference or training mode), loss, and
@@ -147,6 +150,11 @@ final class Network implements AutoCloseable {
   private final MatMul mm;
   private final CellOps cellOps;
   private final Arena arena = new Arena();
+  /**
+   * Forward Winograd kernels by layer and kind, kept across passes: streaming runs one frame
+   * per pass, and transforming every layer's kernels again each time cost about a tenth of it.
+   */
+  private final Map<String, TransformedKernel> kernelCache = new HashMap<>();
   private final Winograd3x3 winograd;
   private final Layer[] layers;
   private final Conv3dHeadSpec head;
@@ -544,9 +552,46 @@ final class Network implements AutoCloseable {
     if (winograd == null || !Winograd3x3.applies(kh, kw) || summed < WINOGRAD_MIN_CHANNELS) {
       return null;
     }
+    if (!adjoint) {
+      return transformed(name + l.index, (long) Winograd3x3.XI * cin * cout,
+          new float[][] {kernel}, u -> Winograd3x3.transformKernel(kernel, cin, cout, false, u));
+    }
     float[] u = arena.get(name, (long) Winograd3x3.XI * cin * cout);
     Winograd3x3.transformKernel(kernel, cin, cout, adjoint, u);
     return u;
+  }
+
+  /**
+   * A forward Winograd kernel from {@link #kernelCache}: the last one made under {@code key}
+   * when its raw kernels still hold the same values (compared element by element, so a pass
+   * after any weight change transforms again), else a new transform.
+   */
+  private float[] transformed(String key, long size, float[][] sources,
+      Consumer<float[]> transform) {
+    TransformedKernel cached = kernelCache.get(key);
+    if (cached != null && cached.matches(sources)) {
+      return cached.u();
+    }
+    float[] u = new float[Math.toIntExact(size)];
+    transform.accept(u);
+    float[][] copies = new float[sources.length][];
+    for (int i = 0; i < sources.length; i++) {
+      copies[i] = sources[i].clone();
+    }
+    kernelCache.put(key, new TransformedKernel(copies, u));
+    return u;
+  }
+
+  /** A transformed kernel and copies of the raw kernels it was made from. */
+  private record TransformedKernel(float[][] sources, float[] u) {
+    boolean matches(float[][] current) {
+      for (int i = 0; i < current.length; i++) {
+        if (!Arrays.equals(sources[i], current[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /**
@@ -569,6 +614,13 @@ final class Network implements AutoCloseable {
   private float[] jointKernel(Layer l, boolean adjoint) {
     int g = 4 * l.f;
     int c = l.cin + l.f;
+    if (!adjoint) {
+      return transformed("wj" + l.index, (long) Winograd3x3.XI * c * g,
+          new float[][] {l.kernel.value, l.recurrent.value}, u -> {
+            Winograd3x3.transformKernel(l.kernel.value, l.cin, g, false, u, c, g, 0, 0);
+            Winograd3x3.transformKernel(l.recurrent.value, l.f, g, false, u, c, g, l.cin, 0);
+          });
+    }
     float[] u = arena.get("wj", (long) Winograd3x3.XI * c * g);
     int rows = adjoint ? g : c;
     int cols = adjoint ? c : g;

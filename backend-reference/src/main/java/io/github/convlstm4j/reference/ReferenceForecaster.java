@@ -11,6 +11,7 @@ import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.spi.AbstractForecaster;
 import io.github.convlstm4j.spi.BackendOptions;
+import io.github.convlstm4j.spi.EngineTensor;
 import io.github.convlstm4j.spi.LayerState;
 import io.github.convlstm4j.spi.NonFiniteValue;
 import io.github.convlstm4j.spi.PackedBatch;
@@ -111,7 +112,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   @Override
   protected Forward forward(PackedBatch input, List<LayerState> initialState,
-      Tensor headContext, boolean returnState) {
+      EngineTensor headContext, boolean returnState) {
     if (chain != null) { // the core sends no state or head context for such models
       return new Forward(chain.forward(input), List.of(), null);
     }
@@ -124,8 +125,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
       h0 = new float[layers][];
       c0 = new float[layers][];
       for (int i = 0; i < layers; i++) {
-        h0[i] = initialState.get(i).h().toArray();
-        c0[i] = initialState.get(i).c().toArray();
+        h0[i] = values(initialState.get(i).hState());
+        c0[i] = values(initialState.get(i).cState());
       }
     }
     float[][] h1 = returnState ? new float[layers][] : null;
@@ -135,24 +136,41 @@ public final class ReferenceForecaster extends AbstractForecaster {
       net.forward(Network.Mode.INFERENCE, false);
     } else {
       net.forwardWithState(h0, c0, h1, c1, window,
-          headContext == null ? null : headContext.toArray(), features);
+          headContext == null ? null : values(headContext), features);
     }
     List<LayerState> state = new ArrayList<>();
-    Tensor headFeatures = null;
+    EngineTensor headFeatures = null;
     if (returnState) {
       for (int i = 0; i < layers; i++) {
         int[] shape = {input.samples(), net.layerHeight(i), net.layerWidth(i),
             coreSpec().convLstmLayers().get(i).filters()};
-        state.add(new LayerState(Tensor.of(shape, h1[i]), Tensor.of(shape, c1[i])));
+        state.add(new LayerState(owned(shape, h1[i]), owned(shape, c1[i])));
       }
       if (features != null) {
-        headFeatures = Tensor.of(new int[] {input.samples(), window,
+        headFeatures = owned(new int[] {input.samples(), window,
             net.layerHeight(layers - 1), net.layerWidth(layers - 1),
             coreSpec().convLstmLayers().get(layers - 1).filters()}, features[0]);
       }
     }
     return new Forward(net.outputBatch(), state, headFeatures);
   }
+
+  /**
+   * A state tensor that keeps the network's fresh channels-last array as its payload (nobody
+   * writes it again), so the next push reads it without copying; the tensor is made only when
+   * someone reads it.
+   */
+  private static EngineTensor owned(int[] shape, float[] values) {
+    return EngineTensor.deferred(shape, new StateArray(values), () -> Tensor.of(shape, values));
+  }
+
+  /** The channels-last values of a state tensor: its array when it is ours, else a copy. */
+  private static float[] values(EngineTensor t) {
+    return t.payload() instanceof StateArray a ? a.values() : t.tensor().toArray();
+  }
+
+  /** A state array this backend made, channels-last, read-only from then on. */
+  private record StateArray(float[] values) {}
 
   @Override
   protected double lossSum(PackedBatch input, PackedBatch target, Loss loss) {

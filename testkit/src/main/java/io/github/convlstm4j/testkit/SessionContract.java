@@ -12,9 +12,14 @@ import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.ModelWeights;
+import io.github.convlstm4j.api.OptimizerSpec;
+import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.SessionState;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TimePadding;
+import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingListener;
 import io.github.convlstm4j.spi.Capability;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -130,6 +135,55 @@ abstract class SessionContract extends Contract {
             "stream 0 after the fork moved on");
         kit().assertForwardClose(alone.push(List.of(b.frame(3))).get(0), out.get(1),
             "stream 1 of the batch against the stream alone");
+      }
+    }
+  }
+
+  /**
+   * Backends may keep work across calls (prepared kernels, the state a push returned, on the
+   * engine); the cache must follow the weights and never lose a state. The model has 8 and 4
+   * filters, enough channels for the reference backend's Winograd kernels.
+   */
+  @Test
+  @DisplayName("kept work follows the weights: after setWeights or training, predict and push "
+      + "use the new weights; a fork left behind by many pushes stays exact")
+  void keptWorkFollowsTheWeights() {
+    kit().assumeDeclared(Capability.CONV3D_HEAD);
+    FrameShape frame = FrameShape.of(8, 8, 1);
+    ModelSpec spec = ModelSpec.builder(1).seed(320)
+        .addLayer(ConvLstmLayerSpec.of(8)).addLayer(BatchNormSpec.keras())
+        .addLayer(ConvLstmLayerSpec.of(4))
+        .addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME)).build();
+    FrameSequence movie = RandomCase.randomSequence(9, frame, 321);
+    try (Forecaster f = create(spec, 322); ForecastSession s = f.openSession(1)) {
+      s.pushAll(List.of(movie.slice(0, 3)));
+      try (ForecastSession left = s.fork()) {
+        FrameSequence last = null;
+        for (int t = 3; t < 9; t++) {
+          last = s.push(List.of(movie.frame(t))).get(0);
+        }
+        kit().assertForwardClose(f.predict(movie).lastFrame(), last, "the session, 9 frames");
+        kit().assertForwardClose(f.predict(movie.slice(0, 4)).lastFrame(),
+            left.push(List.of(movie.frame(3))).get(0), "the fork left at 3 frames, 6 pushes later");
+      }
+      ModelWeights other = RandomCase.randomWeights(spec, 323);
+      f.setWeights(other);
+      try (Forecaster g = kit().create(spec, other); ForecastSession a = f.openSession(1);
+          ForecastSession b = g.openSession(1)) {
+        kit().assertRepeatClose(g.predict(movie), f.predict(movie), "predict after setWeights");
+        a.pushAll(List.of(movie.slice(0, 4)));
+        b.pushAll(List.of(movie.slice(0, 4)));
+        kit().assertRepeatClose(b.push(List.of(movie.frame(4))).get(0),
+            a.push(List.of(movie.frame(4))).get(0), "push after setWeights");
+      }
+      if (kit().declares(Capability.TRAINING)) {
+        SequenceDataset data = TrainingContract.movingSquares(4, 3, 324);
+        f.fit(data, TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+            .withOptimizer(OptimizerSpec.sgd().withLearningRate(0.5)).withSeed(325),
+            TrainingListener.NONE);
+        try (Forecaster g = kit().create(spec, f.weights())) {
+          kit().assertRepeatClose(g.predict(movie), f.predict(movie), "predict after training");
+        }
       }
     }
   }
