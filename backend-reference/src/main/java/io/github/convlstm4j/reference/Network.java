@@ -487,9 +487,9 @@ final class Network implements AutoCloseable {
     float[] uJoint = jointWinograd(l) ? jointKernel(l, false) : null;
     boolean joint = uJoint != null;
     float[] uIn = joint ? null
-        : winogradKernel(l.kh, l.kw, "wu", l.kernel.value, l.cin, g, false);
+        : winogradKernel(l.index, l.kh, l.kw, "wu", l.kernel.value, l.cin, g, false);
     float[] uRec = joint ? null
-        : winogradKernel(l.rkh, l.rkw, "wr", l.recurrent.value, f, g, false);
+        : winogradKernel(l.index, l.rkh, l.rkw, "wr", l.recurrent.value, f, g, false);
     float[] col = arena.get("col", Math.max(!joint && uIn == null ? (long) tc * rowsStep * k : 0,
         !joint && uRec == null ? (long) rowsStep * kr : 0));
     Winograd3x3.Output[] toGates = {null};
@@ -546,14 +546,14 @@ final class Network implements AutoCloseable {
    * {@link #WINOGRAD_MIN_CHANNELS} summed channels ({@code cin}, or {@code cout} for the
    * adjoint).
    */
-  private float[] winogradKernel(int kh, int kw, String name, float[] kernel, int cin,
+  private float[] winogradKernel(int layer, int kh, int kw, String name, float[] kernel, int cin,
       int cout, boolean adjoint) {
     int summed = adjoint ? cout : cin;
     if (winograd == null || !Winograd3x3.applies(kh, kw) || summed < WINOGRAD_MIN_CHANNELS) {
       return null;
     }
     if (!adjoint) {
-      return transformed(name + l.index, (long) Winograd3x3.XI * cin * cout,
+      return transformed(name + layer, (long) Winograd3x3.XI * cin * cout,
           new float[][] {kernel}, u -> Winograd3x3.transformKernel(kernel, cin, cout, false, u));
     }
     float[] u = arena.get(name, (long) Winograd3x3.XI * cin * cout);
@@ -1233,9 +1233,9 @@ final class Network implements AutoCloseable {
     // transposed to [4F, K] so that the input-gradient products are plain GEMMs.
     float[] uJoint = dIn != null && jointWinograd(l) ? jointKernel(l, true) : null;
     float[] uRec = uJoint != null ? null
-        : winogradKernel(l.rkh, l.rkw, "wr", l.recurrent.value, f, g, true);
+        : winogradKernel(l.index, l.rkh, l.rkw, "wr", l.recurrent.value, f, g, true);
     float[] uIn = dIn == null || uJoint != null ? null
-        : winogradKernel(l.kh, l.kw, "wu", l.kernel.value, l.cin, g, true);
+        : winogradKernel(l.index, l.kh, l.kw, "wu", l.kernel.value, l.cin, g, true);
     int inFrameSize = l.hin * l.win * l.cin;
     Winograd3x3.Input[] fromDz = {null};
     Winograd3x3.Output[] toGradients = {null, new Winograd3x3.Output(dh, 0, f, false)};
