@@ -8,8 +8,6 @@ import io.github.convlstm4j.api.ActivationSpec;
 import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv2dSpec;
 import io.github.convlstm4j.api.Conv2dTransposeSpec;
-import io.github.convlstm4j.api.Conv3dHeadSpec;
-import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.DenseSpec;
 import io.github.convlstm4j.api.FlattenSpec;
 import io.github.convlstm4j.api.LayerNormSpec;
@@ -17,8 +15,8 @@ import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.MaxPoolingSpec;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
-import io.github.convlstm4j.api.SequenceShape;
 import io.github.convlstm4j.api.SoftmaxSpec;
+import io.github.convlstm4j.spi.LayerChainPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +24,10 @@ import java.util.Map;
 
 /**
  * Inference through a model with frame-wise layers ({@link ModelSpec#inferenceOnlyLayers()}),
- * structured like the reference backend's layer chain: each ConvLSTM layer, with the batch
- * normalization and Conv3D head that directly follow it, runs through a {@link ConvLstmGraph}
- * of a one-layer sub-spec whose parameters are the model's own (looked up by name on every
- * call, never copied, so {@code setWeights} reaches them); every other layer runs as DJL
- * operations on all N·T frames.
+ * the stages of the core's {@link LayerChainPlan}: each recurrent stage runs through a
+ * {@link ConvLstmGraph} of its one-layer model whose parameters are the model's own (looked
+ * up by name on every call, never copied, so {@code setWeights} reaches them); every frame
+ * stage runs as DJL operations on all N·T frames.
  *
  * <p>Layout between stages: {@code [N, T, C, H, W]}. The frame-wise operations work on
  * {@code [N·T, C, H, W]}, the engines' NCHW. Weights are in the DJL layouts of
@@ -65,43 +62,15 @@ final class FrameLayerChain {
    * @param inputConvolution the ConvLSTM layers' input-convolution form
    */
   FrameLayerChain(ModelSpec spec, InputConvolution inputConvolution) {
-    List<LayerSpec> layers = spec.layers();
-    SequenceShape shape = spec.inputShape().orElse(null);
-    int channels = spec.inputChannels();
-    int i = 0;
-    while (i < layers.size()) {
-      LayerSpec l = layers.get(i);
-      int end = i + 1;
-      if (l instanceof ConvLstmLayerSpec) {
-        ModelSpec.Builder b = ModelSpec.builder(channels).addLayer(l);
-        while (end < layers.size() && (layers.get(end) instanceof BatchNormSpec
-            && end == i + 1 || layers.get(end) instanceof Conv3dHeadSpec)) {
-          b.addLayer(layers.get(end));
-          end++;
-        }
-        ModelSpec sub = b.build();
-        Map<String, String> alias = new LinkedHashMap<>();
-        for (int j = 0; j < sub.layers().size(); j++) {
-          String from = sub.layerName(j) + "/";
-          String to = spec.layerName(i + j) + "/";
-          for (String name : sub.layers().get(j).weightShapes(sub.layerName(j), channels)
-              .keySet()) {
-            alias.put(name, to + name.substring(from.length()));
-          }
-        }
-        stages.add(recurrentStage(new ConvLstmGraph(sub, inputConvolution), alias));
+    for (LayerChainPlan.Stage stage : LayerChainPlan.of(spec)) {
+      if (stage instanceof LayerChainPlan.Recurrent) {
+        LayerChainPlan.Recurrent r = (LayerChainPlan.Recurrent) stage;
+        stages.add(recurrentStage(new ConvLstmGraph(r.spec(), inputConvolution),
+            r.weightNames()));
       } else {
-        stages.add(frameStage(l, spec.layerName(i) + "/"));
+        LayerChainPlan.Frame f = (LayerChainPlan.Frame) stage;
+        stages.add(frameStage(f.layer(), f.name() + "/"));
       }
-      for (int j = i; j < end; j++) {
-        if (shape != null) {
-          shape = layers.get(j).outputShape(shape, new LayerSpec.Position(j, 0));
-          channels = shape.frame().channels();
-        } else {
-          channels = layers.get(j).outputChannels(channels);
-        }
-      }
-      i = end;
     }
   }
 

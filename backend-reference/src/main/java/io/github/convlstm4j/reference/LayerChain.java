@@ -4,8 +4,6 @@ import io.github.convlstm4j.api.ActivationSpec;
 import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv2dSpec;
 import io.github.convlstm4j.api.Conv2dTransposeSpec;
-import io.github.convlstm4j.api.Conv3dHeadSpec;
-import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.DenseSpec;
 import io.github.convlstm4j.api.FlattenSpec;
 import io.github.convlstm4j.api.FrameShape;
@@ -13,9 +11,9 @@ import io.github.convlstm4j.api.LayerNormSpec;
 import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.MaxPoolingSpec;
 import io.github.convlstm4j.api.ModelSpec;
-import io.github.convlstm4j.api.SequenceShape;
 import io.github.convlstm4j.api.SoftmaxSpec;
 import io.github.convlstm4j.reference.kernel.MatMul;
+import io.github.convlstm4j.spi.LayerChainPlan;
 import io.github.convlstm4j.spi.PackedBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,10 +22,10 @@ import java.util.Map;
 
 /**
  * Inference through a model with frame-wise layers ({@link ModelSpec#inferenceOnlyLayers()}):
- * a chain of stages over channels-last batches {@code [N, T, H, W, C]}. Each ConvLSTM layer,
- * with the batch normalization and Conv3D head that directly follow it, runs as a one-layer
- * {@link Network} whose parameters are the model's own (aliased, so {@code setWeights} reaches
- * them); every other layer runs its {@link FrameKernels} kernel on all N·T frames.
+ * the core's {@link LayerChainPlan} over channels-last batches {@code [N, T, H, W, C]}. Each
+ * recurrent stage runs as a one-layer {@link Network} whose parameters are the model's own
+ * (aliased, so {@code setWeights} reaches them); every frame stage runs its
+ * {@link FrameKernels} kernel on all N·T frames.
  */
 final class LayerChain implements AutoCloseable {
 
@@ -43,54 +41,23 @@ final class LayerChain implements AutoCloseable {
 
   LayerChain(ModelSpec spec, Parameters params, Parallel par, MatMul mm,
       ConvolutionAlgorithm convolution) {
-    List<LayerSpec> layers = spec.layers();
-    int channels = spec.inputChannels();
-    int i = 0;
     try {
-      while (i < layers.size()) {
-        LayerSpec l = layers.get(i);
-        if (l instanceof ConvLstmLayerSpec) {
-          ModelSpec.Builder b = ModelSpec.builder(channels).addLayer(l);
-          int end = i + 1;
-          while (end < layers.size() && (layers.get(end) instanceof BatchNormSpec
-              && end == i + 1 || layers.get(end) instanceof Conv3dHeadSpec)) {
-            b.addLayer(layers.get(end));
-            end++;
-          }
-          ModelSpec sub = b.build();
+      for (LayerChainPlan.Stage stage : LayerChainPlan.of(spec)) {
+        if (stage instanceof LayerChainPlan.Recurrent) {
+          LayerChainPlan.Recurrent r = (LayerChainPlan.Recurrent) stage;
           Map<String, Param> alias = new LinkedHashMap<>();
-          for (int j = 0; j < sub.layers().size(); j++) {
-            String from = sub.layerName(j) + "/";
-            String to = spec.layerName(i + j) + "/";
-            for (String name : sub.layers().get(j).weightShapes(from.substring(0,
-                from.length() - 1), channels).keySet()) {
-              alias.put(name, params.get(to + name.substring(from.length())));
-            }
-          }
-          Network net = new Network(sub, new Parameters(sub, alias), par, mm, convolution);
-          stages.add(new RecurrentStage(net));
-          for (int j = i; j < end; j++) {
-            channels = layers.get(j).outputChannels(channels);
-          }
-          i = end;
+          r.weightNames().forEach((sub, model) -> alias.put(sub, params.get(model)));
+          stages.add(new RecurrentStage(new Network(r.spec(), new Parameters(r.spec(), alias),
+              par, mm, convolution)));
         } else {
-          String name = spec.layerName(i);
-          stages.add(frameStage(l, name, params));
-          // a flatten needs the model's fixed input shape (ModelSpec enforces it)
-          channels = l instanceof FlattenSpec ? channelsAfter(spec, i) : l.outputChannels(channels);
-          i++;
+          LayerChainPlan.Frame f = (LayerChainPlan.Frame) stage;
+          stages.add(frameStage(f.layer(), f.name(), params));
         }
       }
     } catch (RuntimeException e) {
       close();
       throw e;
     }
-  }
-
-  /** Output channels of layer {@code index}, walked from the model's fixed input shape. */
-  private static int channelsAfter(ModelSpec spec, int index) {
-    SequenceShape in = spec.inputShape().orElseThrow();
-    return spec.layerOutputShapes(in).get(index).frame().channels();
   }
 
   /** Runs the whole chain in inference mode. */
