@@ -343,20 +343,14 @@ final class Translators {
     Activation act = t.activation(l, "activation", t.activationName(l, "activation", "linear"),
         ELEMENTWISE);
     boolean useBias = t.bool(l, "use_bias", true);
-    t.noteTrainingOnly(l, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint");
-    List<KerasWeight> w = t.weights(l, useBias ? 2 : 1, useBias ? "kernel, bias" : "kernel");
+    List<Translation.Part> parts = kernelAndBias(l, t, useBias, -1);
     Conv3dHeadSpec spec;
     try {
       spec = new Conv3dHeadSpec(filters, k[0], k[1], k[2], act, TimePadding.SAME);
     } catch (IllegalArgumentException e) {
       throw t.refuse(l, null, e.getMessage());
     }
-    List<Translation.Part> parts = new ArrayList<>();
-    parts.add(Translation.part("kernel", l, w.get(0)));
-    if (useBias) {
-      parts.add(Translation.part("bias", l, w.get(1)));
-    } else {
+    if (!useBias) {
       parts.add(Translation.fixed("bias", l, filled(List.of(filters), 0f),
           "bias (use_bias=false)"));
       t.note(l, "use_bias=false: bias fixed at 0");
@@ -385,18 +379,10 @@ final class Translators {
     boolean softmax = a.equals("softmax");
     Activation act = softmax ? Activation.LINEAR : t.activation(l, "activation", a, ELEMENTWISE);
     boolean useBias = t.bool(l, "use_bias", true);
-    t.noteTrainingOnly(l, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint");
     if (l.config().has("lora_rank") && !l.config().get("lora_rank").isNull()) {
       throw t.refuse(l, "lora_rank", "LoRA dense layers are not supported");
     }
-    List<KerasWeight> w = t.weights(l, useBias ? 2 : 1, useBias ? "kernel, bias" : "kernel");
-    t.ensureInput(l, inputChannelsOf(w.get(0), 0));
-    List<Translation.Part> parts = new ArrayList<>();
-    parts.add(Translation.part("kernel", l, w.get(0)));
-    if (useBias) {
-      parts.add(Translation.part("bias", l, w.get(1)));
-    }
+    List<Translation.Part> parts = kernelAndBias(l, t, useBias, 0);
     t.addLayer(new DenseSpec(units, act, useBias), parts);
     if (softmax) {
       t.addLayer(new SoftmaxSpec(), List.of());
@@ -416,15 +402,7 @@ final class Translators {
     boolean softmax = a.equals("softmax");
     Activation act = softmax ? Activation.LINEAR : t.activation(l, "activation", a, ELEMENTWISE);
     boolean useBias = t.bool(l, "use_bias", true);
-    t.noteTrainingOnly(l, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint");
-    List<KerasWeight> w = t.weights(l, useBias ? 2 : 1, useBias ? "kernel, bias" : "kernel");
-    t.ensureInput(l, inputChannelsOf(w.get(0), 2));
-    List<Translation.Part> parts = new ArrayList<>();
-    parts.add(Translation.part("kernel", l, w.get(0)));
-    if (useBias) {
-      parts.add(Translation.part("bias", l, w.get(1)));
-    }
+    List<Translation.Part> parts = kernelAndBias(l, t, useBias, 2);
     Conv2dSpec spec;
     try {
       spec = new Conv2dSpec(filters, k[0], k[1], s[0], s[1], padding, act, useBias);
@@ -452,15 +430,7 @@ final class Translators {
     Activation act = t.activation(l, "activation", t.activationName(l, "activation", "linear"),
         ELEMENTWISE);
     boolean useBias = t.bool(l, "use_bias", true);
-    t.noteTrainingOnly(l, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "bias_constraint");
-    List<KerasWeight> w = t.weights(l, useBias ? 2 : 1, useBias ? "kernel, bias" : "kernel");
-    t.ensureInput(l, inputChannelsOf(w.get(0), 3));
-    List<Translation.Part> parts = new ArrayList<>();
-    parts.add(Translation.part("kernel", l, w.get(0)));
-    if (useBias) {
-      parts.add(Translation.part("bias", l, w.get(1)));
-    }
+    List<Translation.Part> parts = kernelAndBias(l, t, useBias, 3);
     Conv2dTransposeSpec spec;
     try {
       spec = new Conv2dTransposeSpec(filters, k[0], k[1], s[0], s[1], padding, act, useBias);
@@ -468,6 +438,28 @@ final class Translators {
       throw t.refuse(l, null, e.getMessage());
     }
     t.addLayer(spec, parts);
+  }
+
+  /**
+   * The {@code kernel} (and {@code bias} when {@code useBias}) of a convolution or dense layer,
+   * after noting its training-only options; {@code inputAxis} is the kernel axis holding the
+   * input channels, which the translation checks against the layer's input (negative: no
+   * check).
+   */
+  private static List<Translation.Part> kernelAndBias(KerasLayer l, Translation t,
+      boolean useBias, int inputAxis) throws KerasFormatException {
+    t.noteTrainingOnly(l, "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+        "kernel_constraint", "bias_constraint");
+    List<KerasWeight> w = t.weights(l, useBias ? 2 : 1, useBias ? "kernel, bias" : "kernel");
+    if (inputAxis >= 0) {
+      t.ensureInput(l, inputChannelsOf(w.get(0), inputAxis));
+    }
+    List<Translation.Part> parts = new ArrayList<>();
+    parts.add(Translation.part("kernel", l, w.get(0)));
+    if (useBias) {
+      parts.add(Translation.part("bias", l, w.get(1)));
+    }
+    return parts;
   }
 
   /** {@code MaxPooling2D} on every frame (or the one frame left). */
