@@ -296,7 +296,12 @@ public final class KerasExport {
       String libName = spec.layerName(i);
       ArrayNode in = kerasShape(rank, shape, channels);
       Exported e;
-      if (l instanceof ConvLstmLayerSpec) {
+      if (l instanceof SoftmaxSpec && !out.isEmpty() && foldSoftmax(out.get(out.size() - 1))) {
+        // Import reads Dense/Conv2D(activation='softmax') as the layer plus a softmax; write
+        // it back as Keras wrote it (shapes and channels do not change).
+        kinds.merge(l.kind(), 1, Integer::sum);
+        continue;
+      } else if (l instanceof ConvLstmLayerSpec) {
         ConvLstmLayerSpec c = (ConvLstmLayerSpec) l;
         e = new Exported("ConvLSTM2D", unique("conv_lstm2d", used), convLstmConfig(c, flavour),
             in, "cell");
@@ -344,6 +349,30 @@ public final class KerasExport {
       }
     }
     return out;
+  }
+
+  /**
+   * Gives a linear {@code Dense} or {@code Conv2D} (wrapped in {@code TimeDistributed} or not)
+   * the softmax activation of the layer after it, as Keras writes
+   * {@code Dense(activation='softmax')} (softmax over the last axis either way).
+   *
+   * @return whether the layer took the softmax
+   */
+  private static boolean foldSoftmax(Exported previous) {
+    ObjectNode c = previous.config;
+    if (previous.className.equals("TimeDistributed")) {
+      c = (ObjectNode) c.get("layer").get("config");
+      if (!previous.config.get("layer").get("class_name").asText().equals("Conv2D")) {
+        return false;
+      }
+    } else if (!previous.className.equals("Dense") && !previous.className.equals("Conv2D")) {
+      return false;
+    }
+    if (!c.get("activation").asText().equals("linear")) {
+      return false;
+    }
+    c.put("activation", "softmax");
+    return true;
   }
 
   /**
