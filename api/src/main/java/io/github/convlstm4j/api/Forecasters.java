@@ -1,9 +1,12 @@
 package io.github.convlstm4j.api;
 
+import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.spi.Availability;
 import io.github.convlstm4j.spi.BackendOptions;
 import io.github.convlstm4j.spi.BackendProvider;
 import io.github.convlstm4j.spi.Capability;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -89,6 +92,34 @@ public final class Forecasters {
     Objects.requireNonNull(options, "options");
     BackendProvider p = select(Forecasters::serviceProviders, backendName, spec);
     return p.create(spec, options);
+  }
+
+  /**
+   * Loads a saved model on the backend the selection rules choose: a checkpoint written by
+   * {@link Forecaster#save} (weights, optimizer state, epochs), or — with
+   * {@code convlstm4j-keras} on the class path — a Keras {@code .h5}/{@code .hdf5} model or
+   * {@code .keras} archive, recognised by its content, never its name. The same as
+   * {@link io.github.convlstm4j.api.io.Checkpoints#load(Path)}, which documents the checks.
+   *
+   * @param path the file
+   * @return a forecaster holding the file's weights
+   * @throws IOException if the file is missing, unreadable, corrupt (naming the file and what
+   *     was expected and found) or of a format no reader on the class path reads
+   */
+  public static Forecaster load(Path path) throws IOException {
+    return Checkpoints.load(path);
+  }
+
+  /**
+   * Loads a saved model (as {@link #load(Path)}) on a named backend.
+   *
+   * @param backendName a provider name, or null for the selection rules
+   * @param path the file
+   * @return a forecaster holding the file's weights; nothing stays open if it does not fit
+   * @throws IOException if the file is missing, unreadable or corrupt
+   */
+  public static Forecaster load(String backendName, Path path) throws IOException {
+    return Checkpoints.load(backendName, path);
   }
 
   /**

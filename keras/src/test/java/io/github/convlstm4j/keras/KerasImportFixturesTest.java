@@ -225,6 +225,20 @@ class KerasImportFixturesTest {
   }
 
   @Test
+  void forecastersLoadTakesKerasFilesDirectly() throws IOException {
+    for (String name : List.of("seq_k3.keras", "seq_k2.h5")) {
+      ImportedModel m = KerasImport.load(Fixtures.path(name));
+      try (Forecaster f = Forecasters.load("reference", Fixtures.path(name))) {
+        assertEquals(m.spec(), f.spec(), name);
+        assertEquals(m.weights(), f.weights(), name);
+      }
+    }
+    java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+        () -> Forecasters.load(Fixtures.path("seq_k3.keras").resolveSibling("absent.h5")));
+    assertTrue(e.getMessage().contains("absent.h5"), e.getMessage());
+  }
+
+  @Test
   void supportedLayersListsTheRegistry() {
     List<String> s = KerasImport.supportedLayers();
     assertTrue(s.containsAll(List.of("ConvLSTM2D", "BatchNormalization", "Conv3D", "InputLayer",
