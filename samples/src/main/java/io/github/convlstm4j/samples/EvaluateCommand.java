@@ -2,12 +2,16 @@ package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.data.FrameSource;
 import io.github.convlstm4j.api.data.MovingSquares;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
+import io.github.convlstm4j.api.data.Normalization;
+import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.metrics.PersistenceComparison;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +37,12 @@ import picocli.CommandLine.Spec;
             + "MSE, their ratio and SSIM per step (step 1 = next frame).",
         "Your own file: --data FILE --layout TNHW|NTHWC|THWC|THW reads an .npy/.npz (uint8 "
             + "divided by 255, other types as stored), every sequence from --from on; "
-            + "persistence is the last context frame as is.",
+            + "persistence is the last context frame as is. --data DIR reads a folder of PNG "
+            + "frames (one series) or of one sub-folder of PNG frames per sequence (8-bit "
+            + "samples divided by 255, 16-bit as stored).",
+        "A checkpoint trained with 'train --normalize' holds its normalization: contexts are "
+            + "normalized before they are fed and forecasts inverted after, so every score "
+            + "is computed in the units of the data.",
         "--scores LIST prints a per-step table of the scores you name, model next to "
             + "persistence: " + ScoreList.NAMES + " (T a threshold, W an odd window)."},
     footer = {"", "Examples:",
@@ -42,6 +51,9 @@ import picocli.CommandLine.Spec;
         "  convlstm4j evaluate --checkpoint mm.npz --data mm-test.npy --layout TNHW "
             + "--context 10 --steps 10 --scores mse,mae,ssim,psnr,csi:0.5,fss:0.5:3"})
 final class EvaluateCommand implements Callable<Integer> {
+
+  /** Sequences rolled out and scored at a time from a file or PNG folder. */
+  static final int SCORE_BATCH = 4 * HeldOutEvaluation.ROLLOUT_BATCH;
 
   /** Scores of --layout data when --scores is not given. */
   static final String DEFAULT_SCORES = "mse,mae,ssim";
@@ -55,7 +67,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--data", paramLabel = "FILE",
       description = "Movies from 'convlstm4j generate' (.npz), or with --layout any .npy/.npz "
-          + "of sequences; default: generate moving squares from --seed.")
+          + "of sequences, or a folder of PNG frames or of PNG sequence folders; default: "
+          + "generate moving squares from --seed.")
   Path data;
 
   @Option(names = "--layout", paramLabel = "LAYOUT",
@@ -108,11 +121,17 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Every option is checked before any work (exit 2 on a bad one).
     NpyFrames.Layout fileLayout = parseLayout();
-    int first = from != null ? from : fileLayout != null ? 0 : 1000;
+    boolean pngs = data != null && Files.isDirectory(data);
+    if (pngs && fileLayout != null) {
+      throw new UsageException("--layout describes an .npy/.npz, got the folder " + data
+          + " (a folder of PNGs needs no --layout)");
+    }
+    boolean own = fileLayout != null || pngs;
+    int first = from != null ? from : own ? 0 : 1000;
     if (count != null) {
       TrainingOptions.positive("--count", count);
     }
-    int scored = count != null ? count : fileLayout != null ? Integer.MAX_VALUE : 50;
+    int scored = count != null ? count : own ? Integer.MAX_VALUE : 50;
     TrainingOptions.positive("--context", context);
     TrainingOptions.positive("--steps", steps);
     TrainingOptions.positive("--frames", frames);
@@ -132,7 +151,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!(dataRange > 0) || !Double.isFinite(dataRange)) {
       throw new UsageException("--data-range must be positive and finite, got " + dataRange);
     }
-    ScoreList list = scores != null || fileLayout != null
+    ScoreList list = scores != null || own
         ? ScoreList.parse(scores != null ? scores : DEFAULT_SCORES, steps, dataRange) : null;
     if (data == null) {
       Limits.requireMemoryForOptions("generating " + end + " movies (--from + --count) of "
@@ -145,14 +164,19 @@ final class EvaluateCommand implements Callable<Integer> {
       OutputPaths.checkFile("--json", json, true);
     }
     PrintWriter out = spec.commandLine().getOut();
+    // A checkpoint trained on normalized frames: in user units in, scores in user units.
+    Normalization norm = Checkpoints.readNormalization(checkpoint).orElse(Normalization.NONE);
     // Loaded first: the backend judges its settings before movies are read or generated.
     try (Forecaster f = common.load(checkpoint)) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("checkpoint", checkpoint.toString());
       m.put("backend", f.backendName());
       m.put("epochsTrained", f.checkpoint().epochsCompleted());
-      if (fileLayout != null) {
-        scoreFile(f, fileLayout, first, scored, list, out, m);
+      if (!norm.isIdentity()) {
+        m.put("normalization", norm.toString());
+      }
+      if (own) {
+        scoreFile(f, fileLayout, first, scored, list, out, m, norm);
       } else {
         Movies all = data != null ? MovieData.read(data)
             : MovingSquares.keras().generate((int) end, frames, seed);
@@ -166,7 +190,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PersistenceComparison cmp = list != null
             && (long) context + steps <= held.noisy().get(0).frames()
             ? PersistenceComparison.clipped(list.config()) : null;
-        HeldOutEvaluation e = HeldOutEvaluation.run(f, held, context, steps, cmp);
+        HeldOutEvaluation e = HeldOutEvaluation.run(f, held, context, steps, cmp, norm);
         e.printTable(out);
         m.put("heldOut", e.toJson(first));
         if (cmp != null) {
@@ -199,43 +223,61 @@ final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  /** Every sequence of a user's file from --from on: context, rollout, scores. */
+  /**
+   * Every sequence of a user's file or PNG folder from --from on: context, rollout, scores,
+   * {@link #SCORE_BATCH} sequences at a time (a PNG folder is read lazily, so only those are
+   * in the heap).
+   */
   private void scoreFile(Forecaster f, NpyFrames.Layout fileLayout, int first, int scored,
-      ScoreList list, PrintWriter out, Map<String, Object> m) throws IOException {
-    CommonOptions.requireFile(data, "--data");
+      ScoreList list, PrintWriter out, Map<String, Object> m, Normalization norm)
+      throws IOException {
+    FrameSource source;
     long keep = Math.min((long) first + scored, Integer.MAX_VALUE);
-    List<FrameSequence> all = NpyFrames.read(data,
-        NpyFrames.Options.of(fileLayout).withMaxSequences((int) keep));
-    if (count != null && all.size() < keep) {
-      throw new UserException("sequences " + first + ".." + (keep - 1) + " asked for, but "
-          + data + " holds " + all.size());
+    if (fileLayout == null) {
+      source = PngFolders.open(data);
+    } else {
+      CommonOptions.requireFile(data, "--data");
+      source = FrameSource.of(NpyFrames.read(data,
+          NpyFrames.Options.of(fileLayout).withMaxSequences((int) keep)));
     }
-    if (all.size() <= first) {
-      throw new UserException("--from " + first + " must be below the " + all.size()
+    int available = source.sequences();
+    if (count != null && available < keep) {
+      throw new UserException("sequences " + first + ".." + (keep - 1) + " asked for, but "
+          + data + " holds " + available);
+    }
+    if (available <= first) {
+      throw new UserException("--from " + first + " must be below the " + available
           + " sequences of " + data);
     }
-    int frameCount = all.get(0).frames();
+    int frameCount = source.frames();
     if ((long) context + steps > frameCount) {
       throw new UserException("--context " + context + " and --steps " + steps + " need "
           + ((long) context + steps) + " frames per sequence, but " + data + " has "
           + frameCount);
     }
-    List<FrameSequence> inputs = new ArrayList<>();
-    List<FrameSequence> truths = new ArrayList<>();
-    for (FrameSequence s : all.subList(first, all.size())) {
-      inputs.add(s.slice(0, context));
-      truths.add(s.slice(context, context + steps));
+    int last = (int) Math.min(keep, available);
+    PersistenceComparison cmp = PersistenceComparison.asIs(list.config());
+    for (int from = first; from < last; from += SCORE_BATCH) {
+      List<FrameSequence> inputs = new ArrayList<>();
+      List<FrameSequence> truths = new ArrayList<>();
+      for (int i = from; i < Math.min(last, from + SCORE_BATCH); i++) {
+        FrameSequence s = PngFolders.sequence(source, i, context + steps, data);
+        inputs.add(s.slice(0, context));
+        truths.add(s.slice(context, context + steps));
+      }
+      score(f, inputs, truths, cmp, data.toString(), norm);
     }
-    PersistenceComparison.Result r = score(f, inputs, truths,
-        PersistenceComparison.asIs(list.config()), data.toString());
-    list.print(out, r, "Forecasts of " + inputs.size() + " sequences of " + data + " ("
-        + fileLayout + ", from " + first + ") after " + context + " context frames, per step "
-        + "(model vs persistence = last context frame):");
+    PersistenceComparison.Result r = cmp.result();
+    String what = fileLayout == null ? "PNG folder" : fileLayout.toString();
+    list.print(out, r, "Forecasts of " + (last - first) + " sequences of " + data + " ("
+        + what + ", from " + first + ") after " + context + " context frames, per step "
+        + "(model vs persistence = last context frame" + (norm.isIdentity() ? ""
+            : "; model fed normalized, " + norm + ", scored in the data's units") + "):");
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("data", data.toString());
-    d.put("layout", fileLayout.name());
+    d.put("layout", fileLayout == null ? "png" : fileLayout.name());
     d.put("firstSequence", first);
-    d.put("sequences", inputs.size());
+    d.put("sequences", last - first);
     d.put("contextFrames", context);
     d.put("steps", steps);
     d.put("scores", list.toJson(r));
@@ -243,17 +285,17 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   /** Rolls out every context and scores model and persistence against the truths. */
-  private static PersistenceComparison.Result score(Forecaster f, List<FrameSequence> inputs,
-      List<FrameSequence> truths, PersistenceComparison scores, String source) {
+  private static void score(Forecaster f, List<FrameSequence> inputs,
+      List<FrameSequence> truths, PersistenceComparison scores, String source,
+      Normalization norm) {
     try {
       List<FrameSequence> forecasts = HeldOutEvaluation.rollout(f, inputs, truths.get(0)
-          .frames());
+          .frames(), norm);
       for (int i = 0; i < inputs.size(); i++) {
         scores.add(inputs.get(i), truths.get(i), forecasts.get(i));
       }
     } catch (IllegalArgumentException e) {
       throw new UserException(source + ": " + e.getMessage(), e);
     }
-    return scores.result();
   }
 }

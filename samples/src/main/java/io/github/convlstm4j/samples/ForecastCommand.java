@@ -6,6 +6,7 @@ import io.github.convlstm4j.api.data.Normalization;
 import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.io.Npz;
+import io.github.convlstm4j.api.io.Png;
 import io.github.convlstm4j.samples.images.ColorMap;
 import io.github.convlstm4j.samples.images.FrameImages;
 import io.github.convlstm4j.samples.images.FrameStyle;
@@ -34,16 +35,23 @@ import picocli.CommandLine.Spec;
             + "autoregressively (each forecast frame is appended and fed back).",
         "Context from: a .npy ([frames, height, width] or [frames, height, width, channels]), "
             + "an .npz from 'convlstm4j generate' (pick the movie with --movie), or a folder "
-            + "of PNG frames (sorted by name, grey levels / 255).",
+            + "of PNG frames (natural name order: frame2 before frame10; 8- or 16-bit grey, "
+            + "grey+alpha, RGB or RGBA as 1 to 4 channels; 8-bit samples / 255, 16-bit as "
+            + "stored), or a folder of such folders (one per sequence, pick one with --movie).",
         "Writes into --out: forecast.npy ([horizon, height, width, channels] float32), "
             + "forecast_01.png ..., and forecast.gif (context, then forecast).",
         "A checkpoint trained with 'train --normalize' holds its normalization: the context "
             + "is normalized before and the forecast inverted after, so forecast.npy is in the "
-            + "units of the input."},
+            + "units of the input.",
+        "A PNG folder as input: the forecast is also written as PNGs like the input's (same "
+            + "bit depth and channels, in its units) into --out/frames: forecast_01.png ..."},
     footer = {"", "Example:",
         "  convlstm4j forecast --checkpoint demo-out/model.npz --input movies.npz --movie 1004 "
             + "--context 7 --horizon 16"})
 final class ForecastCommand implements Callable<Integer> {
+
+  /** The sub-folder of --out for the forecast as PNGs in the input's units. */
+  static final String PNG_FOLDER = "frames";
 
   @Spec
   CommandSpec spec;
@@ -122,6 +130,7 @@ final class ForecastCommand implements Callable<Integer> {
           && Npz.headers(input).containsKey(MovieData.NOISY)) {
         arrayName = MovieData.NOISY;
       }
+      Png.Header pngs = Files.isDirectory(input) ? PngFolders.open(input).header() : null;
       FrameSequence frames = ContextFrames.read(input, layout, movie, arrayName);
       if (context != null) {
         if (context > frames.frames()) {
@@ -158,9 +167,16 @@ final class ForecastCommand implements Callable<Integer> {
             "frame " + (t + 1) + (seen ? "" : " (step " + (t - frames.frames() + 1) + ")")));
       }
       FrameImages.writeGif(DemoPictures.sameSize(gif), DemoPictures.GIF_DELAY_MILLIS, out.resolve("forecast.gif"));
+      String also = "";
+      if (pngs != null) {
+        PngFolders.write(forecast, out.resolve(PNG_FOLDER), "forecast_", 1, 2,
+            pngs.bitDepth(), NpyFrames.Scaling.AUTO);
+        also = String.format(Locale.ROOT, ", %s/forecast_01.png .. forecast_%02d.png (%d-bit "
+            + "like the input)", PNG_FOLDER, horizon, pngs.bitDepth());
+      }
       w.printf(Locale.ROOT, "Forecast %d frames from %d context frames (%s) on %s; wrote %s: "
-          + "forecast.npy, forecast_01.png .. forecast_%02d.png, forecast.gif%n", horizon,
-          frames.frames(), frames.frameShape(), f.backendName(), out, horizon);
+          + "forecast.npy, forecast_01.png .. forecast_%02d.png, forecast.gif%s%n", horizon,
+          frames.frames(), frames.frameShape(), f.backendName(), out, horizon, also);
     }
     w.flush();
     return 0;

@@ -3,6 +3,7 @@ package io.github.convlstm4j.samples;
 import io.github.convlstm4j.api.ForecastSession;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.data.Normalization;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
 import io.github.convlstm4j.api.metrics.Baselines;
 import io.github.convlstm4j.api.metrics.Metrics;
@@ -64,6 +65,17 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
    */
   static HeldOutEvaluation run(Forecaster f, Movies heldOut, int context, int steps,
       PersistenceComparison scores) {
+    return run(f, heldOut, context, steps, scores, Normalization.NONE);
+  }
+
+  /**
+   * {@link #run(Forecaster, Movies, int, int, PersistenceComparison)} of a model trained on
+   * normalized frames: contexts normalized before, forecasts inverted after (see
+   * {@link #rollout(Forecaster, List, int, Normalization)}), so every score is in the movies'
+   * own units.
+   */
+  static HeldOutEvaluation run(Forecaster f, Movies heldOut, int context, int steps,
+      PersistenceComparison scores, Normalization norm) {
     int n = heldOut.size();
     int frames = heldOut.noisy().get(0).frames();
     if ((long) context + steps > frames) {
@@ -81,9 +93,10 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
     for (int i = 0; i < n; i++) {
       contexts.add(heldOut.noisy().get(i).slice(0, context));
     }
-    List<FrameSequence> forecasts = rollout(f, contexts, steps);
+    List<FrameSequence> forecasts = rollout(f, contexts, steps, norm);
     // The session of many streams is Forecaster.forecast done for many movies at once; check it.
-    double crossCheck = forecasts.get(0).maxAbsDifference(f.forecast(contexts.get(0), steps));
+    double crossCheck = forecasts.get(0).maxAbsDifference(
+        norm.invert(f.forecast(norm.apply(contexts.get(0)), steps)));
     if (!(crossCheck <= CROSS_CHECK_TOLERANCE)) {
       LoggerFactory.getLogger(HeldOutEvaluation.class).warn("batched rollout differs from "
           + "Forecaster.forecast by {} (more than {})", crossCheck, CROSS_CHECK_TOLERANCE);
@@ -121,6 +134,29 @@ record HeldOutEvaluation(int movies, int context, double[] modelMse, double[] pe
    * @return the generated frames per context
    */
   static List<FrameSequence> rollout(Forecaster f, List<FrameSequence> contexts, int horizon) {
+    return rollout(f, contexts, horizon, Normalization.NONE);
+  }
+
+  /**
+   * {@link #rollout(Forecaster, List, int)} of a model trained on normalized frames: the
+   * contexts (in the user's units) are normalized before they are fed, the forecasts inverted
+   * back into the user's units.
+   *
+   * @param f the model
+   * @param contexts sequences of one shape, in the user's units
+   * @param horizon frames to generate
+   * @param n the checkpoint's normalization ({@link Normalization#NONE} for none)
+   * @return the generated frames per context, in the user's units
+   */
+  static List<FrameSequence> rollout(Forecaster f, List<FrameSequence> contexts, int horizon,
+      Normalization n) {
+    if (!n.isIdentity()) {
+      List<FrameSequence> normalized = new ArrayList<>(contexts.size());
+      contexts.forEach(c -> normalized.add(n.apply(c)));
+      List<FrameSequence> out = new ArrayList<>(contexts.size());
+      rollout(f, normalized, horizon, Normalization.NONE).forEach(o -> out.add(n.invert(o)));
+      return out;
+    }
     List<FrameSequence> out = new ArrayList<>(contexts.size());
     for (int from = 0; from < contexts.size(); from += ROLLOUT_BATCH) {
       List<FrameSequence> batch =

@@ -35,18 +35,61 @@ final class MnistDemo {
 
   /** Frames per movie, as OpenSTL's Moving MNIST. */
   static final int FRAMES = 20;
+  /** Frame height and width, as OpenSTL's Moving MNIST. */
+  static final int SIZE = 64;
   /** Frames fed. */
   static final int CONTEXT = 10;
   /** Frames forecast and scored. */
   static final int STEPS = 10;
-  /** Movies trained on unless --samples says otherwise (the cpu preset's 500 take too long). */
-  static final int DEFAULT_SAMPLES = 250;
+  /** Movies trained on unless --samples says otherwise. */
+  static final int DEFAULT_SAMPLES = 600;
   /** Epochs unless --epochs says otherwise. */
   static final int DEFAULT_EPOCHS = 3;
   /** The scores printed. */
   static final String SCORES = "mse,mse-sum,mae,ssim,psnr";
 
+  /** Patch size unless --patch says otherwise: 64x64x1 frames become 16x16x16 (OpenSTL's). */
+  static final int DEFAULT_PATCH = 4;
+  /** Filters per ConvLSTM layer unless --filters says otherwise. */
+  static final int DEFAULT_FILTERS = 64;
+  /** OneCycle's peak learning rate unless --max-lr says otherwise. */
+  static final double DEFAULT_MAX_LR = 4e-3;
+  /** Gradient clipping unless --clip-norm says otherwise. */
+  static final double DEFAULT_CLIP_NORM = 1.0;
+
   private MnistDemo() {}
+
+  /**
+   * The Moving MNIST recipe, for every option the user did not give: the cpu preset's two
+   * ConvLSTM layers with batch norm and its CAUSAL Conv3D head, on 4x4 patches (16x16x16) with
+   * 64 filters; AdamW (weight decay 0.01) with a OneCycle schedule peaking at 4e-3, gradients
+   * clipped to norm 1; 600 movies, 3 epochs, batch 8, BCE. With it the held-out forecasts beat
+   * persistence in both MSE and SSIM at every step (README); the cpu preset as it is (250
+   * movies, 3 epochs: 16x16 filters on 64x64) beat it in MSE only.
+   */
+  static void applyDefaults(DemoCommand d) {
+    var parsed = d.spec.commandLine().getParseResult();
+    TrainingOptions t = d.training;
+    if (t.patch == null) {
+      t.patch = DEFAULT_PATCH;
+    }
+    if (t.filters == null) {
+      t.filters = DEFAULT_FILTERS;
+    }
+    if (t.optimizer == null) {
+      t.optimizer = io.github.convlstm4j.api.OptimizerType.ADAMW;
+    }
+    RecipeOptions r = d.recipe;
+    if (!parsed.hasMatchedOption("--schedule")) {
+      r.schedule = RecipeOptions.Kind.ONECYCLE;
+      if (r.maxLearningRate == null) {
+        r.maxLearningRate = DEFAULT_MAX_LR;
+      }
+    }
+    if (r.clipNorm == null) {
+      r.clipNorm = DEFAULT_CLIP_NORM;
+    }
+  }
 
   /** Runs the demo; options were validated by the caller, --out checked. */
   static int run(DemoCommand d, Path digitsPath, PrintWriter stdout) throws Exception {
@@ -72,8 +115,6 @@ final class MnistDemo {
           + "training on movies 0-{}, scoring movies {}-{}, picturing movie {}", total, FRAMES,
           digits.count(), d.training.seed, samples - 1, d.evalFrom,
           d.evalFrom + d.evalMovies - 1, d.movie);
-      log.info("backend {}; model {} parameters; {}", f.backendName(),
-          modelSpec.parameterCount(), TrainCommand.describe(config));
       List<FrameSequence> inputs = new ArrayList<>(samples);
       List<FrameSequence> targets = new ArrayList<>(samples);
       for (FrameSequence m : movies.subList(0, samples)) {
@@ -82,13 +123,18 @@ final class MnistDemo {
       }
       List<EpochEvent> history;
       Duration trainTime;
+      SequenceDataset trainingSet = SequenceDataset.of(inputs, targets);
+      config = d.recipe.apply(config, trainingSet);
+      log.info("backend {}; model {} parameters; {}", f.backendName(),
+          modelSpec.parameterCount(), TrainCommand.describe(config));
       try (TrainingProgress progress = TrainingProgress.forConsole(config.epochs())) {
-        f.fit(SequenceDataset.of(inputs, targets), config, progress);
+        f.fit(trainingSet, config, progress);
         history = progress.epochs();
         trainTime = progress.elapsed();
       }
       inputs = null;
       targets = null;
+      trainingSet = null;
       log.info("trained in {}", TrainingProgress.format(trainTime));
       f.save(d.out.resolve("model.npz"));
 

@@ -2,6 +2,8 @@ package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
+import io.github.convlstm4j.api.data.Normalization;
+import io.github.convlstm4j.api.io.Checkpoints;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.samples.images.ColorMap;
 import io.github.convlstm4j.samples.images.FrameStyle;
@@ -51,7 +53,10 @@ import picocli.CommandLine.Spec;
             + "shorter than the feed drifts once it has seen more frames than it was trained "
             + "on: --history bounds the frames a forecast comes from. Ctrl-C ends the stream "
             + "after the current frame, closes the session and the model, prints a summary, "
-            + "exit 0."},
+            + "exit 0.",
+        "A checkpoint trained with 'train --normalize' holds its normalization: each frame is "
+            + "normalized before it is pushed and every forecast inverted, so forecast.npy and "
+            + "the pictures are in the feed's units."},
     footer = {"", "Examples:",
         "  convlstm4j generate --samples 1010 --frames 40 --out movies.npz",
         "  convlstm4j stream --checkpoint demo-out/model.npz --replay movies.npz --movie 1004 "
@@ -142,6 +147,9 @@ final class StreamCommand implements Callable<Integer> {
     StreamStop stop = new StreamStop(w::flush);
     stop.install();
     try {
+      // A checkpoint trained on normalized frames: frames normalized before each push, forecasts
+      // inverted, so the files are in the feed's units.
+      Normalization norm = Checkpoints.readNormalization(checkpoint).orElse(Normalization.NONE);
       try (Forecaster f = common.load(checkpoint)) {
         int channels = f.spec().inputChannels();
         if (f.spec().outputChannels() != channels) {
@@ -163,7 +171,7 @@ final class StreamCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "stream: %s; %s model on %s, %d-step forecasts into %s; "
             + "Ctrl-C ends%n", feed.description(), checkpoint.getFileName(), f.backendName(),
             horizon, out);
-        run(f, feed, outputs, stop, w, tally);
+        run(f, norm, feed, outputs, stop, w, tally);
       }
       w.println(summary(tally));
     } finally {
@@ -173,8 +181,8 @@ final class StreamCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void run(Forecaster f, FrameFeed feed, StreamOutputs outputs, StreamStop stop,
-      PrintWriter w, Tally tally) throws IOException {
+  private void run(Forecaster f, Normalization norm, FrameFeed feed, StreamOutputs outputs,
+      StreamStop stop, PrintWriter w, Tally tally) throws IOException {
     int channels = f.spec().inputChannels();
     FrameShape shape = null;
     try (BoundedSession session = new BoundedSession(f, history)) {
@@ -199,7 +207,7 @@ final class StreamCommand implements Callable<Integer> {
           if (shape == null) {
             requireForecastable(f, frame.frameShape());
           }
-          restarted = session.push(frame);
+          restarted = session.push(norm.apply(frame));
         } catch (LiveFrames.Rejected | IllegalArgumentException e) {
           tally.skipped++;
           w.printf(Locale.ROOT, "frame %d (%s): skipped: %s; state kept (%d frame(s) "
@@ -211,7 +219,7 @@ final class StreamCommand implements Callable<Integer> {
         shape = frame.frameShape();
         tally.pushed++;
         long t1 = System.nanoTime();
-        FrameSequence forecast = session.forecast(horizon);
+        FrameSequence forecast = norm.invert(session.forecast(horizon));
         long t2 = System.nanoTime();
         outputs.write(k, frame, forecast);
         long t3 = System.nanoTime();

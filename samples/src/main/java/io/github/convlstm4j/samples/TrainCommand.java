@@ -11,6 +11,7 @@ import io.github.convlstm4j.api.data.FrameWindows;
 import io.github.convlstm4j.api.data.MovingSquares.Movies;
 import io.github.convlstm4j.api.data.Normalization;
 import io.github.convlstm4j.api.io.Checkpoints;
+import io.github.convlstm4j.api.data.FrameSource;
 import io.github.convlstm4j.api.io.MappedFrames;
 import io.github.convlstm4j.api.io.NpyFrames;
 import java.io.IOException;
@@ -66,7 +67,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "FILE",
       description = "Movies from 'convlstm4j generate' (.npz with noisy and shifted) instead "
           + "of generating them from --seed; with --layout, your own frames (any size: the "
-          + "file is memory-mapped).")
+          + "file is memory-mapped); or a folder of PNG frames (one series) or of one "
+          + "sub-folder of PNG frames per sequence, read lazily (no --layout).")
   Path data;
 
   @Mixin
@@ -117,7 +119,9 @@ final class TrainCommand implements Callable<Integer> {
 
     // Created first: the backend judges its settings before movies are read or generated.
     try (Forecaster f = resume ? common.load(saved) : common.create(training.spec());
-        MappedFrames frames = files.active() ? MappedFrames.open(data, frameOptions()) : null) {
+        MappedFrames mapped = files.active() ? MappedFrames.open(data, frameOptions()) : null) {
+      FrameSource frames = mapped != null ? mapped
+          : pngFolder() ? PngFolders.open(data) : null;
       TrainingData set;
       Normalization normalization = null;
       FrameWindows test = null;
@@ -204,12 +208,16 @@ final class TrainCommand implements Callable<Integer> {
   /** Refuses file-data options without {@code --layout} and movie options with it. */
   private void checkFileOptions() {
     var parsed = spec.commandLine().getParseResult();
-    if (!files.active()) {
+    if (pngFolder() && files.active()) {
+      throw new UsageException("--layout describes an .npy/.npz, got the folder " + data
+          + " (a folder of PNGs needs no --layout)");
+    }
+    if (!files.active() && !pngFolder()) {
       for (String o : List.of("--array", "--input-frames", "--target", "--stride", "--split",
           "--normalize")) {
         if (parsed.hasMatchedOption(o)) {
-          throw new UsageException(o + " needs --layout (it applies to your own frames in "
-              + "--data)");
+          throw new UsageException(o + " needs --layout or a PNG folder as --data (it "
+              + "applies to your own frames in --data)");
         }
       }
       return;
@@ -220,11 +228,21 @@ final class TrainCommand implements Callable<Integer> {
     for (String o : List.of("--samples", "--frames", "--validation-split")) {
       if (parsed.hasMatchedOption(o)) {
         throw new UsageException(o + " does not apply with --layout: windows come from the "
-            + "whole file" + (o.equals("--validation-split") ? "; use --split" : ""));
+            + "whole file or folder" + (o.equals("--validation-split") ? "; use --split" : ""));
       }
     }
+    if (pngFolder() && parsed.hasMatchedOption("--array")) {
+      throw new UsageException("--array names an array of an .npz, got the folder " + data);
+    }
     files.validate();
-    CommonOptions.requireFile(data, "data");
+    if (!pngFolder()) {
+      CommonOptions.requireFile(data, "data");
+    }
+  }
+
+  /** Whether --data names a folder (of PNG frames or PNG sequence folders). */
+  private boolean pngFolder() {
+    return data != null && Files.isDirectory(data);
   }
 
   private NpyFrames.Options frameOptions() {

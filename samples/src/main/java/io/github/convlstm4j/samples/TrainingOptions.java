@@ -2,10 +2,13 @@ package io.github.convlstm4j.samples;
 
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.DepthToSpaceSpec;
+import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.OptimizerSpec;
 import io.github.convlstm4j.api.OptimizerType;
+import io.github.convlstm4j.api.SpaceToDepthSpec;
 import io.github.convlstm4j.api.TrainingConfig;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
@@ -14,6 +17,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /** Preset and overrides for everything that trains ({@code demo}, {@code train}). */
 final class TrainingOptions {
+
+  /** The largest --patch. */
+  static final int MAX_PATCH = 16;
 
   @Option(names = "--preset", paramLabel = "NAME", converter = PresetConverter.class,
       description = "cpu (default): a small model that trains in minutes on a CPU; "
@@ -68,13 +74,45 @@ final class TrainingOptions {
           + " (default: the preset's).")
   Integer layers;
 
+  @Option(names = "--patch", paramLabel = "P",
+      description = "Fold every PxP patch of a frame into the channels before the ConvLSTM "
+          + "layers and unfold the forecast after the head (OpenSTL's patches: 64x64x1 frames "
+          + "with P 4 become 16x16x16; the head then has P*P times the channels). Default: 1, "
+          + "no patches; at most " + TrainingOptions.MAX_PATCH + ".")
+  Integer patch;
+
   @Option(names = "--recalibrate-bn", negatable = true,
       description = "Re-estimate batch-norm statistics over the training movies after "
           + "training (default: on for cpu, off for keras).")
   Boolean recalibrate;
 
-  /** The model: the preset's, resized by {@code --filters} / {@code --layers}, seeded. */
+  /**
+   * The model: the preset's, resized by {@code --filters} / {@code --layers}, wrapped in
+   * space-to-depth / depth-to-space patches by {@code --patch}, seeded.
+   */
   ModelSpec spec() {
+    ModelSpec resized = resized();
+    int p = patch == null ? 1 : Limits.atMost("--patch", positive("--patch", patch), MAX_PATCH);
+    if (p == 1) {
+      return resized;
+    }
+    if (resized.inputPatches().isPresent() || resized.outputPatches().isPresent()) {
+      throw new UsageException("--patch: the preset " + preset.label() + " has patches "
+          + "already");
+    }
+    Conv3dHeadSpec head = resized.head().orElseThrow(() -> new UsageException("--patch needs "
+        + "a model with a Conv3D head, got preset " + preset.label()));
+    int channels = resized.inputChannels();
+    ModelSpec.Builder b = ModelSpec.builder(channels).seed(seed)
+        .addLayer(new SpaceToDepthSpec(p));
+    for (LayerSpec l : resized.layers()) {
+      b.addLayer(l instanceof Conv3dHeadSpec ? new Conv3dHeadSpec(p * p * head.filters(), head.kernelTime(),
+          head.kernelHeight(), head.kernelWidth(), head.activation(), head.timePadding()) : l);
+    }
+    return b.addLayer(new DepthToSpaceSpec(p)).build();
+  }
+
+  private ModelSpec resized() {
     ModelSpec base = preset.spec();
     if (filters == null && layers == null) {
       return base.withSeed(seed);

@@ -231,14 +231,15 @@ class CliLimitsTest {
   }
 
   @Test
-  @DisplayName("a folder among the PNG context frames is skipped, not 'Can't create an "
-      + "ImageInputStream!'")
+  @DisplayName("a folder among the PNG context frames is not read as a frame ('Can't create "
+      + "an ImageInputStream!'): it makes the input a folder of sequence folders, and an empty "
+      + "one is named")
   void aFolderIsNotAFrame() throws Exception {
     Path pngs = Files.createDirectories(dir.resolve("given-pngs").resolve("a.png"))
         .getParent();
     refused(Main.FAILURE, args("forecast", "--checkpoint", checkpoint.toString(), "--input",
         pngs.toString(), "--out", dir.resolve("fc").toString()),
-        "no .png files in folder " + pngs);
+        pngs.resolve("a.png") + ": expected .png frames in every sequence folder, got none");
   }
 
   // ---- 7. train --resume remembers what it was told ------------------------------------

@@ -3,8 +3,11 @@ package io.github.convlstm4j.api.data;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.io.Npy;
+import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.io.PendingFile;
+import io.github.convlstm4j.api.io.Png;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -239,6 +242,49 @@ public final class MovingMnist {
     });
     LOG.debug("wrote {} Moving MNIST movies (seed {}) to {} in {} ms", count, seed, out,
         (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * Writes movies as a dataset folder of PNGs ({@link io.github.convlstm4j.api.io.PngFrames}):
+   * one sub-folder per movie, {@code movie_<n>/frame_<t>.png} (n and t zero-padded to the same
+   * width within a run), 8-bit grey, each sample the uint8 value {@link #writeNpy} would write.
+   * One movie is in the heap at a time. The same count and seed give the same movies as
+   * {@link #generate} and {@link #writeNpy}.
+   *
+   * @param count number of movies, at least 1
+   * @param seed seed of the one {@link SplittableRandom}
+   * @param folder the folder to write into (created if missing); existing files of the same
+   *     names are replaced
+   * @throws IllegalArgumentException on a non-positive count
+   * @throws IOException naming the file that could not be written
+   */
+  public void writePngs(int count, long seed, Path folder) throws IOException {
+    Objects.requireNonNull(folder, "folder");
+    List<Track[]> plan = plan(count, seed);
+    int side = settings.canvasSize();
+    int frameSize = side * side;
+    byte[] frame = new byte[frameSize];
+    float[] values = new float[settings.frames() * frameSize];
+    String movieFormat = "movie_%0" + Integer.toString(count - 1).length() + "d";
+    String frameFormat = "frame_%0" + Integer.toString(settings.frames() - 1).length()
+        + "d.png";
+    for (int n = 0; n < count; n++) {
+      Track[] movie = plan.get(n);
+      for (int t = 0; t < settings.frames(); t++) {
+        render(movie, t, frame);
+        for (int i = 0; i < frameSize; i++) {
+          values[t * frameSize + i] = (frame[i] & 0xff) * (1f / 255f);
+        }
+      }
+      FrameSequence seq = FrameSequence.of(settings.frames(), settings.frameShape(), values);
+      Path dir = folder.resolve(String.format(java.util.Locale.ROOT, movieFormat, n));
+      Files.createDirectories(dir);
+      for (int t = 0; t < settings.frames(); t++) {
+        Png.write(seq, t, 8, NpyFrames.Scaling.AUTO,
+            dir.resolve(String.format(java.util.Locale.ROOT, frameFormat, t)));
+      }
+    }
+    LOG.debug("wrote {} Moving MNIST movies (seed {}) as PNGs into {}", count, seed, folder);
   }
 
   /** Draws every movie's tracks, consuming the random stream in the documented order. */
