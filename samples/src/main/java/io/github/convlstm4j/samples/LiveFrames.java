@@ -5,16 +5,15 @@ import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.io.Npy;
 import io.github.convlstm4j.api.io.NpyDtype;
+import io.github.convlstm4j.api.io.NpyFrames;
 import io.github.convlstm4j.api.io.NpyHeader;
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
+import io.github.convlstm4j.api.io.Png;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Single frames of a live feed for {@code convlstm4j stream}: decoded from a PNG or an
@@ -37,51 +36,31 @@ final class LiveFrames {
   private LiveFrames() {}
 
   /**
-   * Reads a PNG: a grey one (levels / max level) for a 1-channel model, a colour one (RGB /
-   * 255, alpha ignored) for a 3-channel model.
+   * Reads a PNG through {@link Png}, exactly as training reads folders of PNG frames (so a
+   * model meets the same values live as it was trained on): 8-bit samples / 255, 16-bit ones
+   * as they are; grey is 1 channel, grey+alpha 2, RGB 3, RGBA 4.
    *
    * @param file the PNG
    * @param channels the model's input channels
    * @param expected the size frames must have, or null to take this one's
    */
   static FrameSequence png(Path file, int channels, FrameShape expected) throws Rejected {
-    BufferedImage img;
+    Png.Header header;
+    float[] v;
     try {
-      img = ImageIO.read(file.toFile());
+      header = Png.readHeader(file);
+      if (header.channels() != channels) {
+        throw new Rejected("expected " + channelWords(channels) + ", got "
+            + channelWords(header.channels()) + " (" + header.describe() + ")");
+      }
+      v = new float[Math.multiplyExact(Math.multiplyExact(header.width(), header.height()),
+          channels)];
+      Png.read(file, header, NpyFrames.Scaling.AUTO, v, 0);
     } catch (IOException | RuntimeException e) {
       throw new Rejected("expected a readable PNG, got " + e.getMessage());
     }
-    if (img == null) {
-      throw new Rejected("expected a PNG, got a file no image reader understands");
-    }
-    int colours = img.getColorModel().getNumColorComponents();
-    if (colours != channels) {
-      throw new Rejected("expected " + channelWords(channels) + ", got " + channelWords(colours)
-          + " (" + img.getWidth() + "x" + img.getHeight() + ")");
-    }
-    int h = img.getHeight();
-    int w = img.getWidth();
-    float[] v = new float[h * w * channels];
-    Raster r = img.getRaster();
-    if (channels == 1) {
-      float max = (1 << img.getColorModel().getComponentSize(0)) - 1;
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          v[y * w + x] = r.getSample(x, y, 0) / max;
-        }
-      }
-    } else {
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int rgb = img.getRGB(x, y);
-          int i = (y * w + x) * 3;
-          v[i] = (rgb >> 16 & 0xFF) / 255f;
-          v[i + 1] = (rgb >> 8 & 0xFF) / 255f;
-          v[i + 2] = (rgb & 0xFF) / 255f;
-        }
-      }
-    }
-    return check(v, new FrameShape(h, w, channels), channels, expected);
+    return check(v, new FrameShape(header.height(), header.width(), channels), channels,
+        expected);
   }
 
   /**

@@ -207,7 +207,7 @@ class StreamCommandTest {
     assertTrue(o.contains("frame 2 (f2.png): skipped: expected 8x8 pixels like the frames "
         + "before, got 6x6; state kept (1 frame(s) pushed)"), o);
     assertTrue(o.contains("frame 3 (f3.png): skipped: expected 1 channel (grey), got 3 "
-        + "channels (colour) (8x8); state kept"), o);
+        + "channels (colour) (8x8 8-bit RGB); state kept"), o);
     assertTrue(o.contains("frame 4 (f4.npy): skipped: expected 1 channel (grey), got 2 "
         + "channels; state kept"), o);
     assertTrue(o.lines().anyMatch(l -> l.startsWith("frame 5 (f5.png): pushed in ")), o);
