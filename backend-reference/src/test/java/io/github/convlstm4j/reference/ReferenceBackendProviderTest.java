@@ -76,8 +76,9 @@ class ReferenceBackendProviderTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
             BackendOptions.defaults().withSetting("reference.convolution", "fft")));
-    assertEquals("reference.convolution must be direct or winograd, got 'fft'", e.getMessage());
-    for (String algorithm : new String[] {"direct", "winograd"}) {
+    assertEquals("reference.convolution must be direct, winograd or winograd4, got 'fft'",
+        e.getMessage());
+    for (String algorithm : new String[] {"direct", "winograd", "winograd4"}) {
       try (Forecaster f = new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
           BackendOptions.defaults().withSetting("reference.convolution", algorithm))) {
         assertTrue(f.toString().contains("convolution=" + algorithm), f.toString());
