@@ -117,9 +117,13 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
     return backend.equals("reference") && !vectorJvm;
   }
 
-  /** The backend options: {@code threads} on the CPU, with this configuration's settings. */
+  /**
+   * The backend options: {@code threads}, device {@code auto} (the CPU, or for djl-pytorch the
+   * GPU when it runs DJL's CUDA natives, the Maven profile {@code gpu}, on a machine with one;
+   * the detail column then says {@code device=gpu(0)}), with this configuration's settings.
+   */
   BackendOptions options(int threads) {
-    return new BackendOptions(threads, "cpu", settings);
+    return new BackendOptions(threads, "auto", settings);
   }
 
   /**
