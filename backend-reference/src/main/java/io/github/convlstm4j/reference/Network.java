@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * {@code [X_t, H_{t-1}]} per step replaces both convolutions (backward: {@code dz_t} into both
  * input gradients per step, and one pass over {@code [X_t, H_{t-1}]} for both weight
  * gradients); other layers use it per convolution when it sums at least
- * {@link #WINOGRAD_MIN_CHANNELS} channels.
+ * {@link #WINOGRAD_MIN_CHANNELS} channels. With {@link ConvolutionAlgorithm#WINOGRAD4} the
+ * inference forward convolutions go through {@link Winograd4x4} instead (same joint form);
+ * training mode still uses {@link Winograd3x3}.
  *
  * <p>Training mode keeps, per layer and step, the gate activations, the cell states and
  * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there), plus each batch
