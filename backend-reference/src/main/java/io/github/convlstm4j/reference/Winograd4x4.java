@@ -142,13 +142,20 @@ final class Winograd4x4 {
     int tiles = frames * tilesY * tilesX;
     int chunks = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
     int parts = Math.max(1, Math.min(par.threads(), chunks));
-    // the patch and its column pass; later the output transform's 24 · c floats
+    // Four buffers per thread, so that every transform loop reads one array and writes another
+    // (C2 vectorizes such loops; within one array it cannot rule out overlap and does not).
     long patch = Math.max(2L * XI * maxC, 24L * maxOut);
     long vSize = (long) XI * TILES_PER_CHUNK * cin;
     long mSize = (long) XI * TILES_PER_CHUNK * cout;
-    float[][] scratch = new float[parts][];
+    float[][] dBuf = new float[parts][];
+    float[][] tBuf = new float[parts][];
+    float[][] vBuf = new float[parts][];
+    float[][] mBuf = new float[parts][];
     for (int p = 0; p < parts; p++) {
-      scratch[p] = arena.get("winograd4-" + p, patch + vSize + mSize);
+      dBuf[p] = arena.get("winograd4d" + p, patch);
+      tBuf[p] = arena.get("winograd4t" + p, patch);
+      vBuf[p] = arena.get("winograd4v" + p, vSize);
+      mBuf[p] = arena.get("winograd4m" + p, mSize);
     }
     int packed = serial.preparedSize(cin, cout);
     float[] up = arena.get("winograd4U", (long) XI * packed);
@@ -157,28 +164,31 @@ final class Winograd4x4 {
     }
     int fcin = cin;
     int fcout = cout;
-    int fMaxC = maxC;
     par.forRange(parts, 1, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
-        float[] s = scratch[p];
+        Scratch sc = new Scratch(dBuf[p], tBuf[p], vBuf[p], mBuf[p]);
         int c0 = (int) ((long) chunks * p / parts);
         int c1 = (int) ((long) chunks * (p + 1) / parts);
         for (int chunk = c0; chunk < c1; chunk++) {
           int t0 = chunk * TILES_PER_CHUNK;
           int count = Math.min(TILES_PER_CHUNK, tiles - t0);
           chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, up, packed,
-              t0, count, outputs, s, fMaxC, (int) patch, (int) (patch + vSize));
+              t0, count, outputs, sc);
         }
       }
     });
   }
 
+  /** One thread's buffers: the patch, the transforms' intermediate, V and M. */
+  private record Scratch(float[] d, float[] t, float[] v, float[] m) {}
+
   private void chunk(Input[] inputs, int h, int w, int padTop, int padLeft, int cin, int cout,
       int ho, int wo, int tilesY, int tilesX, float[] up, int packed, int t0, int count,
-      Output[] outputs, float[] s, int maxC, int vOff, int mOff) {
+      Output[] outputs, Scratch sc) {
     int perFrame = tilesY * tilesX;
     int vStride = TILES_PER_CHUNK * cin;
-    int rowPass = XI * maxC;
+    float[] v = sc.v();
+    float[] m = sc.m();
     for (int q = 0; q < count; q++) {
       int tile = t0 + q;
       int f = tile / perFrame;
@@ -188,22 +198,22 @@ final class Winograd4x4 {
       int col = 0;
       for (Input in : inputs) {
         int c = in.channels();
-        int at = vOff + q * cin + col;
+        int at = q * cin + col;
         if (in.data() == null) {
           for (int xi = 0; xi < XI; xi++) {
-            Arrays.fill(s, at + xi * vStride, at + xi * vStride + c, 0f);
+            Arrays.fill(v, at + xi * vStride, at + xi * vStride + c, 0f);
           }
         } else {
-          gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, s);
-          inputTransform(s, 0, rowPass, c, s, at, vStride);
+          gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, sc.d());
+          inputTransform(sc.d(), sc.t(), c, v, at, vStride);
         }
         col += c;
       }
     }
     int mStride = TILES_PER_CHUNK * cout;
     for (int xi = 0; xi < XI; xi++) {
-      serial.gemmPrepared(count, cout, cin, s, vOff + xi * vStride, cin, up, xi * packed,
-          s, mOff + xi * mStride, cout, false);
+      serial.gemmPrepared(count, cout, cin, v, xi * vStride, cin, up, xi * packed,
+          m, xi * mStride, cout, false);
     }
     for (int q = 0; q < count; q++) {
       int tile = t0 + q;
@@ -217,7 +227,7 @@ final class Winograd4x4 {
       for (Output out : outputs) {
         int c = out.channels();
         int base = out.offset() + ((f * ho + y) * wo + x) * c;
-        outputTransform(s, mOff + q * cout + col, mStride, c, s, 0, out.data(), base, wo * c,
+        outputTransform(m, q * cout + col, mStride, c, sc.t(), 0, out.data(), base, wo * c,
             rows, cols, out.accumulate());
         col += c;
       }
@@ -252,21 +262,19 @@ final class Winograd4x4 {
 
   /**
    * {@code v[vOff + ξ·vStride + ch] = (Bᵀ d B)[ξ]} for every channel of the patch
-   * {@code d[dOff + (r·6 + s)·c + ch]}: the column pass ({@code Bᵀ d}, into {@code t} from
-   * {@code tOff}), then the row pass.
+   * {@code d[(r·6 + s)·c + ch]}: the column pass ({@code Bᵀ d}, into {@code t}, 36·c floats),
+   * then the row pass.
    */
-  static void inputTransform(float[] d, int dOff, int tOff, int c, float[] v, int vOff,
-      int vStride) {
-    float[] t = d;
+  static void inputTransform(float[] d, float[] t, int c, float[] v, int vOff, int vStride) {
     // Bᵀ d: row a of the result combines rows 0..5 of d (stride 6c), element-wise over (s, ch).
     int rowLen = 6 * c;
     for (int a = 0; a < 6; a++) {
-      bt(a, d, dOff, rowLen, t, tOff + a * rowLen, 6 * c);
+      bt(a, d, 0, rowLen, t, a * rowLen, rowLen);
     }
     // (Bᵀ d) B: within each row a, combine the six columns s (stride c).
     for (int a = 0; a < 6; a++) {
       for (int b = 0; b < 6; b++) {
-        bt(b, t, tOff + a * rowLen, c, v, vOff + (a * 6 + b) * vStride, c);
+        bt(b, t, a * rowLen, c, v, vOff + (a * 6 + b) * vStride, c);
       }
     }
   }
