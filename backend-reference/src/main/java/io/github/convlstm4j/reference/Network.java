@@ -36,7 +36,9 @@ import java.util.function.Consumer;
  * {@code [X_t, H_{t-1}]} per step replaces both convolutions (backward: {@code dz_t} into both
  * input gradients per step, and one pass over {@code [X_t, H_{t-1}]} for both weight
  * gradients); other layers use it per convolution when it sums at least
- * {@link #WINOGRAD_MIN_CHANNELS} channels.
+ * {@link #WINOGRAD_MIN_CHANNELS} channels. With {@link ConvolutionAlgorithm#WINOGRAD4} the
+ * inference forward convolutions go through {@link Winograd4x4} instead (same joint form);
+ * training mode still uses {@link Winograd3x3}.
  *
  * <p>Training mode keeps, per layer and step, the gate activations, the cell states and
  * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there), plus each batch
@@ -156,6 +158,8 @@ final class Network implements AutoCloseable {
    */
   private final Map<String, TransformedKernel> kernelCache = new HashMap<>();
   private final Winograd3x3 winograd;
+  /** F(4×4, 3×3) for inference forward passes ({@code reference.convolution=winograd4}). */
+  private final Winograd4x4 winograd4;
   private final Layer[] layers;
   private final Conv3dHeadSpec head;
   private final Param headKernel;
@@ -196,8 +200,10 @@ final class Network implements AutoCloseable {
     this.par = par;
     this.mm = mm;
     this.cellOps = CellOps.forKernel(mm);
-    this.winograd = convolution == ConvolutionAlgorithm.WINOGRAD
+    this.winograd = convolution != ConvolutionAlgorithm.DIRECT
         ? new Winograd3x3(par, mm.serial(), cellOps, arena) : null;
+    this.winograd4 = convolution == ConvolutionAlgorithm.WINOGRAD4
+        ? new Winograd4x4(par, mm.serial(), arena) : null;
     this.layers = new Layer[spec.convLstmLayers().size()];
     int cin = spec.inputChannels();
     for (int i = 0; i < layers.length; i++) {
@@ -217,7 +223,8 @@ final class Network implements AutoCloseable {
   }
 
   ConvolutionAlgorithm convolution() {
-    return winograd == null ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD;
+    return winograd4 != null ? ConvolutionAlgorithm.WINOGRAD4
+        : winograd == null ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD;
   }
 
   long arenaBytes() {
@@ -484,12 +491,14 @@ final class Network implements AutoCloseable {
     }
     // Joint: one Winograd convolution of [X_t, H_{t-1}] per step. Otherwise the input-to-state
     // convolution of many steps at once, then the recurrent one per step.
-    float[] uJoint = jointWinograd(l) ? jointKernel(l, false) : null;
+    // F(4×4) (winograd4) for inference only: training keeps F(2×2) forward and backward.
+    boolean f4 = !train && winograd4 != null;
+    float[] uJoint = jointWinograd(l) ? jointKernel(l, false, f4) : null;
     boolean joint = uJoint != null;
     float[] uIn = joint ? null
-        : winogradKernel(l.index, l.kh, l.kw, "wu", l.kernel.value, l.cin, g, false);
+        : winogradKernel(l.index, l.kh, l.kw, "wu", l.kernel.value, l.cin, g, false, f4);
     float[] uRec = joint ? null
-        : winogradKernel(l.index, l.rkh, l.rkw, "wr", l.recurrent.value, f, g, false);
+        : winogradKernel(l.index, l.rkh, l.rkw, "wr", l.recurrent.value, f, g, false, f4);
     float[] col = arena.get("col", Math.max(!joint && uIn == null ? (long) tc * rowsStep * k : 0,
         !joint && uRec == null ? (long) rowsStep * kr : 0));
     Winograd3x3.Output[] toGates = {null};
@@ -499,8 +508,13 @@ final class Network implements AutoCloseable {
       // Input-to-state convolution of steps t0..t0+cnt-1 at once (joint: per step below).
       int stepsIn = inOff + t0 * batch * inFrame;
       if (uIn != null) {
-        winograd.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop, l.padLeft,
-            uIn, g, l.ho, l.wo, gates, gBase, false);
+        if (f4) {
+          winograd4.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop,
+              l.padLeft, uIn, g, l.ho, l.wo, gates, gBase, false);
+        } else {
+          winograd.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop, l.padLeft,
+              uIn, g, l.ho, l.wo, gates, gBase, false);
+        }
       } else if (!joint) {
         Im2col.im2col(par, in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw,
             l.padTop, l.padLeft, l.ho, l.wo, col);
@@ -511,14 +525,25 @@ final class Network implements AutoCloseable {
         int gOff = train ? t * stepG : (t - t0) * stepG;
         if (joint) {
           toGates[0] = new Winograd3x3.Output(gates, gOff, g, false);
-          winograd.convolve(new Winograd3x3.Input[] {
+          Winograd3x3.Input[] xh = {
               new Winograd3x3.Input(in, inOff + t * batch * inFrame, l.cin),
-              new Winograd3x3.Input(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, f)},
-              batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo, toGates);
+              new Winograd3x3.Input(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, f)};
+          if (f4) {
+            winograd4.convolve(xh, batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo,
+                toGates);
+          } else {
+            winograd.convolve(xh, batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo,
+                toGates);
+          }
         } else if ((t > 0 || h0 != null) && uRec != null) {
           // Recurrent convolution of H_{t-1}, SAME, accumulated onto the same gate block.
-          winograd.convolve(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo, f,
-              l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
+          if (f4) {
+            winograd4.convolve(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
+                f, l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
+          } else {
+            winograd.convolve(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
+                f, l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
+          }
         } else if (t > 0 || h0 != null) {
           Im2col.im2col(par, t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
               f, l.rkh, l.rkw, l.recTop, l.recLeft, l.ho, l.wo, col);
@@ -548,9 +573,20 @@ final class Network implements AutoCloseable {
    */
   private float[] winogradKernel(int layer, int kh, int kw, String name, float[] kernel, int cin,
       int cout, boolean adjoint) {
+    return winogradKernel(layer, kh, kw, name, kernel, cin, cout, adjoint, false);
+  }
+
+  /** {@link #winogradKernel}, with {@code f4}: the forward F(4×4) transform. */
+  private float[] winogradKernel(int layer, int kh, int kw, String name, float[] kernel, int cin,
+      int cout, boolean adjoint, boolean f4) {
     int summed = adjoint ? cout : cin;
     if (winograd == null || !Winograd3x3.applies(kh, kw) || summed < WINOGRAD_MIN_CHANNELS) {
       return null;
+    }
+    if (f4) {
+      return transformed(name + "4-" + layer, Winograd4x4.kernelSize(cin, cout),
+          new float[][] {kernel},
+          u -> Winograd4x4.transformKernel(kernel, cin, cout, u, cin, cout, 0, 0));
     }
     if (!adjoint) {
       return transformed(name + layer, (long) Winograd3x3.XI * cin * cout,
@@ -612,8 +648,20 @@ final class Network implements AutoCloseable {
    * input kernel's rows, then the recurrent kernel's), adjoint {@code [ξ][4F][C_in + F]}.
    */
   private float[] jointKernel(Layer l, boolean adjoint) {
+    return jointKernel(l, adjoint, false);
+  }
+
+  /** {@link #jointKernel}, with {@code f4}: the forward F(4×4) transform. */
+  private float[] jointKernel(Layer l, boolean adjoint, boolean f4) {
     int g = 4 * l.f;
     int c = l.cin + l.f;
+    if (f4) {
+      return transformed("wj4-" + l.index, Winograd4x4.kernelSize(c, g),
+          new float[][] {l.kernel.value, l.recurrent.value}, u -> {
+            Winograd4x4.transformKernel(l.kernel.value, l.cin, g, u, c, g, 0, 0);
+            Winograd4x4.transformKernel(l.recurrent.value, l.f, g, u, c, g, l.cin, 0);
+          });
+    }
     if (!adjoint) {
       return transformed("wj" + l.index, (long) Winograd3x3.XI * c * g,
           new float[][] {l.kernel.value, l.recurrent.value}, u -> {

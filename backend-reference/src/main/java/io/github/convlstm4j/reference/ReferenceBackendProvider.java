@@ -63,21 +63,57 @@ public final class ReferenceBackendProvider implements BackendProvider {
       throw new IllegalArgumentException(
           "the reference backend runs on the CPU: device must be auto or cpu, got gpu");
     }
-    // One setting of its own; other backends' keys are ignored (BackendOptions).
+    // Two settings of its own; other backends' keys are ignored (BackendOptions).
     Map<String, String> own = new TreeMap<>(options.settingsWithPrefix("reference"));
     String algorithm = own.remove(ConvolutionAlgorithm.SETTING);
+    String bits = own.remove(VECTOR_BITS);
     if (!own.isEmpty()) {
-      throw new IllegalArgumentException("the reference backend's only setting is "
-          + ConvolutionAlgorithm.SETTING + ", got " + own.keySet());
+      throw new IllegalArgumentException("the reference backend's settings are "
+          + ConvolutionAlgorithm.SETTING + " and " + VECTOR_BITS + ", got " + own.keySet());
     }
     ConvolutionAlgorithm convolution = algorithm == null ? ConvolutionAlgorithm.WINOGRAD
         : ConvolutionAlgorithm.parse(algorithm);
-    MatMul kernel = kernel(options.effectiveThreads());
+    MatMul kernel = bits == null ? kernel(options.effectiveThreads())
+        : kernel(options.effectiveThreads(), parseBits(bits));
     if (LOGGED.compareAndSet(false, true)) {
       LOG.debug("reference backend: matrix-multiply kernel '{}' on {} threads", kernel.name(),
           options.effectiveThreads());
     }
     return new ReferenceForecaster(spec, options, kernel, convolution);
+  }
+
+  /**
+   * The setting that forces the matrix kernel's vector width: {@code 128}, {@code 256} or
+   * {@code 512} (bits); without it, the widest the hardware has. Needs the Vector API.
+   */
+  public static final String VECTOR_BITS = "reference.vectorBits";
+
+  private static int parseBits(String value) {
+    int bits;
+    try {
+      bits = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      bits = -1;
+    }
+    if (bits != 128 && bits != 256 && bits != 512) {
+      throw new IllegalArgumentException(VECTOR_BITS + " must be 128, 256 or 512, got '" + value
+          + "'");
+    }
+    if (!MatMuls.vectorApiAvailable()) {
+      throw new IllegalArgumentException(VECTOR_BITS + "=" + value + " needs the Vector API: "
+          + MatMuls.VECTOR_HINT);
+    }
+    return bits;
+  }
+
+  /** The kernel with a forced vector width. */
+  static MatMul kernel(int threads, int bits) {
+    MatMul kernel = MatMuls.vector(threads, bits);
+    if (!MatMuls.nativeVectorBits().contains(bits)) {
+      LOG.warn("{}={} is not a width this machine's vector units have ({}): correct but slow "
+          + "(emulated by the Vector API)", VECTOR_BITS, bits, MatMuls.nativeVectorBits());
+    }
+    return kernel;
   }
 
   /** The kernel a forecaster with this many threads uses. */

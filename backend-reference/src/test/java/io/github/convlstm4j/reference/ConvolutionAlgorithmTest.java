@@ -99,4 +99,41 @@ class ConvolutionAlgorithmTest {
           + " after steps of " + moved);
     }
   }
+
+  @Test
+  @DisplayName("winograd4: predictions within its rounding of direct; training is F(2x2)'s")
+  void winograd4PredictsWithF4AndTrainsWithF2() {
+    ModelSpec spec = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(16)).addLayer(BatchNormSpec.keras())
+        .addLayer(ConvLstmLayerSpec.of(16).withPadding(Padding.VALID))
+        .seed(11).build();
+    Random r = new Random(17);
+    List<FrameSequence> inputs = TestSupport.randomBatch(r, 2, 4, 9, 10, 1, 0, 1);
+    try (ReferenceForecaster direct = TestSupport.forecaster(spec, ConvolutionAlgorithm.DIRECT);
+        ReferenceForecaster winograd =
+            TestSupport.forecaster(spec, ConvolutionAlgorithm.WINOGRAD);
+        ReferenceForecaster winograd4 =
+            TestSupport.forecaster(spec, ConvolutionAlgorithm.WINOGRAD4)) {
+      assertEquals("winograd4", winograd4.runtimeInfo().get("convolution"));
+      FrameSequence pd = direct.predict(inputs.get(0));
+      FrameSequence p2 = winograd.predict(inputs.get(0));
+      FrameSequence p4 = winograd4.predict(inputs.get(0));
+      // Outputs are sigmoid/tanh of sums of ~300 terms of size ~0.1: an error of 1e-5 of the
+      // sum of magnitudes (Winograd4x4Test's bound) is below 1e-4 after 2 layers.
+      assertTrue(pd.maxAbsDifference(p4) < 1e-4, "direct vs winograd4 predictions differ by "
+          + pd.maxAbsDifference(p4));
+      assertTrue(pd.maxAbsDifference(p4) > 0, "winograd4 must not be the direct sum");
+      assertTrue(p2.maxAbsDifference(p4) > 0, "winograd4 predictions must not be F(2x2)'s");
+      // Training (forward in training mode and backward) runs F(2x2): the same bits.
+      List<FrameSequence> targets = TestSupport.randomBatch(r, 2, pd.frames(), pd.height(),
+          pd.width(), pd.channels(), 0, 1);
+      ReferenceForecaster.Gradients g2 = winograd.gradients(inputs, targets, Loss.MSE);
+      ReferenceForecaster.Gradients g4 = winograd4.gradients(inputs, targets, Loss.MSE);
+      assertEquals(g2.loss(), g4.loss(), 0.0, "loss");
+      for (Map.Entry<String, float[]> e : g2.parameters().entrySet()) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
+            g4.parameters().get(e.getKey()), e.getKey());
+      }
+    }
+  }
 }

@@ -52,19 +52,33 @@ class ReferenceBackendProviderTest {
   }
 
   @Test
-  @DisplayName("takes reference.convolution, refuses other reference.* settings and bad values, "
+  @DisplayName("takes reference.convolution and reference.vectorBits, refuses other reference.* settings and bad values, "
       + "ignores other backends' settings")
   void settings() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
             BackendOptions.defaults().withSetting("reference.kernel", "scalar")));
-    assertEquals("the reference backend's only setting is reference.convolution, got "
-        + "[reference.kernel]", e.getMessage());
+    assertEquals("the reference backend's settings are reference.convolution and "
+        + "reference.vectorBits, got [reference.kernel]", e.getMessage());
+    for (String bad : new String[] {"384", "wide"}) {
+      e = assertThrows(IllegalArgumentException.class,
+          () -> new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
+              BackendOptions.defaults().withSetting("reference.vectorBits", bad)));
+      assertEquals("reference.vectorBits must be 128, 256 or 512, got '" + bad + "'",
+          e.getMessage());
+    }
+    for (String bits : new String[] {"256", "512"}) {
+      try (Forecaster f = new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
+          BackendOptions.defaults().withSetting("reference.vectorBits", bits))) {
+        assertEquals("vector-" + bits, f.runtimeInfo().get("kernel"), f.runtimeInfo().toString());
+      }
+    }
     e = assertThrows(IllegalArgumentException.class,
         () -> new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
             BackendOptions.defaults().withSetting("reference.convolution", "fft")));
-    assertEquals("reference.convolution must be direct or winograd, got 'fft'", e.getMessage());
-    for (String algorithm : new String[] {"direct", "winograd"}) {
+    assertEquals("reference.convolution must be direct, winograd or winograd4, got 'fft'",
+        e.getMessage());
+    for (String algorithm : new String[] {"direct", "winograd", "winograd4"}) {
       try (Forecaster f = new ReferenceBackendProvider().create(TestSupport.smallBatchNormModel(),
           BackendOptions.defaults().withSetting("reference.convolution", algorithm))) {
         assertTrue(f.toString().contains("convolution=" + algorithm), f.toString());

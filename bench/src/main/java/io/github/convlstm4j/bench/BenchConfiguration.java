@@ -56,7 +56,12 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
   /** The reference backend's setting that selects the 3×3 convolution algorithm. */
   static final String REFERENCE_CONVOLUTION = "reference.convolution";
   /** The reference backend's convolution algorithms, as setting values and label variants. */
-  static final List<String> REFERENCE_ALGORITHMS = List.of("direct", "winograd");
+  static final List<String> REFERENCE_ALGORITHMS = List.of("direct", "winograd", "winograd4");
+
+  /** The reference backend's setting that forces the matrix kernel's vector width. */
+  static final String REFERENCE_VECTOR_BITS = "reference.vectorBits";
+  /** Label variants that force the reference kernel's vector width (not in the default set). */
+  static final List<String> REFERENCE_WIDTHS = List.of("vector-256", "vector-512");
 
   BenchConfiguration {
     settings = Map.copyOf(settings);
@@ -84,18 +89,25 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
         return new BenchConfiguration(label, backend, variant.equals("vector"), Map.of(),
             Map.of());
       }
+      if (REFERENCE_WIDTHS.contains(variant)) {
+        String bits = variant.substring("vector-".length());
+        return new BenchConfiguration(label, backend, true, Map.of(REFERENCE_VECTOR_BITS, bits),
+            Map.of("kernel", variant));
+      }
       if (REFERENCE_ALGORITHMS.contains(variant)) {
         return new BenchConfiguration(label, backend, true,
             Map.of(REFERENCE_CONVOLUTION, variant), Map.of("convolution", variant));
       }
-      throw new IllegalArgumentException("reference variants are vector, scalar, direct and "
-          + "winograd, got '" + label + "'");
+      throw new IllegalArgumentException("reference variants are vector, scalar, "
+          + String.join(", ", REFERENCE_WIDTHS) + ", " + String.join(", ", REFERENCE_ALGORITHMS)
+          + ", got '" + label + "'");
     }
     if (backend.startsWith("djl-")) {
       return new BenchConfiguration(label, backend, true, Map.of(INPUT_CONVOLUTION, variant),
           Map.of("inputConvolution", variant));
     }
-    throw new IllegalArgumentException("only reference (vector, scalar, direct, winograd) and "
+    throw new IllegalArgumentException("only reference (vector, scalar, vector-256, vector-512, "
+        + "direct, winograd) and "
         + "djl-* backends "
         + "(an input-convolution form such as per-step) have variants, got '" + label + "'");
   }
@@ -105,9 +117,13 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
     return backend.equals("reference") && !vectorJvm;
   }
 
-  /** The backend options: {@code threads} on the CPU, with this configuration's settings. */
+  /**
+   * The backend options: {@code threads}, device {@code auto} (the CPU, or for djl-pytorch the
+   * GPU when it runs DJL's CUDA natives, the Maven profile {@code gpu}, on a machine with one;
+   * the detail column then says {@code device=gpu(0)}), with this configuration's settings.
+   */
   BackendOptions options(int threads) {
-    return new BackendOptions(threads, "cpu", settings);
+    return new BackendOptions(threads, "auto", settings);
   }
 
   /**
@@ -195,7 +211,11 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
         labels.add(BenchResult.REFERENCE_VECTOR);
         labels.add(BenchResult.REFERENCE_DIRECT);
         labels.add(BenchResult.REFERENCE_WINOGRAD);
+        labels.add("reference/winograd4");
         labels.add(BenchResult.REFERENCE_SCALAR);
+        for (String v : REFERENCE_WIDTHS) {
+          labels.add("reference/" + v);
+        }
         labels.add("reference");
       } else {
         labels.add(b.name());

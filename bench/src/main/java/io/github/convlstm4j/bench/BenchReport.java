@@ -94,8 +94,8 @@ final class BenchReport {
           percent(gf / peak)));
     }
     out.table(t);
-    out.line("GFLOP/s here are the products' own multiply-adds; the kernel target is judged on the "
-        + "im2col shapes only.");
+    out.line("GFLOP/s here are the products' own multiply-adds; the kernel target (>= 70% of the "
+        + "peak) is judged on every vector row, im2col and Winograd shapes, per vector width.");
     out.blank();
   }
 

@@ -26,7 +26,7 @@ final class BenchResult {
   /** Label of the DJL PyTorch backend. */
   static final String DJL_PYTORCH = "djl-pytorch";
   /** Share of the FMA peak the reference kernels should reach. */
-  static final double KERNEL_TARGET = 0.60;
+  static final double KERNEL_TARGET = 0.70;
   /** How many times faster a rollout by session should be than by re-running. */
   static final double ROLLOUT_TARGET = 8.0;
   /** The largest share of one predict's time one push may take. */
@@ -216,43 +216,46 @@ final class BenchResult {
   }
 
   /**
-   * The kernel target: the Vector API GEMM kernel's share of the FMA peak on the im2col GEMM
-   * shapes of the seed's gate convolutions (the kernel probe, not model throughput, which with
-   * Winograd counts FLOPs the backend does not do). Probe rows marked {@code "target": false}
-   * (the Winograd chunk product) are shown but not judged.
+   * The kernel target (issue 18): the Vector API GEMM kernel's share of the FMA peak on every
+   * seed GEMM shape of the kernel probe, the im2col products and the Winograd chunk products
+   * alike, for every vector width the probe measured ({@code vector-256}, and
+   * {@code vector-512} on AVX-512 machines); the worst row per width is reported. Judged
+   * against the larger of the two peak probes (before and after the GEMMs): on a shared machine
+   * a probe taken while another process ran reads low, which would flatter the kernel.
    */
   private Target kernelTarget() {
-    String goal = "reference Vector API kernel >= 60% of the FMA peak on every seed "
-        + "gate-convolution GEMM shape (kernel probe, im2col shapes)";
-    double peak = peak();
-    double worst = Double.NaN;
-    String worstShape = "";
+    String goal = "reference Vector API kernel >= 70% of the FMA peak (the larger of the two "
+        + "probes) on every seed GEMM shape (im2col and Winograd products), every vector width";
+    double after = kernels.containsKey("peakGflopsAfter")
+        ? Json.number(kernels, "peakGflopsAfter") : Double.NaN;
+    double peak = Double.isNaN(after) ? peak() : Math.max(peak(), after);
+    Map<String, double[]> worst = new java.util.TreeMap<>();
+    Map<String, String> worstShape = new java.util.HashMap<>();
     for (Map<String, Object> row : gemmRows()) {
-      if (String.valueOf(row.get("kernel")).startsWith("vector")
-          && !Boolean.FALSE.equals(row.get("target"))) {
+      String kernel = String.valueOf(row.get("kernel"));
+      if (kernel.startsWith("vector")) {
         double f = Json.number(row, "gflops") / peak;
-        if (Double.isNaN(worst) || f < worst) {
-          worst = f;
-          worstShape = String.valueOf(row.get("shape"));
+        double[] w = worst.computeIfAbsent(kernel, k -> new double[] {Double.NaN});
+        if (Double.isNaN(w[0]) || f < w[0]) {
+          w[0] = f;
+          String shape = String.valueOf(row.get("shape"));
+          int colon = shape.indexOf(':');
+          worstShape.put(kernel, colon < 0 ? shape : shape.substring(0, colon));
         }
       }
     }
-    if (Double.isNaN(worst)) {
+    if (worst.isEmpty() || Double.isNaN(peak)) {
       return new Target(goal, "kernels or peak not measured", "not measured");
     }
-    StringBuilder notJudged = new StringBuilder();
-    for (Map<String, Object> row : gemmRows()) {
-      if (String.valueOf(row.get("kernel")).startsWith("vector")
-          && Boolean.FALSE.equals(row.get("target"))) {
-        String shape = String.valueOf(row.get("shape"));
-        int colon = shape.indexOf(':');
-        notJudged.append(String.format(java.util.Locale.ROOT, "; not judged: %s %.0f%%",
-            colon < 0 ? shape : shape.substring(0, colon),
-            100 * Json.number(row, "gflops") / peak));
-      }
+    List<String> parts = new ArrayList<>();
+    boolean met = true;
+    for (Map.Entry<String, double[]> e : worst.entrySet()) {
+      double w = e.getValue()[0];
+      met &= w >= KERNEL_TARGET;
+      parts.add(String.format(java.util.Locale.ROOT, "%s lowest %.0f%% (%s)", e.getKey(),
+          100 * w, worstShape.get(e.getKey())));
     }
-    return new Target(goal, String.format(java.util.Locale.ROOT, "lowest %.0f%% (%s)",
-        100 * worst, worstShape) + notJudged, worst >= KERNEL_TARGET ? "met" : "NOT met");
+    return new Target(goal, String.join("; ", parts), met ? "met" : "NOT met");
   }
 
   private Target finiteTarget() {

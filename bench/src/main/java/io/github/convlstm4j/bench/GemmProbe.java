@@ -24,9 +24,14 @@ import java.util.concurrent.Future;
  * steps ({@code N·T·H·W × 4F × 9F}), forward recurrent per step
  * ({@code N·H·W × 4F × 9F}), backward weight gradient over all steps (transposed A) and
  * backward column gradient over all steps (transposed B). These are the direct (im2col) path's
- * products; the kernel target is judged on them.
+ * products.
  *
- * <p>Two more rows per kernel, not judged ({@code "target": false}): the products of the
+ * <p>Kernels: the scalar one and the Vector API kernel at every width the machine has
+ * ({@link MatMuls#nativeVectorBits()}: {@code vector-256}, and {@code vector-512} with
+ * AVX-512), each with its own register tile.
+ *
+ * <p>Two more rows per kernel ({@code "target": false}, a flag kept for the report's
+ * grouping; issue 18 judges them like the others): the products of the
  * reference backend's Winograd F(2×2, 3×3) path ({@link WinogradShape}) as it calls them in
  * the seed's layers 2-4, where one joint convolution of {@code [x_t, h_t-1]} per step gives the
  * gates (forward: {@code 48 × 4F × 2F}) and one of {@code dz_t} gives both input gradients
@@ -106,8 +111,7 @@ final class GemmProbe {
     int f = tiny ? 4 : 40;
     int tiles = batch * (side / 2) * (side / 2);
     int chunks = (tiles + WINOGRAD_TILES - 1) / WINOGRAD_TILES;
-    String per = ": " + steps + " steps x " + chunks + " chunks x 16, one thread per chunk "
-        + "(not judged)";
+    String per = ": " + steps + " steps x " + chunks + " chunks x 16, one thread per chunk";
     return List.of(
         new WinogradShape("Winograd fwd [x_t, h_t-1] to gates" + per, 4 * f, 2 * f, tiles,
             steps),
@@ -142,7 +146,11 @@ final class GemmProbe {
     float[] b = fill(new float[maxB], rnd);
     float[] c = new float[maxC];
     List<Object> rows = new ArrayList<>();
-    for (MatMul mm : List.of(MatMuls.scalar(threads), MatMuls.vector(threads))) {
+    List<MatMul> kernels = new ArrayList<>(List.of(MatMuls.scalar(threads)));
+    for (int bits : MatMuls.nativeVectorBits()) {
+      kernels.add(MatMuls.vector(threads, bits));
+    }
+    for (MatMul mm : kernels) {
       boolean scalar = !mm.name().startsWith("vector");
       // Scalar runs are 30-60x slower: fewer repetitions, warm-up on the small shape only.
       int kernelReps = scalar ? Math.min(reps, 2) : reps;
@@ -163,8 +171,7 @@ final class GemmProbe {
         rows.add(row);
       }
       for (WinogradShape w : winogradShapes(tiny)) {
-        rows.add(winogradRow(scalar ? MatMuls.scalar(1) : MatMuls.vector(1), mm.name(), w,
-            kernelReps));
+        rows.add(winogradRow(mm.serial(), mm.name(), w, kernelReps));
       }
     }
     r.put("gemm", rows);

@@ -46,6 +46,21 @@ class ReferenceConvolutionLabelsTest {
   }
 
   @Test
+  void widthVariantsForceTheVectorBitsAndCheckTheKernel() {
+    for (String bits : List.of("256", "512")) {
+      BenchConfiguration c = BenchConfiguration.parse("reference/vector-" + bits);
+      assertTrue(c.vectorJvm());
+      assertEquals(Map.of("reference.vectorBits", bits), c.options(2).settings());
+      assertEquals(Map.of("kernel", "vector-" + bits), c.expectedRuntime());
+    }
+    assertTrue(BenchConfiguration.parse("reference/vector-256").mismatch(DIRECT_FORECASTER)
+        .isEmpty());
+    assertEquals("expected a forecaster with kernel=vector-512, got " + DIRECT_FORECASTER,
+        BenchConfiguration.parse("reference/vector-512").mismatch(DIRECT_FORECASTER)
+            .orElseThrow());
+  }
+
+  @Test
   void aForecasterRunningTheOtherAlgorithmIsAMismatch() {
     BenchConfiguration direct = BenchConfiguration.parse("reference/direct");
     BenchConfiguration winograd = BenchConfiguration.parse("reference/winograd");
@@ -80,7 +95,8 @@ class ReferenceConvolutionLabelsTest {
   void unknownReferenceVariantsNameTheFourKnownOnes() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> BenchConfiguration.parse("reference/fft"));
-    assertEquals("reference variants are vector, scalar, direct and winograd, got "
+    assertEquals("reference variants are vector, scalar, vector-256, vector-512, direct, "
+        + "winograd, winograd4, got "
         + "'reference/fft'", e.getMessage());
   }
 

@@ -124,7 +124,8 @@ class SoakCommandTest {
     Cli bad = Cli.run("bench", "soak", "--tiny", "--backends", "reference/per-step");
     assertEquals(BenchMain.USAGE, bad.exitCode());
     assertTrue(bad.err().contains(
-        "--backends: reference variants are vector, scalar, direct and winograd, got "
+        "--backends: reference variants are vector, scalar, vector-256, vector-512, direct, "
+        + "winograd, winograd4, got "
             + "'reference/per-step'"),
         bad.err());
   }

@@ -165,7 +165,8 @@ class SoakFiguresTest {
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> BenchConfiguration.parse("reference/per-step"));
-    assertEquals("reference variants are vector, scalar, direct and winograd, got "
+    assertEquals("reference variants are vector, scalar, vector-256, vector-512, direct, "
+        + "winograd, winograd4, got "
         + "'reference/per-step'",
         e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> BenchConfiguration.parse("djl-pytorch/"));

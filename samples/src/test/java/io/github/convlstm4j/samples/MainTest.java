@@ -177,7 +177,7 @@ class MainTest {
         "--movie", "4");
     assertEquals(2, refused.exitCode(), refused.err());
     assertTrue(refused.err().contains(
-        "reference.convolution must be direct or winograd, got 'fft'"), refused.err());
+        "reference.convolution must be direct, winograd or winograd4, got 'fft'"), refused.err());
   }
 
   @Test

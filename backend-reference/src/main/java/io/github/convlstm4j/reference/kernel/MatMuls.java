@@ -84,6 +84,79 @@ public final class MatMuls {
   }
 
   /**
+   * The Vector API kernel with a given vector width: 128, 256 or 512 bits. Every width is
+   * correct on every machine; one wider than the hardware's vectors is emulated by the Vector
+   * API and slow (use it to test, not to run).
+   *
+   * @param threads number of threads, at least 1
+   * @param bits vector width in bits: 128, 256 or 512
+   * @return the kernel
+   * @throws IllegalArgumentException if {@code threads <= 0} or {@code bits} is not 128, 256 or
+   *     512
+   * @throws IllegalStateException if the Vector API module is not available
+   */
+  public static MatMul vector(int threads, int bits) {
+    GemmChecks.threads(threads);
+    checkBits(bits);
+    if (!vectorApiAvailable()) {
+      throw new IllegalStateException(
+          "the Vector API (module jdk.incubator.vector) is not available: " + VECTOR_HINT);
+    }
+    try {
+      return (MatMul) Class.forName(VECTOR_CLASS).getConstructor(int.class, int.class)
+          .newInstance(threads, bits);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new IllegalStateException("cannot create " + VECTOR_CLASS, e.getCause());
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot create " + VECTOR_CLASS + ": " + VECTOR_HINT, e);
+    }
+  }
+
+  /**
+   * The vector widths this machine runs natively, narrowest first: 256, and 512 when the JVM's
+   * preferred species is that wide (see {@code VectorMatMul.defaultBits()}) ({@code [256, 512]} with AVX-512, {@code [256]} with AVX2);
+   * {@code [128]} on 128-bit hardware; empty without the Vector API.
+   *
+   * @return the widths in bits
+   */
+  public static java.util.List<Integer> nativeVectorBits() {
+    if (!vectorApiAvailable()) {
+      return java.util.List.of();
+    }
+    int preferred = preferredVectorBits();
+    if (preferred >= 512) {
+      return java.util.List.of(256, 512);
+    }
+    return java.util.List.of(preferred >= 256 ? 256 : 128);
+  }
+
+  /**
+   * Checks a vector width.
+   *
+   * @param bits the width
+   * @return {@code bits}
+   * @throws IllegalArgumentException unless it is 128, 256 or 512
+   */
+  public static int checkBits(int bits) {
+    if (bits != 128 && bits != 256 && bits != 512) {
+      throw new IllegalArgumentException(
+          "vector width must be 128, 256 or 512 bits, got " + bits);
+    }
+    return bits;
+  }
+
+  private static int preferredVectorBits() {
+    try {
+      return (Integer) Class.forName(VECTOR_CLASS).getMethod("defaultBits").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot read the default vector width: " + e, e);
+    }
+  }
+
+  /**
    * Whether the JVM runs with the {@code jdk.incubator.vector} module.
    *
    * @return true if the Vector API kernel can be used

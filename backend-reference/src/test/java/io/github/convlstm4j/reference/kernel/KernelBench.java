@@ -89,7 +89,7 @@ public final class KernelBench {
     double lastPeak = FmaPeakProbe.gflops(threads);
     bestPeak = Math.max(bestPeak, lastPeak);
     System.out.printf(Locale.ROOT, "FMA peak probe (%d threads, %d lanes): %.1f GFLOP/s at the "
-        + "start, %.1f at the end, best of the run %.1f%n", threads, VectorMatMul.lanes(),
+        + "start, %.1f at the end, best of the run %.1f%n", threads, new VectorMatMul(1).lanes(),
         firstPeak, lastPeak, bestPeak);
     System.out.printf(Locale.ROOT, "%-11s %-29s %6s %4s %6s %8s %6s %10s %6s %6s%n", "kernel",
         "shape", "m", "n", "k", "GFLOP/s", "%peak", "localpeak", "cpu", "best");

@@ -33,23 +33,31 @@ class MatMulTest {
     return Stream.of(
         Arguments.of("scalar", 1), Arguments.of("scalar", 2), Arguments.of("scalar", 3),
         Arguments.of("vector", 1), Arguments.of("vector", 2), Arguments.of("vector", 3),
-        Arguments.of("vector-6", 2), Arguments.of("vector-12", 1), Arguments.of("vector-12", 3));
+        Arguments.of("vector-256", 2), Arguments.of("vector-512", 1),
+        Arguments.of("vector-512", 3), Arguments.of("vector-128", 2),
+        Arguments.of("vector-256x12", 1), Arguments.of("vector-256x12", 3),
+        Arguments.of("vector-512x6", 2));
   }
 
-  /** "vector-6" and "vector-12" force a register tile height, to cover both on any machine. */
+  /**
+   * "vector-BITS" forces a vector width (with its own register tile), "vector-BITSxROWS" also a
+   * tile height: every width and tile on any machine (a width wider than the hardware's is
+   * emulated by the Vector API: slow, but it must give the same values).
+   */
   static MatMul kernel(String kind, int threads) {
-    switch (kind) {
-      case "scalar":
-        return MatMuls.scalar(threads);
-      case "vector":
-        return MatMuls.vector(threads);
-      case "vector-6":
-        return new VectorMatMul(threads, 6);
-      case "vector-12":
-        return new VectorMatMul(threads, 12);
-      default:
-        throw new IllegalArgumentException(kind);
+    if (kind.equals("scalar")) {
+      return MatMuls.scalar(threads);
     }
+    if (kind.equals("vector")) {
+      return MatMuls.vector(threads);
+    }
+    if (kind.startsWith("vector-")) {
+      String[] parts = kind.substring("vector-".length()).split("x");
+      int bits = Integer.parseInt(parts[0]);
+      return parts.length == 1 ? MatMuls.vector(threads, bits)
+          : new VectorMatMul(threads, bits, Integer.parseInt(parts[1]));
+    }
+    throw new IllegalArgumentException(kind);
   }
 
   /** One problem: op(A) m×k, op(B) k×n, with padding, offsets and leading dimensions. */
@@ -217,7 +225,7 @@ class MatMulTest {
 
   static Stream<Arguments> threadShapes() {
     List<Arguments> list = new ArrayList<>();
-    for (String kind : new String[] {"scalar", "vector-6", "vector-12"}) {
+    for (String kind : new String[] {"scalar", "vector-256", "vector-512", "vector-256x12"}) {
       for (boolean ta : new boolean[] {false, true}) {
         for (boolean tb : new boolean[] {false, true}) {
           list.add(Arguments.of(kind, ta, tb, 301, 70, 290));
@@ -313,8 +321,55 @@ class MatMulTest {
   @org.junit.jupiter.api.Test
   void vectorTileHeightMustBeSixOrTwelve() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new VectorMatMul(1, 8));
+        assertThrows(IllegalArgumentException.class, () -> new VectorMatMul(1, 256, 8));
     assertEquals("tileRows must be 6 or 12, got 8", e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void vectorWidthMustBe128Or256Or512() {
+    for (int bits : new int[] {0, 64, 384, 1024}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> MatMuls.vector(1, bits));
+      assertEquals("vector width must be 128, 256 or 512 bits, got " + bits, e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> new VectorMatMul(1, bits));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void widthsAndTilesFollowTheVectorWidth() {
+    VectorMatMul w256 = (VectorMatMul) MatMuls.vector(2, 256);
+    VectorMatMul w512 = (VectorMatMul) MatMuls.vector(2, 512);
+    VectorMatMul w128 = (VectorMatMul) MatMuls.vector(2, 128);
+    assertEquals("vector-256", w256.name());
+    assertEquals("vector-512", w512.name());
+    assertEquals(8, w256.lanes());
+    assertEquals(16, w512.lanes());
+    assertEquals(4, w128.lanes());
+    // AVX2 has 16 vector registers: 6 x 2 vectors (12 accumulators); AVX-512 32: 12 x 2.
+    assertEquals("VectorMatMul[threads=2, lanes=8, tile=6x16]", w256.toString());
+    assertEquals("VectorMatMul[threads=2, lanes=16, tile=12x32]", w512.toString());
+    assertEquals("vector-512", w512.serial().name());
+    int def = VectorMatMul.defaultBits();
+    assertTrue(def == 128 || def == 256 || def == 512, "default width " + def);
+    assertEquals("vector-" + def, MatMuls.vector(1).name());
+    assertTrue(MatMuls.nativeVectorBits().contains(def), MatMuls.nativeVectorBits().toString());
+  }
+
+  /**
+   * Every element of C is one FMA chain over p in increasing order whatever the width, tile or
+   * thread count (the class contract), so all widths give the same bits; checked on shapes
+   * with partial tiles and several k blocks of every width (k = 700 > 6144 / 16).
+   */
+  @ParameterizedTest(name = "transA={0} transB={1}")
+  @MethodSource("transposes")
+  void everyWidthAndTileGivesTheSameBits(boolean ta, boolean tb) {
+    Problem pr = new Problem(ta, tb, 53, 71, 700, 1, 9);
+    float[] ref = pr.run(MatMuls.vector(1, 256), true);
+    pr.check(ref, true, "vector-256");
+    for (String kind : new String[] {"vector-512", "vector-128", "vector-256x12", "vector-512x6",
+        "vector"}) {
+      assertArrayEquals(ref, pr.run(kernel(kind, 2), true), kind + " vs vector-256");
+    }
   }
 
   @ParameterizedTest(name = "{0} threads={1}")
