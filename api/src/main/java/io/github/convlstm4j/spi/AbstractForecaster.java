@@ -451,7 +451,7 @@ public abstract class AbstractForecaster implements Forecaster {
   final Step runFrom(List<FrameSequence> inputs, List<LayerState> initialState,
       EngineTensor headContext) {
     return guarded(() -> {
-      requireAllTrainable("states");
+      requireNoFrameLayers("states");
       checkBatch(inputs);
       PackedBatch batch = PackedBatch.of(inputs);
       if (initialState != null) {
@@ -502,7 +502,7 @@ public abstract class AbstractForecaster implements Forecaster {
   @Override
   public final ForecastSession openSession(int streams) {
     return guarded(() -> {
-      requireAllTrainable("streaming sessions");
+      requireNoFrameLayers("streaming sessions");
       return new CoreSession(this, streams);
     });
   }
@@ -510,27 +510,44 @@ public abstract class AbstractForecaster implements Forecaster {
   @Override
   public final ForecastSession openSession(SessionState state) {
     return guarded(() -> {
-      requireAllTrainable("streaming sessions");
+      requireNoFrameLayers("streaming sessions");
       return CoreSession.restore(this, state);
     });
   }
 
   /**
-   * Refuses a model with inference-only layers ({@link ModelSpec#inferenceOnlyLayers()}) for
-   * work that needs the ConvLSTM core's own layers: training, states, sessions.
+   * Refuses a model with frame-wise layers ({@link ModelSpec#frameLayers()}) for work that
+   * needs the ConvLSTM core's own layers: states, sessions, rollouts.
    *
    * @param what the refused work, for the message
    * @throws UnsupportedOperationException naming the first such layer
    */
-  private void requireAllTrainable(String what) {
+  private void requireNoFrameLayers(String what) {
+    List<Integer> frame = spec.frameLayers();
+    if (!frame.isEmpty()) {
+      int i = frame.get(0);
+      throw new UnsupportedOperationException(what + " support conv_lstm2d, "
+          + "batch_normalization after conv_lstm2d and conv3d layers; layer " + i + " ('"
+          + spec.layerName(i) + "', " + spec.layers().get(i).kind() + ") is frame-wise: "
+          + "this model can predict, evaluate and (without inference-only layers) fit ("
+          + frame.size() + " frame-wise layers)");
+    }
+  }
+
+  /**
+   * Refuses to train a model with inference-only layers ({@link ModelSpec#inferenceOnlyLayers()}).
+   *
+   * @throws UnsupportedOperationException naming the first such layer and what does train
+   */
+  private void requireAllTrainable() {
     List<Integer> only = spec.inferenceOnlyLayers();
     if (!only.isEmpty()) {
       int i = only.get(0);
-      throw new UnsupportedOperationException(what + " support conv_lstm2d, "
-          + "batch_normalization after conv_lstm2d and conv3d layers; layer " + i + " ('"
-          + spec.layerName(i) + "', " + spec.layers().get(i).kind() + ") is inference-only: "
-          + "this model can predict and evaluate, nothing more (" + only.size()
-          + " such layers)");
+      throw new UnsupportedOperationException("fit supports conv_lstm2d, batch_normalization "
+          + "after conv_lstm2d, conv3d, conv2d, dense, flatten, max_pooling, softmax, activation "
+          + "and the patch layers; layer " + i + " ('" + spec.layerName(i) + "', "
+          + spec.layers().get(i).kind() + ") cannot be trained: this model can predict and "
+          + "evaluate (" + only.size() + " such layers)");
     }
   }
 
@@ -558,7 +575,7 @@ public abstract class AbstractForecaster implements Forecaster {
   public final FrameSequence forecast(FrameSequence context, int horizon) {
     return guarded(() -> {
       Objects.requireNonNull(context, "context");
-      requireAllTrainable("forecast rollouts");
+      requireNoFrameLayers("forecast rollouts");
       FrameShape out = checkInput(context, "context");
       if (horizon < 1) {
         throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
@@ -603,7 +620,7 @@ public abstract class AbstractForecaster implements Forecaster {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(listener, "listener");
-      requireAllTrainable("fit");
+      requireAllTrainable();
       requireNoDropout();
       checkDataset(data, "data");
       TrainingData.Split split = data.split(config.validationSplit());

@@ -1052,13 +1052,8 @@ final class Network implements AutoCloseable {
       throw new IllegalStateException("backward needs a complete TRAINING forward pass");
     }
     params.zeroGradients();
-    long maxAct = (long) frames * batch * height * width * spec.inputChannels();
-    for (Layer l : layers) {
-      maxAct = Math.max(maxAct, (long) frames * batch * l.positions() * l.f);
-    }
-    maxAct = Math.max(maxAct, outputSize());
-    float[] da = arena.get("dA", maxAct);
-    float[] db = arena.get("dB", maxAct);
+    float[] da = gradientBuffer("dA");
+    float[] db = gradientBuffer("dB");
     int count = outputSize();
     double sum = lossSum(loss, target);
     float[] p = outBuf;
@@ -1068,6 +1063,40 @@ final class Network implements AutoCloseable {
         da[e] = (float) elementLossGradient(loss, p[off + e], target[e], count);
       }
     });
+    propagate(da, db, wantInputGradient);
+    return sum / count;
+  }
+
+  /**
+   * Backpropagates a given gradient of the output of the last TRAINING forward pass (the
+   * stage of a longer chain whose later layers supply it) into every trainable parameter's
+   * gradient (overwritten), and into {@link #inputGradient()} if asked.
+   *
+   * @param outputGradient d(loss)/d(output), time-major in the output's layout, at least
+   *     {@link #outputSize()} values (not modified)
+   * @param wantInputGradient whether to compute the input gradient
+   */
+  void backwardFromOutput(float[] outputGradient, boolean wantInputGradient) {
+    if (lastMode != Mode.TRAINING || !lastComplete) {
+      throw new IllegalStateException("backward needs a complete TRAINING forward pass");
+    }
+    params.zeroGradients();
+    float[] da = gradientBuffer("dA");
+    System.arraycopy(outputGradient, 0, da, 0, outputSize());
+    propagate(da, gradientBuffer("dB"), wantInputGradient);
+  }
+
+  /** A buffer for activation gradients, large enough for any layer's input or output. */
+  private float[] gradientBuffer(String name) {
+    long maxAct = (long) frames * batch * height * width * spec.inputChannels();
+    for (Layer l : layers) {
+      maxAct = Math.max(maxAct, (long) frames * batch * l.positions() * l.f);
+    }
+    return arena.get(name, Math.max(maxAct, outputSize()));
+  }
+
+  /** From the output gradient in {@code da} back to the input; {@code db} is scratch. */
+  private void propagate(float[] da, float[] db, boolean wantInputGradient) {
     float[] cur = da;
     float[] other = db;
     if (head != null) {
@@ -1088,7 +1117,6 @@ final class Network implements AutoCloseable {
       other = s;
     }
     inputGrad = wantInputGradient ? cur : null;
-    return sum / count;
   }
 
   private void headBackward(float[] d, float[] dIn) {
