@@ -218,8 +218,8 @@ class FrameLayerAgreementTest {
   /**
    * Frame layers before, between and after ConvLSTM layers train like the reference: two SGD
    * steps (batches of 2) of a strided Conv2D, a ConvLSTM layer with its batch normalization,
-   * max pooling, an activation, a second ConvLSTM layer and a Dense head; weights, moving
-   * statistics and losses within 1e-5 absolute + 1e-4 relative (the kit's step tolerance).
+   * max pooling, an activation, a second ConvLSTM layer and a Dense head, then batch-norm
+   * recalibration; weights, moving statistics and losses within 1e-5 absolute + 1e-4 relative (the kit's step tolerance).
    * A layer normalization is refused by name, and the forecaster stays usable.
    */
   @ParameterizedTest(name = "{0}")
@@ -245,7 +245,7 @@ class FrameLayerAgreementTest {
     ModelWeights w = TestModels.randomWeights(spec, 37, 0.7);
     TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
         .withShuffle(false).withLoss(Loss.MSE)
-        .withOptimizer(OptimizerSpec.sgd().withLearningRate(0.5));
+        .withOptimizer(OptimizerSpec.sgd().withLearningRate(0.5)).withRecalibrateBatchNorm(true);
     try (Forecaster d = provider.create(spec, BackendOptions.defaults().withThreads(2));
         Forecaster r = ReferenceAgreementTest.reference(spec)) {
       d.setWeights(w);
