@@ -123,9 +123,11 @@ public interface Forecaster extends AutoCloseable {
    *     then those from before the failing batch
    * @throws UnsupportedOperationException if the model holds inference-only layers
    *     ({@link ModelSpec#inferenceOnlyLayers()}: Conv2DTranspose, LayerNormalization, batch
-   *     normalization after a frame-wise layer), naming the first, or a ConvLSTM layer with a non-zero dropout rate (training masks are
-   *     not implemented yet), naming it; a backend that cannot train at all says so through
-   *     its provider's capabilities and throws {@link IllegalStateException} here
+   *     normalization after a frame-wise layer), naming the first; a backend that cannot
+   *     train at all says so through its provider's capabilities and throws
+   *     {@link IllegalStateException} here. ConvLSTM dropout and recurrent dropout train with
+   *     Keras' masks (see {@link io.github.convlstm4j.spi.DropoutMasks}), seeded from the
+   *     config's seed, the epoch and the batch
    */
   TrainingHistory fit(TrainingData data, TrainingConfig config, TrainingListener listener);
 

@@ -105,6 +105,7 @@ public abstract class AbstractForecaster implements Forecaster {
   private final DepthToSpaceSpec outputPatches;
   private final ReentrantLock inUse = new ReentrantLock();
   private int epochsCompleted;
+  private DropoutMasks batchDropout = DropoutMasks.none();
   private volatile boolean closed;
 
   /**
@@ -280,8 +281,8 @@ public abstract class AbstractForecaster implements Forecaster {
   protected abstract double lossSum(PackedBatch input, PackedBatch target, Loss loss);
 
   /**
-   * A training-mode forward and backward pass (batch statistics) that has not updated
-   * anything yet.
+   * A training-mode forward and backward pass (batch statistics, and the dropout masks of
+   * {@link #batchDropout()} when the model has dropout) that has not updated anything yet.
    *
    * @param input a checked batch
    * @param target targets of the output's shape
@@ -552,23 +553,17 @@ public abstract class AbstractForecaster implements Forecaster {
   }
 
   /**
-   * Refuses to train a model with dropout: the masks are not implemented in any backend's
-   * training step yet, and training without them would silently change the model. Inference
-   * ignores dropout, as Keras does.
+   * The dropout masks of the training batch under way: inside {@link #trainingStep} of
+   * {@link #fit}, the masks the core made for that batch with {@link DropoutMasks#of} (the
+   * core's spec, the batch's sample count and input shape, seeded by
+   * {@link DropoutMasks#batchSeed} from the training seed, the epochs completed before and the
+   * 0-based batch index), which the step must apply; {@link DropoutMasks#none()} otherwise
+   * (and always for a model without dropout).
    *
-   * @throws UnsupportedOperationException naming the first such layer and its rates
+   * @return the masks
    */
-  private void requireNoDropout() {
-    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
-    for (int i = 0; i < layers.size(); i++) {
-      ConvLstmLayerSpec l = layers.get(i);
-      if (l.hasDropout()) {
-        throw new UnsupportedOperationException("fit does not support dropout yet: ConvLSTM "
-            + "layer " + i + " has dropout " + l.dropout() + " and recurrentDropout "
-            + l.recurrentDropout() + " (expected 0 and 0 for training; predict, evaluate and "
-            + "sessions treat dropout as the identity, as Keras does at inference)");
-      }
-    }
+  protected final DropoutMasks batchDropout() {
+    return batchDropout;
   }
 
   @Override
@@ -621,7 +616,6 @@ public abstract class AbstractForecaster implements Forecaster {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(listener, "listener");
       requireAllTrainable();
-      requireNoDropout();
       checkDataset(data, "data");
       TrainingData.Split split = data.split(config.validationSplit());
       TrainingData train = split.training();
@@ -664,8 +658,12 @@ public abstract class AbstractForecaster implements Forecaster {
           ModelWeights optimizerBefore = readOptimizerState();
           String diverged = null;
           double loss;
-          try (TrainingStep step = trainingStep(coreInput(prefetch.input(n)),
-              coreTarget(prefetch.target(n)), config.loss())) {
+          PackedBatch coreIn = coreInput(prefetch.input(n));
+          batchDropout = DropoutMasks.of(core, n,
+              new SequenceShape(coreIn.frames(), coreIn.frameShape()),
+              DropoutMasks.batchSeed(config.seed(), epochsCompleted, b));
+          try (TrainingStep step = trainingStep(coreIn, coreTarget(prefetch.target(n)),
+              config.loss())) {
             loss = step.loss();
             if (!Double.isFinite(loss)) {
               diverged = "the loss is " + loss;
@@ -674,6 +672,8 @@ public abstract class AbstractForecaster implements Forecaster {
               long position = OptimizerState.iterations(optimizerBefore);
               step.apply(o.withLearningRate(schedule.learningRate(o.learningRate(), position)));
             }
+          } finally {
+            batchDropout = DropoutMasks.none();
           }
           if (diverged == null) {
             Optional<NonFiniteValue> bad = firstNonFiniteWeight();

@@ -146,6 +146,17 @@ final class LayerChain implements AutoCloseable {
     throw new IllegalArgumentException("no ConvLSTM layer " + layer + ", got " + seen);
   }
 
+  /**
+   * Sets the dropout masks of the next training pass, per ConvLSTM layer of the model (see
+   * {@link Network#dropout}); nulls clear them.
+   */
+  void dropout(float[][][] input, float[][][] recurrent) {
+    for (int k = 0; k < networks.size(); k++) {
+      networks.get(k).dropout(input == null ? null : new float[][][] {input[k]},
+          recurrent == null ? null : new float[][][] {recurrent[k]});
+    }
+  }
+
   /** Bytes held in the recurrent stages' reusable buffers. */
   long arenaBytes() {
     long b = 0;

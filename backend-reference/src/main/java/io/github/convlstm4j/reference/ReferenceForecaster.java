@@ -11,6 +11,7 @@ import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.spi.AbstractForecaster;
 import io.github.convlstm4j.spi.BackendOptions;
+import io.github.convlstm4j.spi.DropoutMasks;
 import io.github.convlstm4j.spi.EngineTensor;
 import io.github.convlstm4j.spi.LayerState;
 import io.github.convlstm4j.spi.NonFiniteValue;
@@ -195,13 +196,18 @@ public final class ReferenceForecaster extends AbstractForecaster {
   @Override
   protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss loss) {
     double value;
-    if (chain != null) {
-      value = chainBackward(input, target, loss, true, false).loss();
-    } else {
-      net.loadInput(input);
-      float[] y = net.loadTargets(target);
-      net.forward(Network.Mode.TRAINING, true);
-      value = net.backward(loss, y, false);
+    applyDropout(batchDropout());
+    try {
+      if (chain != null) {
+        value = chainBackward(input, target, loss, true, false).loss();
+      } else {
+        net.loadInput(input);
+        float[] y = net.loadTargets(target);
+        net.forward(Network.Mode.TRAINING, true);
+        value = net.backward(loss, y, false);
+      }
+    } finally {
+      applyDropout(DropoutMasks.none());
     }
     return new TrainingStep() {
       @Override
@@ -217,6 +223,37 @@ public final class ReferenceForecaster extends AbstractForecaster {
       @Override
       public void close() {}
     };
+  }
+
+  /** Hands a batch's dropout masks (or none) to the network or the chain's networks. */
+  private void applyDropout(DropoutMasks m) {
+    float[][][] in = null;
+    float[][][] rec = null;
+    if (!m.isEmpty()) {
+      int layers = coreSpec().convLstmLayers().size();
+      in = new float[layers][][];
+      rec = new float[layers][][];
+      for (int i = 0; i < layers; i++) {
+        in[i] = gates(m, i, true);
+        rec[i] = gates(m, i, false);
+      }
+    }
+    if (chain != null) {
+      chain.dropout(in, rec);
+    } else {
+      net.dropout(in, rec);
+    }
+  }
+
+  private static float[][] gates(DropoutMasks m, int layer, boolean input) {
+    if ((input ? m.input(layer, 0) : m.recurrent(layer, 0)) == null) {
+      return null;
+    }
+    float[][] g = new float[4][];
+    for (int q = 0; q < 4; q++) {
+      g[q] = input ? m.input(layer, q) : m.recurrent(layer, q);
+    }
+    return g;
   }
 
   /** The mean loss of a chain's batch and its input gradient (channels-last) or null. */
@@ -299,8 +336,26 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   // ---------------------------------------------------------------- test hooks
 
+  /** Dropout masks the test hooks below apply (none by default); for tests. */
+  private DropoutMasks testDropout = DropoutMasks.none();
+
+  /** Sets the dropout masks of {@link #gradients} and {@link #trainingLoss}; for tests. */
+  void fixDropout(DropoutMasks masks) {
+    testDropout = Objects.requireNonNull(masks, "masks");
+  }
+
   /** Loss and gradients of one batch in training mode, without any update; for tests. */
   Gradients gradients(List<FrameSequence> inputs, List<FrameSequence> targets, Loss loss) {
+    applyDropout(testDropout);
+    try {
+      return gradientsWithMasks(inputs, targets, loss);
+    } finally {
+      applyDropout(DropoutMasks.none());
+    }
+  }
+
+  private Gradients gradientsWithMasks(List<FrameSequence> inputs, List<FrameSequence> targets,
+      Loss loss) {
     return guarded(() -> {
       double value;
       float[] g;
@@ -344,6 +399,16 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   /** Mean loss of one batch in training mode (batch statistics, no update); for tests. */
   double trainingLoss(List<FrameSequence> inputs, List<FrameSequence> targets, Loss loss) {
+    applyDropout(testDropout);
+    try {
+      return trainingLossWithMasks(inputs, targets, loss);
+    } finally {
+      applyDropout(DropoutMasks.none());
+    }
+  }
+
+  private double trainingLossWithMasks(List<FrameSequence> inputs, List<FrameSequence> targets,
+      Loss loss) {
     return guarded(() -> {
       if (chain != null) {
         checkBatch(inputs);
