@@ -167,9 +167,9 @@ final class DjlForecaster extends AbstractForecaster {
         try (GradientCollector collector = engine.newGradientCollector()) {
           NDArray output;
           if (chain != null) {
-            output = chain.forward(x, leaves, true, moving);
+            output = chain.forward(x, leaves, true, moving, batchDropout());
           } else {
-            ConvLstmGraph.Output out = graph.forward(x, leaves, true);
+            ConvLstmGraph.Output out = graph.forwardTraining(x, leaves, batchDropout(), 0);
             output = out.output();
             for (ConvLstmGraph.BatchStats s : out.batchStats()) {
               moving.add(new FrameLayerChain.Moving(

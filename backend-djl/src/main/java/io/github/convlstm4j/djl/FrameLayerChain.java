@@ -16,6 +16,7 @@ import io.github.convlstm4j.api.MaxPoolingSpec;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.SoftmaxSpec;
+import io.github.convlstm4j.spi.DropoutMasks;
 import io.github.convlstm4j.spi.LayerChainPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,8 @@ final class FrameLayerChain {
 
   /** One step of the chain, on {@code [N, T, C, H, W]}. */
   private interface Stage {
-    NDArray run(NDArray x, Map<String, NDArray> params, boolean training, List<Moving> moving);
+    NDArray run(NDArray x, Map<String, NDArray> params, boolean training, List<Moving> moving,
+        DropoutMasks masks);
   }
 
   /**
@@ -87,7 +89,7 @@ final class FrameLayerChain {
         graphs.add(graph);
         aliases.add(r.weightNames());
         recurrentStages.add(stages.size());
-        stages.add(recurrentStage(graph, r.spec(), r.weightNames()));
+        stages.add(recurrentStage(graph, r.spec(), r.weightNames(), graphs.size() - 1));
       } else {
         LayerChainPlan.Frame f = (LayerChainPlan.Frame) stage;
         stages.add(frameStage(f.layer(), f.name() + "/"));
@@ -105,7 +107,7 @@ final class FrameLayerChain {
    * @return the output {@code [N, T', C', H', W']}
    */
   NDArray forward(NDArray input, Map<String, NDArray> params) {
-    return forward(input, params, false, new ArrayList<>());
+    return forward(input, params, false, new ArrayList<>(), DropoutMasks.none());
   }
 
   /**
@@ -117,18 +119,19 @@ final class FrameLayerChain {
    * @param params every parameter (or its training leaf) by the model's weight name
    * @param training batch statistics (true) or moving statistics (false)
    * @param moving receives, in training mode, each batch normalization's batch statistics
+   * @param masks the batch's dropout masks (training), by the model's ConvLSTM layer index
    * @return the output {@code [N, T', C', H', W']}
    */
   NDArray forward(NDArray input, Map<String, NDArray> params, boolean training,
-      List<Moving> moving) {
-    return run(input, params, training, moving, stages.size());
+      List<Moving> moving, DropoutMasks masks) {
+    return run(input, params, training, moving, masks, stages.size());
   }
 
   private NDArray run(NDArray input, Map<String, NDArray> params, boolean training,
-      List<Moving> moving, int stageCount) {
+      List<Moving> moving, DropoutMasks masks, int stageCount) {
     NDArray x = input;
     for (int k = 0; k < stageCount; k++) {
-      NDArray y = stages.get(k).run(x, params, training, moving);
+      NDArray y = stages.get(k).run(x, params, training, moving, masks);
       if (x != input && y != x) {
         x.close();
       }
@@ -148,7 +151,8 @@ final class FrameLayerChain {
    */
   ConvLstmGraph.BatchStats layerStatistics(NDArray input, Map<String, NDArray> params,
       int layer) {
-    NDArray x = run(input, params, false, new ArrayList<>(), recurrentStages.get(layer));
+    NDArray x = run(input, params, false, new ArrayList<>(), DropoutMasks.none(),
+        recurrentStages.get(layer));
     return graphs.get(layer).layerStatistics(x, own(aliases.get(layer), params), 0);
   }
 
@@ -160,9 +164,11 @@ final class FrameLayerChain {
   }
 
   private static Stage recurrentStage(ConvLstmGraph graph, ModelSpec sub,
-      Map<String, String> alias) {
-    return (x, params, training, moving) -> {
-      ConvLstmGraph.Output out = graph.forward(x, own(alias, params), training);
+      Map<String, String> alias, int layer) {
+    return (x, params, training, moving, masks) -> {
+      ConvLstmGraph.Output out = training
+          ? graph.forwardTraining(x, own(alias, params), masks, layer)
+          : graph.forward(x, own(alias, params), false);
       for (ConvLstmGraph.BatchStats s : out.batchStats()) {
         moving.add(new Moving(alias.get(ModelSpec.batchNormName(s.layer(), "moving_mean")),
             alias.get(ModelSpec.batchNormName(s.layer(), "moving_variance")),
@@ -189,7 +195,7 @@ final class FrameLayerChain {
   private static Stage frameStage(LayerSpec l, String w) {
     if (l instanceof DenseSpec) {
       DenseSpec d = (DenseSpec) l;
-      return (x, p, training, moving) -> perFrame(x, f -> {
+      return (x, p, training, moving, masks) -> perFrame(x, f -> {
         NDArray k = p.get(w + "kernel");
         try (NDArray k4 = k.reshape(k.getShape().get(0), k.getShape().get(1), 1, 1)) {
           NDArray y = convolution(f, k4, d.useBias() ? p.get(w + "bias") : null, 1, 1);
@@ -197,7 +203,7 @@ final class FrameLayerChain {
         }
       });
     } else if (l instanceof FlattenSpec) {
-      return (x, p, training, moving) -> {
+      return (x, p, training, moving, masks) -> {
         Shape s = x.getShape();
         try (NDArray last = x.transpose(0, 1, 3, 4, 2)) { // channels-last, Keras' order
           return last.reshape(s.get(0), 1, s.size() / s.get(0), 1, 1);
@@ -205,7 +211,7 @@ final class FrameLayerChain {
       };
     } else if (l instanceof Conv2dSpec) {
       Conv2dSpec c = (Conv2dSpec) l;
-      return (x, p, training, moving) -> perFrame(x, f -> {
+      return (x, p, training, moving, masks) -> perFrame(x, f -> {
         NDArray padded = padSame(f, c.padding(), c.kernelHeight(), c.kernelWidth(),
             c.strideHeight(), c.strideWidth(), 0f);
         NDArray y = convolution(padded, p.get(w + "kernel"),
@@ -217,11 +223,11 @@ final class FrameLayerChain {
       });
     } else if (l instanceof Conv2dTransposeSpec) {
       Conv2dTransposeSpec c = (Conv2dTransposeSpec) l;
-      return (x, p, training, moving) -> perFrame(x, f -> activate(transposed(f, c, p.get(w + "kernel"),
+      return (x, p, training, moving, masks) -> perFrame(x, f -> activate(transposed(f, c, p.get(w + "kernel"),
           c.useBias() ? p.get(w + "bias") : null), c.activation()));
     } else if (l instanceof MaxPoolingSpec) {
       MaxPoolingSpec m = (MaxPoolingSpec) l;
-      return (x, p, training, moving) -> perFrame(x, f -> {
+      return (x, p, training, moving, masks) -> perFrame(x, f -> {
         NDArray padded = padSame(f, m.padding(), m.poolHeight(), m.poolWidth(),
             m.strideHeight(), m.strideWidth(), Float.NEGATIVE_INFINITY);
         NDArray y = padded.getNDArrayInternal().maxPool(new Shape(m.poolHeight(),
@@ -233,7 +239,7 @@ final class FrameLayerChain {
       });
     } else if (l instanceof LayerNormSpec) {
       LayerNormSpec n = (LayerNormSpec) l;
-      return (x, p, training, moving) -> {
+      return (x, p, training, moving, masks) -> {
         NDList temps = new NDList();
         NDArray mean = keep(temps, x.mean(new int[] {2}, true));
         NDArray centered = keep(temps, x.sub(mean));
@@ -252,7 +258,7 @@ final class FrameLayerChain {
       };
     } else if (l instanceof BatchNormSpec) {
       BatchNormSpec n = (BatchNormSpec) l;
-      return (x, p, training, moving) -> {
+      return (x, p, training, moving, masks) -> {
         NDList temps = new NDList();
         NDArray variance = keep(temps, channelVector(p.get(w + "moving_variance")));
         NDArray root = keep(temps, keep(temps, variance.add((float) n.epsilon())).sqrt());
@@ -265,10 +271,10 @@ final class FrameLayerChain {
         return y;
       };
     } else if (l instanceof SoftmaxSpec) {
-      return (x, p, training, moving) -> x.softmax(2);
+      return (x, p, training, moving, masks) -> x.softmax(2);
     } else if (l instanceof ActivationSpec) {
       ActivationSpec a = (ActivationSpec) l;
-      return (x, p, training, moving) -> activate(x, a.activation());
+      return (x, p, training, moving, masks) -> activate(x, a.activation());
     }
     throw new IllegalArgumentException("no DJL kernel for layer '" + w.substring(0,
         w.length() - 1) + "' (" + l.kind() + ")");

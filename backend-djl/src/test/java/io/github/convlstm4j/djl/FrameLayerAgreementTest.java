@@ -266,6 +266,41 @@ class FrameLayerAgreementTest {
     }
   }
 
+  /**
+   * Dropout and recurrent dropout on both engines: two Adam steps with the core's seeded masks
+   * (a ConvLSTM layer with both rates and hard-sigmoid gates, folded on DJL, then a Dense head)
+   * give the reference's weights within 1e-5 absolute + 1e-4 relative.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  @DisplayName("training with dropout masks agrees with the reference")
+  void dropoutTrainsLikeReference(BackendProvider provider) {
+    ModelSpec spec = ModelSpec.builder(2)
+        .addLayer(ConvLstmLayerSpec.of(3).withDropout(0.4, 0.3)
+            .withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(new DenseSpec(1, Activation.SIGMOID, true)).seed(38).build();
+    Random rnd = new Random(38);
+    List<FrameSequence> in = new ArrayList<>();
+    List<FrameSequence> targets = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      in.add(TestModels.randomSequence(rnd, 3, 5, 6, 2));
+      targets.add(TestModels.randomSequence(rnd, 3, 5, 6, 1));
+    }
+    ModelWeights w = TestModels.randomWeights(spec, 39, 0.7);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+        .withShuffle(false).withLoss(Loss.BINARY_CROSSENTROPY).withSeed(40)
+        .withOptimizer(OptimizerSpec.adam());
+    try (Forecaster d = provider.create(spec, BackendOptions.defaults().withThreads(2));
+        Forecaster r = ReferenceAgreementTest.reference(spec)) {
+      d.setWeights(w);
+      r.setWeights(w);
+      SequenceDataset data = SequenceDataset.of(in, targets);
+      d.fit(data, cfg, TrainingListener.NONE);
+      r.fit(data, cfg, TrainingListener.NONE);
+      assertWeightsClose(r.weights(), d.weights(), "two Adam steps with dropout");
+    }
+  }
+
   private static void assertWeightsClose(ModelWeights expected, ModelWeights actual,
       String what) {
     for (String name : expected.names()) {

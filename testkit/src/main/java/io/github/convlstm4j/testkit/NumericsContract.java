@@ -29,6 +29,7 @@ import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TimePadding;
 import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingListener;
 import io.github.convlstm4j.api.SpaceToDepthSpec;
 import io.github.convlstm4j.spi.Capability;
 import java.util.ArrayList;
@@ -458,6 +459,61 @@ abstract class NumericsContract extends Contract {
         .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3).withReturnSequences(false))
         .addLayer(new FlattenSpec())
         .addLayer(new DenseSpec(3, Activation.SIGMOID, true)).build();
+  }
+
+  @TestFactory
+  @DisplayName("dropout and recurrent dropout: two training steps (the core's seeded masks) give "
+      + "the reference's losses and weights")
+  List<DynamicTest> dropoutStepsAgreeWithReference() {
+    ModelSpec stacked = ModelSpec.builder(1).seed(88)
+        .addLayer(ConvLstmLayerSpec.of(3).withKernel(3, 3).withDropout(0.3, 0.4))
+        .addLayer(BatchNormSpec.keras())
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3).withDropout(0, 0.5)).build();
+    ModelSpec headed = ModelSpec.builder(1).seed(89)
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3).withDropout(0.5, 0.2))
+        .addLayer(new Conv2dSpec(1, 3, 3, 1, 1, Padding.SAME, Activation.SIGMOID, true))
+        .build();
+    List<DynamicTest> tests = new ArrayList<>();
+    tests.add(dynamicTest("seed 88: input 3x4x4x1, layers [3f 3x3 dropout 0.3/0.4 + batch norm, "
+        + "2f 3x3 recurrent dropout 0.5], MSE, ADAM, 2 batches of 2",
+        () -> checkDropoutSteps(stacked, Loss.MSE)));
+    tests.add(dynamicTest("seed 89: input 3x4x4x1, layers [2f 3x3 dropout 0.5/0.2, conv2d 1f 3x3 "
+        + "SAME sigmoid], BINARY_CROSSENTROPY, ADAM, 2 batches of 2", () -> {
+          kit().assumeDeclared(Capability.FRAME_LAYERS);
+          checkDropoutSteps(headed, Loss.BINARY_CROSSENTROPY);
+        }));
+    return tests;
+  }
+
+  private void checkDropoutSteps(ModelSpec spec, Loss loss) {
+    kit().assumeDeclared(Capability.TRAINING);
+    FrameShape shape = FrameShape.of(4, 4, 1);
+    FrameShape outShape = spec.outputFrameShape(shape);
+    long seed = spec.seed();
+    List<FrameSequence> ins = new ArrayList<>();
+    List<FrameSequence> ts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ins.add(RandomCase.randomSequence(3, shape, seed + i));
+      ts.add(RandomCase.randomSequence(3, outShape, seed + 10 + i));
+    }
+    ModelWeights w = RandomCase.randomWeights(spec, seed);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+        .withShuffle(false).withLoss(loss).withSeed(seed).withOptimizer(OptimizerSpec.adam());
+    SequenceDataset data = SequenceDataset.of(ins, ts);
+    try (Forecaster f = kit().create(spec, w); Forecaster ref = KitSupport.reference(spec, w);
+        Forecaster other = KitSupport.reference(spec, w)) {
+      RecordingListener mine = new RecordingListener();
+      RecordingListener theirs = new RecordingListener();
+      f.fit(data, cfg, mine);
+      ref.fit(data, cfg, theirs);
+      other.fit(data, cfg.withSeed(seed + 1), TrainingListener.NONE);
+      assertNotEquals(other.weights(), ref.weights(), "another training seed draws other masks");
+      for (int b = 0; b < 2; b++) {
+        kit().assertLossClose(theirs.batches().get(b).loss(), mine.batches().get(b).loss(),
+            "loss of batch " + (b + 1) + " with dropout");
+      }
+      kit().assertStepClose(ref.weights(), f.weights(), "weights after 2 steps with dropout");
+    }
   }
 
   @TestFactory
