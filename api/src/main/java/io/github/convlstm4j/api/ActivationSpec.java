@@ -8,8 +8,8 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Keras {@code Activation}: an element-wise function on every value. No weights; inference
- * only ({@link Capability#FRAME_LAYERS}).
+ * Keras {@code Activation}: an element-wise function on every value. No weights; frame-wise
+ * ({@link Capability#FRAME_LAYERS}); trainable.
  *
  * @param activation the function
  */
@@ -50,6 +50,17 @@ public record ActivationSpec(Activation activation) implements LayerSpec {
   @Override
   public Map<String, List<Integer>> weightShapes(String name, int inputChannels) {
     return Map.of();
+  }
+
+  /**
+   * Frame-wise layers of this kind train on every backend that declares both
+   * {@link Capability#TRAINING} and {@link Capability#FRAME_LAYERS}.
+   *
+   * @return true
+   */
+  @Override
+  public boolean trainable() {
+    return true;
   }
 
   @Override

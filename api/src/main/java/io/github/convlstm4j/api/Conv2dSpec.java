@@ -14,7 +14,7 @@ import java.util.Set;
  * cross-correlation, dilation 1, {@link Padding} with TensorFlow's split for strides
  * ({@link Padding#before(int, int, int)}), then {@code act(· + bias)}. Weights
  * {@code conv2d_<k>/kernel [kh, kw, C_in, filters]} and {@code conv2d_<k>/bias [filters]}.
- * Inference only ({@link Capability#FRAME_LAYERS}).
+ * Frame-wise ({@link Capability#FRAME_LAYERS}); trainable.
  *
  * @param filters output channels
  * @param kernelHeight kernel rows
@@ -76,6 +76,17 @@ public record Conv2dSpec(int filters, int kernelHeight, int kernelWidth, int str
       m.put(name + "/bias", List.of(filters));
     }
     return m;
+  }
+
+  /**
+   * Frame-wise layers of this kind train on every backend that declares both
+   * {@link Capability#TRAINING} and {@link Capability#FRAME_LAYERS}.
+   *
+   * @return true
+   */
+  @Override
+  public boolean trainable() {
+    return true;
   }
 
   @Override

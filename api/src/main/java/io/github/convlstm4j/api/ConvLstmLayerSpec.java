@@ -58,8 +58,8 @@ import java.util.Set;
  *     ({@code get_dropout_mask_for_cell(inputs, training, count=4)}): each gate i, f, c, o has
  *     its own mask of the step input's shape {@code [N, H, W, C_in]} (per sample, position and
  *     channel), values 0 or {@code 1/(1 - dropout)}, drawn once per batch and fixed over the
- *     time steps; identity at inference. Only inference is implemented so far: {@code fit}
- *     refuses a layer with a non-zero rate (see {@code Forecaster#fit})
+ *     time steps; identity at inference. {@code fit} applies the masks of
+ *     {@link io.github.convlstm4j.spi.DropoutMasks}, the same on every backend
  * @param recurrentDropout Keras {@code recurrent_dropout}: the same for the state-to-state
  *     path, masks of {@code H_{t-1}}'s shape {@code [N, H', W', F]}, one per gate; 0 by
  *     default

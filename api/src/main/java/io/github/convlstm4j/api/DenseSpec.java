@@ -12,7 +12,7 @@ import java.util.Set;
  * Keras {@code Dense} on the channel axis of every position of every frame (Keras applies a
  * {@code Dense} to the last axis of any input): {@code y = act(x·W + b)}. Weights
  * {@code dense_<k>/kernel [C_in, units]} and {@code dense_<k>/bias [units]}, {@code k} counting
- * the dense layers before it. Inference only ({@link Capability#FRAME_LAYERS}).
+ * the dense layers before it. Frame-wise ({@link Capability#FRAME_LAYERS}); trainable.
  *
  * @param units output channels
  * @param activation element-wise activation (Keras' {@code softmax} is a separate
@@ -65,6 +65,17 @@ public record DenseSpec(int units, Activation activation, boolean useBias) imple
       m.put(name + "/bias", List.of(units));
     }
     return m;
+  }
+
+  /**
+   * Frame-wise layers of this kind train on every backend that declares both
+   * {@link Capability#TRAINING} and {@link Capability#FRAME_LAYERS}.
+   *
+   * @return true
+   */
+  @Override
+  public boolean trainable() {
+    return true;
   }
 
   @Override

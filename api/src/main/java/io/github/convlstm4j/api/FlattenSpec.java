@@ -11,7 +11,7 @@ import java.util.Set;
  * order Keras flattens a channels-last tensor in. A model with a flatten layer therefore
  * outputs one frame per sequence (a classifier's vector is a one-frame, 1×1 sequence of C
  * channels) and needs a fixed input shape ({@link ModelSpec.Builder#inputShape}). No weights;
- * inference only ({@link Capability#FRAME_LAYERS}).
+ * frame-wise ({@link Capability#FRAME_LAYERS}); trainable.
  */
 public record FlattenSpec() implements LayerSpec {
 
@@ -53,6 +53,17 @@ public record FlattenSpec() implements LayerSpec {
   @Override
   public Map<String, java.util.List<Integer>> weightShapes(String name, int inputChannels) {
     return Map.of();
+  }
+
+  /**
+   * Frame-wise layers of this kind train on every backend that declares both
+   * {@link Capability#TRAINING} and {@link Capability#FRAME_LAYERS}.
+   *
+   * @return true
+   */
+  @Override
+  public boolean trainable() {
+    return true;
   }
 
   @Override

@@ -80,8 +80,8 @@ public interface Forecaster extends AutoCloseable {
    *     context and the generated frames, twice over), else it is refused up front with an
    *     {@link IllegalArgumentException} naming the largest horizon that fits
    * @return the {@code horizon} generated frames
-   * @throws UnsupportedOperationException if the model holds inference-only layers
-   *     ({@link ModelSpec#inferenceOnlyLayers()}), naming the first
+   * @throws UnsupportedOperationException if the model holds frame-wise layers
+   *     ({@link ModelSpec#frameLayers()}), naming the first
    */
   FrameSequence forecast(FrameSequence context, int horizon);
 
@@ -92,8 +92,8 @@ public interface Forecaster extends AutoCloseable {
    *
    * @param streams N, at least 1
    * @return the session, open
-   * @throws UnsupportedOperationException if the model holds inference-only layers
-   *     ({@link ModelSpec#inferenceOnlyLayers()}), naming the first
+   * @throws UnsupportedOperationException if the model holds frame-wise layers
+   *     ({@link ModelSpec#frameLayers()}), naming the first
    */
   ForecastSession openSession(int streams);
 
@@ -103,7 +103,7 @@ public interface Forecaster extends AutoCloseable {
    * @param state from {@link ForecastSession#state()}
    * @return the session, open
    * @throws IllegalArgumentException naming every missing, extra or mis-shaped tensor
-   * @throws UnsupportedOperationException if the model holds inference-only layers
+   * @throws UnsupportedOperationException if the model holds frame-wise layers
    */
   ForecastSession openSession(SessionState state);
 
@@ -122,10 +122,12 @@ public interface Forecaster extends AutoCloseable {
    *     epoch, the batch and the value; the weights, moving statistics and optimizer state are
    *     then those from before the failing batch
    * @throws UnsupportedOperationException if the model holds inference-only layers
-   *     ({@link ModelSpec#inferenceOnlyLayers()}: frame-wise layers imported from Keras),
-   *     naming the first, or a ConvLSTM layer with a non-zero dropout rate (training masks are
-   *     not implemented yet), naming it; a backend that cannot train at all says so through
-   *     its provider's capabilities and throws {@link IllegalStateException} here
+   *     ({@link ModelSpec#inferenceOnlyLayers()}: Conv2DTranspose, LayerNormalization, batch
+   *     normalization after a frame-wise layer), naming the first; a backend that cannot
+   *     train at all says so through its provider's capabilities and throws
+   *     {@link IllegalStateException} here. ConvLSTM dropout and recurrent dropout train with
+   *     Keras' masks (see {@link io.github.convlstm4j.spi.DropoutMasks}), seeded from the
+   *     config's seed, the epoch and the batch
    */
   TrainingHistory fit(TrainingData data, TrainingConfig config, TrainingListener listener);
 

@@ -40,9 +40,12 @@ public sealed interface LayerSpec permits ConvLstmLayerSpec, BatchNormSpec, Conv
   }
 
   /**
-   * Whether every backend can train this layer (ConvLSTM, batch normalization after a ConvLSTM
-   * layer, the Conv3D head). The frame-wise layers Keras models bring are inference-only:
-   * {@code fit} on a model that holds one refuses, naming it.
+   * Whether every backend that trains can train this layer: ConvLSTM, batch normalization after
+   * a ConvLSTM layer, the Conv3D head, the patch layers, and the frame-wise Conv2D, Dense,
+   * Flatten, MaxPooling, Softmax and Activation layers (those with {@link Capability#TRAINING}
+   * and {@link Capability#FRAME_LAYERS}). Conv2DTranspose, LayerNormalization and a batch
+   * normalization after a frame-wise layer are inference-only: {@code fit} on a model that
+   * holds one refuses, naming it.
    *
    * @return true if trainable
    */

@@ -11,8 +11,9 @@ import java.util.Set;
  * Max pooling over each frame on its own: Keras {@code MaxPooling3D} with a time pool and
  * stride of 1, or {@code TimeDistributed(MaxPooling2D)}. Windows {@code poolHeight ×
  * poolWidth} moved by the strides; SAME pads as TensorFlow does ({@link Padding#before(int,
- * int, int)}), and padded cells never win the maximum. No weights; inference only
- * ({@link Capability#FRAME_LAYERS}).
+ * int, int)}), and padded cells never win the maximum. No weights; frame-wise
+ * ({@link Capability#FRAME_LAYERS}); trainable (the gradient goes to the first maximum of
+ * each window, in row-major window order).
  *
  * @param poolHeight window rows
  * @param poolWidth window columns
@@ -63,6 +64,17 @@ public record MaxPoolingSpec(int poolHeight, int poolWidth, int strideHeight, in
   @Override
   public Map<String, List<Integer>> weightShapes(String name, int inputChannels) {
     return Map.of();
+  }
+
+  /**
+   * Frame-wise layers of this kind train on every backend that declares both
+   * {@link Capability#TRAINING} and {@link Capability#FRAME_LAYERS}.
+   *
+   * @return true
+   */
+  @Override
+  public boolean trainable() {
+    return true;
   }
 
   @Override

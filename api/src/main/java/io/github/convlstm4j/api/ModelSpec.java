@@ -35,6 +35,7 @@ public final class ModelSpec {
   private final List<ConvLstmLayerSpec> convLstmLayers;
   private final List<BatchNormSpec> batchNormAfter;
   private final List<Integer> inferenceOnly;
+  private final List<Integer> frameWise;
   private final Conv3dHeadSpec head;
   private final boolean flattens;
   private final SequenceShape inputShape;
@@ -52,6 +53,7 @@ public final class ModelSpec {
     List<BatchNormSpec> bn = new ArrayList<>();
     List<LayerSpec.Position> at = new ArrayList<>();
     List<Integer> untrainable = new ArrayList<>();
+    List<Integer> frame = new ArrayList<>();
     Map<String, Integer> kinds = new LinkedHashMap<>();
     Conv3dHeadSpec h = null;
     boolean flat = false;
@@ -96,6 +98,7 @@ public final class ModelSpec {
           bn.set(bn.size() - 1, (BatchNormSpec) l);
         } else {
           trainable = false;
+          frame.add(i);
         }
       } else if (l instanceof Conv3dHeadSpec) {
         boolean afterConv = prev instanceof ConvLstmLayerSpec
@@ -110,6 +113,11 @@ public final class ModelSpec {
       } else if (l instanceof FlattenSpec) {
         flat = true;
       }
+      if (!(l instanceof ConvLstmLayerSpec || l instanceof BatchNormSpec
+          || l instanceof Conv3dHeadSpec || l instanceof SpaceToDepthSpec
+          || l instanceof DepthToSpaceSpec)) {
+        frame.add(i);
+      }
       if (!trainable) {
         untrainable.add(i);
       }
@@ -121,6 +129,7 @@ public final class ModelSpec {
     this.convLstmLayers = List.copyOf(conv);
     this.batchNormAfter = Collections.unmodifiableList(bn);
     this.inferenceOnly = List.copyOf(untrainable);
+    this.frameWise = List.copyOf(frame);
     this.head = h;
     this.flattens = flat;
     this.core = coreOf(inputChannels, this.layers, seed, inputShape);
@@ -282,12 +291,26 @@ public final class ModelSpec {
   /**
    * Indices into {@link #layers()} of the layers no backend trains (see
    * {@link LayerSpec#trainable()}; a batch normalization after a frame-wise layer is one).
-   * Such a model predicts but cannot {@code fit}, and streaming sessions refuse it.
+   * Such a model predicts but cannot {@code fit}.
    *
    * @return an unmodifiable list, empty for a model every backend trains
    */
   public List<Integer> inferenceOnlyLayers() {
     return inferenceOnly;
+  }
+
+  /**
+   * Indices into {@link #layers()} of the frame-wise layers: every layer but the ConvLSTM
+   * layers, the batch normalization right after one, the Conv3D head and the patch layers.
+   * Backends run a model with such layers as the chain of
+   * {@link io.github.convlstm4j.spi.LayerChainPlan}; it predicts, evaluates and (when
+   * {@link #inferenceOnlyLayers()} is empty) trains, but has no streaming sessions or
+   * recurrent states.
+   *
+   * @return an unmodifiable list, in layer order, empty for a model of the ConvLSTM core alone
+   */
+  public List<Integer> frameLayers() {
+    return frameWise;
   }
 
   /**

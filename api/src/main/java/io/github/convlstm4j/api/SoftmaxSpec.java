@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Softmax over the channels of every position: {@code y_c = exp(x_c - m) / Σ exp(x_j - m)},
  * {@code m} the channels' maximum (Keras' {@code softmax} activation with its default last
- * axis). No weights; inference only ({@link Capability#FRAME_LAYERS}).
+ * axis). No weights; frame-wise ({@link Capability#FRAME_LAYERS}); trainable.
  */
 public record SoftmaxSpec() implements LayerSpec {
 
@@ -39,6 +39,17 @@ public record SoftmaxSpec() implements LayerSpec {
   @Override
   public Map<String, List<Integer>> weightShapes(String name, int inputChannels) {
     return Map.of();
+  }
+
+  /**
+   * Frame-wise layers of this kind train on every backend that declares both
+   * {@link Capability#TRAINING} and {@link Capability#FRAME_LAYERS}.
+   *
+   * @return true
+   */
+  @Override
+  public boolean trainable() {
+    return true;
   }
 
   @Override

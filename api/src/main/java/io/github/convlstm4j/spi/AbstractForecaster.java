@@ -105,6 +105,7 @@ public abstract class AbstractForecaster implements Forecaster {
   private final DepthToSpaceSpec outputPatches;
   private final ReentrantLock inUse = new ReentrantLock();
   private int epochsCompleted;
+  private DropoutMasks batchDropout = DropoutMasks.none();
   private volatile boolean closed;
 
   /**
@@ -280,8 +281,8 @@ public abstract class AbstractForecaster implements Forecaster {
   protected abstract double lossSum(PackedBatch input, PackedBatch target, Loss loss);
 
   /**
-   * A training-mode forward and backward pass (batch statistics) that has not updated
-   * anything yet.
+   * A training-mode forward and backward pass (batch statistics, and the dropout masks of
+   * {@link #batchDropout()} when the model has dropout) that has not updated anything yet.
    *
    * @param input a checked batch
    * @param target targets of the output's shape
@@ -451,7 +452,7 @@ public abstract class AbstractForecaster implements Forecaster {
   final Step runFrom(List<FrameSequence> inputs, List<LayerState> initialState,
       EngineTensor headContext) {
     return guarded(() -> {
-      requireAllTrainable("states");
+      requireNoFrameLayers("states");
       checkBatch(inputs);
       PackedBatch batch = PackedBatch.of(inputs);
       if (initialState != null) {
@@ -502,7 +503,7 @@ public abstract class AbstractForecaster implements Forecaster {
   @Override
   public final ForecastSession openSession(int streams) {
     return guarded(() -> {
-      requireAllTrainable("streaming sessions");
+      requireNoFrameLayers("streaming sessions");
       return new CoreSession(this, streams);
     });
   }
@@ -510,55 +511,66 @@ public abstract class AbstractForecaster implements Forecaster {
   @Override
   public final ForecastSession openSession(SessionState state) {
     return guarded(() -> {
-      requireAllTrainable("streaming sessions");
+      requireNoFrameLayers("streaming sessions");
       return CoreSession.restore(this, state);
     });
   }
 
   /**
-   * Refuses a model with inference-only layers ({@link ModelSpec#inferenceOnlyLayers()}) for
-   * work that needs the ConvLSTM core's own layers: training, states, sessions.
+   * Refuses a model with frame-wise layers ({@link ModelSpec#frameLayers()}) for work that
+   * needs the ConvLSTM core's own layers: states, sessions, rollouts.
    *
    * @param what the refused work, for the message
    * @throws UnsupportedOperationException naming the first such layer
    */
-  private void requireAllTrainable(String what) {
-    List<Integer> only = spec.inferenceOnlyLayers();
-    if (!only.isEmpty()) {
-      int i = only.get(0);
+  private void requireNoFrameLayers(String what) {
+    List<Integer> frame = spec.frameLayers();
+    if (!frame.isEmpty()) {
+      int i = frame.get(0);
       throw new UnsupportedOperationException(what + " support conv_lstm2d, "
           + "batch_normalization after conv_lstm2d and conv3d layers; layer " + i + " ('"
-          + spec.layerName(i) + "', " + spec.layers().get(i).kind() + ") is inference-only: "
-          + "this model can predict and evaluate, nothing more (" + only.size()
-          + " such layers)");
+          + spec.layerName(i) + "', " + spec.layers().get(i).kind() + ") is frame-wise: "
+          + "this model can predict, evaluate and (without inference-only layers) fit ("
+          + frame.size() + " frame-wise layers)");
     }
   }
 
   /**
-   * Refuses to train a model with dropout: the masks are not implemented in any backend's
-   * training step yet, and training without them would silently change the model. Inference
-   * ignores dropout, as Keras does.
+   * Refuses to train a model with inference-only layers ({@link ModelSpec#inferenceOnlyLayers()}).
    *
-   * @throws UnsupportedOperationException naming the first such layer and its rates
+   * @throws UnsupportedOperationException naming the first such layer and what does train
    */
-  private void requireNoDropout() {
-    List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
-    for (int i = 0; i < layers.size(); i++) {
-      ConvLstmLayerSpec l = layers.get(i);
-      if (l.hasDropout()) {
-        throw new UnsupportedOperationException("fit does not support dropout yet: ConvLSTM "
-            + "layer " + i + " has dropout " + l.dropout() + " and recurrentDropout "
-            + l.recurrentDropout() + " (expected 0 and 0 for training; predict, evaluate and "
-            + "sessions treat dropout as the identity, as Keras does at inference)");
-      }
+  private void requireAllTrainable() {
+    List<Integer> only = spec.inferenceOnlyLayers();
+    if (!only.isEmpty()) {
+      int i = only.get(0);
+      throw new UnsupportedOperationException("fit supports conv_lstm2d, batch_normalization "
+          + "after conv_lstm2d, conv3d, conv2d, dense, flatten, max_pooling, softmax, activation "
+          + "and the patch layers; layer " + i + " ('" + spec.layerName(i) + "', "
+          + spec.layers().get(i).kind() + ") cannot be trained: this model can predict and "
+          + "evaluate (" + only.size() + " such layers)");
     }
+  }
+
+  /**
+   * The dropout masks of the training batch under way: inside {@link #trainingStep} of
+   * {@link #fit}, the masks the core made for that batch with {@link DropoutMasks#of} (the
+   * core's spec, the batch's sample count and input shape, seeded by
+   * {@link DropoutMasks#batchSeed} from the training seed, the epochs completed before and the
+   * 0-based batch index), which the step must apply; {@link DropoutMasks#none()} otherwise
+   * (and always for a model without dropout).
+   *
+   * @return the masks
+   */
+  protected final DropoutMasks batchDropout() {
+    return batchDropout;
   }
 
   @Override
   public final FrameSequence forecast(FrameSequence context, int horizon) {
     return guarded(() -> {
       Objects.requireNonNull(context, "context");
-      requireAllTrainable("forecast rollouts");
+      requireNoFrameLayers("forecast rollouts");
       FrameShape out = checkInput(context, "context");
       if (horizon < 1) {
         throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
@@ -603,8 +615,7 @@ public abstract class AbstractForecaster implements Forecaster {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(listener, "listener");
-      requireAllTrainable("fit");
-      requireNoDropout();
+      requireAllTrainable();
       checkDataset(data, "data");
       TrainingData.Split split = data.split(config.validationSplit());
       TrainingData train = split.training();
@@ -647,8 +658,12 @@ public abstract class AbstractForecaster implements Forecaster {
           ModelWeights optimizerBefore = readOptimizerState();
           String diverged = null;
           double loss;
-          try (TrainingStep step = trainingStep(coreInput(prefetch.input(n)),
-              coreTarget(prefetch.target(n)), config.loss())) {
+          PackedBatch coreIn = coreInput(prefetch.input(n));
+          batchDropout = DropoutMasks.of(core, n,
+              new SequenceShape(coreIn.frames(), coreIn.frameShape()),
+              DropoutMasks.batchSeed(config.seed(), epochsCompleted, b));
+          try (TrainingStep step = trainingStep(coreIn, coreTarget(prefetch.target(n)),
+              config.loss())) {
             loss = step.loss();
             if (!Double.isFinite(loss)) {
               diverged = "the loss is " + loss;
@@ -657,6 +672,8 @@ public abstract class AbstractForecaster implements Forecaster {
               long position = OptimizerState.iterations(optimizerBefore);
               step.apply(o.withLearningRate(schedule.learningRate(o.learningRate(), position)));
             }
+          } finally {
+            batchDropout = DropoutMasks.none();
           }
           if (diverged == null) {
             Optional<NonFiniteValue> bad = firstNonFiniteWeight();

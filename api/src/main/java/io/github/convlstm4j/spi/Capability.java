@@ -28,8 +28,10 @@ public enum Capability {
   /**
    * Inference through the frame-wise layers Keras models bring (dense, flatten, conv2d,
    * conv2d_transpose, max_pooling, layer_normalization, softmax, activation, and batch
-   * normalization after any of them): {@link io.github.convlstm4j.api.LayerSpec#trainable()}
-   * is false for them.
+   * normalization after any of them). With {@link #TRAINING} also their training, for the
+   * layers whose {@link io.github.convlstm4j.api.LayerSpec#trainable()} is true (conv2d, dense,
+   * flatten, max_pooling, softmax, activation): gradients through them and into the ConvLSTM
+   * layers around them.
    */
   FRAME_LAYERS,
   /**

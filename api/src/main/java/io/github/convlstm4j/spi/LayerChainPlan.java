@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a backend runs a model with frame-wise layers ({@link ModelSpec#inferenceOnlyLayers()})
- * for inference, worked out once for every backend: a chain of stages in layer order. Each
- * ConvLSTM layer, with the batch normalization right after it and a Conv3D head that follows,
+ * How a backend runs a model with frame-wise layers ({@link ModelSpec#frameLayers()}) for
+ * inference and training, worked out once for every backend: a chain of stages in layer order.
+ * Each ConvLSTM layer, with the batch normalization right after it and a Conv3D head that follows,
  * is a {@link Recurrent} stage: a one-layer model the backend runs with its ConvLSTM kernels,
  * whose weights are the model's own under other names. Every other layer is a {@link Frame}
  * stage the backend runs with its frame-wise kernel.

@@ -41,7 +41,8 @@ class FrameLayerSpecTest {
     assertEquals(List.of(8, 8, 8, 4), w.get("conv2d_transpose_0/kernel")); // [kh, kw, out, in]
     assertEquals(List.of(11, 11, 16, 8), w.get("conv2d_transpose_1/kernel"));
     assertEquals(List.of(11, 11, 16, 1), w.get("conv2d_2/kernel"));
-    assertEquals(List.of(0, 1, 2, 4, 5, 6), spec.inferenceOnlyLayers());
+    assertEquals(List.of(1, 4, 5), spec.inferenceOnlyLayers()); // layer norm, transposes
+    assertEquals(List.of(0, 1, 2, 4, 5, 6), spec.frameLayers());
     assertTrue(spec.returnsSequences());
     // VALID transpose: n·s + max(k - s, 0): 16·4 + 4 = 68
     assertEquals(68, new Conv2dTransposeSpec(1, 8, 8, 4, 4, Padding.VALID, Activation.LINEAR,
@@ -93,7 +94,9 @@ class FrameLayerSpecTest {
     assertEquals(spec.weightShapes(), back.weightShapes());
     assertTrue(spec.weightShapes().containsKey("batch_normalization_0/gamma"));
     assertTrue(spec.weightShapes().containsKey("batch_normalization_l5/moving_variance"));
-    assertEquals(List.of(0, 1, 4, 5, 6, 7, 8, 9, 10), spec.inferenceOnlyLayers());
+    // untrainable: the layer norm, the transpose and the batch norm after it
+    assertEquals(List.of(1, 4, 5), spec.inferenceOnlyLayers());
+    assertEquals(List.of(0, 1, 4, 5, 6, 7, 8, 9, 10), spec.frameLayers());
     assertEquals("dense_0", spec.layerName(9));
   }
 

@@ -11,6 +11,7 @@ import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
+import io.github.convlstm4j.spi.DropoutMasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,34 @@ final class ConvLstmGraph {
   }
 
   /**
+   * Runs the network in training mode with dropout masks (Keras semantics, see
+   * {@link DropoutMasks}): a layer with masks multiplies the step input by gate q's input mask
+   * before gate q's input convolution and {@code H_{t-1}} by its recurrent mask before gate
+   * q's recurrent convolution, the same masks at every step.
+   *
+   * @param input {@code [N, T, C, H, W]}
+   * @param p parameters (training leaves)
+   * @param masks the batch's masks, {@link DropoutMasks#none()} for none
+   * @param firstLayer the masks' index of this graph's first ConvLSTM layer (a chain's stage)
+   * @return the output and the batch statistics
+   */
+  Output forwardTraining(NDArray input, Map<String, NDArray> p, DropoutMasks masks,
+      int firstLayer) {
+    this.dropout = masks;
+    this.dropoutOffset = firstLayer;
+    try {
+      return run(input, p, true, -1, null, null);
+    } finally {
+      this.dropout = DropoutMasks.none();
+      this.dropoutOffset = 0;
+    }
+  }
+
+  // The dropout masks of the training pass under way (forwardTraining), else none.
+  private DropoutMasks dropout = DropoutMasks.none();
+  private int dropoutOffset;
+
+  /**
    * Runs the network in inference mode from given initial states and copies out each layer's
    * state after the last step.
    *
@@ -161,7 +190,8 @@ final class ConvLstmGraph {
           l.useBias() ? p.get(ModelSpec.biasName(i)) : null,
           l.peephole() ? new NDArray[] {p.get(ModelSpec.peepholeName(i, "i")),
               p.get(ModelSpec.peepholeName(i, "f")), p.get(ModelSpec.peepholeName(i, "o"))}
-              : null, inPlace, initial == null ? null : initial.get(i), finals);
+              : null, inPlace, initial == null ? null : initial.get(i), finals,
+          dropout.isEmpty() ? -1 : dropoutOffset + i);
       closeIntermediate(layerInput, input);
       if (i == statsLayer) {
         NDArray[] ms = meanAndVariance(x);
@@ -225,7 +255,7 @@ final class ConvLstmGraph {
    */
   private NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
       NDArray recurrentKernel, NDArray bias, NDArray[] peepholes, boolean inPlace,
-      State initial, List<StateCopy> finals) {
+      State initial, List<StateCopy> finals, int maskLayer) {
     Shape s = x.getShape();
     long n = s.get(0);
     long t = s.get(1);
@@ -245,6 +275,14 @@ final class ConvLstmGraph {
         && (l.padding() != Padding.SAME || rkh != kh || rkw != kw)
         ? InputConvolution.HOISTED : inputConvolution;
     NDList owned = new NDList(); // layer-level intermediates, closed at the end
+    // Dropout masks (training only): [N, C, H, W] per gate, engine-owned constants.
+    NDArray[] dropIn = maskLayer < 0 ? null : masks(layerManager, maskLayer, true,
+        new long[] {n, s.get(3), s.get(4), c}, owned);
+    NDArray[] dropRec = maskLayer < 0 ? null : masks(layerManager, maskLayer, false,
+        new long[] {n, l.padding().outputSize(Math.toIntExact(s.get(3)), kh),
+            l.padding().outputSize(Math.toIntExact(s.get(4)), kw), f}, owned);
+    boolean masked = dropIn != null || dropRec != null;
+    NDList[] gateKernels = null;
     // Hard-sigmoid gates: fold Keras' 0.2 z + 0.5 into the kernels and bias of the i, f and o
     // gates, so each of those gates is a single clip instead of multiply, add and clip.
     // Not with peepholes: their terms join the pre-activations after the convolutions.
@@ -264,6 +302,11 @@ final class ConvLstmGraph {
       kernel = f3[0];
       recurrentKernel = f3[1];
       bias = f3[2];
+    }
+    if (masked) {
+      form = InputConvolution.PER_STEP; // per gate, below
+      gateKernels = new NDList[] {kernel.split(4, 0), recurrentKernel.split(4, 0),
+          bias == null ? null : bias.split(4, 0)};
     }
     NDList steps;
     NDArray joinedKernel = null;
@@ -308,6 +351,9 @@ final class ConvLstmGraph {
       } else if (form == InputConvolution.CONCATENATED && hidden != null) {
         z = conv(NDArrays.concat(new NDList(frame, hidden), 1), joinedKernel, bias, sameBefore,
             sameAfter);
+      } else if (masked) {
+        z = maskedGates(frame, hidden, gateKernels, dropIn, dropRec, inputBefore, inputAfter,
+            sameBefore, sameAfter);
       } else {
         z = conv(frame, kernel, bias, inputBefore, inputAfter);
         if (hidden != null) {
@@ -360,6 +406,52 @@ final class ConvLstmGraph {
     steps.close();
     owned.close();
     return result;
+  }
+
+  /**
+   * Layer {@code layer}'s four input ({@code input}) or recurrent dropout masks as
+   * {@code [N, C, H, W]} arrays from their channels-last {@code shape}, or null without them.
+   */
+  private NDArray[] masks(NDManager manager, int layer, boolean input, long[] shape,
+      NDList owned) {
+    if ((input ? dropout.input(layer, 0) : dropout.recurrent(layer, 0)) == null) {
+      return null;
+    }
+    NDArray[] m = new NDArray[4];
+    for (int q = 0; q < 4; q++) {
+      NDArray last = DjlArrays.owned(manager,
+          input ? dropout.input(layer, q) : dropout.recurrent(layer, q), new Shape(shape));
+      m[q] = last.transpose(0, 3, 1, 2);
+      owned.add(last);
+      if (m[q] != last) {
+        owned.add(m[q]);
+      }
+    }
+    return m;
+  }
+
+  /**
+   * The gate pre-activations of one step with dropout, Keras' {@code ConvLSTMCell.call}: gate
+   * q is {@code conv(X⊙m_q, W_q) + b_q + conv(H⊙r_q, U_q)}, the four concatenated in the
+   * order i, f, c, o.
+   */
+  private static NDArray maskedGates(NDArray frame, NDArray hidden, NDList[] gateKernels,
+      NDArray[] dropIn, NDArray[] dropRec, int[] inputBefore, int[] inputAfter,
+      int[] sameBefore, int[] sameAfter) {
+    NDList w = gateKernels[0];
+    NDList u = gateKernels[1];
+    NDList b = gateKernels[2];
+    NDList parts = new NDList();
+    for (int q = 0; q < 4; q++) {
+      NDArray x = dropIn == null ? frame : frame.mul(dropIn[q]);
+      NDArray zq = conv(x, w.get(q), b == null ? null : b.get(q), inputBefore, inputAfter);
+      if (hidden != null) {
+        NDArray h = dropRec == null ? hidden : hidden.mul(dropRec[q]);
+        zq = zq.add(conv(h, u.get(q), null, sameBefore, sameAfter));
+      }
+      parts.add(zq);
+    }
+    return NDArrays.concat(parts, 1);
   }
 
   /** The new cell state of the last {@link #peepholeStep}, handed back beside its output. */

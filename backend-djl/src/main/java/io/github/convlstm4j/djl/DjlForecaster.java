@@ -47,7 +47,7 @@ final class DjlForecaster extends AbstractForecaster {
   private final Engine engine;
   private final NDManager manager;
   private final ConvLstmGraph graph;
-  /** The chain for models with inference-only layers, else null (then {@link #graph} runs). */
+  /** The chain for models with frame-wise layers, else null (then {@link #graph} runs). */
   private final FrameLayerChain chain;
   private final Map<String, List<Integer>> kerasShapes;
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
@@ -64,7 +64,7 @@ final class DjlForecaster extends AbstractForecaster {
     this.manager = manager;
     ModelSpec core = coreSpec(); // patch layers are the core's, around this model
     this.graph = new ConvLstmGraph(core, inputConvolution);
-    this.chain = core.inferenceOnlyLayers().isEmpty() ? null
+    this.chain = core.frameLayers().isEmpty() ? null
         : new FrameLayerChain(core, inputConvolution);
     // The chain's output is [N, T, C, H, W] even when it ends with a Conv3D head.
     this.layouts = new BatchLayouts(chain == null && graph.outputChannelsBeforeTime());
@@ -148,7 +148,6 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss lossType) {
-    requireTrainableModel("training");
     NDManager batch = manager.newSubManager();
     try {
       attachParams(batch);
@@ -163,11 +162,24 @@ final class DjlForecaster extends AbstractForecaster {
         leaves.put(e.getKey(), leaf);
       }
       float loss;
-      ConvLstmGraph.Output out;
+      List<FrameLayerChain.Moving> moving = new ArrayList<>();
       synchronized (kind.collectorLock()) {
         try (GradientCollector collector = engine.newGradientCollector()) {
-          out = graph.forward(x, leaves, true);
-          NDArray l = ConvLstmGraph.loss(out.output(), y, lossType);
+          NDArray output;
+          if (chain != null) {
+            output = chain.forward(x, leaves, true, moving, batchDropout());
+          } else {
+            ConvLstmGraph.Output out = graph.forwardTraining(x, leaves, batchDropout(), 0);
+            output = out.output();
+            for (ConvLstmGraph.BatchStats s : out.batchStats()) {
+              moving.add(new FrameLayerChain.Moving(
+                  ModelSpec.batchNormName(s.layer(), "moving_mean"),
+                  ModelSpec.batchNormName(s.layer(), "moving_variance"),
+                  coreSpec().batchNormAfter(s.layer()).orElseThrow().momentum(), s.mean(),
+                  s.variance()));
+            }
+          }
+          NDArray l = ConvLstmGraph.loss(output, y, lossType);
           collector.backward(l);
           loss = l.getFloat();
         }
@@ -176,9 +188,8 @@ final class DjlForecaster extends AbstractForecaster {
       for (String name : trainable(params).keySet()) {
         grads.put(name, leaves.get(name).getGradient());
       }
-      List<ConvLstmGraph.BatchStats> stats = out.batchStats();
       return new DjlTrainingStep(batch, loss, grads, this::prepareOptimizer, trainable(params),
-          () -> updateMovingStatistics(stats));
+          () -> updateMovingStatistics(moving));
     } catch (RuntimeException | Error e) {
       batch.close();
       throw e;
@@ -220,11 +231,11 @@ final class DjlForecaster extends AbstractForecaster {
     }
   }
 
-  private void updateMovingStatistics(List<ConvLstmGraph.BatchStats> stats) {
-    for (ConvLstmGraph.BatchStats s : stats) {
-      float m = (float) coreSpec().batchNormAfter(s.layer()).orElseThrow().momentum();
-      NDArray mean = params.get(ModelSpec.batchNormName(s.layer(), "moving_mean"));
-      NDArray var = params.get(ModelSpec.batchNormName(s.layer(), "moving_variance"));
+  private void updateMovingStatistics(List<FrameLayerChain.Moving> stats) {
+    for (FrameLayerChain.Moving s : stats) {
+      float m = (float) s.momentum();
+      NDArray mean = params.get(s.meanName());
+      NDArray var = params.get(s.varianceName());
       mean.muli(m).addi(s.mean().stopGradient().mul(1f - m));
       var.muli(m).addi(s.variance().stopGradient().mul(1f - m));
     }
@@ -232,11 +243,11 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
-    requireTrainableModel("batch-norm recalibration");
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
       NDArray x = layouts.input(call, input);
-      ConvLstmGraph.BatchStats s = graph.layerStatistics(x, params, layer);
+      ConvLstmGraph.BatchStats s = chain != null ? chain.layerStatistics(x, params, layer)
+          : graph.layerStatistics(x, params, layer);
       float[] mean = s.mean().toFloatArray();
       float[] var = s.variance().toFloatArray();
       double[][] r = new double[2][mean.length];
@@ -303,14 +314,6 @@ final class DjlForecaster extends AbstractForecaster {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /** The core refuses these first; this guards the graph against a chain model regardless. */
-  private void requireTrainableModel(String what) {
-    if (chain != null) {
-      throw new UnsupportedOperationException(what + " needs a model without inference-only "
-          + "layers, got layers " + coreSpec().inferenceOnlyLayers());
-    }
-  }
 
   private void attachParams(NDManager call) {
     call.tempAttachAll(params.values().toArray(new NDArray[0]));

@@ -16,6 +16,7 @@ import io.github.convlstm4j.api.MaxPoolingSpec;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.SoftmaxSpec;
+import io.github.convlstm4j.spi.DropoutMasks;
 import io.github.convlstm4j.spi.LayerChainPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Inference through a model with frame-wise layers ({@link ModelSpec#inferenceOnlyLayers()}),
- * the stages of the core's {@link LayerChainPlan}: each recurrent stage runs through a
- * {@link ConvLstmGraph} of its one-layer model whose parameters are the model's own (looked
- * up by name on every call, never copied, so {@code setWeights} reaches them); every frame
- * stage runs as DJL operations on all N·T frames.
+ * A model with frame-wise layers ({@link ModelSpec#frameLayers()}), the stages of the core's
+ * {@link LayerChainPlan}: each recurrent stage runs through a {@link ConvLstmGraph} of its
+ * one-layer model whose parameters are the model's own (looked up by name on every call, never
+ * copied, so {@code setWeights} reaches them and training leaves stand in for them); every
+ * frame stage runs as DJL operations on all N·T frames. Training is the engine's autograd
+ * over the same operations (the core refuses to train the inference-only layers); a training
+ * pass reports each recurrent stage's batch statistics under the model's weight names.
  *
  * <p>Layout between stages: {@code [N, T, C, H, W]}. The frame-wise operations work on
  * {@code [N·T, C, H, W]}, the engines' NCHW. Weights are in the DJL layouts of
@@ -50,10 +53,27 @@ final class FrameLayerChain {
 
   /** One step of the chain, on {@code [N, T, C, H, W]}. */
   private interface Stage {
-    NDArray run(NDArray x, Map<String, NDArray> params);
+    NDArray run(NDArray x, Map<String, NDArray> params, boolean training, List<Moving> moving,
+        DropoutMasks masks);
   }
 
+  /**
+   * A batch normalization's statistics in a training pass, to fold into its moving ones.
+   *
+   * @param meanName the model's name of its moving mean
+   * @param varianceName the model's name of its moving variance
+   * @param momentum its momentum
+   * @param mean the batch mean {@code [F]}
+   * @param variance the batch's biased variance {@code [F]}
+   */
+  record Moving(String meanName, String varianceName, double momentum, NDArray mean,
+      NDArray variance) {}
+
   private final List<Stage> stages = new ArrayList<>();
+  /** The recurrent stages' graphs, their weight-name maps and stage indices, in order. */
+  private final List<ConvLstmGraph> graphs = new ArrayList<>();
+  private final List<Map<String, String>> aliases = new ArrayList<>();
+  private final List<Integer> recurrentStages = new ArrayList<>();
 
   /**
    * The chain of a model.
@@ -65,8 +85,11 @@ final class FrameLayerChain {
     for (LayerChainPlan.Stage stage : LayerChainPlan.of(spec)) {
       if (stage instanceof LayerChainPlan.Recurrent) {
         LayerChainPlan.Recurrent r = (LayerChainPlan.Recurrent) stage;
-        stages.add(recurrentStage(new ConvLstmGraph(r.spec(), inputConvolution),
-            r.weightNames()));
+        ConvLstmGraph graph = new ConvLstmGraph(r.spec(), inputConvolution);
+        graphs.add(graph);
+        aliases.add(r.weightNames());
+        recurrentStages.add(stages.size());
+        stages.add(recurrentStage(graph, r.spec(), r.weightNames(), graphs.size() - 1));
       } else {
         LayerChainPlan.Frame f = (LayerChainPlan.Frame) stage;
         stages.add(frameStage(f.layer(), f.name() + "/"));
@@ -84,9 +107,31 @@ final class FrameLayerChain {
    * @return the output {@code [N, T', C', H', W']}
    */
   NDArray forward(NDArray input, Map<String, NDArray> params) {
+    return forward(input, params, false, new ArrayList<>(), DropoutMasks.none());
+  }
+
+  /**
+   * Runs the whole chain, in training mode under the caller's gradient collector: batch
+   * statistics in batch normalization, and arrays closed only by handle (autograd keeps what
+   * the backward pass needs).
+   *
+   * @param input {@code [N, T, C, H, W]}
+   * @param params every parameter (or its training leaf) by the model's weight name
+   * @param training batch statistics (true) or moving statistics (false)
+   * @param moving receives, in training mode, each batch normalization's batch statistics
+   * @param masks the batch's dropout masks (training), by the model's ConvLSTM layer index
+   * @return the output {@code [N, T', C', H', W']}
+   */
+  NDArray forward(NDArray input, Map<String, NDArray> params, boolean training,
+      List<Moving> moving, DropoutMasks masks) {
+    return run(input, params, training, moving, masks, stages.size());
+  }
+
+  private NDArray run(NDArray input, Map<String, NDArray> params, boolean training,
+      List<Moving> moving, DropoutMasks masks, int stageCount) {
     NDArray x = input;
-    for (Stage s : stages) {
-      NDArray y = s.run(x, params);
+    for (int k = 0; k < stageCount; k++) {
+      NDArray y = stages.get(k).run(x, params, training, moving, masks);
       if (x != input && y != x) {
         x.close();
       }
@@ -95,15 +140,48 @@ final class FrameLayerChain {
     return x;
   }
 
-  private static Stage recurrentStage(ConvLstmGraph graph, Map<String, String> alias) {
-    return (x, params) -> {
-      Map<String, NDArray> own = new LinkedHashMap<>();
-      alias.forEach((sub, model) -> own.put(sub, params.get(model)));
-      NDArray y = graph.forward(x, own, false).output();
+  /**
+   * The batch mean and biased variance per channel of ConvLSTM layer {@code layer}'s output
+   * (its batch normalization's input) in an inference pass, for batch-norm recalibration.
+   *
+   * @param input {@code [N, T, C, H, W]}
+   * @param params every parameter by the model's weight name
+   * @param layer the ConvLSTM layer
+   * @return the statistics
+   */
+  ConvLstmGraph.BatchStats layerStatistics(NDArray input, Map<String, NDArray> params,
+      int layer) {
+    NDArray x = run(input, params, false, new ArrayList<>(), DropoutMasks.none(),
+        recurrentStages.get(layer));
+    return graphs.get(layer).layerStatistics(x, own(aliases.get(layer), params), 0);
+  }
+
+  private static Map<String, NDArray> own(Map<String, String> alias,
+      Map<String, NDArray> params) {
+    Map<String, NDArray> own = new LinkedHashMap<>();
+    alias.forEach((sub, model) -> own.put(sub, params.get(model)));
+    return own;
+  }
+
+  private static Stage recurrentStage(ConvLstmGraph graph, ModelSpec sub,
+      Map<String, String> alias, int layer) {
+    return (x, params, training, moving, masks) -> {
+      ConvLstmGraph.Output out = training
+          ? graph.forwardTraining(x, own(alias, params), masks, layer)
+          : graph.forward(x, own(alias, params), false);
+      for (ConvLstmGraph.BatchStats s : out.batchStats()) {
+        moving.add(new Moving(alias.get(ModelSpec.batchNormName(s.layer(), "moving_mean")),
+            alias.get(ModelSpec.batchNormName(s.layer(), "moving_variance")),
+            sub.batchNormAfter(s.layer()).orElseThrow().momentum(), s.mean(), s.variance()));
+      }
+      NDArray y = out.output();
       if (!graph.outputChannelsBeforeTime()) {
         return y;
       }
       NDArray t = y.transpose(0, 2, 1, 3, 4); // [N, C, T, H, W] -> [N, T, C, H, W]
+      if (training) {
+        return t; // no copy: a copy may leave the autograd graph; y goes with the manager
+      }
       if (t != y) {
         NDArray c = t.duplicate(); // a dense copy, not a strided view of y
         t.close();
@@ -117,7 +195,7 @@ final class FrameLayerChain {
   private static Stage frameStage(LayerSpec l, String w) {
     if (l instanceof DenseSpec) {
       DenseSpec d = (DenseSpec) l;
-      return (x, p) -> perFrame(x, f -> {
+      return (x, p, training, moving, masks) -> perFrame(x, f -> {
         NDArray k = p.get(w + "kernel");
         try (NDArray k4 = k.reshape(k.getShape().get(0), k.getShape().get(1), 1, 1)) {
           NDArray y = convolution(f, k4, d.useBias() ? p.get(w + "bias") : null, 1, 1);
@@ -125,7 +203,7 @@ final class FrameLayerChain {
         }
       });
     } else if (l instanceof FlattenSpec) {
-      return (x, p) -> {
+      return (x, p, training, moving, masks) -> {
         Shape s = x.getShape();
         try (NDArray last = x.transpose(0, 1, 3, 4, 2)) { // channels-last, Keras' order
           return last.reshape(s.get(0), 1, s.size() / s.get(0), 1, 1);
@@ -133,30 +211,35 @@ final class FrameLayerChain {
       };
     } else if (l instanceof Conv2dSpec) {
       Conv2dSpec c = (Conv2dSpec) l;
-      return (x, p) -> perFrame(x, f -> {
-        try (NDArray padded = padSame(f, c.padding(), c.kernelHeight(), c.kernelWidth(),
-            c.strideHeight(), c.strideWidth(), 0f)) {
-          NDArray y = convolution(padded, p.get(w + "kernel"),
-              c.useBias() ? p.get(w + "bias") : null, c.strideHeight(), c.strideWidth());
-          return activate(y, c.activation());
+      return (x, p, training, moving, masks) -> perFrame(x, f -> {
+        NDArray padded = padSame(f, c.padding(), c.kernelHeight(), c.kernelWidth(),
+            c.strideHeight(), c.strideWidth(), 0f);
+        NDArray y = convolution(padded, p.get(w + "kernel"),
+            c.useBias() ? p.get(w + "bias") : null, c.strideHeight(), c.strideWidth());
+        if (padded != f) {
+          padded.close();
         }
+        return activate(y, c.activation());
       });
     } else if (l instanceof Conv2dTransposeSpec) {
       Conv2dTransposeSpec c = (Conv2dTransposeSpec) l;
-      return (x, p) -> perFrame(x, f -> activate(transposed(f, c, p.get(w + "kernel"),
+      return (x, p, training, moving, masks) -> perFrame(x, f -> activate(transposed(f, c, p.get(w + "kernel"),
           c.useBias() ? p.get(w + "bias") : null), c.activation()));
     } else if (l instanceof MaxPoolingSpec) {
       MaxPoolingSpec m = (MaxPoolingSpec) l;
-      return (x, p) -> perFrame(x, f -> {
-        try (NDArray padded = padSame(f, m.padding(), m.poolHeight(), m.poolWidth(),
-            m.strideHeight(), m.strideWidth(), Float.NEGATIVE_INFINITY)) {
-          return padded.getNDArrayInternal().maxPool(new Shape(m.poolHeight(), m.poolWidth()),
-              new Shape(m.strideHeight(), m.strideWidth()), new Shape(0, 0), false);
+      return (x, p, training, moving, masks) -> perFrame(x, f -> {
+        NDArray padded = padSame(f, m.padding(), m.poolHeight(), m.poolWidth(),
+            m.strideHeight(), m.strideWidth(), Float.NEGATIVE_INFINITY);
+        NDArray y = padded.getNDArrayInternal().maxPool(new Shape(m.poolHeight(),
+            m.poolWidth()), new Shape(m.strideHeight(), m.strideWidth()), new Shape(0, 0), false);
+        if (padded != f) {
+          padded.close();
         }
+        return y;
       });
     } else if (l instanceof LayerNormSpec) {
       LayerNormSpec n = (LayerNormSpec) l;
-      return (x, p) -> {
+      return (x, p, training, moving, masks) -> {
         NDList temps = new NDList();
         NDArray mean = keep(temps, x.mean(new int[] {2}, true));
         NDArray centered = keep(temps, x.sub(mean));
@@ -175,7 +258,7 @@ final class FrameLayerChain {
       };
     } else if (l instanceof BatchNormSpec) {
       BatchNormSpec n = (BatchNormSpec) l;
-      return (x, p) -> {
+      return (x, p, training, moving, masks) -> {
         NDList temps = new NDList();
         NDArray variance = keep(temps, channelVector(p.get(w + "moving_variance")));
         NDArray root = keep(temps, keep(temps, variance.add((float) n.epsilon())).sqrt());
@@ -188,10 +271,10 @@ final class FrameLayerChain {
         return y;
       };
     } else if (l instanceof SoftmaxSpec) {
-      return (x, p) -> x.softmax(2);
+      return (x, p, training, moving, masks) -> x.softmax(2);
     } else if (l instanceof ActivationSpec) {
       ActivationSpec a = (ActivationSpec) l;
-      return (x, p) -> activate(x, a.activation());
+      return (x, p, training, moving, masks) -> activate(x, a.activation());
     }
     throw new IllegalArgumentException("no DJL kernel for layer '" + w.substring(0,
         w.length() - 1) + "' (" + l.kind() + ")");
@@ -243,7 +326,7 @@ final class FrameLayerChain {
   /**
    * {@code [M, C, H, W]} padded with {@code value} as TensorFlow pads a strided window
    * ({@link Padding#before(int, int, int)} before, the rest of the total after); VALID and
-   * zero padding return the input itself.
+   * zero padding return the input itself (not a copy: a copy may leave the autograd graph).
    */
   private static NDArray padSame(NDArray x, Padding padding, int kh, int kw, int sh, int sw,
       float value) {
@@ -261,7 +344,7 @@ final class FrameLayerChain {
     if (rows != x && rows != both) {
       rows.close();
     }
-    return both == x ? x.duplicate() : both;
+    return both;
   }
 
   /** Adds {@code before} and {@code after} cells of {@code value} along one axis. */

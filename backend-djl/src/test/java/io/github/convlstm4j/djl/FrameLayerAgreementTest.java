@@ -205,11 +205,113 @@ class FrameLayerAgreementTest {
         double b = r.evaluate(data, loss);
         assertEquals(b, a, 1e-6 + 1e-5 * Math.abs(b), loss.toString());
       }
+      // one Adam step of the whole classifier (dense, flatten, max pooling, the ConvLSTM)
+      TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(3)
+          .withShuffle(false).withLoss(Loss.BINARY_CROSSENTROPY)
+          .withOptimizer(OptimizerSpec.adam());
+      d.fit(data, cfg, TrainingListener.NONE);
+      r.fit(data, cfg, TrainingListener.NONE);
+      assertWeightsClose(r.weights(), d.weights(), "classifier after one Adam step");
+    }
+  }
+
+  /**
+   * Frame layers before, between and after ConvLSTM layers train like the reference: two SGD
+   * steps (batches of 2) of a strided Conv2D, a ConvLSTM layer with its batch normalization,
+   * max pooling, an activation, a second ConvLSTM layer and a Dense head, then batch-norm
+   * recalibration; weights, moving statistics and losses within 1e-5 absolute + 1e-4 relative (the kit's step tolerance).
+   * A layer normalization is refused by name, and the forecaster stays usable.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  @DisplayName("a chain with frame layers before, between and after ConvLSTM layers trains "
+      + "like the reference; layer normalization is refused by name")
+  void chainTrainsLikeReference(BackendProvider provider) {
+    ModelSpec spec = ModelSpec.builder(2)
+        .addLayer(new Conv2dSpec(3, 2, 2, 2, 2, Padding.SAME, Activation.RELU, true))
+        .addLayer(BASE).addLayer(BatchNormSpec.keras())
+        .addLayer(new MaxPoolingSpec(2, 2, 1, 1, Padding.SAME))
+        .addLayer(new ActivationSpec(Activation.TANH))
+        .addLayer(ConvLstmLayerSpec.of(2))
+        .addLayer(new DenseSpec(1, Activation.SIGMOID, true)).seed(36).build();
+    Random rnd = new Random(36);
+    List<FrameSequence> in = new ArrayList<>();
+    List<FrameSequence> targets = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      in.add(TestModels.randomSequence(rnd, 3, 5, 7, 2));
+      targets.add(TestModels.randomSequence(rnd, 3, 3, 4, 1));
+    }
+    SequenceDataset data = SequenceDataset.of(in, targets);
+    ModelWeights w = TestModels.randomWeights(spec, 37, 0.7);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+        .withShuffle(false).withLoss(Loss.MSE)
+        .withOptimizer(OptimizerSpec.sgd().withLearningRate(0.5)).withRecalibrateBatchNorm(true);
+    try (Forecaster d = provider.create(spec, BackendOptions.defaults().withThreads(2));
+        Forecaster r = ReferenceAgreementTest.reference(spec)) {
+      d.setWeights(w);
+      r.setWeights(w);
+      double a = d.fit(data, cfg, TrainingListener.NONE).epochs().get(0).loss();
+      double b = r.fit(data, cfg, TrainingListener.NONE).epochs().get(0).loss();
+      assertEquals(b, a, 1e-6 + 1e-5 * Math.abs(b), "epoch loss");
+      assertWeightsClose(r.weights(), d.weights(), "chain after two SGD steps");
+    }
+    ModelSpec normed = ModelSpec.builder(2).addLayer(BASE)
+        .addLayer(new LayerNormSpec(1e-3, true, true)).build();
+    try (Forecaster d = provider.create(normed, BackendOptions.defaults().withThreads(2))) {
       UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-          () -> d.fit(data, TrainingConfig.defaults(), TrainingListener.NONE));
-      assertTrue(e.getMessage().contains("max_pooling"), e.getMessage());
-      assertTrue(d.predict(in.get(1)).maxAbsDifference(r.predict(in.get(1))) <= TOLERANCE,
-          "the forecaster stays usable after the refusal");
+          () -> d.fit(SequenceDataset.of(in, in), TrainingConfig.defaults(),
+              TrainingListener.NONE));
+      assertTrue(e.getMessage().contains("'layer_normalization_0'"), e.getMessage());
+      assertEquals("3x5x7x2", d.predict(in.get(0)).shapeString(), "usable after the refusal");
+    }
+  }
+
+  /**
+   * Dropout and recurrent dropout on both engines: two Adam steps with the core's seeded masks
+   * (a ConvLSTM layer with both rates and hard-sigmoid gates, folded on DJL, then a Dense head)
+   * give the reference's weights within 1e-5 absolute + 1e-4 relative.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("engines")
+  @DisplayName("training with dropout masks agrees with the reference")
+  void dropoutTrainsLikeReference(BackendProvider provider) {
+    ModelSpec spec = ModelSpec.builder(2)
+        .addLayer(ConvLstmLayerSpec.of(3).withDropout(0.4, 0.3)
+            .withRecurrentActivation(Activation.HARD_SIGMOID))
+        .addLayer(new DenseSpec(1, Activation.SIGMOID, true)).seed(38).build();
+    Random rnd = new Random(38);
+    List<FrameSequence> in = new ArrayList<>();
+    List<FrameSequence> targets = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      in.add(TestModels.randomSequence(rnd, 3, 5, 6, 2));
+      targets.add(TestModels.randomSequence(rnd, 3, 5, 6, 1));
+    }
+    ModelWeights w = TestModels.randomWeights(spec, 39, 0.7);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+        .withShuffle(false).withLoss(Loss.BINARY_CROSSENTROPY).withSeed(40)
+        .withOptimizer(OptimizerSpec.adam());
+    try (Forecaster d = provider.create(spec, BackendOptions.defaults().withThreads(2));
+        Forecaster r = ReferenceAgreementTest.reference(spec)) {
+      d.setWeights(w);
+      r.setWeights(w);
+      SequenceDataset data = SequenceDataset.of(in, targets);
+      d.fit(data, cfg, TrainingListener.NONE);
+      r.fit(data, cfg, TrainingListener.NONE);
+      assertWeightsClose(r.weights(), d.weights(), "two Adam steps with dropout");
+    }
+  }
+
+  private static void assertWeightsClose(ModelWeights expected, ModelWeights actual,
+      String what) {
+    for (String name : expected.names()) {
+      float[] e = expected.get(name).toArray();
+      float[] a = actual.get(name).toArray();
+      for (int i = 0; i < e.length; i++) {
+        double tol = 1e-5 + 1e-4 * Math.abs(e[i]);
+        int at = i;
+        assertTrue(Math.abs(e[i] - a[i]) <= tol, () -> what + ": " + name + "[" + at
+            + "] reference " + e[at] + ", djl " + a[at]);
+      }
     }
   }
 

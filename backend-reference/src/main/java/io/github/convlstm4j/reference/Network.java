@@ -465,6 +465,10 @@ final class Network implements AutoCloseable {
   }
 
   private void forwardLayer(Layer l, float[] in, int inOff, boolean train) {
+    if (train && dropping(l)) {
+      forwardLayerDropout(l, in, inOff);
+      return;
+    }
     int f = l.f;
     int g = 4 * f;
     int rowsStep = batch * l.positions();
@@ -1100,13 +1104,8 @@ final class Network implements AutoCloseable {
       throw new IllegalStateException("backward needs a complete TRAINING forward pass");
     }
     params.zeroGradients();
-    long maxAct = (long) frames * batch * height * width * spec.inputChannels();
-    for (Layer l : layers) {
-      maxAct = Math.max(maxAct, (long) frames * batch * l.positions() * l.f);
-    }
-    maxAct = Math.max(maxAct, outputSize());
-    float[] da = arena.get("dA", maxAct);
-    float[] db = arena.get("dB", maxAct);
+    float[] da = gradientBuffer("dA");
+    float[] db = gradientBuffer("dB");
     int count = outputSize();
     double sum = lossSum(loss, target);
     float[] p = outBuf;
@@ -1116,6 +1115,40 @@ final class Network implements AutoCloseable {
         da[e] = (float) elementLossGradient(loss, p[off + e], target[e], count);
       }
     });
+    propagate(da, db, wantInputGradient);
+    return sum / count;
+  }
+
+  /**
+   * Backpropagates a given gradient of the output of the last TRAINING forward pass (the
+   * stage of a longer chain whose later layers supply it) into every trainable parameter's
+   * gradient (overwritten), and into {@link #inputGradient()} if asked.
+   *
+   * @param outputGradient d(loss)/d(output), time-major in the output's layout, at least
+   *     {@link #outputSize()} values (not modified)
+   * @param wantInputGradient whether to compute the input gradient
+   */
+  void backwardFromOutput(float[] outputGradient, boolean wantInputGradient) {
+    if (lastMode != Mode.TRAINING || !lastComplete) {
+      throw new IllegalStateException("backward needs a complete TRAINING forward pass");
+    }
+    params.zeroGradients();
+    float[] da = gradientBuffer("dA");
+    System.arraycopy(outputGradient, 0, da, 0, outputSize());
+    propagate(da, gradientBuffer("dB"), wantInputGradient);
+  }
+
+  /** A buffer for activation gradients, large enough for any layer's input or output. */
+  private float[] gradientBuffer(String name) {
+    long maxAct = (long) frames * batch * height * width * spec.inputChannels();
+    for (Layer l : layers) {
+      maxAct = Math.max(maxAct, (long) frames * batch * l.positions() * l.f);
+    }
+    return arena.get(name, Math.max(maxAct, outputSize()));
+  }
+
+  /** From the output gradient in {@code da} back to the input; {@code db} is scratch. */
+  private void propagate(float[] da, float[] db, boolean wantInputGradient) {
     float[] cur = da;
     float[] other = db;
     if (head != null) {
@@ -1136,7 +1169,6 @@ final class Network implements AutoCloseable {
       other = s;
     }
     inputGrad = wantInputGradient ? cur : null;
-    return sum / count;
   }
 
   private void headBackward(float[] d, float[] dIn) {
@@ -1263,6 +1295,10 @@ final class Network implements AutoCloseable {
    * (all steps, or only the last); writes the input gradient to {@code dIn} when non-null.
    */
   private void layerBackward(Layer l, float[] dOut, float[] dIn) {
+    if (dropping(l)) {
+      layerBackwardDropout(l, dOut, dIn);
+      return;
+    }
     int i = l.index;
     int f = l.f;
     int g = 4 * f;
@@ -1447,6 +1483,200 @@ final class Network implements AutoCloseable {
       }
     }
     return dst;
+  }
+
+  // ---------------------------------------------------------------- dropout (training)
+
+  /** Training dropout masks per layer and gate, or null (see {@link #dropout}). */
+  private float[][][] dropInput;
+  private float[][][] dropRecurrent;
+
+  /**
+   * Sets the dropout masks of the next TRAINING forward pass and its backward pass (Keras
+   * semantics, see {@link io.github.convlstm4j.spi.DropoutMasks}): per layer, null or four
+   * masks (gates i, f, c, o) of the step input {@code [N, H, W, C_in]} and of the state
+   * {@code [N, H', W', F]}, channels-last, applied at every time step. A layer with a mask
+   * runs its convolutions per gate, im2col and GEMM on the masked input and state; layers
+   * without keep their usual path. Null arrays clear them.
+   */
+  void dropout(float[][][] input, float[][][] recurrent) {
+    this.dropInput = input;
+    this.dropRecurrent = recurrent;
+  }
+
+  private boolean dropping(Layer l) {
+    return dropInput != null
+        && (dropInput[l.index] != null || dropRecurrent[l.index] != null);
+  }
+
+  /** {@code x[off ..]} times {@code mask} into {@code dst}, or x itself without a mask. */
+  private static float[] masked(float[] x, int off, int n, float[] mask, float[] dst) {
+    if (mask == null) {
+      return x;
+    }
+    for (int e = 0; e < n; e++) {
+      dst[e] = x[off + e] * mask[e];
+    }
+    return dst;
+  }
+
+  /** The training forward of a layer with dropout masks: per step and gate, direct. */
+  private void forwardLayerDropout(Layer l, float[] in, int inOff) {
+    int i = l.index;
+    int f = l.f;
+    int g = 4 * f;
+    int rowsStep = batch * l.positions();
+    int stepG = rowsStep * g;
+    int stepF = rowsStep * f;
+    int inStep = batch * l.hin * l.win * l.cin;
+    int k = l.kh * l.kw * l.cin;
+    int kr = l.rkh * l.rkw * f;
+    float[] gates = arena.get("g" + i, (long) frames * stepG);
+    float[] cells = arena.get("c" + i, (long) frames * stepF);
+    float[] hs = arena.get("h" + i, (long) frames * stepF);
+    float[] xm = arena.get("dropX", inStep);
+    float[] hm = arena.get("dropH", stepF);
+    float[] col = arena.get("col", Math.max((long) rowsStep * k, (long) rowsStep * kr));
+    float[][] mIn = dropInput[i];
+    float[][] mRec = dropRecurrent[i];
+    for (int t = 0; t < frames; t++) {
+      int gOff = t * stepG;
+      int xOff = inOff + t * inStep;
+      for (int q = 0; q < 4; q++) {
+        float[] x = masked(in, xOff, inStep, mIn == null ? null : mIn[q], xm);
+        Im2col.im2col(par, x, x == in ? xOff : 0, batch, l.hin, l.win, l.cin, l.kh, l.kw,
+            l.padTop, l.padLeft, l.ho, l.wo, col);
+        mm.gemm(false, false, rowsStep, f, k, col, 0, k, l.kernel.value, q * f, g, gates,
+            gOff + q * f, g, false);
+        if (t > 0) {
+          int hOff = (t - 1) * stepF;
+          float[] h = masked(hs, hOff, stepF, mRec == null ? null : mRec[q], hm);
+          Im2col.im2col(par, h, h == hs ? hOff : 0, batch, l.ho, l.wo, f, l.rkh, l.rkw,
+              l.recTop, l.recLeft, l.ho, l.wo, col);
+          mm.gemm(false, false, rowsStep, f, kr, col, 0, kr, l.recurrent.value, q * f, g, gates,
+              gOff + q * f, g, true);
+        }
+      }
+      cellStep(l, rowsStep, gates, gOff, cells, t * stepF, t == 0 ? -1 : (t - 1) * stepF, hs,
+          t * stepF);
+    }
+  }
+
+  /**
+   * BPTT through a layer with dropout masks (see {@link #forwardLayerDropout}): the gradient
+   * into {@code H_{t-1}}, the input gradient and both weight gradients per gate, each through
+   * its gate's mask.
+   */
+  private void layerBackwardDropout(Layer l, float[] dOut, float[] dIn) {
+    int i = l.index;
+    int f = l.f;
+    int g = 4 * f;
+    int rowsStep = batch * l.positions();
+    int stepG = rowsStep * g;
+    int stepF = rowsStep * f;
+    int inStep = batch * l.hin * l.win * l.cin;
+    int k = l.kh * l.kw * l.cin;
+    int kr = l.rkh * l.rkw * f;
+    float[] gates = arena.get("g" + i, 0);
+    float[] cells = arena.get("c" + i, 0);
+    float[] hs = arena.get("h" + i, 0);
+    float[] dz = arena.get("dz", (long) frames * stepG);
+    float[] dc = arena.zeroed("dc", stepF);
+    float[] dh = arena.zeroed("dhrec", stepF);
+    float[] col = arena.get("col", Math.max((long) rowsStep * k, (long) rowsStep * kr));
+    float[] part = arena.get("dropPart", Math.max(inStep, stepF));
+    float[] xm = arena.get("dropX", inStep);
+    float[] hm = arena.get("dropH", stepF);
+    float[][] mIn = dropInput[i];
+    float[][] mRec = dropRecurrent[i];
+    boolean lastOnly = !l.spec.returnSequences();
+    Activation ra = l.spec.recurrentActivation();
+    Activation act = l.spec.activation();
+    for (int t = frames - 1; t >= 0; t--) {
+      int dOutOff = lastOnly ? (t == frames - 1 ? 0 : -1) : t * stepF;
+      int gOff = t * stepG;
+      int fOff = t * stepF;
+      int cPrev = t == 0 ? -1 : (t - 1) * stepF;
+      if (l.peepI != null) {
+        float[] wi = l.peepI.value;
+        float[] wf = l.peepF.value;
+        float[] wo = l.peepO.value;
+        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gates, gOff, cells, fOff, cPrev, dh,
+                dOut, dOutOff, dc, dz, from, to));
+      } else {
+        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+            cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
+                dz, from, to));
+      }
+      if (t > 0) {
+        // dH_{t-1} = Σ_q r_q ⊙ col2im(dz_q · U_qᵀ)
+        Arrays.fill(dh, 0, stepF, 0f);
+        for (int q = 0; q < 4; q++) {
+          mm.gemm(false, true, rowsStep, kr, f, dz, gOff + q * f, g, l.recurrent.value, q * f,
+              g, col, 0, kr, false);
+          Im2col.col2im(par, cellOps, col, batch, l.ho, l.wo, f, l.rkh, l.rkw, l.recTop,
+              l.recLeft, l.ho, l.wo, part, 0);
+          addMasked(part, mRec == null ? null : mRec[q], dh, 0, stepF);
+        }
+      }
+    }
+    if (l.bias != null) {
+      double[] bs = new double[g];
+      reduce(frames * rowsStep, g, bs, (from, to, acc, o) -> {
+        for (int r = from; r < to; r++) {
+          for (int c = 0; c < g; c++) {
+            acc[o + c] += dz[r * g + c];
+          }
+        }
+      });
+      for (int c = 0; c < g; c++) {
+        l.bias.grad[c] = (float) bs[c];
+      }
+    }
+    if (l.peepI != null) {
+      peepholeGradients(l, dz, cells, rowsStep);
+    }
+    float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
+    int inOff = i == 0 ? 0 : layerOutOff[i - 1];
+    for (int t = 0; t < frames; t++) {
+      int gOff = t * stepG;
+      int xOff = inOff + t * inStep;
+      if (dIn != null) {
+        Arrays.fill(dIn, t * inStep, (t + 1) * inStep, 0f);
+      }
+      for (int q = 0; q < 4; q++) {
+        // kernel: Σ_t im2col(m_q ⊙ X_t)ᵀ · dz_q; input: Σ_q m_q ⊙ col2im(dz_q · W_qᵀ)
+        float[] x = masked(in, xOff, inStep, mIn == null ? null : mIn[q], xm);
+        Im2col.im2col(par, x, x == in ? xOff : 0, batch, l.hin, l.win, l.cin, l.kh, l.kw,
+            l.padTop, l.padLeft, l.ho, l.wo, col);
+        mm.gemm(true, false, k, f, rowsStep, col, 0, k, dz, gOff + q * f, g, l.kernel.grad,
+            q * f, g, true);
+        if (dIn != null) {
+          mm.gemm(false, true, rowsStep, k, f, dz, gOff + q * f, g, l.kernel.value, q * f, g,
+              col, 0, k, false);
+          Im2col.col2im(par, cellOps, col, batch, l.hin, l.win, l.cin, l.kh, l.kw, l.padTop,
+              l.padLeft, l.ho, l.wo, part, 0);
+          addMasked(part, mIn == null ? null : mIn[q], dIn, t * inStep, inStep);
+        }
+        if (t > 0) {
+          // recurrent kernel: Σ_{t≥1} im2col(r_q ⊙ H_{t-1})ᵀ · dz_q
+          int hOff = (t - 1) * stepF;
+          float[] h = masked(hs, hOff, stepF, mRec == null ? null : mRec[q], hm);
+          Im2col.im2col(par, h, h == hs ? hOff : 0, batch, l.ho, l.wo, f, l.rkh, l.rkw,
+              l.recTop, l.recLeft, l.ho, l.wo, col);
+          mm.gemm(true, false, kr, f, rowsStep, col, 0, kr, dz, gOff + q * f, g,
+              l.recurrent.grad, q * f, g, true);
+        }
+      }
+    }
+  }
+
+  /** {@code dst[off + e] += src[e]·mask[e]} (mask null: 1) for {@code e < n}. */
+  private static void addMasked(float[] src, float[] mask, float[] dst, int off, int n) {
+    for (int e = 0; e < n; e++) {
+      dst[off + e] += mask == null ? src[e] : src[e] * mask[e];
+    }
   }
 
   // ---------------------------------------------------------------- reductions

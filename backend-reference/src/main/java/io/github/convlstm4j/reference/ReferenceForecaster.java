@@ -11,6 +11,7 @@ import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.spi.AbstractForecaster;
 import io.github.convlstm4j.spi.BackendOptions;
+import io.github.convlstm4j.spi.DropoutMasks;
 import io.github.convlstm4j.spi.EngineTensor;
 import io.github.convlstm4j.spi.LayerState;
 import io.github.convlstm4j.spi.NonFiniteValue;
@@ -55,7 +56,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
   private final Parameters params;
   private final Optimizer optimizer;
   private final Network net;
-  /** The chain for models with inference-only layers (then {@link #net} is null), else null. */
+  /** The chain for models with frame-wise layers (then {@link #net} is null), else null. */
   private final LayerChain chain;
 
   /**
@@ -82,7 +83,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
     this.params = new Parameters(core);
     params.load(KerasInitializers.initialWeights(core));
     this.optimizer = new Optimizer(params);
-    if (core.inferenceOnlyLayers().isEmpty()) {
+    if (core.frameLayers().isEmpty()) {
       this.net = new Network(core, params, par, matMul, convolution);
       this.chain = null;
     } else {
@@ -194,10 +195,20 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   @Override
   protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss loss) {
-    net.loadInput(input);
-    float[] y = net.loadTargets(target);
-    net.forward(Network.Mode.TRAINING, true);
-    double value = net.backward(loss, y, false);
+    double value;
+    applyDropout(batchDropout());
+    try {
+      if (chain != null) {
+        value = chainBackward(input, target, loss, true, false).loss();
+      } else {
+        net.loadInput(input);
+        float[] y = net.loadTargets(target);
+        net.forward(Network.Mode.TRAINING, true);
+        value = net.backward(loss, y, false);
+      }
+    } finally {
+      applyDropout(DropoutMasks.none());
+    }
     return new TrainingStep() {
       @Override
       public double loss() {
@@ -212,6 +223,58 @@ public final class ReferenceForecaster extends AbstractForecaster {
       @Override
       public void close() {}
     };
+  }
+
+  /** Hands a batch's dropout masks (or none) to the network or the chain's networks. */
+  private void applyDropout(DropoutMasks m) {
+    float[][][] in = null;
+    float[][][] rec = null;
+    if (!m.isEmpty()) {
+      int layers = coreSpec().convLstmLayers().size();
+      in = new float[layers][][];
+      rec = new float[layers][][];
+      for (int i = 0; i < layers; i++) {
+        in[i] = gates(m, i, true);
+        rec[i] = gates(m, i, false);
+      }
+    }
+    if (chain != null) {
+      chain.dropout(in, rec);
+    } else {
+      net.dropout(in, rec);
+    }
+  }
+
+  private static float[][] gates(DropoutMasks m, int layer, boolean input) {
+    if ((input ? m.input(layer, 0) : m.recurrent(layer, 0)) == null) {
+      return null;
+    }
+    float[][] g = new float[4][];
+    for (int q = 0; q < 4; q++) {
+      g[q] = input ? m.input(layer, q) : m.recurrent(layer, q);
+    }
+    return g;
+  }
+
+  /** The mean loss of a chain's batch and its input gradient (channels-last) or null. */
+  private record ChainResult(double loss, float[] inputGradient) {}
+
+  /** A training-mode pass through the chain and the backward pass of the mean loss. */
+  private ChainResult chainBackward(PackedBatch input, PackedBatch target, Loss loss,
+      boolean updateMovingStatistics, boolean wantInputGradient) {
+    PackedBatch out = chain.trainingForward(input, updateMovingStatistics);
+    float[] p = new float[out.size()];
+    float[] y = new float[target.size()];
+    out.copyTo(p, 0);
+    target.copyTo(y, 0);
+    int count = p.length;
+    double sum = 0;
+    float[] d = new float[count];
+    for (int i = 0; i < count; i++) {
+      sum += Network.elementLoss(loss, p[i], y[i]);
+      d[i] = (float) Network.elementLossGradient(loss, p[i], y[i], count);
+    }
+    return new ChainResult(sum / count, chain.backward(d, wantInputGradient));
   }
 
   @Override
@@ -229,6 +292,9 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   @Override
   protected double[][] batchNormInputStatistics(PackedBatch input, int layer) {
+    if (chain != null) {
+      return chain.layerStatistics(input, layer);
+    }
     net.loadInput(input);
     net.forward(Network.Mode.INFERENCE, false, layer, false);
     int f = coreSpec().convLstmLayers().get(layer).filters();
@@ -270,10 +336,40 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   // ---------------------------------------------------------------- test hooks
 
+  /** Dropout masks the test hooks below apply (none by default); for tests. */
+  private DropoutMasks testDropout = DropoutMasks.none();
+
+  /** Sets the dropout masks of {@link #gradients} and {@link #trainingLoss}; for tests. */
+  void fixDropout(DropoutMasks masks) {
+    testDropout = Objects.requireNonNull(masks, "masks");
+  }
+
   /** Loss and gradients of one batch in training mode, without any update; for tests. */
   Gradients gradients(List<FrameSequence> inputs, List<FrameSequence> targets, Loss loss) {
+    applyDropout(testDropout);
+    try {
+      return gradientsWithMasks(inputs, targets, loss);
+    } finally {
+      applyDropout(DropoutMasks.none());
+    }
+  }
+
+  private Gradients gradientsWithMasks(List<FrameSequence> inputs, List<FrameSequence> targets,
+      Loss loss) {
     return guarded(() -> {
-      double value = net.backward(loss, trainingForward(inputs, targets), true);
+      double value;
+      float[] g;
+      if (chain != null) {
+        checkBatch(inputs);
+        checkTargets(inputs.get(0), targets);
+        ChainResult r = chainBackward(coreInput(PackedBatch.of(inputs)),
+            coreTarget(PackedBatch.of(targets)), loss, false, true);
+        value = r.loss();
+        g = r.inputGradient();
+      } else {
+        value = net.backward(loss, trainingForward(inputs, targets), true);
+        g = null;
+      }
       Map<String, float[]> grads = new LinkedHashMap<>();
       for (Param p : params.all()) {
         if (p.trainable()) {
@@ -285,11 +381,14 @@ public final class ReferenceForecaster extends AbstractForecaster {
       int frames = first.frames();
       FrameShape coreFrame = coreInput(PackedBatch.of(List.of(first))).frameShape();
       int fs = coreFrame.size();
-      float[] g = net.inputGradient();
-      float[] packed = new float[n * frames * fs]; // [N, T, core frame]
-      for (int b = 0; b < n; b++) {
-        for (int t = 0; t < frames; t++) {
-          System.arraycopy(g, (t * n + b) * fs, packed, (b * frames + t) * fs, fs);
+      float[] packed = g; // [N, T, core frame]
+      if (packed == null) {
+        float[] tm = net.inputGradient();
+        packed = new float[n * frames * fs];
+        for (int b = 0; b < n; b++) {
+          for (int t = 0; t < frames; t++) {
+            System.arraycopy(tm, (t * n + b) * fs, packed, (b * frames + t) * fs, fs);
+          }
         }
       }
       List<FrameSequence> inGrads =
@@ -300,8 +399,33 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   /** Mean loss of one batch in training mode (batch statistics, no update); for tests. */
   double trainingLoss(List<FrameSequence> inputs, List<FrameSequence> targets, Loss loss) {
-    return guarded(() -> net.lossSum(loss, trainingForward(inputs, targets))
-        / net.outputSize());
+    applyDropout(testDropout);
+    try {
+      return trainingLossWithMasks(inputs, targets, loss);
+    } finally {
+      applyDropout(DropoutMasks.none());
+    }
+  }
+
+  private double trainingLossWithMasks(List<FrameSequence> inputs, List<FrameSequence> targets,
+      Loss loss) {
+    return guarded(() -> {
+      if (chain != null) {
+        checkBatch(inputs);
+        checkTargets(inputs.get(0), targets);
+        PackedBatch out = chain.trainingForward(coreInput(PackedBatch.of(inputs)), false);
+        float[] p = new float[out.size()];
+        float[] y = new float[out.size()];
+        out.copyTo(p, 0);
+        coreTarget(PackedBatch.of(targets)).copyTo(y, 0);
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+          sum += Network.elementLoss(loss, p[i], y[i]);
+        }
+        return sum / p.length;
+      }
+      return net.lossSum(loss, trainingForward(inputs, targets)) / net.outputSize();
+    });
   }
 
   /** Checks a batch, runs it in training mode (no moving-statistics update); the targets. */
@@ -331,7 +455,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   /** Bytes held in reusable buffers; for benchmarks. */
   long workspaceBytes() {
-    return net.arenaBytes();
+    return chain != null ? chain.arenaBytes() : net.arenaBytes();
   }
 
   /**

@@ -1,8 +1,7 @@
 package io.github.convlstm4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.FrameSequence;
@@ -15,7 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Dropout is the identity at inference; training with it is refused (not implemented yet). */
+/** Dropout is the identity at inference and trains reproducibly. */
 class DropoutInferenceTest {
 
   static ModelSpec spec(double dropout, double recurrent) {
@@ -39,20 +38,26 @@ class DropoutInferenceTest {
   }
 
   @Test
-  @DisplayName("fit with dropout is refused, naming the layer and rates; the forecaster stays "
-      + "usable")
-  void fitRefused() {
+  @DisplayName("fit with dropout trains, reproducibly from the training seed; other seeds and "
+      + "rate 0 give other weights")
+  void fitWithDropout() {
     Random r = new Random(3);
-    FrameSequence x = TestSupport.random(r, 3, 4, 4, 1, 0, 1);
-    try (ReferenceForecaster fc = TestSupport.forecaster(spec(0.5, 0.3))) {
-      var before = fc.weights();
-      SequenceDataset data = SequenceDataset.of(List.of(x), List.of(fc.predict(x)));
-      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-          () -> fc.fit(data, TrainingConfig.defaults(), TrainingListener.NONE));
-      assertTrue(e.getMessage().contains("layer 0 has dropout 0.5 and recurrentDropout 0.3"),
-          e.getMessage());
-      assertEquals(before, fc.weights());
-      assertEquals("3x4x4x2", fc.predict(x).shapeString());
+    List<FrameSequence> xs = TestSupport.randomBatch(r, 4, 3, 4, 4, 1, 0, 1);
+    List<FrameSequence> ys = TestSupport.randomBatch(r, 4, 3, 4, 4, 2, 0, 1);
+    SequenceDataset data = SequenceDataset.of(xs, ys);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(2).withBatchSize(2).withSeed(7);
+    try (ReferenceForecaster a = TestSupport.forecaster(spec(0.5, 0.3));
+        ReferenceForecaster b = TestSupport.forecaster(spec(0.5, 0.3));
+        ReferenceForecaster c = TestSupport.forecaster(spec(0.5, 0.3));
+        ReferenceForecaster plain = TestSupport.forecaster(spec(0, 0))) {
+      a.fit(data, cfg, TrainingListener.NONE);
+      b.fit(data, cfg, TrainingListener.NONE);
+      c.fit(data, cfg.withSeed(8), TrainingListener.NONE);
+      plain.fit(data, cfg, TrainingListener.NONE);
+      assertEquals(a.weights(), b.weights(), "same seed, same masks, same weights");
+      assertNotEquals(a.weights(), c.weights(), "another seed draws other masks");
+      assertNotEquals(a.weights(), plain.weights(), "dropout changes training");
+      assertEquals("3x4x4x2", a.predict(xs.get(0)).shapeString());
     }
   }
 }

@@ -243,7 +243,8 @@ class FrameLayersTest {
         .addLayer(ConvLstmLayerSpec.of(2).withBias(true, false))
         .addLayer(new Conv2dSpec(1, 1, 1, 1, 1, Padding.VALID, Activation.LINEAR, true))
         .addLayer(BatchNormSpec.keras()).seed(2).build();
-    assertEquals(List.of(0, 1, 3, 4), spec.inferenceOnlyLayers());
+    assertEquals(List.of(0, 1, 3, 4), spec.frameLayers());
+    assertEquals(List.of(1, 4), spec.inferenceOnlyLayers());
     FrameSequence x = TestSupport.random(new Random(1), 2, 5, 5, 1, 0, 1);
     try (ReferenceForecaster f = TestSupport.forecaster(spec)) {
       Map<String, Tensor> b = new LinkedHashMap<>(f.weights().asMap());
@@ -269,17 +270,21 @@ class FrameLayersTest {
   }
 
   @Test
-  @DisplayName("fit, sessions and forecast refuse inference-only layers by name")
+  @DisplayName("fit refuses untrainable layers by name; sessions and forecast refuse frame layers")
   void refusals() {
     ModelSpec spec = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(1))
-        .addLayer(new DenseSpec(1, Activation.SIGMOID, true)).build();
+        .addLayer(new DenseSpec(1, Activation.SIGMOID, true))
+        .addLayer(new LayerNormSpec(1e-3, true, true)).build();
     FrameSequence x = FrameSequence.of(2, 2, 2, 1, new float[8]);
     try (ReferenceForecaster f = TestSupport.forecaster(spec)) {
       UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
           () -> f.fit(SequenceDataset.of(List.of(x), List.of(x)), TrainingConfig.defaults(),
               TrainingListener.NONE));
-      assertTrue(e.getMessage().contains("'dense_0'"), e.getMessage());
-      assertThrows(UnsupportedOperationException.class, () -> f.openSession(1));
+      assertTrue(e.getMessage().contains("layer 2 ('layer_normalization_0', "
+          + "layer_normalization) cannot be trained"), e.getMessage());
+      e = assertThrows(UnsupportedOperationException.class, () -> f.openSession(1));
+      assertTrue(e.getMessage().contains("layer 1 ('dense_0', dense) is frame-wise"),
+          e.getMessage());
       assertThrows(UnsupportedOperationException.class, () -> f.forecast(x, 2));
       assertEquals("2x2x2x1", f.predict(x).shapeString()); // still usable
     }

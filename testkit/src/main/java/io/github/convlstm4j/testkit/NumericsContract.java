@@ -7,9 +7,13 @@ import static io.github.convlstm4j.testkit.KitSupport.dynamicTest;
 
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchEvent;
+import io.github.convlstm4j.api.BatchNormSpec;
+import io.github.convlstm4j.api.Conv2dSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.DenseSpec;
 import io.github.convlstm4j.api.DepthToSpaceSpec;
+import io.github.convlstm4j.api.FlattenSpec;
 import io.github.convlstm4j.api.Forecaster;
 import io.github.convlstm4j.api.FrameSequence;
 import io.github.convlstm4j.api.FrameShape;
@@ -25,6 +29,7 @@ import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.TimePadding;
 import io.github.convlstm4j.api.TrainingConfig;
+import io.github.convlstm4j.api.TrainingListener;
 import io.github.convlstm4j.api.SpaceToDepthSpec;
 import io.github.convlstm4j.spi.Capability;
 import java.util.ArrayList;
@@ -418,6 +423,144 @@ abstract class NumericsContract extends Contract {
     tests.add(dynamicTest("seed 83: input 3x4x4x1, layers [space-to-depth 2, 2f 3x3 SAME "
         + "tanh/sigmoid, head 4f 2x1x1 CAUSAL sigmoid, depth-to-space 2], BINARY_CROSSENTROPY",
         () -> checkSgdStep(patched, Loss.BINARY_CROSSENTROPY, 83)));
+    tests.add(dynamicTest("seed 84: input 3x4x4x1, layers [2f 3x3 SAME tanh/sigmoid, conv2d "
+        + "head 2f 3x3 SAME sigmoid], BINARY_CROSSENTROPY", () -> {
+          kit().assumeDeclared(Capability.FRAME_LAYERS);
+          checkSgdStep(conv2dHead(84, false), Loss.BINARY_CROSSENTROPY, 84);
+        }));
+    tests.add(dynamicTest("seed 85: input 3x4x4x1, layers [2f 3x3 SAME tanh/sigmoid last step, "
+        + "flatten, dense 3 sigmoid], BINARY_CROSSENTROPY", () -> {
+          kit().assumeDeclared(Capability.FRAME_LAYERS);
+          checkSgdStep(classifier(85), Loss.BINARY_CROSSENTROPY, 85);
+        }));
+    return tests;
+  }
+
+  /**
+   * A ConvLSTM layer (2 filters, 3×3), optionally its batch normalization, and a Conv2D head
+   * (2 filters, 3×3 SAME, sigmoid) on every frame.
+   */
+  static ModelSpec conv2dHead(long seed, boolean batchNorm) {
+    ModelSpec.Builder b = ModelSpec.builder(1).seed(seed)
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3));
+    if (batchNorm) {
+      b.addLayer(BatchNormSpec.keras());
+    }
+    return b.addLayer(new Conv2dSpec(2, 3, 3, 1, 1, Padding.SAME, Activation.SIGMOID, true))
+        .build();
+  }
+
+  /**
+   * A classifier of 3 frames of 4×4×1: a ConvLSTM layer (2 filters, 3×3, last step only),
+   * flatten (32 values), dense (3 units, sigmoid): one 1×1 frame of 3 channels per sequence.
+   */
+  static ModelSpec classifier(long seed) {
+    return ModelSpec.builder(1).seed(seed).inputShape(3, 4, 4)
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3).withReturnSequences(false))
+        .addLayer(new FlattenSpec())
+        .addLayer(new DenseSpec(3, Activation.SIGMOID, true)).build();
+  }
+
+  @TestFactory
+  @DisplayName("dropout and recurrent dropout: two training steps (the core's seeded masks) give "
+      + "the reference's losses and weights")
+  List<DynamicTest> dropoutStepsAgreeWithReference() {
+    ModelSpec stacked = ModelSpec.builder(1).seed(88)
+        .addLayer(ConvLstmLayerSpec.of(3).withKernel(3, 3).withDropout(0.3, 0.4))
+        .addLayer(BatchNormSpec.keras())
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3).withDropout(0, 0.5)).build();
+    ModelSpec headed = ModelSpec.builder(1).seed(89)
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(3, 3).withDropout(0.5, 0.2))
+        .addLayer(new Conv2dSpec(1, 3, 3, 1, 1, Padding.SAME, Activation.SIGMOID, true))
+        .build();
+    List<DynamicTest> tests = new ArrayList<>();
+    tests.add(dynamicTest("seed 88: input 3x4x4x1, layers [3f 3x3 dropout 0.3/0.4 + batch norm, "
+        + "2f 3x3 recurrent dropout 0.5], MSE, ADAM, 2 batches of 2",
+        () -> checkDropoutSteps(stacked, Loss.MSE)));
+    tests.add(dynamicTest("seed 89: input 3x4x4x1, layers [2f 3x3 dropout 0.5/0.2, conv2d 1f 3x3 "
+        + "SAME sigmoid], BINARY_CROSSENTROPY, ADAM, 2 batches of 2", () -> {
+          kit().assumeDeclared(Capability.FRAME_LAYERS);
+          checkDropoutSteps(headed, Loss.BINARY_CROSSENTROPY);
+        }));
+    return tests;
+  }
+
+  private void checkDropoutSteps(ModelSpec spec, Loss loss) {
+    kit().assumeDeclared(Capability.TRAINING);
+    FrameShape shape = FrameShape.of(4, 4, 1);
+    FrameShape outShape = spec.outputFrameShape(shape);
+    long seed = spec.seed();
+    List<FrameSequence> ins = new ArrayList<>();
+    List<FrameSequence> ts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ins.add(RandomCase.randomSequence(3, shape, seed + i));
+      ts.add(RandomCase.randomSequence(3, outShape, seed + 10 + i));
+    }
+    ModelWeights w = RandomCase.randomWeights(spec, seed);
+    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+        .withShuffle(false).withLoss(loss).withSeed(seed).withOptimizer(OptimizerSpec.adam());
+    SequenceDataset data = SequenceDataset.of(ins, ts);
+    try (Forecaster f = kit().create(spec, w); Forecaster ref = KitSupport.reference(spec, w);
+        Forecaster other = KitSupport.reference(spec, w)) {
+      RecordingListener mine = new RecordingListener();
+      RecordingListener theirs = new RecordingListener();
+      f.fit(data, cfg, mine);
+      ref.fit(data, cfg, theirs);
+      other.fit(data, cfg.withSeed(seed + 1), TrainingListener.NONE);
+      assertNotEquals(other.weights(), ref.weights(), "another training seed draws other masks");
+      for (int b = 0; b < 2; b++) {
+        kit().assertLossClose(theirs.batches().get(b).loss(), mine.batches().get(b).loss(),
+            "loss of batch " + (b + 1) + " with dropout");
+      }
+      kit().assertStepClose(ref.weights(), f.weights(), "weights after 2 steps with dropout");
+    }
+  }
+
+  @TestFactory
+  @DisplayName("frame-layer heads (conv2d after ConvLSTM + batch norm; flatten + dense "
+      + "classifier): one optimizer step of every type gives the reference's loss and weights")
+  List<DynamicTest> frameHeadStepAgreesWithReference() {
+    List<DynamicTest> tests = new ArrayList<>();
+    ModelSpec[] specs = {conv2dHead(86, true), classifier(87)};
+    String[] names = {"[2f 3x3 + batch norm, conv2d 2f 3x3 SAME sigmoid]",
+        "[2f 3x3 last step, flatten, dense 3 sigmoid]"};
+    for (int k = 0; k < specs.length; k++) {
+      ModelSpec spec = specs[k];
+      for (OptimizerType type : OptimizerType.values()) {
+        tests.add(dynamicTest("seed " + spec.seed() + ": input 3x4x4x1, layers " + names[k]
+            + ", " + type + ", BINARY_CROSSENTROPY, 1 batch of 2", () -> {
+              kit().assumeDeclared(Capability.TRAINING);
+              kit().assumeDeclared(Capability.FRAME_LAYERS);
+              FrameShape shape = FrameShape.of(4, 4, 1);
+              FrameShape outShape = spec.outputFrameShape(shape);
+              int outFrames = spec.outputFrames(3);
+              long seed = spec.seed();
+              ModelWeights w = RandomCase.randomWeights(spec, seed);
+              SequenceDataset data = SequenceDataset.of(
+                  List.of(RandomCase.randomSequence(3, shape, seed + 1),
+                      RandomCase.randomSequence(3, shape, seed + 2)),
+                  List.of(RandomCase.randomSequence(outFrames, outShape, seed + 3),
+                      RandomCase.randomSequence(outFrames, outShape, seed + 4)));
+              TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(2)
+                  .withShuffle(false).withLoss(Loss.BINARY_CROSSENTROPY)
+                  .withOptimizer(OptimizerSpec.defaults(type));
+              try (Forecaster f = kit().create(spec, w);
+                  Forecaster ref = KitSupport.reference(spec, w)) {
+                RecordingListener mine = new RecordingListener();
+                RecordingListener theirs = new RecordingListener();
+                f.fit(data, cfg, mine);
+                ref.fit(data, cfg, theirs);
+                kit().assertLossClose(theirs.batches().get(0).loss(),
+                    mine.batches().get(0).loss(), "loss of the batch (before the update)");
+                ModelWeights after = f.weights();
+                assertNotEquals(w, after, "one step must change the weights");
+                kit().assertStepClose(ref.weights(), after, type + " weights after one step");
+                kit().assertLossClose(ref.evaluate(data, Loss.BINARY_CROSSENTROPY),
+                    f.evaluate(data, Loss.BINARY_CROSSENTROPY), "evaluate after the step");
+              }
+            }));
+      }
+    }
     return tests;
   }
 
@@ -429,8 +572,9 @@ abstract class NumericsContract extends Contract {
     List<FrameSequence> ins = List.of(RandomCase.randomSequence(3, shape, seed + 1),
         RandomCase.randomSequence(3, shape, seed + 2));
     FrameShape outShape = spec.outputFrameShape(shape);
-    List<FrameSequence> ts = List.of(RandomCase.randomSequence(3, outShape, seed + 3),
-        RandomCase.randomSequence(3, outShape, seed + 4));
+    int outFrames = spec.outputFrames(3);
+    List<FrameSequence> ts = List.of(RandomCase.randomSequence(outFrames, outShape, seed + 3),
+        RandomCase.randomSequence(outFrames, outShape, seed + 4));
     double before = meanLoss(spec, w, ins, ts, loss);
     // central differences of the double-precision mean loss, step 1e-4 (error O(1e-8))
     Map<String, Tensor> expected = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchEvent;
+import io.github.convlstm4j.api.Conv2dSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.EpochEvent;
@@ -17,6 +18,7 @@ import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.OptimizerSpec;
+import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TimePadding;
 import io.github.convlstm4j.api.TrainingConfig;
@@ -57,10 +59,17 @@ abstract class TrainingContract extends Contract {
     ModelSpec headed = ModelSpec.builder(1).seed(121).addLayer(ConvLstmLayerSpec.of(4))
         .addLayer(new Conv3dHeadSpec(1, 1, 3, 3, Activation.SIGMOID, TimePadding.CAUSAL)).build();
     ModelSpec bare = ModelSpec.builder(1).seed(121).addLayer(ConvLstmLayerSpec.of(1)).build();
+    ModelSpec conv2d = ModelSpec.builder(1).seed(121).addLayer(ConvLstmLayerSpec.of(4))
+        .addLayer(new Conv2dSpec(1, 3, 3, 1, 1, Padding.SAME, Activation.SIGMOID, true)).build();
     return List.of(
         dynamicTest("seed 121: 4 filters 3x3, head 1f 1x3x3 CAUSAL sigmoid, BINARY_CROSSENTROPY",
             () -> checkLossFalls(headed, Loss.BINARY_CROSSENTROPY)),
-        dynamicTest("seed 121: 1 filter 3x3, no head, MSE", () -> checkLossFalls(bare, Loss.MSE)));
+        dynamicTest("seed 121: 1 filter 3x3, no head, MSE", () -> checkLossFalls(bare, Loss.MSE)),
+        dynamicTest("seed 121: 4 filters 3x3, conv2d head 1f 3x3 SAME sigmoid, "
+            + "BINARY_CROSSENTROPY", () -> {
+              kit().assumeDeclared(Capability.FRAME_LAYERS);
+              checkLossFalls(conv2d, Loss.BINARY_CROSSENTROPY);
+            }));
   }
 
   private void checkLossFalls(ModelSpec spec, Loss loss) {
