@@ -603,8 +603,8 @@ public final class KerasExport {
     c.put("unit_forget_bias", l.unitForgetBias());
     nulls(c, "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
         "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint");
-    c.put("dropout", 0.0);
-    c.put("recurrent_dropout", 0.0);
+    c.put("dropout", l.dropout());
+    c.put("recurrent_dropout", l.recurrentDropout());
     if (flavour.keras3()) {
       c.putNull("seed");
     }

@@ -203,16 +203,22 @@ final class Translators {
     if (t.bool(l, "return_state", false)) {
       t.note(l, "return_state=true: only the layer's output is produced, not its state");
     }
-    t.noteTrainingOnly(l, "dropout", "recurrent_dropout", "kernel_regularizer",
+    t.noteTrainingOnly(l, "kernel_regularizer",
         "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
         "kernel_constraint", "recurrent_constraint", "bias_constraint");
+    double dropout = t.number(l, "dropout", 0);
+    double recurrentDropout = t.number(l, "recurrent_dropout", 0);
+    if (dropout > 0 || recurrentDropout > 0) {
+      t.note(l, "dropout=" + dropout + ", recurrent_dropout=" + recurrentDropout
+          + ": kept (fit draws Keras' per-gate masks; identity at inference)");
+    }
     List<KerasWeight> w = t.weights(l, useBias ? 3 : 2,
         useBias ? "kernel, recurrent_kernel, bias" : "kernel, recurrent_kernel");
     t.ensureInput(l, inputChannelsOf(w.get(0), 2));
     ConvLstmLayerSpec spec;
     try {
       spec = new ConvLstmLayerSpec(filters, k[0], k[1], padding, act, gate, useBias,
-          unitForget, returnSequences);
+          unitForget, returnSequences).withDropout(dropout, recurrentDropout);
     } catch (IllegalArgumentException e) {
       throw t.refuse(l, null, e.getMessage());
     }

@@ -147,7 +147,7 @@ class KerasImportFixturesTest {
         .addLayer(new ConvLstmLayerSpec(2, 3, 3, Padding.VALID, Activation.TANH,
             Activation.HARD_SIGMOID, true, true, true))
         .addLayer(new ConvLstmLayerSpec(1, 3, 3, Padding.SAME, Activation.TANH,
-            Activation.HARD_SIGMOID, true, true, true))
+            Activation.HARD_SIGMOID, true, true, true).withDropout(0, 0.2))
         .build();
     assertEquals(expected, m.spec());
     assertFormulaWeights(m.weights(), expected, List.of());
