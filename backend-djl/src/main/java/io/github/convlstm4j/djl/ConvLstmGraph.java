@@ -203,16 +203,20 @@ final class ConvLstmGraph {
       closeIntermediate(features, input);
     } else if (spec.head().isPresent()) {
       NDArray features = x;
-      x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS));
+      x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS),
+          true);
       closeIntermediate(features, input);
     }
     return new Output(x, stats);
   }
 
   /**
-   * The head over {@code headWindow} context frames (or zeros) followed by {@code x}'s frames;
-   * keeps the output of {@code x}'s frames and copies out the last {@code headWindow} frames'
-   * features.
+   * The head over {@code headWindow} context frames (or zeros) followed by {@code x}'s frames,
+   * computed for {@code x}'s frames only; copies out the last {@code headWindow} frames'
+   * features. The context takes the place of the time padding before the first frame
+   * ({@code w} is that padding), so the convolution pads only after the last frame and yields
+   * exactly {@code x}'s outputs, each from the same frames and zeros as in a run over the whole
+   * sequence.
    */
   private NDArray headWithContext(NDArray x, Map<String, NDArray> p) {
     Shape s = x.getShape();
@@ -226,12 +230,10 @@ final class ConvLstmGraph {
         headFeaturesOut.add(last.duplicate());
       }
     }
-    NDArray all = head(joined, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL),
-        p.get(ModelSpec.HEAD_BIAS));
-    NDArray kept = all.get(":, :, " + w + ":, :, :");
+    NDArray out = head(joined, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL),
+        p.get(ModelSpec.HEAD_BIAS), false);
     joined.close();
-    all.close();
-    return kept;
+    return out;
   }
 
   /** Closes {@code array} unless it is the caller's {@code input}. */
@@ -510,9 +512,12 @@ final class ConvLstmGraph {
     return m;
   }
 
-  private static NDArray head(NDArray x, Conv3dHeadSpec h, NDArray kernel, NDArray bias) {
+  /** The Conv3D head; {@code padBefore} false: no time padding before the first frame. */
+  private static NDArray head(NDArray x, Conv3dHeadSpec h, NDArray kernel, NDArray bias,
+      boolean padBefore) {
     NDArray channelsFirst = x.transpose(0, 2, 1, 3, 4); // [N, F, T, H, W]
-    int[] before = {h.timePadding().before(h.kernelTime()), Padding.SAME.before(h.kernelHeight()),
+    int[] before = {padBefore ? h.timePadding().before(h.kernelTime()) : 0,
+        Padding.SAME.before(h.kernelHeight()),
         Padding.SAME.before(h.kernelWidth())};
     int[] after = {h.timePadding().after(h.kernelTime()), Padding.SAME.after(h.kernelHeight()),
         Padding.SAME.after(h.kernelWidth())};
