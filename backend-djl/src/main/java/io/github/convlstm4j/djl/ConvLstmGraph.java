@@ -48,9 +48,8 @@ final class ConvLstmGraph {
    * One layer's recurrent state in DJL layout {@code [N, F, H, W]}, as engine arrays. Going in
    * they are only read (never closed, never changed in place) and must be in the input's
    * manager, at least temporarily, since an operation's result joins its first operand's
-   * manager; coming out they are fresh
-   * contiguous copies ({@link NDArray#duplicate()}, no views of a larger step array) in the
-   * input's manager, left open for the caller to take over.
+   * manager; coming out they are fresh contiguous copies ({@link NDArray#duplicate()}, no views
+   * of a larger step array) in the input's manager, left open for the caller to take over.
    */
   record State(NDArray h, NDArray c) {}
 
