@@ -5,10 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.Tensor;
-import io.github.convlstm4j.spi.LayerState;
 import io.github.convlstm4j.spi.PackedBatch;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Moves batches and recurrent states between the core's channels-last layouts and the graph's:
@@ -115,28 +112,5 @@ final class BatchLayouts {
     int w = Math.toIntExact(state[3]);
     return Tensor.of(new int[] {n, window, h, w, f},
         KerasLayouts.permute(djl, new int[] {n, window, f, h, w}, new int[] {0, 1, 3, 4, 2}));
-  }
-
-  /** Keras-layout states as engine arrays in {@code m}, or null for null. */
-  static List<ConvLstmGraph.State> statesToDjl(NDManager m, List<LayerState> states) {
-    if (states == null) {
-      return null;
-    }
-    List<ConvLstmGraph.State> out = new ArrayList<>(states.size());
-    for (LayerState st : states) {
-      out.add(new ConvLstmGraph.State(stateToDjl(m, st.h()), stateToDjl(m, st.c())));
-    }
-    return out;
-  }
-
-  /** Copied-out states as Keras-layout states; empty for null. */
-  static List<LayerState> statesToKeras(List<ConvLstmGraph.StateCopy> copies) {
-    List<LayerState> out = new ArrayList<>();
-    if (copies != null) {
-      for (ConvLstmGraph.StateCopy c : copies) {
-        out.add(new LayerState(stateToKeras(c.h(), c.shape()), stateToKeras(c.c(), c.shape())));
-      }
-    }
-    return out;
   }
 }

@@ -46,13 +46,20 @@ final class ConvLstmGraph {
   record Output(NDArray output, List<BatchStats> batchStats) {}
 
   /**
-   * One layer's recurrent state in DJL layout {@code [N, F, H, W]}, as engine arrays (going in)
-   * or as copies (coming out).
+   * One layer's recurrent state in DJL layout {@code [N, F, H, W]}, as engine arrays. Going in
+   * they are only read (never closed, never changed in place) and must be in the input's
+   * manager, at least temporarily, since an operation's result joins its first operand's
+   * manager; coming out they are fresh contiguous copies ({@link NDArray#duplicate()}, no views
+   * of a larger step array) in the input's manager, left open for the caller to take over.
    */
   record State(NDArray h, NDArray c) {}
 
-  /** One layer's recurrent state after the last step, copied out, DJL layout. */
-  record StateCopy(float[] h, float[] c, long[] shape) {}
+  /**
+   * Where inference kernels prepared from the parameters (the hard-sigmoid fold, the joined
+   * kernel of the concatenated form) are kept across calls, or null to prepare them in every
+   * call.
+   */
+  private InferenceKernels keptKernels;
 
   private final ModelSpec spec;
   private final InputConvolution inputConvolution;
@@ -66,6 +73,17 @@ final class ConvLstmGraph {
   ConvLstmGraph(ModelSpec spec, InputConvolution inputConvolution) {
     this.spec = spec;
     this.inputConvolution = inputConvolution;
+  }
+
+  /**
+   * Keeps the inference kernels prepared from the parameters in {@code kernels} from now on,
+   * so that a call of one frame does not prepare them again; the owner clears them whenever a
+   * parameter changes. Training passes (autograd) never use them.
+   *
+   * @param kernels the store, or null to prepare in every call
+   */
+  void keepInferenceKernels(InferenceKernels kernels) {
+    this.keptKernels = kernels;
   }
 
   /** How the input-to-state convolution is organized. */
@@ -124,12 +142,14 @@ final class ConvLstmGraph {
    *
    * @param input {@code [N, T, C, H, W]}
    * @param p parameters
-   * @param initial per layer {@code (h, c)} in the input's manager, or null for zeros
-   * @param finals receives per layer the state after the last step, or null
+   * @param initial per layer {@code (h, c)}, only read, in the input's manager (see
+   *     {@link State}), or null for zeros
+   * @param finals receives per layer the state after the last step (fresh arrays in the
+   *     input's manager, see {@link State}), or null
    * @return the output
    */
   Output forwardWithState(NDArray input, Map<String, NDArray> p, List<State> initial,
-      List<StateCopy> finals) {
+      List<State> finals) {
     return run(input, p, false, -1, initial, finals);
   }
 
@@ -137,12 +157,13 @@ final class ConvLstmGraph {
    * {@link #forwardWithState} where the Conv3D head first sees {@code window} frames of
    * context features, and the features of the last {@code window} frames are copied out.
    *
-   * @param headContext {@code [N, w, F, H, W]} in the input's manager, or null for zeros
-   * @param headFeatures receives the last {@code w} frames' features {@code [N, w, F, H, W]},
-   *     or null
+   * @param headContext {@code [N, w, F, H, W]}, only read, in the input's manager, or null for
+   *     zeros
+   * @param headFeatures receives the last {@code w} frames' features {@code [N, w, F, H, W]}
+   *     (a fresh array in the input's manager, left open for the caller), or null
    */
   Output forwardWithState(NDArray input, Map<String, NDArray> p, List<State> initial,
-      List<StateCopy> finals, int window, NDArray headContext, List<float[]> headFeatures) {
+      List<State> finals, int window, NDArray headContext, List<NDArray> headFeatures) {
     this.headWindow = window;
     this.headContext = headContext;
     this.headFeaturesOut = headFeatures;
@@ -158,7 +179,7 @@ final class ConvLstmGraph {
   // The head context of the call under way (forwardWithState), else 0 / null.
   private int headWindow;
   private NDArray headContext;
-  private List<float[]> headFeaturesOut;
+  private List<NDArray> headFeaturesOut;
 
   /**
    * The batch mean and biased variance per channel of layer {@code layer}'s output (the input
@@ -174,7 +195,7 @@ final class ConvLstmGraph {
   }
 
   private Output run(NDArray input, Map<String, NDArray> p, boolean training, int statsLayer,
-      List<State> initial, List<StateCopy> finals) {
+      List<State> initial, List<State> finals) {
     // Every intermediate is closed right after its last use, so the engine's allocator hands the
     // same memory to the next operation instead of touching fresh pages (issue 4). Under
     // autograd this is safe too: closing drops only our handle, the engine's graph keeps
@@ -211,16 +232,20 @@ final class ConvLstmGraph {
       closeIntermediate(features, input);
     } else if (spec.head().isPresent()) {
       NDArray features = x;
-      x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS));
+      x = head(x, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL), p.get(ModelSpec.HEAD_BIAS),
+          true);
       closeIntermediate(features, input);
     }
     return new Output(x, stats);
   }
 
   /**
-   * The head over {@code headWindow} context frames (or zeros) followed by {@code x}'s frames;
-   * keeps the output of {@code x}'s frames and copies out the last {@code headWindow} frames'
-   * features.
+   * The head over {@code headWindow} context frames (or zeros) followed by {@code x}'s frames,
+   * computed for {@code x}'s frames only; copies out the last {@code headWindow} frames'
+   * features. The context takes the place of the time padding before the first frame
+   * ({@code w} is that padding), so the convolution pads only after the last frame and yields
+   * exactly {@code x}'s outputs, each from the same frames and zeros as in a run over the whole
+   * sequence.
    */
   private NDArray headWithContext(NDArray x, Map<String, NDArray> p) {
     Shape s = x.getShape();
@@ -231,15 +256,13 @@ final class ConvLstmGraph {
     NDArray joined = NDArrays.concat(new NDList(context, x), 1);
     if (headFeaturesOut != null) {
       try (NDArray last = joined.get(":, " + t + ":, :, :, :")) {
-        headFeaturesOut.add(last.toFloatArray());
+        headFeaturesOut.add(last.duplicate());
       }
     }
-    NDArray all = head(joined, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL),
-        p.get(ModelSpec.HEAD_BIAS));
-    NDArray kept = all.get(":, :, " + w + ":, :, :");
+    NDArray out = head(joined, spec.head().get(), p.get(ModelSpec.HEAD_KERNEL),
+        p.get(ModelSpec.HEAD_BIAS), false);
     joined.close();
-    all.close();
-    return kept;
+    return out;
   }
 
   /** Closes {@code array} unless it is the caller's {@code input}. */
@@ -255,7 +278,7 @@ final class ConvLstmGraph {
    */
   private NDArray convLstm(NDArray x, ConvLstmLayerSpec l, NDArray kernel,
       NDArray recurrentKernel, NDArray bias, NDArray[] peepholes, boolean inPlace,
-      State initial, List<StateCopy> finals, int maskLayer) {
+      State initial, List<State> finals, int maskLayer) {
     Shape s = x.getShape();
     long n = s.get(0);
     long t = s.get(1);
@@ -296,9 +319,18 @@ final class ConvLstmGraph {
         owned.add(peep[g]);
       }
     }
-    if (folded) {
+    // Without autograd the prepared kernels may come from (or go to) the kept store.
+    InferenceKernels store = inPlace ? keptKernels : null;
+    NDArray[] kept = store == null ? null : store.get(kernel);
+    NDList prepared = store != null && kept == null ? new NDList() : owned;
+    NDArray rawKernel = kernel;
+    if (kept != null && folded) {
+      kernel = kept[0];
+      recurrentKernel = kept[1];
+      bias = kept[2];
+    } else if (folded) {
       NDArray[] f3 = foldHardSigmoid(kernel, recurrentKernel, bias, f,
-          hardSigmoidSlope(l.recurrentActivation())[0], layerManager, owned);
+          hardSigmoidSlope(l.recurrentActivation())[0], layerManager, prepared);
       kernel = f3[0];
       recurrentKernel = f3[1];
       bias = f3[2];
@@ -320,10 +352,16 @@ final class ConvLstmGraph {
       steps = t > 1 ? xz5.split(t, 1) : new NDList(xz5);
     } else {
       steps = t > 1 ? x.split(t, 1) : new NDList(x);
-      if (form == InputConvolution.CONCATENATED) {
+      if (form == InputConvolution.CONCATENATED && kept != null && kept[3] != null) {
+        joinedKernel = kept[3];
+      } else if (form == InputConvolution.CONCATENATED) {
         joinedKernel = NDArrays.concat(new NDList(kernel, recurrentKernel), 1);
-        owned.add(joinedKernel);
+        prepared.add(joinedKernel);
       }
+    }
+    if (prepared != owned) { // the store takes over what was prepared (the parameters stay ours)
+      store.put(rawKernel, prepared, new NDArray[] {folded ? kernel : null,
+          folded ? recurrentKernel : null, folded ? bias : null, joinedKernel});
     }
     // An initial state joins the step loop as if an earlier step had produced it.
     NDArray hidden = initial == null ? null : initial.h();
@@ -335,7 +373,9 @@ final class ConvLstmGraph {
       NDManager stepManager = layerManager.newSubManager();
       NDArray zIn = steps.get(step);
       zIn.attach(stepManager);
-      if (hidden != null) {
+      // The caller's initial state (step 0) is only read and stays in its manager, the input's
+      // (it may be kept across calls, temporarily attached there); later states are ours.
+      if (step > 0) {
         if (l.returnSequences()) {
           hidden.tempAttach(stepManager);
         } else {
@@ -396,8 +436,7 @@ final class ConvLstmGraph {
       }
     }
     if (finals != null) {
-      finals.add(new StateCopy(hidden.toFloatArray(), cell.toFloatArray(),
-          hidden.getShape().getShape()));
+      finals.add(new State(hidden.duplicate(), cell.duplicate()));
     }
     NDArray result = l.returnSequences() ? NDArrays.stack(outputs, 1) : hidden.expandDims(1);
     outputs.close();
@@ -564,9 +603,12 @@ final class ConvLstmGraph {
     return m;
   }
 
-  private static NDArray head(NDArray x, Conv3dHeadSpec h, NDArray kernel, NDArray bias) {
+  /** The Conv3D head; {@code padBefore} false: no time padding before the first frame. */
+  private static NDArray head(NDArray x, Conv3dHeadSpec h, NDArray kernel, NDArray bias,
+      boolean padBefore) {
     NDArray channelsFirst = x.transpose(0, 2, 1, 3, 4); // [N, F, T, H, W]
-    int[] before = {h.timePadding().before(h.kernelTime()), Padding.SAME.before(h.kernelHeight()),
+    int[] before = {padBefore ? h.timePadding().before(h.kernelTime()) : 0,
+        Padding.SAME.before(h.kernelHeight()),
         Padding.SAME.before(h.kernelWidth())};
     int[] after = {h.timePadding().after(h.kernelTime()), Padding.SAME.after(h.kernelHeight()),
         Padding.SAME.after(h.kernelWidth())};
@@ -601,14 +643,16 @@ final class ConvLstmGraph {
       return x;
     }
     NDList parts = new NDList();
-    long[] dims = x.getShape().getShape();
+    // Copies: Shape.getShape() is the shape's own array, and MXNet caches an array's Shape, so
+    // writing into it would change what x reports as its shape from then on.
+    long[] dims = x.getShape().getShape().clone();
     if (before > 0) {
       dims[axis] = before;
       parts.add(x.getManager().zeros(new Shape(dims), x.getDataType()));
     }
     parts.add(x);
     if (after > 0) {
-      long[] d2 = x.getShape().getShape();
+      long[] d2 = x.getShape().getShape().clone();
       d2[axis] = after;
       parts.add(x.getManager().zeros(new Shape(d2), x.getDataType()));
     }

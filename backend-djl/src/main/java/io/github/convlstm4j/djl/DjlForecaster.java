@@ -53,6 +53,10 @@ final class DjlForecaster extends AbstractForecaster {
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
   private final BatchLayouts layouts;
+  /** Streaming states returned by {@link #forward}, kept on the engine for the next calls. */
+  private final EngineStates states;
+  /** Inference kernels prepared from {@link #params}; cleared whenever a parameter changes. */
+  private final InferenceKernels inferenceKernels;
   private KerasOptimizer optimizer;
   private ModelWeights pendingOptimizerState = ModelWeights.empty();
 
@@ -69,6 +73,9 @@ final class DjlForecaster extends AbstractForecaster {
     // The chain's output is [N, T, C, H, W] even when it ends with a Conv3D head.
     this.layouts = new BatchLayouts(chain == null && graph.outputChannelsBeforeTime());
     this.kerasShapes = core.weightShapes();
+    this.states = new EngineStates(manager);
+    this.inferenceKernels = new InferenceKernels(manager);
+    graph.keepInferenceKernels(inferenceKernels);
     for (Map.Entry<String, List<Integer>> e : kerasShapes.entrySet()) {
       Tensor t = initial.get(e.getKey());
       params.put(e.getKey(), DjlArrays.owned(manager,
@@ -111,23 +118,34 @@ final class DjlForecaster extends AbstractForecaster {
       }
     }
     int window = headWindow();
+    try {
+      return forwardWithState(input, initialState, headContext, returnState, window, outShape,
+          outFrames);
+    } finally {
+      states.trim(); // after the call's manager gave back the kept arrays it borrowed
+    }
+  }
+
+  private Forward forwardWithState(PackedBatch input, List<LayerState> initialState,
+      EngineTensor headContext, boolean returnState, int window, FrameShape outShape,
+      int outFrames) {
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
       NDArray x = layouts.input(call, input);
-      List<ConvLstmGraph.State> initial = BatchLayouts.statesToDjl(call, initialState);
-      List<ConvLstmGraph.StateCopy> finals = returnState ? new ArrayList<>() : null;
-      List<float[]> features = returnState && window > 0 ? new ArrayList<>() : null;
+      List<ConvLstmGraph.State> initial = states.statesToEngine(call, initialState);
+      List<ConvLstmGraph.State> finals = returnState ? new ArrayList<>() : null;
+      List<NDArray> features = returnState && window > 0 ? new ArrayList<>() : null;
       NDArray y = initial == null && finals == null && headContext == null
           ? graph.forward(x, params, false).output()
           : graph.forwardWithState(x, params, initial, finals, window,
-              headContext == null ? null : BatchLayouts.featuresToDjl(call, headContext.tensor()),
-              features).output();
+              states.featuresToEngine(call, headContext), features).output();
       PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
           layouts.output(y));
-      Tensor headFeatures = features == null ? null : BatchLayouts.featuresToKeras(
-          features.get(0), finals.get(finals.size() - 1).shape(), window);
-      return new Forward(out, BatchLayouts.statesToKeras(finals),
-          headFeatures == null ? null : EngineTensor.of(headFeatures));
+      if (finals == null) {
+        return new Forward(out, List.of(), null);
+      }
+      EngineStates.Kept kept = states.keep(finals, features == null ? null : features.get(0));
+      return new Forward(out, kept.states(), kept.features());
     }
   }
 
@@ -148,6 +166,7 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected TrainingStep trainingStep(PackedBatch input, PackedBatch target, Loss lossType) {
+    inferenceKernels.clear(); // the weights change with this step
     NDManager batch = manager.newSubManager();
     try {
       attachParams(batch);
@@ -198,6 +217,7 @@ final class DjlForecaster extends AbstractForecaster {
 
   /** The optimizer for {@code spec}: the current one updated, or a new one of its type. */
   private KerasOptimizer prepareOptimizer(OptimizerSpec spec) {
+    inferenceKernels.clear(); // the weights change now
     if (optimizer != null && optimizer.spec().type() == spec.type()) {
       optimizer.setSpec(spec);
       return optimizer;
@@ -285,6 +305,7 @@ final class DjlForecaster extends AbstractForecaster {
    * {@link DjlArrays#owned}).
    */
   private void replaceParam(String name, float[] djlData) {
+    inferenceKernels.clear();
     NDArray old = params.get(name);
     params.put(name, DjlArrays.owned(manager, djlData, old.getShape()));
     old.close();
@@ -307,6 +328,8 @@ final class DjlForecaster extends AbstractForecaster {
 
   @Override
   protected void release() {
+    states.clear();
+    inferenceKernels.clear();
     if (optimizer != null) {
       optimizer.close();
     }
@@ -314,6 +337,17 @@ final class DjlForecaster extends AbstractForecaster {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * Engine arrays kept between calls, for tests: streaming states and prepared inference
+   * kernels (bounded: at most {@value EngineStates#KEPT_CALLS} calls' states).
+   *
+   * @return states' arrays, kernels' arrays, and all arrays of the forecaster's managers
+   */
+  int[] keptArrays() {
+    return new int[] {states.keptArrays(), inferenceKernels.keptArrays(),
+        manager.getManagedArrays().size()};
+  }
 
   private void attachParams(NDManager call) {
     call.tempAttachAll(params.values().toArray(new NDArray[0]));

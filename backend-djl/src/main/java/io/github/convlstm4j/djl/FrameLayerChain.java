@@ -370,7 +370,7 @@ final class FrameLayerChain {
   }
 
   private static NDArray fill(NDArray like, int axis, int size, float value) {
-    long[] dims = like.getShape().getShape();
+    long[] dims = like.getShape().getShape().clone(); // not the cached shape itself (MXNet)
     dims[axis] = size;
     return value == 0f ? like.getManager().zeros(new Shape(dims), like.getDataType())
         : like.getManager().full(new Shape(dims), value, like.getDataType());
