@@ -118,15 +118,21 @@ final class CoreSession implements ForecastSession {
       throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
     }
     List<FrameSequence> current = lastOutputs();
+    if (owner.spec().encoderForecaster().isPresent()) {
+      // its outputs are input-shaped frames; an imported state is checked against them
+      FrameShape frame = frameShape != null ? frameShape : current.get(0).frameShape();
+      owner.checkHorizon(horizon, frame, streams);
+      if (frameShape == null) {
+        owner.checkState(state, streams, frame);
+      }
+      return List.copyOf(owner.unrollForecaster(state, horizon));
+    }
     if (!current.get(0).frameShape().equals(frameShape)) {
       throw new IllegalArgumentException("forecast needs output frames shaped like the input "
           + "frames: input frame " + frameShape + ", output frame "
           + current.get(0).frameShape());
     }
     owner.checkHorizon(horizon, frameShape, streams);
-    if (owner.spec().encoderForecaster().isPresent()) {
-      return List.copyOf(owner.unrollForecaster(state, horizon));
-    }
     List<List<FrameSequence>> rolled = new ArrayList<>();
     for (int b = 0; b < streams; b++) {
       rolled.add(new ArrayList<>(horizon));
