@@ -509,14 +509,15 @@ final class ConvLstmGraph {
       return x;
     }
     NDList parts = new NDList();
-    long[] dims = x.getShape().getShape();
+    // copies: Shape.getShape() hands out the shape's own array, which x's shape would share
+    long[] dims = x.getShape().getShape().clone();
     if (before > 0) {
       dims[axis] = before;
       parts.add(x.getManager().zeros(new Shape(dims), x.getDataType()));
     }
     parts.add(x);
     if (after > 0) {
-      long[] d2 = x.getShape().getShape();
+      long[] d2 = x.getShape().getShape().clone();
       d2[axis] = after;
       parts.add(x.getManager().zeros(new Shape(d2), x.getDataType()));
     }

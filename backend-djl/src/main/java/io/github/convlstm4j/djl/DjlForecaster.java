@@ -49,6 +49,8 @@ final class DjlForecaster extends AbstractForecaster {
   private final ConvLstmGraph graph;
   /** The chain for models with inference-only layers, else null (then {@link #graph} runs). */
   private final FrameLayerChain chain;
+  /** The graph of an encoder–forecaster, else null (then {@link #graph} runs). */
+  private final EncoderForecasterGraph encFc;
   private final Map<String, List<Integer>> kerasShapes;
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
@@ -66,6 +68,7 @@ final class DjlForecaster extends AbstractForecaster {
     this.graph = new ConvLstmGraph(core, inputConvolution);
     this.chain = core.inferenceOnlyLayers().isEmpty() ? null
         : new FrameLayerChain(core, inputConvolution);
+    this.encFc = core.encoderForecaster().isPresent() ? new EncoderForecasterGraph(core) : null;
     // The chain's output is [N, T, C, H, W] even when it ends with a Conv3D head.
     this.layouts = new BatchLayouts(chain == null && graph.outputChannelsBeforeTime());
     this.kerasShapes = core.weightShapes();
@@ -110,6 +113,17 @@ final class DjlForecaster extends AbstractForecaster {
             layouts.output(y)), List.of(), null);
       }
     }
+    if (encFc != null) {
+      try (NDManager call = manager.newSubManager()) {
+        attachParams(call);
+        NDArray x = layouts.input(call, input);
+        List<ConvLstmGraph.State> initial = BatchLayouts.statesToDjl(call, initialState);
+        List<ConvLstmGraph.StateCopy> finals = returnState ? new ArrayList<>() : null;
+        NDArray y = encFc.run(x, params, initial, finals, encFc.horizon());
+        return new Forward(PackedBatch.adopt(input.samples(), outFrames, outShape,
+            layouts.output(y)), BatchLayouts.statesToKeras(finals), null);
+      }
+    }
     int window = headWindow();
     try (NDManager call = manager.newSubManager()) {
       attachParams(call);
@@ -138,9 +152,22 @@ final class DjlForecaster extends AbstractForecaster {
       NDArray x = layouts.input(call, input);
       NDArray y = layouts.target(call, target);
       NDArray out = chain != null ? chain.forward(x, params)
+          : encFc != null ? encFc.run(x, params, null, null, encFc.horizon())
           : graph.forward(x, params, false).output();
       return ConvLstmGraph.elementLoss(out, y, loss).toType(DataType.FLOAT64, false).sum()
           .getDouble();
+    }
+  }
+
+  @Override
+  protected PackedBatch forecastFrom(List<LayerState> encoderState, int steps) {
+    try (NDManager call = manager.newSubManager()) {
+      attachParams(call);
+      List<ConvLstmGraph.State> states = BatchLayouts.statesToDjl(call, encoderState);
+      NDArray y = encFc.forecast(params, states, steps);
+      int[] s = encoderState.get(0).shape();
+      FrameShape frame = new FrameShape(s[1], s[2], coreSpec().inputChannels());
+      return PackedBatch.adopt(s[0], steps, frame, layouts.output(y));
     }
   }
 
@@ -166,7 +193,10 @@ final class DjlForecaster extends AbstractForecaster {
       ConvLstmGraph.Output out;
       synchronized (kind.collectorLock()) {
         try (GradientCollector collector = engine.newGradientCollector()) {
-          out = graph.forward(x, leaves, true);
+          out = encFc != null
+              ? new ConvLstmGraph.Output(encFc.run(x, leaves, null, null, encFc.horizon()),
+                  List.of())
+              : graph.forward(x, leaves, true);
           NDArray l = ConvLstmGraph.loss(out.output(), y, lossType);
           collector.backward(l);
           loss = l.getFloat();
