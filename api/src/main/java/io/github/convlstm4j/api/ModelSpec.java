@@ -18,6 +18,8 @@ import java.util.Properties;
  * as the last layer. A ConvLSTM layer that feeds another layer must return sequences. A
  * {@link SpaceToDepthSpec} may only be the first layer and a {@link DepthToSpaceSpec} only the
  * last (after the head, if any): the forecaster core applies them around {@link #coreSpec()}.
+ * With {@link Builder#encoderForecaster} the ConvLSTM layers are the encoder of Shi et al.
+ * 2015's encoder–forecaster ({@link EncoderForecasterSpec}), which predicts K frames.
  *
  * <p>Immutable; build with {@link #builder(int)}. Weight names and layouts are Keras' (see
  * {@link #weightShapes()}).
