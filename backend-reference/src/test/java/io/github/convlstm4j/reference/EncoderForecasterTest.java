@@ -252,6 +252,22 @@ class EncoderForecasterTest {
   }
 
   @Test
+  @DisplayName("a checkpoint keeps the encoder-forecaster: spec, weights and predictions")
+  void checkpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    ModelSpec spec = (ModelSpec) models().skip(1).findFirst().orElseThrow().get()[1];
+    FrameSequence x = TestSupport.random(new Random(8), 3, 4, 6, 1, 0, 1);
+    java.nio.file.Path file = dir.resolve("ef.npz");
+    try (ReferenceForecaster fc = TestSupport.forecaster(spec)) {
+      fc.save(file);
+      try (io.github.convlstm4j.api.Forecaster back =
+          io.github.convlstm4j.api.io.Checkpoints.load(file)) {
+        assertEquals(spec, back.spec());
+        assertArrayEquals(fc.predict(x).toArray(), back.predict(x).toArray());
+      }
+    }
+  }
+
+  @Test
   @DisplayName("fit on (T input, K target) pairs lowers the loss; targets of T frames are refused")
   void training() {
     ModelSpec spec = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(4))
