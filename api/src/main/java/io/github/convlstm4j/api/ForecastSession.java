@@ -42,7 +42,9 @@ public interface ForecastSession extends AutoCloseable {
    *
    * @param frames one sequence of 1 frame per stream, in stream order, all of one shape (and of
    *     the shape of earlier frames); finite
-   * @return each stream's output for this step, 1 frame each
+   * @return each stream's output for this step, 1 frame each (for an encoder–forecaster,
+   *     {@link ModelSpec#encoderForecaster()}, the first forecast frame from the encoder's new
+   *     state)
    * @throws IllegalArgumentException for a wrong count, frame count, shape or channels, naming
    *     the expected and the actual value; the session is unchanged
    */
@@ -69,7 +71,10 @@ public interface ForecastSession extends AutoCloseable {
   /**
    * Rolls out {@code horizon} frames per stream from the current state without changing it:
    * the first is {@link #lastOutputs()}, each next one the output after pushing the previous.
-   * Needs output frames shaped like input frames.
+   * Needs output frames shaped like input frames. For an encoder–forecaster
+   * ({@link ModelSpec#encoderForecaster()}) the forecasting network unrolls {@code horizon}
+   * steps from the current encoder state instead (past the model's horizon too; the first frame
+   * is still {@link #lastOutputs()}).
    *
    * @param horizon frames per stream, at least 1
    * @return one sequence of {@code horizon} frames per stream

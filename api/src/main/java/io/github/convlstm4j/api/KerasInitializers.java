@@ -16,6 +16,8 @@ import java.util.Random;
  *       a non-negative diagonal of R, of a standard normal {@code max × min} matrix, transposed
  *       when there are fewer rows than columns (modified Gram-Schmidt in double, two passes)
  *   <li>biases zeros, the forget slice {@code [F, 2F)} set to 1 with {@code unitForgetBias}
+ *       (an encoder–forecaster's forecasting layers like the encoder layers they mirror; its
+ *       1×1 output convolution's kernel glorot uniform, bias zeros)
  *   <li>batch normalization: gamma 1, beta 0, moving mean 0, moving variance 1
  * </ul>
  *
@@ -55,6 +57,16 @@ public final class KerasInitializers {
       } else if (name.startsWith("conv_lstm2d_") && part.equals("bias")) {
         int layer = Integer.parseInt(name.substring("conv_lstm2d_".length(), name.indexOf('/')));
         ConvLstmLayerSpec l = layers.get(layer);
+        if (l.unitForgetBias()) {
+          for (int i = l.filters(); i < 2 * l.filters(); i++) {
+            v[i] = 1f;
+          }
+        }
+      } else if (name.startsWith(EncoderForecasterSpec.FORECASTER_KIND + "_")
+          && part.equals("bias")) {
+        int layer = Integer.parseInt(name.substring(
+            EncoderForecasterSpec.FORECASTER_KIND.length() + 1, name.indexOf('/')));
+        ConvLstmLayerSpec l = layers.get(layer); // the mirrored encoder layer
         if (l.unitForgetBias()) {
           for (int i = l.filters(); i < 2 * l.filters(); i++) {
             v[i] = 1f;

@@ -18,6 +18,8 @@ import java.util.Properties;
  * as the last layer. A ConvLSTM layer that feeds another layer must return sequences. A
  * {@link SpaceToDepthSpec} may only be the first layer and a {@link DepthToSpaceSpec} only the
  * last (after the head, if any): the forecaster core applies them around {@link #coreSpec()}.
+ * With {@link Builder#encoderForecaster} the ConvLSTM layers are the encoder of Shi et al.
+ * 2015's encoder–forecaster ({@link EncoderForecasterSpec}), which predicts K frames.
  *
  * <p>Immutable; build with {@link #builder(int)}. Weight names and layouts are Keras' (see
  * {@link #weightShapes()}).
@@ -42,10 +44,13 @@ public final class ModelSpec {
   private final long seed;
   /** This spec without its patch layers, or null when it has none. */
   private final ModelSpec core;
+  /** The encoder–forecaster setting, or null for a stacked model. */
+  private final EncoderForecasterSpec encoderForecaster;
 
   private ModelSpec(int inputChannels, List<LayerSpec> layers, long seed,
-      SequenceShape inputShape) {
+      SequenceShape inputShape, EncoderForecasterSpec encoderForecaster) {
     this.inputChannels = inputChannels;
+    this.encoderForecaster = encoderForecaster;
     this.layers = List.copyOf(layers);
     this.seed = seed;
     this.inputShape = inputShape;
@@ -132,7 +137,10 @@ public final class ModelSpec {
     this.frameWise = List.copyOf(frame);
     this.head = h;
     this.flattens = flat;
-    this.core = coreOf(inputChannels, this.layers, seed, inputShape);
+    if (encoderForecaster != null) {
+      checkEncoder(this.layers);
+    }
+    this.core = coreOf(inputChannels, this.layers, seed, inputShape, encoderForecaster);
     if (inputShape != null) {
       if (inputShape.frame().channels() != inputChannels) {
         throw new IllegalArgumentException("the input shape's channels must be " + inputChannels
@@ -154,7 +162,7 @@ public final class ModelSpec {
    * or null without either.
    */
   private static ModelSpec coreOf(int inputChannels, List<LayerSpec> layers, long seed,
-      SequenceShape inputShape) {
+      SequenceShape inputShape, EncoderForecasterSpec encoderForecaster) {
     int from = 0;
     int to = layers.size();
     int channels = inputChannels;
@@ -178,7 +186,7 @@ public final class ModelSpec {
           + "its patch layers, got none");
     }
     try {
-      return new ModelSpec(channels, layers.subList(from, to), seed, shape);
+      return new ModelSpec(channels, layers.subList(from, to), seed, shape, encoderForecaster);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("without its patch layers: " + e.getMessage(), e);
     }
@@ -341,7 +349,7 @@ public final class ModelSpec {
    * @return the copy
    */
   public ModelSpec withSeed(long newSeed) {
-    return new ModelSpec(inputChannels, layers, newSeed, inputShape);
+    return new ModelSpec(inputChannels, layers, newSeed, inputShape, encoderForecaster);
   }
 
   /**
@@ -353,6 +361,7 @@ public final class ModelSpec {
     Builder b = new Builder(inputChannels);
     layers.forEach(b::addLayer);
     b.inputShape = inputShape;
+    b.encoderForecaster = encoderForecaster;
     return b.seed(seed);
   }
 
@@ -362,6 +371,9 @@ public final class ModelSpec {
    * @return true if the last ConvLSTM layer returns sequences and no flatten layer follows
    */
   public boolean returnsSequences() {
+    if (encoderForecaster != null) {
+      return true;
+    }
     return !flattens && convLstmLayers.get(convLstmLayers.size() - 1).returnSequences();
   }
 
@@ -371,6 +383,10 @@ public final class ModelSpec {
    * @return the last layer's output channels (with a flatten layer: for {@link #inputShape()})
    */
   public int outputChannels() {
+    if (encoderForecaster != null) {
+      int c = coreSpec().inputChannels();
+      return outputPatches().map(d -> d.outputChannels(c)).orElse(c);
+    }
     if (inputShape != null) {
       return outputShape(inputShape).frame().channels();
     }
@@ -402,18 +418,34 @@ public final class ModelSpec {
     }
     SequenceShape s = input;
     for (int i = 0; i < layers.size(); i++) {
+      LayerSpec l = layers.get(i);
+      if (encoderForecaster != null && l instanceof DepthToSpaceSpec) {
+        s = forecastShape(s);
+      }
       try {
-        s = layers.get(i).outputShape(s, positions.get(i));
+        s = l.outputShape(s, positions.get(i));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(e.getMessage() + " (input " + input.frame() + ")", e);
       }
+    }
+    if (encoderForecaster != null && !(layers.get(layers.size() - 1) instanceof DepthToSpaceSpec)) {
+      s = forecastShape(s);
     }
     return s;
   }
 
   /**
+   * The forecasting network's output for the last encoder layer's output: K frames of its
+   * frame size with the (patched) input's channels.
+   */
+  private SequenceShape forecastShape(SequenceShape lastEncoder) {
+    return new SequenceShape(encoderForecaster.horizon(), new FrameShape(
+        lastEncoder.frame().height(), lastEncoder.frame().width(), coreSpec().inputChannels()));
+  }
+
+  /**
    * The output shape of every layer for an input, in layer order (what a Keras-style summary
-   * prints).
+   * prints); for an encoder–forecaster the ConvLSTM layers' are the encoder's.
    *
    * @param input input frames and frame shape
    * @return one shape per layer of {@link #layers()}, unmodifiable
@@ -424,6 +456,9 @@ public final class ModelSpec {
     List<SequenceShape> shapes = new ArrayList<>(layers.size());
     SequenceShape s = input;
     for (int i = 0; i < layers.size(); i++) {
+      if (encoderForecaster != null && layers.get(i) instanceof DepthToSpaceSpec) {
+        s = forecastShape(s);
+      }
       s = layers.get(i).outputShape(s, positions.get(i));
       shapes.add(s);
     }
@@ -446,9 +481,13 @@ public final class ModelSpec {
    * Number of output frames for an input of {@code frames} frames.
    *
    * @param frames input frames
-   * @return {@code frames} if the last ConvLSTM layer returns sequences, else 1
+   * @return the horizon K for an encoder–forecaster, else {@code frames} if the last
+   *     ConvLSTM layer returns sequences, else 1
    */
   public int outputFrames(int frames) {
+    if (encoderForecaster != null) {
+      return encoderForecaster.horizon();
+    }
     return returnsSequences() ? frames : 1;
   }
 
@@ -459,7 +498,8 @@ public final class ModelSpec {
    * {@code conv_lstm2d_i/recurrent_kernel [rkh, rkw, F, 4F]}, {@code conv_lstm2d_i/bias [4F]}
    * (if used), {@code conv_lstm2d_i/peephole_i, peephole_f, peephole_o [F]} (with peepholes), then {@code batch_normalization_i/gamma, beta, moving_mean, moving_variance [F]}
    * (if it follows); then {@code conv3d/kernel [kt, kh, kw, C_in, C_out]} and
-   * {@code conv3d/bias}. Gate order inside 4F is Keras' i, f, c, o.
+   * {@code conv3d/bias}. Gate order inside 4F is Keras' i, f, c, o. An encoder–forecaster
+   * continues with the forecasting network's weights ({@link EncoderForecasterSpec}).
    *
    * @return an ordered, unmodifiable map from name to shape
    */
@@ -469,6 +509,9 @@ public final class ModelSpec {
     int channels = inputChannels;
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec l = layers.get(i);
+      if (encoderForecaster != null && l instanceof DepthToSpaceSpec) {
+        break; // it reads the forecaster's output and has no weights
+      }
       m.putAll(l.weightShapes(l.name(positions.get(i)), channels));
       if (shape != null) {
         shape = l.outputShape(shape, positions.get(i));
@@ -477,7 +520,78 @@ public final class ModelSpec {
         channels = l.outputChannels(channels);
       }
     }
+    if (encoderForecaster != null) {
+      m.putAll(forecasterWeightShapes());
+    }
     return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The forecasting network's weights (see {@link EncoderForecasterSpec}): per layer the
+   * mirrored encoder layer's, without layer 0's input kernel, then the output convolution.
+   */
+  private Map<String, List<Integer>> forecasterWeightShapes() {
+    Map<String, List<Integer>> m = new LinkedHashMap<>();
+    int cin = 0;
+    int concat = 0;
+    for (int i = 0; i < convLstmLayers.size(); i++) {
+      ConvLstmLayerSpec l = convLstmLayers.get(i);
+      String name = EncoderForecasterSpec.layerName(i);
+      Map<String, List<Integer>> w = new LinkedHashMap<>(l.weightShapes(name, Math.max(1, cin)));
+      if (i == 0) {
+        w.remove(name + "/kernel");
+      }
+      m.putAll(w);
+      cin = l.filters();
+      concat += l.filters();
+    }
+    int c = coreSpec().inputChannels();
+    m.put(EncoderForecasterSpec.OUTPUT_KERNEL, List.of(1, 1, concat, c));
+    m.put(EncoderForecasterSpec.OUTPUT_BIAS, List.of(c));
+    return m;
+  }
+
+  /**
+   * Refuses layers an encoder–forecaster cannot take: between the optional patch layers only
+   * ConvLSTM layers, each with SAME padding and returning sequences (the forecasting layers
+   * start from the encoder's states, so every layer keeps the frame size), without dropout
+   * (neither backend's encoder–forecaster applies masks yet).
+   */
+  private static void checkEncoder(List<LayerSpec> layers) {
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSpec l = layers.get(i);
+      if (l instanceof SpaceToDepthSpec || l instanceof DepthToSpaceSpec) {
+        continue;
+      }
+      if (!(l instanceof ConvLstmLayerSpec)) {
+        throw new IllegalArgumentException("an encoder-forecaster holds only conv_lstm2d layers "
+            + "(and patch layers), got " + l.kind() + " at layer " + i);
+      }
+      ConvLstmLayerSpec c = (ConvLstmLayerSpec) l;
+      if (c.padding() != Padding.SAME) {
+        throw new IllegalArgumentException("an encoder-forecaster's conv_lstm2d layers must use "
+            + "SAME padding (the forecaster starts from their states), got " + c.padding()
+            + " at layer " + i);
+      }
+      if (!c.returnSequences()) {
+        throw new IllegalArgumentException("an encoder-forecaster's conv_lstm2d layers must "
+            + "return sequences, got returnSequences false at layer " + i);
+      }
+      if (c.hasDropout()) {
+        throw new IllegalArgumentException("an encoder-forecaster does not train with dropout "
+            + "yet: dropout and recurrentDropout must be 0, got " + c.dropout() + " and "
+            + c.recurrentDropout() + " at layer " + i);
+      }
+    }
+  }
+
+  /**
+   * The encoder–forecaster setting, if this is one (the ConvLSTM layers are then the encoder).
+   *
+   * @return the setting, empty for a stacked model
+   */
+  public Optional<EncoderForecasterSpec> encoderForecaster() {
+    return Optional.ofNullable(encoderForecaster);
   }
 
   /**
@@ -601,6 +715,11 @@ public final class ModelSpec {
       p.setProperty(k + "kind", layers.get(i).kind());
       layers.get(i).writeProperties(p, k);
     }
+    if (encoderForecaster != null) {
+      p.setProperty("encoderForecaster.horizon", Integer.toString(encoderForecaster.horizon()));
+      p.setProperty("encoderForecaster.outputActivation",
+          encoderForecaster.outputActivation().name());
+    }
     return p;
   }
 
@@ -631,6 +750,10 @@ public final class ModelSpec {
     for (int i = 0; i < n; i++) {
       String k = "layer." + i + ".";
       b.addLayer(LayerSpec.readProperties(SpecProperties.string(p, k + "kind"), p, k));
+    }
+    if (p.getProperty("encoderForecaster.horizon") != null) {
+      b.encoderForecaster(SpecProperties.integer(p, "encoderForecaster.horizon"),
+          SpecProperties.enumeration(p, "encoderForecaster.outputActivation", Activation.class));
     }
     return b.build();
   }
@@ -668,18 +791,20 @@ public final class ModelSpec {
     }
     ModelSpec s = (ModelSpec) o;
     return inputChannels == s.inputChannels && layers.equals(s.layers) && seed == s.seed
-        && Objects.equals(inputShape, s.inputShape);
+        && Objects.equals(inputShape, s.inputShape)
+        && Objects.equals(encoderForecaster, s.encoderForecaster);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(inputChannels, layers, seed, inputShape);
+    return Objects.hash(inputChannels, layers, seed, inputShape, encoderForecaster);
   }
 
   @Override
   public String toString() {
     return "ModelSpec[inputChannels=" + inputChannels
         + (inputShape == null ? "" : ", inputShape=" + inputShape) + ", layers=" + layers
+        + (encoderForecaster == null ? "" : ", " + encoderForecaster)
         + ", seed=" + seed + ", parameters=" + parameterCount() + "]";
   }
 
@@ -689,6 +814,7 @@ public final class ModelSpec {
     private final List<LayerSpec> layers = new ArrayList<>();
     private long seed;
     private SequenceShape inputShape;
+    private EncoderForecasterSpec encoderForecaster;
 
     private Builder(int inputChannels) {
       if (inputChannels <= 0) {
@@ -726,6 +852,23 @@ public final class ModelSpec {
     }
 
     /**
+     * Makes the model an encoder–forecaster (Shi et al. 2015, §3.2, Fig. 3; see
+     * {@link EncoderForecasterSpec}): the ConvLSTM layers added to this builder become the
+     * encoding network, mirrored as the forecasting network, which predicts {@code horizon}
+     * frames through a 1×1 convolution over all its layers' hidden states and
+     * {@code outputActivation}. Optional patch layers stay first and last.
+     *
+     * @param horizon K, at least 1
+     * @param outputActivation the prediction's activation
+     * @return this builder
+     * @throws IllegalArgumentException if {@code horizon} is not positive
+     */
+    public Builder encoderForecaster(int horizon, Activation outputActivation) {
+      this.encoderForecaster = new EncoderForecasterSpec(horizon, outputActivation);
+      return this;
+    }
+
+    /**
      * Sets the initializer seed.
      *
      * @param s the seed
@@ -746,7 +889,7 @@ public final class ModelSpec {
      *     fixed input shape, an input shape the layers cannot take)
      */
     public ModelSpec build() {
-      return new ModelSpec(inputChannels, layers, seed, inputShape);
+      return new ModelSpec(inputChannels, layers, seed, inputShape, encoderForecaster);
     }
   }
 }

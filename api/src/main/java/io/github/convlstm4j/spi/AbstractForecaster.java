@@ -343,6 +343,47 @@ public abstract class AbstractForecaster implements Forecaster {
   protected abstract void release();
 
   /**
+   * The forecasting network of an encoder–forecaster
+   * ({@link io.github.convlstm4j.api.EncoderForecasterSpec}), inference mode, unrolled
+   * {@code steps} steps from the encoder's states: forecasting layer i starts from
+   * {@code encoderState.get(i)}, the first reads no input, each step's prediction is the 1×1
+   * output convolution over all forecasting layers' hidden states and the output activation.
+   * For such a spec {@link #forward} returns the first {@code horizon} of these frames for the
+   * encoder state after its input (and that state); training is {@link #trainingStep} on
+   * {@code horizon}-frame targets, with the gradient flowing from the forecaster into the
+   * encoder's final states.
+   *
+   * <p>Only called for specs with an encoder–forecaster, which a backend without
+   * {@link Capability#ENCODER_FORECASTER} never gets (its provider refuses them); the default
+   * therefore refuses.
+   *
+   * @param encoderState one state per encoder (ConvLSTM) layer, checked by the core
+   * @param steps at least 1
+   * @return {@code [N, steps, H, W, C]} of the core spec (before any depth-to-space)
+   */
+  protected PackedBatch forecastFrom(List<LayerState> encoderState, int steps) {
+    throw new UnsupportedOperationException("backend " + backendName + " does not declare "
+        + Capability.ENCODER_FORECASTER + " and cannot run an encoder-forecaster");
+  }
+
+  /**
+   * {@link #forecastFrom} as model outputs (depth-to-space applied), one sequence per stream;
+   * for sessions.
+   */
+  final List<FrameSequence> unrollForecaster(List<LayerState> encoderState, int steps) {
+    return guarded(() -> modelOutput(forecastFrom(encoderState, steps)).sequences());
+  }
+
+  /**
+   * Whether the model is an encoder–forecaster.
+   *
+   * @return true if {@link ModelSpec#encoderForecaster()} is present
+   */
+  protected final boolean isEncoderForecaster() {
+    return spec.encoderForecaster().isPresent();
+  }
+
+  /**
    * The largest batch one {@link #forward} call gets from {@link #predict(List)}.
    *
    * @return at least 1; unlimited by default
@@ -579,6 +620,12 @@ public abstract class AbstractForecaster implements Forecaster {
       if (!out.equals(context.frameShape())) {
         throw new IllegalArgumentException("forecast needs output frames shaped like the input "
             + "frames: input frame " + context.frameShape() + ", output frame " + out);
+      }
+      if (isEncoderForecaster()) {
+        // Shi et al. 2015, §3.2: the encoder reads the context, the forecasting network
+        // unrolls from its final states, as far as asked (past K too).
+        Forward f = forward(coreInput(PackedBatch.of(List.of(context))), null, null, true);
+        return modelOutput(forecastFrom(f.state(), horizon)).sequences().get(0);
       }
       try (ForecastSession session = new CoreSession(this, 1)) {
         session.pushAll(List.of(context));

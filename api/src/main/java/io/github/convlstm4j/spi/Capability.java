@@ -43,7 +43,15 @@ public enum Capability {
    * A state-to-state kernel whose size differs from the input-to-state kernel's
    * ({@link io.github.convlstm4j.api.ConvLstmLayerSpec#recurrentKernelHeight()}).
    */
-  RECURRENT_KERNEL_SIZE;
+  RECURRENT_KERNEL_SIZE,
+  /**
+   * The encoder–forecaster of Shi et al. 2015
+   * ({@link io.github.convlstm4j.api.EncoderForecasterSpec}): forward with the encoder's states
+   * in and out, the forecasting network unrolled any number of steps
+   * ({@link AbstractForecaster#forecastFrom}), and, with {@link #TRAINING}, backward through
+   * the forecaster into the encoder.
+   */
+  ENCODER_FORECASTER;
 
   /**
    * The capabilities a spec needs for inference ({@link #TRAINING} is never included).
@@ -55,6 +63,9 @@ public enum Capability {
     Set<Capability> s = EnumSet.noneOf(Capability.class);
     for (LayerSpec l : spec.layers()) {
       s.addAll(l.requiredCapabilities());
+    }
+    if (spec.encoderForecaster().isPresent()) {
+      s.add(ENCODER_FORECASTER);
     }
     return s;
   }

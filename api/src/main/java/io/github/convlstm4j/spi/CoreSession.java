@@ -19,6 +19,13 @@ import java.util.Objects;
  * ({@link AbstractForecaster#headWindow()}), through the backend's {@code forward} primitive.
  * A push is one frame step; the Conv3D head sees the kept features before the new frame's and
  * zero padding after it, as a run over the whole sequence shows its last frame.
+ *
+ * <p>For an encoder–forecaster ({@link io.github.convlstm4j.api.EncoderForecasterSpec}) the
+ * carried state is the encoder's: a push advances the encoder by one frame and returns the
+ * first forecast frame from the new state (the next-frame prediction); {@link #forecast(int)}
+ * unrolls the forecasting network {@code h} steps from the current encoder state (past the
+ * model's horizon too) without changing it; an exported state names the encoder layers'
+ * {@code conv_lstm2d_<i>/h} and {@code /c}.
  */
 final class CoreSession implements ForecastSession {
 
@@ -85,7 +92,8 @@ final class CoreSession implements ForecastSession {
   private List<FrameSequence> run(List<FrameSequence> sequences) {
     AbstractForecaster.Step out = owner.runFrom(sequences, state, features);
     List<FrameSequence> outputs = new ArrayList<>(streams);
-    out.outputs().forEach(o -> outputs.add(o.lastFrame()));
+    boolean encoderForecaster = owner.spec().encoderForecaster().isPresent();
+    out.outputs().forEach(o -> outputs.add(encoderForecaster ? o.frame(0) : o.lastFrame()));
     state = out.state();
     features = out.headFeatures();
     lastOutputs = List.copyOf(outputs);
@@ -110,6 +118,15 @@ final class CoreSession implements ForecastSession {
       throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
     }
     List<FrameSequence> current = lastOutputs();
+    if (owner.spec().encoderForecaster().isPresent()) {
+      // its outputs are input-shaped frames; an imported state is checked against them
+      FrameShape frame = frameShape != null ? frameShape : current.get(0).frameShape();
+      owner.checkHorizon(horizon, frame, streams);
+      if (frameShape == null) {
+        owner.checkState(state, streams, frame);
+      }
+      return List.copyOf(owner.unrollForecaster(state, horizon));
+    }
     if (!current.get(0).frameShape().equals(frameShape)) {
       throw new IllegalArgumentException("forecast needs output frames shaped like the input "
           + "frames: input frame " + frameShape + ", output frame "

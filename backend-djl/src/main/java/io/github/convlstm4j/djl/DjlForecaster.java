@@ -49,6 +49,8 @@ final class DjlForecaster extends AbstractForecaster {
   private final ConvLstmGraph graph;
   /** The chain for models with frame-wise layers, else null (then {@link #graph} runs). */
   private final FrameLayerChain chain;
+  /** The graph of an encoder–forecaster, else null (then {@link #graph} runs). */
+  private final EncoderForecasterGraph encFc;
   private final Map<String, List<Integer>> kerasShapes;
   /** All weights by Keras name, DJL layouts, in {@link ModelSpec#weightShapes()} order. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
@@ -70,6 +72,7 @@ final class DjlForecaster extends AbstractForecaster {
     this.graph = new ConvLstmGraph(core, inputConvolution);
     this.chain = core.frameLayers().isEmpty() ? null
         : new FrameLayerChain(core, inputConvolution);
+    this.encFc = core.encoderForecaster().isPresent() ? new EncoderForecasterGraph(core) : null;
     // The chain's output is [N, T, C, H, W] even when it ends with a Conv3D head.
     this.layouts = new BatchLayouts(chain == null && graph.outputChannelsBeforeTime());
     this.kerasShapes = core.weightShapes();
@@ -119,10 +122,27 @@ final class DjlForecaster extends AbstractForecaster {
     }
     int window = headWindow();
     try {
-      return forwardWithState(input, initialState, headContext, returnState, window, outShape,
-          outFrames);
+      return encFc != null ? encoderForecasterForward(input, initialState, returnState, outShape,
+          outFrames) : forwardWithState(input, initialState, headContext, returnState, window,
+          outShape, outFrames);
     } finally {
       states.trim(); // after the call's manager gave back the kept arrays it borrowed
+    }
+  }
+
+  /** An encoder–forecaster's K frames, with the encoder's final states kept like any state. */
+  private Forward encoderForecasterForward(PackedBatch input, List<LayerState> initialState,
+      boolean returnState, FrameShape outShape, int outFrames) {
+    try (NDManager call = manager.newSubManager()) {
+      attachParams(call);
+      NDArray x = layouts.input(call, input);
+      List<ConvLstmGraph.State> finals = returnState ? new ArrayList<>() : null;
+      NDArray y = encFc.run(x, params, states.statesToEngine(call, initialState), finals,
+          encFc.horizon());
+      PackedBatch out = PackedBatch.adopt(input.samples(), outFrames, outShape,
+          layouts.output(y));
+      return finals == null ? new Forward(out, List.of(), null)
+          : new Forward(out, states.keep(finals, null).states(), null);
     }
   }
 
@@ -156,9 +176,23 @@ final class DjlForecaster extends AbstractForecaster {
       NDArray x = layouts.input(call, input);
       NDArray y = layouts.target(call, target);
       NDArray out = chain != null ? chain.forward(x, params)
+          : encFc != null ? encFc.run(x, params, null, null, encFc.horizon())
           : graph.forward(x, params, false).output();
       return ConvLstmGraph.elementLoss(out, y, loss).toType(DataType.FLOAT64, false).sum()
           .getDouble();
+    }
+  }
+
+  @Override
+  protected PackedBatch forecastFrom(List<LayerState> encoderState, int steps) {
+    try (NDManager call = manager.newSubManager()) {
+      attachParams(call);
+      NDArray y = encFc.forecast(params, states.statesToEngine(call, encoderState), steps);
+      int[] s = encoderState.get(0).shape();
+      FrameShape frame = new FrameShape(s[1], s[2], coreSpec().inputChannels());
+      return PackedBatch.adopt(s[0], steps, frame, layouts.output(y));
+    } finally {
+      states.trim(); // after the call's manager gave back the kept arrays it borrowed
     }
   }
 
@@ -185,7 +219,9 @@ final class DjlForecaster extends AbstractForecaster {
       synchronized (kind.collectorLock()) {
         try (GradientCollector collector = engine.newGradientCollector()) {
           NDArray output;
-          if (chain != null) {
+          if (encFc != null) {
+            output = encFc.run(x, leaves, null, null, encFc.horizon());
+          } else if (chain != null) {
             output = chain.forward(x, leaves, true, moving, batchDropout());
           } else {
             ConvLstmGraph.Output out = graph.forwardTraining(x, leaves, batchDropout(), 0);

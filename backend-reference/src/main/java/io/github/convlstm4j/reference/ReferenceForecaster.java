@@ -58,6 +58,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
   private final Network net;
   /** The chain for models with frame-wise layers (then {@link #net} is null), else null. */
   private final LayerChain chain;
+  /** The network of an encoder–forecaster (then {@link #net} is null), else null. */
+  private final EncoderForecasterNet encFc;
 
   /**
    * Creates a forecaster with freshly initialized weights.
@@ -83,12 +85,18 @@ public final class ReferenceForecaster extends AbstractForecaster {
     this.params = new Parameters(core);
     params.load(KerasInitializers.initialWeights(core));
     this.optimizer = new Optimizer(params);
-    if (core.frameLayers().isEmpty()) {
+    if (core.encoderForecaster().isPresent()) {
+      this.net = null;
+      this.chain = null;
+      this.encFc = new EncoderForecasterNet(core, params, par, matMul);
+    } else if (core.frameLayers().isEmpty()) {
       this.net = new Network(core, params, par, matMul, convolution);
       this.chain = null;
+      this.encFc = null;
     } else {
       this.net = null;
       this.chain = new LayerChain(core, params, par, matMul, convolution);
+      this.encFc = null;
     }
     this.matMul = matMul;
     this.convolution = convolution;
@@ -116,6 +124,9 @@ public final class ReferenceForecaster extends AbstractForecaster {
       EngineTensor headContext, boolean returnState) {
     if (chain != null) { // the core sends no state or head context for such models
       return new Forward(chain.forward(input), List.of(), null);
+    }
+    if (encFc != null) {
+      return encoderForecasterForward(input, initialState, returnState);
     }
     net.loadInput(input);
     int layers = coreSpec().convLstmLayers().size();
@@ -156,6 +167,51 @@ public final class ReferenceForecaster extends AbstractForecaster {
     return new Forward(net.outputBatch(), state, headFeatures);
   }
 
+  /** {@link #forward} of an encoder–forecaster: K predictions, the encoder's final states. */
+  private Forward encoderForecasterForward(PackedBatch input, List<LayerState> initialState,
+      boolean returnState) {
+    encFc.loadInput(input);
+    int layers = encFc.layers();
+    float[][] h0 = null;
+    float[][] c0 = null;
+    if (initialState != null) {
+      h0 = new float[layers][];
+      c0 = new float[layers][];
+      for (int i = 0; i < layers; i++) {
+        h0[i] = values(initialState.get(i).hState());
+        c0[i] = values(initialState.get(i).cState());
+      }
+    }
+    encFc.encode(h0, c0);
+    encFc.forecast(encFc.horizon(), null, null);
+    List<LayerState> state = new ArrayList<>();
+    if (returnState) {
+      FrameShape s = input.frameShape();
+      for (int i = 0; i < layers; i++) {
+        int[] shape = {input.samples(), s.height(), s.width(),
+            coreSpec().convLstmLayers().get(i).filters()};
+        state.add(new LayerState(owned(shape, encFc.encoderH(i)),
+            owned(shape, encFc.encoderC(i))));
+      }
+    }
+    return new Forward(encFc.outputBatch(), state, null);
+  }
+
+  @Override
+  protected PackedBatch forecastFrom(List<LayerState> encoderState, int steps) {
+    int layers = encFc.layers();
+    float[][] h0 = new float[layers][];
+    float[][] c0 = new float[layers][];
+    int[] shape = encoderState.get(0).shape();
+    for (int i = 0; i < layers; i++) {
+      h0[i] = values(encoderState.get(i).hState());
+      c0[i] = values(encoderState.get(i).cState());
+    }
+    encFc.shape(shape[0], shape[1], shape[2]);
+    encFc.forecast(steps, h0, c0);
+    return encFc.outputBatch();
+  }
+
   /**
    * A state tensor that keeps the network's fresh channels-last array as its payload (nobody
    * writes it again), so the next push reads it without copying; the tensor is made only when
@@ -187,6 +243,12 @@ public final class ReferenceForecaster extends AbstractForecaster {
       }
       return sum;
     }
+    if (encFc != null) {
+      encFc.loadInput(input);
+      encFc.encode(null, null);
+      encFc.forecast(encFc.horizon(), null, null);
+      return encFc.lossSum(loss, EncoderForecasterNet.timeMajor(target));
+    }
     net.loadInput(input);
     float[] y = net.loadTargets(target);
     net.forward(Network.Mode.INFERENCE, false);
@@ -198,7 +260,12 @@ public final class ReferenceForecaster extends AbstractForecaster {
     double value;
     applyDropout(batchDropout());
     try {
-      if (chain != null) {
+      if (encFc != null) {
+        encFc.loadInput(input);
+        encFc.encode(null, null);
+        encFc.forecast(encFc.horizon(), null, null);
+        value = encFc.backward(loss, EncoderForecasterNet.timeMajor(target));
+      } else if (chain != null) {
         value = chainBackward(input, target, loss, true, false).loss();
       } else {
         net.loadInput(input);
@@ -240,7 +307,7 @@ public final class ReferenceForecaster extends AbstractForecaster {
     }
     if (chain != null) {
       chain.dropout(in, rec);
-    } else {
+    } else if (net != null) { // an encoder–forecaster has no dropout (its spec refuses it)
       net.dropout(in, rec);
     }
   }
@@ -328,6 +395,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
   protected void release() {
     if (chain != null) {
       chain.close();
+    } else if (encFc != null) {
+      encFc.close();
     } else {
       net.close();
     }
@@ -335,6 +404,28 @@ public final class ReferenceForecaster extends AbstractForecaster {
   }
 
   // ---------------------------------------------------------------- test hooks
+
+  /**
+   * Mean loss and parameter gradients of one batch of an encoder–forecaster, without any
+   * update; for tests.
+   */
+  Gradients encoderForecasterGradients(List<FrameSequence> inputs, List<FrameSequence> targets,
+      Loss loss) {
+    return guarded(() -> {
+      checkBatch(inputs);
+      checkTargets(inputs.get(0), targets);
+      encFc.loadInput(coreInput(PackedBatch.of(inputs)));
+      encFc.encode(null, null);
+      encFc.forecast(encFc.horizon(), null, null);
+      double value = encFc.backward(loss,
+          EncoderForecasterNet.timeMajor(coreTarget(PackedBatch.of(targets))));
+      Map<String, float[]> grads = new LinkedHashMap<>();
+      for (Param p : params.all()) {
+        grads.put(p.name, p.grad.clone());
+      }
+      return new Gradients(value, grads, List.of());
+    });
+  }
 
   /** Dropout masks the test hooks below apply (none by default); for tests. */
   private DropoutMasks testDropout = DropoutMasks.none();

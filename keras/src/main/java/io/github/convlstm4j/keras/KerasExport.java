@@ -280,6 +280,10 @@ public final class KerasExport {
     if (weights != null) {
       weights.requireCompatible(spec);
     }
+    if (spec.encoderForecaster().isPresent()) {
+      throw new IllegalArgumentException("an encoder-forecaster (Shi et al. 2015) has no Keras "
+          + "Sequential form; export a stacked model, got " + spec.encoderForecaster().get());
+    }
     if (keras2HardSigmoid(spec) && keras3HardSigmoid(spec)) {
       throw new IllegalArgumentException("the model uses both Keras 2's and Keras 3's hard "
           + "sigmoid; one Keras file can hold only one of them");

@@ -147,6 +147,17 @@ class KerasExportTest {
   }
 
   @Test
+  void anEncoderForecasterHasNoKerasFormAndNothingIsWritten() {
+    ModelSpec spec = ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2))
+        .encoderForecaster(2, Activation.SIGMOID).build();
+    Path p = dir.resolve("ef.keras");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KerasExport.writeKeras(spec, randomWeights(spec, 7), p));
+    assertTrue(e.getMessage().contains("encoder-forecaster"), e.getMessage());
+    assertFalse(Files.exists(p));
+  }
+
+  @Test
   void weightsThatDoNotFitTheSpecAreRefusedAndAnExistingFileStays() throws IOException {
     ModelSpec seed = MovingSquares.kerasModel();
     Path p = dir.resolve("seed.h5");

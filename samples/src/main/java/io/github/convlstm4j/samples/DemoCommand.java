@@ -48,11 +48,14 @@ import picocli.CommandLine.Spec;
             + "metrics.json and the checkpoint model.npz."},
     footer = {"", "Presets:", "  cpu:   " + Preset.Descriptions.CPU,
         "  keras: " + Preset.Descriptions.KERAS,
+        "  shi2015: " + Preset.Descriptions.SHI2015,
+        "  openstl-convlstm-s: " + Preset.Descriptions.OPENSTL,
         "", "Examples:",
         "  convlstm4j demo",
         "  convlstm4j demo --epochs 3 --samples 300 --out quick-demo",
         "  convlstm4j demo --preset keras --backend djl-pytorch",
-        "  convlstm4j demo --dataset moving-mnist --digits t10k-images-idx3-ubyte.gz"})
+        "  convlstm4j demo --dataset moving-mnist --digits t10k-images-idx3-ubyte.gz",
+        "  convlstm4j demo --dataset moving-mnist --digits DIR --model encoder-forecaster"})
 final class DemoCommand implements Callable<Integer> {
 
   /** Frames fed before the rollout, as in the seed. */
@@ -112,6 +115,16 @@ final class DemoCommand implements Callable<Integer> {
           + "digit files (see 'generate --help').")
   Path digits;
 
+  @Option(names = "--model", paramLabel = "KIND",
+      description = "moving-mnist only: stacked (default: the preset's next-frame model) or "
+          + "encoder-forecaster (Shi et al. 2015: frames 0-9 in, 10-19 out; the CPU model "
+          + "unless --preset shi2015).")
+  String model = STACKED;
+
+  /** {@code --model} values. */
+  static final String STACKED = "stacked";
+  static final String ENCODER_FORECASTER = "encoder-forecaster";
+
   @Mixin
   CommonOptions common;
 
@@ -136,6 +149,15 @@ final class DemoCommand implements Callable<Integer> {
       throw new UsageException(mnist ? "--dataset moving-mnist needs --digits PATH"
           : "--digits is for --dataset moving-mnist, got --dataset " + dataset);
     }
+    if (!STACKED.equals(model) && !ENCODER_FORECASTER.equals(model)) {
+      throw new UsageException("--model must be " + STACKED + " or " + ENCODER_FORECASTER
+          + ", got '" + model + "'");
+    }
+    if (!mnist && (!STACKED.equals(model) || training.preset.movingMnistOnly())) {
+      throw new UsageException(training.preset.movingMnistOnly()
+          ? "--preset " + training.preset.label() + " needs --dataset moving-mnist"
+          : "--model " + model + " needs --dataset moving-mnist");
+    }
     if (mnist && training.frames != 15) {
       throw new UsageException("--frames is " + MnistDemo.FRAMES + " for --dataset "
           + "moving-mnist (" + MnistDemo.CONTEXT + " context frames, " + MnistDemo.STEPS
@@ -155,7 +177,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new UsageException("the model does not fit " + checked + " frames: "
           + e.getMessage(), e);
     }
-    int samples = mnist ? MnistDemo.samples(training) : training.trainingMovies();
+    int samples = mnist ? MnistDemo.samples(this) : training.trainingMovies();
     int frames = training.frames();
     if (frames < CONTEXT + 1) {
       throw new UsageException("--frames must be at least " + (CONTEXT + 1) + " (" + CONTEXT

@@ -45,6 +45,10 @@ final class MnistDemo {
   static final int DEFAULT_SAMPLES = 600;
   /** Epochs unless --epochs says otherwise. */
   static final int DEFAULT_EPOCHS = 3;
+  /** Movies trained on by the CPU encoder–forecaster unless --samples says otherwise. */
+  static final int DEFAULT_EF_SAMPLES = 800;
+  /** Epochs of the CPU encoder–forecaster unless --epochs says otherwise. */
+  static final int DEFAULT_EF_EPOCHS = 4;
   /** The scores printed. */
   static final String SCORES = "mse,mse-sum,mae,ssim,psnr";
 
@@ -95,10 +99,14 @@ final class MnistDemo {
   static int run(DemoCommand d, Path digitsPath, PrintWriter stdout) throws Exception {
     Logger log = LoggerFactory.getLogger(MnistDemo.class);
     long start = System.nanoTime();
-    ModelSpec modelSpec = d.training.spec();
+    boolean encoderForecaster = DemoCommand.ENCODER_FORECASTER.equals(d.model)
+        || d.training.spec().encoderForecaster().isPresent();
+    ModelSpec modelSpec = d.training.spec().encoderForecaster().isPresent() || !encoderForecaster
+        ? d.training.spec() : DemoModels.mnistEncoderForecaster().withSeed(d.training.seed);
     TrainingConfig config = d.training.epochs != null ? d.training.training()
-        : d.training.training().withEpochs(DEFAULT_EPOCHS);
-    int samples = samples(d.training);
+        : d.training.training().withEpochs(encoderForecaster && d.training.preset == Preset.CPU
+            ? DEFAULT_EF_EPOCHS : DEFAULT_EPOCHS);
+    int samples = samples(d);
     long total = Math.max(samples, Math.max((long) d.evalFrom + d.evalMovies,
         (long) d.movie + 1));
     Limits.requireMemoryForOptions("generating " + total + " Moving MNIST movies (--samples, "
@@ -118,8 +126,13 @@ final class MnistDemo {
       List<FrameSequence> inputs = new ArrayList<>(samples);
       List<FrameSequence> targets = new ArrayList<>(samples);
       for (FrameSequence m : movies.subList(0, samples)) {
-        inputs.add(m.slice(0, FRAMES - 1));
-        targets.add(m.slice(1, FRAMES));
+        if (encoderForecaster) { // Shi et al. 2015: 10 frames in, the next 10 out
+          inputs.add(m.slice(0, CONTEXT));
+          targets.add(m.slice(CONTEXT, FRAMES));
+        } else {
+          inputs.add(m.slice(0, FRAMES - 1));
+          targets.add(m.slice(1, FRAMES));
+        }
       }
       List<EpochEvent> history;
       Duration trainTime;
@@ -169,6 +182,8 @@ final class MnistDemo {
       json.put("dataset", "moving-mnist");
       json.put("digits", digitsPath.toString());
       json.put("preset", d.training.preset.label());
+      json.put("modelKind", encoderForecaster ? DemoCommand.ENCODER_FORECASTER
+          : DemoCommand.STACKED);
       json.put("backend", f.backendName());
       json.put("model", DemoCommand.modelJson(modelSpec));
       json.put("training", DemoCommand.trainingJson(config, samples, FRAMES,
@@ -205,9 +220,17 @@ final class MnistDemo {
     return 0;
   }
 
-  /** Movies trained on: --samples, else {@link #DEFAULT_SAMPLES}. */
-  static int samples(TrainingOptions t) {
-    return t.samples != null ? t.trainingMovies() : DEFAULT_SAMPLES;
+  /**
+   * Movies trained on: --samples, else {@link #DEFAULT_EF_SAMPLES} for the CPU
+   * encoder–forecaster, else {@link #DEFAULT_SAMPLES}.
+   */
+  static int samples(DemoCommand d) {
+    TrainingOptions t = d.training;
+    if (t.samples != null) {
+      return t.trainingMovies();
+    }
+    return DemoCommand.ENCODER_FORECASTER.equals(d.model) && t.preset == Preset.CPU
+        ? DEFAULT_EF_SAMPLES : DEFAULT_SAMPLES;
   }
 
   /** MSE below (or SSIM above) persistence at every step. */

@@ -99,6 +99,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--resume and --overwrite exclude each other");
     }
     training.validate();
+    if (training.preset.movingMnistOnly()) {
+      throw new UsageException("--preset " + training.preset.label() + " is for 'demo --dataset "
+          + "moving-mnist' (64x64 frames in 4x4 patches), got it for train");
+    }
     recipe.validate(training.training());
     common.validate();
     checkFileOptions();

@@ -117,6 +117,10 @@ final class TrainingOptions {
     if (filters == null && layers == null) {
       return base.withSeed(seed);
     }
+    if (base.encoderForecaster().isPresent() || base.inputPatches().isPresent()) {
+      throw new UsageException("--filters and --layers resize the cpu and keras presets, got "
+          + "them with --preset " + preset.label());
+    }
     int f = filters != null ? positive("--filters", filters) : base.convLstmLayers().get(0).filters();
     int n = layers != null ? Limits.atMost("--layers", layers, Limits.MAX_LAYERS)
         : base.convLstmLayers().size();
@@ -228,7 +232,8 @@ final class TrainingOptions {
       try {
         return Preset.parse(value);
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("must be cpu or keras, got '" + value + "'");
+        throw new TypeConversionException("must be " + Preset.NAMES + ", got '" + value
+            + "'");
       }
     }
   }

@@ -58,7 +58,7 @@ class MainTest {
     assertEquals(1, none.errLines(), none.err());
     Cli preset = Cli.run("demo", "--preset", "gpu");
     assertEquals(2, preset.exitCode());
-    assertTrue(preset.err().contains("cpu or keras"), preset.err());
+    assertTrue(preset.err().contains("cpu, keras, shi2015 or openstl-convlstm-s"), preset.err());
   }
 
   @Test

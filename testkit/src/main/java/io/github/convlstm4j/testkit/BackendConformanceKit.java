@@ -58,6 +58,10 @@ import org.junit.jupiter.api.Nested;
  *   <li>{@code Evaluation}: evaluate and batch-norm recalibration against closed forms.
  *   <li>{@code Safety}: a diverging fit rolls back; bad optimizer state and huge horizons are
  *       refused.
+ *   <li>{@code EncoderForecaster}: the Shi et al. 2015 encoder–forecaster (with
+ *       {@link io.github.convlstm4j.spi.Capability#ENCODER_FORECASTER}) against an independent
+ *       double-precision implementation and the reference backend; sessions, bad input, and
+ *       the parameter counts of the paper's Table 1 on models the backend builds.
  * </ul>
  *
  * <p>Tolerances live in one place, {@link Tolerances}; override {@link #tolerances()} to change
@@ -263,6 +267,16 @@ public abstract class BackendConformanceKit {
   @Nested
   @DisplayName("Sessions: pushed steps and rollouts equal the definition for every head kind")
   class Sessions extends SessionContract {
+    @Override
+    KitSupport kit() {
+      return support;
+    }
+  }
+
+  /** The Shi et al. 2015 encoder–forecaster. */
+  @Nested
+  @DisplayName("EncoderForecaster: Shi et al. 2015's model forecasts, trains and streams as defined")
+  class EncoderForecaster extends EncoderForecasterContract {
     @Override
     KitSupport kit() {
       return support;

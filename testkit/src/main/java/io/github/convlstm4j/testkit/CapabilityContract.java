@@ -69,6 +69,8 @@ abstract class CapabilityContract extends Contract {
         return b.addLayer(base.withPeephole(true)).build();
       case RECURRENT_KERNEL_SIZE:
         return b.addLayer(base.withKernel(3, 3).withRecurrentKernel(1, 1)).build();
+      case ENCODER_FORECASTER:
+        return b.addLayer(base).encoderForecaster(2, Activation.SIGMOID).build();
       case FRAME_LAYERS:
         return b.inputShape(3, 5, 5).addLayer(base)
             .addLayer(new Conv2dSpec(3, 3, 3, 2, 2, Padding.SAME, Activation.RELU, true))
@@ -114,7 +116,9 @@ abstract class CapabilityContract extends Contract {
             "fit with declared TRAINING must run one epoch with a finite loss, got " + h);
         return;
       }
-      kit().assertForwardClose(PlainConvLstm.predict(spec, w, input), f.predict(input),
+      kit().assertForwardClose(c == Capability.ENCODER_FORECASTER
+          ? PlainEncoderForecaster.forecast(spec, w, input, 2)
+          : PlainConvLstm.predict(spec, w, input), f.predict(input),
           c + ": predict against the plain double-precision forward");
     }
   }
