@@ -91,7 +91,7 @@ final class EncoderForecasterNet implements AutoCloseable {
   private final Activation outAct;
   private final int channels;
   private final int horizon;
-  private double[] partial = new double[0];
+  private final ColumnSums columnSums;
 
   // Shape of the last run.
   private int batch;
@@ -107,6 +107,7 @@ final class EncoderForecasterNet implements AutoCloseable {
     this.spec = spec;
     this.params = params;
     this.par = par;
+    this.columnSums = new ColumnSums(par);
     this.mm = mm;
     this.cellOps = CellOps.forKernel(mm);
     EncoderForecasterSpec ef = spec.encoderForecaster().orElseThrow();
@@ -151,7 +152,7 @@ final class EncoderForecasterNet implements AutoCloseable {
     width = s.width();
     inFrames = b.frames();
     input = ensure(input, (long) b.size());
-    toTimeMajor(b, input);
+    Network.toTimeMajor(b, input);
   }
 
   /** Sets the batch shape for a forecaster-only run of {@code n} sequences of h×w frames. */
@@ -165,18 +166,8 @@ final class EncoderForecasterNet implements AutoCloseable {
   /** The time-major copy of a channels-last target batch. */
   static float[] timeMajor(PackedBatch b) {
     float[] y = new float[b.size()];
-    toTimeMajor(b, y);
+    Network.toTimeMajor(b, y);
     return y;
-  }
-
-  private static void toTimeMajor(PackedBatch b, float[] dst) {
-    int n = b.samples();
-    int fs = b.frameShape().size();
-    for (int s = 0; s < n; s++) {
-      for (int t = 0; t < b.frames(); t++) {
-        b.copyFrame(s, t, dst, (t * n + s) * fs);
-      }
-    }
   }
 
   /**
@@ -539,28 +530,8 @@ final class EncoderForecasterNet implements AutoCloseable {
     return new float[Math.toIntExact(size)];
   }
 
-  /** Column sums over rows, deterministic whatever the thread count (as {@link Network}). */
-  private void reduce(int rows, int width, double[] result, Network.Block body) {
-    int blocks = Math.max(1, Math.min(64, rows / 64));
-    int need = blocks * width;
-    if (partial.length < need) {
-      partial = new double[need];
-    }
-    double[] acc = partial;
-    Arrays.fill(acc, 0, need, 0.0);
-    par.forRange(blocks, 1, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) {
-        int from = (int) ((long) rows * b / blocks);
-        int to = (int) ((long) rows * (b + 1) / blocks);
-        body.run(from, to, acc, b * width);
-      }
-    });
-    Arrays.fill(result, 0, width, 0.0);
-    for (int b = 0; b < blocks; b++) {
-      for (int c = 0; c < width; c++) {
-        result[c] += acc[b * width + c];
-      }
-    }
+  private void reduce(int rows, int width, double[] result, ColumnSums.Block body) {
+    columnSums.sum(rows, width, result, body);
   }
 
   @Override

@@ -58,7 +58,6 @@ final class Network implements AutoCloseable {
 
   /** Largest im2col buffer (floats) used for multi-step chunks, unless one step needs more. */
   static final int COL_BUDGET = 1 << 23;
-  private static final int REDUCE_BLOCKS = 64;
   private static final int ELEMENT_GRAIN = 256;
   /**
    * Fewest summed channels for which a 3×3 convolution goes through {@link Winograd3x3}: with
@@ -164,7 +163,7 @@ final class Network implements AutoCloseable {
   private final Conv3dHeadSpec head;
   private final Param headKernel;
   private final Param headBias;
-  private double[] partial = new double[0];
+  private final ColumnSums columnSums;
   private long colBudget = COL_BUDGET;
 
   // Shape and results of the last forward pass.
@@ -198,6 +197,7 @@ final class Network implements AutoCloseable {
     this.spec = spec;
     this.params = params;
     this.par = par;
+    this.columnSums = new ColumnSums(par);
     this.mm = mm;
     this.cellOps = CellOps.forKernel(mm);
     this.winograd = convolution != ConvolutionAlgorithm.DIRECT
@@ -339,7 +339,8 @@ final class Network implements AutoCloseable {
     return y;
   }
 
-  private static void toTimeMajor(PackedBatch batch, float[] dst) {
+  /** Copies a channels-last batch into {@code dst} time-major, {@code [T, N, H, W, C]}. */
+  static void toTimeMajor(PackedBatch batch, float[] dst) {
     int n = batch.samples();
     int fs = batch.frameShape().size();
     for (int b = 0; b < n; b++) {
@@ -1681,38 +1682,9 @@ final class Network implements AutoCloseable {
 
   // ---------------------------------------------------------------- reductions
 
-  /** A reduction body over rows {@code [from, to)} adding into {@code acc[off ..]}. */
-  @FunctionalInterface
-  interface Block {
-    void run(int from, int to, double[] acc, int off);
-  }
-
-  /**
-   * Column sums over rows, deterministic whatever the thread count: the rows are cut into a
-   * number of blocks that depends only on {@code rows}; each block sums into its own slot;
-   * the slots are added in block order.
-   */
-  void reduce(int rows, int width, double[] result, Block body) {
-    int blocks = Math.max(1, Math.min(REDUCE_BLOCKS, rows / 64));
-    int need = blocks * width;
-    if (partial.length < need) {
-      partial = new double[need];
-    }
-    double[] acc = partial;
-    Arrays.fill(acc, 0, need, 0.0);
-    par.forRange(blocks, 1, (b0, b1) -> {
-      for (int b = b0; b < b1; b++) {
-        int from = (int) ((long) rows * b / blocks);
-        int to = (int) ((long) rows * (b + 1) / blocks);
-        body.run(from, to, acc, b * width);
-      }
-    });
-    Arrays.fill(result, 0, width, 0.0);
-    for (int b = 0; b < blocks; b++) {
-      for (int c = 0; c < width; c++) {
-        result[c] += acc[b * width + c];
-      }
-    }
+  /** Deterministic column sums over rows (see {@link ColumnSums}). */
+  void reduce(int rows, int width, double[] result, ColumnSums.Block body) {
+    columnSums.sum(rows, width, result, body);
   }
 
   @Override
