@@ -127,12 +127,24 @@ final class CoreSession implements ForecastSession {
       }
       return List.copyOf(owner.unrollForecaster(state, horizon));
     }
-    if (!current.get(0).frameShape().equals(frameShape)) {
+    FrameShape input = frameShape;
+    if (input == null) {
+      // Imported and nothing pushed yet: the state's output frames are the next inputs; their
+      // channels must be the model's, and the state's shapes must fit frames of their size.
+      input = current.get(0).frameShape();
+      if (input.channels() != owner.spec().inputChannels()) {
+        throw new IllegalArgumentException("forecast needs output frames shaped like the input "
+            + "frames: the model reads " + owner.spec().inputChannels() + " channel(s), the "
+            + "imported output frame is " + input);
+      }
+      owner.checkState(state, streams, input);
+    }
+    if (!current.get(0).frameShape().equals(input)) {
       throw new IllegalArgumentException("forecast needs output frames shaped like the input "
-          + "frames: input frame " + frameShape + ", output frame "
+          + "frames: input frame " + input + ", output frame "
           + current.get(0).frameShape());
     }
-    owner.checkHorizon(horizon, frameShape, streams);
+    owner.checkHorizon(horizon, input, streams);
     List<List<FrameSequence>> rolled = new ArrayList<>();
     for (int b = 0; b < streams; b++) {
       rolled.add(new ArrayList<>(horizon));

@@ -189,7 +189,7 @@ abstract class SessionContract extends Contract {
   }
 
   @Test
-  @DisplayName("an exported state opens a session that continues exactly")
+  @DisplayName("an exported state opens a session that continues exactly (forecast before any push too)")
   void stateRoundTrip() {
     kit().assumeDeclared(Capability.CONV3D_HEAD);
     ModelSpec spec = heads().get("SAME head 3x3x3");
@@ -202,6 +202,10 @@ abstract class SessionContract extends Contract {
           "conv_lstm2d_0/h [N, H, W, F]");
       assertEquals(List.of(1, 1, 5, 4, 2), st.tensors().get("head/features").shapeList(),
           "the SAME 3-frame head keeps the features of 1 frame of the 2-filter last layer");
+      try (ForecastSession t = f.openSession(st)) {
+        kit().assertRepeatClose(s.forecast(3).get(0), t.forecast(3).get(0),
+            "a forecast straight after import, before any push");
+      }
       try (ForecastSession t = f.openSession(st)) {
         kit().assertRepeatClose(s.push(List.of(movie.frame(3))).get(0),
             t.push(List.of(movie.frame(3))).get(0), "after import, the next step");
