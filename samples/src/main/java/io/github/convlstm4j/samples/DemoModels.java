@@ -5,6 +5,7 @@ import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.DepthToSpaceSpec;
+import io.github.convlstm4j.api.LayerSpec;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.SpaceToDepthSpec;
 import io.github.convlstm4j.api.TimePadding;
@@ -50,6 +51,29 @@ public final class DemoModels {
     }
     return b.addLayer(new DepthToSpaceSpec(4)).encoderForecaster(10, Activation.SIGMOID)
         .build();
+  }
+
+  /**
+   * A stacked model's ConvLSTM layers (returning sequences) and patch layers as the encoder of
+   * an encoder–forecaster; its batch norms and head are left out (the forecaster has its own
+   * 1×1 output convolution).
+   *
+   * @param stacked the model to take the layers from
+   * @param horizon K, the frames forecast at once
+   * @param output the output activation
+   * @return the spec, with the stacked model's seed
+   * @throws IllegalArgumentException if the layers cannot form one (e.g. VALID padding)
+   */
+  public static ModelSpec encoderForecaster(ModelSpec stacked, int horizon, Activation output) {
+    ModelSpec.Builder b = ModelSpec.builder(stacked.inputChannels()).seed(stacked.seed());
+    for (LayerSpec l : stacked.layers()) {
+      if (l instanceof ConvLstmLayerSpec c) {
+        b.addLayer(c.withReturnSequences(true));
+      } else if (l instanceof SpaceToDepthSpec || l instanceof DepthToSpaceSpec) {
+        b.addLayer(l);
+      }
+    }
+    return b.encoderForecaster(horizon, output).build();
   }
 
   /**

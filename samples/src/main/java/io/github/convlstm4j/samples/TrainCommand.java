@@ -1,8 +1,10 @@
 package io.github.convlstm4j.samples;
 
+import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.Checkpoint;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.Forecaster;
+import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
@@ -74,6 +76,14 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   FileDataOptions files;
 
+  @Option(names = "--model", paramLabel = "KIND", defaultValue = DemoCommand.STACKED,
+      description = "stacked (default: the preset's next-frame model) or encoder-forecaster: "
+          + "the preset's ConvLSTM layers (and --patch) become the encoder of Shi et al. "
+          + "2015's encoder-forecaster (its batch norms and head are left out), which forecasts "
+          + "the K frames of --target future:K at once; needs --data. Output activation: "
+          + "sigmoid with --loss bce, linear with mse.")
+  String model;
+
   @Option(names = "--checkpoint", paramLabel = "FILE",
       description = "Checkpoint written after every epoch (default: ${DEFAULT-VALUE}).")
   Path checkpoint = Path.of("model.npz");
@@ -106,6 +116,7 @@ final class TrainCommand implements Callable<Integer> {
     recipe.validate(training.training());
     common.validate();
     checkFileOptions();
+    ModelSpec asked = modelSpec();
     if (data == null) {
       training.requireMemoryForMovies(training.trainingMovies(), "--samples");
     }
@@ -122,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig config = training.training();
 
     // Created first: the backend judges its settings before movies are read or generated.
-    try (Forecaster f = resume ? common.load(saved) : common.create(training.spec());
+    try (Forecaster f = resume ? common.load(saved) : common.create(asked);
         MappedFrames mapped = files.active() ? MappedFrames.open(data, frameOptions()) : null) {
       FrameSource frames = mapped != null ? mapped
           : pngFolder() ? PngFolders.open(data) : null;
@@ -301,12 +312,44 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--filters " + training.filters + " contradicts the checkpoint "
           + checkpoint + ", whose ConvLSTM layers have " + filters(saved) + " filters" + fix);
     }
-    if (spec.commandLine().getParseResult().hasMatchedOption("--preset")) {
-      ModelSpec asked = training.spec();
+    if (spec.commandLine().getParseResult().hasMatchedOption("--preset")
+        || spec.commandLine().getParseResult().hasMatchedOption("--model")) {
+      ModelSpec asked = modelSpec();
       if (!asked.withSeed(0).equals(saved.withSeed(0))) {
         throw new UsageException("--preset " + training.preset.label() + " (" + describe(asked)
             + ") contradicts the checkpoint " + checkpoint + " (" + describe(saved) + ")" + fix);
       }
+    }
+  }
+
+  /**
+   * The model asked for: the preset's (with --filters, --layers, --patch), or for
+   * {@code --model encoder-forecaster} its ConvLSTM and patch layers as the encoder of an
+   * encoder-forecaster whose horizon is --target future:K.
+   */
+  private ModelSpec modelSpec() {
+    if (DemoCommand.STACKED.equals(model)) {
+      return training.spec();
+    }
+    if (!DemoCommand.ENCODER_FORECASTER.equals(model)) {
+      throw new UsageException("--model must be " + DemoCommand.STACKED + " or "
+          + DemoCommand.ENCODER_FORECASTER + ", got '" + model + "'");
+    }
+    if (data == null) {
+      throw new UsageException("--model " + model + " needs --data (windows of --input-frames "
+          + "frames and --target future:K)");
+    }
+    FrameWindows.Spec windows = files.spec();
+    if (windows.futureFrames() == 0) {
+      throw new UsageException("--model " + model + " forecasts the following K frames: it "
+          + "needs --target future:K, got --target next");
+    }
+    Activation output = training.training().loss() == Loss.BINARY_CROSSENTROPY
+        ? Activation.SIGMOID : Activation.LINEAR;
+    try {
+      return DemoModels.encoderForecaster(training.spec(), windows.futureFrames(), output);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--model " + model + ": " + e.getMessage(), e);
     }
   }
 

@@ -3,6 +3,8 @@ package io.github.convlstm4j.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Tensor;
 import io.github.convlstm4j.api.data.Normalization;
 import io.github.convlstm4j.api.io.Checkpoints;
@@ -128,5 +130,37 @@ class TrainOwnDataTest {
     assertEquals(1, future.exitCode(), future.err());
     assertTrue(future.err().contains(data.toString()), future.err());
     assertTrue(future.err().contains("targets"), future.err());
+  }
+  @Test
+  @DisplayName("train --model encoder-forecaster: the preset's ConvLSTM layers as the encoder, "
+      + "K from --target future:K; it needs --data and a future target")
+  void encoderForecaster() throws Exception {
+    Path data = dir.resolve("rain.npy");
+    writeSeries(data);
+    Path ck = dir.resolve("ef.npz");
+    Cli train = Cli.run("train", "--data", data.toString(), "--layout", "THWC",
+        "--input-frames", "4", "--target", "future:2", "--stride", "2", "--model",
+        "encoder-forecaster", "--filters", "3", "--layers", "1", "--batch-size", "4",
+        "--epochs", "1", "--loss", "mse", "--normalize", "minmax", "--checkpoint",
+        ck.toString());
+    assertEquals(0, train.exitCode(), train.err());
+    ModelSpec spec = Checkpoints.read(ck).spec();
+    assertEquals(2, spec.encoderForecaster().orElseThrow().horizon());
+    assertEquals(Activation.LINEAR, spec.encoderForecaster().orElseThrow().outputActivation());
+    // By hand: encoder 3x3x1x12 + 3x3x3x12 + 12 = 108 + 324 + 12; forecaster layer 1 has no
+    // input kernel: 324 + 12; output 1x1x3x1 + 1 = 4 -> 784.
+    assertEquals(784, spec.parameterCount(), spec.toString());
+    Cli noData = Cli.run("train", "--model", "encoder-forecaster", "--checkpoint",
+        ck.toString(), "--overwrite");
+    assertEquals(2, noData.exitCode(), noData.err());
+    assertTrue(noData.err().contains("--model encoder-forecaster needs --data"), noData.err());
+    Cli next = Cli.run("train", "--data", data.toString(), "--layout", "THWC",
+        "--input-frames", "4", "--model", "encoder-forecaster", "--checkpoint", ck.toString(),
+        "--overwrite");
+    assertEquals(2, next.exitCode(), next.err());
+    assertTrue(next.err().contains("needs --target future:K, got --target next"), next.err());
+    Cli kind = Cli.run("train", "--model", "pyramid", "--checkpoint", ck.toString());
+    assertEquals(2, kind.exitCode(), kind.err());
+    assertTrue(kind.err().contains("got 'pyramid'"), kind.err());
   }
 }
