@@ -42,8 +42,9 @@ import picocli.CommandLine.Spec;
             + "arrival to its files.",
         "Frames: --watch DIR takes every .png and .npy file in DIR, those there at the start "
             + "and those that arrive, each once, in name order, once a file's size has not "
-            + "changed for one look (--poll-ms); PNGs grey for a 1-channel model, colour for a "
-            + "3-channel one; .npy frames shaped [H, W], [H, W, C] or [1, H, W, C]; uint8 "
+            + "changed for one look (--poll-ms); PNGs as training reads them (8-bit / 255, "
+            + "16-bit as they are; grey 1 channel, grey+alpha 2, RGB 3, RGBA 4); .npy frames "
+            + "shaped [H, W], [H, W, C] or [1, H, W, C]; uint8 "
             + "values / 255. --replay FILE plays a movie at --rate frames per second: an .npy "
             + "shaped [T, H, W], [T, H, W, C] or [N, T, H, W, C] (--movie), or an .npz from "
             + "'convlstm4j generate' (its noisy movies, --movie).",
