@@ -39,11 +39,8 @@ public record Conv2dSpec(int filters, int kernelHeight, int kernelWidth, int str
    */
   public Conv2dSpec {
     FrameWindow.requirePositive(KIND, "filters", filters);
-    FrameWindow.requirePositive(KIND, "kernelHeight", kernelHeight);
-    FrameWindow.requirePositive(KIND, "kernelWidth", kernelWidth);
-    FrameWindow.requirePositive(KIND, "strideHeight", strideHeight);
-    FrameWindow.requirePositive(KIND, "strideWidth", strideWidth);
-    Objects.requireNonNull(padding, "padding");
+    FrameWindow.requireWindow(KIND, "kernel", kernelHeight, kernelWidth, strideHeight,
+        strideWidth, padding);
     Objects.requireNonNull(activation, "activation");
   }
 
@@ -97,21 +94,15 @@ public record Conv2dSpec(int filters, int kernelHeight, int kernelWidth, int str
   @Override
   public void writeProperties(Properties p, String prefix) {
     p.setProperty(prefix + "filters", Integer.toString(filters));
-    p.setProperty(prefix + "kernelHeight", Integer.toString(kernelHeight));
-    p.setProperty(prefix + "kernelWidth", Integer.toString(kernelWidth));
-    p.setProperty(prefix + "strideHeight", Integer.toString(strideHeight));
-    p.setProperty(prefix + "strideWidth", Integer.toString(strideWidth));
-    p.setProperty(prefix + "padding", padding.name());
+    FrameWindow.writeWindow(p, prefix, "kernel", kernelHeight, kernelWidth, strideHeight,
+        strideWidth, padding);
     p.setProperty(prefix + "activation", activation.name());
     p.setProperty(prefix + "useBias", Boolean.toString(useBias));
   }
 
   static Conv2dSpec readProperties(Properties p, String prefix) {
-    return new Conv2dSpec(SpecProperties.integer(p, prefix + "filters"),
-        SpecProperties.integer(p, prefix + "kernelHeight"),
-        SpecProperties.integer(p, prefix + "kernelWidth"),
-        SpecProperties.integer(p, prefix + "strideHeight"),
-        SpecProperties.integer(p, prefix + "strideWidth"),
+    int[] w = FrameWindow.readWindow(p, prefix, "kernel");
+    return new Conv2dSpec(SpecProperties.integer(p, prefix + "filters"), w[0], w[1], w[2], w[3],
         SpecProperties.enumeration(p, prefix + "padding", Padding.class),
         SpecProperties.enumeration(p, prefix + "activation", Activation.class),
         SpecProperties.bool(p, prefix + "useBias"));

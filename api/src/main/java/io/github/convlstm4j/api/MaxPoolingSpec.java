@@ -3,7 +3,6 @@ package io.github.convlstm4j.api;
 import io.github.convlstm4j.spi.Capability;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 
@@ -33,11 +32,8 @@ public record MaxPoolingSpec(int poolHeight, int poolWidth, int strideHeight, in
    * @throws IllegalArgumentException naming the bad field and value
    */
   public MaxPoolingSpec {
-    FrameWindow.requirePositive(KIND, "poolHeight", poolHeight);
-    FrameWindow.requirePositive(KIND, "poolWidth", poolWidth);
-    FrameWindow.requirePositive(KIND, "strideHeight", strideHeight);
-    FrameWindow.requirePositive(KIND, "strideWidth", strideWidth);
-    Objects.requireNonNull(padding, "padding");
+    FrameWindow.requireWindow(KIND, "pool", poolHeight, poolWidth, strideHeight, strideWidth,
+        padding);
   }
 
   @Override
@@ -84,18 +80,13 @@ public record MaxPoolingSpec(int poolHeight, int poolWidth, int strideHeight, in
 
   @Override
   public void writeProperties(Properties p, String prefix) {
-    p.setProperty(prefix + "poolHeight", Integer.toString(poolHeight));
-    p.setProperty(prefix + "poolWidth", Integer.toString(poolWidth));
-    p.setProperty(prefix + "strideHeight", Integer.toString(strideHeight));
-    p.setProperty(prefix + "strideWidth", Integer.toString(strideWidth));
-    p.setProperty(prefix + "padding", padding.name());
+    FrameWindow.writeWindow(p, prefix, "pool", poolHeight, poolWidth, strideHeight,
+        strideWidth, padding);
   }
 
   static MaxPoolingSpec readProperties(Properties p, String prefix) {
-    return new MaxPoolingSpec(SpecProperties.integer(p, prefix + "poolHeight"),
-        SpecProperties.integer(p, prefix + "poolWidth"),
-        SpecProperties.integer(p, prefix + "strideHeight"),
-        SpecProperties.integer(p, prefix + "strideWidth"),
+    int[] w = FrameWindow.readWindow(p, prefix, "pool");
+    return new MaxPoolingSpec(w[0], w[1], w[2], w[3],
         SpecProperties.enumeration(p, prefix + "padding", Padding.class));
   }
 }
