@@ -28,6 +28,18 @@ import java.util.Objects;
  * {@code /peephole_i, _f, _o} as the encoder layer has them; then
  * {@code forecast_output/kernel [1, 1, ΣF, C]} and {@code forecast_output/bias [C]}.
  *
+ * <p>Dropout: an encoder layer with {@link ConvLstmLayerSpec#dropout()} or
+ * {@link ConvLstmLayerSpec#recurrentDropout()} trains with masks exactly as Keras' ConvLSTM
+ * layer (per gate, fixed over the batch's steps, see
+ * {@link io.github.convlstm4j.spi.DropoutMasks}), and its forecasting layer {@code P_i}
+ * mirrors the rates, as it mirrors every other setting: the recurrent masks on
+ * {@code P_i}'s state and the input masks on {@code P_{i-1}}'s hidden state for {@code i > 1};
+ * {@code P_1} reads no input, so only its recurrent masks apply. The reason for the mirror: the
+ * forecaster is the encoder's continuation (it starts from the encoder's states with the same
+ * shapes), and without masks of its own its state-to-state weights, which carry the whole
+ * forecast, would be the only ones left unregularised. The 1×1 output convolution has none.
+ * Inference applies no masks.
+ *
  * <p>A model with it forecasts {@code horizon} frames for an input of any length; a forecast
  * of {@code h > horizon} frames unrolls the forecasting network further.
  *

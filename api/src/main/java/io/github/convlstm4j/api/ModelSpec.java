@@ -554,8 +554,8 @@ public final class ModelSpec {
   /**
    * Refuses layers an encoder–forecaster cannot take: between the optional patch layers only
    * ConvLSTM layers, each with SAME padding and returning sequences (the forecasting layers
-   * start from the encoder's states, so every layer keeps the frame size), without dropout
-   * (neither backend's encoder–forecaster applies masks yet).
+   * start from the encoder's states, so every layer keeps the frame size). Dropout is allowed
+   * (see {@link EncoderForecasterSpec}).
    */
   private static void checkEncoder(List<LayerSpec> layers) {
     for (int i = 0; i < layers.size(); i++) {
@@ -576,11 +576,6 @@ public final class ModelSpec {
       if (!c.returnSequences()) {
         throw new IllegalArgumentException("an encoder-forecaster's conv_lstm2d layers must "
             + "return sequences, got returnSequences false at layer " + i);
-      }
-      if (c.hasDropout()) {
-        throw new IllegalArgumentException("an encoder-forecaster does not train with dropout "
-            + "yet: dropout and recurrentDropout must be 0, got " + c.dropout() + " and "
-            + c.recurrentDropout() + " at layer " + i);
       }
     }
   }

@@ -28,6 +28,15 @@ import java.util.SplittableRandom;
  * probability {@code rate}) or {@code 1 / (1 - rate)} (inverted dropout), the same at every
  * time step of the batch. Inference applies no mask.
  *
+ * <p>An encoder–forecaster ({@link io.github.convlstm4j.api.EncoderForecasterSpec}) with
+ * {@code n} ConvLSTM layers has masks for {@code 2n} layers: indices {@code 0..n-1} are the
+ * encoder layers {@code E_1..E_n} exactly as above, indices {@code n..2n-1} the forecasting
+ * layers {@code P_1..P_n}, each with its encoder layer's rates: the input mask of
+ * {@code P_i} ({@code i > 1}) is shaped like {@code P_{i-1}}'s state {@code [N, H, W, F_{i-1}]},
+ * {@code P_1} has none (it reads no input), the recurrent mask is shaped like {@code P_i}'s
+ * state. Masks of a stacked model, and the encoder's, do not depend on this: each layer index
+ * draws from its own streams.
+ *
  * <p>The values depend only on the seed, the layer, the path, the gate and the flat element
  * index, drawn from {@link SplittableRandom} streams: the same seed gives the same masks on
  * every backend and machine. The core seeds each batch from the training seed, the epoch and
@@ -70,7 +79,8 @@ public final class DropoutMasks {
   }
 
   /**
-   * The masks of a batch for a model's ConvLSTM layers.
+   * The masks of a batch for a model's ConvLSTM layers (and an encoder–forecaster's
+   * forecasting layers, see above).
    *
    * @param spec the model (without patch layers: the core's spec)
    * @param samples N, at least 1
@@ -108,6 +118,19 @@ public final class DropoutMasks {
       }
       before = after;
     }
+    if (spec.encoderForecaster().isPresent()) {
+      List<ConvLstmLayerSpec> enc = spec.convLstmLayers();
+      long positions = samples * (long) input.frame().height() * input.frame().width();
+      int fin = 0;
+      for (ConvLstmLayerSpec c : enc) {
+        in.add(fin > 0 && c.dropout() > 0
+            ? gates(seed, k, 0, positions * fin, c.dropout()) : null);
+        rec.add(c.recurrentDropout() > 0
+            ? gates(seed, k, 1, positions * c.filters(), c.recurrentDropout()) : null);
+        fin = c.filters();
+        k++;
+      }
+    }
     return new DropoutMasks(Collections.unmodifiableList(in),
         Collections.unmodifiableList(rec));
   }
@@ -143,7 +166,8 @@ public final class DropoutMasks {
   /**
    * Layer {@code layer}'s input mask of gate {@code gate}.
    *
-   * @param layer ConvLSTM layer index
+   * @param layer ConvLSTM layer index (an encoder–forecaster's forecasting layer {@code i}:
+   *     {@code n + i})
    * @param gate 0..3 for i, f, c, o
    * @return a copy {@code [N, H, W, C_in]} channels-last, or null without input dropout (or
    *     without masks)
@@ -155,7 +179,8 @@ public final class DropoutMasks {
   /**
    * Layer {@code layer}'s recurrent mask of gate {@code gate}.
    *
-   * @param layer ConvLSTM layer index
+   * @param layer ConvLSTM layer index (an encoder–forecaster's forecasting layer {@code i}:
+   *     {@code n + i})
    * @param gate 0..3 for i, f, c, o
    * @return a copy {@code [N, H', W', F]} channels-last, or null without recurrent dropout (or
    *     without masks)

@@ -91,7 +91,7 @@ class EncoderForecasterSpecTest {
   }
 
   @Test
-  @DisplayName("refused: horizon 0, a head, batch normalization, VALID padding, returnSequences false, dropout")
+  @DisplayName("refused: horizon 0, a head, batch normalization, VALID padding, returnSequences false")
   void refusals() {
     assertThrows(IllegalArgumentException.class, () -> new EncoderForecasterSpec(0,
         Activation.SIGMOID));
@@ -109,9 +109,14 @@ class EncoderForecasterSpecTest {
         ModelSpec.builder(1).addLayer(ConvLstmLayerSpec.of(2).withReturnSequences(false))
             .encoderForecaster(2, Activation.SIGMOID).build());
     assertTrue(e.getMessage().contains("return sequences"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.builder(1)
-        .addLayer(ConvLstmLayerSpec.of(2).withDropout(0, 0.25))
-        .encoderForecaster(2, Activation.SIGMOID).build());
-    assertTrue(e.getMessage().contains("got 0.0 and 0.25 at layer 0"), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("dropout and recurrent dropout are accepted (both backends apply the masks)")
+  void dropoutAccepted() {
+    ModelSpec m = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(2).withDropout(0.5, 0.25))
+        .encoderForecaster(2, Activation.SIGMOID).build();
+    assertEquals(0.25, m.convLstmLayers().get(0).recurrentDropout());
   }
 }

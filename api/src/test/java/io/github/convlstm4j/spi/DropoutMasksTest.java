@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.FrameShape;
 import io.github.convlstm4j.api.ModelSpec;
@@ -88,5 +89,39 @@ class DropoutMasksTest {
     assertSame(DropoutMasks.none(), m);
     assertTrue(m.isEmpty());
     assertNull(m.input(0, 0));
+  }
+
+  @Test
+  @DisplayName("an encoder-forecaster: the encoder's masks as the stacked model's, then the "
+      + "forecasting layers' with mirrored rates (P_1 without input masks)")
+  void encoderForecaster() {
+    ModelSpec stacked = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(2).withDropout(0.5, 0.25))
+        .addLayer(ConvLstmLayerSpec.of(3).withDropout(0.4, 0)).build();
+    ModelSpec ef = ModelSpec.builder(1)
+        .addLayer(ConvLstmLayerSpec.of(2).withDropout(0.5, 0.25))
+        .addLayer(ConvLstmLayerSpec.of(3).withDropout(0.4, 0))
+        .encoderForecaster(2, Activation.SIGMOID).build();
+    SequenceShape in = new SequenceShape(3, FrameShape.of(4, 5, 1));
+    DropoutMasks s = DropoutMasks.of(stacked, 2, in, 11);
+    DropoutMasks m = DropoutMasks.of(ef, 2, in, 11);
+    for (int g = 0; g < 4; g++) {
+      assertArrayEquals(s.input(0, g), m.input(0, g));
+      assertArrayEquals(s.recurrent(0, g), m.recurrent(0, g));
+      assertArrayEquals(s.input(1, g), m.input(1, g));
+      assertNull(m.recurrent(1, g));
+      assertNull(m.input(2, g), "P_1 reads no input");
+      assertEquals(2 * 4 * 5 * 2, m.recurrent(2, g).length, "P_1's state [N, H, W, 2]");
+      assertEquals(2 * 4 * 5 * 2, m.input(3, g).length, "P_2 reads P_1's state");
+      assertNull(m.recurrent(3, g), "E_2 has no recurrent dropout, so P_2 neither");
+      for (float x : m.recurrent(2, g)) {
+        assertTrue(x == 0f || x == (float) (1 / 0.75), "value " + x);
+      }
+      for (float x : m.input(3, g)) {
+        assertTrue(x == 0f || x == (float) (1 / 0.6), "value " + x);
+      }
+    }
+    assertFalse(Arrays.equals(m.recurrent(0, 0), m.recurrent(2, 0)),
+        "the forecaster's masks are drawn apart from the encoder's");
   }
 }

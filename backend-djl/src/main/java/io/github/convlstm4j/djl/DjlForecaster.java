@@ -220,7 +220,7 @@ final class DjlForecaster extends AbstractForecaster {
         try (GradientCollector collector = engine.newGradientCollector()) {
           NDArray output;
           if (encFc != null) {
-            output = encFc.run(x, leaves, null, null, encFc.horizon());
+            output = encFc.runTraining(x, leaves, batchDropout());
           } else if (chain != null) {
             output = chain.forward(x, leaves, true, moving, batchDropout());
           } else {

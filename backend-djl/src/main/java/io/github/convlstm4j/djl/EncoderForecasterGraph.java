@@ -8,6 +8,7 @@ import io.github.convlstm4j.api.ConvLstmLayerSpec;
 import io.github.convlstm4j.api.EncoderForecasterSpec;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.Padding;
+import io.github.convlstm4j.spi.DropoutMasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,20 +53,63 @@ final class EncoderForecasterGraph {
    */
   NDArray run(NDArray x, Map<String, NDArray> p, List<ConvLstmGraph.State> initial,
       List<ConvLstmGraph.State> finals, int steps) {
+    return run(x, p, initial, finals, steps, DropoutMasks.none());
+  }
+
+  /**
+   * {@link #run} in training mode with a batch's dropout masks (Keras semantics, see
+   * {@link DropoutMasks}; indices {@code 0..n-1} the encoder layers, {@code n..2n-1} the
+   * forecasting layers): a layer with masks multiplies its step input by gate q's input mask
+   * before gate q's input convolution and its previous hidden state by gate q's recurrent mask
+   * before gate q's recurrent convolution, the same masks at every step.
+   *
+   * @param x {@code [N, T, C, H, W]}
+   * @param p parameters by Keras name, DJL layouts
+   * @param masks the batch's masks, {@link DropoutMasks#none()} for none
+   * @return {@code [N, K, C, H, W]}
+   */
+  NDArray runTraining(NDArray x, Map<String, NDArray> p, DropoutMasks masks) {
+    return run(x, p, null, null, ef.horizon(), masks);
+  }
+
+  private NDArray run(NDArray x, Map<String, NDArray> p, List<ConvLstmGraph.State> initial,
+      List<ConvLstmGraph.State> finals, int steps, DropoutMasks masks) {
     List<ConvLstmGraph.State> states = new ArrayList<>();
     NDArray seq = x;
     List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
+    Shape xs = x.getShape();
+    long[] in = {xs.get(0), xs.get(3), xs.get(4), xs.get(2)};
     for (int i = 0; i < layers.size(); i++) {
       String name = ConvLstmLayerSpec.KIND + "_" + i;
       ConvLstmGraph.State s0 = initial == null ? null : initial.get(i);
-      NDArray[] r = layer(layers.get(i), name, p, seq, s0, (int) x.getShape().get(1), false);
+      long[] state = {in[0], in[1], in[2], layers.get(i).filters()};
+      NDArray[] r = layer(layers.get(i), name, p, seq, s0, (int) x.getShape().get(1), false,
+          masks(x, masks, i, true, in), masks(x, masks, i, false, state));
+      in = state;
       seq = r[0];
       states.add(new ConvLstmGraph.State(r[1], r[2]));
       if (finals != null) {
         finals.add(new ConvLstmGraph.State(r[1].duplicate(), r[2].duplicate()));
       }
     }
-    return forecast(p, states, steps);
+    return forecast(p, states, steps, masks);
+  }
+
+  /**
+   * Layer {@code layer}'s four input or recurrent masks as {@code [N, C, H, W]} arrays in
+   * {@code like}'s manager (constants), from their channels-last {@code shape}, or null.
+   */
+  private static NDArray[] masks(NDArray like, DropoutMasks masks, int layer, boolean input,
+      long[] shape) {
+    if ((input ? masks.input(layer, 0) : masks.recurrent(layer, 0)) == null) {
+      return null;
+    }
+    NDArray[] m = new NDArray[4];
+    for (int q = 0; q < 4; q++) {
+      float[] v = input ? masks.input(layer, q) : masks.recurrent(layer, q);
+      m[q] = DjlArrays.owned(like.getManager(), v, new Shape(shape)).transpose(0, 3, 1, 2);
+    }
+    return m;
   }
 
   /**
@@ -77,12 +121,24 @@ final class EncoderForecasterGraph {
    * @return {@code [N, steps, C, H, W]}
    */
   NDArray forecast(Map<String, NDArray> p, List<ConvLstmGraph.State> states, int steps) {
+    return forecast(p, states, steps, DropoutMasks.none());
+  }
+
+  private NDArray forecast(Map<String, NDArray> p, List<ConvLstmGraph.State> states, int steps,
+      DropoutMasks masks) {
     List<ConvLstmLayerSpec> layers = spec.convLstmLayers();
+    int encoders = layers.size();
     NDArray seq = null;
     NDList hidden = new NDList();
-    for (int i = 0; i < layers.size(); i++) {
+    for (int i = 0; i < encoders; i++) {
+      NDArray like = states.get(i).h();
+      Shape hs = like.getShape();
+      long[] state = {hs.get(0), hs.get(2), hs.get(3), hs.get(1)};
+      long[] in = i == 0 ? null
+          : new long[] {hs.get(0), hs.get(2), hs.get(3), layers.get(i - 1).filters()};
       NDArray[] r = layer(layers.get(i), EncoderForecasterSpec.layerName(i), p, seq,
-          states.get(i), steps, i == 0);
+          states.get(i), steps, i == 0, i == 0 ? null : masks(like, masks, encoders + i, true, in),
+          masks(like, masks, encoders + i, false, state));
       seq = r[0];
       hidden.add(seq);
     }
@@ -104,10 +160,13 @@ final class EncoderForecasterGraph {
    * @param seq the input {@code [N, T, C, H, W]}, or null when {@code noInput}
    * @param s0 the initial state, or null for zeros
    * @param noInput the first forecasting layer: no input-to-state convolution
+   * @param dropIn gate i, f, c, o's input masks {@code [N, C, H, W]}, or null
+   * @param dropRec gate i, f, c, o's recurrent masks {@code [N, F, H, W]}, or null
    * @return the output sequence {@code [N, steps, F, H, W]}, the final h and c
    */
   private NDArray[] layer(ConvLstmLayerSpec l, String name, Map<String, NDArray> p,
-      NDArray seq, ConvLstmGraph.State s0, int steps, boolean noInput) {
+      NDArray seq, ConvLstmGraph.State s0, int steps, boolean noInput, NDArray[] dropIn,
+      NDArray[] dropRec) {
     int f = l.filters();
     NDArray kernel = noInput ? null : p.get(name + "/kernel");
     NDArray rec = p.get(name + "/recurrent_kernel");
@@ -130,14 +189,37 @@ final class EncoderForecasterGraph {
     NDArray h = s0 == null ? null : s0.h();
     NDArray c = s0 == null ? null : s0.c();
     NDArray biasMap = noInput && bias != null ? bias.reshape(1, 4L * f, 1, 1) : null;
+    NDList kernels = dropIn == null || noInput ? null : kernel.split(4, 0);
+    NDList biases = kernels == null || bias == null ? null : bias.split(4, 0);
+    NDList recs = dropRec == null ? null : rec.split(4, 0);
     NDList outputs = new NDList();
     for (int t = 0; t < steps; t++) {
       NDArray z = null;
       if (!noInput) {
-        z = ConvLstmGraph.conv(inputs.get(t).squeeze(1), kernel, bias, inBefore, inAfter);
+        NDArray frame = inputs.get(t).squeeze(1);
+        if (kernels == null) {
+          z = ConvLstmGraph.conv(frame, kernel, bias, inBefore, inAfter);
+        } else { // gate q: conv(X ⊙ m_q, W_q) + b_q
+          NDList parts = new NDList();
+          for (int q = 0; q < 4; q++) {
+            parts.add(ConvLstmGraph.conv(frame.mul(dropIn[q]), kernels.get(q),
+                biases == null ? null : biases.get(q), inBefore, inAfter));
+          }
+          z = NDArrays.concat(parts, 1);
+        }
       }
-      if (h != null) {
-        NDArray r = ConvLstmGraph.conv(h, rec, null, recBefore, recAfter);
+      if (h != null) { // a zero initial state contributes nothing, masked or not
+        NDArray r;
+        if (recs == null) {
+          r = ConvLstmGraph.conv(h, rec, null, recBefore, recAfter);
+        } else { // gate q: conv(H_{t-1} ⊙ r_q, U_q)
+          NDList parts = new NDList();
+          for (int q = 0; q < 4; q++) {
+            parts.add(ConvLstmGraph.conv(h.mul(dropRec[q]), recs.get(q), null, recBefore,
+                recAfter));
+          }
+          r = NDArrays.concat(parts, 1);
+        }
         z = z == null ? r : z.add(r);
       }
       if (biasMap != null) {

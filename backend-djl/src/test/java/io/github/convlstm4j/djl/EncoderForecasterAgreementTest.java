@@ -79,4 +79,46 @@ class EncoderForecasterAgreementTest {
       assertTrue(rel <= 1e-4, "relative update difference " + rel);
     }
   }
+
+  /**
+   * Training with dropout: both backends apply the core's masks ({@code DropoutMasks}: the
+   * encoder's and the forecasting layers' mirrored ones) to the same batch, so one SGD step
+   * must update alike; the same step without dropout must update differently (the masks are
+   * applied at all).
+   */
+  @Test
+  @DisplayName("one training step with dropout and recurrent dropout agrees within 1e-4")
+  void dropoutTrainingStep() {
+    ModelSpec spec = ModelSpec.builder(1).addLayer(new SpaceToDepthSpec(2))
+        .addLayer(ConvLstmLayerSpec.of(3).withPeephole(true).withRecurrentKernel(1, 1)
+            .withDropout(0.3, 0.4))
+        .addLayer(ConvLstmLayerSpec.of(2).withKernel(2, 2)
+            .withRecurrentActivation(Activation.HARD_SIGMOID).withDropout(0.5, 0.25))
+        .addLayer(new DepthToSpaceSpec(2)).encoderForecaster(2, Activation.SIGMOID).seed(4)
+        .build();
+    SequenceDataset data = ReferenceAgreementTest.dataset(spec, 3, 3, 6, 4, 21);
+    TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(3).withShuffle(false)
+        .withLoss(Loss.BINARY_CROSSENTROPY)
+        .withOptimizer(OptimizerSpec.sgd().withLearningRate(0.5));
+    ModelWeights w = TestModels.randomWeights(spec, 17, 0.5);
+    ModelWeights plainUpdate;
+    try (Forecaster p = ReferenceAgreementTest.reference(model())) {
+      p.setWeights(w);
+      p.fit(data, cfg, TrainingListener.NONE);
+      plainUpdate = p.weights();
+    }
+    try (Forecaster d = TestModels.pytorch(spec);
+        Forecaster r = ReferenceAgreementTest.reference(spec)) {
+      d.setWeights(w);
+      r.setWeights(w);
+      d.fit(data, cfg, TrainingListener.NONE);
+      r.fit(data, cfg, TrainingListener.NONE);
+      double rel = ReferenceAgreementTest.relativeUpdateDifference(w, d.weights(),
+          r.weights());
+      assertTrue(rel <= 1e-4, "relative update difference " + rel);
+      double off = ReferenceAgreementTest.relativeUpdateDifference(w, plainUpdate,
+          r.weights());
+      assertTrue(off > 1e-2, "dropout changes the update, relative difference " + off);
+    }
+  }
 }

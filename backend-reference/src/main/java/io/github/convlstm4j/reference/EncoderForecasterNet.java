@@ -52,6 +52,9 @@ final class EncoderForecasterNet implements AutoCloseable {
     final Param peepF;
     final Param peepO;
     final float[] zeroBias;
+    /** Training dropout masks per gate i, f, c, o ({@link #dropout}), or null. */
+    float[][] maskIn;
+    float[][] maskRec;
     float[] gates = new float[0];
     float[] cells = new float[0];
     float[] hs = new float[0];
@@ -102,6 +105,9 @@ final class EncoderForecasterNet implements AutoCloseable {
   private float[] input = new float[0];
   private float[] output = new float[0];
   private float[] col = new float[0];
+  private float[] dropX = new float[0];
+  private float[] dropH = new float[0];
+  private float[] part = new float[0];
 
   EncoderForecasterNet(ModelSpec spec, Parameters params, Parallel par, MatMul mm) {
     this.spec = spec;
@@ -132,6 +138,23 @@ final class EncoderForecasterNet implements AutoCloseable {
 
   int layers() {
     return encoder.length;
+  }
+
+  /**
+   * Sets the dropout masks of the next training run (forward and {@link #backward}), Keras
+   * semantics (see {@link io.github.convlstm4j.spi.DropoutMasks}): per cell, indices
+   * {@code 0..n-1} the encoder, {@code n..2n-1} the forecaster, null or four masks (gates i, f,
+   * c, o) of the step input {@code [N, H, W, C_in]} and of the state {@code [N, H, W, F]},
+   * channels-last, the same at every step; gate q's input convolution reads the masked input
+   * and its recurrent convolution the masked state. Null arrays clear them (inference).
+   */
+  void dropout(float[][][] input, float[][][] recurrent) {
+    int n = encoder.length;
+    for (int i = 0; i < 2 * n; i++) {
+      Cell c = i < n ? encoder[i] : forecaster[i - n];
+      c.maskIn = input == null ? null : input[i];
+      c.maskRec = recurrent == null ? null : recurrent[i];
+    }
   }
 
   int horizon() {
@@ -271,21 +294,42 @@ final class EncoderForecasterNet implements AutoCloseable {
     int k = c.kh * c.kw * c.cin;
     int kr = c.rkh * c.rkw * f;
     col = ensure(col, (long) rows * Math.max(k, kr));
+    dropX = ensure(dropX, inStep);
+    dropH = ensure(dropH, stepF);
     float[] b = c.bias == null ? c.zeroBias : c.bias.value;
     Activation ra = c.spec.recurrentActivation();
     Activation act = c.spec.activation();
     for (int t = 0; t < steps; t++) {
       int gOff = t * stepG;
-      if (c.kernel != null) {
+      if (c.kernel != null && c.maskIn != null) {
+        int xOff = inBase + t * inStep;
+        for (int q = 0; q < 4; q++) {
+          masked(in, xOff, inStep, c.maskIn[q], dropX);
+          Im2col.im2col(par, dropX, 0, batch, height, width, c.cin, c.kh, c.kw, c.padTop,
+              c.padLeft, height, width, col);
+          mm.gemm(false, false, rows, f, k, col, 0, k, c.kernel.value, q * f, g, c.gates,
+              gOff + q * f, g, false);
+        }
+      } else if (c.kernel != null) {
         Im2col.im2col(par, in, inBase + t * inStep, batch, height, width, c.cin, c.kh, c.kw,
             c.padTop, c.padLeft, height, width, col);
         mm.gemm(false, false, rows, g, k, col, 0, k, c.kernel.value, 0, g, c.gates, gOff, g,
             false);
       }
-      Im2col.im2col(par, c.hs, t * stepF, batch, height, width, f, c.rkh, c.rkw, c.recTop,
-          c.recLeft, height, width, col);
-      mm.gemm(false, false, rows, g, kr, col, 0, kr, c.recurrent.value, 0, g, c.gates, gOff, g,
-          c.kernel != null);
+      if (c.maskRec != null) {
+        for (int q = 0; q < 4; q++) {
+          masked(c.hs, t * stepF, stepF, c.maskRec[q], dropH);
+          Im2col.im2col(par, dropH, 0, batch, height, width, f, c.rkh, c.rkw, c.recTop,
+              c.recLeft, height, width, col);
+          mm.gemm(false, false, rows, f, kr, col, 0, kr, c.recurrent.value, q * f, g, c.gates,
+              gOff + q * f, g, c.kernel != null);
+        }
+      } else {
+        Im2col.im2col(par, c.hs, t * stepF, batch, height, width, f, c.rkh, c.rkw, c.recTop,
+            c.recLeft, height, width, col);
+        mm.gemm(false, false, rows, g, kr, col, 0, kr, c.recurrent.value, 0, g, c.gates, gOff,
+            g, c.kernel != null);
+      }
       int cOff = (t + 1) * stepF;
       int cPrev = t * stepF;
       float[] gates = c.gates;
@@ -439,6 +483,10 @@ final class EncoderForecasterNet implements AutoCloseable {
     float[] dh = dhT == null ? new float[stepF] : dhT.clone();
     float[] recT = Network.transpose(c.recurrent.value, kr, g, new float[kr * g]);
     col = ensure(col, (long) rows * Math.max(k, kr));
+    int inStep = rows * c.cin;
+    part = ensure(part, Math.max(inStep, stepF));
+    dropX = ensure(dropX, inStep);
+    dropH = ensure(dropH, stepF);
     Activation ra = c.spec.recurrentActivation();
     Activation act = c.spec.activation();
     float[] gates = c.gates;
@@ -460,10 +508,22 @@ final class EncoderForecasterNet implements AutoCloseable {
             cellOps.backward(ra, act, f, gates, gOff, cells, cOff, cPrev, dh, dOut, dOutOff, dc,
                 dz, from, to));
       }
-      // dH_{t-1} = col2im(dz_t · Uᵀ) (at t = 0: the initial state's)
-      mm.gemm(false, false, rows, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr, false);
-      Im2col.col2im(par, cellOps, col, batch, height, width, f, c.rkh, c.rkw, c.recTop,
-          c.recLeft, height, width, dh, 0);
+      if (c.maskRec != null) {
+        // dH_{t-1} = Σ_q r_q ⊙ col2im(dz_q · U_qᵀ)
+        Arrays.fill(dh, 0, stepF, 0f);
+        for (int q = 0; q < 4; q++) {
+          mm.gemm(false, true, rows, kr, f, dz, gOff + q * f, g, c.recurrent.value, q * f, g,
+              col, 0, kr, false);
+          Im2col.col2im(par, cellOps, col, batch, height, width, f, c.rkh, c.rkw, c.recTop,
+              c.recLeft, height, width, part, 0);
+          addMasked(part, c.maskRec[q], dh, 0, stepF);
+        }
+      } else {
+        // dH_{t-1} = col2im(dz_t · Uᵀ) (at t = 0: the initial state's)
+        mm.gemm(false, false, rows, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr, false);
+        Im2col.col2im(par, cellOps, col, batch, height, width, f, c.rkh, c.rkw, c.recTop,
+            c.recLeft, height, width, dh, 0);
+      }
     }
     if (c.bias != null) {
       double[] bs = new double[g];
@@ -498,12 +558,15 @@ final class EncoderForecasterNet implements AutoCloseable {
         c.peepO.grad[j] += (float) s[2 * f + j];
       }
     }
-    int inStep = rows * c.cin;
     int inBase = slots ? inStep : 0;
     float[] kernelT = c.kernel == null || dIn == null ? null
         : Network.transpose(c.kernel.value, k, g, new float[k * g]);
     for (int t = 0; t < steps; t++) {
       int gOff = t * stepG;
+      if (c.maskRec != null || c.maskIn != null) {
+        maskedWeightGradients(c, dz, in, inBase + t * inStep, t, gOff, dIn);
+        continue;
+      }
       Im2col.im2col(par, c.hs, t * stepF, batch, height, width, f, c.rkh, c.rkw, c.recTop,
           c.recLeft, height, width, col);
       mm.gemm(true, false, kr, g, rows, col, 0, kr, dz, gOff, g, c.recurrent.grad, 0, g, true);
@@ -519,6 +582,58 @@ final class EncoderForecasterNet implements AutoCloseable {
       }
     }
     return new float[][] {dh, dc};
+  }
+
+  /**
+   * Step t's weight and input gradients of a cell with dropout masks, per gate q: recurrent
+   * kernel {@code += im2col(r_q ⊙ H_{t-1})ᵀ · dz_q}, kernel {@code += im2col(m_q ⊙ X_t)ᵀ ·
+   * dz_q}, input gradient {@code Σ_q m_q ⊙ col2im(dz_q · W_qᵀ)} (a missing mask is all ones).
+   */
+  private void maskedWeightGradients(Cell c, float[] dz, float[] in, int xOff, int t,
+      int gOff, float[] dIn) {
+    int rows = rows();
+    int f = c.f;
+    int g = 4 * f;
+    int stepF = rows * f;
+    int inStep = rows * c.cin;
+    int k = c.kh * c.kw * c.cin;
+    int kr = c.rkh * c.rkw * f;
+    for (int q = 0; q < 4; q++) {
+      float[] h = c.maskRec == null ? c.hs : masked(c.hs, t * stepF, stepF, c.maskRec[q], dropH);
+      Im2col.im2col(par, h, h == c.hs ? t * stepF : 0, batch, height, width, f, c.rkh, c.rkw,
+          c.recTop, c.recLeft, height, width, col);
+      mm.gemm(true, false, kr, f, rows, col, 0, kr, dz, gOff + q * f, g, c.recurrent.grad,
+          q * f, g, true);
+      if (c.kernel != null) {
+        float[] x = c.maskIn == null ? in : masked(in, xOff, inStep, c.maskIn[q], dropX);
+        Im2col.im2col(par, x, x == in ? xOff : 0, batch, height, width, c.cin, c.kh, c.kw,
+            c.padTop, c.padLeft, height, width, col);
+        mm.gemm(true, false, k, f, rows, col, 0, k, dz, gOff + q * f, g, c.kernel.grad, q * f,
+            g, true);
+        if (dIn != null) {
+          mm.gemm(false, true, rows, k, f, dz, gOff + q * f, g, c.kernel.value, q * f, g, col, 0,
+              k, false);
+          Im2col.col2im(par, cellOps, col, batch, height, width, c.cin, c.kh, c.kw, c.padTop,
+              c.padLeft, height, width, part, 0);
+          addMasked(part, c.maskIn == null ? null : c.maskIn[q], dIn, t * inStep, inStep);
+        }
+      }
+    }
+  }
+
+  /** {@code x[off ..]} times {@code mask} into {@code dst}; returns {@code dst}. */
+  private static float[] masked(float[] x, int off, int n, float[] mask, float[] dst) {
+    for (int e = 0; e < n; e++) {
+      dst[e] = x[off + e] * mask[e];
+    }
+    return dst;
+  }
+
+  /** {@code dst[off + e] += src[e]·mask[e]} (mask null: 1) for {@code e < n}. */
+  private static void addMasked(float[] src, float[] mask, float[] dst, int off, int n) {
+    for (int e = 0; e < n; e++) {
+      dst[off + e] += mask == null ? src[e] : src[e] * mask[e];
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -539,6 +654,7 @@ final class EncoderForecasterNet implements AutoCloseable {
     input = new float[0];
     output = new float[0];
     col = new float[0];
+    dropX = dropH = part = new float[0];
     for (Cell c : encoder) {
       c.gates = c.cells = c.hs = new float[0];
     }

@@ -297,7 +297,8 @@ public final class ReferenceForecaster extends AbstractForecaster {
     float[][][] in = null;
     float[][][] rec = null;
     if (!m.isEmpty()) {
-      int layers = coreSpec().convLstmLayers().size();
+      // an encoder-forecaster's forecasting layers follow the encoder's (DropoutMasks)
+      int layers = coreSpec().convLstmLayers().size() * (encFc != null ? 2 : 1);
       in = new float[layers][][];
       rec = new float[layers][][];
       for (int i = 0; i < layers; i++) {
@@ -307,7 +308,9 @@ public final class ReferenceForecaster extends AbstractForecaster {
     }
     if (chain != null) {
       chain.dropout(in, rec);
-    } else if (net != null) { // an encoder–forecaster has no dropout (its spec refuses it)
+    } else if (encFc != null) {
+      encFc.dropout(in, rec);
+    } else if (net != null) {
       net.dropout(in, rec);
     }
   }
@@ -407,10 +410,20 @@ public final class ReferenceForecaster extends AbstractForecaster {
 
   /**
    * Mean loss and parameter gradients of one batch of an encoder–forecaster, without any
-   * update; for tests.
+   * update, with the {@link #fixDropout} masks; for tests.
    */
   Gradients encoderForecasterGradients(List<FrameSequence> inputs, List<FrameSequence> targets,
       Loss loss) {
+    applyDropout(testDropout);
+    try {
+      return encoderForecasterGradientsWithMasks(inputs, targets, loss);
+    } finally {
+      applyDropout(DropoutMasks.none());
+    }
+  }
+
+  private Gradients encoderForecasterGradientsWithMasks(List<FrameSequence> inputs,
+      List<FrameSequence> targets, Loss loss) {
     return guarded(() -> {
       checkBatch(inputs);
       checkTargets(inputs.get(0), targets);
@@ -514,6 +527,15 @@ public final class ReferenceForecaster extends AbstractForecaster {
           sum += Network.elementLoss(loss, p[i], y[i]);
         }
         return sum / p.length;
+      }
+      if (encFc != null) {
+        checkBatch(inputs);
+        checkTargets(inputs.get(0), targets);
+        encFc.loadInput(coreInput(PackedBatch.of(inputs)));
+        encFc.encode(null, null);
+        encFc.forecast(encFc.horizon(), null, null);
+        PackedBatch y = coreTarget(PackedBatch.of(targets));
+        return encFc.lossSum(loss, EncoderForecasterNet.timeMajor(y)) / y.size();
       }
       return net.lossSum(loss, trainingForward(inputs, targets)) / net.outputSize();
     });
