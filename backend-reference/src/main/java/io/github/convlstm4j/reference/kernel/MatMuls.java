@@ -67,20 +67,7 @@ public final class MatMuls {
    */
   public static MatMul vector(int threads) {
     GemmChecks.threads(threads);
-    if (!vectorApiAvailable()) {
-      throw new IllegalStateException(
-          "the Vector API (module jdk.incubator.vector) is not available: " + VECTOR_HINT);
-    }
-    try {
-      return (MatMul) Class.forName(VECTOR_CLASS).getConstructor(int.class).newInstance(threads);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException) {
-        throw (RuntimeException) e.getCause();
-      }
-      throw new IllegalStateException("cannot create " + VECTOR_CLASS, e.getCause());
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("cannot create " + VECTOR_CLASS + ": " + VECTOR_HINT, e);
-    }
+    return newVector(new Class<?>[] {int.class}, threads);
   }
 
   /**
@@ -98,13 +85,21 @@ public final class MatMuls {
   public static MatMul vector(int threads, int bits) {
     GemmChecks.threads(threads);
     checkBits(bits);
+    return newVector(new Class<?>[] {int.class, int.class}, threads, bits);
+  }
+
+  /**
+   * Creates the Vector API kernel reflectively (its class needs the incubator module, which
+   * this class must not link against).
+   */
+  private static MatMul newVector(Class<?>[] parameters, Object... arguments) {
     if (!vectorApiAvailable()) {
       throw new IllegalStateException(
           "the Vector API (module jdk.incubator.vector) is not available: " + VECTOR_HINT);
     }
     try {
-      return (MatMul) Class.forName(VECTOR_CLASS).getConstructor(int.class, int.class)
-          .newInstance(threads, bits);
+      return (MatMul) Class.forName(VECTOR_CLASS).getConstructor(parameters)
+          .newInstance(arguments);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof RuntimeException) {
         throw (RuntimeException) e.getCause();
