@@ -169,15 +169,11 @@ public final class Checkpoints {
    */
   public static Checkpoint read(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    byte[] head;
-    try (InputStream in = Files.newInputStream(path)) {
-      head = in.readNBytes(HDF5_SIGNATURE.length);
-    }
-    for (ModelFileReader r : modelFileReaders()) {
-      if (r.canRead(path, head)) {
-        LOG.debug("reading {} with the {} model file reader", path, r.name());
-        return r.read(path);
-      }
+    byte[] head = head(path);
+    Optional<ModelFileReader> other = otherFormatReader(path, head);
+    if (other.isPresent()) {
+      LOG.debug("reading {} with the {} model file reader", path, other.get().name());
+      return other.get().read(path);
     }
     if (Arrays.equals(head, HDF5_SIGNATURE)) {
       throw new NpyFormatException(path + ": expected a convlstm4j .npz checkpoint, got an HDF5 "
@@ -264,14 +260,8 @@ public final class Checkpoints {
    */
   public static Optional<Normalization> readNormalization(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    byte[] head;
-    try (InputStream in = Files.newInputStream(path)) {
-      head = in.readNBytes(HDF5_SIGNATURE.length);
-    }
-    for (ModelFileReader r : modelFileReaders()) {
-      if (r.canRead(path, head)) {
-        return Optional.empty(); // another format (a Keras file) stores no normalization
-      }
+    if (otherFormatReader(path, head(path)).isPresent()) {
+      return Optional.empty(); // another format (a Keras file) stores no normalization
     }
     NpzContents npz = Npz.read(path);
     if (!npz.hasOtherEntry(NORMALIZATION_ENTRY)) {
@@ -285,6 +275,24 @@ public final class Checkpoints {
           + e.getMessage(), e);
     }
   }
+  /** The file's first bytes, as many as the HDF5 signature has (fewer for a shorter file). */
+  private static byte[] head(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return in.readNBytes(HDF5_SIGNATURE.length);
+    }
+  }
+
+  /** The reader of another model format that recognises the file's first bytes, if any. */
+  private static Optional<ModelFileReader> otherFormatReader(Path path, byte[] head)
+      throws IOException {
+    for (ModelFileReader r : modelFileReaders()) {
+      if (r.canRead(path, head)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
 
   /**
    * Properties as sorted {@code key=value} lines with one comment line, UTF-8, without the
