@@ -1369,17 +1369,7 @@ final class Network implements AutoCloseable {
       }
     }
     if (l.bias != null) {
-      double[] bs = new double[g];
-      reduce(frames * rowsStep, g, bs, (from, to, acc, o) -> {
-        for (int r = from; r < to; r++) {
-          for (int c = 0; c < g; c++) {
-            acc[o + c] += dz[r * g + c];
-          }
-        }
-      });
-      for (int c = 0; c < g; c++) {
-        l.bias.grad[c] = (float) bs[c];
-      }
+      biasGradient(l.bias, dz, frames * rowsStep, g);
     }
     if (l.peepI != null) {
       peepholeGradients(l, dz, cells, rowsStep);
@@ -1623,17 +1613,7 @@ final class Network implements AutoCloseable {
       }
     }
     if (l.bias != null) {
-      double[] bs = new double[g];
-      reduce(frames * rowsStep, g, bs, (from, to, acc, o) -> {
-        for (int r = from; r < to; r++) {
-          for (int c = 0; c < g; c++) {
-            acc[o + c] += dz[r * g + c];
-          }
-        }
-      });
-      for (int c = 0; c < g; c++) {
-        l.bias.grad[c] = (float) bs[c];
-      }
+      biasGradient(l.bias, dz, frames * rowsStep, g);
     }
     if (l.peepI != null) {
       peepholeGradients(l, dz, cells, rowsStep);
@@ -1681,6 +1661,21 @@ final class Network implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- reductions
+
+  /** Sets a bias gradient to the column sums of {@code dz}, {@code rows} rows of {@code g}. */
+  private void biasGradient(Param bias, float[] dz, int rows, int g) {
+    double[] bs = new double[g];
+    reduce(rows, g, bs, (from, to, acc, o) -> {
+      for (int r = from; r < to; r++) {
+        for (int c = 0; c < g; c++) {
+          acc[o + c] += dz[r * g + c];
+        }
+      }
+    });
+    for (int c = 0; c < g; c++) {
+      bias.grad[c] = (float) bs[c];
+    }
+  }
 
   /** Deterministic column sums over rows (see {@link ColumnSums}). */
   void reduce(int rows, int width, double[] result, ColumnSums.Block body) {
