@@ -41,12 +41,14 @@ import java.util.function.Consumer;
  * training mode still uses {@link Winograd3x3}.
  *
  * <p>Training mode keeps, per layer and step, the gate activations, the cell states and
- * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there), plus each batch
- * norm's output, and normalizes with the batch statistics. Inference mode keeps only what the next step and layer need and normalizes with
+ * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there, and each batch
+ * norm's output from {@code H_t} when the next layer's backward pass needs it), and normalizes
+ * with the batch statistics. Inference mode keeps only what the next step and layer need and normalizes with
  * the moving statistics.
  *
  * <p>Backward, per layer, from the last step to the first: the element-wise gate derivatives
- * into a {@code [T, N·H·W, 4F]} block of pre-activation gradients {@code dz}, and the gradient
+ * into a {@code [T, N·H·W, 4F]} block of pre-activation gradients {@code dz} (in the next
+ * layer's dead gate buffer, or the layer's own, see {@code GateGradients}), and the gradient
  * into {@code H_{t-1}} through the recurrent convolution (GEMM with the transposed recurrent
  * kernel, then col2im). After the loop the weight gradients of both convolutions and the input
  * gradient are GEMMs over all steps. The head's input gradient is a convolution of its output
@@ -438,7 +440,11 @@ final class Network implements AutoCloseable {
       if (l.batchNorm != null && (i < upTo || lastBatchNorm)) {
         int rows = outT * batch * l.positions();
         if (train) {
-          out = arena.get("bn" + i, (long) outT * stepF);
+          // One buffer for every layer's batch-norm output: the next layer has read it before
+          // its own batch norm overwrites it; the backward pass recomputes the output of the
+          // layer whose gradient it needs from H and the batch statistics
+          // (batchNormOutput).
+          out = arena.get("bn", (long) outT * stepF);
           off = 0;
           batchNormTrain(l, hs, hOff, rows, out, updateMovingStatistics);
         } else {
@@ -736,25 +742,11 @@ final class Network implements AutoCloseable {
         }
       }
     });
-    float[] center = new float[f];
-    float[] scale = new float[f];
-    float[] shift = new float[f];
     for (int c = 0; c < f; c++) {
       var[c] /= rows;
       inv[c] = 1.0 / Math.sqrt(var[c] + l.batchNorm.epsilon());
-      center[c] = (float) mean[c];
-      scale[c] = (float) (l.gamma.value[c] * inv[c]);
-      shift[c] = l.beta.value[c];
     }
-    // y = gamma·(x - mean)/sqrt(var + eps) + beta
-    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int p = r * f;
-        for (int c = 0; c < f; c++) {
-          y[p + c] = (x[xOff + p + c] - center[c]) * scale[c] + shift[c];
-        }
-      }
-    });
+    batchNormApply(l, x, xOff, rows, y);
     if (updateMoving) {
       double momentum = l.batchNorm.momentum();
       for (int c = 0; c < f; c++) {
@@ -764,6 +756,50 @@ final class Network implements AutoCloseable {
             (float) (momentum * l.movingVariance.value[c] + (1 - momentum) * var[c]);
       }
     }
+  }
+
+  /**
+   * {@code y = gamma·(x - mean)/sqrt(var + eps) + beta} with the batch statistics of the last
+   * training forward pass ({@code l.batchMean}, {@code l.batchInvStd}): the forward's batch
+   * norm and its recomputation for the backward pass (the same operations, so the same bits).
+   */
+  private void batchNormApply(Layer l, float[] x, int xOff, int rows, float[] y) {
+    int f = l.f;
+    float[] center = new float[f];
+    float[] scale = new float[f];
+    float[] shift = new float[f];
+    for (int c = 0; c < f; c++) {
+      center[c] = (float) l.batchMean[c];
+      scale[c] = (float) (l.gamma.value[c] * l.batchInvStd[c]);
+      shift[c] = l.beta.value[c];
+    }
+    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        int p = r * f;
+        for (int c = 0; c < f; c++) {
+          y[p + c] = (x[xOff + p + c] - center[c]) * scale[c] + shift[c];
+        }
+      }
+    });
+  }
+
+  /**
+   * Recomputes the batch-norm output of layer {@code i} of the last training forward pass into
+   * the shared buffer (which holds one layer's output at a time) and points the layer's output
+   * there; a no-op for a layer without batch norm, whose output is its {@code H}.
+   */
+  private void batchNormOutput(int i) {
+    Layer l = layers[i];
+    if (l.batchNorm == null) {
+      return;
+    }
+    int outT = l.spec.returnSequences() ? frames : 1;
+    int stepF = batch * l.positions() * l.f;
+    float[] y = arena.get("bn", (long) outT * stepF);
+    batchNormApply(l, arena.get("h" + i, 0), (frames - outT) * stepF, outT * batch * l.positions(),
+        y);
+    layerOutBuf[i] = y;
+    layerOutOff[i] = 0;
   }
 
   private void batchNormInference(Layer l, float[] x, int xOff, int rows) {
@@ -1164,12 +1200,20 @@ final class Network implements AutoCloseable {
         batchNormBackward(l, cur);
       }
       boolean needIn = i > 0 || wantInputGradient;
+      if (i > 0) {
+        batchNormOutput(i - 1); // the layer's input, for its weight gradients
+      }
       layerBackward(l, cur, needIn ? other : null);
       float[] s = cur;
       cur = other;
       other = s;
     }
     inputGrad = wantInputGradient ? cur : null;
+    if (head == null && layers.length > 1) {
+      // The output of the pass is the last layer's batch-norm output, if any: back in place.
+      batchNormOutput(layers.length - 1);
+      outBuf = layerOutBuf[layers.length - 1];
+    }
   }
 
   private void headBackward(float[] d, float[] dIn) {
@@ -1311,7 +1355,8 @@ final class Network implements AutoCloseable {
     float[] gates = arena.get("g" + i, 0);
     float[] cells = arena.get("c" + i, 0);
     float[] hs = arena.get("h" + i, 0);
-    float[] dz = arena.get("dz", (long) frames * stepG);
+    GateGradients z = new GateGradients(i, stepG);
+    float[] dz = z.dz;
     float[] dc = arena.zeroed("dc", stepF);
     float[] dh = arena.zeroed("dhrec", stepF);
     // Input-gradient kernels: Winograd transforms of the flipped kernels, or the kernels
@@ -1335,38 +1380,42 @@ final class Network implements AutoCloseable {
     Activation act = l.spec.activation();
     for (int t = frames - 1; t >= 0; t--) {
       int dOutOff = lastOnly ? (t == frames - 1 ? 0 : -1) : t * stepF;
-      int gOff = t * stepG;
       int fOff = t * stepF;
       int cPrev = t == 0 ? -1 : (t - 1) * stepF;
+      // dz_t: at gOff of zs (dz itself, or the one-step buffer that z.store moves into dz)
+      int gOff = z.begin(gates, t);
+      float[] gs = z.gates;
+      float[] zs = z.step;
       if (l.peepI != null) {
         float[] wi = l.peepI.value;
         float[] wf = l.peepF.value;
         float[] wo = l.peepO.value;
         par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gates, gOff, cells, fOff, cPrev, dh,
-                dOut, dOutOff, dc, dz, from, to));
+            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gs, gOff, cells, fOff, cPrev, dh,
+                dOut, dOutOff, dc, zs, from, to));
       } else {
         par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
-                dz, from, to));
+            cellOps.backward(ra, act, f, gs, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
+                zs, from, to));
       }
       if (uJoint != null) {
         // dX_t and dH_{t-1} (unused at t = 0): dz_t convolved with both flipped kernels
-        fromDz[0] = new Winograd3x3.Input(dz, gOff, g);
+        fromDz[0] = new Winograd3x3.Input(zs, gOff, g);
         toGradients[0] = new Winograd3x3.Output(dIn, t * batch * inFrameSize, l.cin, false);
         winograd.convolve(fromDz, batch, l.ho, l.wo, 2 - l.padTop, 2 - l.padLeft, uJoint,
             l.hin, l.win, toGradients);
       } else if (t > 0 && uRec != null) {
         // dH_{t-1}: dz_t convolved with the flipped recurrent kernel
-        winograd.convolve(dz, gOff, batch, l.ho, l.wo, g, 2 - l.recTop, 2 - l.recLeft, uRec,
+        winograd.convolve(zs, gOff, batch, l.ho, l.wo, g, 2 - l.recTop, 2 - l.recLeft, uRec,
             f, l.ho, l.wo, dh, 0, false);
       } else if (t > 0) {
         // dH_{t-1} = col2im(dz_t · Uᵀ)
-        mm.gemm(false, false, rowsStep, kr, g, dz, gOff, g, recT, 0, kr, col, 0, kr,
+        mm.gemm(false, false, rowsStep, kr, g, zs, gOff, g, recT, 0, kr, col, 0, kr,
             false);
         Im2col.col2im(par, cellOps, col, batch, l.ho, l.wo, f, l.rkh, l.rkw, l.recTop,
             l.recLeft, l.ho, l.wo, dh, 0);
       }
+      z.store(t);
     }
     if (l.bias != null) {
       biasGradient(l.bias, dz, frames * rowsStep, g);
@@ -1431,6 +1480,56 @@ final class Network implements AutoCloseable {
             col, 0, k, false);
         Im2col.col2im(par, cellOps, col, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw,
             l.padTop, l.padLeft, l.ho, l.wo, dIn, t0 * batch * inFrame);
+      }
+    }
+  }
+
+  /**
+   * Where a layer's backward pass puts its gate pre-activation gradients {@code dz}
+   * ({@code [T, N·H·W, 4F]}, step t at {@code t·stepG}) without a buffer of their own: the
+   * gate buffer of the next layer, whose backward pass is done (its gates are dead), when
+   * there is one; for the last layer its own gate buffer, step by step from the last step:
+   * step t's gates are copied to a one-step buffer, its gradients written to another and then
+   * over the gates of step t, which no earlier step reads (the cell gradient carries the
+   * forget gate of step t into step t-1). The cell step reads gates and writes {@code dz} at
+   * one offset and is not in place (it writes {@code dz_o} before it reads o), hence the
+   * copies.
+   */
+  private final class GateGradients {
+    /** All steps' gradients once every step is stored. */
+    final float[] dz;
+    /** The gates the cell step reads for the current step, at the offset of {@link #begin}. */
+    float[] gates;
+    /** Where the cell step writes the current step's gradients, at the same offset. */
+    final float[] step;
+    private final int stepG;
+    private final boolean copies;
+    private float[] layerGates;
+
+    GateGradients(int layer, int stepG) {
+      this.stepG = stepG;
+      this.copies = layer == layers.length - 1;
+      long size = (long) frames * stepG;
+      this.dz = copies ? arena.get("g" + layer, size) : arena.get("g" + (layer + 1), size);
+      this.step = copies ? arena.get("dzStep", stepG) : dz;
+    }
+
+    /** Prepares step {@code t} and returns the offset of its gates and gradients. */
+    int begin(float[] layerGates, int t) {
+      this.layerGates = layerGates;
+      if (!copies) {
+        gates = layerGates;
+        return t * stepG;
+      }
+      gates = arena.get("gStep", stepG);
+      System.arraycopy(layerGates, t * stepG, gates, 0, stepG);
+      return 0;
+    }
+
+    /** Moves step {@code t}'s gradients to their place in {@link #dz}. */
+    void store(int t) {
+      if (copies) {
+        System.arraycopy(step, 0, layerGates, t * stepG, stepG);
       }
     }
   }
@@ -1571,7 +1670,8 @@ final class Network implements AutoCloseable {
     float[] gates = arena.get("g" + i, 0);
     float[] cells = arena.get("c" + i, 0);
     float[] hs = arena.get("h" + i, 0);
-    float[] dz = arena.get("dz", (long) frames * stepG);
+    GateGradients z = new GateGradients(i, stepG);
+    float[] dz = z.dz;
     float[] dc = arena.zeroed("dc", stepF);
     float[] dh = arena.zeroed("dhrec", stepF);
     float[] col = arena.get("col", Math.max((long) rowsStep * k, (long) rowsStep * kr));
@@ -1585,32 +1685,36 @@ final class Network implements AutoCloseable {
     Activation act = l.spec.activation();
     for (int t = frames - 1; t >= 0; t--) {
       int dOutOff = lastOnly ? (t == frames - 1 ? 0 : -1) : t * stepF;
-      int gOff = t * stepG;
       int fOff = t * stepF;
       int cPrev = t == 0 ? -1 : (t - 1) * stepF;
+      // dz_t: at gOff of zs (dz itself, or the one-step buffer that z.store moves into dz)
+      int gOff = z.begin(gates, t);
+      float[] gs = z.gates;
+      float[] zs = z.step;
       if (l.peepI != null) {
         float[] wi = l.peepI.value;
         float[] wf = l.peepF.value;
         float[] wo = l.peepO.value;
         par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gates, gOff, cells, fOff, cPrev, dh,
-                dOut, dOutOff, dc, dz, from, to));
+            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gs, gOff, cells, fOff, cPrev, dh,
+                dOut, dOutOff, dc, zs, from, to));
       } else {
         par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backward(ra, act, f, gates, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
-                dz, from, to));
+            cellOps.backward(ra, act, f, gs, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
+                zs, from, to));
       }
       if (t > 0) {
         // dH_{t-1} = Σ_q r_q ⊙ col2im(dz_q · U_qᵀ)
         Arrays.fill(dh, 0, stepF, 0f);
         for (int q = 0; q < 4; q++) {
-          mm.gemm(false, true, rowsStep, kr, f, dz, gOff + q * f, g, l.recurrent.value, q * f,
+          mm.gemm(false, true, rowsStep, kr, f, zs, gOff + q * f, g, l.recurrent.value, q * f,
               g, col, 0, kr, false);
           Im2col.col2im(par, cellOps, col, batch, l.ho, l.wo, f, l.rkh, l.rkw, l.recTop,
               l.recLeft, l.ho, l.wo, part, 0);
           addMasked(part, mRec == null ? null : mRec[q], dh, 0, stepF);
         }
       }
+      z.store(t);
     }
     if (l.bias != null) {
       biasGradient(l.bias, dz, frames * rowsStep, g);
