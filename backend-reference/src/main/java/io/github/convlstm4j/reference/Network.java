@@ -484,7 +484,8 @@ final class Network implements AutoCloseable {
     int inFrame = l.hin * l.win * l.cin;
     int k = l.kh * l.kw * l.cin;
     int kr = l.rkh * l.rkw * f;
-    int tc = timeChunk(rowsStep, k);
+    // Joint: per step, so a chunk of one step (inference then keeps one step of gates).
+    int tc = jointWinograd(l) ? 1 : timeChunk(rowsStep, k);
     int i = l.index;
     float[] gates = train ? arena.get("g" + i, (long) frames * stepG)
         : arena.get("g", (long) tc * stepG);
@@ -1142,7 +1143,6 @@ final class Network implements AutoCloseable {
     }
     params.zeroGradients();
     float[] da = gradientBuffer("dA");
-    float[] db = gradientBuffer("dB");
     int count = outputSize();
     double sum = lossSum(loss, target);
     float[] p = outBuf;
@@ -1152,7 +1152,7 @@ final class Network implements AutoCloseable {
         da[e] = (float) elementLossGradient(loss, p[off + e], target[e], count);
       }
     });
-    propagate(da, db, wantInputGradient);
+    propagate(da, wantInputGradient);
     return sum / count;
   }
 
@@ -1172,7 +1172,7 @@ final class Network implements AutoCloseable {
     params.zeroGradients();
     float[] da = gradientBuffer("dA");
     System.arraycopy(outputGradient, 0, da, 0, outputSize());
-    propagate(da, gradientBuffer("dB"), wantInputGradient);
+    propagate(da, wantInputGradient);
   }
 
   /** A buffer for activation gradients, large enough for any layer's input or output. */
@@ -1184,11 +1184,18 @@ final class Network implements AutoCloseable {
     return arena.get(name, Math.max(maxAct, outputSize()));
   }
 
-  /** From the output gradient in {@code da} back to the input; {@code db} is scratch. */
-  private void propagate(float[] da, float[] db, boolean wantInputGradient) {
+  /**
+   * From the output gradient in {@code da} back to the input. Each stage writes its input
+   * gradient over its output gradient where that is safe ({@link #headInPlace},
+   * {@link #inputGradientInPlace}), else into a second gradient buffer, then the two swap.
+   */
+  private void propagate(float[] da, boolean wantInputGradient) {
     float[] cur = da;
-    float[] other = db;
-    if (head != null) {
+    float[] other = null;
+    if (head != null && headInPlace()) {
+      headBackward(cur, cur);
+    } else if (head != null) {
+      other = gradientBuffer("dB");
       headBackward(cur, other);
       float[] s = cur;
       cur = other;
@@ -1200,8 +1207,12 @@ final class Network implements AutoCloseable {
         batchNormBackward(l, cur);
       }
       boolean needIn = i > 0 || wantInputGradient;
-      if (i > 0) {
-        batchNormOutput(i - 1); // the layer's input, for its weight gradients
+      if (needIn && inputGradientInPlace(l)) {
+        layerBackward(l, cur, cur);
+        continue;
+      }
+      if (needIn && other == null) {
+        other = gradientBuffer("dB");
       }
       layerBackward(l, cur, needIn ? other : null);
       float[] s = cur;
@@ -1214,6 +1225,32 @@ final class Network implements AutoCloseable {
       batchNormOutput(layers.length - 1);
       outBuf = layerOutBuf[layers.length - 1];
     }
+  }
+
+  /**
+   * Whether the head's input gradient may overwrite its output gradient: as tap products it
+   * reads the output gradient only before it writes the input gradient (im2col reads it
+   * chunk by chunk while writing).
+   */
+  private boolean headInPlace() {
+    Layer l = last();
+    return headByTaps((long) outputFrames() * batch * l.ho * l.wo);
+  }
+
+  /**
+   * Whether a layer's backward pass may write its input gradient over its output gradient:
+   * it does when it reads the output gradient only in its loop over the steps (from the last
+   * to the first) and writes the input gradient after it, or, with the joint Winograd
+   * convolution, writes step t's input gradient in the loop right after it read step t's
+   * output gradient, which is safe when the output gradient holds only the last step or when
+   * an input step is no smaller than an output step (step t's input gradient then starts at or
+   * after step t's output gradient, beyond the steps still unread).
+   */
+  private boolean inputGradientInPlace(Layer l) {
+    if (dropping(l) || !jointWinograd(l) || !l.spec.returnSequences()) {
+      return true;
+    }
+    return (long) l.hin * l.win * l.cin >= (long) l.positions() * l.f;
   }
 
   private void headBackward(float[] d, float[] dIn) {
@@ -1423,6 +1460,9 @@ final class Network implements AutoCloseable {
     if (l.peepI != null) {
       peepholeGradients(l, dz, cells, rowsStep);
     }
+    if (i > 0) {
+      batchNormOutput(i - 1); // the layer's input, for the weight gradients
+    }
     float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
     int inOff = i == 0 ? 0 : layerOutOff[i - 1];
     int inFrame = l.hin * l.win * l.cin;
@@ -1493,7 +1533,9 @@ final class Network implements AutoCloseable {
    * over the gates of step t, which no earlier step reads (the cell gradient carries the
    * forget gate of step t into step t-1). The cell step reads gates and writes {@code dz} at
    * one offset and is not in place (it writes {@code dz_o} before it reads o), hence the
-   * copies.
+   * copies. The two one-step buffers are buffers that are dead during the loop over the steps:
+   * the shared batch-norm output (the layer's input is recomputed there after the loop) and
+   * the head's tap products.
    */
   private final class GateGradients {
     /** All steps' gradients once every step is stored. */
@@ -1511,7 +1553,7 @@ final class Network implements AutoCloseable {
       this.copies = layer == layers.length - 1;
       long size = (long) frames * stepG;
       this.dz = copies ? arena.get("g" + layer, size) : arena.get("g" + (layer + 1), size);
-      this.step = copies ? arena.get("dzStep", stepG) : dz;
+      this.step = copies ? arena.get("headY", stepG) : dz;
     }
 
     /** Prepares step {@code t} and returns the offset of its gates and gradients. */
@@ -1521,7 +1563,7 @@ final class Network implements AutoCloseable {
         gates = layerGates;
         return t * stepG;
       }
-      gates = arena.get("gStep", stepG);
+      gates = arena.get("bn", stepG);
       System.arraycopy(layerGates, t * stepG, gates, 0, stepG);
       return 0;
     }
@@ -1721,6 +1763,9 @@ final class Network implements AutoCloseable {
     }
     if (l.peepI != null) {
       peepholeGradients(l, dz, cells, rowsStep);
+    }
+    if (i > 0) {
+      batchNormOutput(i - 1); // the layer's input, for the weight gradients
     }
     float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
     int inOff = i == 0 ? 0 : layerOutOff[i - 1];

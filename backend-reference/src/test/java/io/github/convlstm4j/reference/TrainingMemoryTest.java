@@ -1,0 +1,144 @@
+package io.github.convlstm4j.reference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convlstm4j.api.Activation;
+import io.github.convlstm4j.api.BatchNormSpec;
+import io.github.convlstm4j.api.Conv3dHeadSpec;
+import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.Loss;
+import io.github.convlstm4j.api.ModelSpec;
+import io.github.convlstm4j.api.TimePadding;
+import io.github.convlstm4j.reference.kernel.MatMuls;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a training step keeps (issue 18, target 3): per layer its gates, cell states and
+ * {@code H}, and besides them one batch-norm output, one activation gradient and the head's
+ * tap products; no buffer of pre-activation gradients. And what the sharing must not change:
+ * a second step on the same buffers gives the bits of a fresh network, and the output of the
+ * pass is intact after the backward pass.
+ */
+class TrainingMemoryTest {
+
+  static final int N = 2;
+  static final int T = 40;
+  static final int H = 16;
+  static final int W = 16;
+  static final int F = 8;
+  static final int LAYERS = 3;
+
+  /** The seed model's structure, scaled down: ConvLSTM + BN layers, then a Conv3D head. */
+  static ModelSpec seedLike(boolean head) {
+    ModelSpec.Builder b = ModelSpec.builder(1);
+    for (int i = 0; i < LAYERS; i++) {
+      b.addLayer(ConvLstmLayerSpec.of(F).withRecurrentActivation(Activation.HARD_SIGMOID))
+          .addLayer(BatchNormSpec.keras());
+    }
+    if (head) {
+      b.addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME));
+    }
+    return b.seed(7).build();
+  }
+
+  /** One training step (forward with batch statistics, backward) on fixed random data. */
+  static double step(Network net) {
+    Random r = new Random(11);
+    float[] x = net.prepareInput(N, T, H, W);
+    for (int e = 0; e < T * N * H * W; e++) {
+      x[e] = r.nextFloat();
+    }
+    float[] y = new float[net.outputFrames() * N * net.outputFrameSize()];
+    for (int e = 0; e < y.length; e++) {
+      y[e] = r.nextFloat();
+    }
+    net.forward(Network.Mode.TRAINING, true);
+    return net.backward(Loss.BINARY_CROSSENTROPY, y, false);
+  }
+
+  static float[][] gradients(Parameters p) {
+    return p.all().stream().filter(Param::trainable).map(q -> q.grad.clone())
+        .toArray(float[][]::new);
+  }
+
+  @Test
+  void aTrainingStepKeepsGatesCellsAndStatesPerLayerAndLittleElse() {
+    ModelSpec spec = seedLike(true);
+    try (Parallel par = new Parallel(2);
+        Network net = new Network(spec, new Parameters(spec), par, MatMuls.best(2))) {
+      step(net);
+      long bytes = net.arenaBytes();
+      step(net);
+      assertEquals(bytes, net.arenaBytes(), "a second step of the same shape allocates nothing");
+      // The bound, by hand from the shapes. Per frame and position a layer keeps its 4F gate
+      // activations, F cell states and F outputs H: 6F floats. Besides the layers: one
+      // batch-norm output (F), one activation gradient (F; the largest activation, the
+      // input having one channel) and the head's tap products (27 taps x 1 filter): 2F + 27.
+      long frameFloats = (long) T * N * H * W;
+      long kept = frameFloats * (LAYERS * 6L * F + 2L * F + 27);
+      // Plus the input, the target and the output (one channel each: 3 per frame and
+      // position) and buffers that do not grow with the frames (Winograd tiles of a block of
+      // images per thread, transformed kernels, one-step states: about 0.5M floats here),
+      // allowed 2^20 floats. The code before issue 18's target 3 kept also a dz buffer (4F),
+      // a batch-norm output per layer (LAYERS - 1 more) and a second gradient buffer (F):
+      // 7F = 56 floats more per frame and position, 1.15M floats with these shapes, more
+      // than the allowance.
+      long bound = (kept + 3 * frameFloats + (1 << 20)) * Float.BYTES;
+      assertTrue(bytes <= bound, "arena after a training step: expected at most " + bound
+          + " bytes, got " + bytes);
+    }
+  }
+
+  @Test
+  void aStepOnReusedBuffersEqualsAStepOnFreshOnes() {
+    ModelSpec spec = seedLike(true);
+    try (Parallel par = new Parallel(2)) {
+      Parameters pa = new Parameters(spec);
+      Parameters pb = new Parameters(spec);
+      try (Network a = new Network(spec, pa, par, MatMuls.best(2));
+          Network b = new Network(spec, pb, par, MatMuls.best(2))) {
+        // a runs a step on other data first, so its buffers (the gate buffers that held dz,
+        // the shared batch-norm output) hold stale values; b starts fresh. The moving
+        // statistics the first step updates play no part in a training step.
+        float[] x = a.prepareInput(N, T, H, W);
+        Arrays.fill(x, 0, T * N * H * W, 0.25f);
+        a.forward(Network.Mode.TRAINING, false);
+        a.backward(Loss.MSE, new float[a.outputFrames() * N * a.outputFrameSize()], false);
+        double la = step(a);
+        double lb = step(b);
+        assertEquals(lb, la, 0.0, "loss");
+        float[][] ga = gradients(pa);
+        float[][] gb = gradients(pb);
+        for (int i = 0; i < ga.length; i++) {
+          assertArrayEquals(gb[i], ga[i], 0f, "gradient " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theOutputOfThePassIsIntactAfterTheBackwardPass() {
+    // No head: the output is the last layer's batch-norm output, in the buffer that the
+    // backward pass reuses for the layers' inputs.
+    ModelSpec spec = seedLike(false);
+    try (Parallel par = new Parallel(1);
+        Network net = new Network(spec, new Parameters(spec), par, MatMuls.best(1))) {
+      Random r = new Random(3);
+      float[] x = net.prepareInput(N, T, H, W);
+      for (int e = 0; e < T * N * H * W; e++) {
+        x[e] = r.nextFloat();
+      }
+      net.forward(Network.Mode.TRAINING, false);
+      float[] out = Arrays.copyOfRange(net.output(), net.outputOffset(),
+          net.outputOffset() + net.outputSize());
+      float[] y = new float[net.outputSize()];
+      net.backward(Loss.MSE, y, false);
+      assertArrayEquals(out, Arrays.copyOfRange(net.output(), net.outputOffset(),
+          net.outputOffset() + net.outputSize()), 0f);
+    }
+  }
+}
