@@ -1220,8 +1220,9 @@ final class Network implements AutoCloseable {
       other = s;
     }
     inputGrad = wantInputGradient ? cur : null;
-    if (head == null && layers.length > 1) {
-      // The output of the pass is the last layer's batch-norm output, if any: back in place.
+    if (head == null) {
+      // The output of the pass is the last layer's batch-norm output, if any, in the buffer
+      // that served as the layers' inputs and as scratch: back in place.
       batchNormOutput(layers.length - 1);
       outBuf = layerOutBuf[layers.length - 1];
     }

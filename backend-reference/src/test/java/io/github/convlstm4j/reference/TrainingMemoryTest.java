@@ -8,6 +8,7 @@ import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.api.BatchNormSpec;
 import io.github.convlstm4j.api.Conv3dHeadSpec;
 import io.github.convlstm4j.api.ConvLstmLayerSpec;
+import io.github.convlstm4j.api.KerasInitializers;
 import io.github.convlstm4j.api.Loss;
 import io.github.convlstm4j.api.ModelSpec;
 import io.github.convlstm4j.api.TimePadding;
@@ -15,6 +16,8 @@ import io.github.convlstm4j.reference.kernel.MatMuls;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a training step keeps (issue 18, target 3): per layer its gates, cell states and
@@ -34,8 +37,12 @@ class TrainingMemoryTest {
 
   /** The seed model's structure, scaled down: ConvLSTM + BN layers, then a Conv3D head. */
   static ModelSpec seedLike(boolean head) {
+    return seedLike(LAYERS, head);
+  }
+
+  static ModelSpec seedLike(int layers, boolean head) {
     ModelSpec.Builder b = ModelSpec.builder(1);
-    for (int i = 0; i < LAYERS; i++) {
+    for (int i = 0; i < layers; i++) {
       b.addLayer(ConvLstmLayerSpec.of(F).withRecurrentActivation(Activation.HARD_SIGMOID))
           .addLayer(BatchNormSpec.keras());
     }
@@ -43,6 +50,13 @@ class TrainingMemoryTest {
       b.addLayer(new Conv3dHeadSpec(1, 3, 3, 3, Activation.SIGMOID, TimePadding.SAME));
     }
     return b.seed(7).build();
+  }
+
+  /** The model's parameters with Keras' initial weights (seeded by the spec). */
+  static Parameters initialized(ModelSpec spec) {
+    Parameters p = new Parameters(spec);
+    p.load(KerasInitializers.initialWeights(spec));
+    return p;
   }
 
   /** One training step (forward with batch statistics, backward) on fixed random data. */
@@ -69,7 +83,7 @@ class TrainingMemoryTest {
   void aTrainingStepKeepsGatesCellsAndStatesPerLayerAndLittleElse() {
     ModelSpec spec = seedLike(true);
     try (Parallel par = new Parallel(2);
-        Network net = new Network(spec, new Parameters(spec), par, MatMuls.best(2))) {
+        Network net = new Network(spec, initialized(spec), par, MatMuls.best(2))) {
       step(net);
       long bytes = net.arenaBytes();
       step(net);
@@ -97,8 +111,8 @@ class TrainingMemoryTest {
   void aStepOnReusedBuffersEqualsAStepOnFreshOnes() {
     ModelSpec spec = seedLike(true);
     try (Parallel par = new Parallel(2)) {
-      Parameters pa = new Parameters(spec);
-      Parameters pb = new Parameters(spec);
+      Parameters pa = initialized(spec);
+      Parameters pb = initialized(spec);
       try (Network a = new Network(spec, pa, par, MatMuls.best(2));
           Network b = new Network(spec, pb, par, MatMuls.best(2))) {
         // a runs a step on other data first, so its buffers (the gate buffers that held dz,
@@ -113,20 +127,26 @@ class TrainingMemoryTest {
         assertEquals(lb, la, 0.0, "loss");
         float[][] ga = gradients(pa);
         float[][] gb = gradients(pb);
+        boolean nonZero = false;
         for (int i = 0; i < ga.length; i++) {
           assertArrayEquals(gb[i], ga[i], 0f, "gradient " + i);
+          for (float v : ga[i]) {
+            nonZero |= v != 0f;
+          }
         }
+        assertTrue(nonZero, "non-trivial gradients");
       }
     }
   }
 
-  @Test
-  void theOutputOfThePassIsIntactAfterTheBackwardPass() {
+  @ParameterizedTest
+  @ValueSource(ints = {1, LAYERS})
+  void theOutputOfThePassIsIntactAfterTheBackwardPass(int layers) {
     // No head: the output is the last layer's batch-norm output, in the buffer that the
-    // backward pass reuses for the layers' inputs.
-    ModelSpec spec = seedLike(false);
+    // backward pass reuses for the layers' inputs and the last layer's one-step gates.
+    ModelSpec spec = seedLike(layers, false);
     try (Parallel par = new Parallel(1);
-        Network net = new Network(spec, new Parameters(spec), par, MatMuls.best(1))) {
+        Network net = new Network(spec, initialized(spec), par, MatMuls.best(1))) {
       Random r = new Random(3);
       float[] x = net.prepareInput(N, T, H, W);
       for (int e = 0; e < T * N * H * W; e++) {
@@ -135,6 +155,7 @@ class TrainingMemoryTest {
       net.forward(Network.Mode.TRAINING, false);
       float[] out = Arrays.copyOfRange(net.output(), net.outputOffset(),
           net.outputOffset() + net.outputSize());
+      assertTrue(out[0] != out[1] || out[1] != out[2], "a non-trivial output");
       float[] y = new float[net.outputSize()];
       net.backward(Loss.MSE, y, false);
       assertArrayEquals(out, Arrays.copyOfRange(net.output(), net.outputOffset(),
