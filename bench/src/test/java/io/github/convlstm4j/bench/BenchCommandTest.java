@@ -133,8 +133,8 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> kernels = (Map<String, Object>) report.get("kernels");
     assertTrue(((Number) kernels.get("peakGflops")).doubleValue() > 0, "peak: " + kernels);
-    assertEquals(12, ((List<?>) kernels.get("gemm")).size(),
-        "2 kernels x (4 im2col shapes + 2 Winograd chunk products)");
+    assertEquals(14, ((List<?>) kernels.get("gemm")).size(),
+        "2 kernels x (4 im2col shapes + 2 Winograd chunk products + 1 weight gradient)");
     // reference/vector runs the default (Winograd), reference/direct the setting; both say so
     // in the detail column, and the report compares them (informative, not a target).
     assertTrue(String.valueOf(row(model, "reference/vector").get("detail"))

@@ -134,6 +134,23 @@ class ConvolutionReportTest {
   }
 
   @Test
+  void theWeightGradientProbeIsOneSeedLayersBlocksOfTiles() {
+    GemmProbe.WeightGradientShape w = GemmProbe.weightGradientShape(false);
+    // 15 steps x 10 frames x 20 x 20 tiles = 60,000 tiles = 156 blocks of 384 + one of 96.
+    assertEquals(60_000, w.tiles());
+    assertEquals(157, w.blocks());
+    assertEquals(156 * 384 + 96, w.tiles());
+    assertEquals(List.of(160, 80), List.of(w.n(), w.k()));
+    // The same multiply-adds as the forward chunk products: 2 x 16 x 60,000 x 80 x 160.
+    assertEquals(24_576_000_000.0, w.flops(), 0.5);
+    assertEquals(GemmProbe.winogradShapes(false).get(0).flops(), w.flops(), 0.5);
+    assertTrue(w.name().contains("157 blocks x 16"), w.name());
+    GemmProbe.WeightGradientShape tiny = GemmProbe.weightGradientShape(true);
+    assertEquals(List.of(16, 8, 128, 1), List.of(tiny.n(), tiny.k(), tiny.tiles(),
+        tiny.blocks()));
+  }
+
+  @Test
   void theWinogradProbeShapesAreTheSeedsJointPerStepProducts() {
     List<GemmProbe.WinogradShape> ws = GemmProbe.winogradShapes(false);
     assertEquals(2, ws.size());
