@@ -1,6 +1,7 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.reference.kernel.MatMul;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stride-1 convolution with a 3×3 kernel by the Winograd minimal filtering algorithm
@@ -196,12 +197,14 @@ final class Winograd3x3 {
       serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
     }
     Geometry geo = new Geometry(frames, h, w, padTop, padLeft, ho, wo, cin, cout);
+    // Chunks are claimed one at a time, so a thread that starts late or is slowed by another
+    // process takes fewer; every chunk writes only its own outputs, so the result does not
+    // depend on which thread ran it.
+    AtomicInteger next = new AtomicInteger();
     par.forRange(parts, 1, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         float[] s = scratch[p];
-        int c0 = (int) ((long) chunks * p / parts);
-        int c1 = (int) ((long) chunks * (p + 1) / parts);
-        for (int chunk = c0; chunk < c1; chunk++) {
+        for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
           int t0 = chunk * TILES_PER_CHUNK;
           int count = Math.min(TILES_PER_CHUNK, tiles - t0);
           chunk(geo, inputs, up, packed, t0, count, outputs, s, (int) patch,

@@ -173,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
         progress(err, c.label() + " on " + m.label());
         ChildProcess.Outcome o = separatePhases ? separately(jvm, c, m, r, w)
             : jvm.run(c.vectorJvm(), List.of("model", c.label(), m.label(),
-                Integer.toString(n), Integer.toString(r), Integer.toString(w)));
+                Integer.toString(c.threadsOr(n)), Integer.toString(r), Integer.toString(w)));
         Measurement x = o.ok() ? Measurement.fromJson(c.label(), m.label(), o.json())
             : Measurement.failed(c.label(), m.label(), o.error());
         if (c.scalar() && !x.detail().isEmpty() && !x.detail().startsWith("scalar")) {
@@ -218,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static ChildProcess.Outcome separately(ChildJvm jvm, BenchConfiguration c,
       BenchModel m, int r, int w) {
     List<String> base = List.of("model", c.label(), m.label(),
-        Integer.toString(jvm.threads()), Integer.toString(r), Integer.toString(w));
+        Integer.toString(c.threadsOr(jvm.threads())), Integer.toString(r), Integer.toString(w));
     List<String> fwd = new ArrayList<>(base);
     fwd.add("inference-only");
     ChildProcess.Outcome a = jvm.run(c.vectorJvm(), fwd);

@@ -33,7 +33,11 @@ import java.util.function.Predicate;
  *       with the default made explicit);
  *   <li>for a DJL backend ({@code djl-*}), {@code BACKEND/FORM} with FORM a value of the
  *       backend setting {@value #INPUT_CONVOLUTION} such as {@code per-step} (the defaults are
- *       {@code concatenated} on PyTorch and {@code per-step} on MXNet).
+ *       {@code concatenated} on PyTorch and {@code per-step} on MXNet);
+ *   <li>any of these followed by {@code @N}, e.g. {@code reference/vector@1}: the same
+ *       configuration on N threads instead of the run's {@code --threads}, so one run measures
+ *       how a configuration scales with threads (the forecaster must report
+ *       {@code threads=N}).
  * </ul>
  *
  * @param label the label in reports and on the command line
@@ -43,9 +47,10 @@ import java.util.function.Predicate;
  * @param expectedRuntime entries the forecaster's {@link Forecaster#runtimeInfo()} must hold
  *     so the setting is known to have taken effect (e.g. {@code convolution=direct}), empty
  *     when nothing is checked
+ * @param threads the thread count of a label with {@code @N}, 0 for the run's
  */
 record BenchConfiguration(String label, String backend, boolean vectorJvm,
-    Map<String, String> settings, Map<String, String> expectedRuntime) {
+    Map<String, String> settings, Map<String, String> expectedRuntime, int threads) {
 
   /** The DJL backends' setting that schedules the input-to-state convolution. */
   static final String INPUT_CONVOLUTION = "djl.inputConvolution";
@@ -68,12 +73,56 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
     expectedRuntime = Map.copyOf(expectedRuntime);
   }
 
+  private BenchConfiguration(String label, String backend, boolean vectorJvm,
+      Map<String, String> settings, Map<String, String> expectedRuntime) {
+    this(label, backend, vectorJvm, settings, expectedRuntime, 0);
+  }
+
+  /** The separator of a label's thread count, as in {@code reference/vector@1}. */
+  static final char THREADS = '@';
+
   /**
    * Parses a label (see the class comment).
    *
-   * @throws IllegalArgumentException when the label has an unknown variant
+   * @throws IllegalArgumentException when the label has an unknown variant or a thread count
+   *     that is not a whole number from 1 to {@link BackendOptions#maxThreads()}
    */
   static BenchConfiguration parse(String label) {
+    int at = label.indexOf(THREADS);
+    if (at < 0) {
+      return parseBase(label);
+    }
+    String count = label.substring(at + 1);
+    int n;
+    try {
+      n = Integer.parseInt(count);
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1 || n > BackendOptions.maxThreads() || !count.equals(Integer.toString(n))) {
+      throw new IllegalArgumentException("the thread count after '" + THREADS + "' must be a "
+          + "whole number from 1 to " + BackendOptions.maxThreads() + " here, got '" + count
+          + "' in '" + label + "'");
+    }
+    BenchConfiguration base = parseBase(label.substring(0, at));
+    Map<String, String> expected = new LinkedHashMap<>(base.expectedRuntime());
+    expected.put("threads", Integer.toString(n));
+    return new BenchConfiguration(label, base.backend(), base.vectorJvm(), base.settings(),
+        expected, n);
+  }
+
+  /** The label without its thread count, e.g. {@code reference/vector} for {@code ...@1}. */
+  String baseLabel() {
+    int at = label.indexOf(THREADS);
+    return at < 0 ? label : label.substring(0, at);
+  }
+
+  /** The threads the child runs on: this label's count, else the run's {@code runThreads}. */
+  int threadsOr(int runThreads) {
+    return threads > 0 ? threads : runThreads;
+  }
+
+  private static BenchConfiguration parseBase(String label) {
     int slash = label.indexOf('/');
     String backend = slash < 0 ? label : label.substring(0, slash);
     String variant = slash < 0 ? "" : label.substring(slash + 1);
@@ -228,6 +277,15 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
                 labels.add(r);
               }
             }
+          }
+        }
+      }
+      if (requested != null) {
+        // A requested BASE@N joins the labels after BASE.
+        for (String r : requested) {
+          int at = r.indexOf(THREADS);
+          if (at > 0 && labels.contains(r.substring(0, at)) && !labels.contains(r)) {
+            labels.add(r);
           }
         }
       }

@@ -138,7 +138,27 @@ final class BenchReport {
     ratios("Forward speed ratios (" + m.label() + ")", mr, Measurement::forward);
     ratios("Training-step speed ratios (" + m.label() + ")", mr, Measurement::train);
     hoisting(mr);
+    threadScaling(mr);
     streaming(mr);
+  }
+
+  private void threadScaling(BenchResult.ModelResults mr) {
+    Map<String, Map<String, Object>> scaling = BenchResult.threadScaling(mr);
+    if (scaling.isEmpty()) {
+      return;
+    }
+    out.line("Thread scaling (" + mr.model().label() + "): median time of CONFIGURATION@N "
+        + "divided by CONFIGURATION's (which ran on the run's threads): how many times faster "
+        + "the run's threads are than N");
+    out.blank();
+    TextTable t = new TextTable(List.of("configuration", "threads vs N", "forward",
+        "training step"));
+    for (Map.Entry<String, Map<String, Object>> e : scaling.entrySet()) {
+      Map<String, Object> v = e.getValue();
+      t.row(List.of(String.valueOf(v.get("base")), v.get("runThreads") + " vs " + v.get("threads"),
+          ratio((Double) v.get("forward")), ratio((Double) v.get("train"))));
+    }
+    out.table(t);
   }
 
   private void streaming(BenchResult.ModelResults mr) {

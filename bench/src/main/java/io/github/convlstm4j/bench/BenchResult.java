@@ -31,6 +31,8 @@ final class BenchResult {
   static final double ROLLOUT_TARGET = 8.0;
   /** The largest share of one predict's time one push may take. */
   static final double PUSH_TARGET = 0.1;
+  /** Issue 18: two threads at least this many times faster than one. */
+  static final double THREAD_SCALING_TARGET = 1.8;
 
   /** One model's measurements. */
   record ModelResults(BenchModel model, List<Measurement> measurements) {
@@ -109,6 +111,7 @@ final class BenchResult {
         Ratios.speedup(ms, DJL_PYTORCH, py, Measurement::forward), 1.0, "%.2fx",
         "Python peer or djl-pytorch not measured"));
     t.add(finiteTarget());
+    t.add(threadScalingTarget(mr));
     int frames = mr == null ? BenchModel.SEED.frames() : mr.model().frames();
     t.add(everyConfiguration("rollout " + StreamTimer.CONTEXT + " -> " + StreamTimer.HORIZON
         + " by session >= 8x faster than by re-running (batch 1, every backend)", ms,
@@ -326,6 +329,64 @@ final class BenchResult {
     return out;
   }
 
+  /** Issue 18's thread-scaling target, judged on {@code reference/vector} against {@code @1}. */
+  private static Target threadScalingTarget(ModelResults mr) {
+    String goal = "two threads >= " + THREAD_SCALING_TARGET + "x one thread ("
+        + REFERENCE_VECTOR + " vs " + REFERENCE_VECTOR + BenchConfiguration.THREADS
+        + "1, forward and training step)";
+    Map<String, Object> s = mr == null ? null
+        : threadScaling(mr).get(REFERENCE_VECTOR + BenchConfiguration.THREADS + "1");
+    if (s == null || ((Number) s.get("runThreads")).intValue() != 2) {
+      return new Target(goal, REFERENCE_VECTOR + " on 2 threads (--threads 2) and "
+          + REFERENCE_VECTOR + BenchConfiguration.THREADS + "1 not both measured",
+          "not measured");
+    }
+    double fwd = (Double) s.get("forward");
+    double train = (Double) s.get("train");
+    if (Double.isNaN(fwd) || Double.isNaN(train)) {
+      return new Target(goal, "a phase failed: forward " + fwd + ", training step " + train,
+          "not measured");
+    }
+    boolean met = fwd >= THREAD_SCALING_TARGET && train >= THREAD_SCALING_TARGET;
+    return new Target(goal, String.format(java.util.Locale.ROOT,
+        "forward %.2fx, training step %.2fx", fwd, train), met ? "met" : "NOT met");
+  }
+
+  /**
+   * How configurations scale with threads, on one model: for every {@code X@N} measured next
+   * to {@code X} (which ran on the run's thread count), the median time of {@code X@N} divided
+   * by {@code X}'s, per phase (how many times faster X's threads are than N).
+   *
+   * @return label of {@code X@N} -> {@code base} (X), {@code threads} (N), {@code runThreads}
+   *     (X's), {@code forward}, {@code train} (ratios, NaN if a phase is missing)
+   */
+  static Map<String, Map<String, Object>> threadScaling(ModelResults mr) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (Measurement few : mr.measurements()) {
+      int at = few.label().indexOf(BenchConfiguration.THREADS);
+      if (at < 0) {
+        continue;
+      }
+      String base = few.label().substring(0, at);
+      for (Measurement all : mr.measurements()) {
+        if (!all.label().equals(base) || !all.raw().containsKey("threads")
+            || !few.raw().containsKey("threads")) {
+          continue;
+        }
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("base", base);
+        g.put("threads", (int) Json.number(few.raw(), "threads"));
+        g.put("runThreads", (int) Json.number(all.raw(), "threads"));
+        g.put("forward", Ratios.speedup(mr.measurements(), base, few.label(),
+            Measurement::forward));
+        g.put("train", Ratios.speedup(mr.measurements(), base, few.label(),
+            Measurement::train));
+        out.put(few.label(), g);
+      }
+    }
+    return out;
+  }
+
   /** Everything as one JSON object. */
   Map<String, Object> toJson() {
     Map<String, Object> j = new LinkedHashMap<>();
@@ -353,6 +414,7 @@ final class BenchResult {
       ratios.put("train", Ratios.matrix(mr.measurements(), Measurement::train));
       m.put("ratios", ratios);
       m.put("hoistingGain", hoistingGains(mr));
+      m.put("threadScaling", threadScaling(mr));
       ms.add(m);
     }
     j.put("models", ms);

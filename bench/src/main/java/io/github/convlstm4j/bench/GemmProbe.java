@@ -39,7 +39,10 @@ import java.util.concurrent.Future;
  * transformed position) on one thread with the one-thread kernel and the right-hand matrices
  * packed once ({@code MatMul.prepare}, not timed), a step's chunks split over the threads,
  * step after step. Their GFLOP/s are the products' real multiply-adds (the transforms around
- * them are not timed).
+ * them are not timed). And one row for the Winograd weight gradient
+ * ({@link WeightGradientShape}): per block of {@value #WINOGRAD_BLOCK} tiles, 16 products
+ * {@code dU_ξ += V_ξᵀ · M_ξ} with the block's tiles as inner dimension, split over the threads
+ * by ξ, block after block, as {@code Winograd3x3.weightGradient} runs them.
  */
 final class GemmProbe {
 
@@ -67,6 +70,27 @@ final class GemmProbe {
       return 2.0 * WINOGRAD_XI * steps * tiles * n * k;
     }
   }
+
+  /**
+   * The Winograd weight-gradient products of one layer over all steps: {@code tiles} tiles in
+   * blocks of {@value #WINOGRAD_BLOCK} (the last may be smaller), per block
+   * {@value #WINOGRAD_XI} products {@code dU_ξ(k × n) += V_ξ(tiles × k)ᵀ · M_ξ(tiles × n)},
+   * {@code k} input channels, {@code n} output channels.
+   */
+  record WeightGradientShape(String name, int n, int k, int tiles) {
+    /** Blocks of tiles. */
+    int blocks() {
+      return (tiles + WINOGRAD_BLOCK - 1) / WINOGRAD_BLOCK;
+    }
+
+    /** Multiply-adds × 2 of all products. */
+    double flops() {
+      return 2.0 * WINOGRAD_XI * tiles * n * k;
+    }
+  }
+
+  /** Tiles per weight-gradient block (the reference backend's {@code TILES_PER_BLOCK}). */
+  static final int WINOGRAD_BLOCK = 384;
 
   /** Transformed positions of a 4×4 Winograd tile: products per chunk. */
   static final int WINOGRAD_XI = 16;
@@ -117,6 +141,19 @@ final class GemmProbe {
             steps),
         new WinogradShape("Winograd bwd dz_t to [dx_t, dh_t-1]" + per, 2 * f, 4 * f, tiles,
             steps));
+  }
+
+  /**
+   * The Winograd weight-gradient products of one of the seed's layers 2-4 (k = 2F = 80 rows
+   * of {@code [x_t, h_t-1]}, n = 4F = 160 gates) over its 15 × 4000 = 60,000 tiles, 157
+   * blocks (the last of 96 tiles). Tiny: F = 4, 4 steps × 32 tiles, one block.
+   */
+  static WeightGradientShape weightGradientShape(boolean tiny) {
+    int f = tiny ? 4 : 40;
+    int tiles = tiny ? 4 * 2 * 4 * 4 : 15 * 10 * 20 * 20;
+    int blocks = (tiles + WINOGRAD_BLOCK - 1) / WINOGRAD_BLOCK;
+    return new WeightGradientShape("Winograd weight gradient dU += V^T M: " + blocks
+        + " blocks x 16, split by xi", 4 * f, 2 * f, tiles);
   }
 
   /** Runs the probe and the kernels; errors are reported in the result, not thrown. */
@@ -173,11 +210,79 @@ final class GemmProbe {
       for (WinogradShape w : winogradShapes(tiny)) {
         rows.add(winogradRow(mm.serial(), mm.name(), w, kernelReps));
       }
+      rows.add(weightGradientRow(mm.serial(), mm.name(), weightGradientShape(tiny),
+          kernelReps));
     }
     r.put("gemm", rows);
     r.put("peakGflopsAfter", peak(peakReps, peakMillis));
     r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
     return r;
+  }
+
+  /**
+   * Times {@code serial} on the Winograd weight-gradient products: per block the 16 products
+   * split over {@link #threads} threads by ξ (each thread adds to its own {@code dU_ξ}),
+   * block after block; one untimed warm-up pass.
+   */
+  private Map<String, Object> weightGradientRow(MatMul serial, String kernel,
+      WeightGradientShape w, int n) {
+    int parts = Math.max(1, Math.min(threads, WINOGRAD_XI));
+    Random rnd = new Random(3);
+    int vStride = WINOGRAD_BLOCK * w.k();
+    int mStride = WINOGRAD_BLOCK * w.n();
+    float[] v = fill(new float[WINOGRAD_XI * vStride], rnd);
+    float[] m = fill(new float[WINOGRAD_XI * mStride], rnd);
+    float[] du = new float[WINOGRAD_XI * w.k() * w.n()];
+    ExecutorService pool = Executors.newFixedThreadPool(parts);
+    try {
+      List<Double> seconds = new ArrayList<>();
+      for (int i = 0; i < 1 + n; i++) {
+        long t0 = System.nanoTime();
+        for (int block = 0; block < w.blocks(); block++) {
+          int count = Math.min(WINOGRAD_BLOCK, w.tiles() - block * WINOGRAD_BLOCK);
+          List<Callable<Void>> tasks = new ArrayList<>();
+          for (int p = 0; p < parts; p++) {
+            int x0 = WINOGRAD_XI * p / parts;
+            int x1 = WINOGRAD_XI * (p + 1) / parts;
+            tasks.add(() -> {
+              for (int xi = x0; xi < x1; xi++) {
+                serial.gemm(true, false, w.k(), w.n(), count, v, xi * vStride, w.k(), m,
+                    xi * mStride, w.n(), du, xi * w.k() * w.n(), w.n(), true);
+              }
+              return null;
+            });
+          }
+          for (Future<Void> f : pool.invokeAll(tasks)) {
+            f.get();
+          }
+        }
+        if (i > 0) {
+          seconds.add((System.nanoTime() - t0) / 1e9);
+        }
+      }
+      Stats st = Stats.of(seconds);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("kernel", kernel);
+      row.put("shape", w.name());
+      row.put("m", w.k());
+      row.put("n", w.n());
+      row.put("k", WINOGRAD_BLOCK);
+      row.put("transA", true);
+      row.put("transB", false);
+      row.put("products", (long) WINOGRAD_XI * w.blocks());
+      row.put("serialKernel", serial.name());
+      row.put("seconds", st.toJson());
+      row.put("gflops", w.flops() / st.median() / 1e9);
+      row.put("target", false);
+      return row;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while timing " + w.name(), e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(w.name() + " failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**

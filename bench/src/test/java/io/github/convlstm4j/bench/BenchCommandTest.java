@@ -24,6 +24,33 @@ class BenchCommandTest {
   Path dir;
 
   @Test
+  void aThreadVariantRunsOnItsThreadsAndTheReportGivesTheScaling() throws Exception {
+    Path json = dir.resolve("threads.json");
+    Cli run = Cli.run("bench", "--tiny", "--reps", "1", "--warmup", "0", "--no-peer",
+        "--no-kernels", "--threads", "2", "--backends", "reference/vector,reference/vector@1",
+        "--out", json.toString());
+    assertEquals(0, run.exitCode(), () -> "stderr:\n" + run.err() + "\nstdout:\n" + run.out());
+    Map<String, Object> report = Json.parseObject(Files.readString(json));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> model = (Map<String, Object>) ((List<?>) report.get("models")).get(0);
+    // The child checked that the forecaster reported threads=1 (else the row is an error).
+    Map<String, Object> one = row(model, "reference/vector@1");
+    assertEquals(null, one.get("error"), one::toString);
+    assertEquals(1, ((Number) ((Map<?, ?>) one.get("child")).get("threads")).intValue(),
+        one::toString);
+    assertEquals(2, ((Number) ((Map<?, ?>) row(model, "reference/vector").get("child"))
+        .get("threads")).intValue());
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> scaling =
+        (Map<String, Map<String, Object>>) model.get("threadScaling");
+    Map<String, Object> s = scaling.get("reference/vector@1");
+    assertTrue(((Number) s.get("forward")).doubleValue() > 0
+        && ((Number) s.get("train")).doubleValue() > 0, scaling::toString);
+    assertTrue(run.out().contains("Thread scaling (tiny)"), run.out());
+    assertTrue(String.valueOf(report.get("targets")).contains("two threads"));
+  }
+
+  @Test
   void tinyRunReportsEveryConfigurationWithFiniteRatios() throws Exception {
     Path json = dir.resolve("bench.json");
     Path md = dir.resolve("bench.md");
@@ -106,8 +133,8 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> kernels = (Map<String, Object>) report.get("kernels");
     assertTrue(((Number) kernels.get("peakGflops")).doubleValue() > 0, "peak: " + kernels);
-    assertEquals(12, ((List<?>) kernels.get("gemm")).size(),
-        "2 kernels x (4 im2col shapes + 2 Winograd chunk products)");
+    assertEquals(14, ((List<?>) kernels.get("gemm")).size(),
+        "2 kernels x (4 im2col shapes + 2 Winograd chunk products + 1 weight gradient)");
     // reference/vector runs the default (Winograd), reference/direct the setting; both say so
     // in the detail column, and the report compares them (informative, not a target).
     assertTrue(String.valueOf(row(model, "reference/vector").get("detail"))
@@ -118,7 +145,7 @@ class BenchCommandTest {
         .get("status"), () -> String.valueOf(report.get("informative")));
     assertTrue(text.contains("reference/vector (convolution=winograd) vs reference/direct"),
         text);
-    assertEquals(9, ((List<?>) report.get("targets")).size());
+    assertEquals(10, ((List<?>) report.get("targets")).size());
     streamingRowsArePresentFiniteAndAgree(model, expected, report, text);
     assertTrue(text.contains("Targets"), text);
     String markdown = Files.readString(md);

@@ -33,8 +33,9 @@ class ConvolutionReportTest {
     assertEquals("seed: reference/winograd vs reference/direct, training step (times faster)",
         info.get(1).goal());
     assertEquals("1.50x", info.get(1).measured());
-    // Not among the nine targets (six of issues 3-5, three streaming ones).
-    assertEquals(9, r.targets().size());
+    // Not among the ten targets (six of issues 3-5, issue 18's thread scaling, three
+    // streaming ones).
+    assertEquals(10, r.targets().size());
     assertTrue(r.targets().stream().noneMatch(t -> t.goal().contains("direct")));
   }
 
@@ -130,6 +131,23 @@ class ConvolutionReportTest {
         gemmRow("vector-256", "Winograd bwd: 15 steps", 69.0, false)));
     assertEquals("NOT met", new BenchResult(Map.of(), kernels, List.of(), List.of())
         .targets().get(3).status());
+  }
+
+  @Test
+  void theWeightGradientProbeIsOneSeedLayersBlocksOfTiles() {
+    GemmProbe.WeightGradientShape w = GemmProbe.weightGradientShape(false);
+    // 15 steps x 10 frames x 20 x 20 tiles = 60,000 tiles = 156 blocks of 384 + one of 96.
+    assertEquals(60_000, w.tiles());
+    assertEquals(157, w.blocks());
+    assertEquals(156 * 384 + 96, w.tiles());
+    assertEquals(List.of(160, 80), List.of(w.n(), w.k()));
+    // The same multiply-adds as the forward chunk products: 2 x 16 x 60,000 x 80 x 160.
+    assertEquals(24_576_000_000.0, w.flops(), 0.5);
+    assertEquals(GemmProbe.winogradShapes(false).get(0).flops(), w.flops(), 0.5);
+    assertTrue(w.name().contains("157 blocks x 16"), w.name());
+    GemmProbe.WeightGradientShape tiny = GemmProbe.weightGradientShape(true);
+    assertEquals(List.of(16, 8, 128, 1), List.of(tiny.n(), tiny.k(), tiny.tiles(),
+        tiny.blocks()));
   }
 
   @Test
