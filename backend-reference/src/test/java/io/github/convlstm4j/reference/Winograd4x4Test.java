@@ -171,6 +171,40 @@ class Winograd4x4Test {
     assertArrayEquals(one, two);
   }
 
+  @Test
+  void everyVectorWidthAndTheScalarTransformsGiveTheSameBits() {
+    // The transforms and the kernel of each width (512 emulated on AVX2) against the scalar
+    // transforms with the 256-bit kernel; the kernels' products are bitwise the same for every
+    // width (MatMul's contract), the transforms' by Winograd4TransformsTest.
+    Random r = new Random(5);
+    int frames = 3;
+    int h = 10;
+    int w = 9;
+    float[] x = random(r, frames * h * w * 24, 1);
+    float[] hh = random(r, frames * h * w * 17, 1);
+    float[] k = random(r, 9 * 41 * 40, 1);
+    float[] u = new float[(int) Winograd4x4.kernelSize(41, 40)];
+    Winograd4x4.transformKernel(k, 41, 40, u, 41, 40, 0, 0);
+    float[] want = new float[frames * h * w * 40];
+    try (Parallel par = new Parallel(2)) {
+      new Winograd4x4(par, MatMuls.vector(1, 256), Winograd4Transforms.SCALAR, new Arena())
+          .convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
+              1, u, h, w, new Output[] {new Output(want, 0, 40, false)});
+      for (int bits : new int[] {128, 256, 512}) {
+        Winograd4x4 wg = new Winograd4x4(par, MatMuls.vector(1, bits), new Arena());
+        assertEquals(bits, wg.transforms().bits(), "the transforms follow the kernel's width");
+        float[] got = new float[want.length];
+        wg.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
+            1, u, h, w, new Output[] {new Output(got, 0, 40, false)});
+        assertArrayEquals(want, got, bits + " bits");
+      }
+    }
+    try (Parallel one = new Parallel(1)) {
+      assertEquals(0, new Winograd4x4(one, MatMuls.scalar(1), new Arena()).transforms().bits(),
+          "a scalar kernel gets the scalar transforms");
+    }
+  }
+
   /** The definition in double: {sum, sum of |terms|} of output (f, y, x, o). */
   private static double[] definition(float[] in, int inOff, int h, int w, int cin, int cout,
       float[] k, int padTop, int padLeft, int f, int y, int x, int o) {
