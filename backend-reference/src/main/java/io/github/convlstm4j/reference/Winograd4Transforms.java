@@ -21,22 +21,27 @@ import io.github.convlstm4j.reference.kernel.MatMuls;
  */
 interface Winograd4Transforms {
 
+  /** Floats of scratch the transforms need: 36 vectors of up to 16 lanes. */
+  int SCRATCH = 36 * 16;
+
   /** The definition: one channel at a time, plain Java. */
   Winograd4Transforms SCALAR = new Scalar();
 
   /**
    * {@code v[vOff + ξ·vStride + ch] = (Bᵀ d B)[ξ]} (ξ = 6a + b) for every channel
    * {@code ch < c} of the 6×6 patch {@code d(r, s, ch) = src[off + r·rowStride + s·c + ch]}.
+   * {@code t} from {@code tOff}: {@value #SCRATCH} floats of scratch.
    */
-  void input(float[] src, int off, int rowStride, int c, float[] v, int vOff, int vStride);
+  void input(float[] src, int off, int rowStride, int c, float[] t, int tOff, float[] v,
+      int vOff, int vStride);
 
   /**
-   * {@code Y = Aᵀ M A} of one tile for {@code c} channels, {@code M[ξ] = m[mOff + ξ·mStride +
-   * ch]}: writes ({@code accumulate}: adds to) the top-left {@code rows × cols} outputs at
-   * {@code out[base + r·rowStride + s·c + ch]}. {@code t} from {@code tOff}: {@code 24·c}
-   * floats of scratch (at least {@code 24·16}).
+   * {@code Y = Aᵀ M A} of one tile for channels {@code ch < n}, {@code M[ξ] = m[mOff + ξ·mStride
+   * + ch]}: writes ({@code accumulate}: adds to) the top-left {@code rows × cols} outputs at
+   * {@code out[base + r·rowStride + s·c + ch]} (pixels {@code c} floats apart, {@code n <= c}).
+   * {@code t} from {@code tOff}: {@value #SCRATCH} floats of scratch.
    */
-  void output(float[] m, int mOff, int mStride, int c, float[] t, int tOff, float[] out,
+  void output(float[] m, int mOff, int mStride, int n, int c, float[] t, int tOff, float[] out,
       int base, int rowStride, int rows, int cols, boolean accumulate);
 
   /** Vector bits of this implementation, 0 for {@link #SCALAR}. */
@@ -167,15 +172,15 @@ interface Winograd4Transforms {
     private Scalar() {}
 
     @Override
-    public void input(float[] src, int off, int rowStride, int c, float[] v, int vOff,
-        int vStride) {
+    public void input(float[] src, int off, int rowStride, int c, float[] t, int tOff,
+        float[] v, int vOff, int vStride) {
       inputChannels(src, off, rowStride, c, 0, c, v, vOff, vStride);
     }
 
     @Override
-    public void output(float[] m, int mOff, int mStride, int c, float[] t, int tOff,
+    public void output(float[] m, int mOff, int mStride, int n, int c, float[] t, int tOff,
         float[] out, int base, int rowStride, int rows, int cols, boolean accumulate) {
-      outputChannels(m, mOff, mStride, c, 0, c, out, base, rowStride, rows, cols, accumulate);
+      outputChannels(m, mOff, mStride, c, 0, n, out, base, rowStride, rows, cols, accumulate);
     }
 
     @Override

@@ -32,18 +32,19 @@ final class Winograd4Vector128 implements Winograd4Transforms {
   }
 
   @Override
-  public void input(float[] src, int off, int rs, int c, float[] v, int vOff, int vs) {
+  public void input(float[] src, int off, int rs, int c, float[] t, int tOff, float[] v,
+      int vOff, int vs) {
     int cv = c - c % L;
-    int row = 6 * vs;
     for (int ch = 0; ch < cv; ch += L) {
-      int p = off + ch;
-      int q = vOff + ch;
-      in0(src, p, rs, c, v, q, vs);
-      in1(src, p, rs, c, v, q + row, vs);
-      in2(src, p, rs, c, v, q + 2 * row, vs);
-      in3(src, p, rs, c, v, q + 3 * row, vs);
-      in4(src, p, rs, c, v, q + 4 * row, vs);
-      in5(src, p, rs, c, v, q + 5 * row, vs);
+      // Bᵀ d, column by column, into t[tOff + (a·6 + s)·L + lane]; then per row a its row pass.
+      // Loops of one small step each: C2 inlines all of a step's vector operations (a body
+      // with all 36 outputs written out exceeds its inlining budget and then boxes vectors).
+      for (int s = 0; s < 6; s++) {
+        bt6(src, off + ch + s * c, rs, t, tOff + s * L, 6 * L);
+      }
+      for (int a = 0; a < 6; a++) {
+        bt6(t, tOff + a * 6 * L, L, v, vOff + a * 6 * vs + ch, vs);
+      }
     }
     if (cv < c) {
       Winograd4Transforms.inputChannels(src, off, rs, c, cv, c, v, vOff, vs);
@@ -54,108 +55,27 @@ final class Winograd4Vector128 implements Winograd4Transforms {
     return FloatVector.fromArray(S, a, i);
   }
 
-  // Rows of Bᵀ x (Winograd4Transforms.bt), on vectors.
-
-  private static FloatVector b0(FloatVector x0, FloatVector x2, FloatVector x4) {
-    return x0.mul(4f).sub(x2.mul(5f)).add(x4);
-  }
-
-  private static FloatVector b1(FloatVector x1, FloatVector x2, FloatVector x3,
-      FloatVector x4) {
-    return x1.add(x2).mul(-4f).add(x3).add(x4);
-  }
-
-  private static FloatVector b2(FloatVector x1, FloatVector x2, FloatVector x3,
-      FloatVector x4) {
-    return x1.sub(x2).mul(4f).sub(x3).add(x4);
-  }
-
-  private static FloatVector b3(FloatVector x1, FloatVector x2, FloatVector x3,
-      FloatVector x4) {
-    return x3.sub(x1).mul(2f).sub(x2).add(x4);
-  }
-
-  private static FloatVector b4(FloatVector x1, FloatVector x2, FloatVector x3,
-      FloatVector x4) {
-    return x1.sub(x3).mul(2f).sub(x2).add(x4);
-  }
-
-  private static FloatVector b5(FloatVector x1, FloatVector x3, FloatVector x5) {
-    return x1.mul(4f).sub(x3.mul(5f)).add(x5);
-  }
-
-  // Row a of Bᵀ d for the column at p (rows rs apart).
-
-  private static FloatVector c0(float[] d, int p, int rs) {
-    return b0(ld(d, p), ld(d, p + 2 * rs), ld(d, p + 4 * rs));
-  }
-
-  private static FloatVector c1(float[] d, int p, int rs) {
-    return b1(ld(d, p + rs), ld(d, p + 2 * rs), ld(d, p + 3 * rs), ld(d, p + 4 * rs));
-  }
-
-  private static FloatVector c2(float[] d, int p, int rs) {
-    return b2(ld(d, p + rs), ld(d, p + 2 * rs), ld(d, p + 3 * rs), ld(d, p + 4 * rs));
-  }
-
-  private static FloatVector c3(float[] d, int p, int rs) {
-    return b3(ld(d, p + rs), ld(d, p + 2 * rs), ld(d, p + 3 * rs), ld(d, p + 4 * rs));
-  }
-
-  private static FloatVector c4(float[] d, int p, int rs) {
-    return b4(ld(d, p + rs), ld(d, p + 2 * rs), ld(d, p + 3 * rs), ld(d, p + 4 * rs));
-  }
-
-  private static FloatVector c5(float[] d, int p, int rs) {
-    return b5(ld(d, p + rs), ld(d, p + 3 * rs), ld(d, p + 5 * rs));
-  }
-
-  // Row a of Bᵀ d B: the six columns' row a, then their row pass into v[q + b·vs].
-
-  private static void in0(float[] d, int p, int rs, int c, float[] v, int q, int vs) {
-    rowPass(c0(d, p, rs), c0(d, p + c, rs), c0(d, p + 2 * c, rs), c0(d, p + 3 * c, rs),
-        c0(d, p + 4 * c, rs), c0(d, p + 5 * c, rs), v, q, vs);
-  }
-
-  private static void in1(float[] d, int p, int rs, int c, float[] v, int q, int vs) {
-    rowPass(c1(d, p, rs), c1(d, p + c, rs), c1(d, p + 2 * c, rs), c1(d, p + 3 * c, rs),
-        c1(d, p + 4 * c, rs), c1(d, p + 5 * c, rs), v, q, vs);
-  }
-
-  private static void in2(float[] d, int p, int rs, int c, float[] v, int q, int vs) {
-    rowPass(c2(d, p, rs), c2(d, p + c, rs), c2(d, p + 2 * c, rs), c2(d, p + 3 * c, rs),
-        c2(d, p + 4 * c, rs), c2(d, p + 5 * c, rs), v, q, vs);
-  }
-
-  private static void in3(float[] d, int p, int rs, int c, float[] v, int q, int vs) {
-    rowPass(c3(d, p, rs), c3(d, p + c, rs), c3(d, p + 2 * c, rs), c3(d, p + 3 * c, rs),
-        c3(d, p + 4 * c, rs), c3(d, p + 5 * c, rs), v, q, vs);
-  }
-
-  private static void in4(float[] d, int p, int rs, int c, float[] v, int q, int vs) {
-    rowPass(c4(d, p, rs), c4(d, p + c, rs), c4(d, p + 2 * c, rs), c4(d, p + 3 * c, rs),
-        c4(d, p + 4 * c, rs), c4(d, p + 5 * c, rs), v, q, vs);
-  }
-
-  private static void in5(float[] d, int p, int rs, int c, float[] v, int q, int vs) {
-    rowPass(c5(d, p, rs), c5(d, p + c, rs), c5(d, p + 2 * c, rs), c5(d, p + 3 * c, rs),
-        c5(d, p + 4 * c, rs), c5(d, p + 5 * c, rs), v, q, vs);
-  }
-
-  private static void rowPass(FloatVector t0, FloatVector t1, FloatVector t2, FloatVector t3,
-      FloatVector t4, FloatVector t5, float[] v, int q, int vs) {
-    b0(t0, t2, t4).intoArray(v, q);
-    b1(t1, t2, t3, t4).intoArray(v, q + vs);
-    b2(t1, t2, t3, t4).intoArray(v, q + 2 * vs);
-    b3(t1, t2, t3, t4).intoArray(v, q + 3 * vs);
-    b4(t1, t2, t3, t4).intoArray(v, q + 4 * vs);
-    b5(t1, t3, t5).intoArray(v, q + 5 * vs);
+  /**
+   * The six rows of {@code Bᵀ x} for {@code x_i = src[p + i·stride]}: row a into
+   * {@code dst[q + a·dstStride]}.
+   */
+  private static void bt6(float[] src, int p, int stride, float[] dst, int q, int dstStride) {
+    FloatVector x1 = ld(src, p + stride);
+    FloatVector x2 = ld(src, p + 2 * stride);
+    FloatVector x3 = ld(src, p + 3 * stride);
+    FloatVector x4 = ld(src, p + 4 * stride);
+    ld(src, p).mul(4f).sub(x2.mul(5f)).add(x4).intoArray(dst, q);
+    x1.add(x2).mul(-4f).add(x3).add(x4).intoArray(dst, q + dstStride);
+    x1.sub(x2).mul(4f).sub(x3).add(x4).intoArray(dst, q + 2 * dstStride);
+    x3.sub(x1).mul(2f).sub(x2).add(x4).intoArray(dst, q + 3 * dstStride);
+    x1.sub(x3).mul(2f).sub(x2).add(x4).intoArray(dst, q + 4 * dstStride);
+    x1.mul(4f).sub(x3.mul(5f)).add(ld(src, p + 5 * stride)).intoArray(dst, q + 5 * dstStride);
   }
 
   @Override
-  public void output(float[] m, int mOff, int ms, int c, float[] t, int tOff, float[] out,
-      int base, int rowStride, int rows, int cols, boolean accumulate) {
-    int cv = c - c % L;
+  public void output(float[] m, int mOff, int ms, int n, int c, float[] t, int tOff,
+      float[] out, int base, int rowStride, int rows, int cols, boolean accumulate) {
+    int cv = n - n % L;
     for (int ch = 0; ch < cv; ch += L) {
       // Aᵀ M: t[tOff + (i·6 + b)·L + lane] for the 6 columns b, then per row i its outputs
       int p = mOff + ch;
@@ -171,8 +91,8 @@ final class Winograd4Vector128 implements Winograd4Transforms {
         }
       }
     }
-    if (cv < c) {
-      Winograd4Transforms.outputChannels(m, mOff, ms, c, cv, c, out, base, rowStride, rows,
+    if (cv < n) {
+      Winograd4Transforms.outputChannels(m, mOff, ms, c, cv, n, out, base, rowStride, rows,
           cols, accumulate);
     }
   }

@@ -164,7 +164,7 @@ final class Winograd4x4 {
     int parts = Math.max(1, Math.min(par.threads(), (tiles + 7) / 8));
     // Per thread: the patch of a border tile, the output transform's scratch, V and M.
     long patch = (long) XI * maxC;
-    long tSize = 24L * Math.max(maxOut, 16);
+    long tSize = Winograd4Transforms.SCRATCH;
     long vSize = (long) XI * TILES_PER_CHUNK * cin;
     long mSize = (long) XI * TILES_PER_CHUNK * cout;
     float[][] dBuf = new float[parts][];
@@ -177,6 +177,7 @@ final class Winograd4x4 {
       vBuf[p] = arena.get("winograd4v" + p, vSize);
       mBuf[p] = arena.get("winograd4m" + p, mSize);
     }
+    // The 36 right-hand matrices U_ξ, packed once for all chunks.
     int packed = serial.preparedSize(cin, cout);
     float[] up = arena.get("winograd4U", (long) XI * packed);
     for (int xi = 0; xi < XI; xi++) {
@@ -224,19 +225,19 @@ final class Winograd4x4 {
           }
         } else if (inside) {
           // the patch read in place: rows w·c apart
-          transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c, v,
-              at, vStride);
+          transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c,
+              sc.t(), 0, v, at, vStride);
         } else {
           gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, sc.d());
-          transforms.input(sc.d(), 0, 6 * c, c, v, at, vStride);
+          transforms.input(sc.d(), 0, 6 * c, c, sc.t(), 0, v, at, vStride);
         }
         col += c;
       }
     }
     int mStride = TILES_PER_CHUNK * cout;
     for (int xi = 0; xi < XI; xi++) {
-      serial.gemmPrepared(count, cout, cin, v, xi * vStride, cin, up, xi * packed,
-          m, xi * mStride, cout, false);
+      serial.gemmPrepared(count, cout, cin, v, xi * vStride, cin, up, xi * packed, m,
+          xi * mStride, cout, false);
     }
     for (int q = 0; q < count; q++) {
       int tile = t0 + q;
@@ -250,8 +251,8 @@ final class Winograd4x4 {
       for (Output out : outputs) {
         int c = out.channels();
         int base = out.offset() + ((f * ho + y) * wo + x) * c;
-        transforms.output(m, q * cout + col, mStride, c, sc.t(), 0, out.data(), base, wo * c,
-            rows, cols, out.accumulate());
+        transforms.output(m, q * cout + col, mStride, c, c, sc.t(), 0, out.data(), base,
+            wo * c, rows, cols, out.accumulate());
         col += c;
       }
     }

@@ -71,7 +71,8 @@ class Winograd4TransformsTest {
     float[] src = random(r, off + 6 * rs);
     int vs = 7;
     float[] v = new float[36 * vs + c];
-    Winograd4Transforms.SCALAR.input(src, off, rs, c, v, 0, vs);
+    Winograd4Transforms.SCALAR.input(src, off, rs, c, new float[Winograd4Transforms.SCRATCH], 0,
+        v, 0, vs);
     for (int ch = 0; ch < c; ch++) {
       for (int a = 0; a < 6; a++) {
         for (int b = 0; b < 6; b++) {
@@ -101,9 +102,9 @@ class Winograd4TransformsTest {
     float[] out = new float[4 * rowStride];
     float[] added = random(r, out.length);
     float[] before = added.clone();
-    Winograd4Transforms.SCALAR.output(m, 0, ms, c, new float[24 * 16], 0, out, 0, rowStride, 4,
+    Winograd4Transforms.SCALAR.output(m, 0, ms, c, c, new float[24 * 16], 0, out, 0, rowStride, 4,
         4, false);
-    Winograd4Transforms.SCALAR.output(m, 0, ms, c, new float[24 * 16], 0, added, 0, rowStride,
+    Winograd4Transforms.SCALAR.output(m, 0, ms, c, c, new float[24 * 16], 0, added, 0, rowStride,
         4, 4, true);
     for (int ch = 0; ch < c; ch++) {
       for (int i = 0; i < 4; i++) {
@@ -140,8 +141,9 @@ class Winograd4TransformsTest {
         int vOff = 2;
         float[] want = random(r, vOff + 36 * vs);
         float[] got = want.clone();
-        Winograd4Transforms.SCALAR.input(src, off, rs, c, want, vOff, vs);
-        vec.input(src, off, rs, c, got, vOff, vs);
+        float[] t = new float[Winograd4Transforms.SCRATCH + 3];
+        Winograd4Transforms.SCALAR.input(src, off, rs, c, t, 3, want, vOff, vs);
+        vec.input(src, off, rs, c, t, 3, got, vOff, vs);
         assertArrayEquals(want, got, c + " channels, rows " + rs + " apart");
       }
     }
@@ -161,14 +163,18 @@ class Winograd4TransformsTest {
       for (int rows = 1; rows <= 4; rows++) {
         for (int cols = 1; cols <= 4; cols++) {
           for (boolean accumulate : new boolean[] {false, true}) {
-            float[] want = random(r, base + 4 * rowStride + 1);
-            float[] got = want.clone();
-            float[] t = new float[24 * Math.max(c, 16)];
-            Winograd4Transforms.SCALAR.output(m, mOff, ms, c, t, 0, want, base, rowStride, rows,
-                cols, accumulate);
-            vec.output(m, mOff, ms, c, t, 0, got, base, rowStride, rows, cols, accumulate);
-            assertArrayEquals(want, got, c + " channels, " + rows + "x" + cols
-                + (accumulate ? " accumulated" : ""));
+            // all c channels, then the first n < c of them (a block of a wider output)
+            for (int n : new int[] {c, Math.max(1, c - 9)}) {
+              float[] want = random(r, base + 4 * rowStride + 1);
+              float[] got = want.clone();
+              float[] t = new float[Winograd4Transforms.SCRATCH];
+              Winograd4Transforms.SCALAR.output(m, mOff, ms, n, c, t, 0, want, base, rowStride,
+                  rows, cols, accumulate);
+              vec.output(m, mOff, ms, n, c, t, 0, got, base, rowStride, rows, cols,
+                  accumulate);
+              assertArrayEquals(want, got, n + " of " + c + " channels, " + rows + "x" + cols
+                  + (accumulate ? " accumulated" : ""));
+            }
           }
         }
       }

@@ -85,23 +85,23 @@ class Winograd4x4Test {
 
   @Test
   void jointInputsAndSplitOutputsAccumulate() {
-    // [x (5 ch), h (3 ch)] -> outputs of 4 and 6 channels, the second accumulated: the same
+    // [x (5 ch), h (3 ch)] -> outputs of 14 and 26 channels, the second accumulated: the same
     // as convolving the concatenation, checked against the definition.
     Random r = new Random(3);
     int frames = 2;
     int side = 7;
     float[] x = random(r, frames * side * side * 5, 1);
     float[] hh = random(r, frames * side * side * 3, 1);
-    float[] k = random(r, 9 * 8 * 10, 1);
-    float[] u = new float[(int) Winograd4x4.kernelSize(8, 10)];
-    Winograd4x4.transformKernel(k, 8, 10, u, 8, 10, 0, 0);
-    float[] a = new float[frames * side * side * 4];
-    float[] b = new float[frames * side * side * 6];
+    float[] k = random(r, 9 * 8 * 40, 1);
+    float[] u = new float[(int) Winograd4x4.kernelSize(8, 40)];
+    Winograd4x4.transformKernel(k, 8, 40, u, 8, 40, 0, 0);
+    float[] a = new float[frames * side * side * 14];
+    float[] b = new float[frames * side * side * 26];
     java.util.Arrays.fill(b, 0.5f);
     try (Parallel par = new Parallel(2)) {
       winograd4(par).convolve(new Input[] {new Input(x, 0, 5), new Input(hh, 0, 3)}, frames,
           side, side, 1, 1, u, side, side,
-          new Output[] {new Output(a, 0, 4, false), new Output(b, 0, 6, true)});
+          new Output[] {new Output(a, 0, 14, false), new Output(b, 0, 26, true)});
     }
     float[] cat = new float[frames * side * side * 8];
     for (int p = 0; p < frames * side * side; p++) {
@@ -111,10 +111,10 @@ class Winograd4x4Test {
     for (int f = 0; f < frames; f++) {
       for (int y = 0; y < side; y++) {
         for (int xx = 0; xx < side; xx++) {
-          for (int o = 0; o < 10; o++) {
-            double[] sa = definition(cat, 0, side, side, 8, 10, k, 1, 1, f, y, xx, o);
+          for (int o = 0; o < 40; o++) {
+            double[] sa = definition(cat, 0, side, side, 8, 40, k, 1, 1, f, y, xx, o);
             int p = (f * side + y) * side + xx;
-            float got = o < 4 ? a[p * 4 + o] : b[p * 6 + o - 4] - 0.5f;
+            float got = o < 14 ? a[p * 14 + o] : b[p * 26 + o - 14] - 0.5f;
             assertEquals(sa[0], got, RTOL * sa[1] + 1e-6, "o=" + o);
           }
         }
