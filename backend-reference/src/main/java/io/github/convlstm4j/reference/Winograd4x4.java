@@ -4,6 +4,8 @@ import io.github.convlstm4j.reference.Winograd3x3.Input;
 import io.github.convlstm4j.reference.Winograd3x3.Output;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Stride-1 convolution with a 3×3 kernel by Winograd F(4×4, 3×3) (Lavin and Gray 2016): each
@@ -63,6 +65,13 @@ final class Winograd4x4 {
   private final MatMul serial;
   private final Winograd4Transforms transforms;
   private final Arena arena;
+  /**
+   * The packed form of each transformed kernel in use ({@link MatMul#prepare} of its 36
+   * matrices), by identity of the kernel's array: packing it cost a serial pass over 36 · C_in ·
+   * C_out floats per call, 60 times per seed forward. Weak, so a kernel dropped by its owner
+   * (new weights make a new array) drops its packed form.
+   */
+  private final Map<float[], float[]> packedKernels = new WeakHashMap<>();
 
   /**
    * With the transforms matching the kernel ({@link Winograd4Transforms#forKernel}: the Vector
@@ -140,7 +149,9 @@ final class Winograd4x4 {
   /**
    * The convolution of the channel-wise concatenation of {@code inputs} with {@code u}
    * ({@code Σ inputs' channels} rows, {@code Σ outputs' channels} columns), its output channels
-   * split in order over {@code outputs}.
+   * split in order over {@code outputs}. {@code u} is read as immutable: its packed form is kept
+   * per array, so new kernel values must come in a new array (as {@code Network}'s kernel
+   * cache makes them).
    */
   void convolve(Input[] inputs, int frames, int h, int w, int padTop, int padLeft, float[] u,
       int ho, int wo, Output[] outputs) {
@@ -177,12 +188,17 @@ final class Winograd4x4 {
       vBuf[p] = arena.get("winograd4v" + p, vSize);
       mBuf[p] = arena.get("winograd4m" + p, mSize);
     }
-    // The 36 right-hand matrices U_ξ, packed once for all chunks.
+    // The 36 right-hand matrices U_ξ, packed once per kernel array.
     int packed = serial.preparedSize(cin, cout);
-    float[] up = arena.get("winograd4U", (long) XI * packed);
-    for (int xi = 0; xi < XI; xi++) {
-      serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
+    float[] up = packedKernels.get(u);
+    if (up == null || up.length != (long) XI * packed) {
+      up = new float[Math.multiplyExact(XI, packed)];
+      for (int xi = 0; xi < XI; xi++) {
+        serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
+      }
+      packedKernels.put(u, up);
     }
+    float[] fup = up;
     int fcin = cin;
     int fcout = cout;
     par.forRange(parts, 1, (p0, p1) -> {
@@ -191,7 +207,7 @@ final class Winograd4x4 {
         int end = (int) ((long) tiles * (p + 1) / parts);
         for (int t0 = (int) ((long) tiles * p / parts); t0 < end; t0 += TILES_PER_CHUNK) {
           int count = Math.min(TILES_PER_CHUNK, end - t0);
-          chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, up, packed,
+          chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, fup, packed,
               t0, count, outputs, sc);
         }
       }

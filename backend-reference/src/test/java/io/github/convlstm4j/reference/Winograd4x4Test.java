@@ -205,6 +205,34 @@ class Winograd4x4Test {
     }
   }
 
+  @Test
+  void eachKernelArrayIsPackedForItself() {
+    // One instance, two kernels in turn (its packed forms are kept per array): each result
+    // bitwise that of a fresh instance with that kernel alone.
+    Random r = new Random(8);
+    int frames = 2;
+    int side = 9;
+    float[] in = random(r, frames * side * side * 6, 1);
+    float[][] us = new float[2][];
+    for (int i = 0; i < 2; i++) {
+      us[i] = new float[(int) Winograd4x4.kernelSize(6, 10)];
+      Winograd4x4.transformKernel(random(r, 9 * 6 * 10, 1), 6, 10, us[i], 6, 10, 0, 0);
+    }
+    try (Parallel par = new Parallel(2)) {
+      Winograd4x4 shared = winograd4(par);
+      for (int round = 0; round < 2; round++) {
+        for (float[] u : us) {
+          float[] got = new float[frames * side * side * 10];
+          float[] want = new float[got.length];
+          shared.convolve(in, 0, frames, side, side, 6, 1, 1, u, 10, side, side, got, 0, false);
+          winograd4(par).convolve(in, 0, frames, side, side, 6, 1, 1, u, 10, side, side, want,
+              0, false);
+          assertArrayEquals(want, got);
+        }
+      }
+    }
+  }
+
   /** The definition in double: {sum, sum of |terms|} of output (f, y, x, o). */
   private static double[] definition(float[] in, int inOff, int h, int w, int cin, int cout,
       float[] k, int padTop, int padLeft, int f, int y, int x, int o) {
