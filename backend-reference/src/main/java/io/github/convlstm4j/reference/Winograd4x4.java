@@ -4,6 +4,8 @@ import io.github.convlstm4j.reference.Winograd3x3.Input;
 import io.github.convlstm4j.reference.Winograd3x3.Output;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Stride-1 convolution with a 3×3 kernel by Winograd F(4×4, 3×3) (Lavin and Gray 2016): each
@@ -33,18 +35,21 @@ import java.util.Arrays;
  *
  * <p>Same contract as {@link Winograd3x3#convolve(Input[], int, int, int, int, int, float[],
  * int, int, Output[])}: channels-last frames, Keras cross-correlation, zeros outside the input,
- * any output size (partial last tiles), chunks of {@link #TILES_PER_CHUNK} tiles split over
- * threads, results independent of the thread count. Transforms in float, the kernel transform
- * in double rounded once.
+ * any output size (partial last tiles), each thread an equal range of tiles in chunks of
+ * {@link #TILES_PER_CHUNK}, results independent of the thread count. Transforms in float
+ * ({@link Winograd4Transforms}: the Vector API twin of the kernel's width, or the scalar
+ * definition; the same bits), the kernel transform in double rounded once. Interior tiles are
+ * transformed straight from the frames; border tiles through a zero-padded copy of the patch.
  */
 final class Winograd4x4 {
 
   /**
-   * Tiles per chunk: a chunk's transformed input and products ({@code 36 · 48 · (C_in + C_out)}
-   * floats, 1.7 MB on the seed's joint convolution) stay in L3; products of 48 rows as in
-   * F(2×2).
+   * Tiles per chunk: a chunk's transformed input and products ({@code 36 · 24 · (C_in + C_out)}
+   * floats, 830 KB on the seed's joint convolution) stay near the core (L2 and L3); a multiple
+   * of the kernel's 6- and 12-row register tiles (32 measured 10 % slower than 24 on the seed
+   * model: a partial row tile per product); 24 measured as fast as 48 or faster.
    */
-  static final int TILES_PER_CHUNK = 48;
+  static final int TILES_PER_CHUNK = 24;
   /** Positions of the transformed tile. */
   static final int XI = 36;
 
@@ -58,17 +63,39 @@ final class Winograd4x4 {
 
   private final Parallel par;
   private final MatMul serial;
+  private final Winograd4Transforms transforms;
   private final Arena arena;
+  /**
+   * The packed form of each transformed kernel in use ({@link MatMul#prepare} of its 36
+   * matrices), by identity of the kernel's array: packing it cost a serial pass over 36 · C_in ·
+   * C_out floats per call, 60 times per seed forward. Weak, so a kernel dropped by its owner
+   * (new weights make a new array) drops its packed form.
+   */
+  private final Map<float[], float[]> packedKernels = new WeakHashMap<>();
 
   /**
+   * With the transforms matching the kernel ({@link Winograd4Transforms#forKernel}: the Vector
+   * API twin of a vector kernel's width).
+   *
    * @param par threads for the chunks
    * @param serial a one-thread matrix kernel for the per-chunk products
    * @param arena scratch: one set of chunk buffers per thread, reused
    */
   Winograd4x4(Parallel par, MatMul serial, Arena arena) {
+    this(par, serial, Winograd4Transforms.forKernel(serial), arena);
+  }
+
+  /** With given transforms (all give the same bits). */
+  Winograd4x4(Parallel par, MatMul serial, Winograd4Transforms transforms, Arena arena) {
     this.par = par;
     this.serial = serial;
+    this.transforms = transforms;
     this.arena = arena;
+  }
+
+  /** The transforms in use. */
+  Winograd4Transforms transforms() {
+    return transforms;
   }
 
   /**
@@ -122,7 +149,9 @@ final class Winograd4x4 {
   /**
    * The convolution of the channel-wise concatenation of {@code inputs} with {@code u}
    * ({@code Σ inputs' channels} rows, {@code Σ outputs' channels} columns), its output channels
-   * split in order over {@code outputs}.
+   * split in order over {@code outputs}. {@code u} is read as immutable: its packed form is kept
+   * per array, so new kernel values must come in a new array (as {@code Network}'s kernel
+   * cache makes them).
    */
   void convolve(Input[] inputs, int frames, int h, int w, int padTop, int padLeft, float[] u,
       int ho, int wo, Output[] outputs) {
@@ -141,11 +170,12 @@ final class Winograd4x4 {
     int tilesY = (ho + 3) / 4;
     int tilesX = (wo + 3) / 4;
     int tiles = frames * tilesY * tilesX;
-    int chunks = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
-    int parts = Math.max(1, Math.min(par.threads(), chunks));
-    // Four buffers per thread, so that every transform loop reads one array and writes another
-    // (C2 vectorizes such loops; within one array it cannot rule out overlap and does not).
-    long patch = Math.max(2L * XI * maxC, 24L * maxOut);
+    // Each thread takes an equal range of tiles, in chunks (a chunk's results do not depend
+    // on which other tiles share it, so neither do they on the thread count).
+    int parts = Math.max(1, Math.min(par.threads(), (tiles + 7) / 8));
+    // Per thread: the patch of a border tile, the output transform's scratch, V and M.
+    long patch = (long) XI * maxC;
+    long tSize = Winograd4Transforms.SCRATCH;
     long vSize = (long) XI * TILES_PER_CHUNK * cin;
     long mSize = (long) XI * TILES_PER_CHUNK * cout;
     float[][] dBuf = new float[parts][];
@@ -154,26 +184,30 @@ final class Winograd4x4 {
     float[][] mBuf = new float[parts][];
     for (int p = 0; p < parts; p++) {
       dBuf[p] = arena.get("winograd4d" + p, patch);
-      tBuf[p] = arena.get("winograd4t" + p, patch);
+      tBuf[p] = arena.get("winograd4t" + p, tSize);
       vBuf[p] = arena.get("winograd4v" + p, vSize);
       mBuf[p] = arena.get("winograd4m" + p, mSize);
     }
+    // The 36 right-hand matrices U_ξ, packed once per kernel array.
     int packed = serial.preparedSize(cin, cout);
-    float[] up = arena.get("winograd4U", (long) XI * packed);
-    for (int xi = 0; xi < XI; xi++) {
-      serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
+    float[] up = packedKernels.get(u);
+    if (up == null || up.length != (long) XI * packed) {
+      up = new float[Math.multiplyExact(XI, packed)];
+      for (int xi = 0; xi < XI; xi++) {
+        serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
+      }
+      packedKernels.put(u, up);
     }
+    float[] fup = up;
     int fcin = cin;
     int fcout = cout;
     par.forRange(parts, 1, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         Scratch sc = new Scratch(dBuf[p], tBuf[p], vBuf[p], mBuf[p]);
-        int c0 = (int) ((long) chunks * p / parts);
-        int c1 = (int) ((long) chunks * (p + 1) / parts);
-        for (int chunk = c0; chunk < c1; chunk++) {
-          int t0 = chunk * TILES_PER_CHUNK;
-          int count = Math.min(TILES_PER_CHUNK, tiles - t0);
-          chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, up, packed,
+        int end = (int) ((long) tiles * (p + 1) / parts);
+        for (int t0 = (int) ((long) tiles * p / parts); t0 < end; t0 += TILES_PER_CHUNK) {
+          int count = Math.min(TILES_PER_CHUNK, end - t0);
+          chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, fup, packed,
               t0, count, outputs, sc);
         }
       }
@@ -196,6 +230,7 @@ final class Winograd4x4 {
       int rest = tile - f * perFrame;
       int y0 = 4 * (rest / tilesX) - padTop;
       int x0 = 4 * (rest % tilesX) - padLeft;
+      boolean inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
       int col = 0;
       for (Input in : inputs) {
         int c = in.channels();
@@ -204,17 +239,21 @@ final class Winograd4x4 {
           for (int xi = 0; xi < XI; xi++) {
             Arrays.fill(v, at + xi * vStride, at + xi * vStride + c, 0f);
           }
+        } else if (inside) {
+          // the patch read in place: rows w·c apart
+          transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c,
+              sc.t(), 0, v, at, vStride);
         } else {
           gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, sc.d());
-          inputTransform(sc.d(), sc.t(), c, v, at, vStride);
+          transforms.input(sc.d(), 0, 6 * c, c, sc.t(), 0, v, at, vStride);
         }
         col += c;
       }
     }
     int mStride = TILES_PER_CHUNK * cout;
     for (int xi = 0; xi < XI; xi++) {
-      serial.gemmPrepared(count, cout, cin, v, xi * vStride, cin, up, xi * packed,
-          m, xi * mStride, cout, false);
+      serial.gemmPrepared(count, cout, cin, v, xi * vStride, cin, up, xi * packed, m,
+          xi * mStride, cout, false);
     }
     for (int q = 0; q < count; q++) {
       int tile = t0 + q;
@@ -228,8 +267,8 @@ final class Winograd4x4 {
       for (Output out : outputs) {
         int c = out.channels();
         int base = out.offset() + ((f * ho + y) * wo + x) * c;
-        outputTransform(m, q * cout + col, mStride, c, sc.t(), 0, out.data(), base, wo * c,
-            rows, cols, out.accumulate());
+        transforms.output(m, q * cout + col, mStride, c, c, sc.t(), 0, out.data(), base,
+            wo * c, rows, cols, out.accumulate());
         col += c;
       }
     }
@@ -257,150 +296,6 @@ final class Winograd4x4 {
           (sHi - sLo) * c);
       if (sHi < 6) {
         Arrays.fill(d, dst + sHi * c, dst + 6 * c, 0f);
-      }
-    }
-  }
-
-  /**
-   * {@code v[vOff + ξ·vStride + ch] = (Bᵀ d B)[ξ]} for every channel of the patch
-   * {@code d[(r·6 + s)·c + ch]}: the column pass ({@code Bᵀ d}, into {@code t}, 36·c floats),
-   * then the row pass.
-   */
-  static void inputTransform(float[] d, float[] t, int c, float[] v, int vOff, int vStride) {
-    // Bᵀ d: row a of the result combines rows 0..5 of d (stride 6c), element-wise over (s, ch).
-    int rowLen = 6 * c;
-    for (int a = 0; a < 6; a++) {
-      bt(a, d, 0, rowLen, t, a * rowLen, rowLen);
-    }
-    // (Bᵀ d) B: within each row a, combine the six columns s (stride c).
-    for (int a = 0; a < 6; a++) {
-      for (int b = 0; b < 6; b++) {
-        bt(b, t, a * rowLen, c, v, vOff + (a * 6 + b) * vStride, c);
-      }
-    }
-  }
-
-  /**
-   * Row {@code a} of {@code Bᵀ x} for six vectors {@code x_i = src[off + i·stride + j]},
-   * {@code j < len}, into {@code dst[dOff + j]}.
-   */
-  private static void bt(int a, float[] src, int off, int stride, float[] dst, int dOff,
-      int len) {
-    int o0 = off;
-    int o1 = off + stride;
-    int o2 = off + 2 * stride;
-    int o3 = off + 3 * stride;
-    int o4 = off + 4 * stride;
-    int o5 = off + 5 * stride;
-    switch (a) {
-      case 0:
-        for (int j = 0; j < len; j++) {
-          dst[dOff + j] = 4f * src[o0 + j] - 5f * src[o2 + j] + src[o4 + j];
-        }
-        break;
-      case 1:
-        for (int j = 0; j < len; j++) {
-          dst[dOff + j] = -4f * (src[o1 + j] + src[o2 + j]) + src[o3 + j] + src[o4 + j];
-        }
-        break;
-      case 2:
-        for (int j = 0; j < len; j++) {
-          dst[dOff + j] = 4f * (src[o1 + j] - src[o2 + j]) - src[o3 + j] + src[o4 + j];
-        }
-        break;
-      case 3:
-        for (int j = 0; j < len; j++) {
-          dst[dOff + j] = 2f * (src[o3 + j] - src[o1 + j]) - src[o2 + j] + src[o4 + j];
-        }
-        break;
-      case 4:
-        for (int j = 0; j < len; j++) {
-          dst[dOff + j] = 2f * (src[o1 + j] - src[o3 + j]) - src[o2 + j] + src[o4 + j];
-        }
-        break;
-      default:
-        for (int j = 0; j < len; j++) {
-          dst[dOff + j] = 4f * src[o1 + j] - 5f * src[o3 + j] + src[o5 + j];
-        }
-        break;
-    }
-  }
-
-  /**
-   * The output transform {@code Aᵀ M A} of one tile, for {@code c} channels:
-   * {@code M[ξ] = m[mOff + ξ·mStride + ch]}; writes (or adds) the {@code rows × cols} top-left
-   * outputs at {@code out[base + r·rowStride + s·c + ch]}. {@code t} from {@code tOff}: 24·c
-   * floats of scratch.
-   */
-  static void outputTransform(float[] m, int mOff, int mStride, int c, float[] t, int tOff,
-      float[] out, int base, int rowStride, int rows, int cols, boolean accumulate) {
-    // Aᵀ M: 4 rows of 6 column vectors, t[tOff + (i·6 + b)·c + ch]
-    for (int b = 0; b < 6; b++) {
-      int m0 = mOff + b * mStride;
-      int m1 = mOff + (6 + b) * mStride;
-      int m2 = mOff + (12 + b) * mStride;
-      int m3 = mOff + (18 + b) * mStride;
-      int m4 = mOff + (24 + b) * mStride;
-      int m5 = mOff + (30 + b) * mStride;
-      int t0 = tOff + b * c;
-      int t1 = tOff + (6 + b) * c;
-      int t2 = tOff + (12 + b) * c;
-      int t3 = tOff + (18 + b) * c;
-      for (int ch = 0; ch < c; ch++) {
-        float x1 = m[m1 + ch];
-        float x2 = m[m2 + ch];
-        float x3 = m[m3 + ch];
-        float x4 = m[m4 + ch];
-        float p12 = x1 + x2;
-        float d12 = x1 - x2;
-        float p34 = x3 + x4;
-        float d34 = x3 - x4;
-        t[t0 + ch] = m[m0 + ch] + p12 + p34;
-        t[t1 + ch] = d12 + 2f * d34;
-        t[t2 + ch] = p12 + 4f * p34;
-        t[t3 + ch] = d12 + 8f * d34 + m[m5 + ch];
-      }
-    }
-    // (Aᵀ M) A: per row i, the 6 column vectors into 4 outputs
-    for (int i = 0; i < rows; i++) {
-      int r = tOff + i * 6 * c;
-      int o = base + i * rowStride;
-      for (int ch = 0; ch < c; ch++) {
-        float x1 = t[r + c + ch];
-        float x2 = t[r + 2 * c + ch];
-        float x3 = t[r + 3 * c + ch];
-        float x4 = t[r + 4 * c + ch];
-        float p12 = x1 + x2;
-        float d12 = x1 - x2;
-        float p34 = x3 + x4;
-        float d34 = x3 - x4;
-        float y0 = t[r + ch] + p12 + p34;
-        float y1 = d12 + 2f * d34;
-        float y2 = p12 + 4f * p34;
-        float y3 = d12 + 8f * d34 + t[r + 5 * c + ch];
-        if (accumulate) {
-          out[o + ch] += y0;
-          if (cols > 1) {
-            out[o + c + ch] += y1;
-          }
-          if (cols > 2) {
-            out[o + 2 * c + ch] += y2;
-          }
-          if (cols > 3) {
-            out[o + 3 * c + ch] += y3;
-          }
-        } else {
-          out[o + ch] = y0;
-          if (cols > 1) {
-            out[o + c + ch] = y1;
-          }
-          if (cols > 2) {
-            out[o + 2 * c + ch] = y2;
-          }
-          if (cols > 3) {
-            out[o + 3 * c + ch] = y3;
-          }
-        }
       }
     }
   }

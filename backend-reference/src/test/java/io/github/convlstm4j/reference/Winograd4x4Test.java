@@ -85,23 +85,23 @@ class Winograd4x4Test {
 
   @Test
   void jointInputsAndSplitOutputsAccumulate() {
-    // [x (5 ch), h (3 ch)] -> outputs of 4 and 6 channels, the second accumulated: the same
+    // [x (5 ch), h (3 ch)] -> outputs of 14 and 26 channels, the second accumulated: the same
     // as convolving the concatenation, checked against the definition.
     Random r = new Random(3);
     int frames = 2;
     int side = 7;
     float[] x = random(r, frames * side * side * 5, 1);
     float[] hh = random(r, frames * side * side * 3, 1);
-    float[] k = random(r, 9 * 8 * 10, 1);
-    float[] u = new float[(int) Winograd4x4.kernelSize(8, 10)];
-    Winograd4x4.transformKernel(k, 8, 10, u, 8, 10, 0, 0);
-    float[] a = new float[frames * side * side * 4];
-    float[] b = new float[frames * side * side * 6];
+    float[] k = random(r, 9 * 8 * 40, 1);
+    float[] u = new float[(int) Winograd4x4.kernelSize(8, 40)];
+    Winograd4x4.transformKernel(k, 8, 40, u, 8, 40, 0, 0);
+    float[] a = new float[frames * side * side * 14];
+    float[] b = new float[frames * side * side * 26];
     java.util.Arrays.fill(b, 0.5f);
     try (Parallel par = new Parallel(2)) {
       winograd4(par).convolve(new Input[] {new Input(x, 0, 5), new Input(hh, 0, 3)}, frames,
           side, side, 1, 1, u, side, side,
-          new Output[] {new Output(a, 0, 4, false), new Output(b, 0, 6, true)});
+          new Output[] {new Output(a, 0, 14, false), new Output(b, 0, 26, true)});
     }
     float[] cat = new float[frames * side * side * 8];
     for (int p = 0; p < frames * side * side; p++) {
@@ -111,10 +111,10 @@ class Winograd4x4Test {
     for (int f = 0; f < frames; f++) {
       for (int y = 0; y < side; y++) {
         for (int xx = 0; xx < side; xx++) {
-          for (int o = 0; o < 10; o++) {
-            double[] sa = definition(cat, 0, side, side, 8, 10, k, 1, 1, f, y, xx, o);
+          for (int o = 0; o < 40; o++) {
+            double[] sa = definition(cat, 0, side, side, 8, 40, k, 1, 1, f, y, xx, o);
             int p = (f * side + y) * side + xx;
-            float got = o < 4 ? a[p * 4 + o] : b[p * 6 + o - 4] - 0.5f;
+            float got = o < 14 ? a[p * 14 + o] : b[p * 26 + o - 14] - 0.5f;
             assertEquals(sa[0], got, RTOL * sa[1] + 1e-6, "o=" + o);
           }
         }
@@ -169,6 +169,68 @@ class Winograd4x4Test {
     assertTrue(frames * ((h + 3) / 4) * ((w + 3) / 4) > 2 * Winograd4x4.TILES_PER_CHUNK,
         "the case must span several chunks");
     assertArrayEquals(one, two);
+  }
+
+  @Test
+  void everyVectorWidthAndTheScalarTransformsGiveTheSameBits() {
+    // The transforms and the kernel of each width (512 emulated on AVX2) against the scalar
+    // transforms with the 256-bit kernel; the kernels' products are bitwise the same for every
+    // width (MatMul's contract), the transforms' by Winograd4TransformsTest.
+    Random r = new Random(5);
+    int frames = 3;
+    int h = 10;
+    int w = 9;
+    float[] x = random(r, frames * h * w * 24, 1);
+    float[] hh = random(r, frames * h * w * 17, 1);
+    float[] k = random(r, 9 * 41 * 40, 1);
+    float[] u = new float[(int) Winograd4x4.kernelSize(41, 40)];
+    Winograd4x4.transformKernel(k, 41, 40, u, 41, 40, 0, 0);
+    float[] want = new float[frames * h * w * 40];
+    try (Parallel par = new Parallel(2)) {
+      new Winograd4x4(par, MatMuls.vector(1, 256), Winograd4Transforms.SCALAR, new Arena())
+          .convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
+              1, u, h, w, new Output[] {new Output(want, 0, 40, false)});
+      for (int bits : new int[] {128, 256, 512}) {
+        Winograd4x4 wg = new Winograd4x4(par, MatMuls.vector(1, bits), new Arena());
+        assertEquals(bits, wg.transforms().bits(), "the transforms follow the kernel's width");
+        float[] got = new float[want.length];
+        wg.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
+            1, u, h, w, new Output[] {new Output(got, 0, 40, false)});
+        assertArrayEquals(want, got, bits + " bits");
+      }
+    }
+    try (Parallel one = new Parallel(1)) {
+      assertEquals(0, new Winograd4x4(one, MatMuls.scalar(1), new Arena()).transforms().bits(),
+          "a scalar kernel gets the scalar transforms");
+    }
+  }
+
+  @Test
+  void eachKernelArrayIsPackedForItself() {
+    // One instance, two kernels in turn (its packed forms are kept per array): each result
+    // bitwise that of a fresh instance with that kernel alone.
+    Random r = new Random(8);
+    int frames = 2;
+    int side = 9;
+    float[] in = random(r, frames * side * side * 6, 1);
+    float[][] us = new float[2][];
+    for (int i = 0; i < 2; i++) {
+      us[i] = new float[(int) Winograd4x4.kernelSize(6, 10)];
+      Winograd4x4.transformKernel(random(r, 9 * 6 * 10, 1), 6, 10, us[i], 6, 10, 0, 0);
+    }
+    try (Parallel par = new Parallel(2)) {
+      Winograd4x4 shared = winograd4(par);
+      for (int round = 0; round < 2; round++) {
+        for (float[] u : us) {
+          float[] got = new float[frames * side * side * 10];
+          float[] want = new float[got.length];
+          shared.convolve(in, 0, frames, side, side, 6, 1, 1, u, 10, side, side, got, 0, false);
+          winograd4(par).convolve(in, 0, frames, side, side, 6, 1, 1, u, 10, side, side, want,
+              0, false);
+          assertArrayEquals(want, got);
+        }
+      }
+    }
   }
 
   /** The definition in double: {sum, sum of |terms|} of output (f, y, x, o). */

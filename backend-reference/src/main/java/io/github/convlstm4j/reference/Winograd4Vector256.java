@@ -1,0 +1,158 @@
+package io.github.convlstm4j.reference;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Winograd4Transforms} with the Vector API on {@code FloatVector.SPECIES_256}: each tile's
+ * transforms run over the channels in vectors of this width (the last {@code c mod lanes}
+ * channels through the scalar definition), with the definition's float operations in its order,
+ * so the bits are the same.
+ *
+ * <p>The species is a {@code static final} constant, as the Vector API needs for C2 to compile
+ * vector instructions; hence one class per width. The three {@code Winograd4Vector*.java} files
+ * are one source with the bit size changed ({@code Winograd4TransformsTest} checks that they
+ * differ in nothing else): edit {@code Winograd4Vector256.java}, then regenerate the other two
+ * with the {@code sed} command in that test. Every method is small, so that C2 inlines it and
+ * no vector is boxed on the heap; no vector value is merged from two branches.
+ *
+ * <p>Load only when the JVM runs with {@code --add-modules jdk.incubator.vector} (see
+ * {@link Winograd4Transforms#vector(int)}).
+ */
+final class Winograd4Vector256 implements Winograd4Transforms {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = S.length();
+
+  Winograd4Vector256() {}
+
+  @Override
+  public int bits() {
+    return S.vectorBitSize();
+  }
+
+  @Override
+  public void input(float[] src, int off, int rs, int c, float[] t, int tOff, float[] v,
+      int vOff, int vs) {
+    int cv = c - c % L;
+    for (int ch = 0; ch < cv; ch += L) {
+      // Bᵀ d, column by column, into t[tOff + (a·6 + s)·L + lane]; then per row a its row pass.
+      // Loops of one small step each: C2 inlines all of a step's vector operations (a body
+      // with all 36 outputs written out exceeds its inlining budget and then boxes vectors).
+      for (int s = 0; s < 6; s++) {
+        bt6(src, off + ch + s * c, rs, t, tOff + s * L, 6 * L);
+      }
+      for (int a = 0; a < 6; a++) {
+        bt6(t, tOff + a * 6 * L, L, v, vOff + a * 6 * vs + ch, vs);
+      }
+    }
+    if (cv < c) {
+      Winograd4Transforms.inputChannels(src, off, rs, c, cv, c, v, vOff, vs);
+    }
+  }
+
+  private static FloatVector ld(float[] a, int i) {
+    return FloatVector.fromArray(S, a, i);
+  }
+
+  /**
+   * The six rows of {@code Bᵀ x} for {@code x_i = src[p + i·stride]}: row a into
+   * {@code dst[q + a·dstStride]}.
+   */
+  private static void bt6(float[] src, int p, int stride, float[] dst, int q, int dstStride) {
+    FloatVector x1 = ld(src, p + stride);
+    FloatVector x2 = ld(src, p + 2 * stride);
+    FloatVector x3 = ld(src, p + 3 * stride);
+    FloatVector x4 = ld(src, p + 4 * stride);
+    ld(src, p).mul(4f).sub(x2.mul(5f)).add(x4).intoArray(dst, q);
+    x1.add(x2).mul(-4f).add(x3).add(x4).intoArray(dst, q + dstStride);
+    x1.sub(x2).mul(4f).sub(x3).add(x4).intoArray(dst, q + 2 * dstStride);
+    x3.sub(x1).mul(2f).sub(x2).add(x4).intoArray(dst, q + 3 * dstStride);
+    x1.sub(x3).mul(2f).sub(x2).add(x4).intoArray(dst, q + 4 * dstStride);
+    x1.mul(4f).sub(x3.mul(5f)).add(ld(src, p + 5 * stride)).intoArray(dst, q + 5 * dstStride);
+  }
+
+  @Override
+  public void output(float[] m, int mOff, int ms, int n, int c, float[] t, int tOff,
+      float[] out, int base, int rowStride, int rows, int cols, boolean accumulate) {
+    int cv = n - n % L;
+    for (int ch = 0; ch < cv; ch += L) {
+      // Aᵀ M: t[tOff + (i·6 + b)·L + lane] for the 6 columns b, then per row i its outputs
+      int p = mOff + ch;
+      for (int b = 0; b < 6; b++) {
+        outColumn(m, p + b * ms, ms, t, tOff + b * L);
+      }
+      int o = base + ch;
+      for (int i = 0; i < rows; i++) {
+        if (accumulate) {
+          outRowAdd(t, tOff + i * 6 * L, out, o + i * rowStride, c, cols);
+        } else {
+          outRowSet(t, tOff + i * 6 * L, out, o + i * rowStride, c, cols);
+        }
+      }
+    }
+    if (cv < n) {
+      Winograd4Transforms.outputChannels(m, mOff, ms, c, cv, n, out, base, rowStride, rows,
+          cols, accumulate);
+    }
+  }
+
+  /** The four rows of {@code Aᵀ x} for x_a = m[p + 6a·ms], into t[to + 6i·L]. */
+  private static void outColumn(float[] m, int p, int ms, float[] t, int to) {
+    FloatVector x1 = ld(m, p + 6 * ms);
+    FloatVector x2 = ld(m, p + 12 * ms);
+    FloatVector x3 = ld(m, p + 18 * ms);
+    FloatVector x4 = ld(m, p + 24 * ms);
+    FloatVector p12 = x1.add(x2);
+    FloatVector d12 = x1.sub(x2);
+    FloatVector p34 = x3.add(x4);
+    FloatVector d34 = x3.sub(x4);
+    ld(m, p).add(p12).add(p34).intoArray(t, to);
+    d12.add(d34.mul(2f)).intoArray(t, to + 6 * L);
+    p12.add(p34.mul(4f)).intoArray(t, to + 12 * L);
+    d12.add(d34.mul(8f)).add(ld(m, p + 30 * ms)).intoArray(t, to + 18 * L);
+  }
+
+  private static void outRowSet(float[] t, int r, float[] out, int o, int c, int cols) {
+    FloatVector x1 = ld(t, r + L);
+    FloatVector x2 = ld(t, r + 2 * L);
+    FloatVector x3 = ld(t, r + 3 * L);
+    FloatVector x4 = ld(t, r + 4 * L);
+    FloatVector p12 = x1.add(x2);
+    FloatVector d12 = x1.sub(x2);
+    FloatVector p34 = x3.add(x4);
+    FloatVector d34 = x3.sub(x4);
+    ld(t, r).add(p12).add(p34).intoArray(out, o);
+    if (cols > 1) {
+      d12.add(d34.mul(2f)).intoArray(out, o + c);
+    }
+    if (cols > 2) {
+      p12.add(p34.mul(4f)).intoArray(out, o + 2 * c);
+    }
+    if (cols > 3) {
+      d12.add(d34.mul(8f)).add(ld(t, r + 5 * L)).intoArray(out, o + 3 * c);
+    }
+  }
+
+  private static void outRowAdd(float[] t, int r, float[] out, int o, int c, int cols) {
+    FloatVector x1 = ld(t, r + L);
+    FloatVector x2 = ld(t, r + 2 * L);
+    FloatVector x3 = ld(t, r + 3 * L);
+    FloatVector x4 = ld(t, r + 4 * L);
+    FloatVector p12 = x1.add(x2);
+    FloatVector d12 = x1.sub(x2);
+    FloatVector p34 = x3.add(x4);
+    FloatVector d34 = x3.sub(x4);
+    ld(out, o).add(ld(t, r).add(p12).add(p34)).intoArray(out, o);
+    if (cols > 1) {
+      ld(out, o + c).add(d12.add(d34.mul(2f))).intoArray(out, o + c);
+    }
+    if (cols > 2) {
+      ld(out, o + 2 * c).add(p12.add(p34.mul(4f))).intoArray(out, o + 2 * c);
+    }
+    if (cols > 3) {
+      ld(out, o + 3 * c).add(d12.add(d34.mul(8f)).add(ld(t, r + 5 * L)))
+          .intoArray(out, o + 3 * c);
+    }
+  }
+}
