@@ -21,6 +21,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BenchUsageTest {
 
+  @Test
+  void everyHelpTextIsAFormatString() {
+    assertEquals(List.of(),
+        io.github.convlstm4j.samples.HelpTexts.warnings(
+            new picocli.CommandLine(new BenchMain())), "write %% for a literal %");
+  }
+
+
   @TempDir
   Path dir;
 

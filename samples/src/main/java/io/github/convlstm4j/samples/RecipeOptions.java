@@ -34,7 +34,7 @@ final class RecipeOptions {
 
   @Option(names = "--schedule", paramLabel = "NAME", converter = KindConverter.class,
       description = "Learning rate per batch: constant (default), onecycle (PyTorch "
-          + "OneCycleLR: from max/25 up to --max-lr over 30% of the steps, then down to "
+          + "OneCycleLR: from max/25 up to --max-lr over 30%% of the steps, then down to "
           + "max/25/1e4) or cosine (CosineAnnealingLR from --max-lr towards 0).")
   Kind schedule = Kind.CONSTANT;
 
