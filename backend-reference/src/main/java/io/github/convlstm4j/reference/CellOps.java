@@ -88,7 +88,19 @@ interface CellOps {
    * Winograd transform of one gathered output-gradient tile {@code d[(r·2 + s)·c + o]} for
    * every channel ({@link Winograd3x3#outputGradientScalar} is the scalar definition).
    */
-  void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride);
+  default void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride) {
+    winogradOutputGradient(d, c, m, mOff, mStride, Math.max(c, 1), 0);
+  }
+
+  /**
+   * As {@link #winogradOutputGradient(float[], int, float[], int, int)}, but channel o of
+   * product ξ goes to {@code m[mOff + ξ·mStride + (o / sliver)·sliverStride + o % sliver]}:
+   * the column-sliver layout of {@link io.github.convlstm4j.reference.kernel.MatMul#prepare}
+   * ({@code sliver} = its {@code preparedSliver}, {@code sliverStride} = k · sliver, mOff =
+   * the tile's row times {@code sliver}). Padding columns are not written.
+   */
+  void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride, int sliver,
+      int sliverStride);
 
   /** Short name: {@code scalar} or {@code vector-<bits>}. */
   String name();

@@ -200,9 +200,12 @@ final class ScalarCellOps implements CellOps {
   }
 
   @Override
-  public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride) {
+  public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride,
+      int sliver, int sliverStride) {
     for (int o = 0; o < c; o++) {
-      Winograd3x3.outputGradientScalar(d, c, o, m, mOff, mStride);
+      int s = o / sliver;
+      Winograd3x3.outputGradientScalar(d, c, o, m, mOff + s * sliverStride - s * sliver,
+          mStride);
     }
   }
 

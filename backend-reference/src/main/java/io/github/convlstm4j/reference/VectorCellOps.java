@@ -576,14 +576,22 @@ final class VectorCellOps implements CellOps {
   }
 
   @Override
-  public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride) {
-    int cv = c - c % L;
-    for (int o = 0; o < cv; o += L) {
-      outputGradientTop(d, c, o, m, mOff + o, mStride);
-      outputGradientBottom(d, c, o, m, mOff + o + 8 * mStride, mStride);
-    }
-    for (int o = cv; o < c; o++) {
-      Winograd3x3.outputGradientScalar(d, c, o, m, mOff, mStride);
+  public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride,
+      int sliver, int sliverStride) {
+    int o = 0;
+    while (o < c) {
+      int s = o / sliver;
+      int within = o - s * sliver;
+      // Channel o goes to at + o; a vector of L channels when they stay in one sliver.
+      int at = mOff + s * sliverStride - s * sliver;
+      if (o + L <= c && within + L <= sliver) {
+        outputGradientTop(d, c, o, m, at + o, mStride);
+        outputGradientBottom(d, c, o, m, at + o + 8 * mStride, mStride);
+        o += L;
+      } else {
+        Winograd3x3.outputGradientScalar(d, c, o, m, at, mStride);
+        o++;
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.reference.kernel.MatMul;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -322,14 +323,22 @@ final class Winograd3x3 {
       scratch[p] = arena.get("winograd" + p, patch);
     }
     int vStride = TILES_PER_BLOCK * cin;
-    int mStride = TILES_PER_BLOCK * cout;
+    // M_ξ is written directly in the prepared (column-sliver) layout of the serial kernel, so
+    // the products do not pack B; the sliver width may depend on the block's tile count.
+    long mStride = Math.max(preparedStride(Math.min(TILES_PER_BLOCK, tiles), cout),
+        preparedStride(tiles % TILES_PER_BLOCK, cout));
     float[] v = arena.get("winogradV", (long) XI * vStride);
-    float[] m = arena.get("winogradM", (long) XI * mStride);
+    float[] m = arena.get("winogradM", XI * mStride);
     float[] du = arena.zeroed("winogradDU", (long) XI * cin * cout);
     int channels = cin;
     for (int t0 = 0; t0 < tiles; t0 += TILES_PER_BLOCK) {
       int block0 = t0;
       int count = Math.min(TILES_PER_BLOCK, tiles - t0);
+      int sliver = serial.preparedSliver(count, cout);
+      int sliverStride = count * sliver;
+      int ms = (int) mStride;
+      int lastSliver = cout / sliver * sliverStride;
+      int padFrom = cout % sliver;
       par.forRange(parts, 1, (p0, p1) -> {
         for (int p = p0; p < p1; p++) {
           float[] d = scratch[p];
@@ -349,14 +358,20 @@ final class Winograd3x3 {
               col += c;
             }
             gatherOutputTile(dy, dyOff + f * ho * wo * cout, ho, wo, cout, y, x, d);
-            ops.winogradOutputGradient(d, cout, m, q * cout, mStride);
+            ops.winogradOutputGradient(d, cout, m, q * sliver, ms, sliver, sliverStride);
+            if (padFrom > 0) { // the zero columns of the last, partial sliver
+              for (int xi = 0; xi < XI; xi++) {
+                int at = xi * ms + lastSliver + q * sliver;
+                Arrays.fill(m, at + padFrom, at + sliver, 0f);
+              }
+            }
           }
         }
       });
       par.forRange(XI, 1, (x0, x1) -> {
         for (int xi = x0; xi < x1; xi++) {
-          serial.gemm(true, false, channels, cout, count, v, xi * vStride, channels, m,
-              xi * mStride, cout, du, xi * channels * cout, cout, true);
+          serial.gemmPreparedTransA(channels, cout, count, v, xi * vStride, channels, m,
+              xi * ms, du, xi * channels * cout, cout, true);
         }
       });
     }
@@ -365,6 +380,12 @@ final class Winograd3x3 {
       addKernelGradient(du, cin, row, inputs[j].channels(), cout, grads[j]);
       row += inputs[j].channels();
     }
+  }
+
+  /** Floats per ξ of {@code M} for {@code count} tiles in {@code serial}'s prepared layout. */
+  private long preparedStride(int count, int cout) {
+    int sliver = serial.preparedSliver(count, cout);
+    return (long) TILES_PER_BLOCK * ((cout + sliver - 1) / sliver * sliver);
   }
 
   /**

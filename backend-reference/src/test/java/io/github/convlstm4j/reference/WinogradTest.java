@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.reference.kernel.MatMuls;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
@@ -403,6 +404,76 @@ class WinogradTest {
     assertTrue(frames * ((h + 1) / 2) * ((w + 1) / 2) > 2 * Winograd3x3.TILES_PER_CHUNK,
         "the case must span several chunks");
     assertArrayEquals(one, two);
+  }
+
+  /**
+   * The weight gradient with M_ξ written in the prepared layout and {@code gemmPreparedTransA}
+   * gives the same bits as the earlier path, written out here: M_ξ dense
+   * ({@link Winograd3x3#outputGradientScalar}) and {@code gemm(true, false, ...)} per ξ, which
+   * packs B and A on each product. Tile counts with full and partial blocks, channel counts
+   * that are not multiples of the vector length or of the sliver width, every vector width.
+   */
+  @ParameterizedTest(name = "{0} frames {1}x{2}, {3}->{4} channels, kernel {5}")
+  @CsvSource({
+      "1, 3, 3, 1, 1, vector",
+      "2, 9, 7, 5, 13, vector",
+      "4, 21, 19, 10, 12, vector",   // 440 tiles: a full and a partial block
+      "3, 30, 30, 17, 40, vector",   // 675 tiles
+      "2, 40, 41, 8, 16, vector",
+      "1, 20, 20, 17, 40, vector-512", // 100 tiles: one k block at 512 bits, packed
+      "3, 30, 30, 17, 40, vector-512",
+      "3, 30, 30, 9, 33, vector-128",
+      "3, 30, 30, 9, 33, scalar"
+  })
+  void weightGradientEqualsPackingPathBitwise(int frames, int h, int w, int cin, int cout,
+      String kind) {
+    Random r = new Random(frames * 31 + cin * 7 + cout);
+    float[] in = random(r, frames * h * w * cin);
+    float[] dy = random(r, frames * h * w * cout);
+    float[] held = random(r, 9 * cin * cout);
+    MatMul serial = kind.equals("scalar") ? MatMuls.scalar(1)
+        : kind.equals("vector") ? MatMuls.vector(1)
+        : MatMuls.vector(1, Integer.parseInt(kind.substring("vector-".length())));
+    CellOps ops = kind.equals("scalar") ? new ScalarCellOps() : CellOps.vector();
+    float[] got = held.clone();
+    try (Parallel par = new Parallel(2)) {
+      new Winograd3x3(par, serial, ops, new Arena()).weightGradient(in, 0, frames, h, w, cin, 1,
+          1, dy, 0, cout, h, w, got);
+    }
+    // The earlier path.
+    int tilesY = (h + 1) / 2;
+    int tilesX = (w + 1) / 2;
+    int perFrame = tilesY * tilesX;
+    int tiles = frames * perFrame;
+    int block = Winograd3x3.TILES_PER_BLOCK;
+    int xiCount = Winograd3x3.XI;
+    float[] d = new float[Math.max(xiCount * cin, 4 * cout)];
+    float[] v = new float[xiCount * block * cin];
+    float[] m = new float[xiCount * block * cout];
+    float[] du = new float[xiCount * cin * cout];
+    for (int t0 = 0; t0 < tiles; t0 += block) {
+      int count = Math.min(block, tiles - t0);
+      for (int q = 0; q < count; q++) {
+        int tile = t0 + q;
+        int f = tile / perFrame;
+        int rest = tile - f * perFrame;
+        int y = 2 * (rest / tilesX);
+        int x = 2 * (rest % tilesX);
+        Winograd3x3.gatherPatch(in, f * h * w * cin, h, w, cin, y - 1, x - 1, d);
+        ops.winogradInput(d, cin, v, q * cin, block * cin);
+        Winograd3x3.gatherOutputTile(dy, f * h * w * cout, h, w, cout, y, x, d);
+        for (int o = 0; o < cout; o++) {
+          Winograd3x3.outputGradientScalar(d, cout, o, m, q * cout, block * cout);
+        }
+      }
+      for (int xi = 0; xi < xiCount; xi++) {
+        serial.gemm(true, false, cin, cout, count, v, xi * block * cin, cin, m,
+            xi * block * cout, cout, du, xi * cin * cout, cout, true);
+      }
+    }
+    float[] want = held.clone();
+    Winograd3x3.addKernelGradient(du, cin, 0, cin, cout, want);
+    assertArrayEquals(want, got, kind + ": the packing path's bits");
   }
 
   private static Winograd3x3 winograd(Parallel par, CellOps ops) {

@@ -222,14 +222,19 @@ final class GemmProbe {
   /**
    * Times {@code serial} on the Winograd weight-gradient products: per block the 16 products
    * split over {@link #threads} threads by ξ (each thread adds to its own {@code dU_ξ}),
-   * block after block; one untimed warm-up pass.
+   * block after block; one untimed warm-up pass. As the reference backend runs them: M_ξ
+   * already in the kernel's prepared layout ({@code preparedSliver}; the backend's transform
+   * writes it so), products by {@code gemmPreparedTransA}, so B is not packed per product.
    */
   private Map<String, Object> weightGradientRow(MatMul serial, String kernel,
       WeightGradientShape w, int n) {
     int parts = Math.max(1, Math.min(threads, WINOGRAD_XI));
     Random rnd = new Random(3);
     int vStride = WINOGRAD_BLOCK * w.k();
-    int mStride = WINOGRAD_BLOCK * w.n();
+    int sliver = serial.preparedSliver(Math.min(WINOGRAD_BLOCK, w.tiles()), w.n());
+    int lastSliver = serial.preparedSliver(w.tiles() % WINOGRAD_BLOCK, w.n());
+    int mStride = WINOGRAD_BLOCK
+        * Math.max(roundUp(w.n(), sliver), roundUp(w.n(), lastSliver));
     float[] v = fill(new float[WINOGRAD_XI * vStride], rnd);
     float[] m = fill(new float[WINOGRAD_XI * mStride], rnd);
     float[] du = new float[WINOGRAD_XI * w.k() * w.n()];
@@ -246,8 +251,8 @@ final class GemmProbe {
             int x1 = WINOGRAD_XI * (p + 1) / parts;
             tasks.add(() -> {
               for (int xi = x0; xi < x1; xi++) {
-                serial.gemm(true, false, w.k(), w.n(), count, v, xi * vStride, w.k(), m,
-                    xi * mStride, w.n(), du, xi * w.k() * w.n(), w.n(), true);
+                serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, w.k(), m,
+                    xi * mStride, du, xi * w.k() * w.n(), w.n(), true);
               }
               return null;
             });
@@ -270,6 +275,7 @@ final class GemmProbe {
       row.put("transA", true);
       row.put("transB", false);
       row.put("products", (long) WINOGRAD_XI * w.blocks());
+      row.put("preparedB", true);
       row.put("serialKernel", serial.name());
       row.put("seconds", st.toJson());
       row.put("gflops", w.flops() / st.median() / 1e9);
@@ -396,4 +402,9 @@ final class GemmProbe {
     }
     return x;
   }
+
+  private static int roundUp(int x, int multiple) {
+    return (x + multiple - 1) / multiple * multiple;
+  }
+
 }

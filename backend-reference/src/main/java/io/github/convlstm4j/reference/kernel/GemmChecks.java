@@ -57,6 +57,22 @@ final class GemmChecks {
     matrix("c", m, n, c, cOff, ldc, "ldc");
   }
 
+  /**
+   * Checks one {@code gemmPreparedTransA} call: A is stored {@code k × m} row-major, the
+   * prepared B holds {@code size} floats from {@code bpOff}, C is {@code m × n}.
+   */
+  static void checkPreparedTransA(int m, int n, int k, float[] a, int aOff, int lda,
+      float[] bp, int bpOff, int size, float[] c, int cOff, int ldc) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(bp, "bp");
+    Objects.requireNonNull(c, "c");
+    nonNegative("m", m);
+    nonNegative(k, n);
+    matrix("a", k, m, a, aOff, lda, "lda");
+    matrix("bp", 1, size, bp, bpOff, size, "size");
+    matrix("c", m, n, c, cOff, ldc, "ldc");
+  }
+
   /** Checks that a matrix's row and column counts are not negative. */
   static void nonNegative(int rows, int cols) {
     nonNegative("k", rows);

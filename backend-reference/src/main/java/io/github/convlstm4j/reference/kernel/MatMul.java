@@ -95,6 +95,46 @@ public interface MatMul {
   }
 
   /**
+   * The width {@code w} of the column slivers of the form {@link #prepare} writes for a
+   * {@code k × n} matrix: element (p, j) of B is at
+   * {@code dst[dstOff + (j / w)·k·w + p·w + j % w]}, and columns {@code n .. roundUp(n, w) - 1}
+   * of the last sliver are zero, so that {@link #preparedSize} is {@code k · roundUp(n, w)}.
+   * A caller may therefore write the prepared form directly instead of calling
+   * {@link #prepare}. This default: {@code max(n, 1)} (one sliver, the dense copy).
+   *
+   * @param k rows of B
+   * @param n columns of B
+   * @return the sliver width, at least 1
+   */
+  default int preparedSliver(int k, int n) {
+    GemmChecks.nonNegative(k, n);
+    return Math.max(n, 1);
+  }
+
+  /**
+   * {@code C = Aᵀ · B} or {@code C += Aᵀ · B}: as {@link #gemmPrepared} but with A stored
+   * transposed ({@code k × m}, element (i, p) of op(A) at {@code a[aOff + p*lda + i]}). The
+   * values are bitwise those of {@code gemm(true, false, ...)} on the original B.
+   *
+   * @param m rows of C
+   * @param n columns of C
+   * @param k inner dimension
+   * @param a A's storage ({@code k × m}, row-major)
+   * @param aOff offset of A's first element
+   * @param lda leading dimension of A as stored, at least {@code m}
+   * @param bp the prepared B
+   * @param bpOff offset of the prepared B
+   * @param c C's storage
+   * @param cOff offset of C's first element
+   * @param ldc leading dimension of C
+   * @param accumulate add to C instead of overwriting it
+   */
+  default void gemmPreparedTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] bp,
+      int bpOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    gemm(true, false, m, n, k, a, aOff, lda, bp, bpOff, n, c, cOff, ldc, accumulate);
+  }
+
+  /**
    * The same kernel (same micro-kernels, so the same bits) on the calling thread only: for
    * products that are themselves run inside a parallel loop.
    *

@@ -412,6 +412,38 @@ public final class VectorMatMul implements MatMul {
     }
   }
 
+  /** {@code NR} when B is packed in slivers (see {@link #preparedSize}), else {@code n}. */
+  @Override
+  public int preparedSliver(int k, int n) {
+    GemmChecks.nonNegative(k, n);
+    return packsPrepared(k, n) ? nr : Math.max(n, 1);
+  }
+
+  /**
+   * As {@link #gemmPrepared} with transposed A: the row tiles of {@link #gemm} on the calling
+   * thread, A packed per row block exactly as {@code gemm(true, ...)} does (the same
+   * micro-kernels, so the same bits), B read from the prepared slivers without packing.
+   */
+  @Override
+  public void gemmPreparedTransA(int m, int n, int k, float[] a, int aOff, int lda,
+      float[] bp, int bpOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    if (!packsPrepared(k, n)) {
+      MatMul.super.gemmPreparedTransA(m, n, k, a, aOff, lda, bp, bpOff, c, cOff, ldc,
+          accumulate);
+      return;
+    }
+    GemmChecks.checkPreparedTransA(m, n, k, a, aOff, lda, bp, bpOff, preparedSize(k, n), c,
+        cOff, ldc);
+    if (GemmChecks.trivial(m, n, k, c, cOff, ldc, accumulate)) {
+      return;
+    }
+    int slivers = (n + nr - 1) / nr;
+    for (int i0 = 0; i0 < m; i0 += MC_MAX) {
+      rowBlock(true, i0, Math.min(MC_MAX, m - i0), 0, k, k, a, aOff, lda, bp, bpOff, slivers,
+          0, slivers, n, c, cOff, ldc, accumulate);
+    }
+  }
+
   private boolean packsPrepared(int k, int n) {
     return k <= kcMax && n <= NC_MAX;
   }

@@ -406,6 +406,53 @@ class MatMulTest {
     assertMessage(() -> mm.preparedSize(-1, 3), "k must be >= 0, got -1");
   }
 
+  /**
+   * {@code gemmPreparedTransA} on B written by hand in the layout {@code preparedSliver}
+   * describes: within the double-oracle bound ({@link Problem#check}) and bitwise equal to
+   * {@code gemm(true, false, ...)}; the hand-written layout equals {@code prepare}'s output.
+   */
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void preparedTransposedAProductsMatchOracleAndPlainProductsBitwise(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    // k past one k block at every width (falls back to the dense form), partial slivers and
+    // partial register tiles, channel counts not multiples of the vector length.
+    for (int[] mnk : new int[][] {{24, 160, 40}, {7, 17, 5}, {13, 33, 100}, {25, 8, 1},
+        {6, 16, 500}, {37, 64, 384}, {45, 23, 200}, {0, 5, 3}, {4, 3, 0}}) {
+      Problem pr = new Problem(true, false, mnk[0], mnk[1], mnk[2], 2, mnk[0] + 7L * mnk[1]);
+      int k = pr.k;
+      int n = pr.n;
+      int w = mm.preparedSliver(k, n);
+      assertTrue(w >= 1, "sliver width " + w);
+      int padded = (n + w - 1) / w * w;
+      assertEquals(k * padded, mm.preparedSize(k, n), kind + " preparedSize");
+      float[] bp = new float[3 + k * padded];
+      java.util.Arrays.fill(bp, Float.NaN);
+      for (int p = 0; p < k; p++) {
+        for (int j = 0; j < padded; j++) {
+          bp[3 + (j / w) * k * w + p * w + j % w] = j < n ? pr.bv(p, j) : 0f;
+        }
+      }
+      float[] byPrepare = new float[3 + mm.preparedSize(k, n)];
+      mm.prepare(k, n, pr.b, pr.bOff, pr.ldb, byPrepare, 3);
+      for (int i = 3; i < bp.length; i++) {
+        assertEquals(Float.floatToRawIntBits(byPrepare[i]), Float.floatToRawIntBits(bp[i]),
+            kind + " " + pr + ": prepared element " + i);
+      }
+      for (boolean accumulate : new boolean[] {false, true}) {
+        float[] c = pr.c0.clone();
+        mm.gemmPreparedTransA(pr.m, n, k, pr.a, pr.aOff, pr.lda, bp, 3, c, pr.cOff, pr.ldc,
+            accumulate);
+        pr.check(c, accumulate, kind + " " + pr);
+        assertArrayEquals(pr.run(mm, accumulate), c, kind + " " + pr + " vs gemm");
+      }
+    }
+    float[] x = new float[10];
+    assertMessage(() -> mm.gemmPreparedTransA(3, 2, 4, x, 0, 3, new float[99], 0,
+        new float[99], 0, 2, false), "a must have at least 12 elements");
+    assertMessage(() -> mm.preparedSliver(3, -1), "n must be >= 0, got -1");
+  }
+
   @ParameterizedTest(name = "{0} threads={1}")
   @MethodSource("kernels")
   void serialKernelGivesTheSameBits(String kind, int threads) {
