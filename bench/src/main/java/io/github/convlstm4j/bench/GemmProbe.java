@@ -238,57 +238,81 @@ final class GemmProbe {
     float[] v = fill(new float[WINOGRAD_XI * vStride], rnd);
     float[] m = fill(new float[WINOGRAD_XI * mStride], rnd);
     float[] du = new float[WINOGRAD_XI * w.k() * w.n()];
+    Stats st = timed(w.name(), parts, n, pool -> {
+      for (int block = 0; block < w.blocks(); block++) {
+        int count = Math.min(WINOGRAD_BLOCK, w.tiles() - block * WINOGRAD_BLOCK);
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+          int x0 = WINOGRAD_XI * p / parts;
+          int x1 = WINOGRAD_XI * (p + 1) / parts;
+          tasks.add(() -> {
+            for (int xi = x0; xi < x1; xi++) {
+              serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, w.k(), m,
+                  xi * mStride, du, xi * w.k() * w.n(), w.n(), true);
+            }
+            return null;
+          });
+        }
+        for (Future<Void> f : pool.invokeAll(tasks)) {
+          f.get();
+        }
+      }
+    });
+    Map<String, Object> row = productRow(kernel, serial, w.name(), w.k(), w.n(), WINOGRAD_BLOCK,
+        true, (long) WINOGRAD_XI * w.blocks(), st, w.flops());
+    row.put("preparedB", true);
+    return row;
+  }
+
+  /** One timed pass of a Winograd product row, on the row's thread pool. */
+  @FunctionalInterface
+  private interface Pass {
+    void run(ExecutorService pool) throws InterruptedException, ExecutionException;
+  }
+
+  /**
+   * Runs {@code pass} once untimed and {@code n} times timed on a pool of {@code parts}
+   * threads; failures become {@link IllegalStateException}s naming the row.
+   */
+  private static Stats timed(String name, int parts, int n, Pass pass) {
     ExecutorService pool = Executors.newFixedThreadPool(parts);
     try {
       List<Double> seconds = new ArrayList<>();
       for (int i = 0; i < 1 + n; i++) {
         long t0 = System.nanoTime();
-        for (int block = 0; block < w.blocks(); block++) {
-          int count = Math.min(WINOGRAD_BLOCK, w.tiles() - block * WINOGRAD_BLOCK);
-          List<Callable<Void>> tasks = new ArrayList<>();
-          for (int p = 0; p < parts; p++) {
-            int x0 = WINOGRAD_XI * p / parts;
-            int x1 = WINOGRAD_XI * (p + 1) / parts;
-            tasks.add(() -> {
-              for (int xi = x0; xi < x1; xi++) {
-                serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, w.k(), m,
-                    xi * mStride, du, xi * w.k() * w.n(), w.n(), true);
-              }
-              return null;
-            });
-          }
-          for (Future<Void> f : pool.invokeAll(tasks)) {
-            f.get();
-          }
-        }
+        pass.run(pool);
         if (i > 0) {
           seconds.add((System.nanoTime() - t0) / 1e9);
         }
       }
-      Stats st = Stats.of(seconds);
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("kernel", kernel);
-      row.put("shape", w.name());
-      row.put("m", w.k());
-      row.put("n", w.n());
-      row.put("k", WINOGRAD_BLOCK);
-      row.put("transA", true);
-      row.put("transB", false);
-      row.put("products", (long) WINOGRAD_XI * w.blocks());
-      row.put("preparedB", true);
-      row.put("serialKernel", serial.name());
-      row.put("seconds", st.toJson());
-      row.put("gflops", w.flops() / st.median() / 1e9);
-      row.put("target", false);
-      return row;
+      return Stats.of(seconds);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while timing " + w.name(), e);
+      throw new IllegalStateException("interrupted while timing " + name, e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException(w.name() + " failed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(name + " failed: " + e.getCause(), e.getCause());
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** A kernel-table row of products run by the one-thread kernel {@code serial}. */
+  private static Map<String, Object> productRow(String kernel, MatMul serial, String shape,
+      int m, int n, int k, boolean transA, long products, Stats st, double flops) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("kernel", kernel);
+    row.put("shape", shape);
+    row.put("m", m);
+    row.put("n", n);
+    row.put("k", k);
+    row.put("transA", transA);
+    row.put("transB", false);
+    row.put("products", products);
+    row.put("serialKernel", serial.name());
+    row.put("seconds", st.toJson());
+    row.put("gflops", flops / st.median() / 1e9);
+    row.put("target", false);
+    return row;
   }
 
   /**
@@ -314,59 +338,31 @@ final class GemmProbe {
       a[p] = fill(new float[WINOGRAD_XI * aStride], rnd);
       c[p] = new float[WINOGRAD_XI * cStride];
     }
-    ExecutorService pool = Executors.newFixedThreadPool(parts);
-    try {
-      List<Callable<Void>> tasks = new ArrayList<>();
-      for (int p = 0; p < parts; p++) {
-        int part = p;
-        int from = (int) ((long) w.chunks() * p / parts);
-        int to = (int) ((long) w.chunks() * (p + 1) / parts);
-        tasks.add(() -> {
-          for (int chunk = from; chunk < to; chunk++) {
-            int count = Math.min(WINOGRAD_TILES, w.tiles() - chunk * WINOGRAD_TILES);
-            for (int xi = 0; xi < WINOGRAD_XI; xi++) {
-              serial.gemmPrepared(count, w.n(), w.k(), a[part], xi * aStride, w.k(), bp,
-                  xi * packed, c[part], xi * cStride, w.n(), false);
-            }
-          }
-          return null;
-        });
-      }
-      List<Double> seconds = new ArrayList<>();
-      for (int i = 0; i < 1 + n; i++) {
-        long t0 = System.nanoTime();
-        for (int step = 0; step < w.steps(); step++) {
-          for (Future<Void> f : pool.invokeAll(tasks)) {
-            f.get();
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int p = 0; p < parts; p++) {
+      int part = p;
+      int from = (int) ((long) w.chunks() * p / parts);
+      int to = (int) ((long) w.chunks() * (p + 1) / parts);
+      tasks.add(() -> {
+        for (int chunk = from; chunk < to; chunk++) {
+          int count = Math.min(WINOGRAD_TILES, w.tiles() - chunk * WINOGRAD_TILES);
+          for (int xi = 0; xi < WINOGRAD_XI; xi++) {
+            serial.gemmPrepared(count, w.n(), w.k(), a[part], xi * aStride, w.k(), bp,
+                xi * packed, c[part], xi * cStride, w.n(), false);
           }
         }
-        if (i > 0) {
-          seconds.add((System.nanoTime() - t0) / 1e9);
-        }
-      }
-      Stats st = Stats.of(seconds);
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("kernel", kernel);
-      row.put("shape", w.name());
-      row.put("m", WINOGRAD_TILES);
-      row.put("n", w.n());
-      row.put("k", w.k());
-      row.put("transA", false);
-      row.put("transB", false);
-      row.put("products", (long) WINOGRAD_XI * w.chunks() * w.steps());
-      row.put("serialKernel", serial.name());
-      row.put("seconds", st.toJson());
-      row.put("gflops", w.flops() / st.median() / 1e9);
-      row.put("target", false);
-      return row;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while timing " + w.name(), e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(w.name() + " failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
+        return null;
+      });
     }
+    Stats st = timed(w.name(), parts, n, pool -> {
+      for (int step = 0; step < w.steps(); step++) {
+        for (Future<Void> f : pool.invokeAll(tasks)) {
+          f.get();
+        }
+      }
+    });
+    return productRow(kernel, serial, w.name(), WINOGRAD_TILES, w.n(), w.k(), false,
+        (long) WINOGRAD_XI * w.chunks() * w.steps(), st, w.flops());
   }
 
   private List<Double> timeAll(MatMul mm, Shape s, float[] a, float[] b, float[] c, int warm,
