@@ -42,33 +42,18 @@ final class GemmChecks {
   }
 
   /**
-   * Checks one {@code gemmPrepared} call: A is {@code m × k} row-major, the prepared B holds
-   * {@code size} floats from {@code bpOff}, C is {@code m × n}.
+   * Checks one {@code gemmPrepared} ({@code transA} false: A is {@code m × k} row-major) or
+   * {@code gemmPreparedTransA} call (true: A is stored {@code k × m} row-major): the prepared B
+   * holds {@code size} floats from {@code bpOff}, C is {@code m × n}.
    */
-  static void checkPrepared(int m, int n, int k, float[] a, int aOff, int lda, float[] bp,
-      int bpOff, int size, float[] c, int cOff, int ldc) {
-    Objects.requireNonNull(a, "a");
-    Objects.requireNonNull(bp, "bp");
-    Objects.requireNonNull(c, "c");
-    nonNegative("m", m);
-    nonNegative(k, n);
-    matrix("a", m, k, a, aOff, lda, "lda");
-    matrix("bp", 1, size, bp, bpOff, size, "size");
-    matrix("c", m, n, c, cOff, ldc, "ldc");
-  }
-
-  /**
-   * Checks one {@code gemmPreparedTransA} call: A is stored {@code k × m} row-major, the
-   * prepared B holds {@code size} floats from {@code bpOff}, C is {@code m × n}.
-   */
-  static void checkPreparedTransA(int m, int n, int k, float[] a, int aOff, int lda,
+  static void checkPrepared(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
       float[] bp, int bpOff, int size, float[] c, int cOff, int ldc) {
     Objects.requireNonNull(a, "a");
     Objects.requireNonNull(bp, "bp");
     Objects.requireNonNull(c, "c");
     nonNegative("m", m);
     nonNegative(k, n);
-    matrix("a", k, m, a, aOff, lda, "lda");
+    matrix("a", transA ? k : m, transA ? m : k, a, aOff, lda, "lda");
     matrix("bp", 1, size, bp, bpOff, size, "size");
     matrix("c", m, n, c, cOff, ldc, "ldc");
   }

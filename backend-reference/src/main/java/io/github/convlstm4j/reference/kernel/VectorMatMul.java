@@ -400,16 +400,7 @@ public final class VectorMatMul implements MatMul {
       MatMul.super.gemmPrepared(m, n, k, a, aOff, lda, bp, bpOff, c, cOff, ldc, accumulate);
       return;
     }
-    GemmChecks.checkPrepared(m, n, k, a, aOff, lda, bp, bpOff, preparedSize(k, n), c, cOff,
-        ldc);
-    if (GemmChecks.trivial(m, n, k, c, cOff, ldc, accumulate)) {
-      return;
-    }
-    int slivers = (n + nr - 1) / nr;
-    for (int i0 = 0; i0 < m; i0 += MC_MAX) {
-      rowBlock(false, i0, Math.min(MC_MAX, m - i0), 0, k, k, a, aOff, lda, bp, bpOff, slivers,
-          0, slivers, n, c, cOff, ldc, accumulate);
-    }
+    preparedProduct(false, m, n, k, a, aOff, lda, bp, bpOff, c, cOff, ldc, accumulate);
   }
 
   /** {@code NR} when B is packed in slivers (see {@link #preparedSize}), else {@code n}. */
@@ -432,14 +423,25 @@ public final class VectorMatMul implements MatMul {
           accumulate);
       return;
     }
-    GemmChecks.checkPreparedTransA(m, n, k, a, aOff, lda, bp, bpOff, preparedSize(k, n), c,
+    preparedProduct(true, m, n, k, a, aOff, lda, bp, bpOff, c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * The prepared-B product of {@link #gemmPrepared} ({@code transA} false) and
+   * {@link #gemmPreparedTransA} (true), with B in the packed slivers: the row tiles of
+   * {@link #gemm} on the calling thread, A read in place or packed per row block exactly as
+   * {@code gemm} does (the same micro-kernels, so the same bits).
+   */
+  private void preparedProduct(boolean transA, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] bp, int bpOff, float[] c, int cOff, int ldc, boolean accumulate) {
+    GemmChecks.checkPrepared(transA, m, n, k, a, aOff, lda, bp, bpOff, preparedSize(k, n), c,
         cOff, ldc);
     if (GemmChecks.trivial(m, n, k, c, cOff, ldc, accumulate)) {
       return;
     }
     int slivers = (n + nr - 1) / nr;
     for (int i0 = 0; i0 < m; i0 += MC_MAX) {
-      rowBlock(true, i0, Math.min(MC_MAX, m - i0), 0, k, k, a, aOff, lda, bp, bpOff, slivers,
+      rowBlock(transA, i0, Math.min(MC_MAX, m - i0), 0, k, k, a, aOff, lda, bp, bpOff, slivers,
           0, slivers, n, c, cOff, ldc, accumulate);
     }
   }
