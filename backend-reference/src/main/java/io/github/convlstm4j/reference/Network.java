@@ -1413,29 +1413,10 @@ final class Network implements AutoCloseable {
         ? transpose(l.recurrent.value, kr, g, arena.get("recT", (long) kr * g)) : null;
     float[] kernelT = dIn != null && uJoint == null && uIn == null
         ? transpose(l.kernel.value, k, g, arena.get("kernelT", (long) k * g)) : null;
-    boolean lastOnly = !l.spec.returnSequences();
-    Activation ra = l.spec.recurrentActivation();
-    Activation act = l.spec.activation();
     for (int t = frames - 1; t >= 0; t--) {
-      int dOutOff = lastOnly ? (t == frames - 1 ? 0 : -1) : t * stepF;
-      int fOff = t * stepF;
-      int cPrev = t == 0 ? -1 : (t - 1) * stepF;
       // dz_t: at gOff of zs (dz itself, or the one-step buffer that z.store moves into dz)
-      int gOff = z.begin(gates, t);
-      float[] gs = z.gates;
+      int gOff = cellBackward(l, z, gates, cells, dh, dOut, dc, t);
       float[] zs = z.step;
-      if (l.peepI != null) {
-        float[] wi = l.peepI.value;
-        float[] wf = l.peepF.value;
-        float[] wo = l.peepO.value;
-        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gs, gOff, cells, fOff, cPrev, dh,
-                dOut, dOutOff, dc, zs, from, to));
-      } else {
-        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backward(ra, act, f, gs, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
-                zs, from, to));
-      }
       if (uJoint != null) {
         // dX_t and dH_{t-1} (unused at t = 0): dz_t convolved with both flipped kernels
         fromDz[0] = new Winograd3x3.Input(zs, gOff, g);
@@ -1523,6 +1504,41 @@ final class Network implements AutoCloseable {
             l.padTop, l.padLeft, l.ho, l.wo, dIn, t0 * batch * inFrame);
       }
     }
+  }
+
+  /**
+   * The element-wise backward step t of layer {@code l} (with or without peepholes), shared by
+   * the plain and the dropout backward pass: writes {@code dz_t} into {@code z.step} at the
+   * returned offset ({@link GateGradients#begin}) and replaces {@code dc} by the gradient into
+   * {@code C_{t-1}}; {@code dh} is the recurrent gradient into {@code H_t}, {@code dOut} the
+   * layer's output gradient (only its last step read when the layer returns one frame).
+   */
+  private int cellBackward(Layer l, GateGradients z, float[] gates, float[] cells, float[] dh,
+      float[] dOut, float[] dc, int t) {
+    int f = l.f;
+    int rowsStep = batch * l.positions();
+    int stepF = rowsStep * f;
+    int dOutOff = !l.spec.returnSequences() ? (t == frames - 1 ? 0 : -1) : t * stepF;
+    int fOff = t * stepF;
+    int cPrev = t == 0 ? -1 : (t - 1) * stepF;
+    int gOff = z.begin(gates, t);
+    float[] gs = z.gates;
+    float[] zs = z.step;
+    Activation ra = l.spec.recurrentActivation();
+    Activation act = l.spec.activation();
+    if (l.peepI != null) {
+      float[] wi = l.peepI.value;
+      float[] wf = l.peepF.value;
+      float[] wo = l.peepO.value;
+      par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+          cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gs, gOff, cells, fOff, cPrev, dh,
+              dOut, dOutOff, dc, zs, from, to));
+    } else {
+      par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+          cellOps.backward(ra, act, f, gs, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc, zs,
+              from, to));
+    }
+    return gOff;
   }
 
   /**
@@ -1723,29 +1739,10 @@ final class Network implements AutoCloseable {
     float[] hm = arena.get("dropH", stepF);
     float[][] mIn = dropInput[i];
     float[][] mRec = dropRecurrent[i];
-    boolean lastOnly = !l.spec.returnSequences();
-    Activation ra = l.spec.recurrentActivation();
-    Activation act = l.spec.activation();
     for (int t = frames - 1; t >= 0; t--) {
-      int dOutOff = lastOnly ? (t == frames - 1 ? 0 : -1) : t * stepF;
-      int fOff = t * stepF;
-      int cPrev = t == 0 ? -1 : (t - 1) * stepF;
       // dz_t: at gOff of zs (dz itself, or the one-step buffer that z.store moves into dz)
-      int gOff = z.begin(gates, t);
-      float[] gs = z.gates;
+      int gOff = cellBackward(l, z, gates, cells, dh, dOut, dc, t);
       float[] zs = z.step;
-      if (l.peepI != null) {
-        float[] wi = l.peepI.value;
-        float[] wf = l.peepF.value;
-        float[] wo = l.peepO.value;
-        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backwardPeephole(ra, act, f, wi, wf, wo, gs, gOff, cells, fOff, cPrev, dh,
-                dOut, dOutOff, dc, zs, from, to));
-      } else {
-        par.forRange(rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
-            cellOps.backward(ra, act, f, gs, gOff, cells, fOff, cPrev, dh, dOut, dOutOff, dc,
-                zs, from, to));
-      }
       if (t > 0) {
         // dH_{t-1} = Σ_q r_q ⊙ col2im(dz_q · U_qᵀ)
         Arrays.fill(dh, 0, stepF, 0f);
