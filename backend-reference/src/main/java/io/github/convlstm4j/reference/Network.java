@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  * input gradients per step, and one pass over {@code [X_t, H_{t-1}]} for both weight
  * gradients); other layers use it per convolution when it sums at least
  * {@link #WINOGRAD_MIN_CHANNELS} channels. With {@link ConvolutionAlgorithm#WINOGRAD4} the
- * inference forward convolutions go through {@link Winograd4x4} instead (same joint form);
- * training mode still uses {@link Winograd3x3}.
+ * same convolutions go through {@link Winograd4x4} instead (same joint form), in training too
+ * (both {@link WinogradConvolution}s).
  *
  * <p>Training mode keeps, per layer and step, the gate activations, the cell states and
  * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there, and each batch
@@ -154,13 +154,19 @@ final class Network implements AutoCloseable {
   private final CellOps cellOps;
   private final Arena arena = new Arena();
   /**
-   * Forward Winograd kernels by layer and kind, kept across passes: streaming runs one frame
-   * per pass, and transforming every layer's kernels again each time cost about a tenth of it.
+   * Prepared Winograd kernels (forward and adjoint) by layer and kind, kept across passes:
+   * streaming runs one frame per pass, and transforming every layer's kernels again each time
+   * cost about a tenth of it; packing them per convolution cost as much again.
    */
   private final Map<String, TransformedKernel> kernelCache = new HashMap<>();
-  private final Winograd3x3 winograd;
-  /** F(4×4, 3×3) for inference forward passes ({@code reference.convolution=winograd4}). */
-  private final Winograd4x4 winograd4;
+  private final ConvolutionAlgorithm convolution;
+  /**
+   * The algorithm of every 3×3 convolution (forward, input gradients, weight gradients):
+   * F(2×2) or, with {@code reference.convolution=winograd4}, F(4×4); null when they run direct.
+   */
+  private final WinogradConvolution winograd;
+  /** The weight gradients' algorithm (F(2×2) until F(4×4) has one). */
+  private final WinogradConvolution winogradWeights;
   private final Layer[] layers;
   private final Conv3dHeadSpec head;
   private final Param headKernel;
@@ -202,10 +208,11 @@ final class Network implements AutoCloseable {
     this.columnSums = new ColumnSums(par);
     this.mm = mm;
     this.cellOps = CellOps.forKernel(mm);
-    this.winograd = convolution != ConvolutionAlgorithm.DIRECT
+    this.convolution = convolution;
+    this.winogradWeights = convolution != ConvolutionAlgorithm.DIRECT
         ? new Winograd3x3(par, mm.serial(), cellOps, arena) : null;
-    this.winograd4 = convolution == ConvolutionAlgorithm.WINOGRAD4
-        ? new Winograd4x4(par, mm.serial(), arena) : null;
+    this.winograd = convolution == ConvolutionAlgorithm.WINOGRAD4
+        ? new Winograd4x4(par, mm.serial(), arena) : winogradWeights;
     this.layers = new Layer[spec.convLstmLayers().size()];
     int cin = spec.inputChannels();
     for (int i = 0; i < layers.length; i++) {
@@ -225,8 +232,7 @@ final class Network implements AutoCloseable {
   }
 
   ConvolutionAlgorithm convolution() {
-    return winograd4 != null ? ConvolutionAlgorithm.WINOGRAD4
-        : winograd == null ? ConvolutionAlgorithm.DIRECT : ConvolutionAlgorithm.WINOGRAD;
+    return convolution;
   }
 
   long arenaBytes() {
@@ -503,14 +509,12 @@ final class Network implements AutoCloseable {
     }
     // Joint: one Winograd convolution of [X_t, H_{t-1}] per step. Otherwise the input-to-state
     // convolution of many steps at once, then the recurrent one per step.
-    // F(4×4) (winograd4) for inference only: training keeps F(2×2) forward and backward.
-    boolean f4 = !train && winograd4 != null;
-    float[] uJoint = jointWinograd(l) ? jointKernel(l, false, f4) : null;
+    float[] uJoint = jointWinograd(l) ? jointKernel(l, false) : null;
     boolean joint = uJoint != null;
     float[] uIn = joint ? null
-        : winogradKernel(l.index, l.kh, l.kw, "wu", l.kernel.value, l.cin, g, false, f4);
+        : winogradKernel(l.index, l.kh, l.kw, "wu", l.kernel.value, l.cin, g, false);
     float[] uRec = joint ? null
-        : winogradKernel(l.index, l.rkh, l.rkw, "wr", l.recurrent.value, f, g, false, f4);
+        : winogradKernel(l.index, l.rkh, l.rkw, "wr", l.recurrent.value, f, g, false);
     float[] col = arena.get("col", Math.max(!joint && uIn == null ? (long) tc * rowsStep * k : 0,
         !joint && uRec == null ? (long) rowsStep * kr : 0));
     Winograd3x3.Output[] toGates = {null};
@@ -520,13 +524,8 @@ final class Network implements AutoCloseable {
       // Input-to-state convolution of steps t0..t0+cnt-1 at once (joint: per step below).
       int stepsIn = inOff + t0 * batch * inFrame;
       if (uIn != null) {
-        if (f4) {
-          winograd4.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop,
-              l.padLeft, uIn, g, l.ho, l.wo, gates, gBase, false);
-        } else {
-          winograd.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop, l.padLeft,
-              uIn, g, l.ho, l.wo, gates, gBase, false);
-        }
+        winograd.convolve(in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.padTop, l.padLeft,
+            uIn, g, l.ho, l.wo, gates, gBase, false);
       } else if (!joint) {
         Im2col.im2col(par, in, stepsIn, cnt * batch, l.hin, l.win, l.cin, l.kh, l.kw,
             l.padTop, l.padLeft, l.ho, l.wo, col);
@@ -540,22 +539,12 @@ final class Network implements AutoCloseable {
           Winograd3x3.Input[] xh = {
               new Winograd3x3.Input(in, inOff + t * batch * inFrame, l.cin),
               new Winograd3x3.Input(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, f)};
-          if (f4) {
-            winograd4.convolve(xh, batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo,
-                toGates);
-          } else {
-            winograd.convolve(xh, batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo,
-                toGates);
-          }
+          winograd.convolve(xh, batch, l.hin, l.win, l.padTop, l.padLeft, uJoint, l.ho, l.wo,
+              toGates);
         } else if ((t > 0 || h0 != null) && uRec != null) {
           // Recurrent convolution of H_{t-1}, SAME, accumulated onto the same gate block.
-          if (f4) {
-            winograd4.convolve(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
-                f, l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
-          } else {
-            winograd.convolve(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
-                f, l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
-          }
+          winograd.convolve(t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
+              f, l.recTop, l.recLeft, uRec, g, l.ho, l.wo, gates, gOff, true);
         } else if (t > 0 || h0 != null) {
           Im2col.im2col(par, t > 0 ? hs : h0, t > 0 ? (t - 1) * stepF : 0, batch, l.ho, l.wo,
               f, l.rkh, l.rkw, l.recTop, l.recLeft, l.ho, l.wo, col);
@@ -577,61 +566,53 @@ final class Network implements AutoCloseable {
   }
 
   /**
-   * The Winograd transform of a 3×3 kernel {@code [3, 3, cin, cout]} into arena buffer
-   * {@code name} ({@code adjoint}: of its input-gradient kernel), or null when the convolution
-   * runs direct: another algorithm chosen, another kernel size, or fewer than
-   * {@link #WINOGRAD_MIN_CHANNELS} summed channels ({@code cin}, or {@code cout} for the
-   * adjoint).
+   * The transform of a 3×3 kernel {@code [3, 3, cin, cout]} by the network's Winograd
+   * algorithm ({@code adjoint}: of its input-gradient kernel), kept in {@link #kernelCache}
+   * under {@code name} and the layer, or null when the convolution runs direct: another
+   * algorithm chosen, another kernel size, or fewer than {@link #WINOGRAD_MIN_CHANNELS} summed
+   * channels ({@code cin}, or {@code cout} for the adjoint).
    */
   private float[] winogradKernel(int layer, int kh, int kw, String name, float[] kernel, int cin,
       int cout, boolean adjoint) {
-    return winogradKernel(layer, kh, kw, name, kernel, cin, cout, adjoint, false);
-  }
-
-  /** {@link #winogradKernel}, with {@code f4}: the forward F(4×4) transform. */
-  private float[] winogradKernel(int layer, int kh, int kw, String name, float[] kernel, int cin,
-      int cout, boolean adjoint, boolean f4) {
     int summed = adjoint ? cout : cin;
     if (winograd == null || !Winograd3x3.applies(kh, kw) || summed < WINOGRAD_MIN_CHANNELS) {
       return null;
     }
-    if (f4) {
-      return transformed(name + "4-" + layer, Winograd4x4.kernelSize(cin, cout),
-          new float[][] {kernel},
-          u -> Winograd4x4.transformKernel(kernel, cin, cout, u, cin, cout, 0, 0));
-    }
-    if (!adjoint) {
-      return transformed(name + layer, (long) Winograd3x3.XI * cin * cout,
-          new float[][] {kernel}, u -> Winograd3x3.transformKernel(kernel, cin, cout, false, u));
-    }
-    float[] u = arena.get(name, (long) Winograd3x3.XI * cin * cout);
-    Winograd3x3.transformKernel(kernel, cin, cout, adjoint, u);
-    return u;
+    return transformed(name + (adjoint ? "a" : "") + layer, adjoint ? cout : cin,
+        adjoint ? cin : cout, new float[][] {kernel},
+        u -> winograd.transform(kernel, cin, cout, adjoint, u, adjoint ? cout : cin,
+            adjoint ? cin : cout, 0, 0));
   }
 
   /**
-   * A forward Winograd kernel from {@link #kernelCache}: the last one made under {@code key}
-   * when its raw kernels still hold the same values (compared element by element, so a pass
-   * after any weight change transforms again), else a new transform.
+   * A prepared Winograd kernel ({@link WinogradConvolution#prepared}) of {@code rows × cols}
+   * per ξ from {@link #kernelCache}: the one kept under {@code key} when its raw kernels still
+   * hold the same values (compared element by element, so a pass after any weight change
+   * transforms again), else {@code transform} into a scratch buffer and prepared again, into
+   * the kept arrays when their sizes still fit (a training step allocates nothing here).
    */
-  private float[] transformed(String key, long size, float[][] sources,
+  private float[] transformed(String key, int rows, int cols, float[][] sources,
       Consumer<float[]> transform) {
     TransformedKernel cached = kernelCache.get(key);
     if (cached != null && cached.matches(sources)) {
-      return cached.u();
+      return cached.prepared();
     }
-    float[] u = new float[Math.toIntExact(size)];
+    float[] u = arena.get("winogradKernel", (long) winograd.positions() * rows * cols);
     transform.accept(u);
+    float[] prepared = winograd.prepared(u, rows, cols, cached == null ? null : cached.prepared());
     float[][] copies = new float[sources.length][];
     for (int i = 0; i < sources.length; i++) {
-      copies[i] = sources[i].clone();
+      float[] old = cached == null ? null : cached.sources()[i];
+      copies[i] = old != null && old.length == sources[i].length ? old
+          : new float[sources[i].length];
+      System.arraycopy(sources[i], 0, copies[i], 0, sources[i].length);
     }
-    kernelCache.put(key, new TransformedKernel(copies, u));
-    return u;
+    kernelCache.put(key, new TransformedKernel(copies, prepared));
+    return prepared;
   }
 
-  /** A transformed kernel and copies of the raw kernels it was made from. */
-  private record TransformedKernel(float[][] sources, float[] u) {
+  /** A prepared kernel and copies of the raw kernels it was made from. */
+  private record TransformedKernel(float[][] sources, float[] prepared) {
     boolean matches(float[][] current) {
       for (int i = 0; i < current.length; i++) {
         if (!Arrays.equals(sources[i], current[i])) {
@@ -660,42 +641,24 @@ final class Network implements AutoCloseable {
    * input kernel's rows, then the recurrent kernel's), adjoint {@code [ξ][4F][C_in + F]}.
    */
   private float[] jointKernel(Layer l, boolean adjoint) {
-    return jointKernel(l, adjoint, false);
-  }
-
-  /** {@link #jointKernel}, with {@code f4}: the forward F(4×4) transform. */
-  private float[] jointKernel(Layer l, boolean adjoint, boolean f4) {
     int g = 4 * l.f;
     int c = l.cin + l.f;
-    if (f4) {
-      return transformed("wj4-" + l.index, Winograd4x4.kernelSize(c, g),
-          new float[][] {l.kernel.value, l.recurrent.value}, u -> {
-            Winograd4x4.transformKernel(l.kernel.value, l.cin, g, u, c, g, 0, 0);
-            Winograd4x4.transformKernel(l.recurrent.value, l.f, g, u, c, g, l.cin, 0);
-          });
-    }
-    if (!adjoint) {
-      return transformed("wj" + l.index, (long) Winograd3x3.XI * c * g,
-          new float[][] {l.kernel.value, l.recurrent.value}, u -> {
-            Winograd3x3.transformKernel(l.kernel.value, l.cin, g, false, u, c, g, 0, 0);
-            Winograd3x3.transformKernel(l.recurrent.value, l.f, g, false, u, c, g, l.cin, 0);
-          });
-    }
-    float[] u = arena.get("wj", (long) Winograd3x3.XI * c * g);
     int rows = adjoint ? g : c;
     int cols = adjoint ? c : g;
-    Winograd3x3.transformKernel(l.kernel.value, l.cin, g, adjoint, u, rows, cols, 0, 0);
-    Winograd3x3.transformKernel(l.recurrent.value, l.f, g, adjoint, u, rows, cols,
-        adjoint ? 0 : l.cin, adjoint ? l.cin : 0);
-    return u;
+    return transformed((adjoint ? "wja" : "wj") + l.index, rows, cols,
+        new float[][] {l.kernel.value, l.recurrent.value}, u -> {
+          winograd.transform(l.kernel.value, l.cin, g, adjoint, u, rows, cols, 0, 0);
+          winograd.transform(l.recurrent.value, l.f, g, adjoint, u, rows, cols,
+              adjoint ? 0 : l.cin, adjoint ? l.cin : 0);
+        });
   }
 
   /**
    * Whether the weight gradient of a 3×3 convolution over {@code cin} input channels goes
-   * through {@link Winograd3x3#weightGradient}.
+   * through the Winograd algorithm.
    */
   private boolean winogradWeights(int kh, int kw, int cin) {
-    return winograd != null && Winograd3x3.applies(kh, kw) && cin >= WINOGRAD_MIN_CHANNELS;
+    return winogradWeights != null && Winograd3x3.applies(kh, kw) && cin >= WINOGRAD_MIN_CHANNELS;
   }
 
   private void cellStep(Layer l, int rows, float[] gates, int gOff, float[] cells, int cOff,
@@ -1453,15 +1416,15 @@ final class Network implements AutoCloseable {
     boolean jointWeights = jointWinograd(l) && frames > 1;
     if (jointWeights) {
       // Step 0 has no H_{-1}; from step 1 on one pass over [X_t, H_{t-1}] serves both.
-      winograd.weightGradient(in, inOff, batch, l.hin, l.win, l.cin, l.padTop, l.padLeft, dz,
+      winogradWeights.weightGradient(in, inOff, batch, l.hin, l.win, l.cin, l.padTop, l.padLeft, dz,
           0, g, l.ho, l.wo, l.kernel.grad);
-      winograd.weightGradient(new Winograd3x3.Input[] {
+      winogradWeights.weightGradient(new Winograd3x3.Input[] {
           new Winograd3x3.Input(in, inOff + batch * inFrame, l.cin),
           new Winograd3x3.Input(hs, 0, f)}, (frames - 1) * batch, l.hin, l.win, l.padTop,
           l.padLeft, dz, stepG, g, l.ho, l.wo,
           new float[][] {l.kernel.grad, l.recurrent.grad});
     } else if (winogradWeights(l.kh, l.kw, l.cin)) {
-      winograd.weightGradient(in, inOff, frames * batch, l.hin, l.win, l.cin, l.padTop,
+      winogradWeights.weightGradient(in, inOff, frames * batch, l.hin, l.win, l.cin, l.padTop,
           l.padLeft, dz, 0, g, l.ho, l.wo, l.kernel.grad);
     } else {
       col = arena.get("col", (long) tc * rowsStep * k);
@@ -1474,7 +1437,7 @@ final class Network implements AutoCloseable {
       }
     }
     if (!jointWeights && frames > 1 && winogradWeights(l.rkh, l.rkw, f)) {
-      winograd.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
+      winogradWeights.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
           dz, stepG, g, l.ho, l.wo, l.recurrent.grad);
     } else if (!jointWeights && frames > 1) {
       int tcr = timeChunk(rowsStep, kr);

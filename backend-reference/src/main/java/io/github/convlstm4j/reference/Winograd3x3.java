@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * products run on the calling thread ({@code serial} kernel). Every output element is computed
  * by one chunk in a fixed order, so results do not depend on the thread count.
  */
-final class Winograd3x3 {
+final class Winograd3x3 implements WinogradConvolution {
 
   /**
    * Tiles per chunk: a chunk's transformed input and products (16 · 48 · (C_in + C_out)
@@ -72,6 +72,44 @@ final class Winograd3x3 {
     this.serial = serial;
     this.ops = ops;
     this.arena = arena;
+  }
+
+  @Override
+  public int positions() {
+    return XI;
+  }
+
+  @Override
+  public void transform(float[] k, int cin, int cout, boolean adjoint, float[] u, int uRows,
+      int uCols, int rowOff, int colOff) {
+    transformKernel(k, cin, cout, adjoint, u, uRows, uCols, rowOff, colOff);
+  }
+
+  @Override
+  public float[] prepared(float[] u, int rows, int cols, float[] reuse) {
+    return prepareMatrices(serial, XI, u, rows, cols, reuse);
+  }
+
+  /**
+   * The {@code positions} matrices {@code u[ξ][rows][cols]} each packed by
+   * {@link MatMul#prepare} of {@code serial}, one after the other: into {@code reuse} when it
+   * has exactly the size needed, else into a new array.
+   */
+  static float[] prepareMatrices(MatMul serial, int positions, float[] u, int rows, int cols,
+      float[] reuse) {
+    long need = (long) rows * cols * positions;
+    if (u.length < need) {
+      throw new IllegalArgumentException("a transformed kernel of " + positions + " x " + rows
+          + " x " + cols + " needs " + need + " floats, got " + u.length);
+    }
+    int packed = serial.preparedSize(rows, cols);
+    long size = (long) positions * packed;
+    float[] dst = reuse != null && reuse.length == size ? reuse
+        : new float[Math.toIntExact(size)];
+    for (int xi = 0; xi < positions; xi++) {
+      serial.prepare(rows, cols, u, xi * rows * cols, cols, dst, xi * packed);
+    }
+    return dst;
   }
 
   /** Whether a kernel of this size runs through this class. */
@@ -151,26 +189,15 @@ final class Winograd3x3 {
   record Output(float[] data, int offset, int channels, boolean accumulate) {}
 
   /**
-   * Convolves {@code frames} frames {@code [h, w, cin]} from {@code inOff} with the transformed
-   * kernel {@code u} ({@link #transformKernel}) into {@code [frames, ho, wo, cout]} from
-   * {@code outOff}, overwriting or adding to the output.
-   */
-  void convolve(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
-      int padLeft, float[] u, int cout, int ho, int wo, float[] out, int outOff,
-      boolean accumulate) {
-    convolve(new Input[] {new Input(in, inOff, cin)}, frames, h, w, padTop, padLeft, u, ho, wo,
-        new Output[] {new Output(out, outOff, cout, accumulate)});
-  }
-
-  /**
    * The convolution of the channel-wise concatenation of {@code inputs} with a transformed
    * kernel {@code u} of {@code Σ inputs' channels} rows and {@code Σ outputs' channels}
    * columns, its output channels split in order over {@code outputs}: one transform of the
    * input tiles and one product per ξ serve both a layer's input and recurrent convolution
    * (or both input gradients of the backward pass).
    */
-  void convolve(Input[] inputs, int frames, int h, int w, int padTop, int padLeft, float[] u,
-      int ho, int wo, Output[] outputs) {
+  @Override
+  public void convolve(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
+      float[] u, int ho, int wo, Output[] outputs) {
     int cin = 0;
     for (Input i : inputs) {
       cin += i.channels();
@@ -191,12 +218,8 @@ final class Winograd3x3 {
     for (int p = 0; p < parts; p++) {
       scratch[p] = arena.get("winograd" + p, patch + vSize + mSize);
     }
-    // The 16 right-hand matrices U_ξ, packed once for all chunks.
     int packed = serial.preparedSize(cin, cout);
-    float[] up = arena.get("winogradU", (long) XI * packed);
-    for (int xi = 0; xi < XI; xi++) {
-      serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
-    }
+    float[] up = u;
     Geometry geo = new Geometry(frames, h, w, padTop, padLeft, ho, wo, cin, cout);
     // Chunks are claimed one at a time, so a thread that starts late or is slowed by another
     // process takes fewer; every chunk writes only its own outputs, so the result does not
@@ -284,29 +307,17 @@ final class Winograd3x3 {
   }
 
   /**
-   * Adds the gradient of the kernel of {@link #convolve} ({@code [3, 3, cin, cout]}, Keras
-   * layout) to {@code grad}, given the input frames and the output gradient {@code dy}
-   * ({@code [frames, ho, wo, cout]} from {@code dyOff}): in the transformed domain
-   * {@code dU_ξ = Σ_tiles V_ξᵀ · (A dY Aᵀ)_ξ}, 16 products with the tiles as inner dimension,
-   * then {@code dg = Gᵀ dU G} per channel pair, in double, added once.
+   * {@inheritDoc}
    *
-   * <p>Tiles go in blocks of {@link #TILES_PER_BLOCK}: both transforms of a block split over
+   * <p>In the transformed domain {@code dU_ξ = Σ_tiles V_ξᵀ · (A dY Aᵀ)_ξ}, 16 products with the
+   * tiles as inner dimension (one transform of each tile's output gradient and one product per
+   * ξ serve all inputs), then {@code dg = Gᵀ dU G} per channel pair, in double, added once.
+   * Tiles go in blocks of {@link #TILES_PER_BLOCK}: both transforms of a block split over
    * threads by tile, then its 16 products split over threads by ξ, each added to its own
    * {@code dU_ξ} in block order; so the result does not depend on the thread count.
    */
-  void weightGradient(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
-      int padLeft, float[] dy, int dyOff, int cout, int ho, int wo, float[] grad) {
-    weightGradient(new Input[] {new Input(in, inOff, cin)}, frames, h, w, padTop, padLeft, dy,
-        dyOff, cout, ho, wo, new float[][] {grad});
-  }
-
-  /**
-   * The weight gradients of the joint convolution of the channel-wise concatenation of
-   * {@code inputs} (none of them null): {@code grads[j]} ({@code [3, 3, channels_j, cout]})
-   * receives input j's kernel gradient. One transform of each tile's output gradient and one
-   * product per ξ serve all inputs.
-   */
-  void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
+  @Override
+  public void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
       float[] dy, int dyOff, int cout, int ho, int wo, float[][] grads) {
     int cin = 0;
     for (Input i : inputs) {

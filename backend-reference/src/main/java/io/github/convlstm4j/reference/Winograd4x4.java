@@ -4,8 +4,6 @@ import io.github.convlstm4j.reference.Winograd3x3.Input;
 import io.github.convlstm4j.reference.Winograd3x3.Output;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Stride-1 convolution with a 3×3 kernel by Winograd F(4×4, 3×3) (Lavin and Gray 2016): each
@@ -27,11 +25,10 @@ import java.util.WeakHashMap;
  * <p><b>Rounding.</b> The transforms' entries up to 8 and down to 1/24 round about 20× worse
  * than F(2×2): {@code Winograd4x4Test} measures, against the definition summed in double,
  * errors up to 2.1e-6 of the sum of the terms' magnitudes (80 channels; F(2×2): about 5e-8) and
- * holds this class to 1e-5 of it. So the backend uses it only where asked
- * ({@code reference.convolution=winograd4}) and only for inference: forward passes of
- * {@code predict}, {@code evaluate} and sessions. Training steps (forward and backward) keep
- * F(2×2), whose adjoint and weight gradient are tested; the prediction of a model and the
- * forward pass of its training step then differ by this rounding.
+ * holds this class to 1e-5 of it, in the forward convolution, the input gradient (adjoint
+ * kernel) and the weight gradient. So the backend uses it only where asked
+ * ({@code reference.convolution=winograd4}); there it runs every 3×3 convolution of prediction
+ * and training, and the default F(2×2) stays the numerical oracle.
  *
  * <p>Same contract as {@link Winograd3x3#convolve(Input[], int, int, int, int, int, float[],
  * int, int, Output[])}: channels-last frames, Keras cross-correlation, zeros outside the input,
@@ -41,7 +38,7 @@ import java.util.WeakHashMap;
  * definition; the same bits), the kernel transform in double rounded once. Interior tiles are
  * transformed straight from the frames; border tiles through a zero-padded copy of the patch.
  */
-final class Winograd4x4 {
+final class Winograd4x4 implements WinogradConvolution {
 
   /**
    * Tiles per chunk: a chunk's transformed input and products ({@code 36 · 24 · (C_in + C_out)}
@@ -65,14 +62,6 @@ final class Winograd4x4 {
   private final MatMul serial;
   private final Winograd4Transforms transforms;
   private final Arena arena;
-  /**
-   * The packed form of each transformed kernel in use ({@link MatMul#prepare} of its 36
-   * matrices), by identity of the kernel's array: packing it cost a serial pass over 36 · C_in ·
-   * C_out floats per call, 60 times per seed forward. Weak, so a kernel dropped by its owner
-   * (new weights make a new array) drops its packed form.
-   */
-  private final Map<float[], float[]> packedKernels = new WeakHashMap<>();
-
   /**
    * With the transforms matching the kernel ({@link Winograd4Transforms#forKernel}: the Vector
    * API twin of a vector kernel's width).
@@ -98,28 +87,47 @@ final class Winograd4x4 {
     return transforms;
   }
 
+  @Override
+  public int positions() {
+    return XI;
+  }
+
+  @Override
+  public void transform(float[] k, int cin, int cout, boolean adjoint, float[] u, int uRows,
+      int uCols, int rowOff, int colOff) {
+    transformKernel(k, cin, cout, adjoint, u, uRows, uCols, rowOff, colOff);
+  }
+
+  @Override
+  public float[] prepared(float[] u, int rows, int cols, float[] reuse) {
+    return Winograd3x3.prepareMatrices(serial, XI, u, rows, cols, reuse);
+  }
+
   /**
    * Kernel transform {@code U_ξ = G g Gᵀ} of a Keras kernel {@code [3, 3, cin, cout]} into a
    * block of {@code u[ξ][uRows][uCols]} from row {@code rowOff} and column {@code colOff}
-   * ({@code 36 · uRows · uCols} floats): {@code g[dy][dx] = k[dy, dx, c, o]}. Computed in
-   * double, rounded once.
+   * ({@code 36 · uRows · uCols} floats). Forward: {@code g[dy][dx] = k[dy, dx, c, o]} at row c,
+   * column o. Adjoint (the kernel of the input gradient, a {@code cout → cin} convolution with
+   * padding {@code 2 - pad}): {@code g[dy][dx] = k[2-dy, 2-dx, c, o]} at row o, column c.
+   * Computed in double, rounded once.
    */
-  static void transformKernel(float[] k, int cin, int cout, float[] u, int uRows, int uCols,
-      int rowOff, int colOff) {
+  static void transformKernel(float[] k, int cin, int cout, boolean adjoint, float[] u,
+      int uRows, int uCols, int rowOff, int colOff) {
     double[] g = new double[9];
     double[] gg = new double[18]; // G g: 6 × 3
     int stride = uRows * uCols;
     for (int c = 0; c < cin; c++) {
       for (int o = 0; o < cout; o++) {
         for (int t = 0; t < 9; t++) {
-          g[t] = k[(t * cin + c) * cout + o];
+          g[t] = k[((adjoint ? 8 - t : t) * cin + c) * cout + o];
         }
         for (int a = 0; a < 6; a++) {
           for (int x = 0; x < 3; x++) {
             gg[a * 3 + x] = G[a][0] * g[x] + G[a][1] * g[3 + x] + G[a][2] * g[6 + x];
           }
         }
-        int base = (rowOff + c) * uCols + colOff + o;
+        int base = adjoint ? (rowOff + o) * uCols + colOff + c
+            : (rowOff + c) * uCols + colOff + o;
         for (int a = 0; a < 6; a++) {
           for (int b = 0; b < 6; b++) {
             double v = G[b][0] * gg[a * 3] + G[b][1] * gg[a * 3 + 1] + G[b][2] * gg[a * 3 + 2];
@@ -135,26 +143,9 @@ final class Winograd4x4 {
     return (long) XI * cin * cout;
   }
 
-  /**
-   * Convolves {@code frames} frames {@code [h, w, cin]} from {@code inOff} with the transformed
-   * kernel {@code u} into {@code [frames, ho, wo, cout]} from {@code outOff}.
-   */
-  void convolve(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
-      int padLeft, float[] u, int cout, int ho, int wo, float[] out, int outOff,
-      boolean accumulate) {
-    convolve(new Input[] {new Input(in, inOff, cin)}, frames, h, w, padTop, padLeft, u, ho, wo,
-        new Output[] {new Output(out, outOff, cout, accumulate)});
-  }
-
-  /**
-   * The convolution of the channel-wise concatenation of {@code inputs} with {@code u}
-   * ({@code Σ inputs' channels} rows, {@code Σ outputs' channels} columns), its output channels
-   * split in order over {@code outputs}. {@code u} is read as immutable: its packed form is kept
-   * per array, so new kernel values must come in a new array (as {@code Network}'s kernel
-   * cache makes them).
-   */
-  void convolve(Input[] inputs, int frames, int h, int w, int padTop, int padLeft, float[] u,
-      int ho, int wo, Output[] outputs) {
+  @Override
+  public void convolve(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
+      float[] u, int ho, int wo, Output[] outputs) {
     int cin = 0;
     int maxC = 0;
     for (Input i : inputs) {
@@ -188,17 +179,8 @@ final class Winograd4x4 {
       vBuf[p] = arena.get("winograd4v" + p, vSize);
       mBuf[p] = arena.get("winograd4m" + p, mSize);
     }
-    // The 36 right-hand matrices U_ξ, packed once per kernel array.
     int packed = serial.preparedSize(cin, cout);
-    float[] up = packedKernels.get(u);
-    if (up == null || up.length != (long) XI * packed) {
-      up = new float[Math.multiplyExact(XI, packed)];
-      for (int xi = 0; xi < XI; xi++) {
-        serial.prepare(cin, cout, u, xi * cin * cout, cout, up, xi * packed);
-      }
-      packedKernels.put(u, up);
-    }
-    float[] fup = up;
+    float[] fup = u;
     int fcin = cin;
     int fcout = cout;
     par.forRange(parts, 1, (p0, p1) -> {
@@ -212,6 +194,12 @@ final class Winograd4x4 {
         }
       }
     });
+  }
+
+  @Override
+  public void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
+      float[] dy, int dyOff, int cout, int ho, int wo, float[][] grads) {
+    throw new UnsupportedOperationException("TEMPORARY: F(4x4) weight gradient not merged yet");
   }
 
   /** One thread's buffers: the patch, the transforms' intermediate, V and M. */

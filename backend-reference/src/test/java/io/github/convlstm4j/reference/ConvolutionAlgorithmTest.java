@@ -13,11 +13,14 @@ import io.github.convlstm4j.api.Padding;
 import io.github.convlstm4j.api.SequenceDataset;
 import io.github.convlstm4j.api.TrainingConfig;
 import io.github.convlstm4j.api.TrainingListener;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The two 3×3 convolution algorithms give the same network: predictions, loss and every
@@ -28,9 +31,17 @@ import org.junit.jupiter.api.Test;
  */
 class ConvolutionAlgorithmTest {
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      // F(2×2): float rounding of the same sums.
+      "WINOGRAD, 1e-5, 1e-6, 1e-4, 1e-6",
+      // F(4×4): its bound (Winograd4x4Test.RTOL, 1e-5 of Σ|terms|) is 5× F(2×2)'s and its
+      // measured errors 20× larger; measured here: TODO
+      "WINOGRAD4, 1e-4, 1e-5, 1e-3, 1e-5"
+  })
   @DisplayName("direct and Winograd agree on predictions, loss and gradients")
-  void directAndWinogradAgree() {
+  void directAndWinogradAgree(ConvolutionAlgorithm algorithm, double predictionTol,
+      double lossTol, double gradientTol, double inputGradientTol) {
     ModelSpec spec = ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(16)).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(16).withPadding(Padding.VALID))
@@ -38,19 +49,21 @@ class ConvolutionAlgorithmTest {
     Random r = new Random(17);
     List<FrameSequence> inputs = TestSupport.randomBatch(r, 2, 4, 9, 10, 1, 0, 1);
     try (ReferenceForecaster direct = TestSupport.forecaster(spec, ConvolutionAlgorithm.DIRECT);
-        ReferenceForecaster winograd =
-            TestSupport.forecaster(spec, ConvolutionAlgorithm.WINOGRAD)) {
+        ReferenceForecaster winograd = TestSupport.forecaster(spec, algorithm)) {
       assertTrue(direct.toString().contains("convolution=direct"), direct.toString());
-      assertTrue(winograd.toString().contains("convolution=winograd"), winograd.toString());
+      assertTrue(winograd.toString().contains("convolution=" + algorithm.settingValue()),
+          winograd.toString());
       FrameSequence pd = direct.predict(inputs.get(0));
       FrameSequence pw = winograd.predict(inputs.get(0));
-      assertTrue(pd.maxAbsDifference(pw) < 1e-5, "predictions differ by "
+      System.err.println("MEASURED " + algorithm + " pred " + pd.maxAbsDifference(pw));
+      assertTrue(pd.maxAbsDifference(pw) < predictionTol, "predictions differ by "
           + pd.maxAbsDifference(pw));
       List<FrameSequence> targets = TestSupport.randomBatch(r, 2, pd.frames(), pd.height(),
           pd.width(), pd.channels(), 0, 1);
       ReferenceForecaster.Gradients gd = direct.gradients(inputs, targets, Loss.MSE);
       ReferenceForecaster.Gradients gw = winograd.gradients(inputs, targets, Loss.MSE);
-      assertEquals(gd.loss(), gw.loss(), 1e-6 * Math.abs(gd.loss()), "loss");
+      System.err.println("MEASURED " + algorithm + " loss " + Math.abs(gd.loss() - gw.loss()) / Math.abs(gd.loss()));
+      assertEquals(gd.loss(), gw.loss(), lossTol * Math.abs(gd.loss()), "loss");
       for (Map.Entry<String, float[]> e : gd.parameters().entrySet()) {
         float[] a = e.getValue();
         float[] b = gw.parameters().get(e.getKey());
@@ -60,13 +73,15 @@ class ConvolutionAlgorithmTest {
           scale = Math.max(scale, Math.abs(a[i]));
           diff = Math.max(diff, Math.abs(a[i] - b[i]));
         }
+        System.err.println("MEASURED " + algorithm + " grad " + e.getKey() + " " + diff / scale);
         assertTrue(scale > 0, e.getKey() + " has an all-zero gradient");
-        assertTrue(diff <= 1e-4 * scale, e.getKey() + ": gradients differ by " + diff
+        assertTrue(diff <= gradientTol * scale, e.getKey() + ": gradients differ by " + diff
             + " at scale " + scale);
       }
       for (int s = 0; s < inputs.size(); s++) {
         double d = gd.inputs().get(s).maxAbsDifference(gw.inputs().get(s));
-        assertTrue(d < 1e-6, "input gradient " + s + " differs by " + d);
+        System.err.println("MEASURED " + algorithm + " dIn " + d);
+        assertTrue(d < inputGradientTol, "input gradient " + s + " differs by " + d);
       }
     }
   }
@@ -101,8 +116,8 @@ class ConvolutionAlgorithmTest {
   }
 
   @Test
-  @DisplayName("winograd4: predictions within its rounding of direct; training is F(2x2)'s")
-  void winograd4PredictsWithF4AndTrainsWithF2() {
+  @DisplayName("winograd4 runs F(4x4) in prediction and in every training convolution")
+  void winograd4IsNeitherDirectNorF2() {
     ModelSpec spec = ModelSpec.builder(1)
         .addLayer(ConvLstmLayerSpec.of(16)).addLayer(BatchNormSpec.keras())
         .addLayer(ConvLstmLayerSpec.of(16).withPadding(Padding.VALID))
@@ -118,21 +133,19 @@ class ConvolutionAlgorithmTest {
       FrameSequence pd = direct.predict(inputs.get(0));
       FrameSequence p2 = winograd.predict(inputs.get(0));
       FrameSequence p4 = winograd4.predict(inputs.get(0));
-      // Outputs are sigmoid/tanh of sums of ~300 terms of size ~0.1: an error of 1e-5 of the
-      // sum of magnitudes (Winograd4x4Test's bound) is below 1e-4 after 2 layers.
-      assertTrue(pd.maxAbsDifference(p4) < 1e-4, "direct vs winograd4 predictions differ by "
-          + pd.maxAbsDifference(p4));
       assertTrue(pd.maxAbsDifference(p4) > 0, "winograd4 must not be the direct sum");
       assertTrue(p2.maxAbsDifference(p4) > 0, "winograd4 predictions must not be F(2x2)'s");
-      // Training (forward in training mode and backward) runs F(2x2): the same bits.
+      // Every convolution of the training step differs from F(2×2)'s rounding: the second
+      // layer's kernels get their gradient only from its weight gradient (F(4×4) there), the
+      // first layer's input kernel only through the input gradients of the second (F(4×4)).
       List<FrameSequence> targets = TestSupport.randomBatch(r, 2, pd.frames(), pd.height(),
           pd.width(), pd.channels(), 0, 1);
       ReferenceForecaster.Gradients g2 = winograd.gradients(inputs, targets, Loss.MSE);
       ReferenceForecaster.Gradients g4 = winograd4.gradients(inputs, targets, Loss.MSE);
-      assertEquals(g2.loss(), g4.loss(), 0.0, "loss");
+      assertTrue(g2.loss() != g4.loss(), "the training forward pass must not be F(2x2)'s");
       for (Map.Entry<String, float[]> e : g2.parameters().entrySet()) {
-        org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
-            g4.parameters().get(e.getKey()), e.getKey());
+        assertTrue(!Arrays.equals(e.getValue(), g4.parameters().get(e.getKey())),
+            e.getKey() + ": F(2x2)'s gradient");
       }
     }
   }

@@ -8,6 +8,7 @@ import io.github.convlstm4j.reference.Winograd3x3.Input;
 import io.github.convlstm4j.reference.Winograd3x3.Output;
 import io.github.convlstm4j.reference.kernel.MatMuls;
 import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,7 +50,7 @@ class Winograd4x4Test {
     float[] in = random(r, frames * h * w * cin + 3, scale);
     float[] k = random(r, 9 * cin * cout, 1);
     float[] u = new float[(int) Winograd4x4.kernelSize(cin, cout)];
-    Winograd4x4.transformKernel(k, cin, cout, u, cin, cout, 0, 0);
+    Winograd4x4.transformKernel(k, cin, cout, false, u, cin, cout, 0, 0);
     int outOff = 5;
     float[] out = new float[outOff + frames * ho * wo * cout];
     for (int i = 0; i < out.length; i++) {
@@ -57,8 +58,9 @@ class Winograd4x4Test {
     }
     float[] before = out.clone();
     try (Parallel par = new Parallel(2)) {
-      winograd4(par).convolve(in, 3, frames, h, w, cin, padTop, padLeft, u, cout, ho, wo, out,
-          outOff, false);
+      Winograd4x4 wg = winograd4(par);
+      wg.convolve(in, 3, frames, h, w, cin, padTop, padLeft, wg.prepared(u, cin, cout, null),
+          cout, ho, wo, out, outOff, false);
     }
     for (int i = 0; i < outOff; i++) {
       assertEquals(before[i], out[i], "element before the output was written");
@@ -94,13 +96,14 @@ class Winograd4x4Test {
     float[] hh = random(r, frames * side * side * 3, 1);
     float[] k = random(r, 9 * 8 * 40, 1);
     float[] u = new float[(int) Winograd4x4.kernelSize(8, 40)];
-    Winograd4x4.transformKernel(k, 8, 40, u, 8, 40, 0, 0);
+    Winograd4x4.transformKernel(k, 8, 40, false, u, 8, 40, 0, 0);
     float[] a = new float[frames * side * side * 14];
     float[] b = new float[frames * side * side * 26];
     java.util.Arrays.fill(b, 0.5f);
     try (Parallel par = new Parallel(2)) {
-      winograd4(par).convolve(new Input[] {new Input(x, 0, 5), new Input(hh, 0, 3)}, frames,
-          side, side, 1, 1, u, side, side,
+      Winograd4x4 wg = winograd4(par);
+      wg.convolve(new Input[] {new Input(x, 0, 5), new Input(hh, 0, 3)}, frames,
+          side, side, 1, 1, wg.prepared(u, 8, 40, null), side, side,
           new Output[] {new Output(a, 0, 14, false), new Output(b, 0, 26, true)});
     }
     float[] cat = new float[frames * side * side * 8];
@@ -129,7 +132,7 @@ class Winograd4x4Test {
     float[] k = new float[9];
     k[4] = 1f;
     float[] u = new float[36];
-    Winograd4x4.transformKernel(k, 1, 1, u, 1, 1, 0, 0);
+    Winograd4x4.transformKernel(k, 1, 1, false, u, 1, 1, 0, 0);
     double[] mid = {0, -1.0 / 6, 1.0 / 6, 1.0 / 12, -1.0 / 12, 0};
     for (int a = 0; a < 6; a++) {
       for (int b = 0; b < 6; b++) {
@@ -139,7 +142,7 @@ class Winograd4x4Test {
     // and the corner tap (0, 0): G's first column (1/4, -1/6, -1/6, 1/24, 1/24, 0)
     k[4] = 0f;
     k[0] = 1f;
-    Winograd4x4.transformKernel(k, 1, 1, u, 1, 1, 0, 0);
+    Winograd4x4.transformKernel(k, 1, 1, false, u, 1, 1, 0, 0);
     double[] first = {0.25, -1.0 / 6, -1.0 / 6, 1.0 / 24, 1.0 / 24, 0};
     for (int a = 0; a < 6; a++) {
       for (int b = 0; b < 6; b++) {
@@ -159,12 +162,16 @@ class Winograd4x4Test {
     float[] in = random(r, frames * h * w * cin, 1);
     float[] k = random(r, 9 * cin * cout, 1);
     float[] u = new float[(int) Winograd4x4.kernelSize(cin, cout)];
-    Winograd4x4.transformKernel(k, cin, cout, u, cin, cout, 0, 0);
+    Winograd4x4.transformKernel(k, cin, cout, false, u, cin, cout, 0, 0);
     float[] one = new float[frames * h * w * cout];
     float[] two = new float[one.length];
     try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
-      winograd4(p1).convolve(in, 0, frames, h, w, cin, 1, 1, u, cout, h, w, one, 0, false);
-      winograd4(p2).convolve(in, 0, frames, h, w, cin, 1, 1, u, cout, h, w, two, 0, false);
+      Winograd4x4 w1 = winograd4(p1);
+      Winograd4x4 w2 = winograd4(p2);
+      w1.convolve(in, 0, frames, h, w, cin, 1, 1, w1.prepared(u, cin, cout, null), cout, h, w,
+          one, 0, false);
+      w2.convolve(in, 0, frames, h, w, cin, 1, 1, w2.prepared(u, cin, cout, null), cout, h, w,
+          two, 0, false);
     }
     assertTrue(frames * ((h + 3) / 4) * ((w + 3) / 4) > 2 * Winograd4x4.TILES_PER_CHUNK,
         "the case must span several chunks");
@@ -184,18 +191,20 @@ class Winograd4x4Test {
     float[] hh = random(r, frames * h * w * 17, 1);
     float[] k = random(r, 9 * 41 * 40, 1);
     float[] u = new float[(int) Winograd4x4.kernelSize(41, 40)];
-    Winograd4x4.transformKernel(k, 41, 40, u, 41, 40, 0, 0);
+    Winograd4x4.transformKernel(k, 41, 40, false, u, 41, 40, 0, 0);
     float[] want = new float[frames * h * w * 40];
     try (Parallel par = new Parallel(2)) {
-      new Winograd4x4(par, MatMuls.vector(1, 256), Winograd4Transforms.SCALAR, new Arena())
-          .convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
-              1, u, h, w, new Output[] {new Output(want, 0, 40, false)});
+      Winograd4x4 scalar = new Winograd4x4(par, MatMuls.vector(1, 256),
+          Winograd4Transforms.SCALAR, new Arena());
+      scalar.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
+          1, scalar.prepared(u, 41, 40, null), h, w,
+          new Output[] {new Output(want, 0, 40, false)});
       for (int bits : new int[] {128, 256, 512}) {
         Winograd4x4 wg = new Winograd4x4(par, MatMuls.vector(1, bits), new Arena());
         assertEquals(bits, wg.transforms().bits(), "the transforms follow the kernel's width");
         float[] got = new float[want.length];
         wg.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
-            1, u, h, w, new Output[] {new Output(got, 0, 40, false)});
+            1, wg.prepared(u, 41, 40, null), h, w, new Output[] {new Output(got, 0, 40, false)});
         assertArrayEquals(want, got, bits + " bits");
       }
     }
@@ -206,9 +215,10 @@ class Winograd4x4Test {
   }
 
   @Test
-  void eachKernelArrayIsPackedForItself() {
-    // One instance, two kernels in turn (its packed forms are kept per array): each result
-    // bitwise that of a fresh instance with that kernel alone.
+  void preparedReusesAnArrayOfExactlyItsSize() {
+    // One prepared array refilled with a second kernel (as Network does after a weight
+    // change): the same array comes back, and it convolves bitwise as a fresh preparation of
+    // that kernel does; an array of another size is left alone and a new one returned.
     Random r = new Random(8);
     int frames = 2;
     int side = 9;
@@ -216,19 +226,92 @@ class Winograd4x4Test {
     float[][] us = new float[2][];
     for (int i = 0; i < 2; i++) {
       us[i] = new float[(int) Winograd4x4.kernelSize(6, 10)];
-      Winograd4x4.transformKernel(random(r, 9 * 6 * 10, 1), 6, 10, us[i], 6, 10, 0, 0);
+      Winograd4x4.transformKernel(random(r, 9 * 6 * 10, 1), 6, 10, false, us[i], 6, 10, 0, 0);
     }
     try (Parallel par = new Parallel(2)) {
-      Winograd4x4 shared = winograd4(par);
-      for (int round = 0; round < 2; round++) {
-        for (float[] u : us) {
-          float[] got = new float[frames * side * side * 10];
-          float[] want = new float[got.length];
-          shared.convolve(in, 0, frames, side, side, 6, 1, 1, u, 10, side, side, got, 0, false);
-          winograd4(par).convolve(in, 0, frames, side, side, 6, 1, 1, u, 10, side, side, want,
-              0, false);
-          assertArrayEquals(want, got);
+      Winograd4x4 wg = winograd4(par);
+      float[] kept = wg.prepared(us[0], 6, 10, null);
+      assertTrue(kept != wg.prepared(us[0], 6, 10, new float[kept.length + 1]),
+          "an array of another size must not be used");
+      assertTrue(kept == wg.prepared(us[1], 6, 10, kept), "an array of the size is reused");
+      float[] got = new float[frames * side * side * 10];
+      float[] want = new float[got.length];
+      wg.convolve(in, 0, frames, side, side, 6, 1, 1, kept, 10, side, side, got, 0, false);
+      wg.convolve(in, 0, frames, side, side, 6, 1, 1, wg.prepared(us[1], 6, 10, null), 10,
+          side, side, want, 0, false);
+      assertArrayEquals(want, got);
+    }
+  }
+
+  @ParameterizedTest(name = "pad {0}, {1}x{2}, {3}+{4} input channels, {5} outputs")
+  @CsvSource({
+      "0, 5, 6, 3, 0, 10",    // VALID, one input
+      "1, 5, 6, 3, 0, 10",    // SAME, partial tiles
+      "1, 9, 7, 5, 3, 24",    // joint [x, h], two gradients
+      "1, 12, 12, 40, 40, 32" // the seed's 80 summed-over input channels, SAME
+  })
+  @DisplayName("adjoint: dz convolved with the adjoint kernel is the input gradient")
+  void adjointKernelGivesTheInputGradientWithinTheBound(int pad, int h, int w, int c1, int c2,
+      int cout) {
+    // The input gradient of y = conv(x, k) is dX[p, c] = Σ over outputs reading p of dY·k:
+    // computed below as a scatter in double (independent of the transforms), then compared
+    // with the F(4×4) convolution of dY by the adjoint transform (padding 2 - pad), split into
+    // the gradients of the two inputs when c2 > 0 (the joint backward form).
+    int n = 2;
+    int cin = c1 + c2;
+    int ho = h + 2 * pad - 2;
+    int wo = w + 2 * pad - 2;
+    Random r = new Random(41 + pad + cin);
+    float[] k1 = random(r, 9 * c1 * cout, 1);
+    float[] k2 = random(r, 9 * Math.max(c2, 1) * cout, 1);
+    float[] dOut = random(r, n * ho * wo * cout, 1);
+    float[] u = new float[(int) Winograd4x4.kernelSize(cout, cin)];
+    Winograd4x4.transformKernel(k1, c1, cout, true, u, cout, cin, 0, 0);
+    if (c2 > 0) {
+      Winograd4x4.transformKernel(k2, c2, cout, true, u, cout, cin, 0, c1);
+    }
+    float[] d1 = new float[n * h * w * c1];
+    float[] d2 = new float[n * h * w * Math.max(c2, 1)];
+    try (Parallel par = new Parallel(2)) {
+      Output[] outs = c2 > 0
+          ? new Output[] {new Output(d1, 0, c1, false), new Output(d2, 0, c2, false)}
+          : new Output[] {new Output(d1, 0, c1, false)};
+      Winograd4x4 wg = winograd4(par);
+      wg.convolve(new Input[] {new Input(dOut, 0, cout)}, n, ho, wo, 2 - pad, 2 - pad,
+          wg.prepared(u, cout, cin, null), h, w, outs);
+    }
+    for (int part = 0; part < (c2 > 0 ? 2 : 1); part++) {
+      int c = part == 0 ? c1 : c2;
+      float[] k = part == 0 ? k1 : k2;
+      float[] got = part == 0 ? d1 : d2;
+      double[] want = new double[n * h * w * c];
+      double[] abs = new double[want.length];
+      for (int b = 0; b < n; b++) {
+        for (int y = 0; y < ho; y++) {
+          for (int x = 0; x < wo; x++) {
+            for (int dy = 0; dy < 3; dy++) {
+              for (int dx = 0; dx < 3; dx++) {
+                int iy = y + dy - pad;
+                int ix = x + dx - pad;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                  continue;
+                }
+                for (int ch = 0; ch < c; ch++) {
+                  for (int o = 0; o < cout; o++) {
+                    double term = (double) dOut[((b * ho + y) * wo + x) * cout + o]
+                        * k[((dy * 3 + dx) * c + ch) * cout + o];
+                    int at = ((b * h + iy) * w + ix) * c + ch;
+                    want[at] += term;
+                    abs[at] += Math.abs(term);
+                  }
+                }
+              }
+            }
+          }
         }
+      }
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], RTOL * abs[i] + 1e-30, "input " + part + ", element " + i);
       }
     }
   }

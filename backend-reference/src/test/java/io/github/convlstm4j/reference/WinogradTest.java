@@ -43,7 +43,8 @@ class WinogradTest {
     float[] out = new float[outOff + frames * ho * wo * cout];
     float[] before = out.clone();
     try (Parallel par = new Parallel(2)) {
-      winograd(par, CellOps.vector()).convolve(in, 3, frames, h, w, cin, padTop, padLeft, u,
+      Winograd3x3 wg = winograd(par, CellOps.vector());
+      wg.convolve(in, 3, frames, h, w, cin, padTop, padLeft, wg.prepared(u, cin, cout, null),
           cout, ho, wo, out, outOff, false);
     }
     for (int i = 0; i < outOff; i++) {
@@ -97,8 +98,9 @@ class WinogradTest {
       Winograd3x3.transformKernel(k, cin, cout, true, u);
       float[] dIn = new float[n * h * w * cin];
       try (Parallel par = new Parallel(1)) {
-        winograd(par, new ScalarCellOps()).convolve(dOut, 0, n, ho, wo, cout, 2 - pad, 2 - pad,
-            u, cin, h, w, dIn, 0, false);
+        Winograd3x3 wg = winograd(par, new ScalarCellOps());
+        wg.convolve(dOut, 0, n, ho, wo, cout, 2 - pad, 2 - pad, wg.prepared(u, cout, cin, null),
+            cin, h, w, dIn, 0, false);
       }
       // Definition, as a scatter: every output term sends dOut·k back to the input it read.
       double[] want = new double[dIn.length];
@@ -231,16 +233,20 @@ class WinogradTest {
       // Forward: [x1, x2] -> g channels, against conv(x1) + conv(x2); and [x1, zeros].
       float[] both = new float[n];
       wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
-          new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1, joint, h, w,
+          new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1,
+          wg.prepared(joint, c1 + c2, g, null), h, w,
           new Winograd3x3.Output[] {new Winograd3x3.Output(both, 0, g, false)});
       float[] firstOnly = new float[n];
       wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
-          new Winograd3x3.Input(null, -5, c2)}, frames, h, w, 1, 1, joint, h, w,
+          new Winograd3x3.Input(null, -5, c2)}, frames, h, w, 1, 1,
+          wg.prepared(joint, c1 + c2, g, null), h, w,
           new Winograd3x3.Output[] {new Winograd3x3.Output(firstOnly, 0, g, false)});
       float[] parts = new float[n];
-      wg.convolve(x1, 0, frames, h, w, c1, 1, 1, u1, g, h, w, parts, 0, false);
+      wg.convolve(x1, 0, frames, h, w, c1, 1, 1, wg.prepared(u1, c1, g, null), g, h, w, parts,
+          0, false);
       float[] one = parts.clone();
-      wg.convolve(x2, 0, frames, h, w, c2, 1, 1, u2, g, h, w, parts, 0, true);
+      wg.convolve(x2, 0, frames, h, w, c2, 1, 1, wg.prepared(u2, c2, g, null), g, h, w, parts,
+          0, true);
       for (int i = 0; i < n; i++) {
         assertEquals(parts[i], both[i], 1e-5, "joint output " + i);
         assertEquals(one[i], firstOnly[i], 1e-5, "joint output with zero second input " + i);
@@ -253,7 +259,8 @@ class WinogradTest {
       float[] d1 = new float[frames * h * w * c1];
       float[] d2 = new float[frames * h * w * c2];
       wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(dz, 0, g)}, frames, h, w, 1,
-          1, jointT, h, w, new Winograd3x3.Output[] {new Winograd3x3.Output(d1, 0, c1, false),
+          1, wg.prepared(jointT, g, c1 + c2, null), h, w,
+          new Winograd3x3.Output[] {new Winograd3x3.Output(d1, 0, c1, false),
               new Winograd3x3.Output(d2, 0, c2, false)});
       float[] u1t = new float[16 * g * c1];
       float[] u2t = new float[16 * g * c2];
@@ -261,8 +268,10 @@ class WinogradTest {
       Winograd3x3.transformKernel(k2, c2, g, true, u2t);
       float[] e1 = new float[d1.length];
       float[] e2 = new float[d2.length];
-      wg.convolve(dz, 0, frames, h, w, g, 1, 1, u1t, c1, h, w, e1, 0, false);
-      wg.convolve(dz, 0, frames, h, w, g, 1, 1, u2t, c2, h, w, e2, 0, false);
+      wg.convolve(dz, 0, frames, h, w, g, 1, 1, wg.prepared(u1t, g, c1, null), c1, h, w, e1, 0,
+          false);
+      wg.convolve(dz, 0, frames, h, w, g, 1, 1, wg.prepared(u2t, g, c2, null), c2, h, w, e2, 0,
+          false);
       assertArrayEquals(e1, d1, 1e-5f, "first input gradient");
       assertArrayEquals(e2, d2, 1e-5f, "second input gradient");
     }
@@ -312,8 +321,9 @@ class WinogradTest {
     float[] acc = held.clone();
     try (Parallel par = new Parallel(2)) {
       Winograd3x3 wg = winograd(par, CellOps.vector());
-      wg.convolve(in, 0, 1, h, w, c, 1, 1, u, c, h, w, fresh, 0, false);
-      wg.convolve(in, 0, 1, h, w, c, 1, 1, u, c, h, w, acc, 0, true);
+      float[] up = wg.prepared(u, c, c, null);
+      wg.convolve(in, 0, 1, h, w, c, 1, 1, up, c, h, w, fresh, 0, false);
+      wg.convolve(in, 0, 1, h, w, c, 1, 1, up, c, h, w, acc, 0, true);
     }
     for (int i = 0; i < acc.length; i++) {
       assertEquals(held[i] + fresh[i], acc[i], 0f, "element " + i);
@@ -396,9 +406,11 @@ class WinogradTest {
     float[] one = new float[frames * h * w * cout];
     float[] two = new float[one.length];
     try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
-      winograd(p1, CellOps.vector()).convolve(in, 0, frames, h, w, cin, 1, 1, u, cout, h, w,
+      Winograd3x3 w1 = winograd(p1, CellOps.vector());
+      Winograd3x3 w2 = winograd(p2, CellOps.vector());
+      w1.convolve(in, 0, frames, h, w, cin, 1, 1, w1.prepared(u, cin, cout, null), cout, h, w,
           one, 0, false);
-      winograd(p2, CellOps.vector()).convolve(in, 0, frames, h, w, cin, 1, 1, u, cout, h, w,
+      w2.convolve(in, 0, frames, h, w, cin, 1, 1, w2.prepared(u, cin, cout, null), cout, h, w,
           two, 0, false);
     }
     assertTrue(frames * ((h + 1) / 2) * ((w + 1) / 2) > 2 * Winograd3x3.TILES_PER_CHUNK,
