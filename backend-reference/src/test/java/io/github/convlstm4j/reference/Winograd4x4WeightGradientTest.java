@@ -47,8 +47,8 @@ class Winograd4x4WeightGradientTest {
       "2, 9, 11, 4, 0, 13, 0, 7, 9, vector-128",  // VALID
       "3, 5, 5, 3, 5, 37, 1, 5, 5, vector-256",   // joint inputs, cout not a sliver multiple
       "1, 5, 5, 3, 5, 37, 1, 5, 5, vector-512",
-      "4, 40, 40, 3, 5, 13, 1, 40, 40, vector-256", // 400 tiles: a full and a partial block
-      "4, 40, 40, 3, 5, 13, 1, 40, 40, vector-512", // k over the 512-bit kernel's k block
+      "4, 40, 40, 3, 5, 13, 1, 40, 40, vector-256", // 400 tiles: full blocks and a partial one
+      "4, 40, 40, 3, 5, 13, 1, 40, 40, vector-512", // k = the 512-bit kernel's whole k block
       "4, 40, 40, 3, 0, 37, 1, 40, 40, scalar",
       "2, 42, 42, 3, 5, 37, 0, 40, 40, vector-128", // VALID, 40x40 out
       "1, 1, 1, 2, 0, 3, 1, 1, 1, vector-256",    // one pixel
