@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
  * Prints the time of the seed model's joint weight gradient (inputs X and H of 40 channels
  * each, 160 gate channels, 14 · 10 = 140 frames of 40×40, padding 1) by F(2×2, 3×3)
  * ({@link Winograd3x3}) and F(4×4, 3×3) ({@link Winograd4x4}) on 2 threads, alternating in
- * one JVM after a warm-up, and the time of the F(4×4) output-gradient transform alone (one
- * thread, every tile). Not an assertion: a measurement, tagged slow. Run with
+ * one JVM after a warm-up; F(4×4)'s rounding error on sampled elements at this scale (against
+ * the definition summed in double); and the time of the F(4×4) transforms alone (one thread,
+ * every tile). Not an assertion: a measurement, tagged slow. Run with
  * {@code mvn -pl backend-reference test -Dslow -Dtest=Winograd4x4WeightGradientTiming}.
  */
 @Tag("slow")
@@ -53,6 +54,40 @@ class Winograd4x4WeightGradientTiming {
           + "F(2x2) min %.3f s median %.3f s; F(4x4) (%d tiles per block, transforms %s) min "
           + "%.3f s median %.3f s%n", serial.name(), rounds, min(t2), median(t2),
           Winograd4x4.TILES_PER_BLOCK, f4.transforms().bits(), min(t4), median(t4));
+      // Rounding at the seed's scale: 300 sampled elements of one fresh gradient against the
+      // definition summed in double, relative to the sum of the terms' magnitudes.
+      float[][] fresh = {new float[9 * c * cout], new float[9 * c * cout]};
+      f4.weightGradient(inputs, frames, side, side, 1, 1, dy, 0, cout, side, side, fresh);
+      double worst = 0;
+      for (int s = 0; s < 300; s++) {
+        int j = r.nextInt(2);
+        int ky = r.nextInt(3);
+        int kx = r.nextInt(3);
+        int ch = r.nextInt(c);
+        int o = r.nextInt(cout);
+        float[] in = j == 0 ? x : h;
+        double sum = 0;
+        double abs = 0;
+        for (int f = 0; f < frames; f++) {
+          for (int y = 0; y < side; y++) {
+            int iy = y + ky - 1;
+            for (int xx = 0; xx < side; xx++) {
+              int ix = xx + kx - 1;
+              if (iy < 0 || iy >= side || ix < 0 || ix >= side) {
+                continue;
+              }
+              double term = (double) in[((f * side + iy) * side + ix) * c + ch]
+                  * dy[((f * side + y) * side + xx) * cout + o];
+              sum += term;
+              abs += Math.abs(term);
+            }
+          }
+        }
+        float got = fresh[j][((ky * 3 + kx) * c + ch) * cout + o];
+        worst = Math.max(worst, Math.abs(got - sum) / abs);
+      }
+      System.out.printf("F(4x4) seed joint weight gradient: worst error of 300 sampled "
+          + "elements %.2e of the sum of the terms' magnitudes%n", worst);
       // The output-gradient transform alone, one thread, all tiles, into one block's buffer.
       for (Winograd4Transforms tr : new Winograd4Transforms[] {Winograd4Transforms.SCALAR,
           f4.transforms()}) {
