@@ -17,7 +17,10 @@ import io.github.convlstm4j.reference.kernel.MatMuls;
  * a = 2:  4·(x1 - x2) - x3 + x4     a = 5:  4·x1 - 5·x3 + x5
  * </pre>
  * and row {@code i} of {@code Aᵀ x}, with {@code p = x1 + x2, d = x1 - x2, P = x3 + x4,
- * D = x3 - x4}: {@code x0 + p + P}, {@code d + 2·D}, {@code p + 4·P}, {@code d + 8·D + x5}.
+ * D = x3 - x4}: {@code x0 + p + P}, {@code d + 2·D}, {@code p + 4·P}, {@code d + 8·D + x5};
+ * row {@code a} of {@code A y} for four values {@code y_0..y_3} (the output gradient's
+ * transform), with {@code e = y0 + y2, o = y1 + y3, E = y0 + 4·y2, O = 2·y1 + 8·y3}:
+ * {@code y0}, {@code e + o}, {@code e - o}, {@code E + O}, {@code E - O}, {@code y3}.
  */
 interface Winograd4Transforms {
 
@@ -43,6 +46,23 @@ interface Winograd4Transforms {
    */
   void output(float[] m, int mOff, int mStride, int n, int c, float[] t, int tOff, float[] out,
       int base, int rowStride, int rows, int cols, boolean accumulate);
+
+  /**
+   * {@code M = A dY Aᵀ} (the adjoint of {@link #output}) of one tile of an output gradient for
+   * every channel {@code o < c}: {@code dY(r, s, o) = dy[off + r·rowStride + s·c + o]} for
+   * {@code r < rows, s < cols}, zero elsewhere (a partial tile at the output's border is read
+   * in place). Channel o of position ξ goes to
+   * {@code m[mOff + ξ·mStride + (o / sliver)·sliverStride + o % sliver]}: the column-sliver
+   * layout of {@link MatMul#prepare} ({@code sliver} its {@link MatMul#preparedSliver},
+   * {@code sliverStride} = k · sliver, {@code mOff} = the tile's row times {@code sliver}); the
+   * padding columns of a partial last sliver are not written. {@code t} from {@code tOff}:
+   * {@value #SCRATCH} floats of scratch. This default is the scalar definition.
+   */
+  default void outputGradient(float[] dy, int off, int rowStride, int c, int rows, int cols,
+      float[] t, int tOff, float[] m, int mOff, int mStride, int sliver, int sliverStride) {
+    outputGradientChannels(dy, off, rowStride, c, rows, cols, 0, c, t, tOff, m, mOff, mStride,
+        sliver, sliverStride);
+  }
 
   /** Vector bits of this implementation, 0 for {@link #SCALAR}. */
   int bits();
@@ -161,6 +181,55 @@ interface Winograd4Transforms {
         for (int j = 0; j < cols; j++) {
           float y = at(j, t0, t1, t2, t3, t4, t5);
           out[o + j * c] = accumulate ? out[o + j * c] + y : y;
+        }
+      }
+    }
+  }
+
+  /** Row {@code a} of {@code A y} (A = (Aᵀ)ᵀ, 6 × 4). */
+  static float ag(int a, float y0, float y1, float y2, float y3) {
+    switch (a) {
+      case 0:
+        return y0;
+      case 1:
+        return (y0 + y2) + (y1 + y3);
+      case 2:
+        return (y0 + y2) - (y1 + y3);
+      case 3:
+        return (y0 + 4f * y2) + (2f * y1 + 8f * y3);
+      case 4:
+        return (y0 + 4f * y2) - (2f * y1 + 8f * y3);
+      default:
+        return y3;
+    }
+  }
+
+  /**
+   * {@link #outputGradient} for channels {@code o0 .. o1 - 1} only, one at a time: the column
+   * pass ({@code A dY}, into {@code t[tOff + a·4 + j]} for row a and column j) first, then the
+   * row pass. Needs {@code rows, cols >= 1}.
+   */
+  static void outputGradientChannels(float[] dy, int off, int rs, int c, int rows, int cols,
+      int o0, int o1, float[] t, int tOff, float[] m, int mOff, int ms, int sliver,
+      int sliverStride) {
+    for (int o = o0; o < o1; o++) {
+      for (int j = 0; j < 4; j++) {
+        int p = off + j * c + o;
+        boolean in = j < cols;
+        float y0 = in ? dy[p] : 0f;
+        float y1 = in && rows > 1 ? dy[p + rs] : 0f;
+        float y2 = in && rows > 2 ? dy[p + 2 * rs] : 0f;
+        float y3 = in && rows > 3 ? dy[p + 3 * rs] : 0f;
+        for (int a = 0; a < 6; a++) {
+          t[tOff + a * 4 + j] = ag(a, y0, y1, y2, y3);
+        }
+      }
+      int s = o / sliver;
+      int q = mOff + s * sliverStride + o - s * sliver;
+      for (int a = 0; a < 6; a++) {
+        int r = tOff + a * 4;
+        for (int b = 0; b < 6; b++) {
+          m[q + (a * 6 + b) * ms] = ag(b, t[r], t[r + 1], t[r + 2], t[r + 3]);
         }
       }
     }

@@ -155,4 +155,54 @@ final class Winograd4Vector256 implements Winograd4Transforms {
           .intoArray(out, o + 3 * c);
     }
   }
+
+  @Override
+  public void outputGradient(float[] dy, int off, int rs, int c, int rows, int cols, float[] t,
+      int tOff, float[] m, int mOff, int ms, int sliver, int sliverStride) {
+    if (rows < 4 || cols < 4) { // a partial tile at the output's border: the definition
+      Winograd4Transforms.outputGradientChannels(dy, off, rs, c, rows, cols, 0, c, t, tOff, m,
+          mOff, ms, sliver, sliverStride);
+      return;
+    }
+    for (int s0 = 0; s0 < c; s0 += sliver) {
+      // one sliver: channel o at at + o; vectors of L channels, then its scalar tail
+      int end = Math.min(c, s0 + sliver);
+      int at = mOff + s0 / sliver * sliverStride - s0;
+      int o = s0;
+      for (; o + L <= end; o += L) {
+        // A dY, column by column, into t[tOff + (a·4 + j)·L + lane]; then per row a its A z.
+        for (int j = 0; j < 4; j++) {
+          ag6(dy, off + o + j * c, rs, t, tOff + j * L, 4 * L);
+        }
+        for (int a = 0; a < 6; a++) {
+          ag6(t, tOff + a * 4 * L, L, m, at + o + a * 6 * ms, ms);
+        }
+      }
+      if (o < end) {
+        Winograd4Transforms.outputGradientChannels(dy, off, rs, c, 4, 4, o, end, t, tOff, m,
+            mOff, ms, sliver, sliverStride);
+      }
+    }
+  }
+
+  /**
+   * The six rows of {@code A y} for {@code y_i = src[p + i·stride]} (i < 4): row a into
+   * {@code dst[q + a·dstStride]}, the definition's operations in its order.
+   */
+  private static void ag6(float[] src, int p, int stride, float[] dst, int q, int dstStride) {
+    FloatVector y0 = ld(src, p);
+    FloatVector y1 = ld(src, p + stride);
+    FloatVector y2 = ld(src, p + 2 * stride);
+    FloatVector y3 = ld(src, p + 3 * stride);
+    FloatVector e = y0.add(y2);
+    FloatVector od = y1.add(y3);
+    FloatVector ee = y0.add(y2.mul(4f));
+    FloatVector oo = y1.mul(2f).add(y3.mul(8f));
+    y0.intoArray(dst, q);
+    e.add(od).intoArray(dst, q + dstStride);
+    e.sub(od).intoArray(dst, q + 2 * dstStride);
+    ee.add(oo).intoArray(dst, q + 3 * dstStride);
+    ee.sub(oo).intoArray(dst, q + 4 * dstStride);
+    y3.intoArray(dst, q + 5 * dstStride);
+  }
 }

@@ -181,6 +181,39 @@ class Winograd4TransformsTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} bits")
+  @ValueSource(ints = {128, 256, 512})
+  void vectorOutputGradientTransformHasTheDefinitionsBits(int bits) {
+    // Full and partial tiles, slivers narrower than, equal to and wider than a vector, and one
+    // sliver holding every channel (the dense layout); the padding columns stay untouched.
+    Winograd4Transforms vec = Winograd4Transforms.vector(bits);
+    Random r = new Random(bits + 2);
+    for (int c : CHANNELS) {
+      int rs = 7 * c + 3;
+      int off = 2;
+      float[] dy = random(r, off + 4 * rs);
+      for (int sliver : new int[] {3, 8, 16, 32, c}) {
+        int count = 3;
+        int q = 1;
+        int slivers = (c + sliver - 1) / sliver;
+        int ms = slivers * count * sliver + 2;
+        for (int rows = 1; rows <= 4; rows++) {
+          for (int cols = 1; cols <= 4; cols++) {
+            float[] want = random(r, 36 * ms);
+            float[] got = want.clone();
+            float[] t = new float[Winograd4Transforms.SCRATCH + 5];
+            Winograd4Transforms.SCALAR.outputGradient(dy, off, rs, c, rows, cols, t, 5, want,
+                q * sliver, ms, sliver, count * sliver);
+            vec.outputGradient(dy, off, rs, c, rows, cols, t, 5, got, q * sliver, ms, sliver,
+                count * sliver);
+            assertArrayEquals(want, got, c + " channels, slivers of " + sliver + ", " + rows
+                + "x" + cols);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void otherWidthsAreRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
