@@ -165,8 +165,6 @@ final class Network implements AutoCloseable {
    * F(2×2) or, with {@code reference.convolution=winograd4}, F(4×4); null when they run direct.
    */
   private final WinogradConvolution winograd;
-  /** The weight gradients' algorithm (F(2×2) until F(4×4) has one). */
-  private final WinogradConvolution winogradWeights;
   private final Layer[] layers;
   private final Conv3dHeadSpec head;
   private final Param headKernel;
@@ -209,10 +207,11 @@ final class Network implements AutoCloseable {
     this.mm = mm;
     this.cellOps = CellOps.forKernel(mm);
     this.convolution = convolution;
-    this.winogradWeights = convolution != ConvolutionAlgorithm.DIRECT
-        ? new Winograd3x3(par, mm.serial(), cellOps, arena) : null;
-    this.winograd = convolution == ConvolutionAlgorithm.WINOGRAD4
-        ? new Winograd4x4(par, mm.serial(), arena) : winogradWeights;
+    this.winograd = switch (convolution) {
+      case DIRECT -> null;
+      case WINOGRAD -> new Winograd3x3(par, mm.serial(), cellOps, arena);
+      case WINOGRAD4 -> new Winograd4x4(par, mm.serial(), arena);
+    };
     this.layers = new Layer[spec.convLstmLayers().size()];
     int cin = spec.inputChannels();
     for (int i = 0; i < layers.length; i++) {
@@ -658,7 +657,7 @@ final class Network implements AutoCloseable {
    * through the Winograd algorithm.
    */
   private boolean winogradWeights(int kh, int kw, int cin) {
-    return winogradWeights != null && Winograd3x3.applies(kh, kw) && cin >= WINOGRAD_MIN_CHANNELS;
+    return winograd != null && Winograd3x3.applies(kh, kw) && cin >= WINOGRAD_MIN_CHANNELS;
   }
 
   private void cellStep(Layer l, int rows, float[] gates, int gOff, float[] cells, int cOff,
@@ -1416,15 +1415,15 @@ final class Network implements AutoCloseable {
     boolean jointWeights = jointWinograd(l) && frames > 1;
     if (jointWeights) {
       // Step 0 has no H_{-1}; from step 1 on one pass over [X_t, H_{t-1}] serves both.
-      winogradWeights.weightGradient(in, inOff, batch, l.hin, l.win, l.cin, l.padTop, l.padLeft, dz,
+      winograd.weightGradient(in, inOff, batch, l.hin, l.win, l.cin, l.padTop, l.padLeft, dz,
           0, g, l.ho, l.wo, l.kernel.grad);
-      winogradWeights.weightGradient(new Winograd3x3.Input[] {
+      winograd.weightGradient(new Winograd3x3.Input[] {
           new Winograd3x3.Input(in, inOff + batch * inFrame, l.cin),
           new Winograd3x3.Input(hs, 0, f)}, (frames - 1) * batch, l.hin, l.win, l.padTop,
           l.padLeft, dz, stepG, g, l.ho, l.wo,
           new float[][] {l.kernel.grad, l.recurrent.grad});
     } else if (winogradWeights(l.kh, l.kw, l.cin)) {
-      winogradWeights.weightGradient(in, inOff, frames * batch, l.hin, l.win, l.cin, l.padTop,
+      winograd.weightGradient(in, inOff, frames * batch, l.hin, l.win, l.cin, l.padTop,
           l.padLeft, dz, 0, g, l.ho, l.wo, l.kernel.grad);
     } else {
       col = arena.get("col", (long) tc * rowsStep * k);
@@ -1437,7 +1436,7 @@ final class Network implements AutoCloseable {
       }
     }
     if (!jointWeights && frames > 1 && winogradWeights(l.rkh, l.rkw, f)) {
-      winogradWeights.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
+      winograd.weightGradient(hs, 0, (frames - 1) * batch, l.ho, l.wo, f, l.recTop, l.recLeft,
           dz, stepG, g, l.ho, l.wo, l.recurrent.grad);
     } else if (!jointWeights && frames > 1) {
       int tcr = timeChunk(rowsStep, kr);

@@ -14,7 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * are one source with the bit size changed ({@code Winograd4TransformsTest} checks that they
  * differ in nothing else): edit {@code Winograd4Vector128.java}, then regenerate the other two
  * with the {@code sed} command in that test. Every method is small, so that C2 inlines it and
- * no vector is boxed on the heap; no vector value is merged from two branches.
+ * no vector is boxed on the heap; no vector value is merged from two branches, and none is
+ * returned from a method of this class: a one-line load helper ({@code ld}) did that, and when
+ * C2 compiled it on its own in the training step (more callers than inference) every load
+ * boxed a vector and fell back to the Java path, about 650 MB of garbage per seed training
+ * step.
  *
  * <p>Load only when the JVM runs with {@code --add-modules jdk.incubator.vector} (see
  * {@link Winograd4Transforms#vector(int)}).
@@ -51,25 +55,22 @@ final class Winograd4Vector128 implements Winograd4Transforms {
     }
   }
 
-  private static FloatVector ld(float[] a, int i) {
-    return FloatVector.fromArray(S, a, i);
-  }
-
   /**
    * The six rows of {@code Bᵀ x} for {@code x_i = src[p + i·stride]}: row a into
    * {@code dst[q + a·dstStride]}.
    */
   private static void bt6(float[] src, int p, int stride, float[] dst, int q, int dstStride) {
-    FloatVector x1 = ld(src, p + stride);
-    FloatVector x2 = ld(src, p + 2 * stride);
-    FloatVector x3 = ld(src, p + 3 * stride);
-    FloatVector x4 = ld(src, p + 4 * stride);
-    ld(src, p).mul(4f).sub(x2.mul(5f)).add(x4).intoArray(dst, q);
+    FloatVector x1 = FloatVector.fromArray(S, src, p + stride);
+    FloatVector x2 = FloatVector.fromArray(S, src, p + 2 * stride);
+    FloatVector x3 = FloatVector.fromArray(S, src, p + 3 * stride);
+    FloatVector x4 = FloatVector.fromArray(S, src, p + 4 * stride);
+    FloatVector.fromArray(S, src, p).mul(4f).sub(x2.mul(5f)).add(x4).intoArray(dst, q);
     x1.add(x2).mul(-4f).add(x3).add(x4).intoArray(dst, q + dstStride);
     x1.sub(x2).mul(4f).sub(x3).add(x4).intoArray(dst, q + 2 * dstStride);
     x3.sub(x1).mul(2f).sub(x2).add(x4).intoArray(dst, q + 3 * dstStride);
     x1.sub(x3).mul(2f).sub(x2).add(x4).intoArray(dst, q + 4 * dstStride);
-    x1.mul(4f).sub(x3.mul(5f)).add(ld(src, p + 5 * stride)).intoArray(dst, q + 5 * dstStride);
+    FloatVector x5 = FloatVector.fromArray(S, src, p + 5 * stride);
+    x1.mul(4f).sub(x3.mul(5f)).add(x5).intoArray(dst, q + 5 * dstStride);
   }
 
   @Override
@@ -99,30 +100,30 @@ final class Winograd4Vector128 implements Winograd4Transforms {
 
   /** The four rows of {@code Aᵀ x} for x_a = m[p + 6a·ms], into t[to + 6i·L]. */
   private static void outColumn(float[] m, int p, int ms, float[] t, int to) {
-    FloatVector x1 = ld(m, p + 6 * ms);
-    FloatVector x2 = ld(m, p + 12 * ms);
-    FloatVector x3 = ld(m, p + 18 * ms);
-    FloatVector x4 = ld(m, p + 24 * ms);
+    FloatVector x1 = FloatVector.fromArray(S, m, p + 6 * ms);
+    FloatVector x2 = FloatVector.fromArray(S, m, p + 12 * ms);
+    FloatVector x3 = FloatVector.fromArray(S, m, p + 18 * ms);
+    FloatVector x4 = FloatVector.fromArray(S, m, p + 24 * ms);
     FloatVector p12 = x1.add(x2);
     FloatVector d12 = x1.sub(x2);
     FloatVector p34 = x3.add(x4);
     FloatVector d34 = x3.sub(x4);
-    ld(m, p).add(p12).add(p34).intoArray(t, to);
+    FloatVector.fromArray(S, m, p).add(p12).add(p34).intoArray(t, to);
     d12.add(d34.mul(2f)).intoArray(t, to + 6 * L);
     p12.add(p34.mul(4f)).intoArray(t, to + 12 * L);
-    d12.add(d34.mul(8f)).add(ld(m, p + 30 * ms)).intoArray(t, to + 18 * L);
+    d12.add(d34.mul(8f)).add(FloatVector.fromArray(S, m, p + 30 * ms)).intoArray(t, to + 18 * L);
   }
 
   private static void outRowSet(float[] t, int r, float[] out, int o, int c, int cols) {
-    FloatVector x1 = ld(t, r + L);
-    FloatVector x2 = ld(t, r + 2 * L);
-    FloatVector x3 = ld(t, r + 3 * L);
-    FloatVector x4 = ld(t, r + 4 * L);
+    FloatVector x1 = FloatVector.fromArray(S, t, r + L);
+    FloatVector x2 = FloatVector.fromArray(S, t, r + 2 * L);
+    FloatVector x3 = FloatVector.fromArray(S, t, r + 3 * L);
+    FloatVector x4 = FloatVector.fromArray(S, t, r + 4 * L);
     FloatVector p12 = x1.add(x2);
     FloatVector d12 = x1.sub(x2);
     FloatVector p34 = x3.add(x4);
     FloatVector d34 = x3.sub(x4);
-    ld(t, r).add(p12).add(p34).intoArray(out, o);
+    FloatVector.fromArray(S, t, r).add(p12).add(p34).intoArray(out, o);
     if (cols > 1) {
       d12.add(d34.mul(2f)).intoArray(out, o + c);
     }
@@ -130,29 +131,31 @@ final class Winograd4Vector128 implements Winograd4Transforms {
       p12.add(p34.mul(4f)).intoArray(out, o + 2 * c);
     }
     if (cols > 3) {
-      d12.add(d34.mul(8f)).add(ld(t, r + 5 * L)).intoArray(out, o + 3 * c);
+      d12.add(d34.mul(8f)).add(FloatVector.fromArray(S, t, r + 5 * L)).intoArray(out, o + 3 * c);
     }
   }
 
   private static void outRowAdd(float[] t, int r, float[] out, int o, int c, int cols) {
-    FloatVector x1 = ld(t, r + L);
-    FloatVector x2 = ld(t, r + 2 * L);
-    FloatVector x3 = ld(t, r + 3 * L);
-    FloatVector x4 = ld(t, r + 4 * L);
+    FloatVector x1 = FloatVector.fromArray(S, t, r + L);
+    FloatVector x2 = FloatVector.fromArray(S, t, r + 2 * L);
+    FloatVector x3 = FloatVector.fromArray(S, t, r + 3 * L);
+    FloatVector x4 = FloatVector.fromArray(S, t, r + 4 * L);
     FloatVector p12 = x1.add(x2);
     FloatVector d12 = x1.sub(x2);
     FloatVector p34 = x3.add(x4);
     FloatVector d34 = x3.sub(x4);
-    ld(out, o).add(ld(t, r).add(p12).add(p34)).intoArray(out, o);
+    FloatVector x0 = FloatVector.fromArray(S, t, r);
+    FloatVector.fromArray(S, out, o).add(x0.add(p12).add(p34)).intoArray(out, o);
     if (cols > 1) {
-      ld(out, o + c).add(d12.add(d34.mul(2f))).intoArray(out, o + c);
+      FloatVector.fromArray(S, out, o + c).add(d12.add(d34.mul(2f))).intoArray(out, o + c);
     }
     if (cols > 2) {
-      ld(out, o + 2 * c).add(p12.add(p34.mul(4f))).intoArray(out, o + 2 * c);
+      FloatVector y2 = p12.add(p34.mul(4f));
+      FloatVector.fromArray(S, out, o + 2 * c).add(y2).intoArray(out, o + 2 * c);
     }
     if (cols > 3) {
-      ld(out, o + 3 * c).add(d12.add(d34.mul(8f)).add(ld(t, r + 5 * L)))
-          .intoArray(out, o + 3 * c);
+      FloatVector y3 = d12.add(d34.mul(8f)).add(FloatVector.fromArray(S, t, r + 5 * L));
+      FloatVector.fromArray(S, out, o + 3 * c).add(y3).intoArray(out, o + 3 * c);
     }
   }
 
@@ -190,10 +193,10 @@ final class Winograd4Vector128 implements Winograd4Transforms {
    * {@code dst[q + a·dstStride]}, the definition's operations in its order.
    */
   private static void ag6(float[] src, int p, int stride, float[] dst, int q, int dstStride) {
-    FloatVector y0 = ld(src, p);
-    FloatVector y1 = ld(src, p + stride);
-    FloatVector y2 = ld(src, p + 2 * stride);
-    FloatVector y3 = ld(src, p + 3 * stride);
+    FloatVector y0 = FloatVector.fromArray(S, src, p);
+    FloatVector y1 = FloatVector.fromArray(S, src, p + stride);
+    FloatVector y2 = FloatVector.fromArray(S, src, p + 2 * stride);
+    FloatVector y3 = FloatVector.fromArray(S, src, p + 3 * stride);
     FloatVector e = y0.add(y2);
     FloatVector od = y1.add(y3);
     FloatVector ee = y0.add(y2.mul(4f));

@@ -196,12 +196,6 @@ final class Winograd4x4 implements WinogradConvolution {
     });
   }
 
-  @Override
-  public void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
-      float[] dy, int dyOff, int cout, int ho, int wo, float[][] grads) {
-    throw new UnsupportedOperationException("TEMPORARY: F(4x4) weight gradient not merged yet");
-  }
-
   /** One thread's buffers: the patch, the transforms' intermediate, V and M. */
   private record Scratch(float[] d, float[] t, float[] v, float[] m) {}
 
@@ -302,19 +296,6 @@ final class Winograd4x4 implements WinogradConvolution {
   static final int TILES_PER_BLOCK = 192;
 
   /**
-   * Adds the gradient of the kernel of {@link #convolve} ({@code [3, 3, cin, cout]}, Keras
-   * layout) to {@code grad}, given the input frames and the output gradient {@code dy}
-   * ({@code [frames, ho, wo, cout]} from {@code dyOff}): as
-   * {@link Winograd3x3#weightGradient(float[], int, int, int, int, int, int, int, float[], int,
-   * int, int, int, float[])}, in F(4×4, 3×3).
-   */
-  void weightGradient(float[] in, int inOff, int frames, int h, int w, int cin, int padTop,
-      int padLeft, float[] dy, int dyOff, int cout, int ho, int wo, float[] grad) {
-    weightGradient(new Input[] {new Input(in, inOff, cin)}, frames, h, w, padTop, padLeft, dy,
-        dyOff, cout, ho, wo, new float[][] {grad});
-  }
-
-  /**
    * The weight gradients of the joint convolution of the channel-wise concatenation of
    * {@code inputs} (none of them null): {@code grads[j]} ({@code [3, 3, channels_j, cout]})
    * receives input j's kernel gradient. Since the forward pass is
@@ -330,7 +311,8 @@ final class Winograd4x4 implements WinogradConvolution {
    * written directly in the serial kernel's prepared (column-sliver) layout, so the products do
    * not pack it.
    */
-  void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
+  @Override
+  public void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
       float[] dy, int dyOff, int cout, int ho, int wo, float[][] grads) {
     int cin = 0;
     int maxC = 0;
