@@ -578,19 +578,17 @@ final class VectorCellOps implements CellOps {
   @Override
   public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride,
       int sliver, int sliverStride) {
-    int o = 0;
-    while (o < c) {
-      int s = o / sliver;
-      int within = o - s * sliver;
-      // Channel o goes to at + o; a vector of L channels when they stay in one sliver.
-      int at = mOff + s * sliverStride - s * sliver;
-      if (o + L <= c && within + L <= sliver) {
+    // Sliver by sliver (no division per vector: it cost as much as the stores): channel o of
+    // sliver s goes to at + o; vectors of L channels, then the sliver's scalar tail.
+    for (int s0 = 0, at = mOff; s0 < c; s0 += sliver, at += sliverStride - sliver) {
+      int end = Math.min(c, s0 + sliver);
+      int o = s0;
+      for (; o + L <= end; o += L) {
         outputGradientTop(d, c, o, m, at + o, mStride);
         outputGradientBottom(d, c, o, m, at + o + 8 * mStride, mStride);
-        o += L;
-      } else {
+      }
+      for (; o < end; o++) {
         Winograd3x3.outputGradientScalar(d, c, o, m, at, mStride);
-        o++;
       }
     }
   }
