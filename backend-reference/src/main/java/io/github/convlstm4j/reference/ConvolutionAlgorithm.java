@@ -12,8 +12,9 @@ enum ConvolutionAlgorithm {
   /** {@link Winograd3x3}: 2.25× fewer multiply-adds, slightly different rounding. */
   WINOGRAD,
   /**
-   * {@link Winograd4x4} F(4×4, 3×3) for inference forward passes (4× fewer multiply-adds than
-   * direct, about 20× the rounding of F(2×2)); training steps run {@link #WINOGRAD}.
+   * {@link Winograd4x4} F(4×4, 3×3) for every 3×3 convolution, in prediction and training
+   * (forward, input gradients, weight gradients): 4× fewer multiply-adds than direct, about 20×
+   * the rounding of F(2×2).
    */
   WINOGRAD4;
 

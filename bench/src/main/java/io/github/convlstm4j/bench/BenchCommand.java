@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         "reference/vector and reference/scalar run the reference backend's default 3x3 "
             + "convolution algorithm, Winograd F(2x2,3x3); reference/direct and "
             + "reference/winograd set reference.convolution=direct or winograd (reference/winograd4: "
-            + "F(4x4,3x3) for inference, opt-in; reference/vector-256 and reference/vector-512 "
+            + "F(4x4,3x3), opt-in; reference/vector-256 and reference/vector-512 "
             + "force the kernel's vector width). GFLOP/s of the "
             + "model tables count direct-convolution FLOPs (effective GFLOP/s): Winograd does "
             + "2.25x fewer multiply-adds in 3x3 convolutions and can exceed the FMA peak.",
