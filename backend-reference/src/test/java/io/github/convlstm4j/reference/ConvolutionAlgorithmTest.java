@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The 3×3 convolution algorithms give the same network: predictions, loss and every gradient
  * of a seed-shaped model (3×3 kernels, 16 filters, SAME and VALID layers) agree with the
- * direct sum to float rounding, F(2×2) and F(4×4) alike. Direct and F(2×2) are checked against
- * finite differences on their own in {@link GradientCheckTest}; this pins the Winograd
+ * direct sum to float rounding, F(2×2) and F(4×4) alike. Each algorithm is checked against
+ * finite differences on its own in {@link GradientCheckTest}; this pins the Winograd
  * algorithms to the direct sum at a size where they serve every forward and backward
  * convolution but the first layer's input convolution.
  */
