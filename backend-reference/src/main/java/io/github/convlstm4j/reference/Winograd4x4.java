@@ -4,6 +4,7 @@ import io.github.convlstm4j.reference.Winograd3x3.Input;
 import io.github.convlstm4j.reference.Winograd3x3.Output;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stride-1 convolution with a 3×3 kernel by Winograd F(4×4, 3×3) (Lavin and Gray 2016): each
@@ -32,8 +33,9 @@ import java.util.Arrays;
  *
  * <p>Same contract as {@link Winograd3x3#convolve(Input[], int, int, int, int, int, float[],
  * int, int, Output[])}: channels-last frames, Keras cross-correlation, zeros outside the input,
- * any output size (partial last tiles), each thread an equal range of tiles in chunks of
- * {@link #TILES_PER_CHUNK}, results independent of the thread count. Transforms in float
+ * any output size (partial last tiles), chunks of
+ * {@link #TILES_PER_CHUNK} tiles claimed by the threads one at a time, results independent of
+ * the thread count. Transforms in float
  * ({@link Winograd4Transforms}: the Vector API twin of the kernel's width, or the scalar
  * definition; the same bits), the kernel transform in double rounded once. Interior tiles are
  * transformed straight from the frames; border tiles through a zero-padded copy of the patch.
@@ -161,9 +163,8 @@ final class Winograd4x4 implements WinogradConvolution {
     int tilesY = (ho + 3) / 4;
     int tilesX = (wo + 3) / 4;
     int tiles = frames * tilesY * tilesX;
-    // Each thread takes an equal range of tiles, in chunks (a chunk's results do not depend
-    // on which other tiles share it, so neither do they on the thread count).
-    int parts = Math.max(1, Math.min(par.threads(), (tiles + 7) / 8));
+    int parts = Math.max(1, Math.min(par.threads(),
+        (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK));
     // Per thread: the patch of a border tile, the output transform's scratch, V and M.
     long patch = (long) XI * maxC;
     long tSize = Winograd4Transforms.SCRATCH;
@@ -183,12 +184,16 @@ final class Winograd4x4 implements WinogradConvolution {
     float[] fup = u;
     int fcin = cin;
     int fcout = cout;
+    // Chunks are claimed one at a time (a thread slowed by another process takes fewer); each
+    // writes only its own outputs, so the result does not depend on which thread ran it.
+    int chunks = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
+    AtomicInteger next = new AtomicInteger();
     par.forRange(parts, 1, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         Scratch sc = new Scratch(dBuf[p], tBuf[p], vBuf[p], mBuf[p]);
-        int end = (int) ((long) tiles * (p + 1) / parts);
-        for (int t0 = (int) ((long) tiles * p / parts); t0 < end; t0 += TILES_PER_CHUNK) {
-          int count = Math.min(TILES_PER_CHUNK, end - t0);
+        for (int ch = next.getAndIncrement(); ch < chunks; ch = next.getAndIncrement()) {
+          int t0 = ch * TILES_PER_CHUNK;
+          int count = Math.min(TILES_PER_CHUNK, tiles - t0);
           chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, fup, packed,
               t0, count, outputs, sc);
         }
