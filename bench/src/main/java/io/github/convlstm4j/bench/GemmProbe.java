@@ -370,6 +370,7 @@ final class GemmProbe {
     Map<String, Object> row = productRow(kernel, serial, w.name(), w.k(), w.n(), block, true,
         (long) xis * w.blocks(), st, w.flops());
     row.put("preparedB", true);
+    row.put("threads", parts);
     return row;
   }
 
