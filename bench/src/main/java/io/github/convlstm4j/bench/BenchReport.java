@@ -95,7 +95,8 @@ final class BenchReport {
     }
     out.table(t);
     out.line("GFLOP/s here are the products' own multiply-adds; the kernel target (>= 70% of the "
-        + "peak) is judged on every vector row, im2col and Winograd shapes, per vector width.");
+        + "peak) is judged on every vector row, im2col and Winograd F(2x2) and F(4x4) shapes, per "
+        + "vector width.");
     out.blank();
   }
 

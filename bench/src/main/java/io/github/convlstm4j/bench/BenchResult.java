@@ -220,7 +220,8 @@ final class BenchResult {
 
   /**
    * The kernel target (issue 18): the Vector API GEMM kernel's share of the FMA peak on every
-   * seed GEMM shape of the kernel probe, the im2col products and the Winograd chunk products
+   * seed GEMM shape of the kernel probe, the im2col products and the Winograd F(2×2) and
+   * F(4×4) chunk and weight-gradient products
    * alike, for every vector width the probe measured ({@code vector-256}, and
    * {@code vector-512} on AVX-512 machines); the worst row per width is reported. Judged
    * against the larger of the two peak probes (before and after the GEMMs): on a shared machine
@@ -228,7 +229,8 @@ final class BenchResult {
    */
   private Target kernelTarget() {
     String goal = "reference Vector API kernel >= 70% of the FMA peak (the larger of the two "
-        + "probes) on every seed GEMM shape (im2col and Winograd products), every vector width";
+        + "probes) on every seed GEMM shape (im2col and Winograd F(2x2) and F(4x4) products), "
+        + "every vector width";
     double after = kernels.containsKey("peakGflopsAfter")
         ? Json.number(kernels, "peakGflopsAfter") : Double.NaN;
     double peak = Double.isNaN(after) ? peak() : Math.max(peak(), after);

@@ -30,19 +30,22 @@ import java.util.concurrent.Future;
  * ({@link MatMuls#nativeVectorBits()}: {@code vector-256}, and {@code vector-512} with
  * AVX-512), each with its own register tile.
  *
- * <p>Two more rows per kernel ({@code "target": false}, a flag kept for the report's
- * grouping; issue 18 judges them like the others): the products of the
- * reference backend's Winograd F(2×2, 3×3) path ({@link WinogradShape}) as it calls them in
- * the seed's layers 2-4, where one joint convolution of {@code [x_t, h_t-1]} per step gives the
- * gates (forward: {@code 48 × 4F × 2F}) and one of {@code dz_t} gives both input gradients
- * (backward: {@code 48 × 2F × 4F}): chunks of 48 output tiles, per chunk 16 products (one per
- * transformed position) on one thread with the one-thread kernel and the right-hand matrices
- * packed once ({@code MatMul.prepare}, not timed), a step's chunks split over the threads,
- * step after step. Their GFLOP/s are the products' real multiply-adds (the transforms around
- * them are not timed). And one row for the Winograd weight gradient
- * ({@link WeightGradientShape}): per block of {@value #WINOGRAD_BLOCK} tiles, 16 products
- * {@code dU_ξ += V_ξᵀ · M_ξ} with the block's tiles as inner dimension, split over the threads
- * by ξ, block after block, as {@code Winograd3x3.weightGradient} runs them.
+ * <p>More rows per kernel ({@code "target": false}, a flag kept for the report's grouping;
+ * issue 18 judges them like the others): the products of the reference backend's Winograd
+ * paths as it calls them in the seed's layers 2-4, for both tile sizes, F(2×2, 3×3) (the
+ * default, {@code Winograd3x3}) and F(4×4, 3×3) ({@code reference.convolution=winograd4},
+ * {@code Winograd4x4}); the row names start with {@code "F(2x2) "} or {@code "F(4x4) "}.
+ * One joint convolution of {@code [x_t, h_t-1]} per step gives the gates (forward:
+ * {@code tiles × 4F × 2F}) and one of {@code dz_t} gives both input gradients (backward:
+ * {@code tiles × 2F × 4F}), {@link WinogradShape}: chunks of tiles, per chunk one product per
+ * transformed position (16 for F(2×2), 36 for F(4×4)) on one thread with the one-thread kernel
+ * and the right-hand matrices packed once ({@code MatMul.prepare}, not timed), a step's work
+ * split over the threads ({@link Split}), step after step. Their GFLOP/s are the products' real
+ * multiply-adds (the transforms around them are not timed). And per tile size one row for the
+ * Winograd weight gradient ({@link WeightGradientShape}): per block of tiles, one product
+ * {@code dU_ξ += V_ξᵀ · M_ξ} per position with the block's tiles as inner dimension, split over
+ * the threads by ξ, block after block, as {@code Winograd3x3.weightGradient} and
+ * {@code Winograd4x4.weightGradient} run them.
  */
 final class GemmProbe {
 
@@ -54,48 +57,111 @@ final class GemmProbe {
   }
 
   /**
+   * How a step's Winograd chunks are split over the threads.
+   *
+   * <ul>
+   *   <li>{@link #CHUNK_RANGES}: the step's chunks of {@code tilesPerChunk} tiles (the last
+   *       one may be smaller) in {@code min(threads, chunks)} equal ranges of chunks. The
+   *       F(2×2) backend ({@code Winograd3x3.convolve}) claims chunks one at a time instead;
+   *       the chunks and the products are the same, only the order differs.
+   *   <li>{@link #TILE_RANGES}: as {@code Winograd4x4.convolve}: {@code parts =
+   *       max(1, min(threads, ceil(tiles / 8)))} threads, thread p gets the tiles
+   *       {@code [tiles·p/parts, tiles·(p+1)/parts)}, cut into chunks of {@code tilesPerChunk}
+   *       from its own start (its last chunk may be smaller).
+   * </ul>
+   */
+  enum Split {
+    /** Equal ranges of whole chunks (F(2×2)). */
+    CHUNK_RANGES,
+    /** Equal ranges of tiles, each cut into chunks from its own start (F(4×4)). */
+    TILE_RANGES;
+
+    /** Threads used for {@code tiles} tiles in chunks of {@code perChunk} on {@code threads}. */
+    int parts(int threads, int tiles, int perChunk) {
+      return this == CHUNK_RANGES
+          ? Math.max(1, Math.min(threads, (tiles + perChunk - 1) / perChunk))
+          : Math.max(1, Math.min(threads, (tiles + 7) / 8));
+    }
+  }
+
+  /**
    * The Winograd per-chunk products of {@code steps} per-step 3×3 convolutions with {@code k}
    * input and {@code n} output channels over {@code tiles} output tiles per step: chunks of
-   * {@value #WINOGRAD_TILES} tiles (the last one may be smaller), {@value #WINOGRAD_XI}
-   * products {@code C(tiles in chunk × n) = A(tiles in chunk × k) · B(k × n)} per chunk.
+   * {@code tilesPerChunk} tiles (the last one of a range may be smaller), split over threads as
+   * {@code split} says, {@code positions} products {@code C(tiles in chunk × n) = A(tiles in
+   * chunk × k) · B(k × n)} per chunk (16 for F(2×2), 36 for F(4×4)).
    */
-  record WinogradShape(String name, int n, int k, int tiles, int steps) {
-    /** Chunks per step. */
+  record WinogradShape(String name, int n, int k, int tiles, int steps, int positions,
+      int tilesPerChunk, Split split) {
+    /** Chunks per step on one thread: {@code ceil(tiles / tilesPerChunk)}. */
     int chunks() {
-      return (tiles + WINOGRAD_TILES - 1) / WINOGRAD_TILES;
+      return (tiles + tilesPerChunk - 1) / tilesPerChunk;
+    }
+
+    /** Threads the step's work is split over on {@code threads} threads. */
+    int parts(int threads) {
+      return split.parts(threads, tiles, tilesPerChunk);
+    }
+
+    /**
+     * The first tile of thread {@code p}'s share of a step split over {@code parts} threads
+     * ({@code p = parts}: the end of the step's tiles).
+     */
+    int firstTile(int p, int parts) {
+      if (split == Split.TILE_RANGES) {
+        return (int) ((long) tiles * p / parts);
+      }
+      return Math.min(tiles, (int) ((long) chunks() * p / parts) * tilesPerChunk);
+    }
+
+    /** Chunks per step over all threads when split over {@code parts} threads. */
+    int chunks(int parts) {
+      int sum = 0;
+      for (int p = 0; p < parts; p++) {
+        int range = firstTile(p + 1, parts) - firstTile(p, parts);
+        sum += (range + tilesPerChunk - 1) / tilesPerChunk;
+      }
+      return sum;
     }
 
     /** Multiply-adds × 2 of all products of all steps. */
     double flops() {
-      return 2.0 * WINOGRAD_XI * steps * tiles * n * k;
+      return 2.0 * positions * steps * tiles * n * k;
     }
   }
 
   /**
    * The Winograd weight-gradient products of one layer over all steps: {@code tiles} tiles in
-   * blocks of {@value #WINOGRAD_BLOCK} (the last may be smaller), per block
-   * {@value #WINOGRAD_XI} products {@code dU_ξ(k × n) += V_ξ(tiles × k)ᵀ · M_ξ(tiles × n)},
-   * {@code k} input channels, {@code n} output channels.
+   * blocks of {@code tilesPerBlock} (the last may be smaller), per block {@code positions}
+   * products {@code dU_ξ(k × n) += V_ξ(tiles × k)ᵀ · M_ξ(tiles × n)}, {@code k} input channels,
+   * {@code n} output channels; a block's products split over the threads by ξ.
    */
-  record WeightGradientShape(String name, int n, int k, int tiles) {
+  record WeightGradientShape(String name, int n, int k, int tiles, int positions,
+      int tilesPerBlock) {
     /** Blocks of tiles. */
     int blocks() {
-      return (tiles + WINOGRAD_BLOCK - 1) / WINOGRAD_BLOCK;
+      return (tiles + tilesPerBlock - 1) / tilesPerBlock;
     }
 
     /** Multiply-adds × 2 of all products. */
     double flops() {
-      return 2.0 * WINOGRAD_XI * tiles * n * k;
+      return 2.0 * positions * tiles * n * k;
     }
   }
 
-  /** Tiles per weight-gradient block (the reference backend's {@code TILES_PER_BLOCK}). */
-  static final int WINOGRAD_BLOCK = 384;
+  /** Transformed positions of an F(2×2, 3×3) tile (4×4): products per chunk. */
+  static final int F2_POSITIONS = 16;
+  /** F(2×2) output tiles per chunk ({@code Winograd3x3.TILES_PER_CHUNK}). */
+  static final int F2_TILES_PER_CHUNK = 48;
+  /** F(2×2) tiles per weight-gradient block ({@code Winograd3x3.TILES_PER_BLOCK}). */
+  static final int F2_TILES_PER_BLOCK = 384;
 
-  /** Transformed positions of a 4×4 Winograd tile: products per chunk. */
-  static final int WINOGRAD_XI = 16;
-  /** Output tiles per chunk (the reference backend's {@code Winograd3x3.TILES_PER_CHUNK}). */
-  static final int WINOGRAD_TILES = 48;
+  /** Transformed positions of an F(4×4, 3×3) tile (6×6, {@code Winograd4x4.XI}). */
+  static final int F4_POSITIONS = 36;
+  /** F(4×4) output tiles per chunk ({@code Winograd4x4.TILES_PER_CHUNK}). */
+  static final int F4_TILES_PER_CHUNK = 24;
+  /** F(4×4) tiles per weight-gradient block ({@code Winograd4x4.TILES_PER_BLOCK}). */
+  static final int F4_TILES_PER_BLOCK = 192;
 
   private final int threads;
   private final int reps;
@@ -122,38 +188,78 @@ final class GemmProbe {
   }
 
   /**
-   * The Winograd chunk products of the seed's layers 2-4 over all 15 steps (F = 40): per step
-   * N = 10 frames of 20×20 tiles of 2×2 outputs = 4000 tiles = 84 chunks (the last of 16
-   * tiles); forward {@code [x_t, h_t-1]} (k = 2F = 80) to the gates (n = 4F = 160), backward
-   * {@code dz_t} (k = 160) to both input gradients (n = 80). Tiny: F = 4, 2 frames of 4×4 tiles
-   * (32 tiles, 1 chunk) per step, 4 steps.
+   * The Winograd chunk products of the seed's layers 2-4 over all 15 steps (F = 40), forward
+   * {@code [x_t, h_t-1]} (k = 2F = 80) to the gates (n = 4F = 160) and backward {@code dz_t}
+   * (k = 160) to both input gradients (n = 80), first F(2×2) then F(4×4):
+   *
+   * <ul>
+   *   <li>F(2×2) ({@code Winograd3x3.convolve}): per step N = 10 frames of 20×20 tiles of 2×2
+   *       outputs = 4000 tiles = 84 chunks of 48 (the last of 16 tiles), 16 products each.
+   *       Tiny: F = 4, 2 frames of 4×4 tiles (32 tiles, 1 chunk) per step, 4 steps.
+   *   <li>F(4×4) ({@code Winograd4x4.convolve} and {@code chunk}): per step 10 frames of 10×10
+   *       tiles of 4×4 outputs = 1000 tiles, each thread an equal range of tiles in chunks of
+   *       24 from its own start (one thread: 42 chunks, the last of 16 tiles; two: 500 tiles
+   *       each, 21 chunks each, the last of 20), 36 products
+   *       {@code serial.gemmPrepared(count, cout, cin, V_ξ, U_ξ prepared, M_ξ)} each. Tiny:
+   *       F = 4, 2 frames of 16×16 = 4×4 tiles (32 tiles: chunks of 24 and 8 on one thread),
+   *       4 steps.
+   * </ul>
    */
   static List<WinogradShape> winogradShapes(boolean tiny) {
     int batch = tiny ? 2 : 10;
     int steps = tiny ? 4 : 15;
-    int side = tiny ? 8 : 40;
     int f = tiny ? 4 : 40;
-    int tiles = batch * (side / 2) * (side / 2);
-    int chunks = (tiles + WINOGRAD_TILES - 1) / WINOGRAD_TILES;
-    String per = ": " + steps + " steps x " + chunks + " chunks x 16, one thread per chunk";
-    return List.of(
-        new WinogradShape("Winograd fwd [x_t, h_t-1] to gates" + per, 4 * f, 2 * f, tiles,
-            steps),
-        new WinogradShape("Winograd bwd dz_t to [dx_t, dh_t-1]" + per, 2 * f, 4 * f, tiles,
-            steps));
+    List<WinogradShape> out = new ArrayList<>();
+    int tiles2 = batch * (tiny ? 4 * 4 : 20 * 20);
+    int chunks2 = (tiles2 + F2_TILES_PER_CHUNK - 1) / F2_TILES_PER_CHUNK;
+    String per2 = ": " + steps + " steps x " + chunks2 + " chunks x " + F2_POSITIONS
+        + ", one thread per chunk";
+    out.add(new WinogradShape("F(2x2) Winograd fwd [x_t, h_t-1] to gates" + per2, 4 * f, 2 * f,
+        tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK, Split.CHUNK_RANGES));
+    out.add(new WinogradShape("F(2x2) Winograd bwd dz_t to [dx_t, dh_t-1]" + per2, 2 * f,
+        4 * f, tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK, Split.CHUNK_RANGES));
+    int tiles4 = batch * (tiny ? 4 * 4 : 10 * 10);
+    int chunks4 = (tiles4 + F4_TILES_PER_CHUNK - 1) / F4_TILES_PER_CHUNK;
+    String per4 = ": " + steps + " steps x " + tiles4 + " tiles (" + chunks4 + " chunks) x "
+        + F4_POSITIONS + ", an equal tile range per thread";
+    out.add(new WinogradShape("F(4x4) Winograd fwd [x_t, h_t-1] to gates" + per4, 4 * f, 2 * f,
+        tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK, Split.TILE_RANGES));
+    out.add(new WinogradShape("F(4x4) Winograd bwd dz_t to [dx_t, dh_t-1]" + per4, 2 * f,
+        4 * f, tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK, Split.TILE_RANGES));
+    return out;
   }
 
   /**
    * The Winograd weight-gradient products of one of the seed's layers 2-4 (k = 2F = 80 rows
-   * of {@code [x_t, h_t-1]}, n = 4F = 160 gates) over its 15 × 4000 = 60,000 tiles, 157
-   * blocks (the last of 96 tiles). Tiny: F = 4, 4 steps × 32 tiles, one block.
+   * of {@code [x_t, h_t-1]}, n = 4F = 160 gates) over all 15 steps' tiles, first F(2×2) then
+   * F(4×4). (The backend runs step 0, which has no {@code h_-1}, as a separate gradient of
+   * {@code x_0} alone; the probe counts it as a joint step.)
+   *
+   * <ul>
+   *   <li>F(2×2) ({@code Winograd3x3.weightGradient}): 15 × 4000 = 60,000 tiles, 157 blocks of
+   *       384 (the last of 96 tiles), 16 products each. Tiny: F = 4, 4 steps × 32 tiles, one
+   *       block.
+   *   <li>F(4×4) ({@code Winograd4x4.weightGradient}): 15 × 1000 = 15,000 tiles, 79 blocks of
+   *       192 (the last of 24 tiles), 36 products
+   *       {@code serial.gemmPreparedTransA(cin, cout, count, V_ξ, M_ξ prepared, dU_ξ)} each,
+   *       split over the threads by ξ. Tiny: F = 4, 4 steps × 32 tiles, one block.
+   * </ul>
    */
-  static WeightGradientShape weightGradientShape(boolean tiny) {
+  static List<WeightGradientShape> weightGradientShapes(boolean tiny) {
     int f = tiny ? 4 : 40;
-    int tiles = tiny ? 4 * 2 * 4 * 4 : 15 * 10 * 20 * 20;
-    int blocks = (tiles + WINOGRAD_BLOCK - 1) / WINOGRAD_BLOCK;
-    return new WeightGradientShape("Winograd weight gradient dU += V^T M: " + blocks
-        + " blocks x 16, split by xi", 4 * f, 2 * f, tiles);
+    int steps = tiny ? 4 : 15;
+    int batch = tiny ? 2 : 10;
+    int tiles2 = steps * batch * (tiny ? 4 * 4 : 20 * 20);
+    int tiles4 = steps * batch * (tiny ? 4 * 4 : 10 * 10);
+    int blocks2 = (tiles2 + F2_TILES_PER_BLOCK - 1) / F2_TILES_PER_BLOCK;
+    int blocks4 = (tiles4 + F4_TILES_PER_BLOCK - 1) / F4_TILES_PER_BLOCK;
+    return List.of(
+        new WeightGradientShape("F(2x2) Winograd weight gradient dU += V^T M: " + blocks2
+            + " blocks x " + F2_POSITIONS + ", split by xi", 4 * f, 2 * f, tiles2,
+            F2_POSITIONS, F2_TILES_PER_BLOCK),
+        new WeightGradientShape("F(4x4) Winograd weight gradient dU += V^T M: " + blocks4
+            + " blocks x " + F4_POSITIONS + ", split by xi", 4 * f, 2 * f, tiles4,
+            F4_POSITIONS, F4_TILES_PER_BLOCK));
   }
 
   /** Runs the probe and the kernels; errors are reported in the result, not thrown. */
@@ -210,8 +316,9 @@ final class GemmProbe {
       for (WinogradShape w : winogradShapes(tiny)) {
         rows.add(winogradRow(mm.serial(), mm.name(), w, kernelReps));
       }
-      rows.add(weightGradientRow(mm.serial(), mm.name(), weightGradientShape(tiny),
-          kernelReps));
+      for (WeightGradientShape w : weightGradientShapes(tiny)) {
+        rows.add(weightGradientRow(mm.serial(), mm.name(), w, kernelReps));
+      }
     }
     r.put("gemm", rows);
     r.put("peakGflopsAfter", peak(peakReps, peakMillis));
@@ -220,31 +327,33 @@ final class GemmProbe {
   }
 
   /**
-   * Times {@code serial} on the Winograd weight-gradient products: per block the 16 products
-   * split over {@link #threads} threads by ξ (each thread adds to its own {@code dU_ξ}),
-   * block after block; one untimed warm-up pass. As the reference backend runs them: M_ξ
-   * already in the kernel's prepared layout ({@code preparedSliver}; the backend's transform
-   * writes it so), products by {@code gemmPreparedTransA}, so B is not packed per product.
+   * Times {@code serial} on the Winograd weight-gradient products: per block the
+   * {@code positions} products split over {@link #threads} threads by ξ (each thread adds to
+   * its own {@code dU_ξ}), block after block; one untimed warm-up pass. As the reference
+   * backend runs them: M_ξ already in the kernel's prepared layout ({@code preparedSliver}; the
+   * backend's transform writes it so), products by {@code gemmPreparedTransA}, so B is not
+   * packed per product.
    */
   private Map<String, Object> weightGradientRow(MatMul serial, String kernel,
       WeightGradientShape w, int n) {
-    int parts = Math.max(1, Math.min(threads, WINOGRAD_XI));
+    int xis = w.positions();
+    int block = w.tilesPerBlock();
+    int parts = Math.max(1, Math.min(threads, xis));
     Random rnd = new Random(3);
-    int vStride = WINOGRAD_BLOCK * w.k();
-    int sliver = serial.preparedSliver(Math.min(WINOGRAD_BLOCK, w.tiles()), w.n());
-    int lastSliver = serial.preparedSliver(w.tiles() % WINOGRAD_BLOCK, w.n());
-    int mStride = WINOGRAD_BLOCK
-        * Math.max(roundUp(w.n(), sliver), roundUp(w.n(), lastSliver));
-    float[] v = fill(new float[WINOGRAD_XI * vStride], rnd);
-    float[] m = fill(new float[WINOGRAD_XI * mStride], rnd);
-    float[] du = new float[WINOGRAD_XI * w.k() * w.n()];
+    int vStride = block * w.k();
+    int sliver = serial.preparedSliver(Math.min(block, w.tiles()), w.n());
+    int lastSliver = serial.preparedSliver(w.tiles() % block, w.n());
+    int mStride = block * Math.max(roundUp(w.n(), sliver), roundUp(w.n(), lastSliver));
+    float[] v = fill(new float[xis * vStride], rnd);
+    float[] m = fill(new float[xis * mStride], rnd);
+    float[] du = new float[xis * w.k() * w.n()];
     Stats st = timed(w.name(), parts, n, pool -> {
-      for (int block = 0; block < w.blocks(); block++) {
-        int count = Math.min(WINOGRAD_BLOCK, w.tiles() - block * WINOGRAD_BLOCK);
+      for (int b = 0; b < w.blocks(); b++) {
+        int count = Math.min(block, w.tiles() - b * block);
         List<Callable<Void>> tasks = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
-          int x0 = WINOGRAD_XI * p / parts;
-          int x1 = WINOGRAD_XI * (p + 1) / parts;
+          int x0 = xis * p / parts;
+          int x1 = xis * (p + 1) / parts;
           tasks.add(() -> {
             for (int xi = x0; xi < x1; xi++) {
               serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, w.k(), m,
@@ -258,9 +367,10 @@ final class GemmProbe {
         }
       }
     });
-    Map<String, Object> row = productRow(kernel, serial, w.name(), w.k(), w.n(), WINOGRAD_BLOCK,
-        true, (long) WINOGRAD_XI * w.blocks(), st, w.flops());
+    Map<String, Object> row = productRow(kernel, serial, w.name(), w.k(), w.n(), block, true,
+        (long) xis * w.blocks(), st, w.flops());
     row.put("preparedB", true);
+    row.put("threads", parts);
     return row;
   }
 
@@ -317,36 +427,39 @@ final class GemmProbe {
 
   /**
    * Times {@code serial} (a one-thread kernel) on the Winograd chunk products, each step's
-   * chunks split over {@link #threads} threads as the reference backend does, step after step;
-   * the right-hand matrices are packed once before timing; one untimed warm-up pass.
+   * tiles split over {@link #threads} threads as the reference backend does
+   * ({@link WinogradShape#split()}), step after step; the right-hand matrices are packed once
+   * before timing; one untimed warm-up pass.
    */
   private Map<String, Object> winogradRow(MatMul serial, String kernel, WinogradShape w,
       int n) {
-    int parts = Math.max(1, Math.min(threads, w.chunks()));
+    int xis = w.positions();
+    int perChunk = w.tilesPerChunk();
+    int parts = w.parts(threads);
     Random rnd = new Random(2);
-    float[] b = fill(new float[WINOGRAD_XI * w.k() * w.n()], rnd);
+    float[] b = fill(new float[xis * w.k() * w.n()], rnd);
     int packed = serial.preparedSize(w.k(), w.n());
-    float[] bp = new float[WINOGRAD_XI * packed];
-    for (int xi = 0; xi < WINOGRAD_XI; xi++) {
+    float[] bp = new float[xis * packed];
+    for (int xi = 0; xi < xis; xi++) {
       serial.prepare(w.k(), w.n(), b, xi * w.k() * w.n(), w.n(), bp, xi * packed);
     }
-    int aStride = WINOGRAD_TILES * w.k();
-    int cStride = WINOGRAD_TILES * w.n();
+    int aStride = perChunk * w.k();
+    int cStride = perChunk * w.n();
     float[][] a = new float[parts][];
     float[][] c = new float[parts][];
     for (int p = 0; p < parts; p++) {
-      a[p] = fill(new float[WINOGRAD_XI * aStride], rnd);
-      c[p] = new float[WINOGRAD_XI * cStride];
+      a[p] = fill(new float[xis * aStride], rnd);
+      c[p] = new float[xis * cStride];
     }
     List<Callable<Void>> tasks = new ArrayList<>();
     for (int p = 0; p < parts; p++) {
       int part = p;
-      int from = (int) ((long) w.chunks() * p / parts);
-      int to = (int) ((long) w.chunks() * (p + 1) / parts);
+      int from = w.firstTile(p, parts);
+      int to = w.firstTile(p + 1, parts);
       tasks.add(() -> {
-        for (int chunk = from; chunk < to; chunk++) {
-          int count = Math.min(WINOGRAD_TILES, w.tiles() - chunk * WINOGRAD_TILES);
-          for (int xi = 0; xi < WINOGRAD_XI; xi++) {
+        for (int t0 = from; t0 < to; t0 += perChunk) {
+          int count = Math.min(perChunk, to - t0);
+          for (int xi = 0; xi < xis; xi++) {
             serial.gemmPrepared(count, w.n(), w.k(), a[part], xi * aStride, w.k(), bp,
                 xi * packed, c[part], xi * cStride, w.n(), false);
           }
@@ -361,8 +474,10 @@ final class GemmProbe {
         }
       }
     });
-    return productRow(kernel, serial, w.name(), WINOGRAD_TILES, w.n(), w.k(), false,
-        (long) WINOGRAD_XI * w.chunks() * w.steps(), st, w.flops());
+    Map<String, Object> row = productRow(kernel, serial, w.name(), perChunk, w.n(), w.k(),
+        false, (long) xis * w.chunks(parts) * w.steps(), st, w.flops());
+    row.put("threads", parts);
+    return row;
   }
 
   private List<Double> timeAll(MatMul mm, Shape s, float[] a, float[] b, float[] c, int warm,

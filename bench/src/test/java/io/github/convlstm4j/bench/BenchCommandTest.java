@@ -133,8 +133,13 @@ class BenchCommandTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> kernels = (Map<String, Object>) report.get("kernels");
     assertTrue(((Number) kernels.get("peakGflops")).doubleValue() > 0, "peak: " + kernels);
-    assertEquals(14, ((List<?>) kernels.get("gemm")).size(),
-        "2 kernels x (4 im2col shapes + 2 Winograd chunk products + 1 weight gradient)");
+    List<?> gemm = (List<?>) kernels.get("gemm");
+    assertEquals(20, gemm.size(), "2 kernels x (4 im2col shapes + 2 x 2 Winograd chunk "
+        + "products (F(2x2), F(4x4)) + 2 weight gradients)");
+    for (String size : List.of("F(2x2) ", "F(4x4) ")) {
+      assertEquals(6, gemm.stream().filter(g -> String.valueOf(((Map<?, ?>) g).get("shape"))
+          .startsWith(size + "Winograd")).count(), size + "rows: " + gemm);
+    }
     // reference/vector runs the default (Winograd), reference/direct the setting; both say so
     // in the detail column, and the report compares them (informative, not a target).
     assertTrue(String.valueOf(row(model, "reference/vector").get("detail"))

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * How the report treats the reference backend's convolution algorithms: Winograd-vs-direct rows
  * (informative, not targets), effective GFLOP/s labels, and the kernel target judged on the
- * im2col GEMM probe rows only.
+ * vector GEMM probe rows, im2col and Winograd F(2x2) and F(4x4) products alike; the probe's
+ * Winograd shapes.
  */
 class ConvolutionReportTest {
 
@@ -126,6 +127,17 @@ class ConvolutionReportTest {
         + "one step)", against110.measured());
     kernels.remove("peakGflopsAfter");
 
+    // an F(4x4) Winograd product row is judged too, named up to its colon
+    kernels.put("gemm", List.of(gemmRow("vector-256", "fwd recurrent, one step", 90.0, true),
+        gemmRow("vector-256", "F(2x2) Winograd fwd [x_t, h_t-1] to gates: 15 steps", 80.0,
+            false),
+        gemmRow("vector-256", "F(4x4) Winograd weight gradient dU += V^T M: 79 blocks x 36",
+            68.0, false)));
+    Target f4 = new BenchResult(Map.of(), kernels, List.of(), List.of()).targets().get(3);
+    assertEquals("NOT met", f4.status());
+    assertEquals("vector-256 lowest 68% (F(4x4) Winograd weight gradient dU += V^T M)",
+        f4.measured());
+
     // a Winograd product row below 70 % fails it
     kernels.put("gemm", List.of(gemmRow("vector-256", "fwd recurrent, one step", 90.0, true),
         gemmRow("vector-256", "Winograd bwd: 15 steps", 69.0, false)));
@@ -135,7 +147,7 @@ class ConvolutionReportTest {
 
   @Test
   void theWeightGradientProbeIsOneSeedLayersBlocksOfTiles() {
-    GemmProbe.WeightGradientShape w = GemmProbe.weightGradientShape(false);
+    GemmProbe.WeightGradientShape w = GemmProbe.weightGradientShapes(false).get(0);
     // 15 steps x 10 frames x 20 x 20 tiles = 60,000 tiles = 156 blocks of 384 + one of 96.
     assertEquals(60_000, w.tiles());
     assertEquals(157, w.blocks());
@@ -144,8 +156,10 @@ class ConvolutionReportTest {
     // The same multiply-adds as the forward chunk products: 2 x 16 x 60,000 x 80 x 160.
     assertEquals(24_576_000_000.0, w.flops(), 0.5);
     assertEquals(GemmProbe.winogradShapes(false).get(0).flops(), w.flops(), 0.5);
+    assertTrue(w.name().startsWith("F(2x2) "), w.name());
     assertTrue(w.name().contains("157 blocks x 16"), w.name());
-    GemmProbe.WeightGradientShape tiny = GemmProbe.weightGradientShape(true);
+    assertEquals(List.of(16, 384), List.of(w.positions(), w.tilesPerBlock()));
+    GemmProbe.WeightGradientShape tiny = GemmProbe.weightGradientShapes(true).get(0);
     assertEquals(List.of(16, 8, 128, 1), List.of(tiny.n(), tiny.k(), tiny.tiles(),
         tiny.blocks()));
   }
@@ -153,7 +167,7 @@ class ConvolutionReportTest {
   @Test
   void theWinogradProbeShapesAreTheSeedsJointPerStepProducts() {
     List<GemmProbe.WinogradShape> ws = GemmProbe.winogradShapes(false);
-    assertEquals(2, ws.size());
+    assertEquals(4, ws.size());
     GemmProbe.WinogradShape fwd = ws.get(0);
     GemmProbe.WinogradShape bwd = ws.get(1);
     // forward [x_t, h_t-1] (2F = 80 channels) to the gates (4F = 160); backward the reverse.
@@ -168,11 +182,97 @@ class ConvolutionReportTest {
     assertEquals(24_576_000_000.0, fwd.flops(), 0.5);
     assertEquals(24_576_000_000.0, bwd.flops(), 0.5);
     assertEquals(2.25, 55_296_000_000.0 / fwd.flops(), 1e-12);
+    assertTrue(fwd.name().startsWith("F(2x2) Winograd fwd"), fwd.name());
+    assertTrue(bwd.name().startsWith("F(2x2) Winograd bwd"), bwd.name());
     assertTrue(fwd.name().contains("15 steps x 84 chunks x 16"), fwd.name());
+    // Whole chunks split over threads: 2 threads take 42 chunks each, 84 in all.
+    assertEquals(GemmProbe.Split.CHUNK_RANGES, fwd.split());
+    assertEquals(2, fwd.parts(2));
+    assertEquals(84, fwd.chunks(2));
+    assertEquals(84, fwd.chunks(1));
     // tiny: 2 frames x 4 x 4 tiles = 32 tiles -> 1 chunk per step, 4 steps, F = 4.
     GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(0);
     assertEquals(List.of(16, 8, 32, 1, 4),
         List.of(tiny.n(), tiny.k(), tiny.tiles(), tiny.chunks(), tiny.steps()));
+  }
+
+  @Test
+  void theF4x4WinogradProbeShapesAreWinograd4x4sChunks() {
+    List<GemmProbe.WinogradShape> ws = GemmProbe.winogradShapes(false);
+    GemmProbe.WinogradShape fwd = ws.get(2);
+    GemmProbe.WinogradShape bwd = ws.get(3);
+    assertTrue(fwd.name().startsWith("F(4x4) Winograd fwd [x_t, h_t-1] to gates:"),
+        fwd.name());
+    assertTrue(bwd.name().startsWith("F(4x4) Winograd bwd dz_t to [dx_t, dh_t-1]:"),
+        bwd.name());
+    assertEquals(List.of(160, 80), List.of(fwd.n(), fwd.k()));
+    assertEquals(List.of(80, 160), List.of(bwd.n(), bwd.k()));
+    // Per step 10 frames x (40 / 4) x (40 / 4) tiles = 1000 tiles; 36 positions of the 6x6
+    // transformed tile; chunks of 24 tiles (Winograd4x4.TILES_PER_CHUNK).
+    assertEquals(1000, fwd.tiles());
+    assertEquals(15, fwd.steps());
+    assertEquals(List.of(36, 24), List.of(fwd.positions(), fwd.tilesPerChunk()));
+    assertEquals(GemmProbe.Split.TILE_RANGES, fwd.split());
+    // One thread: 41 chunks of 24 + one of 1000 - 984 = 16 = 42 chunks.
+    assertEquals(42, fwd.chunks());
+    assertEquals(1, fwd.parts(1));
+    assertEquals(42, fwd.chunks(1));
+    // Two threads: tiles [0, 500) and [500, 1000), each 20 chunks of 24 + one of 20 = 21.
+    assertEquals(2, fwd.parts(2));
+    assertEquals(42, fwd.chunks(2));
+    // Three: 333, 333, 334 tiles, 14 chunks each (13 x 24 = 312 < 333 <= 336).
+    assertEquals(42, fwd.chunks(3));
+    // Four: 250 tiles each, 10 chunks of 24 + one of 10 = 11 each, 44 in all.
+    assertEquals(4, fwd.parts(4));
+    assertEquals(44, fwd.chunks(4));
+    // 2 x 36 x 15 x 1000 x 160 x 80 = 13,824,000,000: a quarter of the direct count of one seed
+    // layer 2-4 forward (55,296,000,000, see above), 1/1.78 of F(2x2)'s 24,576,000,000.
+    assertEquals(13_824_000_000.0, fwd.flops(), 0.5);
+    assertEquals(13_824_000_000.0, bwd.flops(), 0.5);
+    assertEquals(4.0, 55_296_000_000.0 / fwd.flops(), 1e-12);
+    assertTrue(fwd.name().contains("15 steps x 1000 tiles (42 chunks) x 36"), fwd.name());
+    // tiny: 2 frames x 4 x 4 tiles = 32 tiles: chunks of 24 and 8 on one thread; on two
+    // threads 16 tiles each, one chunk each.
+    GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(2);
+    assertEquals(List.of(16, 8, 32, 2, 4),
+        List.of(tiny.n(), tiny.k(), tiny.tiles(), tiny.chunks(), tiny.steps()));
+    assertEquals(2, tiny.chunks(2));
+    assertEquals(2, tiny.parts(2));
+  }
+
+  @Test
+  void theF4x4WeightGradientProbeIsOneSeedLayersBlocksOf192Tiles() {
+    GemmProbe.WeightGradientShape w = GemmProbe.weightGradientShapes(false).get(1);
+    assertTrue(w.name().startsWith("F(4x4) Winograd weight gradient"), w.name());
+    // 15 steps x 10 frames x 10 x 10 tiles = 15,000 tiles = 78 blocks of 192 (14,976) + one
+    // of 24.
+    assertEquals(15_000, w.tiles());
+    assertEquals(79, w.blocks());
+    assertEquals(78 * 192 + 24, w.tiles());
+    assertEquals(List.of(36, 192), List.of(w.positions(), w.tilesPerBlock()));
+    assertEquals(List.of(160, 80), List.of(w.n(), w.k()));
+    // 2 x 36 x 15,000 x 80 x 160 = 13,824,000,000, as the F(4x4) forward products.
+    assertEquals(13_824_000_000.0, w.flops(), 0.5);
+    assertTrue(w.name().contains("79 blocks x 36"), w.name());
+    GemmProbe.WeightGradientShape tiny = GemmProbe.weightGradientShapes(true).get(1);
+    assertEquals(List.of(16, 8, 128, 1), List.of(tiny.n(), tiny.k(), tiny.tiles(),
+        tiny.blocks()));
+  }
+
+  @Test
+  void theTinyWinogradProbesStayTiny() {
+    // The largest tiny product count: 2 x 36 x 4 steps x 32 tiles x 16 x 8 = 1,179,648
+    // multiply-adds x 2; a scalar kernel does that in about a millisecond.
+    for (GemmProbe.WinogradShape w : GemmProbe.winogradShapes(true)) {
+      assertTrue(w.flops() <= 1_179_648.0, w.name() + ": " + w.flops());
+      assertTrue(w.tiles() * w.steps() <= 128, w.name());
+    }
+    for (GemmProbe.WeightGradientShape w : GemmProbe.weightGradientShapes(true)) {
+      assertTrue(w.flops() <= 1_179_648.0, w.name() + ": " + w.flops());
+      assertEquals(1, w.blocks(), w.name());
+    }
+    assertEquals(1_179_648.0, GemmProbe.winogradShapes(true).get(2).flops(), 0.5);
+    assertEquals(1_179_648.0, GemmProbe.weightGradientShapes(true).get(1).flops(), 0.5);
   }
 
   @Test
