@@ -39,8 +39,10 @@ import java.util.concurrent.Future;
  * {@code tiles × 4F × 2F}) and one of {@code dz_t} gives both input gradients (backward:
  * {@code tiles × 2F × 4F}), {@link WinogradShape}: chunks of tiles, per chunk one product per
  * transformed position (16 for F(2×2), 36 for F(4×4)) on one thread with the one-thread kernel
- * and the right-hand matrices packed once ({@code MatMul.prepare}, not timed), a step's work
- * split over the threads ({@link Split}), step after step. Their GFLOP/s are the products' real
+ * and the right-hand matrices packed once ({@code MatMul.prepare}, not timed), a step's chunks
+ * split over the threads in equal ranges of whole chunks (both backend classes claim chunks one
+ * at a time instead: the chunks and the products are the same, only the order differs), step
+ * after step. Their GFLOP/s are the products' real
  * multiply-adds (the transforms around them are not timed). And per tile size one row for the
  * Winograd weight gradient ({@link WeightGradientShape}): per block of tiles, one product
  * {@code dU_ξ += V_ξᵀ · M_ξ} per position with the block's tiles as inner dimension, split over
@@ -57,42 +59,14 @@ final class GemmProbe {
   }
 
   /**
-   * How a step's Winograd chunks are split over the threads.
-   *
-   * <ul>
-   *   <li>{@link #CHUNK_RANGES}: the step's chunks of {@code tilesPerChunk} tiles (the last
-   *       one may be smaller) in {@code min(threads, chunks)} equal ranges of chunks. The
-   *       F(2×2) backend ({@code Winograd3x3.convolve}) claims chunks one at a time instead;
-   *       the chunks and the products are the same, only the order differs.
-   *   <li>{@link #TILE_RANGES}: as {@code Winograd4x4.convolve}: {@code parts =
-   *       max(1, min(threads, ceil(tiles / 8)))} threads, thread p gets the tiles
-   *       {@code [tiles·p/parts, tiles·(p+1)/parts)}, cut into chunks of {@code tilesPerChunk}
-   *       from its own start (its last chunk may be smaller).
-   * </ul>
-   */
-  enum Split {
-    /** Equal ranges of whole chunks (F(2×2)). */
-    CHUNK_RANGES,
-    /** Equal ranges of tiles, each cut into chunks from its own start (F(4×4)). */
-    TILE_RANGES;
-
-    /** Threads used for {@code tiles} tiles in chunks of {@code perChunk} on {@code threads}. */
-    int parts(int threads, int tiles, int perChunk) {
-      return this == CHUNK_RANGES
-          ? Math.max(1, Math.min(threads, (tiles + perChunk - 1) / perChunk))
-          : Math.max(1, Math.min(threads, (tiles + 7) / 8));
-    }
-  }
-
-  /**
    * The Winograd per-chunk products of {@code steps} per-step 3×3 convolutions with {@code k}
    * input and {@code n} output channels over {@code tiles} output tiles per step: chunks of
-   * {@code tilesPerChunk} tiles (the last one of a range may be smaller), split over threads as
-   * {@code split} says, {@code positions} products {@code C(tiles in chunk × n) = A(tiles in
+   * {@code tilesPerChunk} tiles (the last one may be smaller), split over threads in equal
+   * ranges of whole chunks, {@code positions} products {@code C(tiles in chunk × n) = A(tiles in
    * chunk × k) · B(k × n)} per chunk (16 for F(2×2), 36 for F(4×4)).
    */
   record WinogradShape(String name, int n, int k, int tiles, int steps, int positions,
-      int tilesPerChunk, Split split) {
+      int tilesPerChunk) {
     /** Chunks per step on one thread: {@code ceil(tiles / tilesPerChunk)}. */
     int chunks() {
       return (tiles + tilesPerChunk - 1) / tilesPerChunk;
@@ -100,7 +74,7 @@ final class GemmProbe {
 
     /** Threads the step's work is split over on {@code threads} threads. */
     int parts(int threads) {
-      return split.parts(threads, tiles, tilesPerChunk);
+      return Math.max(1, Math.min(threads, chunks()));
     }
 
     /**
@@ -108,9 +82,6 @@ final class GemmProbe {
      * ({@code p = parts}: the end of the step's tiles).
      */
     int firstTile(int p, int parts) {
-      if (split == Split.TILE_RANGES) {
-        return (int) ((long) tiles * p / parts);
-      }
       return Math.min(tiles, (int) ((long) chunks() * p / parts) * tilesPerChunk);
     }
 
@@ -215,17 +186,17 @@ final class GemmProbe {
     String per2 = ": " + steps + " steps x " + chunks2 + " chunks x " + F2_POSITIONS
         + ", one thread per chunk";
     out.add(new WinogradShape("F(2x2) Winograd fwd [x_t, h_t-1] to gates" + per2, 4 * f, 2 * f,
-        tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK, Split.CHUNK_RANGES));
+        tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK));
     out.add(new WinogradShape("F(2x2) Winograd bwd dz_t to [dx_t, dh_t-1]" + per2, 2 * f,
-        4 * f, tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK, Split.CHUNK_RANGES));
+        4 * f, tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK));
     int tiles4 = batch * (tiny ? 4 * 4 : 10 * 10);
     int chunks4 = (tiles4 + F4_TILES_PER_CHUNK - 1) / F4_TILES_PER_CHUNK;
-    String per4 = ": " + steps + " steps x " + tiles4 + " tiles (" + chunks4 + " chunks) x "
-        + F4_POSITIONS + ", an equal tile range per thread";
+    String per4 = ": " + steps + " steps x " + chunks4 + " chunks x " + F4_POSITIONS
+        + ", one thread per chunk";
     out.add(new WinogradShape("F(4x4) Winograd fwd [x_t, h_t-1] to gates" + per4, 4 * f, 2 * f,
-        tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK, Split.TILE_RANGES));
+        tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK));
     out.add(new WinogradShape("F(4x4) Winograd bwd dz_t to [dx_t, dh_t-1]" + per4, 2 * f,
-        4 * f, tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK, Split.TILE_RANGES));
+        4 * f, tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK));
     return out;
   }
 

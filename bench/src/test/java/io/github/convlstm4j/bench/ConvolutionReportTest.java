@@ -186,7 +186,6 @@ class ConvolutionReportTest {
     assertTrue(bwd.name().startsWith("F(2x2) Winograd bwd"), bwd.name());
     assertTrue(fwd.name().contains("15 steps x 84 chunks x 16"), fwd.name());
     // Whole chunks split over threads: 2 threads take 42 chunks each, 84 in all.
-    assertEquals(GemmProbe.Split.CHUNK_RANGES, fwd.split());
     assertEquals(2, fwd.parts(2));
     assertEquals(84, fwd.chunks(2));
     assertEquals(84, fwd.chunks(1));
@@ -212,27 +211,23 @@ class ConvolutionReportTest {
     assertEquals(1000, fwd.tiles());
     assertEquals(15, fwd.steps());
     assertEquals(List.of(36, 24), List.of(fwd.positions(), fwd.tilesPerChunk()));
-    assertEquals(GemmProbe.Split.TILE_RANGES, fwd.split());
-    // One thread: 41 chunks of 24 + one of 1000 - 984 = 16 = 42 chunks.
+    // 41 chunks of 24 + one of 1000 - 984 = 16 = 42 chunks, the same on any thread count
+    // (whole chunks split over the threads, as Winograd4x4 claims them).
     assertEquals(42, fwd.chunks());
     assertEquals(1, fwd.parts(1));
     assertEquals(42, fwd.chunks(1));
-    // Two threads: tiles [0, 500) and [500, 1000), each 20 chunks of 24 + one of 20 = 21.
     assertEquals(2, fwd.parts(2));
     assertEquals(42, fwd.chunks(2));
-    // Three: 333, 333, 334 tiles, 14 chunks each (13 x 24 = 312 < 333 <= 336).
     assertEquals(42, fwd.chunks(3));
-    // Four: 250 tiles each, 10 chunks of 24 + one of 10 = 11 each, 44 in all.
     assertEquals(4, fwd.parts(4));
-    assertEquals(44, fwd.chunks(4));
+    assertEquals(42, fwd.chunks(4));
     // 2 x 36 x 15 x 1000 x 160 x 80 = 13,824,000,000: a quarter of the direct count of one seed
     // layer 2-4 forward (55,296,000,000, see above), 1/1.78 of F(2x2)'s 24,576,000,000.
     assertEquals(13_824_000_000.0, fwd.flops(), 0.5);
     assertEquals(13_824_000_000.0, bwd.flops(), 0.5);
     assertEquals(4.0, 55_296_000_000.0 / fwd.flops(), 1e-12);
-    assertTrue(fwd.name().contains("15 steps x 1000 tiles (42 chunks) x 36"), fwd.name());
-    // tiny: 2 frames x 4 x 4 tiles = 32 tiles: chunks of 24 and 8 on one thread; on two
-    // threads 16 tiles each, one chunk each.
+    assertTrue(fwd.name().contains("15 steps x 42 chunks x 36"), fwd.name());
+    // tiny: 2 frames x 4 x 4 tiles = 32 tiles: chunks of 24 and 8, one per thread on two.
     GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(2);
     assertEquals(List.of(16, 8, 32, 2, 4),
         List.of(tiny.n(), tiny.k(), tiny.tiles(), tiny.chunks(), tiny.steps()));
