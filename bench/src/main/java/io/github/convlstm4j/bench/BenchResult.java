@@ -21,6 +21,10 @@ final class BenchResult {
   static final String REFERENCE_DIRECT = "reference/direct";
   /** Label of the reference backend with Winograd 3×3 convolutions, the setting explicit. */
   static final String REFERENCE_WINOGRAD = "reference/winograd";
+  /** The reference backend with F(4×4, 3×3) convolutions, in prediction and training. */
+  static final String REFERENCE_WINOGRAD4 = "reference/winograd4";
+  /** Issue 18 target 2 on AVX2: reference/winograd4 this many times faster than djl-pytorch. */
+  static final double WINOGRAD4_SPEED_TARGET = 2.0;
   /** Status of a row that is shown for information, not judged. */
   static final String INFORMATIVE = "informative";
   /** Label of the DJL PyTorch backend. */
@@ -112,6 +116,7 @@ final class BenchResult {
         "Python peer or djl-pytorch not measured"));
     t.add(finiteTarget());
     t.add(threadScalingTarget(mr));
+    t.add(winograd4Target(ms));
     int frames = mr == null ? BenchModel.SEED.frames() : mr.model().frames();
     t.add(everyConfiguration("rollout " + StreamTimer.CONTEXT + " -> " + StreamTimer.HORIZON
         + " by session >= 8x faster than by re-running (batch 1, every backend)", ms,
@@ -329,6 +334,25 @@ final class BenchResult {
       out.put(m.label(), g);
     }
     return out;
+  }
+
+  /**
+   * Issue 18's speed target as it applies to an AVX2 machine: {@code reference/winograd4}
+   * (F(4×4), opt-in) forward and training step both at least
+   * {@value #WINOGRAD4_SPEED_TARGET}× faster than djl-pytorch's in the same run.
+   */
+  private static Target winograd4Target(List<Measurement> ms) {
+    String goal = REFERENCE_WINOGRAD4 + " forward and training step >= "
+        + (int) WINOGRAD4_SPEED_TARGET + "x faster than " + DJL_PYTORCH + "'s";
+    double fwd = Ratios.speedup(ms, REFERENCE_WINOGRAD4, DJL_PYTORCH, Measurement::forward);
+    double train = Ratios.speedup(ms, REFERENCE_WINOGRAD4, DJL_PYTORCH, Measurement::train);
+    if (Double.isNaN(fwd) || Double.isNaN(train)) {
+      return new Target(goal, DJL_PYTORCH + " or " + REFERENCE_WINOGRAD4
+          + " not measured (both phases)", "not measured");
+    }
+    boolean met = fwd >= WINOGRAD4_SPEED_TARGET && train >= WINOGRAD4_SPEED_TARGET;
+    return new Target(goal, String.format(java.util.Locale.ROOT,
+        "forward %.2fx, training step %.2fx", fwd, train), met ? "met" : "NOT met");
   }
 
   /** Issue 18's thread-scaling target, judged on {@code reference/vector} against {@code @1}. */

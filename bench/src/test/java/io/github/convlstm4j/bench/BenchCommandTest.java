@@ -150,7 +150,7 @@ class BenchCommandTest {
         .get("status"), () -> String.valueOf(report.get("informative")));
     assertTrue(text.contains("reference/vector (convolution=winograd) vs reference/direct"),
         text);
-    assertEquals(10, ((List<?>) report.get("targets")).size());
+    assertEquals(11, ((List<?>) report.get("targets")).size());
     streamingRowsArePresentFiniteAndAgree(model, expected, report, text);
     assertTrue(text.contains("Targets"), text);
     String markdown = Files.readString(md);

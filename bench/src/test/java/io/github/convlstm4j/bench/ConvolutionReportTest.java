@@ -34,9 +34,9 @@ class ConvolutionReportTest {
     assertEquals("seed: reference/winograd vs reference/direct, training step (times faster)",
         info.get(1).goal());
     assertEquals("1.50x", info.get(1).measured());
-    // Not among the ten targets (six of issues 3-5, issue 18's thread scaling, three
-    // streaming ones).
-    assertEquals(10, r.targets().size());
+    // Not among the eleven targets (six of issues 3-5, issue 18's thread scaling and
+    // winograd4 speed, three streaming ones).
+    assertEquals(11, r.targets().size());
     assertTrue(r.targets().stream().noneMatch(t -> t.goal().contains("direct")));
   }
 
