@@ -1,7 +1,6 @@
 package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.reference.kernel.MatMul;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -312,9 +311,10 @@ final class Winograd3x3 implements WinogradConvolution {
    * <p>In the transformed domain {@code dU_ξ = Σ_tiles V_ξᵀ · (A dY Aᵀ)_ξ}, 16 products with the
    * tiles as inner dimension (one transform of each tile's output gradient and one product per
    * ξ serve all inputs), then {@code dg = Gᵀ dU G} per channel pair, in double, added once.
-   * Tiles go in blocks of {@link #TILES_PER_BLOCK}: both transforms of a block split over
-   * threads by tile, then its 16 products split over threads by ξ, each added to its own
-   * {@code dU_ξ} in block order; so the result does not depend on the thread count.
+   * Tiles go in blocks of {@link #TILES_PER_BLOCK} ({@link WeightGradientBlocks}): both
+   * transforms of a block split over threads by tile, then its 16 products split over threads
+   * by ξ, each added to its own {@code dU_ξ} in block order; so the result does not depend on
+   * the thread count.
    */
   @Override
   public void weightGradient(Input[] inputs, int frames, int h, int w, int padTop, int padLeft,
@@ -327,76 +327,37 @@ final class Winograd3x3 implements WinogradConvolution {
     int tilesX = (wo + 1) / 2;
     int perFrame = tilesY * tilesX;
     int tiles = frames * perFrame;
-    int parts = Math.max(1, Math.min(par.threads(), tiles));
+    int parts = WeightGradientBlocks.parts(par, tiles);
     long patch = (long) Math.max(XI * cin, 4 * cout);
     float[][] scratch = new float[parts][];
     for (int p = 0; p < parts; p++) {
       scratch[p] = arena.get("winograd" + p, patch);
     }
-    int vStride = TILES_PER_BLOCK * cin;
-    // M_ξ is written directly in the prepared (column-sliver) layout of the serial kernel, so
-    // the products do not pack B; the sliver width may depend on the block's tile count.
-    long mStride = Math.max(preparedStride(Math.min(TILES_PER_BLOCK, tiles), cout),
-        preparedStride(tiles % TILES_PER_BLOCK, cout));
-    float[] v = arena.get("winogradV", (long) XI * vStride);
-    float[] m = arena.get("winogradM", XI * mStride);
     float[] du = arena.zeroed("winogradDU", (long) XI * cin * cout);
     int channels = cin;
-    for (int t0 = 0; t0 < tiles; t0 += TILES_PER_BLOCK) {
-      int block0 = t0;
-      int count = Math.min(TILES_PER_BLOCK, tiles - t0);
-      int sliver = serial.preparedSliver(count, cout);
-      int sliverStride = count * sliver;
-      int ms = (int) mStride;
-      int lastSliver = cout / sliver * sliverStride;
-      int padFrom = cout % sliver;
-      par.forRange(parts, 1, (p0, p1) -> {
-        for (int p = p0; p < p1; p++) {
+    WeightGradientBlocks.accumulate(par, serial, arena, "winograd", XI, TILES_PER_BLOCK, tiles,
+        cin, cout, (p, q, tile, v, vStride, m, ms, sliver, sliverStride) -> {
           float[] d = scratch[p];
-          int q1 = (int) ((long) count * (p + 1) / parts);
-          for (int q = (int) ((long) count * p / parts); q < q1; q++) {
-            int tile = block0 + q;
-            int f = tile / perFrame;
-            int rest = tile - f * perFrame;
-            int y = 2 * (rest / tilesX);
-            int x = 2 * (rest % tilesX);
-            int col = 0;
-            for (Input in : inputs) {
-              int c = in.channels();
-              gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y - padTop,
-                  x - padLeft, d);
-              ops.winogradInput(d, c, v, q * channels + col, vStride);
-              col += c;
-            }
-            gatherOutputTile(dy, dyOff + f * ho * wo * cout, ho, wo, cout, y, x, d);
-            ops.winogradOutputGradient(d, cout, m, q * sliver, ms, sliver, sliverStride);
-            if (padFrom > 0) { // the zero columns of the last, partial sliver
-              for (int xi = 0; xi < XI; xi++) {
-                int at = xi * ms + lastSliver + q * sliver;
-                Arrays.fill(m, at + padFrom, at + sliver, 0f);
-              }
-            }
+          int f = tile / perFrame;
+          int rest = tile - f * perFrame;
+          int y = 2 * (rest / tilesX);
+          int x = 2 * (rest % tilesX);
+          int col = 0;
+          for (Input in : inputs) {
+            int c = in.channels();
+            gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y - padTop,
+                x - padLeft, d);
+            ops.winogradInput(d, c, v, q * channels + col, vStride);
+            col += c;
           }
-        }
-      });
-      par.forRange(XI, 1, (x0, x1) -> {
-        for (int xi = x0; xi < x1; xi++) {
-          serial.gemmPreparedTransA(channels, cout, count, v, xi * vStride, channels, m,
-              xi * ms, du, xi * channels * cout, cout, true);
-        }
-      });
-    }
+          gatherOutputTile(dy, dyOff + f * ho * wo * cout, ho, wo, cout, y, x, d);
+          ops.winogradOutputGradient(d, cout, m, q * sliver, ms, sliver, sliverStride);
+        }, du);
     int row = 0;
     for (int j = 0; j < inputs.length; j++) {
       addKernelGradient(du, cin, row, inputs[j].channels(), cout, grads[j]);
       row += inputs[j].channels();
     }
-  }
-
-  /** Floats per ξ of {@code M} for {@code count} tiles in {@code serial}'s prepared layout. */
-  private long preparedStride(int count, int cout) {
-    int sliver = serial.preparedSliver(count, cout);
-    return (long) TILES_PER_BLOCK * ((cout + sliver - 1) / sliver * sliver);
   }
 
   /**

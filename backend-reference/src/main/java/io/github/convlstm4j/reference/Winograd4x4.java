@@ -329,87 +329,49 @@ final class Winograd4x4 implements WinogradConvolution {
     int tilesX = (wo + 3) / 4;
     int perFrame = tilesY * tilesX;
     int tiles = frames * perFrame;
-    int parts = Math.max(1, Math.min(par.threads(), tiles));
+    int parts = WeightGradientBlocks.parts(par, tiles);
     float[][] dBuf = new float[parts][];
     float[][] tBuf = new float[parts][];
     for (int p = 0; p < parts; p++) {
       dBuf[p] = arena.get("winograd4gd" + p, (long) XI * maxC);
       tBuf[p] = arena.get("winograd4gt" + p, Winograd4Transforms.SCRATCH);
     }
-    int vStride = TILES_PER_BLOCK * cin;
-    // The sliver width may depend on the block's tile count (the kernel's k).
-    long mStride = Math.max(preparedStride(Math.min(TILES_PER_BLOCK, tiles), cout),
-        preparedStride(tiles % TILES_PER_BLOCK, cout));
-    float[] v = arena.get("winograd4V", (long) XI * vStride);
-    float[] m = arena.get("winograd4M", XI * mStride);
     float[] du = arena.zeroed("winograd4DU", (long) XI * cin * cout);
     int channels = cin;
-    for (int t0 = 0; t0 < tiles; t0 += TILES_PER_BLOCK) {
-      int block0 = t0;
-      int count = Math.min(TILES_PER_BLOCK, tiles - t0);
-      int sliver = serial.preparedSliver(count, cout);
-      int sliverStride = count * sliver;
-      int ms = (int) mStride;
-      int lastSliver = cout / sliver * sliverStride;
-      int padFrom = cout % sliver;
-      par.forRange(parts, 1, (p0, p1) -> {
-        for (int p = p0; p < p1; p++) {
+    WeightGradientBlocks.accumulate(par, serial, arena, "winograd4", XI, TILES_PER_BLOCK, tiles,
+        cin, cout, (p, q, tile, v, vStride, m, ms, sliver, sliverStride) -> {
           float[] d = dBuf[p];
           float[] t = tBuf[p];
-          int q1 = (int) ((long) count * (p + 1) / parts);
-          for (int q = (int) ((long) count * p / parts); q < q1; q++) {
-            int tile = block0 + q;
-            int f = tile / perFrame;
-            int rest = tile - f * perFrame;
-            int y = 4 * (rest / tilesX);
-            int x = 4 * (rest % tilesX);
-            int y0 = y - padTop;
-            int x0 = x - padLeft;
-            boolean inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
-            int col = 0;
-            for (Input in : inputs) {
-              int c = in.channels();
-              int at = q * channels + col;
-              if (inside) { // the patch read in place: rows w·c apart
-                transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c,
-                    t, 0, v, at, vStride);
-              } else {
-                gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, d);
-                transforms.input(d, 0, 6 * c, c, t, 0, v, at, vStride);
-              }
-              col += c;
+          int f = tile / perFrame;
+          int rest = tile - f * perFrame;
+          int y = 4 * (rest / tilesX);
+          int x = 4 * (rest % tilesX);
+          int y0 = y - padTop;
+          int x0 = x - padLeft;
+          boolean inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w;
+          int col = 0;
+          for (Input in : inputs) {
+            int c = in.channels();
+            int at = q * channels + col;
+            if (inside) { // the patch read in place: rows w·c apart
+              transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c,
+                  t, 0, v, at, vStride);
+            } else {
+              gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, d);
+              transforms.input(d, 0, 6 * c, c, t, 0, v, at, vStride);
             }
-            // the output gradient's tile read in place, its part outside the output as zeros
-            transforms.outputGradient(dy, dyOff + ((f * ho + y) * wo + x) * cout, wo * cout,
-                cout, Math.min(4, ho - y), Math.min(4, wo - x), t, 0, m, q * sliver, ms, sliver,
-                sliverStride);
-            if (padFrom > 0) { // the zero columns of the last, partial sliver
-              for (int xi = 0; xi < XI; xi++) {
-                int at = xi * ms + lastSliver + q * sliver;
-                Arrays.fill(m, at + padFrom, at + sliver, 0f);
-              }
-            }
+            col += c;
           }
-        }
-      });
-      par.forRange(XI, 1, (x0, x1) -> {
-        for (int xi = x0; xi < x1; xi++) {
-          serial.gemmPreparedTransA(channels, cout, count, v, xi * vStride, channels, m,
-              xi * ms, du, xi * channels * cout, cout, true);
-        }
-      });
-    }
+          // the output gradient's tile read in place, its part outside the output as zeros
+          transforms.outputGradient(dy, dyOff + ((f * ho + y) * wo + x) * cout, wo * cout,
+              cout, Math.min(4, ho - y), Math.min(4, wo - x), t, 0, m, q * sliver, ms, sliver,
+              sliverStride);
+        }, du);
     int row = 0;
     for (int j = 0; j < inputs.length; j++) {
       addKernelGradient(du, cin, row, inputs[j].channels(), cout, grads[j]);
       row += inputs[j].channels();
     }
-  }
-
-  /** Floats per ξ of {@code M} for {@code count} tiles in {@code serial}'s prepared layout. */
-  private long preparedStride(int count, int cout) {
-    int sliver = serial.preparedSliver(count, cout);
-    return (long) TILES_PER_BLOCK * ((cout + sliver - 1) / sliver * sliver);
   }
 
   /**
