@@ -17,14 +17,17 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a training step keeps (issue 18, target 3): per layer its gates, cell states and
  * {@code H}, and besides them one batch-norm output, one activation gradient and the head's
  * tap products; no buffer of pre-activation gradients. And what the sharing must not change:
- * a second step on the same buffers gives the bits of a fresh network, and the output of the
- * pass is intact after the backward pass.
+ * a second step on the same buffers gives the bits of a fresh network, kernels prepared again
+ * in place after a weight change give the bits of fresh ones (F(2×2) and F(4×4); the test fails
+ * when the kernel cache serves a stale kernel), and the output of the pass is intact after the
+ * backward pass.
  */
 class TrainingMemoryTest {
 
@@ -79,11 +82,12 @@ class TrainingMemoryTest {
         .toArray(float[][]::new);
   }
 
-  @Test
-  void aTrainingStepKeepsGatesCellsAndStatesPerLayerAndLittleElse() {
+  @ParameterizedTest
+  @EnumSource(value = ConvolutionAlgorithm.class, names = {"WINOGRAD", "WINOGRAD4"})
+  void aTrainingStepKeepsGatesCellsAndStatesPerLayerAndLittleElse(ConvolutionAlgorithm c) {
     ModelSpec spec = seedLike(true);
     try (Parallel par = new Parallel(2);
-        Network net = new Network(spec, initialized(spec), par, MatMuls.best(2))) {
+        Network net = new Network(spec, initialized(spec), par, MatMuls.best(2), c)) {
       step(net);
       long bytes = net.arenaBytes();
       step(net);
@@ -135,6 +139,47 @@ class TrainingMemoryTest {
           }
         }
         assertTrue(nonZero, "non-trivial gradients");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ConvolutionAlgorithm.class, names = {"WINOGRAD", "WINOGRAD4"})
+  void kernelsPreparedAgainInPlaceAfterAWeightChangeEqualFreshOnes(ConvolutionAlgorithm c) {
+    // The network keeps its prepared Winograd kernels (forward and adjoint) and, when the
+    // weights change, transforms and packs them again into the same arrays. A network that
+    // stepped with the initial weights and then with changed ones must give the bits of a
+    // fresh network that only ever saw the changed weights; a stale kernel would not.
+    ModelSpec spec = seedLike(true);
+    try (Parallel par = new Parallel(2)) {
+      Parameters pa = initialized(spec);
+      Parameters pb = initialized(spec);
+      try (Network a = new Network(spec, pa, par, MatMuls.best(2), c);
+          Network b = new Network(spec, pb, par, MatMuls.best(2), c)) {
+        double before = step(a);
+        perturbKernels(pa);
+        perturbKernels(pb);
+        double la = step(a);
+        double lb = step(b);
+        assertTrue(la != before, "the changed weights change the loss");
+        assertEquals(lb, la, 0.0, "loss");
+        float[][] ga = gradients(pa);
+        float[][] gb = gradients(pb);
+        for (int i = 0; i < ga.length; i++) {
+          assertArrayEquals(gb[i], ga[i], 0f, "gradient " + i);
+        }
+      }
+    }
+  }
+
+  /** Adds a small deterministic pattern to every ConvLSTM kernel and recurrent kernel. */
+  private static void perturbKernels(Parameters p) {
+    for (Param q : p.all()) {
+      if (q.trainable() && (q.name.endsWith("/kernel")
+          || q.name.endsWith("/recurrent_kernel"))) {
+        for (int i = 0; i < q.value.length; i++) {
+          q.value[i] += 0.01f * ((i % 7) - 3);
+        }
       }
     }
   }
