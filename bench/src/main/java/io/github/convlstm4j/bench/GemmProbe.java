@@ -22,9 +22,12 @@ import java.util.concurrent.Future;
  *
  * <p>Shapes (seed: N = 10, T = 15, 40×40, F = 40, 3×3): forward input-to-state over all
  * steps ({@code N·T·H·W × 4F × 9F}), forward recurrent per step
- * ({@code N·H·W × 4F × 9F}), backward weight gradient over all steps (transposed A) and
- * backward column gradient over all steps (transposed B). These are the direct (im2col) path's
- * products.
+ * ({@code N·H·W × 4F × 9F}; timed as the T steps of a layer, one product after the other on
+ * its own slices of A and C, and reported per product: timed alone, each product also paid
+ * for waking the helper thread's idle vCPU, measured 20-22 ms against 15.5-17 ms per product
+ * in a row on this VM, a cost the network's back-to-back parallel work does not pay),
+ * backward weight gradient over all steps (transposed A) and backward column gradient over all
+ * steps (transposed B). These are the direct (im2col) path's products.
  *
  * <p>Kernels: the scalar one and the Vector API kernel at every width the machine has
  * ({@link MatMuls#nativeVectorBits()}: {@code vector-256}, and {@code vector-512} with
@@ -52,7 +55,7 @@ import java.util.concurrent.Future;
 final class GemmProbe {
 
   /** One GEMM shape: C(m×n) = op(A)(m×k) · op(B)(k×n). */
-  record Shape(String name, boolean transA, boolean transB, int m, int n, int k) {
+  record Shape(String name, boolean transA, boolean transB, int m, int n, int k, int calls) {
     double flops() {
       return 2.0 * m * n * k;
     }
@@ -147,15 +150,16 @@ final class GemmProbe {
   /** The shapes measured. */
   static List<Shape> shapes(boolean tiny) {
     int step = tiny ? 2 * 8 * 8 : 10 * 40 * 40;
-    int positions = step * (tiny ? 4 : 15);
+    int steps = tiny ? 4 : 15;
+    int positions = step * steps;
     int filters = tiny ? 4 : 40;
     int k = 9 * filters;
     int g = 4 * filters;
     return List.of(
-        new Shape("fwd input-to-state, all steps", false, false, positions, g, k),
-        new Shape("fwd recurrent, one step", false, false, step, g, k),
-        new Shape("bwd weight gradient (A^T)", true, false, k, g, positions),
-        new Shape("bwd column gradient (B^T)", false, true, positions, k, g));
+        new Shape("fwd input-to-state, all steps", false, false, positions, g, k, 1),
+        new Shape("fwd recurrent, one step", false, false, step, g, k, steps),
+        new Shape("bwd weight gradient (A^T)", true, false, k, g, positions, 1),
+        new Shape("bwd column gradient (B^T)", false, true, positions, k, g, 1));
   }
 
   /**
@@ -251,9 +255,9 @@ final class GemmProbe {
     int maxB = 0;
     int maxC = 0;
     for (Shape s : shapes) {
-      maxA = Math.max(maxA, s.m * s.k);
+      maxA = Math.max(maxA, s.calls * s.m * s.k);
       maxB = Math.max(maxB, s.k * s.n);
-      maxC = Math.max(maxC, s.m * s.n);
+      maxC = Math.max(maxC, s.calls * s.m * s.n);
     }
     Random rnd = new Random(1);
     float[] a = fill(new float[maxA], rnd);
@@ -268,7 +272,7 @@ final class GemmProbe {
       boolean scalar = !mm.name().startsWith("vector");
       // Scalar runs are 30-60x slower: fewer repetitions, warm-up on the small shape only.
       int kernelReps = scalar ? Math.min(reps, 2) : reps;
-      time(mm, shapes.get(1), a, b, c, 1);
+      time(mm, shapes.get(1), a, b, c);
       for (Shape s : shapes) {
         Stats st = Stats.of(timeAll(mm, s, a, b, c, scalar ? 0 : 1, kernelReps));
         Map<String, Object> row = new LinkedHashMap<>();
@@ -277,6 +281,7 @@ final class GemmProbe {
         row.put("m", s.m);
         row.put("n", s.n);
         row.put("k", s.k);
+        row.put("calls", s.calls);
         row.put("transA", s.transA);
         row.put("transB", s.transB);
         row.put("seconds", st.toJson());
@@ -454,23 +459,28 @@ final class GemmProbe {
   private List<Double> timeAll(MatMul mm, Shape s, float[] a, float[] b, float[] c, int warm,
       int n) {
     for (int i = 0; i < warm; i++) {
-      time(mm, s, a, b, c, 1);
+      time(mm, s, a, b, c);
     }
     List<Double> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(time(mm, s, a, b, c, 1));
+      out.add(time(mm, s, a, b, c));
     }
     return out;
   }
 
-  private static double time(MatMul mm, Shape s, float[] a, float[] b, float[] c, int calls) {
+  /**
+   * Seconds per product of {@code s}: its {@code calls} products in a row, product i on its own
+   * slices of A and C (rows {@code i·m ..}), as a layer's steps run one after the other.
+   */
+  private static double time(MatMul mm, Shape s, float[] a, float[] b, float[] c) {
     int lda = s.transA ? s.m : s.k;
     int ldb = s.transB ? s.k : s.n;
     long t0 = System.nanoTime();
-    for (int i = 0; i < calls; i++) {
-      mm.gemm(s.transA, s.transB, s.m, s.n, s.k, a, 0, lda, b, 0, ldb, c, 0, s.n, false);
+    for (int i = 0; i < s.calls; i++) {
+      mm.gemm(s.transA, s.transB, s.m, s.n, s.k, a, i * s.m * s.k, lda, b, 0, ldb, c,
+          i * s.m * s.n, s.n, false);
     }
-    return (System.nanoTime() - t0) / 1e9 / calls;
+    return (System.nanoTime() - t0) / 1e9 / s.calls;
   }
 
   /** The FMA peak; call only when {@link MatMuls#vectorApiAvailable()} (it loads the API). */

@@ -271,6 +271,26 @@ class ConvolutionReportTest {
   }
 
   @Test
+  void theIm2colShapesAreTheSeedLayersProductsAndTheRecurrentOneRunsAsTheSteps() {
+    // Seed: N = 10 frames of 40 x 40 = 16,000 positions per step, 15 steps = 240,000; k =
+    // 9 taps x 40 filters = 360 (input-to-state of layers 2-4 and every recurrent kernel);
+    // 4F = 160 gates. The recurrent product runs once per step: 15 products in a row.
+    List<GemmProbe.Shape> s = GemmProbe.shapes(false);
+    assertEquals(List.of(240000, 160, 360, 1), List.of(s.get(0).m(), s.get(0).n(), s.get(0).k(),
+        s.get(0).calls()));
+    assertEquals(List.of(16000, 160, 360, 15), List.of(s.get(1).m(), s.get(1).n(),
+        s.get(1).k(), s.get(1).calls()));
+    assertEquals(List.of(360, 160, 240000, 1), List.of(s.get(2).m(), s.get(2).n(),
+        s.get(2).k(), s.get(2).calls()));
+    assertEquals(List.of(240000, 360, 160, 1), List.of(s.get(3).m(), s.get(3).n(),
+        s.get(3).k(), s.get(3).calls()));
+    // The 15 steps' slices of A and C are those of the all-steps product: no larger arrays.
+    assertEquals((long) s.get(0).m() * s.get(0).k(),
+        (long) s.get(1).calls() * s.get(1).m() * s.get(1).k());
+    assertEquals(4, GemmProbe.shapes(true).get(1).calls(), "tiny: 4 steps");
+  }
+
+  @Test
   void theMeasurementDetailNamesTheConvolutionTheForecasterReported() {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("kernel", "scalar");
