@@ -86,18 +86,12 @@ interface CellOps {
 
   /**
    * Winograd transform of one gathered output-gradient tile {@code d[(r·2 + s)·c + o]} for
-   * every channel ({@link Winograd3x3#outputGradientScalar} is the scalar definition).
-   */
-  default void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride) {
-    winogradOutputGradient(d, c, m, mOff, mStride, Math.max(c, 1), 0);
-  }
-
-  /**
-   * As {@link #winogradOutputGradient(float[], int, float[], int, int)}, but channel o of
-   * product ξ goes to {@code m[mOff + ξ·mStride + (o / sliver)·sliverStride + o % sliver]}:
+   * every channel ({@link Winograd3x3#outputGradientScalar} is the scalar definition): channel
+   * o of product ξ goes to {@code m[mOff + ξ·mStride + (o / sliver)·sliverStride + o % sliver]},
    * the column-sliver layout of {@link io.github.convlstm4j.reference.kernel.MatMul#prepare}
    * ({@code sliver} = its {@code preparedSliver}, {@code sliverStride} = k · sliver, mOff =
-   * the tile's row times {@code sliver}). Padding columns are not written.
+   * the tile's row times {@code sliver}; {@code sliver = c} is the dense layout). Padding
+   * columns are not written.
    */
   void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride, int sliver,
       int sliverStride);

@@ -577,10 +577,10 @@ final class Network implements AutoCloseable {
     if (winograd == null || !Winograd3x3.applies(kh, kw) || summed < WINOGRAD_MIN_CHANNELS) {
       return null;
     }
-    return transformed(name + (adjoint ? "a" : "") + layer, adjoint ? cout : cin,
-        adjoint ? cin : cout, new float[][] {kernel},
-        u -> winograd.transform(kernel, cin, cout, adjoint, u, adjoint ? cout : cin,
-            adjoint ? cin : cout, 0, 0));
+    int rows = adjoint ? cout : cin;
+    int cols = adjoint ? cin : cout;
+    return transformed(name + (adjoint ? "a" : "") + layer, rows, cols, new float[][] {kernel},
+        u -> winograd.transform(kernel, cin, cout, adjoint, u, rows, cols, 0, 0));
   }
 
   /**

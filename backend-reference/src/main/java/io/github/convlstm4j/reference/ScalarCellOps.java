@@ -202,10 +202,11 @@ final class ScalarCellOps implements CellOps {
   @Override
   public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride,
       int sliver, int sliverStride) {
-    for (int o = 0; o < c; o++) {
-      int s = o / sliver;
-      Winograd3x3.outputGradientScalar(d, c, o, m, mOff + s * sliverStride - s * sliver,
-          mStride);
+    // Sliver by sliver, as VectorCellOps: channel o of the sliver starting at s0 goes to at + o.
+    for (int s0 = 0, at = mOff; s0 < c; s0 += sliver, at += sliverStride - sliver) {
+      for (int o = s0; o < Math.min(c, s0 + sliver); o++) {
+        Winograd3x3.outputGradientScalar(d, c, o, m, at, mStride);
+      }
     }
   }
 

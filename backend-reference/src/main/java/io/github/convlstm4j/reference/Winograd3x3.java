@@ -86,29 +86,7 @@ final class Winograd3x3 implements WinogradConvolution {
 
   @Override
   public float[] prepared(float[] u, int rows, int cols, float[] reuse) {
-    return prepareMatrices(serial, XI, u, rows, cols, reuse);
-  }
-
-  /**
-   * The {@code positions} matrices {@code u[ξ][rows][cols]} each packed by
-   * {@link MatMul#prepare} of {@code serial}, one after the other: into {@code reuse} when it
-   * has exactly the size needed, else into a new array.
-   */
-  static float[] prepareMatrices(MatMul serial, int positions, float[] u, int rows, int cols,
-      float[] reuse) {
-    long need = (long) rows * cols * positions;
-    if (u.length < need) {
-      throw new IllegalArgumentException("a transformed kernel of " + positions + " x " + rows
-          + " x " + cols + " needs " + need + " floats, got " + u.length);
-    }
-    int packed = serial.preparedSize(rows, cols);
-    long size = (long) positions * packed;
-    float[] dst = reuse != null && reuse.length == size ? reuse
-        : new float[Math.toIntExact(size)];
-    for (int xi = 0; xi < positions; xi++) {
-      serial.prepare(rows, cols, u, xi * rows * cols, cols, dst, xi * packed);
-    }
-    return dst;
+    return WinogradConvolution.prepareMatrices(serial, XI, u, rows, cols, reuse);
   }
 
   /** Whether a kernel of this size runs through this class. */
@@ -188,10 +166,10 @@ final class Winograd3x3 implements WinogradConvolution {
   record Output(float[] data, int offset, int channels, boolean accumulate) {}
 
   /**
-   * The convolution of the channel-wise concatenation of {@code inputs} with a transformed
-   * kernel {@code u} of {@code Σ inputs' channels} rows and {@code Σ outputs' channels}
-   * columns, its output channels split in order over {@code outputs}: one transform of the
-   * input tiles and one product per ξ serve both a layer's input and recurrent convolution
+   * The convolution of the channel-wise concatenation of {@code inputs} with a
+   * {@link #prepared} kernel {@code u} of {@code Σ inputs' channels} rows and {@code Σ outputs'
+   * channels} columns, its output channels split in order over {@code outputs}: one transform
+   * of the input tiles and one product per ξ serve both a layer's input and recurrent convolution
    * (or both input gradients of the backward pass).
    */
   @Override
@@ -218,7 +196,6 @@ final class Winograd3x3 implements WinogradConvolution {
       scratch[p] = arena.get("winograd" + p, patch + vSize + mSize);
     }
     int packed = serial.preparedSize(cin, cout);
-    float[] up = u;
     Geometry geo = new Geometry(frames, h, w, padTop, padLeft, ho, wo, cin, cout);
     // Chunks are claimed one at a time, so a thread that starts late or is slowed by another
     // process takes fewer; every chunk writes only its own outputs, so the result does not
@@ -230,7 +207,7 @@ final class Winograd3x3 implements WinogradConvolution {
         for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
           int t0 = chunk * TILES_PER_CHUNK;
           int count = Math.min(TILES_PER_CHUNK, tiles - t0);
-          chunk(geo, inputs, up, packed, t0, count, outputs, s, (int) patch,
+          chunk(geo, inputs, u, packed, t0, count, outputs, s, (int) patch,
               (int) (patch + vSize));
         }
       }

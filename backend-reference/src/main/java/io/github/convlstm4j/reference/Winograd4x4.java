@@ -102,7 +102,7 @@ final class Winograd4x4 implements WinogradConvolution {
 
   @Override
   public float[] prepared(float[] u, int rows, int cols, float[] reuse) {
-    return Winograd3x3.prepareMatrices(serial, XI, u, rows, cols, reuse);
+    return WinogradConvolution.prepareMatrices(serial, XI, u, rows, cols, reuse);
   }
 
   /**
@@ -155,16 +155,14 @@ final class Winograd4x4 implements WinogradConvolution {
       maxC = Math.max(maxC, i.channels());
     }
     int cout = 0;
-    int maxOut = 0;
     for (Output o : outputs) {
       cout += o.channels();
-      maxOut = Math.max(maxOut, o.channels());
     }
     int tilesY = (ho + 3) / 4;
     int tilesX = (wo + 3) / 4;
     int tiles = frames * tilesY * tilesX;
-    int parts = Math.max(1, Math.min(par.threads(),
-        (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK));
+    int chunks = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
+    int parts = Math.max(1, Math.min(par.threads(), chunks));
     // Per thread: the patch of a border tile, the output transform's scratch, V and M.
     long patch = (long) XI * maxC;
     long tSize = Winograd4Transforms.SCRATCH;
@@ -181,12 +179,10 @@ final class Winograd4x4 implements WinogradConvolution {
       mBuf[p] = arena.get("winograd4m" + p, mSize);
     }
     int packed = serial.preparedSize(cin, cout);
-    float[] fup = u;
     int fcin = cin;
     int fcout = cout;
     // Chunks are claimed one at a time (a thread slowed by another process takes fewer); each
     // writes only its own outputs, so the result does not depend on which thread ran it.
-    int chunks = (tiles + TILES_PER_CHUNK - 1) / TILES_PER_CHUNK;
     AtomicInteger next = new AtomicInteger();
     par.forRange(parts, 1, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
@@ -194,7 +190,7 @@ final class Winograd4x4 implements WinogradConvolution {
         for (int ch = next.getAndIncrement(); ch < chunks; ch = next.getAndIncrement()) {
           int t0 = ch * TILES_PER_CHUNK;
           int count = Math.min(TILES_PER_CHUNK, tiles - t0);
-          chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, fup, packed,
+          chunk(inputs, h, w, padTop, padLeft, fcin, fcout, ho, wo, tilesY, tilesX, u, packed,
               t0, count, outputs, sc);
         }
       }

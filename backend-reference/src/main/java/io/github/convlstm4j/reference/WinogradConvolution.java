@@ -2,6 +2,7 @@ package io.github.convlstm4j.reference;
 
 import io.github.convlstm4j.reference.Winograd3x3.Input;
 import io.github.convlstm4j.reference.Winograd3x3.Output;
+import io.github.convlstm4j.reference.kernel.MatMul;
 
 /**
  * A Winograd algorithm for stride-1 convolutions with a 3×3 kernel, as {@link Network} uses it:
@@ -74,5 +75,27 @@ interface WinogradConvolution {
       int padTop, int padLeft, float[] dy, int dyOff, int cout, int ho, int wo, float[] grad) {
     weightGradient(new Input[] {new Input(in, inOff, cin)}, frames, h, w, padTop, padLeft, dy,
         dyOff, cout, ho, wo, new float[][] {grad});
+  }
+
+  /**
+   * The {@code positions} matrices {@code u[ξ][rows][cols]} each packed by
+   * {@link MatMul#prepare} of {@code serial}, one after the other: into {@code reuse} when it
+   * has exactly the size needed, else into a new array.
+   */
+  static float[] prepareMatrices(MatMul serial, int positions, float[] u, int rows, int cols,
+      float[] reuse) {
+    long need = (long) rows * cols * positions;
+    if (u.length < need) {
+      throw new IllegalArgumentException("a transformed kernel of " + positions + " x " + rows
+          + " x " + cols + " needs " + need + " floats, got " + u.length);
+    }
+    int packed = serial.preparedSize(rows, cols);
+    long size = (long) positions * packed;
+    float[] dst = reuse != null && reuse.length == size ? reuse
+        : new float[Math.toIntExact(size)];
+    for (int xi = 0; xi < positions; xi++) {
+      serial.prepare(rows, cols, u, xi * rows * cols, cols, dst, xi * packed);
+    }
+    return dst;
   }
 }

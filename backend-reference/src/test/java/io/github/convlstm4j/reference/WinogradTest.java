@@ -371,8 +371,8 @@ class WinogradTest {
       assertArrayEquals(vs, vv, "input transform, " + c + " channels");
       float[] gs = new float[3 + 16 * stride];
       float[] gv = new float[3 + 16 * stride];
-      scalar.winogradOutputGradient(d, c, gs, 3, stride);
-      vector.winogradOutputGradient(d, c, gv, 3, stride);
+      scalar.winogradOutputGradient(d, c, gs, 3, stride, c, 0);
+      vector.winogradOutputGradient(d, c, gv, 3, stride, c, 0);
       assertArrayEquals(gs, gv, "output-gradient transform, " + c + " channels");
       float[] m = random(r, 16 * stride + 4);
       for (boolean accumulate : new boolean[] {false, true}) {
