@@ -113,6 +113,11 @@ record BenchConfiguration(String label, String backend, boolean vectorJvm,
 
   /** The label without its thread count, e.g. {@code reference/vector} for {@code ...@1}. */
   String baseLabel() {
+    return baseLabel(label);
+  }
+
+  /** {@code label} without its thread count {@code @N}, if it has one. */
+  static String baseLabel(String label) {
     int at = label.indexOf(THREADS);
     return at < 0 ? label : label.substring(0, at);
   }

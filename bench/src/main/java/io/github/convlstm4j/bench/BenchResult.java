@@ -350,7 +350,12 @@ final class BenchResult {
       return new Target(goal, DJL_PYTORCH + " or " + REFERENCE_WINOGRAD4
           + " not measured (both phases)", "not measured");
     }
-    boolean met = fwd >= WINOGRAD4_SPEED_TARGET && train >= WINOGRAD4_SPEED_TARGET;
+    return bothPhases(goal, fwd, train, WINOGRAD4_SPEED_TARGET);
+  }
+
+  /** Met when both the forward and the training-step figure reach {@code threshold}. */
+  private static Target bothPhases(String goal, double fwd, double train, double threshold) {
+    boolean met = fwd >= threshold && train >= threshold;
     return new Target(goal, String.format(java.util.Locale.ROOT,
         "forward %.2fx, training step %.2fx", fwd, train), met ? "met" : "NOT met");
   }
@@ -373,9 +378,7 @@ final class BenchResult {
       return new Target(goal, "a phase failed: forward " + fwd + ", training step " + train,
           "not measured");
     }
-    boolean met = fwd >= THREAD_SCALING_TARGET && train >= THREAD_SCALING_TARGET;
-    return new Target(goal, String.format(java.util.Locale.ROOT,
-        "forward %.2fx, training step %.2fx", fwd, train), met ? "met" : "NOT met");
+    return bothPhases(goal, fwd, train, THREAD_SCALING_TARGET);
   }
 
   /**
@@ -389,11 +392,10 @@ final class BenchResult {
   static Map<String, Map<String, Object>> threadScaling(ModelResults mr) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     for (Measurement few : mr.measurements()) {
-      int at = few.label().indexOf(BenchConfiguration.THREADS);
-      if (at < 0) {
+      String base = BenchConfiguration.baseLabel(few.label());
+      if (base.equals(few.label())) {
         continue;
       }
-      String base = few.label().substring(0, at);
       for (Measurement all : mr.measurements()) {
         if (!all.label().equals(base) || !all.raw().containsKey("threads")
             || !few.raw().containsKey("threads")) {

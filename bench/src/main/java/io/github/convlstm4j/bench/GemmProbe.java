@@ -88,16 +88,6 @@ final class GemmProbe {
       return Math.min(tiles, (int) ((long) chunks() * p / parts) * tilesPerChunk);
     }
 
-    /** Chunks per step over all threads when split over {@code parts} threads. */
-    int chunks(int parts) {
-      int sum = 0;
-      for (int p = 0; p < parts; p++) {
-        int range = firstTile(p + 1, parts) - firstTile(p, parts);
-        sum += (range + tilesPerChunk - 1) / tilesPerChunk;
-      }
-      return sum;
-    }
-
     /** Multiply-adds × 2 of all products of all steps. */
     double flops() {
       return 2.0 * positions * steps * tiles * n * k;
@@ -451,7 +441,7 @@ final class GemmProbe {
       }
     });
     Map<String, Object> row = productRow(kernel, serial, w.name(), perChunk, w.n(), w.k(),
-        false, (long) xis * w.chunks(parts) * w.steps(), st, w.flops());
+        false, (long) xis * w.chunks() * w.steps(), st, w.flops());
     row.put("threads", parts);
     return row;
   }

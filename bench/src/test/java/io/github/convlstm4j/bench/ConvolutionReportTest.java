@@ -185,10 +185,11 @@ class ConvolutionReportTest {
     assertTrue(fwd.name().startsWith("F(2x2) Winograd fwd"), fwd.name());
     assertTrue(bwd.name().startsWith("F(2x2) Winograd bwd"), bwd.name());
     assertTrue(fwd.name().contains("15 steps x 84 chunks x 16"), fwd.name());
-    // Whole chunks split over threads: 2 threads take 42 chunks each, 84 in all.
+    // Whole chunks split over threads: 2 threads take 42 chunks each (42 x 48 = 2016 tiles),
+    // the second ending at the step's 4000 tiles.
     assertEquals(2, fwd.parts(2));
-    assertEquals(84, fwd.chunks(2));
-    assertEquals(84, fwd.chunks(1));
+    assertEquals(List.of(0, 2016, 4000),
+        List.of(fwd.firstTile(0, 2), fwd.firstTile(1, 2), fwd.firstTile(2, 2)));
     // tiny: 2 frames x 4 x 4 tiles = 32 tiles -> 1 chunk per step, 4 steps, F = 4.
     GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(0);
     assertEquals(List.of(16, 8, 32, 1, 4),
@@ -215,12 +216,14 @@ class ConvolutionReportTest {
     // (whole chunks split over the threads, as Winograd4x4 claims them).
     assertEquals(42, fwd.chunks());
     assertEquals(1, fwd.parts(1));
-    assertEquals(42, fwd.chunks(1));
     assertEquals(2, fwd.parts(2));
-    assertEquals(42, fwd.chunks(2));
-    assertEquals(42, fwd.chunks(3));
     assertEquals(4, fwd.parts(4));
-    assertEquals(42, fwd.chunks(4));
+    // Two threads: 21 chunks each (21 x 24 = 504 tiles), the second ending at 1000 tiles;
+    // three: 14 chunks each (336 and 672 tiles).
+    assertEquals(List.of(0, 504, 1000),
+        List.of(fwd.firstTile(0, 2), fwd.firstTile(1, 2), fwd.firstTile(2, 2)));
+    assertEquals(List.of(336, 672, 1000),
+        List.of(fwd.firstTile(1, 3), fwd.firstTile(2, 3), fwd.firstTile(3, 3)));
     // 2 x 36 x 15 x 1000 x 160 x 80 = 13,824,000,000: a quarter of the direct count of one seed
     // layer 2-4 forward (55,296,000,000, see above), 1/1.78 of F(2x2)'s 24,576,000,000.
     assertEquals(13_824_000_000.0, fwd.flops(), 0.5);
@@ -231,8 +234,8 @@ class ConvolutionReportTest {
     GemmProbe.WinogradShape tiny = GemmProbe.winogradShapes(true).get(2);
     assertEquals(List.of(16, 8, 32, 2, 4),
         List.of(tiny.n(), tiny.k(), tiny.tiles(), tiny.chunks(), tiny.steps()));
-    assertEquals(2, tiny.chunks(2));
     assertEquals(2, tiny.parts(2));
+    assertEquals(24, tiny.firstTile(1, 2));
   }
 
   @Test
