@@ -403,7 +403,6 @@ public final class ReferenceForecaster extends AbstractForecaster {
     } else {
       net.close();
     }
-    par.close();
   }
 
   // ---------------------------------------------------------------- test hooks

@@ -132,9 +132,8 @@ class CellOpsTest {
     // Adjoint: <im2col(x), cols> = <x, col2im(cols)>, in double (independent of the gather).
     float[] x = values(r, frames * h * w * c, 1.0);
     float[] im = new float[cols.length];
-    try (Parallel par = new Parallel(1)) {
-      Im2col.im2col(par, x, 0, frames, h, w, c, kh, kw, padTop, padLeft, ho, wo, im);
-    }
+    Parallel par = new Parallel(1);
+    Im2col.im2col(par, x, 0, frames, h, w, c, kh, kw, padTop, padLeft, ho, wo, im);
     double left = 0;
     for (int i = 0; i < im.length; i++) {
       left += (double) im[i] * cols[i];

@@ -86,8 +86,8 @@ class TrainingMemoryTest {
   @EnumSource(value = ConvolutionAlgorithm.class, names = {"WINOGRAD", "WINOGRAD4"})
   void aTrainingStepKeepsGatesCellsAndStatesPerLayerAndLittleElse(ConvolutionAlgorithm c) {
     ModelSpec spec = seedLike(true);
-    try (Parallel par = new Parallel(2);
-        Network net = new Network(spec, initialized(spec), par, MatMuls.best(2), c)) {
+    Parallel par = new Parallel(2);
+    try (Network net = new Network(spec, initialized(spec), par, MatMuls.best(2), c)) {
       step(net);
       long bytes = net.arenaBytes();
       step(net);
@@ -114,32 +114,31 @@ class TrainingMemoryTest {
   @Test
   void aStepOnReusedBuffersEqualsAStepOnFreshOnes() {
     ModelSpec spec = seedLike(true);
-    try (Parallel par = new Parallel(2)) {
-      Parameters pa = initialized(spec);
-      Parameters pb = initialized(spec);
-      try (Network a = new Network(spec, pa, par, MatMuls.best(2));
-          Network b = new Network(spec, pb, par, MatMuls.best(2))) {
-        // a runs a step on other data first, so its buffers (the gate buffers that held dz,
-        // the shared batch-norm output) hold stale values; b starts fresh. The moving
-        // statistics the first step updates play no part in a training step.
-        float[] x = a.prepareInput(N, T, H, W);
-        Arrays.fill(x, 0, T * N * H * W, 0.25f);
-        a.forward(Network.Mode.TRAINING, false);
-        a.backward(Loss.MSE, new float[a.outputFrames() * N * a.outputFrameSize()], false);
-        double la = step(a);
-        double lb = step(b);
-        assertEquals(lb, la, 0.0, "loss");
-        float[][] ga = gradients(pa);
-        float[][] gb = gradients(pb);
-        boolean nonZero = false;
-        for (int i = 0; i < ga.length; i++) {
-          assertArrayEquals(gb[i], ga[i], 0f, "gradient " + i);
-          for (float v : ga[i]) {
-            nonZero |= v != 0f;
-          }
+    Parallel par = new Parallel(2);
+    Parameters pa = initialized(spec);
+    Parameters pb = initialized(spec);
+    try (Network a = new Network(spec, pa, par, MatMuls.best(2));
+        Network b = new Network(spec, pb, par, MatMuls.best(2))) {
+      // a runs a step on other data first, so its buffers (the gate buffers that held dz,
+      // the shared batch-norm output) hold stale values; b starts fresh. The moving
+      // statistics the first step updates play no part in a training step.
+      float[] x = a.prepareInput(N, T, H, W);
+      Arrays.fill(x, 0, T * N * H * W, 0.25f);
+      a.forward(Network.Mode.TRAINING, false);
+      a.backward(Loss.MSE, new float[a.outputFrames() * N * a.outputFrameSize()], false);
+      double la = step(a);
+      double lb = step(b);
+      assertEquals(lb, la, 0.0, "loss");
+      float[][] ga = gradients(pa);
+      float[][] gb = gradients(pb);
+      boolean nonZero = false;
+      for (int i = 0; i < ga.length; i++) {
+        assertArrayEquals(gb[i], ga[i], 0f, "gradient " + i);
+        for (float v : ga[i]) {
+          nonZero |= v != 0f;
         }
-        assertTrue(nonZero, "non-trivial gradients");
       }
+      assertTrue(nonZero, "non-trivial gradients");
     }
   }
 
@@ -151,23 +150,22 @@ class TrainingMemoryTest {
     // stepped with the initial weights and then with changed ones must give the bits of a
     // fresh network that only ever saw the changed weights; a stale kernel would not.
     ModelSpec spec = seedLike(true);
-    try (Parallel par = new Parallel(2)) {
-      Parameters pa = initialized(spec);
-      Parameters pb = initialized(spec);
-      try (Network a = new Network(spec, pa, par, MatMuls.best(2), c);
-          Network b = new Network(spec, pb, par, MatMuls.best(2), c)) {
-        double before = step(a);
-        perturbKernels(pa);
-        perturbKernels(pb);
-        double la = step(a);
-        double lb = step(b);
-        assertTrue(la != before, "the changed weights change the loss");
-        assertEquals(lb, la, 0.0, "loss");
-        float[][] ga = gradients(pa);
-        float[][] gb = gradients(pb);
-        for (int i = 0; i < ga.length; i++) {
-          assertArrayEquals(gb[i], ga[i], 0f, "gradient " + i);
-        }
+    Parallel par = new Parallel(2);
+    Parameters pa = initialized(spec);
+    Parameters pb = initialized(spec);
+    try (Network a = new Network(spec, pa, par, MatMuls.best(2), c);
+        Network b = new Network(spec, pb, par, MatMuls.best(2), c)) {
+      double before = step(a);
+      perturbKernels(pa);
+      perturbKernels(pb);
+      double la = step(a);
+      double lb = step(b);
+      assertTrue(la != before, "the changed weights change the loss");
+      assertEquals(lb, la, 0.0, "loss");
+      float[][] ga = gradients(pa);
+      float[][] gb = gradients(pb);
+      for (int i = 0; i < ga.length; i++) {
+        assertArrayEquals(gb[i], ga[i], 0f, "gradient " + i);
       }
     }
   }
@@ -190,8 +188,8 @@ class TrainingMemoryTest {
     // No head: the output is the last layer's batch-norm output, in the buffer that the
     // backward pass reuses for the layers' inputs and the last layer's one-step gates.
     ModelSpec spec = seedLike(layers, false);
-    try (Parallel par = new Parallel(1);
-        Network net = new Network(spec, initialized(spec), par, MatMuls.best(1))) {
+    Parallel par = new Parallel(1);
+    try (Network net = new Network(spec, initialized(spec), par, MatMuls.best(1))) {
       Random r = new Random(3);
       float[] x = net.prepareInput(N, T, H, W);
       for (int e = 0; e < T * N * H * W; e++) {

@@ -57,11 +57,10 @@ class Winograd4x4Test {
       out[i] = 7f;
     }
     float[] before = out.clone();
-    try (Parallel par = new Parallel(2)) {
-      Winograd4x4 wg = winograd4(par);
-      wg.convolve(in, 3, frames, h, w, cin, padTop, padLeft, wg.prepared(u, cin, cout, null),
-          cout, ho, wo, out, outOff, false);
-    }
+    Parallel par = new Parallel(2);
+    Winograd4x4 wg = winograd4(par);
+    wg.convolve(in, 3, frames, h, w, cin, padTop, padLeft, wg.prepared(u, cin, cout, null),
+        cout, ho, wo, out, outOff, false);
     for (int i = 0; i < outOff; i++) {
       assertEquals(before[i], out[i], "element before the output was written");
     }
@@ -100,12 +99,11 @@ class Winograd4x4Test {
     float[] a = new float[frames * side * side * 14];
     float[] b = new float[frames * side * side * 26];
     java.util.Arrays.fill(b, 0.5f);
-    try (Parallel par = new Parallel(2)) {
-      Winograd4x4 wg = winograd4(par);
-      wg.convolve(new Input[] {new Input(x, 0, 5), new Input(hh, 0, 3)}, frames,
-          side, side, 1, 1, wg.prepared(u, 8, 40, null), side, side,
-          new Output[] {new Output(a, 0, 14, false), new Output(b, 0, 26, true)});
-    }
+    Parallel par = new Parallel(2);
+    Winograd4x4 wg = winograd4(par);
+    wg.convolve(new Input[] {new Input(x, 0, 5), new Input(hh, 0, 3)}, frames,
+        side, side, 1, 1, wg.prepared(u, 8, 40, null), side, side,
+        new Output[] {new Output(a, 0, 14, false), new Output(b, 0, 26, true)});
     float[] cat = new float[frames * side * side * 8];
     for (int p = 0; p < frames * side * side; p++) {
       System.arraycopy(x, p * 5, cat, p * 8, 5);
@@ -165,14 +163,14 @@ class Winograd4x4Test {
     Winograd4x4.transformKernel(k, cin, cout, false, u, cin, cout, 0, 0);
     float[] one = new float[frames * h * w * cout];
     float[] two = new float[one.length];
-    try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
-      Winograd4x4 w1 = winograd4(p1);
-      Winograd4x4 w2 = winograd4(p2);
-      w1.convolve(in, 0, frames, h, w, cin, 1, 1, w1.prepared(u, cin, cout, null), cout, h, w,
-          one, 0, false);
-      w2.convolve(in, 0, frames, h, w, cin, 1, 1, w2.prepared(u, cin, cout, null), cout, h, w,
-          two, 0, false);
-    }
+    Parallel p1 = new Parallel(1);
+    Parallel p2 = new Parallel(2);
+    Winograd4x4 w1 = winograd4(p1);
+    Winograd4x4 w2 = winograd4(p2);
+    w1.convolve(in, 0, frames, h, w, cin, 1, 1, w1.prepared(u, cin, cout, null), cout, h, w,
+        one, 0, false);
+    w2.convolve(in, 0, frames, h, w, cin, 1, 1, w2.prepared(u, cin, cout, null), cout, h, w,
+        two, 0, false);
     assertTrue(frames * ((h + 3) / 4) * ((w + 3) / 4) > 2 * Winograd4x4.TILES_PER_CHUNK,
         "the case must span several chunks");
     assertArrayEquals(one, two);
@@ -193,25 +191,23 @@ class Winograd4x4Test {
     float[] u = new float[(int) Winograd4x4.kernelSize(41, 40)];
     Winograd4x4.transformKernel(k, 41, 40, false, u, 41, 40, 0, 0);
     float[] want = new float[frames * h * w * 40];
-    try (Parallel par = new Parallel(2)) {
-      Winograd4x4 scalar = new Winograd4x4(par, MatMuls.vector(1, 256),
-          Winograd4Transforms.SCALAR, new Arena());
-      scalar.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
-          1, scalar.prepared(u, 41, 40, null), h, w,
-          new Output[] {new Output(want, 0, 40, false)});
-      for (int bits : new int[] {128, 256, 512}) {
-        Winograd4x4 wg = new Winograd4x4(par, MatMuls.vector(1, bits), new Arena());
-        assertEquals(bits, wg.transforms().bits(), "the transforms follow the kernel's width");
-        float[] got = new float[want.length];
-        wg.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
-            1, wg.prepared(u, 41, 40, null), h, w, new Output[] {new Output(got, 0, 40, false)});
-        assertArrayEquals(want, got, bits + " bits");
-      }
+    Parallel par = new Parallel(2);
+    Winograd4x4 scalar = new Winograd4x4(par, MatMuls.vector(1, 256),
+        Winograd4Transforms.SCALAR, new Arena());
+    scalar.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
+        1, scalar.prepared(u, 41, 40, null), h, w,
+        new Output[] {new Output(want, 0, 40, false)});
+    for (int bits : new int[] {128, 256, 512}) {
+      Winograd4x4 wg = new Winograd4x4(par, MatMuls.vector(1, bits), new Arena());
+      assertEquals(bits, wg.transforms().bits(), "the transforms follow the kernel's width");
+      float[] got = new float[want.length];
+      wg.convolve(new Input[] {new Input(x, 0, 24), new Input(hh, 0, 17)}, frames, h, w, 1,
+          1, wg.prepared(u, 41, 40, null), h, w, new Output[] {new Output(got, 0, 40, false)});
+      assertArrayEquals(want, got, bits + " bits");
     }
-    try (Parallel one = new Parallel(1)) {
-      assertEquals(0, new Winograd4x4(one, MatMuls.scalar(1), new Arena()).transforms().bits(),
-          "a scalar kernel gets the scalar transforms");
-    }
+    Parallel one = new Parallel(1);
+    assertEquals(0, new Winograd4x4(one, MatMuls.scalar(1), new Arena()).transforms().bits(),
+        "a scalar kernel gets the scalar transforms");
   }
 
   @Test
@@ -228,19 +224,18 @@ class Winograd4x4Test {
       us[i] = new float[(int) Winograd4x4.kernelSize(6, 10)];
       Winograd4x4.transformKernel(random(r, 9 * 6 * 10, 1), 6, 10, false, us[i], 6, 10, 0, 0);
     }
-    try (Parallel par = new Parallel(2)) {
-      Winograd4x4 wg = winograd4(par);
-      float[] kept = wg.prepared(us[0], 6, 10, null);
-      assertTrue(kept != wg.prepared(us[0], 6, 10, new float[kept.length + 1]),
-          "an array of another size must not be used");
-      assertTrue(kept == wg.prepared(us[1], 6, 10, kept), "an array of the size is reused");
-      float[] got = new float[frames * side * side * 10];
-      float[] want = new float[got.length];
-      wg.convolve(in, 0, frames, side, side, 6, 1, 1, kept, 10, side, side, got, 0, false);
-      wg.convolve(in, 0, frames, side, side, 6, 1, 1, wg.prepared(us[1], 6, 10, null), 10,
-          side, side, want, 0, false);
-      assertArrayEquals(want, got);
-    }
+    Parallel par = new Parallel(2);
+    Winograd4x4 wg = winograd4(par);
+    float[] kept = wg.prepared(us[0], 6, 10, null);
+    assertTrue(kept != wg.prepared(us[0], 6, 10, new float[kept.length + 1]),
+        "an array of another size must not be used");
+    assertTrue(kept == wg.prepared(us[1], 6, 10, kept), "an array of the size is reused");
+    float[] got = new float[frames * side * side * 10];
+    float[] want = new float[got.length];
+    wg.convolve(in, 0, frames, side, side, 6, 1, 1, kept, 10, side, side, got, 0, false);
+    wg.convolve(in, 0, frames, side, side, 6, 1, 1, wg.prepared(us[1], 6, 10, null), 10,
+        side, side, want, 0, false);
+    assertArrayEquals(want, got);
   }
 
   @ParameterizedTest(name = "pad {0}, {1}x{2}, {3}+{4} input channels, {5} outputs")
@@ -272,14 +267,13 @@ class Winograd4x4Test {
     }
     float[] d1 = new float[n * h * w * c1];
     float[] d2 = new float[n * h * w * Math.max(c2, 1)];
-    try (Parallel par = new Parallel(2)) {
-      Output[] outs = c2 > 0
-          ? new Output[] {new Output(d1, 0, c1, false), new Output(d2, 0, c2, false)}
-          : new Output[] {new Output(d1, 0, c1, false)};
-      Winograd4x4 wg = winograd4(par);
-      wg.convolve(new Input[] {new Input(dOut, 0, cout)}, n, ho, wo, 2 - pad, 2 - pad,
-          wg.prepared(u, cout, cin, null), h, w, outs);
-    }
+    Parallel par = new Parallel(2);
+    Output[] outs = c2 > 0
+        ? new Output[] {new Output(d1, 0, c1, false), new Output(d2, 0, c2, false)}
+        : new Output[] {new Output(d1, 0, c1, false)};
+    Winograd4x4 wg = winograd4(par);
+    wg.convolve(new Input[] {new Input(dOut, 0, cout)}, n, ho, wo, 2 - pad, 2 - pad,
+        wg.prepared(u, cout, cin, null), h, w, outs);
     for (int part = 0; part < (c2 > 0 ? 2 : 1); part++) {
       int c = part == 0 ? c1 : c2;
       float[] k = part == 0 ? k1 : k2;

@@ -65,16 +65,15 @@ class Winograd4x4WeightGradientTest {
     float[][] held = {random(r, 9 * c1 * cout), random(r, 9 * c2 * cout)};
     float[][] zero = {new float[held[0].length], new float[held[1].length]};
     float[][] added = {held[0].clone(), held[1].clone()};
-    try (Parallel par = new Parallel(2)) {
-      Winograd4x4 wg = new Winograd4x4(par, kernel(kind), new Arena());
-      for (float[][] grads : new float[][][] {zero, added}) {
-        if (c2 == 0) {
-          wg.weightGradient(x1, inOff, frames, h, w, c1, pad, pad, dy, dyOff, cout, ho, wo,
-              grads[0]);
-        } else {
-          wg.weightGradient(new Input[] {new Input(x1, inOff, c1), new Input(x2, inOff, c2)},
-              frames, h, w, pad, pad, dy, dyOff, cout, ho, wo, grads);
-        }
+    Parallel par = new Parallel(2);
+    Winograd4x4 wg = new Winograd4x4(par, kernel(kind), new Arena());
+    for (float[][] grads : new float[][][] {zero, added}) {
+      if (c2 == 0) {
+        wg.weightGradient(x1, inOff, frames, h, w, c1, pad, pad, dy, dyOff, cout, ho, wo,
+            grads[0]);
+      } else {
+        wg.weightGradient(new Input[] {new Input(x1, inOff, c1), new Input(x2, inOff, c2)},
+            frames, h, w, pad, pad, dy, dyOff, cout, ho, wo, grads);
       }
     }
     double worst = 0;
@@ -123,12 +122,12 @@ class Winograd4x4WeightGradientTest {
     float[][] one = {new float[9 * c1 * cout], new float[9 * c2 * cout]};
     float[][] two = {new float[9 * c1 * cout], new float[9 * c2 * cout]};
     Input[] inputs = {new Input(x1, 0, c1), new Input(x2, 0, c2)};
-    try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
-      new Winograd4x4(p1, kernel(kind), new Arena()).weightGradient(inputs, frames, h, w, 1, 1,
-          dy, 0, cout, h, w, one);
-      new Winograd4x4(p2, kernel(kind), new Arena()).weightGradient(inputs, frames, h, w, 1, 1,
-          dy, 0, cout, h, w, two);
-    }
+    Parallel p1 = new Parallel(1);
+    Parallel p2 = new Parallel(2);
+    new Winograd4x4(p1, kernel(kind), new Arena()).weightGradient(inputs, frames, h, w, 1, 1,
+        dy, 0, cout, h, w, one);
+    new Winograd4x4(p2, kernel(kind), new Arena()).weightGradient(inputs, frames, h, w, 1, 1,
+        dy, 0, cout, h, w, two);
     assertTrue(frames * ((h + 3) / 4) * ((w + 3) / 4) > 2 * Winograd4x4.TILES_PER_BLOCK,
         "the case must span several blocks");
     assertArrayEquals(one[0], two[0], "input 0");
@@ -149,13 +148,12 @@ class Winograd4x4WeightGradientTest {
     float[] dy = random(r, frames * h * w * cout);
     float[] want = new float[9 * cin * cout];
     float[] got = new float[want.length];
-    try (Parallel par = new Parallel(2)) {
-      new Winograd4x4(par, MatMuls.vector(1, bits), Winograd4Transforms.SCALAR, new Arena())
-          .weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0, cout, h, w, want);
-      Winograd4x4 wg = new Winograd4x4(par, MatMuls.vector(1, bits), new Arena());
-      assertEquals(bits, wg.transforms().bits());
-      wg.weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0, cout, h, w, got);
-    }
+    Parallel par = new Parallel(2);
+    new Winograd4x4(par, MatMuls.vector(1, bits), Winograd4Transforms.SCALAR, new Arena())
+        .weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0, cout, h, w, want);
+    Winograd4x4 wg = new Winograd4x4(par, MatMuls.vector(1, bits), new Arena());
+    assertEquals(bits, wg.transforms().bits());
+    wg.weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0, cout, h, w, got);
     assertArrayEquals(want, got);
   }
 

@@ -42,11 +42,10 @@ class WinogradTest {
     int outOff = 5;
     float[] out = new float[outOff + frames * ho * wo * cout];
     float[] before = out.clone();
-    try (Parallel par = new Parallel(2)) {
-      Winograd3x3 wg = winograd(par, CellOps.vector());
-      wg.convolve(in, 3, frames, h, w, cin, padTop, padLeft, wg.prepared(u, cin, cout, null),
-          cout, ho, wo, out, outOff, false);
-    }
+    Parallel par = new Parallel(2);
+    Winograd3x3 wg = winograd(par, CellOps.vector());
+    wg.convolve(in, 3, frames, h, w, cin, padTop, padLeft, wg.prepared(u, cin, cout, null),
+        cout, ho, wo, out, outOff, false);
     for (int i = 0; i < outOff; i++) {
       assertEquals(before[i], out[i], "element before the output was written");
     }
@@ -97,11 +96,10 @@ class WinogradTest {
       float[] u = new float[16 * cin * cout];
       Winograd3x3.transformKernel(k, cin, cout, true, u);
       float[] dIn = new float[n * h * w * cin];
-      try (Parallel par = new Parallel(1)) {
-        Winograd3x3 wg = winograd(par, new ScalarCellOps());
-        wg.convolve(dOut, 0, n, ho, wo, cout, 2 - pad, 2 - pad, wg.prepared(u, cout, cin, null),
-            cin, h, w, dIn, 0, false);
-      }
+      Parallel par = new Parallel(1);
+      Winograd3x3 wg = winograd(par, new ScalarCellOps());
+      wg.convolve(dOut, 0, n, ho, wo, cout, 2 - pad, 2 - pad, wg.prepared(u, cout, cin, null),
+          cin, h, w, dIn, 0, false);
       // Definition, as a scatter: every output term sends dOut·k back to the input it read.
       double[] want = new double[dIn.length];
       double[] abs = new double[dIn.length];
@@ -148,10 +146,9 @@ class WinogradTest {
     float[] dy = random(r, 1 + frames * ho * wo * cout);
     float[] held = random(r, 9 * cin * cout);
     float[] grad = held.clone();
-    try (Parallel par = new Parallel(2)) {
-      winograd(par, CellOps.vector()).weightGradient(in, 2, frames, h, w, cin, pad, pad, dy, 1,
-          cout, ho, wo, grad);
-    }
+    Parallel par = new Parallel(2);
+    winograd(par, CellOps.vector()).weightGradient(in, 2, frames, h, w, cin, pad, pad, dy, 1,
+        cout, ho, wo, grad);
     for (int ky = 0; ky < 3; ky++) {
       for (int kx = 0; kx < 3; kx++) {
         for (int c = 0; c < cin; c++) {
@@ -196,12 +193,12 @@ class WinogradTest {
     float[] dy = random(r, frames * h * w * cout);
     float[] one = new float[9 * cin * cout];
     float[] two = new float[one.length];
-    try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
-      winograd(p1, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
-          cout, h, w, one);
-      winograd(p2, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
-          cout, h, w, two);
-    }
+    Parallel p1 = new Parallel(1);
+    Parallel p2 = new Parallel(2);
+    winograd(p1, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
+        cout, h, w, one);
+    winograd(p2, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
+        cout, h, w, two);
     assertTrue(frames * 11 * 10 > Winograd3x3.TILES_PER_BLOCK, "several blocks");
     assertArrayEquals(one, two);
   }
@@ -228,53 +225,52 @@ class WinogradTest {
     Winograd3x3.transformKernel(k1, c1, g, false, u1);
     Winograd3x3.transformKernel(k2, c2, g, false, u2);
     int n = frames * h * w * g;
-    try (Parallel par = new Parallel(2)) {
-      Winograd3x3 wg = winograd(par, CellOps.vector());
-      // Forward: [x1, x2] -> g channels, against conv(x1) + conv(x2); and [x1, zeros].
-      float[] both = new float[n];
-      wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
-          new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1,
-          wg.prepared(joint, c1 + c2, g, null), h, w,
-          new Winograd3x3.Output[] {new Winograd3x3.Output(both, 0, g, false)});
-      float[] firstOnly = new float[n];
-      wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
-          new Winograd3x3.Input(null, -5, c2)}, frames, h, w, 1, 1,
-          wg.prepared(joint, c1 + c2, g, null), h, w,
-          new Winograd3x3.Output[] {new Winograd3x3.Output(firstOnly, 0, g, false)});
-      float[] parts = new float[n];
-      wg.convolve(x1, 0, frames, h, w, c1, 1, 1, wg.prepared(u1, c1, g, null), g, h, w, parts,
-          0, false);
-      float[] one = parts.clone();
-      wg.convolve(x2, 0, frames, h, w, c2, 1, 1, wg.prepared(u2, c2, g, null), g, h, w, parts,
-          0, true);
-      for (int i = 0; i < n; i++) {
-        assertEquals(parts[i], both[i], 1e-5, "joint output " + i);
-        assertEquals(one[i], firstOnly[i], 1e-5, "joint output with zero second input " + i);
-      }
-      // Adjoint: dz (g channels) -> [d1 (c1), d2 (c2)], against each flipped kernel alone.
-      float[] dz = random(r, n);
-      float[] jointT = new float[16 * g * (c1 + c2)];
-      Winograd3x3.transformKernel(k1, c1, g, true, jointT, g, c1 + c2, 0, 0);
-      Winograd3x3.transformKernel(k2, c2, g, true, jointT, g, c1 + c2, 0, c1);
-      float[] d1 = new float[frames * h * w * c1];
-      float[] d2 = new float[frames * h * w * c2];
-      wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(dz, 0, g)}, frames, h, w, 1,
-          1, wg.prepared(jointT, g, c1 + c2, null), h, w,
-          new Winograd3x3.Output[] {new Winograd3x3.Output(d1, 0, c1, false),
-              new Winograd3x3.Output(d2, 0, c2, false)});
-      float[] u1t = new float[16 * g * c1];
-      float[] u2t = new float[16 * g * c2];
-      Winograd3x3.transformKernel(k1, c1, g, true, u1t);
-      Winograd3x3.transformKernel(k2, c2, g, true, u2t);
-      float[] e1 = new float[d1.length];
-      float[] e2 = new float[d2.length];
-      wg.convolve(dz, 0, frames, h, w, g, 1, 1, wg.prepared(u1t, g, c1, null), c1, h, w, e1, 0,
-          false);
-      wg.convolve(dz, 0, frames, h, w, g, 1, 1, wg.prepared(u2t, g, c2, null), c2, h, w, e2, 0,
-          false);
-      assertArrayEquals(e1, d1, 1e-5f, "first input gradient");
-      assertArrayEquals(e2, d2, 1e-5f, "second input gradient");
+    Parallel par = new Parallel(2);
+    Winograd3x3 wg = winograd(par, CellOps.vector());
+    // Forward: [x1, x2] -> g channels, against conv(x1) + conv(x2); and [x1, zeros].
+    float[] both = new float[n];
+    wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
+        new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1,
+        wg.prepared(joint, c1 + c2, g, null), h, w,
+        new Winograd3x3.Output[] {new Winograd3x3.Output(both, 0, g, false)});
+    float[] firstOnly = new float[n];
+    wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
+        new Winograd3x3.Input(null, -5, c2)}, frames, h, w, 1, 1,
+        wg.prepared(joint, c1 + c2, g, null), h, w,
+        new Winograd3x3.Output[] {new Winograd3x3.Output(firstOnly, 0, g, false)});
+    float[] parts = new float[n];
+    wg.convolve(x1, 0, frames, h, w, c1, 1, 1, wg.prepared(u1, c1, g, null), g, h, w, parts,
+        0, false);
+    float[] one = parts.clone();
+    wg.convolve(x2, 0, frames, h, w, c2, 1, 1, wg.prepared(u2, c2, g, null), g, h, w, parts,
+        0, true);
+    for (int i = 0; i < n; i++) {
+      assertEquals(parts[i], both[i], 1e-5, "joint output " + i);
+      assertEquals(one[i], firstOnly[i], 1e-5, "joint output with zero second input " + i);
     }
+    // Adjoint: dz (g channels) -> [d1 (c1), d2 (c2)], against each flipped kernel alone.
+    float[] dz = random(r, n);
+    float[] jointT = new float[16 * g * (c1 + c2)];
+    Winograd3x3.transformKernel(k1, c1, g, true, jointT, g, c1 + c2, 0, 0);
+    Winograd3x3.transformKernel(k2, c2, g, true, jointT, g, c1 + c2, 0, c1);
+    float[] d1 = new float[frames * h * w * c1];
+    float[] d2 = new float[frames * h * w * c2];
+    wg.convolve(new Winograd3x3.Input[] {new Winograd3x3.Input(dz, 0, g)}, frames, h, w, 1,
+        1, wg.prepared(jointT, g, c1 + c2, null), h, w,
+        new Winograd3x3.Output[] {new Winograd3x3.Output(d1, 0, c1, false),
+            new Winograd3x3.Output(d2, 0, c2, false)});
+    float[] u1t = new float[16 * g * c1];
+    float[] u2t = new float[16 * g * c2];
+    Winograd3x3.transformKernel(k1, c1, g, true, u1t);
+    Winograd3x3.transformKernel(k2, c2, g, true, u2t);
+    float[] e1 = new float[d1.length];
+    float[] e2 = new float[d2.length];
+    wg.convolve(dz, 0, frames, h, w, g, 1, 1, wg.prepared(u1t, g, c1, null), c1, h, w, e1, 0,
+        false);
+    wg.convolve(dz, 0, frames, h, w, g, 1, 1, wg.prepared(u2t, g, c2, null), c2, h, w, e2, 0,
+        false);
+    assertArrayEquals(e1, d1, 1e-5f, "first input gradient");
+    assertArrayEquals(e2, d2, 1e-5f, "second input gradient");
   }
 
   @Test
@@ -294,14 +290,13 @@ class WinogradTest {
     float[] j2 = new float[9 * c2 * g];
     float[] s1 = new float[j1.length];
     float[] s2 = new float[j2.length];
-    try (Parallel par = new Parallel(2)) {
-      Winograd3x3 wg = winograd(par, CellOps.vector());
-      wg.weightGradient(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
-          new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1, dy, 0, g, h, w,
-          new float[][] {j1, j2});
-      wg.weightGradient(x1, 0, frames, h, w, c1, 1, 1, dy, 0, g, h, w, s1);
-      wg.weightGradient(x2, 0, frames, h, w, c2, 1, 1, dy, 0, g, h, w, s2);
-    }
+    Parallel par = new Parallel(2);
+    Winograd3x3 wg = winograd(par, CellOps.vector());
+    wg.weightGradient(new Winograd3x3.Input[] {new Winograd3x3.Input(x1, 0, c1),
+        new Winograd3x3.Input(x2, 0, c2)}, frames, h, w, 1, 1, dy, 0, g, h, w,
+        new float[][] {j1, j2});
+    wg.weightGradient(x1, 0, frames, h, w, c1, 1, 1, dy, 0, g, h, w, s1);
+    wg.weightGradient(x2, 0, frames, h, w, c2, 1, 1, dy, 0, g, h, w, s2);
     assertArrayEquals(s1, j1, 1e-4f, "first input's kernel gradient");
     assertArrayEquals(s2, j2, 1e-4f, "second input's kernel gradient");
   }
@@ -319,12 +314,11 @@ class WinogradTest {
     float[] fresh = new float[h * w * c];
     float[] held = random(r, h * w * c);
     float[] acc = held.clone();
-    try (Parallel par = new Parallel(2)) {
-      Winograd3x3 wg = winograd(par, CellOps.vector());
-      float[] up = wg.prepared(u, c, c, null);
-      wg.convolve(in, 0, 1, h, w, c, 1, 1, up, c, h, w, fresh, 0, false);
-      wg.convolve(in, 0, 1, h, w, c, 1, 1, up, c, h, w, acc, 0, true);
-    }
+    Parallel par = new Parallel(2);
+    Winograd3x3 wg = winograd(par, CellOps.vector());
+    float[] up = wg.prepared(u, c, c, null);
+    wg.convolve(in, 0, 1, h, w, c, 1, 1, up, c, h, w, fresh, 0, false);
+    wg.convolve(in, 0, 1, h, w, c, 1, 1, up, c, h, w, acc, 0, true);
     for (int i = 0; i < acc.length; i++) {
       assertEquals(held[i] + fresh[i], acc[i], 0f, "element " + i);
     }
@@ -405,14 +399,14 @@ class WinogradTest {
     Winograd3x3.transformKernel(random(r, 9 * cin * cout), cin, cout, false, u);
     float[] one = new float[frames * h * w * cout];
     float[] two = new float[one.length];
-    try (Parallel p1 = new Parallel(1); Parallel p2 = new Parallel(2)) {
-      Winograd3x3 w1 = winograd(p1, CellOps.vector());
-      Winograd3x3 w2 = winograd(p2, CellOps.vector());
-      w1.convolve(in, 0, frames, h, w, cin, 1, 1, w1.prepared(u, cin, cout, null), cout, h, w,
-          one, 0, false);
-      w2.convolve(in, 0, frames, h, w, cin, 1, 1, w2.prepared(u, cin, cout, null), cout, h, w,
-          two, 0, false);
-    }
+    Parallel p1 = new Parallel(1);
+    Parallel p2 = new Parallel(2);
+    Winograd3x3 w1 = winograd(p1, CellOps.vector());
+    Winograd3x3 w2 = winograd(p2, CellOps.vector());
+    w1.convolve(in, 0, frames, h, w, cin, 1, 1, w1.prepared(u, cin, cout, null), cout, h, w,
+        one, 0, false);
+    w2.convolve(in, 0, frames, h, w, cin, 1, 1, w2.prepared(u, cin, cout, null), cout, h, w,
+        two, 0, false);
     assertTrue(frames * ((h + 1) / 2) * ((w + 1) / 2) > 2 * Winograd3x3.TILES_PER_CHUNK,
         "the case must span several chunks");
     assertArrayEquals(one, two);
@@ -448,10 +442,9 @@ class WinogradTest {
         : MatMuls.vector(1, Integer.parseInt(kind.substring("vector-".length())));
     CellOps ops = kind.equals("scalar") ? new ScalarCellOps() : CellOps.vector();
     float[] got = held.clone();
-    try (Parallel par = new Parallel(2)) {
-      new Winograd3x3(par, serial, ops, new Arena()).weightGradient(in, 0, frames, h, w, cin, 1,
-          1, dy, 0, cout, h, w, got);
-    }
+    Parallel par = new Parallel(2);
+    new Winograd3x3(par, serial, ops, new Arena()).weightGradient(in, 0, frames, h, w, cin, 1,
+        1, dy, 0, cout, h, w, got);
     // The earlier path.
     int tilesY = (h + 1) / 2;
     int tilesX = (w + 1) / 2;

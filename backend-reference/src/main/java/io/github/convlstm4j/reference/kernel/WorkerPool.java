@@ -11,7 +11,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A small fixed set of helper threads shared by every kernel with the same thread count.
+ * The reference backend's one set of helper threads, shared per thread count by every GEMM
+ * kernel and every parallel loop of the networks (so a forecaster given two threads never runs
+ * more than two).
  *
  * <p>Lifetime: one pool per thread count per JVM, created lazily on first parallel use. It holds
  * {@code threads - 1} daemon threads (the calling thread is the last worker) that time out after
@@ -21,7 +23,7 @@ import java.util.function.IntConsumer;
  * <p>{@link #forEach} hands out task indices dynamically; which thread runs which task never
  * affects results because callers make every task write a disjoint part of the output.
  */
-final class WorkerPool {
+public final class WorkerPool {
 
   private static final long IDLE_SECONDS = 30;
   private static final ConcurrentHashMap<Integer, WorkerPool> SHARED = new ConcurrentHashMap<>();
@@ -33,21 +35,38 @@ final class WorkerPool {
     this.threads = threads;
   }
 
-  /** The pool shared by all kernels with this thread count. */
-  static WorkerPool shared(int threads) {
+  /**
+   * The pool shared by everything that runs on this many threads.
+   *
+   * @param threads the thread count, the caller included, at least 1
+   * @return the shared pool
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public static WorkerPool shared(int threads) {
     GemmChecks.threads(threads);
     return SHARED.computeIfAbsent(threads, WorkerPool::new);
   }
 
-  int threads() {
+  /**
+   * The number of threads a loop may run on, the caller included.
+   *
+   * @return the thread count
+   */
+  public int threads() {
     return threads;
   }
 
   /**
-   * Runs {@code body} for every index in {@code [0, tasks)} on up to {@code threads} threads
-   * (the caller included) and returns when all have finished. The first failure is rethrown.
+   * Runs {@code body} for every index in {@code [0, tasks)} on up to {@link #threads()} threads
+   * (the caller included) and returns when all have finished. Tasks must write disjoint parts
+   * of the output. After a failure no further task starts; the first failure is rethrown once
+   * the running tasks have ended. A task may itself call {@code forEach}: the caller runs every
+   * task no helper has taken, so nesting cannot deadlock.
+   *
+   * @param tasks the number of tasks; nothing runs if it is 0 or less
+   * @param body the task, given its index
    */
-  void forEach(int tasks, IntConsumer body) {
+  public void forEach(int tasks, IntConsumer body) {
     if (tasks <= 0) {
       return;
     }
@@ -142,7 +161,7 @@ final class WorkerPool {
 
     @Override
     public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "convlstm4j-gemm-" + threads + "-" + count.incrementAndGet());
+      Thread t = new Thread(r, "convlstm4j-worker-" + threads + "-" + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     }
