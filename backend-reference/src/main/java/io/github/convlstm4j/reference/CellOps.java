@@ -73,9 +73,11 @@ interface CellOps {
 
   /**
    * Winograd input transform of one gathered 4×4 patch {@code d[(r·4 + s)·c + ch]} for every
-   * channel ({@link Winograd3x3#inputScalar} is the scalar definition).
+   * channel ({@link Winograd3x3#inputScalar} is the scalar definition), rows
+   * {@code rowFrom .. rowTo - 1} of the transformed tile only: positions
+   * {@code ξ = 4a + b} with {@code rowFrom <= a < rowTo}; nothing else of {@code v} is written.
    */
-  void winogradInput(float[] d, int c, float[] v, int vOff, int vStride);
+  void winogradInput(float[] d, int c, float[] v, int vOff, int vStride, int rowFrom, int rowTo);
 
   /**
    * Winograd output transform of one tile's products for every output channel
@@ -90,11 +92,12 @@ interface CellOps {
    * o of product ξ goes to {@code m[mOff + ξ·mStride + (o / sliver)·sliverStride + o % sliver]},
    * the column-sliver layout of {@link io.github.convlstm4j.reference.kernel.MatMul#prepare}
    * ({@code sliver} = its {@code preparedSliver}, {@code sliverStride} = k · sliver, mOff =
-   * the tile's row times {@code sliver}; {@code sliver = c} is the dense layout). Padding
-   * columns are not written.
+   * the tile's row times {@code sliver}; {@code sliver = c} is the dense layout). Only rows
+   * {@code rowFrom .. rowTo - 1} of the transformed tile (positions {@code ξ = 4a + b},
+   * {@code rowFrom <= a < rowTo}) are written; padding columns are not written.
    */
   void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride, int sliver,
-      int sliverStride);
+      int sliverStride, int rowFrom, int rowTo);
 
   /** Short name: {@code scalar} or {@code vector-<bits>}. */
   String name();

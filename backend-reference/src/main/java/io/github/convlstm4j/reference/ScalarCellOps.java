@@ -185,9 +185,10 @@ final class ScalarCellOps implements CellOps {
   }
 
   @Override
-  public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride) {
+  public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride, int rowFrom,
+      int rowTo) {
     for (int ch = 0; ch < c; ch++) {
-      Winograd3x3.inputScalar(d, c, ch, v, vOff, vStride);
+      Winograd3x3.inputScalar(d, c, ch, v, vOff, vStride, rowFrom, rowTo);
     }
   }
 
@@ -201,11 +202,11 @@ final class ScalarCellOps implements CellOps {
 
   @Override
   public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride,
-      int sliver, int sliverStride) {
+      int sliver, int sliverStride, int rowFrom, int rowTo) {
     // Sliver by sliver, as VectorCellOps: channel o of the sliver starting at s0 goes to at + o.
     for (int s0 = 0, at = mOff; s0 < c; s0 += sliver, at += sliverStride - sliver) {
       for (int o = s0; o < Math.min(c, s0 + sliver); o++) {
-        Winograd3x3.outputGradientScalar(d, c, o, m, at, mStride);
+        Winograd3x3.outputGradientScalar(d, c, o, m, at, mStride, rowFrom, rowTo);
       }
     }
   }

@@ -417,17 +417,30 @@ final class VectorCellOps implements CellOps {
   // methods (a vector merged from two branches is boxed too).
 
   @Override
-  public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride) {
+  public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride, int rowFrom,
+      int rowTo) {
     int cv = c - c % L;
+    boolean row0 = rowFrom <= 0 && rowTo > 0;
+    boolean row1 = rowFrom <= 1 && rowTo > 1;
+    boolean row2 = rowFrom <= 2 && rowTo > 2;
+    boolean row3 = rowTo > 3;
     for (int ch = 0; ch < cv; ch += L) {
       // Row a of Bᵀ d, then the column pass; the same operations as Winograd3x3.inputScalar.
-      inputRowDifference(d, c, ch, 0, 2, v, vOff, vStride);
-      inputRowSum(d, c, ch, 1, 2, v, vOff + 4 * vStride, vStride);
-      inputRowDifference(d, c, ch, 2, 1, v, vOff + 8 * vStride, vStride);
-      inputRowDifference(d, c, ch, 1, 3, v, vOff + 12 * vStride, vStride);
+      if (row0) {
+        inputRowDifference(d, c, ch, 0, 2, v, vOff, vStride);
+      }
+      if (row1) {
+        inputRowSum(d, c, ch, 1, 2, v, vOff + 4 * vStride, vStride);
+      }
+      if (row2) {
+        inputRowDifference(d, c, ch, 2, 1, v, vOff + 8 * vStride, vStride);
+      }
+      if (row3) {
+        inputRowDifference(d, c, ch, 1, 3, v, vOff + 12 * vStride, vStride);
+      }
     }
     for (int ch = cv; ch < c; ch++) {
-      Winograd3x3.inputScalar(d, c, ch, v, vOff, vStride);
+      Winograd3x3.inputScalar(d, c, ch, v, vOff, vStride, rowFrom, rowTo);
     }
   }
 
@@ -577,18 +590,26 @@ final class VectorCellOps implements CellOps {
 
   @Override
   public void winogradOutputGradient(float[] d, int c, float[] m, int mOff, int mStride,
-      int sliver, int sliverStride) {
+      int sliver, int sliverStride, int rowFrom, int rowTo) {
+    boolean row0 = rowFrom <= 0 && rowTo > 0;
+    boolean row1 = rowFrom <= 1 && rowTo > 1;
+    boolean row2 = rowFrom <= 2 && rowTo > 2;
+    boolean row3 = rowTo > 3;
     // Sliver by sliver (no division per vector: it cost as much as the stores): channel o of
     // sliver s goes to at + o; vectors of L channels, then the sliver's scalar tail.
     for (int s0 = 0, at = mOff; s0 < c; s0 += sliver, at += sliverStride - sliver) {
       int end = Math.min(c, s0 + sliver);
       int o = s0;
       for (; o + L <= end; o += L) {
-        outputGradientTop(d, c, o, m, at + o, mStride);
-        outputGradientBottom(d, c, o, m, at + o + 8 * mStride, mStride);
+        if (row0 || row1) {
+          outputGradientTop(d, c, o, m, at + o, mStride, row0, row1);
+        }
+        if (row2 || row3) {
+          outputGradientBottom(d, c, o, m, at + o + 8 * mStride, mStride, row2, row3);
+        }
       }
       for (; o < end; o++) {
-        Winograd3x3.outputGradientScalar(d, c, o, m, at, mStride);
+        Winograd3x3.outputGradientScalar(d, c, o, m, at, mStride, rowFrom, rowTo);
       }
     }
   }
@@ -596,40 +617,49 @@ final class VectorCellOps implements CellOps {
   // Rows of A dY: y0, y0 + y1 (top method), y0 - y1, -y1 (bottom method); each row z then
   // gives z0, z0 + z1, z0 - z1, -z1: the same operations as Winograd3x3.outputGradientScalar.
 
-  private static void outputGradientTop(float[] d, int c, int o, float[] m, int at, int ms) {
+  /** Rows 0 ({@code first}) and 1 ({@code second}) of the transformed tile. */
+  private static void outputGradientTop(float[] d, int c, int o, float[] m, int at, int ms,
+      boolean first, boolean second) {
     FloatVector y00 = FloatVector.fromArray(S, d, o);
     FloatVector y01 = FloatVector.fromArray(S, d, c + o);
-    FloatVector z0 = y00.add(FloatVector.fromArray(S, d, 2 * c + o));
-    FloatVector z1 = y01.add(FloatVector.fromArray(S, d, 3 * c + o));
-    y00.intoArray(m, at);
-    y00.add(y01).intoArray(m, at + ms);
-    y00.sub(y01).intoArray(m, at + 2 * ms);
-    y01.neg().intoArray(m, at + 3 * ms);
-    int at1 = at + 4 * ms;
-    z0.intoArray(m, at1);
-    z0.add(z1).intoArray(m, at1 + ms);
-    z0.sub(z1).intoArray(m, at1 + 2 * ms);
-    z1.neg().intoArray(m, at1 + 3 * ms);
+    if (first) {
+      y00.intoArray(m, at);
+      y00.add(y01).intoArray(m, at + ms);
+      y00.sub(y01).intoArray(m, at + 2 * ms);
+      y01.neg().intoArray(m, at + 3 * ms);
+    }
+    if (second) {
+      FloatVector z0 = y00.add(FloatVector.fromArray(S, d, 2 * c + o));
+      FloatVector z1 = y01.add(FloatVector.fromArray(S, d, 3 * c + o));
+      int at1 = at + 4 * ms;
+      z0.intoArray(m, at1);
+      z0.add(z1).intoArray(m, at1 + ms);
+      z0.sub(z1).intoArray(m, at1 + 2 * ms);
+      z1.neg().intoArray(m, at1 + 3 * ms);
+    }
   }
 
+  /** Rows 2 ({@code first}) and 3 ({@code second}) of the transformed tile, from {@code at}. */
   private static void outputGradientBottom(float[] d, int c, int o, float[] m, int at,
-      int ms) {
-    FloatVector y00 = FloatVector.fromArray(S, d, o);
-    FloatVector y01 = FloatVector.fromArray(S, d, c + o);
+      int ms, boolean first, boolean second) {
     FloatVector y10 = FloatVector.fromArray(S, d, 2 * c + o);
     FloatVector y11 = FloatVector.fromArray(S, d, 3 * c + o);
-    FloatVector z0 = y00.sub(y10);
-    FloatVector z1 = y01.sub(y11);
-    z0.intoArray(m, at);
-    z0.add(z1).intoArray(m, at + ms);
-    z0.sub(z1).intoArray(m, at + 2 * ms);
-    z1.neg().intoArray(m, at + 3 * ms);
-    FloatVector n0 = y10.neg();
-    FloatVector n1 = y11.neg();
-    int at1 = at + 4 * ms;
-    n0.intoArray(m, at1);
-    n0.add(n1).intoArray(m, at1 + ms);
-    n0.sub(n1).intoArray(m, at1 + 2 * ms);
-    n1.neg().intoArray(m, at1 + 3 * ms);
+    if (first) {
+      FloatVector z0 = FloatVector.fromArray(S, d, o).sub(y10);
+      FloatVector z1 = FloatVector.fromArray(S, d, c + o).sub(y11);
+      z0.intoArray(m, at);
+      z0.add(z1).intoArray(m, at + ms);
+      z0.sub(z1).intoArray(m, at + 2 * ms);
+      z1.neg().intoArray(m, at + 3 * ms);
+    }
+    if (second) {
+      FloatVector n0 = y10.neg();
+      FloatVector n1 = y11.neg();
+      int at1 = at + 4 * ms;
+      n0.intoArray(m, at1);
+      n0.add(n1).intoArray(m, at1 + ms);
+      n0.sub(n1).intoArray(m, at1 + 2 * ms);
+      n1.neg().intoArray(m, at1 + 3 * ms);
+    }
   }
 }

@@ -249,7 +249,7 @@ final class Winograd3x3 implements WinogradConvolution {
           }
         } else {
           gatherPatch(in.data(), in.offset() + f * g.h() * g.w() * c, g.h(), g.w(), c, y0, x0, s);
-          ops.winogradInput(s, c, s, at, vStride);
+          ops.winogradInput(s, c, s, at, vStride, 0, 4);
         }
         col += c;
       }
@@ -313,7 +313,7 @@ final class Winograd3x3 implements WinogradConvolution {
     float[] du = arena.zeroed("winogradDU", (long) XI * cin * cout);
     int channels = cin;
     WeightGradientBlocks.accumulate(par, serial, arena, "winograd", XI, TILES_PER_BLOCK, tiles,
-        cin, cout, (p, q, tile, v, vStride, m, ms, sliver, sliverStride) -> {
+        cin, cout, (p, q, tile, r0, r1, v, vStride, m, ms, sliver, sliverStride) -> {
           float[] d = scratch[p];
           int f = tile / perFrame;
           int rest = tile - f * perFrame;
@@ -324,11 +324,11 @@ final class Winograd3x3 implements WinogradConvolution {
             int c = in.channels();
             gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y - padTop,
                 x - padLeft, d);
-            ops.winogradInput(d, c, v, q * channels + col, vStride);
+            ops.winogradInput(d, c, v, q * channels + col, vStride, r0, r1);
             col += c;
           }
           gatherOutputTile(dy, dyOff + f * ho * wo * cout, ho, wo, cout, y, x, d);
-          ops.winogradOutputGradient(d, cout, m, q * sliver, ms, sliver, sliverStride);
+          ops.winogradOutputGradient(d, cout, m, q * sliver, ms, sliver, sliverStride, r0, r1);
         }, du);
     int row = 0;
     for (int j = 0; j < inputs.length; j++) {
@@ -426,8 +426,9 @@ final class Winograd3x3 implements WinogradConvolution {
    * Input transform of channel {@code ch} of one patch {@code d} ({@link #gatherPatch}):
    * {@code v[vOff + ξ·vStride + ch] = (Bᵀ d B)[ξ]}, row pass first, then column pass.
    */
-  static void inputScalar(float[] d, int c, int ch, float[] v, int vOff, int vStride) {
-    for (int a = 0; a < 4; a++) {
+  static void inputScalar(float[] d, int c, int ch, float[] v, int vOff, int vStride,
+      int rowFrom, int rowTo) {
+    for (int a = rowFrom; a < rowTo; a++) {
       int ra = ROW_A[a];
       int rb = ROW_B[a];
       boolean plus = a == 1;
@@ -494,15 +495,24 @@ final class Winograd3x3 implements WinogradConvolution {
    * ({@link #gatherOutputTile}): {@code m[mOff + ξ·mStride + o] = (A dY Aᵀ)[ξ]}, the adjoint
    * of {@link #outputScalar}; rows of {@code A dY} are y0, y0 + y1, y0 - y1, -y1.
    */
-  static void outputGradientScalar(float[] d, int c, int o, float[] m, int mOff, int mStride) {
+  static void outputGradientScalar(float[] d, int c, int o, float[] m, int mOff, int mStride,
+      int rowFrom, int rowTo) {
     float y00 = d[o];
     float y01 = d[c + o];
     float y10 = d[2 * c + o];
     float y11 = d[3 * c + o];
-    outputGradientRow(y00, y01, m, mOff + o, mStride);
-    outputGradientRow(y00 + y10, y01 + y11, m, mOff + o + 4 * mStride, mStride);
-    outputGradientRow(y00 - y10, y01 - y11, m, mOff + o + 8 * mStride, mStride);
-    outputGradientRow(-y10, -y11, m, mOff + o + 12 * mStride, mStride);
+    if (rowFrom <= 0 && rowTo > 0) {
+      outputGradientRow(y00, y01, m, mOff + o, mStride);
+    }
+    if (rowFrom <= 1 && rowTo > 1) {
+      outputGradientRow(y00 + y10, y01 + y11, m, mOff + o + 4 * mStride, mStride);
+    }
+    if (rowFrom <= 2 && rowTo > 2) {
+      outputGradientRow(y00 - y10, y01 - y11, m, mOff + o + 8 * mStride, mStride);
+    }
+    if (rowTo > 3) {
+      outputGradientRow(-y10, -y11, m, mOff + o + 12 * mStride, mStride);
+    }
   }
 
   private static void outputGradientRow(float z0, float z1, float[] m, int at, int mStride) {

@@ -32,11 +32,12 @@ interface Winograd4Transforms {
 
   /**
    * {@code v[vOff + ξ·vStride + ch] = (Bᵀ d B)[ξ]} (ξ = 6a + b) for every channel
-   * {@code ch < c} of the 6×6 patch {@code d(r, s, ch) = src[off + r·rowStride + s·c + ch]}.
-   * {@code t} from {@code tOff}: {@value #SCRATCH} floats of scratch.
+   * {@code ch < c} of the 6×6 patch {@code d(r, s, ch) = src[off + r·rowStride + s·c + ch]},
+   * for the rows {@code rowFrom <= a < rowTo} of the transformed tile only (nothing else of
+   * {@code v} is written). {@code t} from {@code tOff}: {@value #SCRATCH} floats of scratch.
    */
   void input(float[] src, int off, int rowStride, int c, float[] t, int tOff, float[] v,
-      int vOff, int vStride);
+      int vOff, int vStride, int rowFrom, int rowTo);
 
   /**
    * {@code Y = Aᵀ M A} of one tile for channels {@code ch < n}, {@code M[ξ] = m[mOff + ξ·mStride
@@ -55,13 +56,15 @@ interface Winograd4Transforms {
    * {@code m[mOff + ξ·mStride + (o / sliver)·sliverStride + o % sliver]}: the column-sliver
    * layout of {@link MatMul#prepare} ({@code sliver} its {@link MatMul#preparedSliver},
    * {@code sliverStride} = k · sliver, {@code mOff} = the tile's row times {@code sliver}); the
-   * padding columns of a partial last sliver are not written. {@code t} from {@code tOff}:
-   * {@value #SCRATCH} floats of scratch. This default is the scalar definition.
+   * padding columns of a partial last sliver are not written, nor are the positions
+   * {@code ξ = 6a + b} outside the rows {@code rowFrom <= a < rowTo}. {@code t} from
+   * {@code tOff}: {@value #SCRATCH} floats of scratch. This default is the scalar definition.
    */
   default void outputGradient(float[] dy, int off, int rowStride, int c, int rows, int cols,
-      float[] t, int tOff, float[] m, int mOff, int mStride, int sliver, int sliverStride) {
+      float[] t, int tOff, float[] m, int mOff, int mStride, int sliver, int sliverStride,
+      int rowFrom, int rowTo) {
     outputGradientChannels(dy, off, rowStride, c, rows, cols, 0, c, t, tOff, m, mOff, mStride,
-        sliver, sliverStride);
+        sliver, sliverStride, rowFrom, rowTo);
   }
 
   /** Vector bits of this implementation, 0 for {@link #SCALAR}. */
@@ -135,9 +138,9 @@ interface Winograd4Transforms {
 
   /** {@link #input} for channels {@code ch0 .. ch1 - 1} only, one at a time. */
   static void inputChannels(float[] src, int off, int rs, int c, int ch0, int ch1, float[] v,
-      int vOff, int vs) {
+      int vOff, int vs, int rowFrom, int rowTo) {
     for (int ch = ch0; ch < ch1; ch++) {
-      for (int a = 0; a < 6; a++) {
+      for (int a = rowFrom; a < rowTo; a++) {
         // column pass: t_s = row a of Bᵀ d for column s
         int p = off + ch;
         float t0 = btColumn(a, src, p, rs);
@@ -211,7 +214,7 @@ interface Winograd4Transforms {
    */
   static void outputGradientChannels(float[] dy, int off, int rs, int c, int rows, int cols,
       int o0, int o1, float[] t, int tOff, float[] m, int mOff, int ms, int sliver,
-      int sliverStride) {
+      int sliverStride, int rowFrom, int rowTo) {
     for (int o = o0; o < o1; o++) {
       for (int j = 0; j < 4; j++) {
         int p = off + j * c + o;
@@ -220,13 +223,13 @@ interface Winograd4Transforms {
         float y1 = in && rows > 1 ? dy[p + rs] : 0f;
         float y2 = in && rows > 2 ? dy[p + 2 * rs] : 0f;
         float y3 = in && rows > 3 ? dy[p + 3 * rs] : 0f;
-        for (int a = 0; a < 6; a++) {
+        for (int a = rowFrom; a < rowTo; a++) {
           t[tOff + a * 4 + j] = ag(a, y0, y1, y2, y3);
         }
       }
       int s = o / sliver;
       int q = mOff + s * sliverStride + o - s * sliver;
-      for (int a = 0; a < 6; a++) {
+      for (int a = rowFrom; a < rowTo; a++) {
         int r = tOff + a * 4;
         for (int b = 0; b < 6; b++) {
           m[q + (a * 6 + b) * ms] = ag(b, t[r], t[r + 1], t[r + 2], t[r + 3]);
@@ -242,8 +245,8 @@ interface Winograd4Transforms {
 
     @Override
     public void input(float[] src, int off, int rowStride, int c, float[] t, int tOff,
-        float[] v, int vOff, int vStride) {
-      inputChannels(src, off, rowStride, c, 0, c, v, vOff, vStride);
+        float[] v, int vOff, int vStride, int rowFrom, int rowTo) {
+      inputChannels(src, off, rowStride, c, 0, c, v, vOff, vStride, rowFrom, rowTo);
     }
 
     @Override

@@ -37,7 +37,7 @@ final class Winograd4Vector128 implements Winograd4Transforms {
 
   @Override
   public void input(float[] src, int off, int rs, int c, float[] t, int tOff, float[] v,
-      int vOff, int vs) {
+      int vOff, int vs, int rowFrom, int rowTo) {
     int cv = c - c % L;
     for (int ch = 0; ch < cv; ch += L) {
       // Bᵀ d, column by column, into t[tOff + (a·6 + s)·L + lane]; then per row a its row pass.
@@ -46,12 +46,12 @@ final class Winograd4Vector128 implements Winograd4Transforms {
       for (int s = 0; s < 6; s++) {
         bt6(src, off + ch + s * c, rs, t, tOff + s * L, 6 * L);
       }
-      for (int a = 0; a < 6; a++) {
+      for (int a = rowFrom; a < rowTo; a++) {
         bt6(t, tOff + a * 6 * L, L, v, vOff + a * 6 * vs + ch, vs);
       }
     }
     if (cv < c) {
-      Winograd4Transforms.inputChannels(src, off, rs, c, cv, c, v, vOff, vs);
+      Winograd4Transforms.inputChannels(src, off, rs, c, cv, c, v, vOff, vs, rowFrom, rowTo);
     }
   }
 
@@ -161,10 +161,11 @@ final class Winograd4Vector128 implements Winograd4Transforms {
 
   @Override
   public void outputGradient(float[] dy, int off, int rs, int c, int rows, int cols, float[] t,
-      int tOff, float[] m, int mOff, int ms, int sliver, int sliverStride) {
+      int tOff, float[] m, int mOff, int ms, int sliver, int sliverStride, int rowFrom,
+      int rowTo) {
     if (rows < 4 || cols < 4) { // a partial tile at the output's border: the definition
       Winograd4Transforms.outputGradientChannels(dy, off, rs, c, rows, cols, 0, c, t, tOff, m,
-          mOff, ms, sliver, sliverStride);
+          mOff, ms, sliver, sliverStride, rowFrom, rowTo);
       return;
     }
     for (int s0 = 0; s0 < c; s0 += sliver) {
@@ -177,13 +178,13 @@ final class Winograd4Vector128 implements Winograd4Transforms {
         for (int j = 0; j < 4; j++) {
           ag6(dy, off + o + j * c, rs, t, tOff + j * L, 4 * L);
         }
-        for (int a = 0; a < 6; a++) {
+        for (int a = rowFrom; a < rowTo; a++) {
           ag6(t, tOff + a * 4 * L, L, m, at + o + a * 6 * ms, ms);
         }
       }
       if (o < end) {
         Winograd4Transforms.outputGradientChannels(dy, off, rs, c, 4, 4, o, end, t, tOff, m,
-            mOff, ms, sliver, sliverStride);
+            mOff, ms, sliver, sliverStride, rowFrom, rowTo);
       }
     }
   }

@@ -51,6 +51,8 @@ final class Winograd4x4 implements WinogradConvolution {
   static final int TILES_PER_CHUNK = 24;
   /** Positions of the transformed tile. */
   static final int XI = 36;
+  /** Rows (and columns) of the transformed tile. */
+  static final int ROWS = 6;
 
   private static final double[][] G = {
       {0.25, 0, 0},
@@ -225,10 +227,10 @@ final class Winograd4x4 implements WinogradConvolution {
         } else if (inside) {
           // the patch read in place: rows w·c apart
           transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c,
-              sc.t(), 0, v, at, vStride);
+              sc.t(), 0, v, at, vStride, 0, ROWS);
         } else {
           gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, sc.d());
-          transforms.input(sc.d(), 0, 6 * c, c, sc.t(), 0, v, at, vStride);
+          transforms.input(sc.d(), 0, 6 * c, c, sc.t(), 0, v, at, vStride, 0, ROWS);
         }
         col += c;
       }
@@ -335,7 +337,7 @@ final class Winograd4x4 implements WinogradConvolution {
     float[] du = arena.zeroed("winograd4DU", (long) XI * cin * cout);
     int channels = cin;
     WeightGradientBlocks.accumulate(par, serial, arena, "winograd4", XI, TILES_PER_BLOCK, tiles,
-        cin, cout, (p, q, tile, v, vStride, m, ms, sliver, sliverStride) -> {
+        cin, cout, (p, q, tile, r0, r1, v, vStride, m, ms, sliver, sliverStride) -> {
           float[] d = dBuf[p];
           float[] t = tBuf[p];
           int f = tile / perFrame;
@@ -351,17 +353,17 @@ final class Winograd4x4 implements WinogradConvolution {
             int at = q * channels + col;
             if (inside) { // the patch read in place: rows w·c apart
               transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c,
-                  t, 0, v, at, vStride);
+                  t, 0, v, at, vStride, r0, r1);
             } else {
               gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y0, x0, d);
-              transforms.input(d, 0, 6 * c, c, t, 0, v, at, vStride);
+              transforms.input(d, 0, 6 * c, c, t, 0, v, at, vStride, r0, r1);
             }
             col += c;
           }
           // the output gradient's tile read in place, its part outside the output as zeros
           transforms.outputGradient(dy, dyOff + ((f * ho + y) * wo + x) * cout, wo * cout,
               cout, Math.min(4, ho - y), Math.min(4, wo - x), t, 0, m, q * sliver, ms, sliver,
-              sliverStride);
+              sliverStride, r0, r1);
         }, du);
     int row = 0;
     for (int j = 0; j < inputs.length; j++) {

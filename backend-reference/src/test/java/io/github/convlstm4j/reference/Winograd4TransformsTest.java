@@ -72,7 +72,7 @@ class Winograd4TransformsTest {
     int vs = 7;
     float[] v = new float[36 * vs + c];
     Winograd4Transforms.SCALAR.input(src, off, rs, c, new float[Winograd4Transforms.SCRATCH], 0,
-        v, 0, vs);
+        v, 0, vs, 0, 6);
     for (int ch = 0; ch < c; ch++) {
       for (int a = 0; a < 6; a++) {
         for (int b = 0; b < 6; b++) {
@@ -139,12 +139,21 @@ class Winograd4TransformsTest {
         float[] src = random(r, off + 6 * rs + 1);
         int vs = 2 * c + 5;
         int vOff = 2;
-        float[] want = random(r, vOff + 36 * vs);
-        float[] got = want.clone();
         float[] t = new float[Winograd4Transforms.SCRATCH + 3];
-        Winograd4Transforms.SCALAR.input(src, off, rs, c, t, 3, want, vOff, vs);
-        vec.input(src, off, rs, c, t, 3, got, vOff, vs);
-        assertArrayEquals(want, got, c + " channels, rows " + rs + " apart");
+        for (int[] rows : ROW_RANGES) {
+          float[] want = random(r, vOff + 36 * vs);
+          float[] got = want.clone();
+          float[] full = want.clone();
+          float[] before = want.clone();
+          Winograd4Transforms.SCALAR.input(src, off, rs, c, t, 3, full, vOff, vs, 0, 6);
+          Winograd4Transforms.SCALAR.input(src, off, rs, c, t, 3, want, vOff, vs, rows[0],
+              rows[1]);
+          vec.input(src, off, rs, c, t, 3, got, vOff, vs, rows[0], rows[1]);
+          String what = c + " channels, rows " + rs + " apart, tile rows " + rows[0] + ".."
+              + (rows[1] - 1);
+          assertArrayEquals(want, got, what);
+          assertOnlyRowsWritten(full, before, got, vOff, vs, c, rows, what);
+        }
       }
     }
   }
@@ -199,16 +208,47 @@ class Winograd4TransformsTest {
         int ms = slivers * count * sliver + 2;
         for (int rows = 1; rows <= 4; rows++) {
           for (int cols = 1; cols <= 4; cols++) {
-            float[] want = random(r, 36 * ms);
-            float[] got = want.clone();
-            float[] t = new float[Winograd4Transforms.SCRATCH + 5];
-            Winograd4Transforms.SCALAR.outputGradient(dy, off, rs, c, rows, cols, t, 5, want,
-                q * sliver, ms, sliver, count * sliver);
-            vec.outputGradient(dy, off, rs, c, rows, cols, t, 5, got, q * sliver, ms, sliver,
-                count * sliver);
-            assertArrayEquals(want, got, c + " channels, slivers of " + sliver + ", " + rows
-                + "x" + cols);
+            for (int[] tr : ROW_RANGES) {
+              float[] want = random(r, 36 * ms);
+              float[] got = want.clone();
+              float[] full = want.clone();
+              float[] before = want.clone();
+              float[] t = new float[Winograd4Transforms.SCRATCH + 5];
+              Winograd4Transforms.SCALAR.outputGradient(dy, off, rs, c, rows, cols, t, 5, full,
+                  q * sliver, ms, sliver, count * sliver, 0, 6);
+              Winograd4Transforms.SCALAR.outputGradient(dy, off, rs, c, rows, cols, t, 5, want,
+                  q * sliver, ms, sliver, count * sliver, tr[0], tr[1]);
+              vec.outputGradient(dy, off, rs, c, rows, cols, t, 5, got, q * sliver, ms, sliver,
+                  count * sliver, tr[0], tr[1]);
+              String what = c + " channels, slivers of " + sliver + ", " + rows + "x" + cols
+                  + ", tile rows " + tr[0] + ".." + (tr[1] - 1);
+              assertArrayEquals(want, got, what);
+              // channel o of ξ sits somewhere in [ξ·ms, (ξ+1)·ms): compare whole ξ ranges
+              assertOnlyRowsWritten(full, before, got, 0, ms, ms, tr, what);
+            }
           }
+        }
+      }
+    }
+  }
+
+  /** Row ranges of the transformed tile: all, one, the 2-thread halves, uneven, the last. */
+  private static final int[][] ROW_RANGES = {{0, 6}, {2, 3}, {0, 3}, {3, 6}, {1, 5}, {5, 6}};
+
+  /**
+   * Where ξ is in rows [rows[0], rows[1]), {@code got} equals the full transform; elsewhere
+   * it still holds {@code before}'s values.
+   */
+  private static void assertOnlyRowsWritten(float[] full, float[] before, float[] got, int off,
+      int stride, int width, int[] rows, String what) {
+    for (int xi = 0; xi < 36; xi++) {
+      boolean in = xi / 6 >= rows[0] && xi / 6 < rows[1];
+      for (int k = 0; k < width; k++) {
+        int at = off + xi * stride + k;
+        if (in) {
+          assertEquals(full[at], got[at], 0f, what + ": ξ " + xi + " written as in full");
+        } else {
+          assertEquals(before[at], got[at], 0f, what + ": ξ " + xi + " untouched");
         }
       }
     }

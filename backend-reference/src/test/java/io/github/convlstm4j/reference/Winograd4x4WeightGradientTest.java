@@ -106,9 +106,11 @@ class Winograd4x4WeightGradientTest {
     assertTrue(worst < RTOL, "worst relative error " + worst);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"scalar", "vector-256", "vector-512"})
-  void resultsDoNotDependOnTheThreadCount(String kind) {
+  @ParameterizedTest(name = "{0}, {1} threads")
+  @CsvSource({"scalar, 2", "vector-256, 2", "vector-512, 2", "vector-256, 4", "vector-256, 7"})
+  void resultsDoNotDependOnTheThreadCount(String kind, int threads) {
+    // 2 threads split the 6 rows of the transformed tile evenly, 4 unevenly; 7 (more threads
+    // than rows) splits the transforms by tile and the products by position.
     Random r = new Random(11);
     int frames = 14;
     int h = 29;
@@ -123,7 +125,7 @@ class Winograd4x4WeightGradientTest {
     float[][] two = {new float[9 * c1 * cout], new float[9 * c2 * cout]};
     Input[] inputs = {new Input(x1, 0, c1), new Input(x2, 0, c2)};
     Parallel p1 = new Parallel(1);
-    Parallel p2 = new Parallel(2);
+    Parallel p2 = new Parallel(threads);
     new Winograd4x4(p1, kernel(kind), new Arena()).weightGradient(inputs, frames, h, w, 1, 1,
         dy, 0, cout, h, w, one);
     new Winograd4x4(p2, kernel(kind), new Arena()).weightGradient(inputs, frames, h, w, 1, 1,
@@ -177,7 +179,8 @@ class Winograd4x4WeightGradientTest {
         float[] m = new float[36 * ms];
         java.util.Arrays.fill(m, 9f);
         Winograd4Transforms.SCALAR.outputGradient(dy, off, rs, c, rows, cols,
-            new float[Winograd4Transforms.SCRATCH], 0, m, q * sliver, ms, sliver, sliverStride);
+            new float[Winograd4Transforms.SCRATCH], 0, m, q * sliver, ms, sliver, sliverStride, 0,
+            6);
         for (int o = 0; o < c; o++) {
           for (int a = 0; a < 6; a++) {
             for (int b = 0; b < 6; b++) {

@@ -110,7 +110,8 @@ class Winograd4x4WeightGradientTiming {
             for (int tx = 0; tx < 10; tx++) {
               int q = (ty * 10 + tx) % block;
               tr.outputGradient(dy, ((f * side + 4 * ty) * side + 4 * tx) * cout,
-                  side * cout, cout, 4, 4, t, 0, m, q * sliver, ms, sliver, block * sliver);
+                  side * cout, cout, 4, 4, t, 0, m, q * sliver, ms, sliver, block * sliver, 0,
+                  6);
             }
           }
         }
@@ -121,7 +122,7 @@ class Winograd4x4WeightGradientTiming {
               int q = (ty * 10 + tx) % block;
               for (int j = 0; j < 2; j++) {
                 tr.input(j == 0 ? x : h, ((f * side + 4 * ty) * side + 4 * tx) * c,
-                    side * c, c, t, 0, v, q * 2 * c + j * c, block * 2 * c);
+                    side * c, c, t, 0, v, q * 2 * c + j * c, block * 2 * c, 0, 6);
               }
             }
           }

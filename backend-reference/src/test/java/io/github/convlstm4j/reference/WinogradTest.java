@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Winograd3x3} against the convolution's definition summed in double precision (an
@@ -180,9 +181,12 @@ class WinogradTest {
     }
   }
 
-  @Test
-  @DisplayName("weight gradient: the same bits for 1 and 2 threads over several blocks")
-  void weightGradientThreadCountIndependent() {
+  @ParameterizedTest(name = "{0} threads")
+  @ValueSource(ints = {2, 3, 4, 8})
+  @DisplayName("weight gradient: the same bits for 1 and N threads over several blocks")
+  void weightGradientThreadCountIndependent(int threads) {
+    // 2 and 4 threads split the 4 rows of the transformed tile evenly, 3 unevenly; 8 (more
+    // threads than rows) splits the transforms by tile and the products by position.
     Random r = new Random(8);
     int frames = 4;
     int h = 21;
@@ -194,7 +198,7 @@ class WinogradTest {
     float[] one = new float[9 * cin * cout];
     float[] two = new float[one.length];
     Parallel p1 = new Parallel(1);
-    Parallel p2 = new Parallel(2);
+    Parallel p2 = new Parallel(threads);
     winograd(p1, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
         cout, h, w, one);
     winograd(p2, CellOps.vector()).weightGradient(in, 0, frames, h, w, cin, 1, 1, dy, 0,
@@ -360,14 +364,38 @@ class WinogradTest {
       int stride = c + 3;
       float[] vs = new float[2 + 16 * stride];
       float[] vv = new float[2 + 16 * stride];
-      scalar.winogradInput(d, c, vs, 2, stride);
-      vector.winogradInput(d, c, vv, 2, stride);
+      scalar.winogradInput(d, c, vs, 2, stride, 0, 4);
+      vector.winogradInput(d, c, vv, 2, stride, 0, 4);
       assertArrayEquals(vs, vv, "input transform, " + c + " channels");
       float[] gs = new float[3 + 16 * stride];
       float[] gv = new float[3 + 16 * stride];
-      scalar.winogradOutputGradient(d, c, gs, 3, stride, c, 0);
-      vector.winogradOutputGradient(d, c, gv, 3, stride, c, 0);
+      scalar.winogradOutputGradient(d, c, gs, 3, stride, c, 0, 0, 4);
+      vector.winogradOutputGradient(d, c, gv, 3, stride, c, 0, 0, 4);
       assertArrayEquals(gs, gv, "output-gradient transform, " + c + " channels");
+      // Rows of the transformed tile: exactly rows [from, to) are written, with the full
+      // transform's values (ξ = 4a + b lives at offset + ξ·stride + channel).
+      for (int[] rows : new int[][] {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {0, 2}, {2, 4}, {1, 3}}) {
+        for (CellOps ops : new CellOps[] {scalar, vector}) {
+          float[] vr = new float[vs.length];
+          float[] gr = new float[gs.length];
+          java.util.Arrays.fill(vr, Float.NaN);
+          java.util.Arrays.fill(gr, Float.NaN);
+          ops.winogradInput(d, c, vr, 2, stride, rows[0], rows[1]);
+          ops.winogradOutputGradient(d, c, gr, 3, stride, c, 0, rows[0], rows[1]);
+          String what = ops.name() + ", rows " + rows[0] + ".." + (rows[1] - 1) + ", " + c
+              + " channels";
+          for (int xi = 0; xi < 16; xi++) {
+            boolean in = xi / 4 >= rows[0] && xi / 4 < rows[1];
+            for (int ch = 0; ch < c; ch++) {
+              float wantV = in ? vs[2 + xi * stride + ch] : Float.NaN;
+              float wantG = in ? gs[3 + xi * stride + ch] : Float.NaN;
+              assertEquals(wantV, vr[2 + xi * stride + ch], 0f, "input " + what + ", ξ " + xi);
+              assertEquals(wantG, gr[3 + xi * stride + ch], 0f,
+                  "output gradient " + what + ", ξ " + xi);
+            }
+          }
+        }
+      }
       float[] m = random(r, 16 * stride + 4);
       for (boolean accumulate : new boolean[] {false, true}) {
         for (int skip = 0; skip < 3; skip++) {
@@ -465,10 +493,10 @@ class WinogradTest {
         int y = 2 * (rest / tilesX);
         int x = 2 * (rest % tilesX);
         Winograd3x3.gatherPatch(in, f * h * w * cin, h, w, cin, y - 1, x - 1, d);
-        ops.winogradInput(d, cin, v, q * cin, block * cin);
+        ops.winogradInput(d, cin, v, q * cin, block * cin, 0, 4);
         Winograd3x3.gatherOutputTile(dy, f * h * w * cout, h, w, cout, y, x, d);
         for (int o = 0; o < cout; o++) {
-          Winograd3x3.outputGradientScalar(d, cout, o, m, q * cout, block * cout);
+          Winograd3x3.outputGradientScalar(d, cout, o, m, q * cout, block * cout, 0, 4);
         }
       }
       for (int xi = 0; xi < xiCount; xi++) {
