@@ -32,7 +32,9 @@
  * for the shapes of this backend, whose outputs have enough rows to share among threads.)
  *
  * <p>Threads: kernels with the same thread count share one small pool of daemon helper threads
- * (the calling thread works too) that time out when idle; there is nothing to close. Scratch
+ * ({@link io.github.convlstm4j.reference.kernel.WorkerPool}; the calling thread works too) that
+ * time out when idle; the networks' parallel loops run on the same pool. There is nothing to
+ * close. Scratch
  * buffers (packed panels) are per thread and reused across calls: up to about 1.5 MiB per
  * thread that calls a kernel, and a few hundred KiB per helper thread.
  */
