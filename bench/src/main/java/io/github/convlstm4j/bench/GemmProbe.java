@@ -3,16 +3,12 @@ package io.github.convlstm4j.bench;
 import io.github.convlstm4j.reference.kernel.FmaPeakProbe;
 import io.github.convlstm4j.reference.kernel.MatMul;
 import io.github.convlstm4j.reference.kernel.MatMuls;
+import io.github.convlstm4j.reference.kernel.WorkerPool;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The FMA peak ({@link FmaPeakProbe}, Vector API) and the reference backend's GEMM kernels on
@@ -316,21 +312,12 @@ final class GemmProbe {
     Stats st = timed(w.name(), parts, n, pool -> {
       for (int b = 0; b < w.blocks(); b++) {
         int count = Math.min(block, w.tiles() - b * block);
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int p = 0; p < parts; p++) {
-          int x0 = xis * p / parts;
-          int x1 = xis * (p + 1) / parts;
-          tasks.add(() -> {
-            for (int xi = x0; xi < x1; xi++) {
-              serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, w.k(), m,
-                  xi * mStride, du, xi * w.k() * w.n(), w.n(), true);
-            }
-            return null;
-          });
-        }
-        for (Future<Void> f : pool.invokeAll(tasks)) {
-          f.get();
-        }
+        pool.forEach(parts, p -> {
+          for (int xi = xis * p / parts; xi < xis * (p + 1) / parts; xi++) {
+            serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, w.k(), m,
+                xi * mStride, du, xi * w.k() * w.n(), w.n(), true);
+          }
+        });
       }
     });
     Map<String, Object> row = productRow(kernel, serial, w.name(), w.k(), w.n(), block, true,
@@ -340,18 +327,19 @@ final class GemmProbe {
     return row;
   }
 
-  /** One timed pass of a Winograd product row, on the row's thread pool. */
+  /** One timed pass of a Winograd product row, on the backend's helper threads. */
   @FunctionalInterface
   private interface Pass {
-    void run(ExecutorService pool) throws InterruptedException, ExecutionException;
+    void run(WorkerPool pool);
   }
 
   /**
-   * Runs {@code pass} once untimed and {@code n} times timed on a pool of {@code parts}
-   * threads; failures become {@link IllegalStateException}s naming the row.
+   * Runs {@code pass} once untimed and {@code n} times timed on the reference backend's shared
+   * helper threads for {@code parts} threads (the calling thread among them), as the backend's
+   * own loops run; a failure becomes an {@link IllegalStateException} naming the row.
    */
   private static Stats timed(String name, int parts, int n, Pass pass) {
-    ExecutorService pool = Executors.newFixedThreadPool(parts);
+    WorkerPool pool = WorkerPool.shared(parts);
     try {
       List<Double> seconds = new ArrayList<>();
       for (int i = 0; i < 1 + n; i++) {
@@ -362,13 +350,8 @@ final class GemmProbe {
         }
       }
       return Stats.of(seconds);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while timing " + name, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(name + " failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(name + " failed: " + e, e);
     }
   }
 
@@ -417,27 +400,18 @@ final class GemmProbe {
       a[p] = fill(new float[xis * aStride], rnd);
       c[p] = new float[xis * cStride];
     }
-    List<Callable<Void>> tasks = new ArrayList<>();
-    for (int p = 0; p < parts; p++) {
-      int part = p;
-      int from = w.firstTile(p, parts);
-      int to = w.firstTile(p + 1, parts);
-      tasks.add(() -> {
-        for (int t0 = from; t0 < to; t0 += perChunk) {
-          int count = Math.min(perChunk, to - t0);
-          for (int xi = 0; xi < xis; xi++) {
-            serial.gemmPrepared(count, w.n(), w.k(), a[part], xi * aStride, w.k(), bp,
-                xi * packed, c[part], xi * cStride, w.n(), false);
-          }
-        }
-        return null;
-      });
-    }
     Stats st = timed(w.name(), parts, n, pool -> {
       for (int step = 0; step < w.steps(); step++) {
-        for (Future<Void> f : pool.invokeAll(tasks)) {
-          f.get();
-        }
+        pool.forEach(parts, part -> {
+          int to = w.firstTile(part + 1, parts);
+          for (int t0 = w.firstTile(part, parts); t0 < to; t0 += perChunk) {
+            int count = Math.min(perChunk, to - t0);
+            for (int xi = 0; xi < xis; xi++) {
+              serial.gemmPrepared(count, w.n(), w.k(), a[part], xi * aStride, w.k(), bp,
+                  xi * packed, c[part], xi * cStride, w.n(), false);
+            }
+          }
+        });
       }
     });
     Map<String, Object> row = productRow(kernel, serial, w.name(), perChunk, w.n(), w.k(),
