@@ -33,12 +33,13 @@ final class WeightGradientBlocks {
      * Writes rows {@code rowFrom .. rowTo - 1} of the transformed tile {@code tile} (block row
      * {@code q}) on thread part {@code part}, that is positions {@code ξ = a·rows + b} with
      * {@code rowFrom <= a < rowTo}, and nothing else: its input transform into
-     * {@code v[ξ·vStride + q·channels + ...]} and its output-gradient transform, channel o of
-     * position ξ, into {@code m[ξ·ms + (o / sliver)·sliverStride + q·sliver + o % sliver]}
-     * (padding columns need not be written).
+     * {@code v[ξ·vStride + q·vRow + ...]} ({@code vRow >= channels}) and its output-gradient
+     * transform, channel o of position ξ, into
+     * {@code m[ξ·ms + (o / sliver)·sliverStride + q·sliver + o % sliver]} (padding columns
+     * need not be written).
      */
     void tile(int part, int q, int tile, int rowFrom, int rowTo, float[] v, int vStride,
-        float[] m, int ms, int sliver, int sliverStride);
+        int vRow, float[] m, int ms, int sliver, int sliverStride);
   }
 
   private WeightGradientBlocks() {}
@@ -52,6 +53,8 @@ final class WeightGradientBlocks {
    * Adds {@code Σ_tiles V_ξᵀ M_ξ} over {@code tiles} tiles to {@code du[ξ][channels][cout]},
    * block by block, with {@code V} and {@code M} in arena buffers named {@code prefix + "V"} and
    * {@code prefix + "M"}; {@code positions} is the square of the transformed tile's side.
+   * {@code V} rows are {@code serial.inPlaceTransAStride(channels)} floats apart when the kernel
+   * has such a stride (so the products read V without packing it), else {@code channels}.
    */
   static void accumulate(Parallel par, MatMul serial, Arena arena, String prefix, int positions,
       int blockTiles, int tiles, int channels, int cout, TileTransforms transforms,
@@ -62,7 +65,9 @@ final class WeightGradientBlocks {
     }
     int parts = parts(par, tiles);
     boolean byRows = parts <= rows;
-    int vStride = blockTiles * channels;
+    int inPlace = serial.inPlaceTransAStride(channels);
+    int vRow = inPlace > 0 ? inPlace : channels;
+    int vStride = blockTiles * vRow;
     // The sliver width may depend on the block's tile count (the kernel's k).
     int ms = Math.toIntExact(Math.max(
         preparedStride(serial, blockTiles, Math.min(blockTiles, tiles), cout),
@@ -71,7 +76,7 @@ final class WeightGradientBlocks {
     float[] m = arena.get(prefix + "M", (long) positions * ms);
     for (int t0 = 0; t0 < tiles; t0 += blockTiles) {
       Block b = new Block(serial, transforms, t0, Math.min(blockTiles, tiles - t0), rows,
-          channels, cout, v, vStride, m, ms, du);
+          channels, cout, v, vStride, vRow, m, ms, du);
       if (byRows) {
         par.forRange(parts, 1, (p0, p1) -> {
           for (int p = p0; p < p1; p++) {
@@ -104,6 +109,7 @@ final class WeightGradientBlocks {
     private final int cout;
     private final float[] v;
     private final int vStride;
+    private final int vRow;
     private final float[] m;
     private final int ms;
     private final float[] du;
@@ -113,7 +119,8 @@ final class WeightGradientBlocks {
     private final int padFrom;
 
     Block(MatMul serial, TileTransforms transforms, int first, int count, int rows,
-        int channels, int cout, float[] v, int vStride, float[] m, int ms, float[] du) {
+        int channels, int cout, float[] v, int vStride, int vRow, float[] m, int ms,
+        float[] du) {
       this.serial = serial;
       this.transforms = transforms;
       this.first = first;
@@ -123,6 +130,7 @@ final class WeightGradientBlocks {
       this.cout = cout;
       this.v = v;
       this.vStride = vStride;
+      this.vRow = vRow;
       this.m = m;
       this.ms = ms;
       this.du = du;
@@ -135,7 +143,8 @@ final class WeightGradientBlocks {
     /** Block rows {@code q0 .. q1 - 1}, transformed-tile rows {@code r0 .. r1 - 1}. */
     void transform(int part, int q0, int q1, int r0, int r1) {
       for (int q = q0; q < q1; q++) {
-        transforms.tile(part, q, first + q, r0, r1, v, vStride, m, ms, sliver, sliverStride);
+        transforms.tile(part, q, first + q, r0, r1, v, vStride, vRow, m, ms, sliver,
+            sliverStride);
         if (padFrom > 0) { // the zero columns of the last, partial sliver
           for (int xi = r0 * rows; xi < r1 * rows; xi++) {
             int at = xi * ms + lastSliver + q * sliver;
@@ -148,8 +157,8 @@ final class WeightGradientBlocks {
     /** {@code dU_ξ += V_ξᵀ · M_ξ} for positions {@code x0 .. x1 - 1}. */
     void products(int x0, int x1) {
       for (int xi = x0; xi < x1; xi++) {
-        serial.gemmPreparedTransA(channels, cout, count, v, xi * vStride, channels, m, xi * ms,
-            du, xi * channels * cout, cout, true);
+        serial.gemmPreparedTransA(channels, cout, count, v, xi * vStride, vRow, m, xi * ms, du,
+            xi * channels * cout, cout, true);
       }
     }
   }

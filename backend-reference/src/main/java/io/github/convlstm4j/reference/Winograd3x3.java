@@ -311,9 +311,8 @@ final class Winograd3x3 implements WinogradConvolution {
       scratch[p] = arena.get("winograd" + p, patch);
     }
     float[] du = arena.zeroed("winogradDU", (long) XI * cin * cout);
-    int channels = cin;
     WeightGradientBlocks.accumulate(par, serial, arena, "winograd", XI, TILES_PER_BLOCK, tiles,
-        cin, cout, (p, q, tile, r0, r1, v, vStride, m, ms, sliver, sliverStride) -> {
+        cin, cout, (p, q, tile, r0, r1, v, vStride, vRow, m, ms, sliver, sliverStride) -> {
           float[] d = scratch[p];
           int f = tile / perFrame;
           int rest = tile - f * perFrame;
@@ -324,7 +323,7 @@ final class Winograd3x3 implements WinogradConvolution {
             int c = in.channels();
             gatherPatch(in.data(), in.offset() + f * h * w * c, h, w, c, y - padTop,
                 x - padLeft, d);
-            ops.winogradInput(d, c, v, q * channels + col, vStride, r0, r1);
+            ops.winogradInput(d, c, v, q * vRow + col, vStride, r0, r1);
             col += c;
           }
           gatherOutputTile(dy, dyOff + f * ho * wo * cout, ho, wo, cout, y, x, d);

@@ -335,9 +335,8 @@ final class Winograd4x4 implements WinogradConvolution {
       tBuf[p] = arena.get("winograd4gt" + p, Winograd4Transforms.SCRATCH);
     }
     float[] du = arena.zeroed("winograd4DU", (long) XI * cin * cout);
-    int channels = cin;
     WeightGradientBlocks.accumulate(par, serial, arena, "winograd4", XI, TILES_PER_BLOCK, tiles,
-        cin, cout, (p, q, tile, r0, r1, v, vStride, m, ms, sliver, sliverStride) -> {
+        cin, cout, (p, q, tile, r0, r1, v, vStride, vRow, m, ms, sliver, sliverStride) -> {
           float[] d = dBuf[p];
           float[] t = tBuf[p];
           int f = tile / perFrame;
@@ -350,7 +349,7 @@ final class Winograd4x4 implements WinogradConvolution {
           int col = 0;
           for (Input in : inputs) {
             int c = in.channels();
-            int at = q * channels + col;
+            int at = q * vRow + col;
             if (inside) { // the patch read in place: rows w·c apart
               transforms.input(in.data(), in.offset() + ((f * h + y0) * w + x0) * c, w * c, c,
                   t, 0, v, at, vStride, r0, r1);

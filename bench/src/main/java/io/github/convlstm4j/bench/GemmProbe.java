@@ -293,8 +293,9 @@ final class GemmProbe {
    * {@code positions} products split over {@link #threads} threads by ξ (each thread adds to
    * its own {@code dU_ξ}), block after block; one untimed warm-up pass. As the reference
    * backend runs them: M_ξ already in the kernel's prepared layout ({@code preparedSliver}; the
-   * backend's transform writes it so), products by {@code gemmPreparedTransA}, so B is not
-   * packed per product.
+   * backend's transform writes it so), V with rows {@code inPlaceTransAStride} apart when the
+   * kernel has such a stride (so A is not packed either), products by
+   * {@code gemmPreparedTransA}, so B is not packed per product.
    */
   private Map<String, Object> weightGradientRow(MatMul serial, String kernel,
       WeightGradientShape w, int n) {
@@ -302,7 +303,9 @@ final class GemmProbe {
     int block = w.tilesPerBlock();
     int parts = Math.max(1, Math.min(threads, xis));
     Random rnd = new Random(3);
-    int vStride = block * w.k();
+    int inPlace = serial.inPlaceTransAStride(w.k());
+    int vRow = inPlace > 0 ? inPlace : w.k();
+    int vStride = block * vRow;
     int sliver = serial.preparedSliver(Math.min(block, w.tiles()), w.n());
     int lastSliver = serial.preparedSliver(w.tiles() % block, w.n());
     int mStride = block * Math.max(roundUp(w.n(), sliver), roundUp(w.n(), lastSliver));
@@ -314,7 +317,7 @@ final class GemmProbe {
         int count = Math.min(block, w.tiles() - b * block);
         pool.forEach(parts, p -> {
           for (int xi = xis * p / parts; xi < xis * (p + 1) / parts; xi++) {
-            serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, w.k(), m,
+            serial.gemmPreparedTransA(w.k(), w.n(), count, v, xi * vStride, vRow, m,
                 xi * mStride, du, xi * w.k() * w.n(), w.n(), true);
           }
         });

@@ -64,7 +64,7 @@ final class GemmChecks {
     nonNegative("n", cols);
   }
 
-  private static void nonNegative(String name, int value) {
+  static void nonNegative(String name, int value) {
     if (value < 0) {
       throw new IllegalArgumentException(name + " must be >= 0, got " + value);
     }

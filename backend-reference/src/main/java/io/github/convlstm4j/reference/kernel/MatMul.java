@@ -135,6 +135,22 @@ public interface MatMul {
   }
 
   /**
+   * A leading dimension at which {@link #gemmPreparedTransA} reads a transposed A of {@code m}
+   * rows without packing it, or 0 if this kernel has none for {@code m}. A caller that writes A
+   * itself may store it so ({@code lda} = the stride, the {@code k × stride} block complete from
+   * the offset) to save the packing; the values in columns {@code m .. stride - 1} never affect
+   * C, and the result is bitwise that of any other {@code lda}. This default: 0.
+   *
+   * @param m rows of op(A), that is columns of A as stored
+   * @return the stride, or 0
+   * @throws IllegalArgumentException if {@code m < 0}
+   */
+  default int inPlaceTransAStride(int m) {
+    GemmChecks.nonNegative("m", m);
+    return 0;
+  }
+
+  /**
    * The same kernel (same micro-kernels, so the same bits) on the calling thread only: for
    * products that are themselves run inside a parallel loop.
    *

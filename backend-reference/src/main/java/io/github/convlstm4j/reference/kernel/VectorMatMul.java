@@ -223,14 +223,19 @@ public final class VectorMatMul implements MatMul {
           int rows = Math.min(mc, m - i0);
           int s0 = ct * spt;
           int s1 = Math.min(slivers, s0 + spt);
-          rowBlock(transA, i0, rows, pc0, pk, kc, a, aOff, lda, bp, 0, slivers, s0, s1, nc,
+          rowBlock(transA, false, i0, rows, pc0, pk, kc, a, aOff, lda, bp, 0, slivers, s0, s1, nc,
               c, cOff + jc0, ldc, loadFirst);
         });
       }
     }
   }
 
-  private void rowBlock(boolean transA, int i0, int rows, int pc, int pk, int kc,
+  /**
+   * One task's rows of C over the k range {@code [pc, pc + pk)}; {@code transAInPlace}: A is
+   * transposed with {@code lda == MC_MAX} and one row block, read in place as if packed.
+   */
+  private void rowBlock(boolean transA, boolean transAInPlace, int i0, int rows, int pc, int pk,
+      int kc,
       float[] a, int aOff, int lda, float[] bp, int bpOff, int slivers, int s0, int s1, int nc,
       float[] c, int cOff, int ldc, boolean loadFirst) {
     int mr = this.mr;
@@ -239,16 +244,17 @@ public final class VectorMatMul implements MatMul {
     int inPlace = transA ? 0 : rows / mr;
     int packedRows = rows - inPlace * mr;
     int packedSlivers = (packedRows + mr - 1) / mr;
-    float[] ap = packedRows > 0 ? scratch(PACKED_A, MC_MAX * kc) : null;
+    float[] ap = transAInPlace ? a : packedRows > 0 ? scratch(PACKED_A, MC_MAX * kc) : null;
     float[] edgeC = scratch(EDGE_C, mr * nr);
     int rs = transA ? 1 : lda;
     int cs = transA ? lda : 1;
     for (int p0 = 0; p0 < pk; p0 += kc) {
       int kq = Math.min(kc, pk - p0);
       int aBlock = aOff + i0 * rs + (pc + p0) * cs;
-      if (packedRows > 0) {
+      if (packedRows > 0 && !transAInPlace) {
         packA(packedRows, kq, a, aBlock + inPlace * mr * rs, rs, cs, ap);
       }
+      int apBlock = transAInPlace ? aBlock : 0;
       boolean load = loadFirst || p0 > 0;
       int bBlock = bpOff + p0 * slivers * nr;
       for (int s = s0; s < s1; s++) {
@@ -268,7 +274,7 @@ public final class VectorMatMul implements MatMul {
         for (int r = 0; r < packedSlivers; r++) {
           int tileRows = Math.min(mr, packedRows - r * mr);
           int cBase = cBlock + (inPlace + r) * mr * ldc;
-          int aBase = r * mr;
+          int aBase = apBlock + r * mr;
           if (tileRows == mr && cols == nr) {
             kernel(false, kq, ap, aBase, 0, bp, bBase, c, cBase, ldc, load);
           } else {
@@ -440,10 +446,24 @@ public final class VectorMatMul implements MatMul {
       return;
     }
     int slivers = (n + nr - 1) / nr;
+    // Transposed A already in the packed layout (see inPlaceTransAStride): read, not copied.
+    boolean transAInPlace = transA && lda == MC_MAX && m <= MC_MAX
+        && a.length >= aOff + (long) k * lda;
     for (int i0 = 0; i0 < m; i0 += MC_MAX) {
-      rowBlock(transA, i0, Math.min(MC_MAX, m - i0), 0, k, k, a, aOff, lda, bp, bpOff, slivers,
-          0, slivers, n, c, cOff, ldc, accumulate);
+      rowBlock(transA, transAInPlace, i0, Math.min(MC_MAX, m - i0), 0, k, k, a, aOff, lda, bp,
+          bpOff, slivers, 0, slivers, n, c, cOff, ldc, accumulate);
     }
+  }
+
+  /**
+   * {@value #MC_MAX} for {@code 1 <= m <= MC_MAX}: a transposed A stored with this leading
+   * dimension (and with its whole last row, {@code k · MC_MAX} floats from its offset) is the
+   * layout {@link #gemmPreparedTransA} packs it into, so it is read in place; else 0.
+   */
+  @Override
+  public int inPlaceTransAStride(int m) {
+    GemmChecks.nonNegative("m", m);
+    return m >= 1 && m <= MC_MAX ? MC_MAX : 0;
   }
 
   private boolean packsPrepared(int k, int n) {

@@ -453,6 +453,53 @@ class MatMulTest {
     assertMessage(() -> mm.preparedSliver(3, -1), "n must be >= 0, got -1");
   }
 
+  /**
+   * A transposed A stored at {@code inPlaceTransAStride(m)} (NaN in the columns past m, which
+   * must not reach C): {@code gemmPreparedTransA} gives bitwise the result for A stored densely.
+   */
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void transposedAAtTheInPlaceStrideGivesTheDenseBits(String kind, int threads) {
+    MatMul mm = kernel(kind, threads);
+    for (int[] mnk : new int[][] {{1, 16, 7}, {5, 17, 40}, {6, 32, 384}, {13, 33, 100},
+        {80, 160, 192}, {96, 20, 50}, {97, 16, 30}, {41, 160, 500}}) {
+      int m = mnk[0];
+      int n = mnk[1];
+      int k = mnk[2];
+      int stride = mm.inPlaceTransAStride(m);
+      if (stride == 0) {
+        continue;
+      }
+      assertTrue(stride >= m, kind + ": stride " + stride + " for m " + m);
+      Random r = new Random(m * 31 + k);
+      float[] dense = new float[k * m];
+      for (int i = 0; i < dense.length; i++) {
+        dense[i] = r.nextFloat() - 0.5f;
+      }
+      float[] wide = new float[2 + k * stride];
+      java.util.Arrays.fill(wide, Float.NaN);
+      for (int p = 0; p < k; p++) {
+        System.arraycopy(dense, p * m, wide, 2 + p * stride, m);
+      }
+      float[] b = new float[k * n];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = r.nextFloat() - 0.5f;
+      }
+      float[] bp = new float[mm.preparedSize(k, n)];
+      mm.prepare(k, n, b, 0, n, bp, 0);
+      for (boolean accumulate : new boolean[] {false, true}) {
+        float[] want = new float[m * n];
+        java.util.Arrays.fill(want, 0.25f);
+        float[] got = want.clone();
+        mm.gemmPreparedTransA(m, n, k, dense, 0, m, bp, 0, want, 0, n, accumulate);
+        mm.gemmPreparedTransA(m, n, k, wide, 2, stride, bp, 0, got, 0, n, accumulate);
+        assertArrayEquals(want, got, kind + " m=" + m + " n=" + n + " k=" + k
+            + (accumulate ? " accumulated" : ""));
+      }
+    }
+    assertMessage(() -> mm.inPlaceTransAStride(-1), "m must be >= 0, got -1");
+  }
+
   @ParameterizedTest(name = "{0} threads={1}")
   @MethodSource("kernels")
   void serialKernelGivesTheSameBits(String kind, int threads) {
