@@ -54,9 +54,7 @@ final class WeightGradientBlocks {
    * block by block, with {@code V} and {@code M} in arena buffers named {@code prefix + "V"} and
    * {@code prefix + "M"}; {@code positions} is the square of the transformed tile's side.
    * {@code V} rows are {@code serial.inPlaceTransAStride(channels)} floats apart when the kernel
-   * has such a stride and it at most doubles {@code V} (so the products read V without packing
-   * it; with few channels the padding would cost more memory than the copy costs time), else
-   * {@code channels}.
+   * has such a stride (so the products read V without packing it), else {@code channels}.
    */
   static void accumulate(Parallel par, MatMul serial, Arena arena, String prefix, int positions,
       int blockTiles, int tiles, int channels, int cout, TileTransforms transforms,
@@ -68,7 +66,7 @@ final class WeightGradientBlocks {
     int parts = parts(par, tiles);
     boolean byRows = parts <= rows;
     int inPlace = serial.inPlaceTransAStride(channels);
-    int vRow = inPlace > 0 && inPlace <= 2 * channels ? inPlace : channels;
+    int vRow = inPlace > 0 ? inPlace : channels;
     int vStride = blockTiles * vRow;
     // The sliver width may depend on the block's tile count (the kernel's k).
     int ms = Math.toIntExact(Math.max(

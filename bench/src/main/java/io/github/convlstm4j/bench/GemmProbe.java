@@ -294,7 +294,7 @@ final class GemmProbe {
    * its own {@code dU_ξ}), block after block; one untimed warm-up pass. As the reference
    * backend runs them: M_ξ already in the kernel's prepared layout ({@code preparedSliver}; the
    * backend's transform writes it so), V with rows {@code inPlaceTransAStride} apart when the
-   * backend would (so A is not packed either), products by
+   * kernel has such a stride, as the backend writes it (so A is not packed either), products by
    * {@code gemmPreparedTransA}, so B is not packed per product.
    */
   private Map<String, Object> weightGradientRow(MatMul serial, String kernel,
@@ -304,7 +304,7 @@ final class GemmProbe {
     int parts = Math.max(1, Math.min(threads, xis));
     Random rnd = new Random(3);
     int inPlace = serial.inPlaceTransAStride(w.k());
-    int vRow = inPlace > 0 && inPlace <= 2 * w.k() ? inPlace : w.k();
+    int vRow = inPlace > 0 ? inPlace : w.k();
     int vStride = block * vRow;
     int sliver = serial.preparedSliver(Math.min(block, w.tiles()), w.n());
     int lastSliver = serial.preparedSliver(w.tiles() % block, w.n());

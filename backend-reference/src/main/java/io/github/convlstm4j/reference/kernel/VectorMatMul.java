@@ -223,8 +223,8 @@ public final class VectorMatMul implements MatMul {
           int rows = Math.min(mc, m - i0);
           int s0 = ct * spt;
           int s1 = Math.min(slivers, s0 + spt);
-          rowBlock(transA, false, i0, rows, pc0, pk, kc, a, aOff, lda, bp, 0, slivers, s0, s1, nc,
-              c, cOff + jc0, ldc, loadFirst);
+          rowBlock(transA, false, i0, rows, pc0, pk, kc, a, aOff, lda, bp, 0, slivers, s0, s1,
+              nc, c, cOff + jc0, ldc, loadFirst);
         });
       }
     }
@@ -456,14 +456,16 @@ public final class VectorMatMul implements MatMul {
   }
 
   /**
-   * {@value #MC_MAX} for {@code 1 <= m <= MC_MAX}: a transposed A stored with this leading
-   * dimension (and with its whole last row, {@code k · MC_MAX} floats from its offset) is the
-   * layout {@link #gemmPreparedTransA} packs it into, so it is read in place; else 0.
+   * {@value #MC_MAX} for {@code MC_MAX / 2 <= m <= MC_MAX}: a transposed A stored with this
+   * leading dimension (and with its whole last row, {@code k · MC_MAX} floats from its offset)
+   * is the layout {@link #gemmPreparedTransA} packs it into, so it is read in place; else 0
+   * (with fewer rows the padding would more than double A, costing more memory than the copy
+   * costs time).
    */
   @Override
   public int inPlaceTransAStride(int m) {
     GemmChecks.nonNegative("m", m);
-    return m >= 1 && m <= MC_MAX ? MC_MAX : 0;
+    return m >= MC_MAX / 2 && m <= MC_MAX ? MC_MAX : 0;
   }
 
   private boolean packsPrepared(int k, int n) {
