@@ -171,23 +171,23 @@ final class GemmProbe {
     int steps = tiny ? 4 : 15;
     int f = tiny ? 4 : 40;
     List<WinogradShape> out = new ArrayList<>();
-    int tiles2 = batch * (tiny ? 4 * 4 : 20 * 20);
-    int chunks2 = (tiles2 + F2_TILES_PER_CHUNK - 1) / F2_TILES_PER_CHUNK;
-    String per2 = ": " + steps + " steps x " + chunks2 + " chunks x " + F2_POSITIONS
-        + ", one thread per chunk";
-    out.add(new WinogradShape("F(2x2) Winograd fwd [x_t, h_t-1] to gates" + per2, 4 * f, 2 * f,
-        tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK));
-    out.add(new WinogradShape("F(2x2) Winograd bwd dz_t to [dx_t, dh_t-1]" + per2, 2 * f,
-        4 * f, tiles2, steps, F2_POSITIONS, F2_TILES_PER_CHUNK));
-    int tiles4 = batch * (tiny ? 4 * 4 : 10 * 10);
-    int chunks4 = (tiles4 + F4_TILES_PER_CHUNK - 1) / F4_TILES_PER_CHUNK;
-    String per4 = ": " + steps + " steps x " + chunks4 + " chunks x " + F4_POSITIONS
-        + ", one thread per chunk";
-    out.add(new WinogradShape("F(4x4) Winograd fwd [x_t, h_t-1] to gates" + per4, 4 * f, 2 * f,
-        tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK));
-    out.add(new WinogradShape("F(4x4) Winograd bwd dz_t to [dx_t, dh_t-1]" + per4, 2 * f,
-        4 * f, tiles4, steps, F4_POSITIONS, F4_TILES_PER_CHUNK));
+    addChunkProducts(out, "F(2x2)", batch * (tiny ? 4 * 4 : 20 * 20), steps, f, F2_POSITIONS,
+        F2_TILES_PER_CHUNK);
+    addChunkProducts(out, "F(4x4)", batch * (tiny ? 4 * 4 : 10 * 10), steps, f, F4_POSITIONS,
+        F4_TILES_PER_CHUNK);
     return out;
+  }
+
+  /** One algorithm's two chunk products: forward (2F to 4F) and input gradients (4F to 2F). */
+  private static void addChunkProducts(List<WinogradShape> out, String algorithm, int tiles,
+      int steps, int f, int positions, int perChunk) {
+    int chunks = (tiles + perChunk - 1) / perChunk;
+    String per = ": " + steps + " steps x " + chunks + " chunks x " + positions
+        + ", one thread per chunk";
+    out.add(new WinogradShape(algorithm + " Winograd fwd [x_t, h_t-1] to gates" + per, 4 * f,
+        2 * f, tiles, steps, positions, perChunk));
+    out.add(new WinogradShape(algorithm + " Winograd bwd dz_t to [dx_t, dh_t-1]" + per, 2 * f,
+        4 * f, tiles, steps, positions, perChunk));
   }
 
   /**
