@@ -28,6 +28,15 @@ interface CellOps {
       float[] cells, int cOff, int cPrev, float[] hs, int hOff, int from, int to);
 
   /**
+   * {@code H = o⊙act(C)} for positions {@code [from, to)} from the gate activations and cell
+   * states a forward step left (with or without peepholes): the forward step's own last stage,
+   * so the same bits. The training pass recomputes a layer's {@code H} with it instead of
+   * keeping it.
+   */
+  void hidden(Activation act, int f, float[] gates, int gOff, float[] cells, int cOff,
+      float[] hs, int hOff, int from, int to);
+
+  /**
    * Backward step for positions {@code [from, to)}, given the forward's gate activations and
    * cell states: {@code dH = dh + dOut} (no {@code dOut} term when {@code dOutOff < 0}),
    * writes the pre-activation gradients {@code dz} (i, f, c, o) and replaces {@code dc} (the

@@ -438,28 +438,24 @@ final class Network implements AutoCloseable {
       forwardLayer(l, in, inOff, train);
       int outT = l.spec.returnSequences() ? frames : 1;
       int stepF = batch * l.positions() * l.f;
-      float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), 0);
+      // Layers take turns with two buffers (the next layer reads this one while it writes the
+      // other), and the batch norm runs in place. Training keeps no H: the backward pass
+      // recomputes a layer's H, and its batch-norm output, from the gates and cells it keeps
+      // anyway (recomputeOutput).
+      float[] hs = arena.get("h" + (i % 2), 0);
       int hOff = (frames - outT) * stepF;
-      float[] out = hs;
-      int off = hOff;
       if (l.batchNorm != null && (i < upTo || lastBatchNorm)) {
         int rows = outT * batch * l.positions();
         if (train) {
-          // One buffer for every layer's batch-norm output: the next layer has read it before
-          // its own batch norm overwrites it; the backward pass recomputes the output of the
-          // layer whose gradient it needs from H and the batch statistics
-          // (batchNormOutput).
-          out = arena.get("bn", (long) outT * stepF);
-          off = 0;
-          batchNormTrain(l, hs, hOff, rows, out, updateMovingStatistics);
+          batchNormTrain(l, hs, hOff, rows, updateMovingStatistics);
         } else {
           batchNormInference(l, hs, hOff, rows);
         }
       }
-      layerOutBuf[i] = out;
-      layerOutOff[i] = off;
-      in = out;
-      inOff = off;
+      layerOutBuf[i] = hs;
+      layerOutOff[i] = hOff;
+      in = hs;
+      inOff = hOff;
     }
     lastComplete = upTo == layers.length - 1 && lastBatchNorm;
     if (lastComplete && head != null && headWindow > 0) {
@@ -496,7 +492,7 @@ final class Network implements AutoCloseable {
         : arena.get("g", (long) tc * stepG);
     float[] cells = train ? arena.get("c" + i, (long) frames * stepF)
         : arena.get("c", 2L * stepF);
-    float[] hs = arena.get(train ? "h" + i : "h" + (i % 2), (long) frames * stepF);
+    float[] hs = arena.get("h" + (i % 2), (long) frames * stepF);
     // An initial state (inference only): H_{-1} is read from it, C_{-1} sits in the ring slot
     // before step 0.
     float[] h0 = initialH == null ? null : initialH[i];
@@ -679,8 +675,8 @@ final class Network implements AutoCloseable {
         cellOps.forward(ra, act, f, b, gates, gOff, cells, cOff, cPrev, hs, hOff, from, to));
   }
 
-  private void batchNormTrain(Layer l, float[] x, int xOff, int rows, float[] y,
-      boolean updateMoving) {
+  /** Batch statistics of {@code x} into the layer, then the batch norm in place. */
+  private void batchNormTrain(Layer l, float[] x, int xOff, int rows, boolean updateMoving) {
     int f = l.f;
     double[] mean = l.batchMean;
     double[] inv = l.batchInvStd;
@@ -709,7 +705,7 @@ final class Network implements AutoCloseable {
       var[c] /= rows;
       inv[c] = 1.0 / Math.sqrt(var[c] + l.batchNorm.epsilon());
     }
-    batchNormApply(l, x, xOff, rows, y);
+    batchNormApply(l, x, xOff, rows);
     if (updateMoving) {
       double momentum = l.batchNorm.momentum();
       for (int c = 0; c < f; c++) {
@@ -723,10 +719,11 @@ final class Network implements AutoCloseable {
 
   /**
    * {@code y = gamma·(x - mean)/sqrt(var + eps) + beta} with the batch statistics of the last
-   * training forward pass ({@code l.batchMean}, {@code l.batchInvStd}): the forward's batch
-   * norm and its recomputation for the backward pass (the same operations, so the same bits).
+   * training forward pass ({@code l.batchMean}, {@code l.batchInvStd}), in place: the
+   * forward's batch norm and its recomputation for the backward pass (the same operations, so
+   * the same bits).
    */
-  private void batchNormApply(Layer l, float[] x, int xOff, int rows, float[] y) {
+  private void batchNormApply(Layer l, float[] x, int xOff, int rows) {
     int f = l.f;
     float[] center = new float[f];
     float[] scale = new float[f];
@@ -738,31 +735,42 @@ final class Network implements AutoCloseable {
     }
     par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
       for (int r = from; r < to; r++) {
-        int p = r * f;
+        int p = xOff + r * f;
         for (int c = 0; c < f; c++) {
-          y[p + c] = (x[xOff + p + c] - center[c]) * scale[c] + shift[c];
+          x[p + c] = (x[p + c] - center[c]) * scale[c] + shift[c];
         }
       }
     });
   }
 
   /**
-   * Recomputes the batch-norm output of layer {@code i} of the last training forward pass into
-   * the shared buffer (which holds one layer's output at a time) and points the layer's output
-   * there; a no-op for a layer without batch norm, whose output is its {@code H}.
+   * Layer {@code i}'s output of the last training forward pass, back in its buffer
+   * ({@code "h" + i % 2}, which the layer two further on has reused since): {@code H} of every
+   * step recomputed from the gate activations and cell states the layer keeps for its backward
+   * pass ({@link CellOps#hidden}, the forward's own operations), then, if {@code batchNorm}
+   * and the layer has one, its batch norm with the pass's batch statistics; so the same bits as
+   * the forward pass. Points the layer's output there. Needs the layer's gates, which are intact
+   * until its own backward pass (the gradients of the layer above go into the gates of the one
+   * above that) and, for the last layer, until its loop over the steps.
    */
-  private void batchNormOutput(int i) {
+  private void recomputeOutput(int i, boolean batchNorm) {
     Layer l = layers[i];
-    if (l.batchNorm == null) {
-      return;
-    }
+    int f = l.f;
+    int rowsStep = batch * l.positions();
+    int stepF = rowsStep * f;
     int outT = l.spec.returnSequences() ? frames : 1;
-    int stepF = batch * l.positions() * l.f;
-    float[] y = arena.get("bn", (long) outT * stepF);
-    batchNormApply(l, arena.get("h" + i, 0), (frames - outT) * stepF, outT * batch * l.positions(),
-        y);
-    layerOutBuf[i] = y;
-    layerOutOff[i] = 0;
+    float[] hs = arena.get("h" + (i % 2), (long) frames * stepF);
+    float[] gates = arena.get("g" + i, 0);
+    float[] cells = arena.get("c" + i, 0);
+    Activation act = l.spec.activation();
+    par.forRange(frames * rowsStep, ELEMENT_GRAIN / f + 1, (from, to) ->
+        cellOps.hidden(act, f, gates, 0, cells, 0, hs, 0, from, to));
+    int off = (frames - outT) * stepF;
+    if (batchNorm && l.batchNorm != null) {
+      batchNormApply(l, hs, off, outT * rowsStep);
+    }
+    layerOutBuf[i] = hs;
+    layerOutOff[i] = off;
   }
 
   private void batchNormInference(Layer l, float[] x, int xOff, int rows) {
@@ -1154,6 +1162,13 @@ final class Network implements AutoCloseable {
   private void propagate(float[] da, boolean wantInputGradient) {
     float[] cur = da;
     float[] other = null;
+    // Without a head the pass's output is the last layer's, whose buffer the backward pass
+    // reuses (recomputeOutput) after the layer's own gates are gone: kept aside for callers.
+    float[] kept = null;
+    if (head == null) {
+      kept = arena.get("passOutput", outputSize());
+      System.arraycopy(outBuf, outOff, kept, 0, outputSize());
+    }
     if (head != null && headInPlace()) {
       headBackward(cur, cur);
     } else if (head != null) {
@@ -1165,6 +1180,9 @@ final class Network implements AutoCloseable {
     }
     for (int i = layers.length - 1; i >= 0; i--) {
       Layer l = layers[i];
+      // H of this layer, for its batch norm's gradient and its recurrent weight gradient (the
+      // layer above has used the buffer for this layer's batch-norm output, its input).
+      recomputeOutput(i, false);
       if (l.batchNorm != null) {
         batchNormBackward(l, cur);
       }
@@ -1182,11 +1200,12 @@ final class Network implements AutoCloseable {
       other = s;
     }
     inputGrad = wantInputGradient ? cur : null;
-    if (head == null) {
-      // The output of the pass is the last layer's batch-norm output, if any, in the buffer
-      // that served as the layers' inputs and as scratch: back in place.
-      batchNormOutput(layers.length - 1);
-      outBuf = layerOutBuf[layers.length - 1];
+    if (kept != null) {
+      int last = layers.length - 1;
+      outBuf = kept;
+      outOff = 0;
+      layerOutBuf[last] = kept;
+      layerOutOff[last] = 0;
     }
   }
 
@@ -1297,7 +1316,7 @@ final class Network implements AutoCloseable {
     int f = l.f;
     int outT = l.spec.returnSequences() ? frames : 1;
     int rows = outT * batch * l.positions();
-    float[] x = arena.get("h" + l.index, 0);
+    float[] x = arena.get("h" + (l.index % 2), 0); // H (recomputeOutput)
     int xOff = (frames - outT) * batch * l.positions() * f;
     double[] mean = l.batchMean;
     double[] inv = l.batchInvStd;
@@ -1354,7 +1373,7 @@ final class Network implements AutoCloseable {
     int kr = l.rkh * l.rkw * f;
     float[] gates = arena.get("g" + i, 0);
     float[] cells = arena.get("c" + i, 0);
-    float[] hs = arena.get("h" + i, 0);
+    float[] hs = arena.get("h" + (i % 2), 0); // H (recomputeOutput)
     GateGradients z = new GateGradients(i, stepG);
     float[] dz = z.dz;
     float[] dc = arena.zeroed("dc", stepF);
@@ -1405,7 +1424,7 @@ final class Network implements AutoCloseable {
       peepholeGradients(l, dz, cells, rowsStep);
     }
     if (i > 0) {
-      batchNormOutput(i - 1); // the layer's input, for the weight gradients
+      recomputeOutput(i - 1, true); // the layer's input, for the weight gradients
     }
     float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
     int inOff = i == 0 ? 0 : layerOutOff[i - 1];
@@ -1513,7 +1532,8 @@ final class Network implements AutoCloseable {
    * forget gate of step t into step t-1). The cell step reads gates and writes {@code dz} at
    * one offset and is not in place (it writes {@code dz_o} before it reads o), hence the
    * copies. The two one-step buffers are buffers that are dead during the loop over the steps:
-   * the shared batch-norm output (the layer's input is recomputed there after the loop) and
+   * the output buffer of the layer below (the layer's input, recomputed there after the loop;
+   * unused in a one-layer network) and
    * the head's tap products.
    */
   private final class GateGradients {
@@ -1526,8 +1546,10 @@ final class Network implements AutoCloseable {
     private final int stepG;
     private final boolean copies;
     private float[] layerGates;
+    private final int layer;
 
     GateGradients(int layer, int stepG) {
+      this.layer = layer;
       this.stepG = stepG;
       this.copies = layer == layers.length - 1;
       long size = (long) frames * stepG;
@@ -1542,7 +1564,7 @@ final class Network implements AutoCloseable {
         gates = layerGates;
         return t * stepG;
       }
-      gates = arena.get("bn", stepG);
+      gates = arena.get("h" + ((layer + 1) % 2), stepG);
       System.arraycopy(layerGates, t * stepG, gates, 0, stepG);
       return 0;
     }
@@ -1644,7 +1666,7 @@ final class Network implements AutoCloseable {
     int kr = l.rkh * l.rkw * f;
     float[] gates = arena.get("g" + i, (long) frames * stepG);
     float[] cells = arena.get("c" + i, (long) frames * stepF);
-    float[] hs = arena.get("h" + i, (long) frames * stepF);
+    float[] hs = arena.get("h" + (i % 2), (long) frames * stepF);
     float[] xm = arena.get("dropX", inStep);
     float[] hm = arena.get("dropH", stepF);
     float[] col = arena.get("col", Math.max((long) rowsStep * k, (long) rowsStep * kr));
@@ -1690,7 +1712,7 @@ final class Network implements AutoCloseable {
     int kr = l.rkh * l.rkw * f;
     float[] gates = arena.get("g" + i, 0);
     float[] cells = arena.get("c" + i, 0);
-    float[] hs = arena.get("h" + i, 0);
+    float[] hs = arena.get("h" + (i % 2), 0); // H (recomputeOutput)
     GateGradients z = new GateGradients(i, stepG);
     float[] dz = z.dz;
     float[] dc = arena.zeroed("dc", stepF);
@@ -1725,7 +1747,7 @@ final class Network implements AutoCloseable {
       peepholeGradients(l, dz, cells, rowsStep);
     }
     if (i > 0) {
-      batchNormOutput(i - 1); // the layer's input, for the weight gradients
+      recomputeOutput(i - 1, true); // the layer's input, for the weight gradients
     }
     float[] in = i == 0 ? arena.get("x", 0) : layerOutBuf[i - 1];
     int inOff = i == 0 ? 0 : layerOutOff[i - 1];

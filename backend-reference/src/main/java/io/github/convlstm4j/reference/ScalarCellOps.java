@@ -38,6 +38,21 @@ final class ScalarCellOps implements CellOps {
   }
 
   @Override
+  public void hidden(Activation act, int f, float[] gates, int gOff, float[] cells, int cOff,
+      float[] hs, int hOff, int from, int to) {
+    float[] actc = new float[f];
+    for (int p = from; p < to; p++) {
+      int gp = gOff + p * 4 * f;
+      int fp = p * f;
+      CellMath.apply(act, cells, cOff + fp, actc, 0, f);
+      int h = hOff + fp;
+      for (int j = 0; j < f; j++) {
+        hs[h + j] = gates[gp + 3 * f + j] * actc[j];
+      }
+    }
+  }
+
+  @Override
   public void backward(Activation ra, Activation act, int f, float[] gates, int gOff,
       float[] cells, int cOff, int cPrev, float[] dh, float[] dOut, int dOutOff, float[] dc,
       float[] dz, int from, int to) {

@@ -68,6 +68,14 @@ final class VectorCellOps implements CellOps {
     }
   }
 
+  @Override
+  public void hidden(Activation act, int f, float[] gates, int gOff, float[] cells, int cOff,
+      float[] hs, int hOff, int from, int to) {
+    for (int p = from; p < to; p++) {
+      output(act, gates, gOff + p * 4 * f + 3 * f, cells, cOff + p * f, hs, hOff + p * f, f);
+    }
+  }
+
   /** {@code a[off+j] = hardSigmoid(a[off+j] + b[bOff+j])}. */
   private static void hardSigmoid(float[] a, int off, float[] b, int bOff, int n) {
     int nv = n - n % L;

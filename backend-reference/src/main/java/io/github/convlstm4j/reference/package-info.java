@@ -12,5 +12,11 @@
  * one contiguous block; all buffers live in a per-forecaster {@code Arena} and are reused.
  * Results do not depend on the thread count: work is split over independent elements only and
  * reductions run over a fixed number of blocks combined in a fixed order.
+ *
+ * <p>The Vector API code (the {@code Vector*} classes here and in {@code kernel}) passes
+ * arrays, never vectors, between methods: C2 keeps a vector in registers only inside one
+ * compiled method and decides per compilation which calls it inlines, so a helper that takes or
+ * returns a vector boxes it on the heap in some runs and not in others. {@code
+ * VectorSignatureTest} checks that no method, lambda or field of the backend carries one.
  */
 package io.github.convlstm4j.reference;

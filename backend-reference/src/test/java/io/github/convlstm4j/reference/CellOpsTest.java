@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The Vector API cell math against the scalar one: bit-for-bit equal outputs (the same float
  * operations in the same order) for every activation pair, filter counts with and without a
- * scalar tail, first and later steps, with and without an output gradient; and the scalar one
- * against the LSTM equations evaluated independently in double.
+ * scalar tail, first and later steps, with and without an output gradient, and {@code H}
+ * recomputed by {@link CellOps#hidden}; and the scalar one against the LSTM equations
+ * evaluated independently in double.
  */
 class CellOpsTest {
 
@@ -64,6 +65,13 @@ class CellOpsTest {
       assertArrayEquals(cs, cv, "cells");
       assertArrayEquals(hsS, hsV, "outputs");
       assertTrue(Arrays.equals(gates0, 0, gOff + g, gs, 0, gOff + g), "row 0 untouched");
+      // H recomputed from the gates and cells the step left (as the training pass does) has
+      // the step's own bits, in both implementations.
+      for (CellOps ops : new CellOps[] {scalar, vector}) {
+        float[] again = new float[1 + rows * f];
+        ops.hidden(act, f, gs, gOff, cs, cOff, again, 1, 1, rows);
+        assertArrayEquals(hsS, again, ops.name() + " hidden equals the forward's H");
+      }
       for (boolean withOut : new boolean[] {true, false}) {
         float[] dh = values(r, rows * f, 1.0);
         float[] dOut = values(r, 2 + rows * f, 1.0);
