@@ -251,6 +251,39 @@ class MatMulTest {
     assertArrayEquals(one, pr.run(kernel(kind, 2), true), kind + " repeat");
   }
 
+  /**
+   * A product that overwrites a C of at least {@code VectorMatMul.PRE_ZERO_C_FLOATS} floats
+   * zeroes each task's rows of C before its tiles write them: the oracle's values inside C,
+   * nothing outside it touched (the gaps of ldc = n + pad, the padding around C), and the bits
+   * of the same rows computed in two halves, each below the threshold (no zeroing). Shapes:
+   * one column panel (the seed's column gradient is 240000 × 360), and two panels of n
+   * (n > NC_MAX) with transposed operands.
+   */
+  @ParameterizedTest(name = "{0} threads={1}")
+  @MethodSource("kernels")
+  void largeOverwrittenCGivesTheValuesOfSmallerProducts(String kind, int threads) {
+    if (kind.equals("scalar") || kind.startsWith("vector-512") || kind.startsWith("vector-128")) {
+      return; // the zeroing is VectorMatMul's; emulated widths would make this slow
+    }
+    MatMul mm = kernel(kind, threads);
+    for (Problem pr : new Problem[] {
+        new Problem(false, false, 65_600, 64, 3, 1, 21),
+        new Problem(true, true, 3_002, 1_400, 5, 3, 22)}) {
+      assertTrue((long) pr.m * pr.n >= VectorMatMul.PRE_ZERO_C_FLOATS, pr.toString());
+      float[] whole = pr.run(mm, false);
+      pr.check(whole, false, kind + " " + pr);
+      float[] halves = pr.c0.clone();
+      int top = pr.m / 2;
+      assertTrue((long) top * pr.n < VectorMatMul.PRE_ZERO_C_FLOATS);
+      mm.gemm(pr.ta, pr.tb, top, pr.n, pr.k, pr.a, pr.aOff, pr.lda, pr.b, pr.bOff, pr.ldb,
+          halves, pr.cOff, pr.ldc, false);
+      mm.gemm(pr.ta, pr.tb, pr.m - top, pr.n, pr.k, pr.a,
+          pr.aOff + (pr.ta ? top : top * pr.lda), pr.lda, pr.b, pr.bOff, pr.ldb, halves,
+          pr.cOff + top * pr.ldc, pr.ldc, false);
+      assertArrayEquals(halves, whole, kind + " " + pr + ": whole vs two halves");
+    }
+  }
+
   @ParameterizedTest(name = "transA={0} transB={1}")
   @MethodSource("transposes")
   void scalarAndVectorAgree(boolean ta, boolean tb) {
