@@ -40,11 +40,13 @@ import java.util.function.Consumer;
  * same convolutions go through {@link Winograd4x4} instead (same joint form), in training too
  * (both {@link WinogradConvolution}s).
  *
- * <p>Training mode keeps, per layer and step, the gate activations, the cell states and
- * {@code H_t} for the backward pass ({@code act(C_t)} is recomputed there, and each batch
- * norm's output from {@code H_t} when the next layer's backward pass needs it), and normalizes
- * with the batch statistics. Inference mode keeps only what the next step and layer need and normalizes with
- * the moving statistics.
+ * <p>Training mode keeps, per layer and step, the gate activations and the cell states for the
+ * backward pass, and normalizes with the batch statistics. The layers' outputs take turns in two
+ * buffers (batch norm in place), so the backward pass recomputes a layer's {@code H_t} from its
+ * gates and cells ({@link CellOps#hidden}, the same bits) when it needs it, and the batch norm's
+ * output from {@code H_t} when the next layer's backward pass needs it as input;
+ * {@code act(C_t)} is recomputed too. Inference mode keeps only what the next step and layer
+ * need and normalizes with the moving statistics.
  *
  * <p>Backward, per layer, from the last step to the first: the element-wise gate derivatives
  * into a {@code [T, N·H·W, 4F]} block of pre-activation gradients {@code dz} (in the next
