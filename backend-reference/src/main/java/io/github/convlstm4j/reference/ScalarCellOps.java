@@ -29,11 +29,7 @@ final class ScalarCellOps implements CellOps {
               + gates[gp + j] * gates[gp + 2 * f + j];
         }
       }
-      CellMath.apply(act, cells, c, actc, 0, f);
-      int h = hOff + fp;
-      for (int j = 0; j < f; j++) {
-        hs[h + j] = gates[gp + 3 * f + j] * actc[j];
-      }
+      output(act, f, gates, gp, cells, c, actc, hs, hOff + fp);
     }
   }
 
@@ -42,13 +38,21 @@ final class ScalarCellOps implements CellOps {
       float[] hs, int hOff, int from, int to) {
     float[] actc = new float[f];
     for (int p = from; p < to; p++) {
-      int gp = gOff + p * 4 * f;
-      int fp = p * f;
-      CellMath.apply(act, cells, cOff + fp, actc, 0, f);
-      int h = hOff + fp;
-      for (int j = 0; j < f; j++) {
-        hs[h + j] = gates[gp + 3 * f + j] * actc[j];
-      }
+      output(act, f, gates, gOff + p * 4 * f, cells, cOff + p * f, actc, hs, hOff + p * f);
+    }
+  }
+
+  /**
+   * The last stage of a forward step for the position whose gates start at {@code gp} and
+   * whose cell state is at {@code c}: {@code H = o⊙act(C)} into {@code hs[h..h+f)}, with
+   * {@code actc} as scratch. One definition for {@link #forward}, {@link #peepholeForward}
+   * and {@link #hidden}, so the recomputed {@code H} has the forward's bits.
+   */
+  private static void output(Activation act, int f, float[] gates, int gp, float[] cells,
+      int c, float[] actc, float[] hs, int h) {
+    CellMath.apply(act, cells, c, actc, 0, f);
+    for (int j = 0; j < f; j++) {
+      hs[h + j] = gates[gp + 3 * f + j] * actc[j];
     }
   }
 
@@ -135,11 +139,7 @@ final class ScalarCellOps implements CellOps {
         gates[gp + 3 * f + j] += wco[j] * cells[c + j]; // o sees the new cell state
       }
       CellMath.activate(ra, gates, gp + 3 * f, bias, 3 * f, f); // o
-      CellMath.apply(act, cells, c, actc, 0, f);
-      int h = hOff + fp;
-      for (int j = 0; j < f; j++) {
-        hs[h + j] = gates[gp + 3 * f + j] * actc[j];
-      }
+      output(act, f, gates, gp, cells, c, actc, hs, hOff + fp);
     }
   }
 
