@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * compilation (its inlining node budget, whether the callee is already compiled, the order in
  * which methods get compiled); when it does not, every call boxes the value on the heap. Run
  * with {@code -XX:CompileCommand=dontinline,io.github.convlstm4j.*::*}, a seed training step
- * made about 1.6 GB of garbage through the one helper that broke this rule (a
+ * made about 1.8 GB of garbage per step through the one helper that broke this rule (a
  * {@code tanh(FloatVector)}), with 400 MiB more peak memory; see docs/PERFORMANCE.md.
  *
  * <p>Species ({@code VectorSpecies}) are constants, not payloads, and stay allowed.

@@ -137,9 +137,10 @@ public interface MatMul {
   /**
    * A leading dimension at which {@link #gemmPreparedTransA} reads a transposed A of {@code m}
    * rows without packing it, or 0 if this kernel has none for {@code m} (or judges the padding
-   * too costly for so few rows). A caller that writes A itself may store it so ({@code lda} = the stride, the {@code k × stride} block complete from
-   * the offset) to save the packing; the values in columns {@code m .. stride - 1} never affect
-   * C, and the result is bitwise that of any other {@code lda}. This default: 0.
+   * too costly for so few rows). A caller that writes A itself may store it so ({@code lda} =
+   * the stride, the {@code k × stride} block complete from the offset) to save the packing;
+   * the values in columns {@code m .. stride - 1} never affect C, and the result is bitwise
+   * that of any other {@code lda}. This default: 0.
    *
    * @param m rows of op(A), that is columns of A as stored
    * @return the stride, or 0

@@ -54,9 +54,9 @@ public final class VectorMatMul implements MatMul {
    * than the caches hold, so C's lines come from memory. The tiles' stores at the end of each
    * k block otherwise miss on 12 lines at once (MR rows, scattered by ldc); the row-by-row
    * fill makes them sequential streams that the hardware prefetcher follows. Same values
-   * either way (the tiles overwrite C). Seed column gradient (240000 × 360, k = 160): 63-66 %
-   * of the FMA peak without, 70 % with (bench kernel probe, session 10); products whose C
-   * stays in cache (Winograd chunks) lose 2-4 % with it, hence the threshold.
+   * either way (the tiles overwrite C). Seed column gradient (240000 × 360, k = 160): 65-66 %
+   * of the FMA peak without, 72-74 % with (bench kernel probe, session 10); products whose C
+   * stays in cache (Winograd chunks) lost 2-4 % to it, hence the threshold.
    */
   static final long PRE_ZERO_C_FLOATS = 1L << 22;
   /** Maximum packed B panel, in floats (1 MiB: long-k products measured faster than with 4). */
