@@ -126,6 +126,11 @@ class PendingFileTest {
     left.stream().filter(n -> !n.equals("model.npz"))
         .forEach(n -> assertTrue(PendingFile.isTempOf(n, "model.npz"), n));
     assertArrayEquals(OLD, Files.readAllBytes(target), "a killed writer changes nothing");
+    // The next write removes the files older than its own temporary file (the contract). File
+    // times come from the kernel's coarse clock (a tick of a few ms), so a write right after
+    // the last kill could share that file's time and rightly keep it; a write comes later
+    // than that in practice, and here too.
+    awaitFileClockPast(left);
 
     Npy.write(io.github.convlstm4j.api.Tensor.of(new int[] {1}, new float[] {7}), target);
 
@@ -240,6 +245,27 @@ class PendingFileTest {
     Path p = Files.write(dir.resolve(name), OLD);
     Files.setLastModifiedTime(p, time);
     return p;
+  }
+
+  /** Waits (at most 5 s) until a file written now gets a later time than each named file. */
+  private void awaitFileClockPast(Set<String> names) throws Exception {
+    FileTime newest = FileTime.fromMillis(0);
+    for (String n : names) {
+      FileTime t = Files.getLastModifiedTime(dir.resolve(n));
+      newest = t.compareTo(newest) > 0 ? t : newest;
+    }
+    Path probe = dir.resolve("file-clock-probe");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    try {
+      Files.write(probe, new byte[0]);
+      while (Files.getLastModifiedTime(probe).compareTo(newest) <= 0
+          && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+        Files.write(probe, new byte[0]);
+      }
+    } finally {
+      Files.delete(probe);
+    }
   }
 
   private Set<String> names() {
