@@ -13,7 +13,8 @@ import io.github.convlstm4j.reference.kernel.MatMuls;
  * in Keras order i, f, c, o; states and their gradients are {@code [p·F + j]} from their
  * offsets. Two implementations compute bit-for-bit the same values (the same float operations
  * in the same order, no fused multiply-add): {@link ScalarCellOps}, plain loops, and
- * {@code VectorCellOps}, the Vector API, used when the JVM runs with the
+ * {@code VectorCellOps128}, {@code VectorCellOps256} and {@code VectorCellOps512}, the Vector
+ * API on the matrix kernel's own width, used when the JVM runs with the
  * {@code jdk.incubator.vector} module and the matrix kernel is the vector one.
  */
 interface CellOps {
@@ -111,21 +112,44 @@ interface CellOps {
   /** Short name: {@code scalar} or {@code vector-<bits>}. */
   String name();
 
-  /** The implementation matching a matrix kernel: vector for a Vector API kernel. */
+  /**
+   * The implementation matching a matrix kernel: the Vector API twin of the kernel's own width
+   * ({@link MatMul#vectorBits()}) for a Vector API kernel, else {@link ScalarCellOps}. One width
+   * per network: on JDK 17, Vector API code of two widths in one JVM boxes vectors.
+   */
   static CellOps forKernel(MatMul mm) {
-    if (mm.name().startsWith("vector") && MatMuls.vectorApiAvailable()) {
-      return vector();
+    if (mm.vectorBits() > 0 && MatMuls.vectorApiAvailable()) {
+      return vector(mm.vectorBits());
     }
     return new ScalarCellOps();
   }
 
-  /** The Vector API implementation; needs the {@code jdk.incubator.vector} module. */
+  /**
+   * The Vector API implementation of the default kernel width
+   * ({@link io.github.convlstm4j.reference.kernel.VectorMatMul#defaultBits()}); needs the
+   * {@code jdk.incubator.vector} module.
+   */
   static CellOps vector() {
+    return vector(MatMuls.vector(1).vectorBits());
+  }
+
+  /**
+   * The Vector API implementation on {@code bits}-bit vectors; needs the
+   * {@code jdk.incubator.vector} module.
+   *
+   * @throws IllegalArgumentException if {@code bits} is not 128, 256 or 512
+   * @throws IllegalStateException if the Vector API is not available
+   */
+  static CellOps vector(int bits) {
+    if (bits != 128 && bits != 256 && bits != 512) {
+      throw new IllegalArgumentException(
+          "vector width must be 128, 256 or 512 bits, got " + bits);
+    }
     if (!MatMuls.vectorApiAvailable()) {
       throw new IllegalStateException(
           "the Vector API (module jdk.incubator.vector) is not available: " + MatMuls.VECTOR_HINT);
     }
-    String name = "io.github.convlstm4j.reference.VectorCellOps";
+    String name = "io.github.convlstm4j.reference.VectorCellOps" + bits;
     try {
       return (CellOps) Class.forName(name).getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {

@@ -2,10 +2,15 @@ package io.github.convlstm4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.reference.kernel.MatMuls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -30,19 +35,22 @@ class CellOpsTest {
       for (Activation act : new Activation[] {Activation.TANH, Activation.RELU,
           Activation.LINEAR}) {
         for (int f : new int[] {1, 3, 8, 13, 16, 40}) {
-          b.add(Arguments.of(ra, act, f));
+          for (int bits : new int[] {128, 256, 512}) {
+            b.add(Arguments.of(ra, act, f, bits));
+          }
         }
       }
     }
     return b.build();
   }
 
-  @ParameterizedTest(name = "{0} / {1}, F = {2}")
+  @ParameterizedTest(name = "{0} / {1}, F = {2}, {3}-bit vectors")
   @MethodSource("cases")
   @DisplayName("vector cell math equals the scalar one bit for bit")
-  void vectorEqualsScalar(Activation ra, Activation act, int f) {
+  void vectorEqualsScalar(Activation ra, Activation act, int f, int bits) {
     CellOps scalar = new ScalarCellOps();
-    CellOps vector = CellOps.vector();
+    CellOps vector = CellOps.vector(bits);
+    assertEquals("vector-" + bits, vector.name());
     Random r = new Random(31L * f + ra.ordinal() * 7 + act.ordinal());
     int rows = 7;
     int g = 4 * f;
@@ -165,7 +173,41 @@ class CellOpsTest {
   void namesAndChoice() {
     assertEquals("scalar", new ScalarCellOps().name());
     assertEquals("scalar", CellOps.forKernel(MatMuls.scalar(1)).name());
-    assertTrue(CellOps.forKernel(MatMuls.vector(1)).name().startsWith("vector-"));
+    assertEquals("vector-" + MatMuls.vector(1).vectorBits(), CellOps.vector().name());
+    // The cell math follows the matrix kernel's width, forced or default, never another one.
+    for (int bits : new int[] {128, 256, 512}) {
+      assertEquals("vector-" + bits, CellOps.forKernel(MatMuls.vector(1, bits)).name());
+    }
+    assertEquals("vector-" + MatMuls.vector(1).vectorBits(),
+        CellOps.forKernel(MatMuls.vector(1)).name());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CellOps.vector(384));
+    assertEquals("vector width must be 128, 256 or 512 bits, got 384", e.getMessage());
+  }
+
+  /**
+   * {@code VectorCellOps128} and {@code VectorCellOps512} must be {@code VectorCellOps256} with
+   * the bit size replaced, so that a change to one width's cell math reaches all. To regenerate
+   * them after editing {@code VectorCellOps256.java} (from this module's directory):
+   *
+   * <pre>
+   * D=src/main/java/io/github/convlstm4j/reference
+   * sed 's/256/512/g' $D/VectorCellOps256.java &gt; $D/VectorCellOps512.java
+   * sed 's/256/128/g' $D/VectorCellOps256.java &gt; $D/VectorCellOps128.java
+   * </pre>
+   */
+  @Test
+  void theTwinsAreVectorCellOps256WithTheBitSizeReplaced() throws IOException {
+    Path dir = Path.of("src/main/java/io/github/convlstm4j/reference");
+    String source = Files.readString(dir.resolve("VectorCellOps256.java"),
+        StandardCharsets.UTF_8);
+    for (String bits : new String[] {"128", "512"}) {
+      String twin = Files.readString(dir.resolve("VectorCellOps" + bits + ".java"),
+          StandardCharsets.UTF_8);
+      assertEquals(source.replace("256", bits), twin, "VectorCellOps" + bits
+          + ".java differs from VectorCellOps256.java with 256 replaced by " + bits
+          + ": regenerate it (see this test's Javadoc)");
+    }
   }
 
   private static double sigmoid(double x) {

@@ -150,17 +150,22 @@ public final class BenchCommand implements Callable<Integer> {
     if (noKernels) {
       kernels.put("error", "skipped (--no-kernels)");
     } else {
-      progress(err, "FMA peak probe and reference GEMM kernels");
-      ChildProcess.Outcome o = jvm.run(true, List.of("kernels", Integer.toString(n),
-          Integer.toString(reps), Boolean.toString(options.tiny)));
-      if (o.ok()) {
-        kernels = o.json();
-        if (kernels.containsKey("error")) {
-          skipped.add("kernels: " + kernels.get("error"));
+      List<Map<String, Object>> parts = new ArrayList<>();
+      for (String kernel : GemmProbe.kernelNames()) {
+        progress(err, "FMA peak probe and reference GEMM kernel " + kernel);
+        ChildProcess.Outcome o = jvm.run(true, List.of("kernels", Integer.toString(n),
+            Integer.toString(reps), Boolean.toString(options.tiny), kernel));
+        Map<String, Object> part = new LinkedHashMap<>();
+        if (o.ok()) {
+          part = o.json();
+        } else {
+          part.put("error", o.error());
         }
-      } else {
-        kernels.put("error", o.error());
-        skipped.add("kernels: " + o.error());
+        parts.add(part);
+      }
+      kernels = GemmProbe.merge(parts);
+      if (kernels.containsKey("error")) {
+        skipped.add("kernels: " + kernels.get("error"));
       }
     }
 

@@ -126,11 +126,43 @@ final class GemmProbe {
   private final int threads;
   private final int reps;
   private final boolean tiny;
+  /** The one kernel to time ({@code scalar}, {@code vector-256}, ...); null: every kernel. */
+  private final String only;
 
   GemmProbe(int threads, int reps, boolean tiny) {
+    this(threads, reps, tiny, null);
+  }
+
+  /**
+   * A probe of one kernel, {@code scalar} or {@code vector-BITS}, or of all ({@code null}). The
+   * bench times each kernel in its own JVM ({@link #kernelNames()}): JDK 17 compiles Vector API
+   * code of a second width, run after the first in one JVM, into code that boxes every vector
+   * (the seed products at 5 GFLOP/s instead of 220 on an AVX-512 machine, session 11).
+   */
+  GemmProbe(int threads, int reps, boolean tiny, String only) {
+    if (only != null && !kernelNames().contains(only)) {
+      throw new IllegalArgumentException("kernel must be one of " + kernelNames() + ", got "
+          + only);
+    }
     this.threads = threads;
     this.reps = reps;
     this.tiny = tiny;
+    this.only = only;
+  }
+
+  /**
+   * The kernels this machine has, in the order the report shows them: {@code scalar}, then
+   * {@code vector-BITS} for every native width ({@link MatMuls#nativeVectorBits()}) when the
+   * Vector API is available.
+   */
+  static List<String> kernelNames() {
+    List<String> names = new ArrayList<>(List.of("scalar"));
+    if (MatMuls.vectorApiAvailable()) {
+      for (int bits : MatMuls.nativeVectorBits()) {
+        names.add("vector-" + bits);
+      }
+    }
+    return names;
   }
 
   /** The shapes measured. */
@@ -223,6 +255,47 @@ final class GemmProbe {
             F4_POSITIONS, F4_TILES_PER_BLOCK));
   }
 
+  /**
+   * One result from the results of probes run one kernel each (in separate JVMs): the rows in
+   * the given order, each FMA peak the largest of the parts' (every part probes it before and
+   * after its GEMMs), the largest peak RSS, and the parts' errors joined with "; " (a failed
+   * part loses only its own rows).
+   *
+   * @param parts the results of {@link #run()}, in kernel order
+   * @return the merged result, in {@link #run()}'s form
+   */
+  static Map<String, Object> merge(List<Map<String, Object>> parts) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    List<Object> rows = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (Map<String, Object> part : parts) {
+      for (String key : new String[] {"threads", "vectorApi"}) {
+        if (part.containsKey(key)) {
+          r.putIfAbsent(key, part.get(key));
+        }
+      }
+      for (String key : new String[] {"peakGflops", "peakGflopsAfter", "peakRssMiB"}) {
+        if (part.get(key) instanceof Number v) {
+          Object was = r.get(key);
+          if (!(was instanceof Number w) || v.doubleValue() > w.doubleValue()) {
+            r.put(key, v);
+          }
+        }
+      }
+      if (part.get("gemm") instanceof List<?> list) {
+        rows.addAll(list);
+      }
+      if (part.containsKey("error")) {
+        errors.add(String.valueOf(part.get("error")));
+      }
+    }
+    r.put("gemm", rows);
+    if (!errors.isEmpty()) {
+      r.put("error", String.join("; ", errors));
+    }
+    return r;
+  }
+
   /** Runs the probe and the kernels; errors are reported in the result, not thrown. */
   Map<String, Object> run() {
     Map<String, Object> r = new LinkedHashMap<>();
@@ -254,6 +327,7 @@ final class GemmProbe {
     for (int bits : MatMuls.nativeVectorBits()) {
       kernels.add(MatMuls.vector(threads, bits));
     }
+    kernels.removeIf(mm -> only != null && !mm.name().equals(only));
     for (MatMul mm : kernels) {
       boolean scalar = !mm.name().startsWith("vector");
       // Scalar runs are 30-60x slower: fewer repetitions, warm-up on the small shape only.

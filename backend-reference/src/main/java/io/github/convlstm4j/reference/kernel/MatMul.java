@@ -165,4 +165,15 @@ public interface MatMul {
    * @return the name
    */
   String name();
+
+  /**
+   * The vector width of this kernel's Vector API code, which the element-wise work of a
+   * network using it must share: one JVM running the Vector API on two widths at once slows
+   * both down (see {@code CellOps#forKernel}).
+   *
+   * @return 128, 256 or 512 bits; 0 for a kernel without vectors (this default)
+   */
+  default int vectorBits() {
+    return 0;
+  }
 }

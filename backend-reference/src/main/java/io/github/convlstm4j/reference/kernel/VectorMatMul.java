@@ -175,6 +175,7 @@ public final class VectorMatMul implements MatMul {
    *
    * @return 128, 256 or 512
    */
+  @Override
   public int vectorBits() {
     return tiles.bits();
   }

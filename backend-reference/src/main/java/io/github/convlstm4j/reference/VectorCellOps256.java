@@ -7,23 +7,33 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link CellOps} with the Vector API: per position, one pass over the {@code F} filters in
- * vectors of {@link FloatVector#SPECIES_PREFERRED} lanes (the last {@code F mod lanes} filters
- * as scalars), all four gates, the cell update and the output together while they are in
+ * {@link CellOps} with the Vector API on {@code FloatVector.SPECIES_256}: per position, one pass
+ * over the {@code F} filters in vectors of 256 bits (the last {@code F mod lanes} filters as
+ * scalars), all four gates, the cell update and the output together while they are in
  * registers. The same float operations in the same order as {@link ScalarCellOps} (tanh is
  * {@link CellMath}'s rational form, no fused multiply-add), so the results are identical.
  *
+ * <p>One class per width (the name ends in the bit count), chosen by {@link CellOps#forKernel}
+ * to match the matrix kernel's width: with the species a {@code static final} constant C2
+ * compiles the operations into vector instructions, and a network whose element-wise work ran
+ * on another width than its GEMM tiles (as the preferred species did before) made JDK 17 box
+ * vectors in both: a seed training step with the tiles forced narrower than the machine's
+ * preferred width took 25-67 s instead of about 2.6 (docs/PERFORMANCE.md, session 11). The
+ * three files are one source with the bit size changed ({@code CellOpsTest} checks that they
+ * differ in nothing else): edit this width's file, then regenerate the other two with the
+ * {@code sed} command in {@code CellOpsTest}.
+ *
  * <p>Load only when the JVM runs with {@code --add-modules jdk.incubator.vector} (see
- * {@link CellOps#vector()}).
+ * {@link CellOps#vector(int)}).
  */
-final class VectorCellOps implements CellOps {
+final class VectorCellOps256 implements CellOps {
 
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
   private static final int L = S.length();
 
   // The rational tanh uses CellMath's clamp and coefficients, so both paths stay identical.
 
-  VectorCellOps() {}
+  VectorCellOps256() {}
 
   @Override
   public String name() {
