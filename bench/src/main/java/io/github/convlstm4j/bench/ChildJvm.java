@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the bench's child JVMs, for {@code bench} and {@code bench soak} alike: the java of
- * this JVM, this JVM's class path, {@link BenchChild} as the main class, one task per child.
+ * this JVM (or {@code --child-java}'s), this JVM's class path, {@link BenchChild} as the main class, one task per child.
  * Each child gets {@code -Xmx}, {@code -Dai.djl.offline=true}, its log level (warn, or debug
  * with {@code --verbose}), the command's own extra flags, {@code --add-modules
  * jdk.incubator.vector} unless it must run the reference backend's scalar kernel, and
@@ -28,6 +29,8 @@ final class ChildJvm {
   private final List<String> extraFlags;
   private final boolean verbose;
   private final long timeoutSeconds;
+  /** The children's java executable; null: this JVM's. */
+  private final Path java;
 
   /**
    * A launcher.
@@ -37,14 +40,21 @@ final class ChildJvm {
    * @param extraFlags further JVM flags of every child
    * @param verbose debug logging in the children
    * @param timeoutSeconds how long one child may run before it is killed
+   * @param java the children's java executable, or null for this JVM's
    */
   ChildJvm(int threads, String heap, List<String> extraFlags, boolean verbose,
-      long timeoutSeconds) {
+      long timeoutSeconds, Path java) {
     this.threads = threads;
     this.heap = heap;
     this.extraFlags = List.copyOf(extraFlags);
     this.verbose = verbose;
     this.timeoutSeconds = timeoutSeconds;
+    this.java = java;
+  }
+
+  /** The java executable the children run. */
+  Path javaExecutable() {
+    return java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
   /** The threads of the backends in the children. */
@@ -69,7 +79,7 @@ final class ChildJvm {
   /** The whole command line of a child that runs {@code args} (see {@link BenchChild}). */
   List<String> command(boolean vector, List<String> args) {
     List<String> c = new ArrayList<>();
-    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    c.add(javaExecutable().toString());
     c.addAll(flags(vector));
     c.add("-cp");
     c.add(System.getProperty("java.class.path"));
@@ -113,12 +123,37 @@ final class ChildJvm {
         + System.getProperty("os.arch"));
     m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty(
         "java.runtime.version"));
+    if (java != null) {
+      m.put("childJvm", java + " (" + versionOf(java) + ")");
+    }
     m.put("benchJvmFlags", String.join(" ",
         ManagementFactory.getRuntimeMXBean().getInputArguments()));
     m.put("childJvmFlags", String.join(" ", flags(true)));
     m.put("childEnvironment", "OMP_NUM_THREADS=" + threads + " MKL_NUM_THREADS=" + threads);
     m.put("threads", threads);
     return m;
+  }
+
+  /**
+   * What {@code java -version} prints, lines joined by "; " (e.g. {@code openjdk version
+   * "25.0.1" ...}), or why it could not be run.
+   */
+  static String versionOf(Path java) {
+    try {
+      Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true)
+          .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        return "java -version failed: " + out.strip();
+      }
+      return String.join("; ", out.strip().lines().map(String::strip).toList());
+    } catch (IOException e) {
+      return "java -version failed: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "java -version interrupted";
+    }
   }
 
   /** The CPU model from /proc/cpuinfo, with its widest vector extension. */

@@ -1,6 +1,8 @@
 package io.github.convlstm4j.bench;
 
 import io.github.convlstm4j.spi.BackendOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -52,6 +54,12 @@ final class ChildRunOptions {
           + "--tiny).")
   String childHeap;
 
+  @Option(names = "--child-java", paramLabel = "FILE",
+      description = "The java executable of the child JVMs (default: this JVM's), e.g. a "
+          + "newer JDK's bin/java; the report names its version. The build's jars run on any "
+          + "JDK from 17 on.")
+  Path childJava;
+
   @Option(names = "--timeout", paramLabel = "SECONDS",
       description = "Give up on one child process after this long (default: bench 3600, "
           + "soak 1800).")
@@ -83,6 +91,11 @@ final class ChildRunOptions {
       throw new ParameterException(commandLine, "--child-heap must be a size such as 6g or "
           + "512m, got '" + childHeap + "'");
     }
+    if (childJava != null && !(Files.isRegularFile(childJava)
+        && Files.isExecutable(childJava))) {
+      throw new ParameterException(commandLine, "--child-java must be an executable file, "
+          + "got '" + childJava + "'");
+    }
     outputs.validate(commandLine);
   }
 
@@ -101,6 +114,6 @@ final class ChildRunOptions {
   ChildJvm childJvm(String defaultHeap, long defaultTimeout, List<String> extraFlags) {
     String heap = childHeap != null ? childHeap : tiny ? "1g" : defaultHeap;
     return new ChildJvm(resolvedThreads(), heap, extraFlags, verbose,
-        timeoutSeconds != null ? timeoutSeconds : defaultTimeout);
+        timeoutSeconds != null ? timeoutSeconds : defaultTimeout, childJava);
   }
 }

@@ -39,6 +39,8 @@ class BenchUsageTest {
       "bench --tiny --threads -1",
       "bench --tiny --timeout 0",
       "bench --tiny --child-heap lots",
+      "bench --tiny --child-java /nonexistent/bin/java",
+      "bench soak --tiny --child-java /etc",
       "bench --models gpu",
       "bench --tiny --models seed",
       "bench --tiny --backends reference/fft",
