@@ -34,7 +34,7 @@ class CellOpsTest {
     for (Activation ra : new Activation[] {Activation.HARD_SIGMOID, Activation.SIGMOID}) {
       for (Activation act : new Activation[] {Activation.TANH, Activation.RELU,
           Activation.LINEAR}) {
-        for (int f : new int[] {1, 3, 8, 13, 16, 40}) {
+        for (int f : new int[] {1, 3, 8, 13, 16, 20, 40}) {
           for (int bits : new int[] {128, 256, 512}) {
             b.add(Arguments.of(ra, act, f, bits));
           }
