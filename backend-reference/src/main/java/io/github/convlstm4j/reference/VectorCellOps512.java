@@ -19,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * on another width than its GEMM tiles (as the preferred species did before) made JDK 17 box
  * vectors in both: a seed training step with the tiles forced narrower than the machine's
  * preferred width took 25-67 s instead of about 2.6 (docs/PERFORMANCE.md, session 11). The
- * three files are one source with the bit size changed ({@code CellOpsTest} checks that they
+ * three files are one source with the bit size changed ({@code VectorTwinsTest} checks that they
  * differ in nothing else): edit this width's file, then regenerate the other two with the
- * {@code sed} command in {@code CellOpsTest}.
+ * {@code sed} command in {@code VectorTwinsTest}.
  *
  * <p>Load only when the JVM runs with {@code --add-modules jdk.incubator.vector} (see
  * {@link CellOps#vector(int)}).

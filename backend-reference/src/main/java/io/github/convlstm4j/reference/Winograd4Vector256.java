@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The species is a {@code static final} constant, as the Vector API needs for C2 to compile
  * vector instructions; hence one class per width. The three {@code Winograd4Vector*.java} files
- * are one source with the bit size changed ({@code Winograd4TransformsTest} checks that they
+ * are one source with the bit size changed ({@code VectorTwinsTest} checks that they
  * differ in nothing else): edit {@code Winograd4Vector256.java}, then regenerate the other two
  * with the {@code sed} command in that test. Every method is small, so that C2 inlines it and
  * no vector is boxed on the heap; no vector value is merged from two branches, and none is

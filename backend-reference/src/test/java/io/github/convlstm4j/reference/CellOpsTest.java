@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convlstm4j.api.Activation;
 import io.github.convlstm4j.reference.kernel.MatMuls;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -183,31 +179,6 @@ class CellOpsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> CellOps.vector(384));
     assertEquals("vector width must be 128, 256 or 512 bits, got 384", e.getMessage());
-  }
-
-  /**
-   * {@code VectorCellOps128} and {@code VectorCellOps512} must be {@code VectorCellOps256} with
-   * the bit size replaced, so that a change to one width's cell math reaches all. To regenerate
-   * them after editing {@code VectorCellOps256.java} (from this module's directory):
-   *
-   * <pre>
-   * D=src/main/java/io/github/convlstm4j/reference
-   * sed 's/256/512/g' $D/VectorCellOps256.java &gt; $D/VectorCellOps512.java
-   * sed 's/256/128/g' $D/VectorCellOps256.java &gt; $D/VectorCellOps128.java
-   * </pre>
-   */
-  @Test
-  void theTwinsAreVectorCellOps256WithTheBitSizeReplaced() throws IOException {
-    Path dir = Path.of("src/main/java/io/github/convlstm4j/reference");
-    String source = Files.readString(dir.resolve("VectorCellOps256.java"),
-        StandardCharsets.UTF_8);
-    for (String bits : new String[] {"128", "512"}) {
-      String twin = Files.readString(dir.resolve("VectorCellOps" + bits + ".java"),
-          StandardCharsets.UTF_8);
-      assertEquals(source.replace("256", bits), twin, "VectorCellOps" + bits
-          + ".java differs from VectorCellOps256.java with 256 replaced by " + bits
-          + ": regenerate it (see this test's Javadoc)");
-    }
   }
 
   private static double sigmoid(double x) {

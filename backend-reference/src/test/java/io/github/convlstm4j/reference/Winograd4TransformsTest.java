@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,19 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 512 runs emulated on an AVX2 machine, still exactly) against the scalar definition bit for
  * bit, on channel counts with and without a scalar tail.
  *
- * <p>{@code Winograd4Vector128} and {@code Winograd4Vector512} must be
- * {@code Winograd4Vector256} with the bit size replaced. To regenerate them after editing
- * {@code Winograd4Vector256.java} (from this module's directory):
- *
- * <pre>
- * D=src/main/java/io/github/convlstm4j/reference
- * sed 's/256/512/g' $D/Winograd4Vector256.java &gt; $D/Winograd4Vector512.java
- * sed 's/256/128/g' $D/Winograd4Vector256.java &gt; $D/Winograd4Vector128.java
- * </pre>
+ * <p>That the twins are one source: {@link VectorTwinsTest}.
  */
 class Winograd4TransformsTest {
-
-  private static final Path DIR = Path.of("src/main/java/io/github/convlstm4j/reference");
 
   private static final double[][] BT = {
       {4, 0, -5, 0, 1, 0},
@@ -48,19 +34,6 @@ class Winograd4TransformsTest {
       {0, 1, -1, 8, -8, 1}};
 
   private static final int[] CHANNELS = {1, 3, 8, 16, 17, 40, 41};
-
-  @Test
-  void theTwinsAreWinograd4Vector256WithTheBitSizeReplaced() throws IOException {
-    String source = Files.readString(DIR.resolve("Winograd4Vector256.java"),
-        StandardCharsets.UTF_8);
-    for (String bits : new String[] {"128", "512"}) {
-      String twin = Files.readString(DIR.resolve("Winograd4Vector" + bits + ".java"),
-          StandardCharsets.UTF_8);
-      assertEquals(source.replace("256", bits), twin, "Winograd4Vector" + bits
-          + ".java differs from Winograd4Vector256.java with 256 replaced by " + bits
-          + ": regenerate it (see this test's Javadoc)");
-    }
-  }
 
   @Test
   void scalarInputTransformIsBtDB() {

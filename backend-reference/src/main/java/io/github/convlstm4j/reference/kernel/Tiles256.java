@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The species is a {@code static final} constant, as the Vector API needs for C2 to compile
  * the tiles into vector instructions; hence one class per width. The three {@code Tiles*.java}
- * files are one source with the bit size changed ({@code TilesTwinTest} checks that they differ
+ * files are one source with the bit size changed ({@code VectorTwinsTest} checks that they differ
  * in nothing else): edit {@code Tiles256.java}, then regenerate the other two with the
- * {@code sed} command in {@code TilesTwinTest}.
+ * {@code sed} command in {@code VectorTwinsTest}.
  */
 final class Tiles256 implements VectorTiles {
 
