@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>Arguments:
  * {@code model CONFIGURATION MODEL THREADS REPS WARMUP [PHASES]},
- * {@code kernels THREADS REPS TINY [KERNEL]} or {@code soak CONFIGURATION key=value...} (see
+ * {@code kernels THREADS REPS TINY KERNEL}, {@code jvm} (this JVM's name and version) or
+ * {@code soak CONFIGURATION key=value...} (see
  * {@link SoakSettings}). CONFIGURATION is a backend name or a {@link BenchConfiguration} label
  * such as {@code djl-pytorch/per-step}. PHASES ({@link ModelTimer.Phases}; default all):
  * {@code forward-only} runs only the forward pass (for profiling it, e.g. under JFR),
@@ -54,9 +55,14 @@ public final class BenchChild {
           Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
           ModelTimer.Phases.parse(args.length == 7 ? args[6] : "")).run();
     }
-    if ((args.length == 4 || args.length == 5) && args[0].equals("kernels")) {
+    if (args.length == 5 && args[0].equals("kernels")) {
       return new GemmProbe(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-          Boolean.parseBoolean(args[3]), args.length == 5 ? args[4] : null).run();
+          Boolean.parseBoolean(args[3]), args[4]).run();
+    }
+    if (args.length == 1 && args[0].equals("jvm")) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("jvm", ChildJvm.thisJvm());
+      return r;
     }
     if (args.length >= 2 && args[0].equals("soak")) {
       return new SoakRunner(BenchConfiguration.parse(args[1]),
@@ -64,7 +70,7 @@ public final class BenchChild {
     }
     throw new IllegalArgumentException("arguments must be 'model CONFIGURATION MODEL THREADS "
         + "REPS WARMUP [forward-only|stream-only|inference-only|train-only]', 'kernels THREADS "
-        + "REPS TINY [KERNEL]' or 'soak CONFIGURATION key=value...', got "
+        + "REPS TINY KERNEL', 'jvm' or 'soak CONFIGURATION key=value...', got "
         + String.join(" ", args));
   }
 }

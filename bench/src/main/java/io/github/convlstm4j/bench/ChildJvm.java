@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the bench's child JVMs, for {@code bench} and {@code bench soak} alike: the java of
- * this JVM (or {@code --child-java}'s), this JVM's class path, {@link BenchChild} as the main class, one task per child.
+ * this JVM (or {@code --child-java}'s), this JVM's class path, {@link BenchChild} as the main
+ * class, one task per child.
  * Each child gets {@code -Xmx}, {@code -Dai.djl.offline=true}, its log level (warn, or debug
  * with {@code --verbose}), the command's own extra flags, {@code --add-modules
  * jdk.incubator.vector} unless it must run the reference backend's scalar kernel, and
@@ -121,10 +121,12 @@ final class ChildJvm {
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch"));
-    m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty(
-        "java.runtime.version"));
+    m.put("jvm", thisJvm());
     if (java != null) {
-      m.put("childJvm", java + " (" + versionOf(java) + ")");
+      // The children name their JVM themselves, as this one does above.
+      ChildProcess.Outcome o = run(false, List.of("jvm"));
+      m.put("childJvm", java + " (" + (o.ok() ? o.json().get("jvm")
+          : "cannot run it: " + o.error()) + ")");
     }
     m.put("benchJvmFlags", String.join(" ",
         ManagementFactory.getRuntimeMXBean().getInputArguments()));
@@ -134,26 +136,9 @@ final class ChildJvm {
     return m;
   }
 
-  /**
-   * What {@code java -version} prints, lines joined by "; " (e.g. {@code openjdk version
-   * "25.0.1" ...}), or why it could not be run.
-   */
-  static String versionOf(Path java) {
-    try {
-      Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true)
-          .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        return "java -version failed: " + out.strip();
-      }
-      return String.join("; ", out.strip().lines().map(String::strip).toList());
-    } catch (IOException e) {
-      return "java -version failed: " + e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "java -version interrupted";
-    }
+  /** This JVM's name and runtime version, e.g. "OpenJDK 64-Bit Server VM 17.0.15+6-...". */
+  static String thisJvm() {
+    return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
   }
 
   /** The CPU model from /proc/cpuinfo, with its widest vector extension. */
