@@ -9,9 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link CellOps} with the Vector API on {@code FloatVector.SPECIES_256}: per position, one pass
  * over the {@code F} filters in vectors of 256 bits (the last {@code F mod lanes} filters as
- * scalars), all four gates, the cell update and the output together while they are in
- * registers. The same float operations in the same order as {@link ScalarCellOps} (tanh is
- * {@link CellMath}'s rational form, no fused multiply-add), so the results are identical.
+ * scalars, or with one overlapping vector in the hard-sigmoid and {@code H = o⊙tanh(C)}
+ * passes: see {@code overlappingTail}), all four gates, the cell update and the output
+ * together while they are in registers. The same float operations in the same order as
+ * {@link ScalarCellOps} (tanh is {@link CellMath}'s rational form, no fused multiply-add), so
+ * the results are identical.
  *
  * <p>One class per width (the name ends in the bit count), chosen by {@link CellOps#forKernel}
  * to match the matrix kernel's width: with the species a {@code static final} constant C2
@@ -205,28 +207,15 @@ final class VectorCellOps256 implements CellOps {
   private static void output(Activation act, float[] gates, int go, float[] cells, int c,
       float[] hs, int h, int f) {
     int nv = f - f % L;
+    int t = act == Activation.TANH ? overlappingTail(f) : -1;
     if (act == Activation.TANH) {
       tanh(cells, c, hs, h, nv);
-      int t = overlappingTail(f);
       if (t >= 0) {
         // tanh reads the cells and writes H: the overlapped lanes just get their value again.
         tanh(cells, c + t, hs, h + t, L);
-        for (int j = 0; j < nv - L; j += L) {
-          FloatVector.fromArray(S, gates, go + j).mul(FloatVector.fromArray(S, hs, h + j))
-              .intoArray(hs, h + j);
-        }
-        // H *= o in place: the last whole vector and the one ending at f, both read first.
-        int k = nv - L;
-        FloatVector x = FloatVector.fromArray(S, gates, go + k)
-            .mul(FloatVector.fromArray(S, hs, h + k));
-        FloatVector y = FloatVector.fromArray(S, gates, go + t)
-            .mul(FloatVector.fromArray(S, hs, h + t));
-        x.intoArray(hs, h + k);
-        y.intoArray(hs, h + t);
-        return;
       }
     }
-    for (int j = 0; j < nv; j += L) {
+    for (int j = 0; j < (t < 0 ? nv : nv - L); j += L) {
       FloatVector o = FloatVector.fromArray(S, gates, go + j);
       if (act == Activation.TANH) {
         o.mul(FloatVector.fromArray(S, hs, h + j)).intoArray(hs, h + j);
@@ -238,6 +227,17 @@ final class VectorCellOps256 implements CellOps {
       } else {
         o.mul(cell).intoArray(hs, h + j);
       }
+    }
+    if (t >= 0) {
+      // H *= o in place: the last whole vector and the one ending at f, both read first.
+      int k = nv - L;
+      FloatVector x = FloatVector.fromArray(S, gates, go + k)
+          .mul(FloatVector.fromArray(S, hs, h + k));
+      FloatVector y = FloatVector.fromArray(S, gates, go + t)
+          .mul(FloatVector.fromArray(S, hs, h + t));
+      x.intoArray(hs, h + k);
+      y.intoArray(hs, h + t);
+      return;
     }
     for (int j = nv; j < f; j++) {
       hs[h + j] = gates[go + j] * scalar(act, cells[c + j]);
