@@ -41,10 +41,16 @@ final class Winograd3x3 implements WinogradConvolution {
    */
   static final int TILES_PER_CHUNK = 48;
   /**
-   * Tiles per block of the weight gradient: the inner dimension of its products (one k block
-   * of the matrix kernel); the block's transforms stay in L3.
+   * Tiles per block of the weight gradient: the inner dimension k of its 16 products. 192 is
+   * the largest k that is one k block of the vector kernel at every width (512 bits: 6144 / 32
+   * floats), so the products read M in the prepared layout without packing it at every width
+   * (as {@code Winograd4x4.TILES_PER_BLOCK}); the block's transforms stay in L3. With 384 the
+   * 512-bit kernel packed M in every product: the bench's F(2×2) weight-gradient row read
+   * 145-164 GFLOP/s with 384 and 178-180 with 192 (AVX-512 machine, session 12), and the
+   * 256-bit kernel 106-108 and 110. The block size does not change the bits: each element of
+   * dU is one FMA chain over the tiles in order, carried across blocks.
    */
-  static final int TILES_PER_BLOCK = 384;
+  static final int TILES_PER_BLOCK = 192;
   /** Positions of the transformed tile. */
   static final int XI = 16;
 
