@@ -48,6 +48,11 @@ import java.util.Random;
  * {@code dU_ξ += V_ξᵀ · M_ξ} per position with the block's tiles as inner dimension, split over
  * the threads by ξ, block after block, as {@code Winograd3x3.weightGradient} and
  * {@code Winograd4x4.weightGradient} run them.
+ *
+ * <p>Last, per kernel, a ceiling row ({@code "ceiling": true}, not judged, see
+ * {@link #CEILING_M}): one small product whose operands stay in cache, repeated on every
+ * thread, so the report separates what the register tiles reach on this machine and JVM from
+ * what the seed shapes lose to packing and memory traffic.
  */
 final class GemmProbe {
 
@@ -115,7 +120,7 @@ final class GemmProbe {
   /** F(2×2) output tiles per chunk ({@code Winograd3x3.TILES_PER_CHUNK}). */
   static final int F2_TILES_PER_CHUNK = 48;
   /** F(2×2) tiles per weight-gradient block ({@code Winograd3x3.TILES_PER_BLOCK}). */
-  static final int F2_TILES_PER_BLOCK = 384;
+  static final int F2_TILES_PER_BLOCK = 192;
 
   /** Transformed positions of an F(4×4, 3×3) tile (6×6, {@code Winograd4x4.XI}). */
   static final int F4_POSITIONS = 36;
@@ -123,6 +128,15 @@ final class GemmProbe {
   static final int F4_TILES_PER_CHUNK = 24;
   /** F(4×4) tiles per weight-gradient block ({@code Winograd4x4.TILES_PER_BLOCK}). */
   static final int F4_TILES_PER_BLOCK = 192;
+
+  /** The ceiling row's product C(m×n) = A(m×k) · B(k×n): rows of C. */
+  static final int CEILING_M = 96;
+  /** The ceiling row's columns of C. */
+  static final int CEILING_N = 32;
+  /** The ceiling row's inner dimension. */
+  static final int CEILING_K = 192;
+  /** The start of the ceiling row's shape name. */
+  static final String CEILING = "ceiling";
 
   private final int threads;
   private final int reps;
@@ -228,8 +242,8 @@ final class GemmProbe {
    * {@code x_0} alone; the probe counts it as a joint step.)
    *
    * <ul>
-   *   <li>F(2×2) ({@code Winograd3x3.weightGradient}): 15 × 4000 = 60,000 tiles, 157 blocks of
-   *       384 (the last of 96 tiles), 16 products each. Tiny: F = 4, 4 steps × 32 tiles, one
+   *   <li>F(2×2) ({@code Winograd3x3.weightGradient}): 15 × 4000 = 60,000 tiles, 313 blocks of
+   *       192 (the last of 96 tiles), 16 products each. Tiny: F = 4, 4 steps × 32 tiles, one
    *       block.
    *   <li>F(4×4) ({@code Winograd4x4.weightGradient}): 15 × 1000 = 15,000 tiles, 79 blocks of
    *       192 (the last of 24 tiles), 36 products
@@ -350,6 +364,7 @@ final class GemmProbe {
     for (WeightGradientShape w : weightGradientShapes(tiny)) {
       rows.add(weightGradientRow(mm.serial(), mm.name(), w, kernelReps));
     }
+    rows.add(ceilingRow(mm.serial(), mm.name(), kernelReps, scalar));
     r.put("gemm", rows);
     r.put("peakGflopsAfter", peak(peakReps, peakMillis));
     r.put("peakRssMiB", MemoryStatus.peakResidentMiB());
@@ -395,6 +410,46 @@ final class GemmProbe {
         (long) xis * w.blocks(), st, w.flops());
     row.put("preparedB", true);
     row.put("threads", parts);
+    return row;
+  }
+
+  /**
+   * The kernel's ceiling on this machine, not a seed shape and not judged ({@code "ceiling":
+   * true}): every thread repeats one small product {@code C(48×64) = A(48×96) · B(96×64)} on
+   * operands of its own that stay in its core's L1 and L2 caches (A 18 KiB, B prepared 24 KiB,
+   * C 12 KiB), through {@code gemmPrepared} on the calling thread's kernel: no packing, and C
+   * overwritten rather than loaded. What this row loses to the FMA peak is the register tiles'
+   * own instruction stream (as the JIT compiles it) and the per-call overhead; what a seed row
+   * loses beyond it is packing, memory traffic and scheduling.
+   */
+  private Map<String, Object> ceilingRow(MatMul serial, String kernel, int n, boolean scalar) {
+    int calls = tiny ? 100 : scalar ? 500 : 20_000;
+    int m = CEILING_M;
+    int cols = CEILING_N;
+    int k = CEILING_K;
+    Random rnd = new Random(4);
+    int packed = serial.preparedSize(k, cols);
+    float[][] a = new float[threads][];
+    float[][] bp = new float[threads][];
+    float[][] c = new float[threads][];
+    for (int t = 0; t < threads; t++) {
+      a[t] = fill(new float[m * k], rnd);
+      bp[t] = new float[packed];
+      serial.prepare(k, cols, fill(new float[k * cols], rnd), 0, cols, bp[t], 0);
+      c[t] = new float[m * cols];
+    }
+    String name = CEILING + ": one cached product per call, repeated, each of " + threads
+        + " threads on its own operands (not a seed shape, not judged)";
+    Stats st = timed(name, threads, n, pool -> pool.forEach(threads, t -> {
+      for (int i = 0; i < calls; i++) {
+        serial.gemmPrepared(m, cols, k, a[t], 0, k, bp[t], 0, c[t], 0, cols, false);
+      }
+    }));
+    long products = (long) calls * threads;
+    Map<String, Object> row = productRow(kernel, serial, name, m, cols, k, false, products, st,
+        2.0 * m * cols * k * products);
+    row.put("threads", threads);
+    row.put("ceiling", true);
     return row;
   }
 

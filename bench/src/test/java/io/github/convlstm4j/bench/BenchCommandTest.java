@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,8 +137,19 @@ class BenchCommandTest {
     List<?> gemm = (List<?>) kernels.get("gemm");
     // One child JVM per kernel (scalar, then each native vector width), merged in that order.
     List<String> kernelNames = GemmProbe.kernelNames();
-    assertEquals(10 * kernelNames.size(), gemm.size(), kernelNames + " x (4 im2col shapes + "
-        + "2 x 2 Winograd chunk products (F(2x2), F(4x4)) + 2 weight gradients)");
+    assertEquals(11 * kernelNames.size(), gemm.size(), kernelNames + " x (4 im2col shapes + "
+        + "2 x 2 Winograd chunk products (F(2x2), F(4x4)) + 2 weight gradients + 1 ceiling)");
+    List<?> ceilings = gemm.stream().filter(g -> Boolean.TRUE.equals(((Map<?, ?>) g)
+        .get("ceiling"))).collect(java.util.stream.Collectors.toList());
+    assertEquals(kernelNames.size(), ceilings.size(), "one ceiling row per kernel: " + gemm);
+    for (Object g : ceilings) {
+      Map<?, ?> row = (Map<?, ?>) g;
+      assertEquals(List.of(GemmProbe.CEILING_M, GemmProbe.CEILING_N, GemmProbe.CEILING_K),
+          Stream.of("m", "n", "k").map(x -> ((Number) row.get(x)).intValue())
+              .collect(java.util.stream.Collectors.toList()), row.toString());
+      assertTrue(((Number) row.get("gflops")).doubleValue() > 0, row.toString());
+      assertTrue(String.valueOf(row.get("shape")).startsWith(GemmProbe.CEILING), row.toString());
+    }
     assertEquals(kernelNames, gemm.stream().map(g -> String.valueOf(((Map<?, ?>) g)
         .get("kernel"))).distinct().collect(java.util.stream.Collectors.toList()));
     for (String size : List.of("F(2x2) ", "F(4x4) ")) {

@@ -146,19 +146,35 @@ class ConvolutionReportTest {
   }
 
   @Test
+  void theCeilingRowIsReportedNextToItsKernelButNotJudged() {
+    // peak 100: the ceiling row at 50 % would fail the target if judged; it is named, not judged
+    Map<String, Object> kernels = new LinkedHashMap<>();
+    kernels.put("peakGflops", 100.0);
+    Map<String, Object> ceiling = gemmRow("vector-512", "ceiling: one cached product", 50.0,
+        false);
+    ceiling.put("ceiling", true);
+    kernels.put("gemm", List.of(gemmRow("vector-512", "fwd recurrent, one step", 75.0, true),
+        gemmRow("vector-256", "fwd recurrent, one step", 72.0, true), ceiling));
+    Target t = new BenchResult(Map.of(), kernels, List.of(), List.of()).targets().get(3);
+    assertEquals("met", t.status());
+    assertEquals("vector-256 lowest 72% (fwd recurrent, one step); vector-512 lowest 75% (fwd "
+        + "recurrent, one step), its ceiling row 50%", t.measured());
+  }
+
+  @Test
   void theWeightGradientProbeIsOneSeedLayersBlocksOfTiles() {
     GemmProbe.WeightGradientShape w = GemmProbe.weightGradientShapes(false).get(0);
-    // 15 steps x 10 frames x 20 x 20 tiles = 60,000 tiles = 156 blocks of 384 + one of 96.
+    // 15 steps x 10 frames x 20 x 20 tiles = 60,000 tiles = 312 blocks of 192 + one of 96.
     assertEquals(60_000, w.tiles());
-    assertEquals(157, w.blocks());
-    assertEquals(156 * 384 + 96, w.tiles());
+    assertEquals(313, w.blocks());
+    assertEquals(312 * 192 + 96, w.tiles());
     assertEquals(List.of(160, 80), List.of(w.n(), w.k()));
     // The same multiply-adds as the forward chunk products: 2 x 16 x 60,000 x 80 x 160.
     assertEquals(24_576_000_000.0, w.flops(), 0.5);
     assertEquals(GemmProbe.winogradShapes(false).get(0).flops(), w.flops(), 0.5);
     assertTrue(w.name().startsWith("F(2x2) "), w.name());
-    assertTrue(w.name().contains("157 blocks x 16"), w.name());
-    assertEquals(List.of(16, 384), List.of(w.positions(), w.tilesPerBlock()));
+    assertTrue(w.name().contains("313 blocks x 16"), w.name());
+    assertEquals(List.of(16, 192), List.of(w.positions(), w.tilesPerBlock()));
     GemmProbe.WeightGradientShape tiny = GemmProbe.weightGradientShapes(true).get(0);
     assertEquals(List.of(16, 8, 128, 1), List.of(tiny.n(), tiny.k(), tiny.tiles(),
         tiny.blocks()));
