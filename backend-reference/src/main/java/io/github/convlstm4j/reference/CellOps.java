@@ -86,6 +86,7 @@ interface CellOps {
    * channel ({@link Winograd3x3#inputScalar} is the scalar definition), rows
    * {@code rowFrom .. rowTo - 1} of the transformed tile only: positions
    * {@code ξ = 4a + b} with {@code rowFrom <= a < rowTo}; nothing else of {@code v} is written.
+   * The patch ({@code d[0 .. 16·c)}) and the written part of {@code v} must not overlap.
    */
   void winogradInput(float[] d, int c, float[] v, int vOff, int vStride, int rowFrom, int rowTo);
 

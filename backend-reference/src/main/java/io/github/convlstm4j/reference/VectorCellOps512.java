@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link CellOps} with the Vector API on {@code FloatVector.SPECIES_512}: per position, one pass
  * over the {@code F} filters in vectors of 512 bits (the last {@code F mod lanes} filters as
  * scalars, or with one overlapping vector in the hard-sigmoid and {@code H = o⊙tanh(C)}
- * passes: see {@code overlappingTail}), all four gates, the cell update and the output
+ * passes and the Winograd input transform: see {@code overlappingTail}), all four gates, the cell update and the output
  * together while they are in registers. The same float operations in the same order as
  * {@link ScalarCellOps} (tanh is {@link CellMath}'s rational form, no fused multiply-add), so
  * the results are identical.
@@ -504,12 +504,17 @@ final class VectorCellOps512 implements CellOps {
   @Override
   public void winogradInput(float[] d, int c, float[] v, int vOff, int vStride, int rowFrom,
       int rowTo) {
-    int cv = c - c % L;
+    int whole = c / L;
     boolean row0 = rowFrom <= 0 && rowTo > 0;
     boolean row1 = rowFrom <= 1 && rowTo > 1;
     boolean row2 = rowFrom <= 2 && rowTo > 2;
     boolean row3 = rowTo > 3;
-    for (int ch = 0; ch < cv; ch += L) {
+    // With a tail (see overlappingTail), one more vector at t, ending at c: the patch is not
+    // written (d and v do not overlap), so the channels it shares with the last whole vector
+    // get the same values again.
+    int t = overlappingTail(c);
+    for (int i = 0, n = t < 0 ? whole : whole + 1; i < n; i++) {
+      int ch = i < whole ? i * L : t;
       // Row a of Bᵀ d, then the column pass; the same operations as Winograd3x3.inputScalar.
       if (row0) {
         inputRowDifference(d, c, ch, 0, 2, v, vOff, vStride);
@@ -524,7 +529,7 @@ final class VectorCellOps512 implements CellOps {
         inputRowDifference(d, c, ch, 1, 3, v, vOff + 12 * vStride, vStride);
       }
     }
-    for (int ch = cv; ch < c; ch++) {
+    for (int ch = t < 0 ? whole * L : c; ch < c; ch++) {
       Winograd3x3.inputScalar(d, c, ch, v, vOff, vStride, rowFrom, rowTo);
     }
   }

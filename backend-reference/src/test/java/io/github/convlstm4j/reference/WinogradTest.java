@@ -356,10 +356,20 @@ class WinogradTest {
   @Test
   @DisplayName("vector transforms equal the scalar ones bit for bit, tails included")
   void vectorTransformsEqualScalar() {
+    for (int bits : new int[] {128, 256, 512}) {
+      vectorTransformsEqualScalar(CellOps.vector(bits));
+    }
+  }
+
+  /**
+   * Channel counts with and without a tail at 4, 8 and 16 lanes: below one vector (scalar
+   * only), whole vectors, and tails done by the overlapping vector (e.g. 40 and 41 at 16 lanes,
+   * 13 and 20 at 8).
+   */
+  private static void vectorTransformsEqualScalar(CellOps vector) {
     Random r = new Random(9);
-    CellOps vector = CellOps.vector();
     CellOps scalar = new ScalarCellOps();
-    for (int c : new int[] {1, 7, 8, 13, 40}) {
+    for (int c : new int[] {1, 7, 8, 13, 16, 20, 40, 41}) {
       float[] d = random(r, 16 * c);
       int stride = c + 3;
       float[] vs = new float[2 + 16 * stride];
