@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link CellOps} with the Vector API on {@code FloatVector.SPECIES_256}: per position, one pass
  * over the {@code F} filters in vectors of 256 bits (the last {@code F mod lanes} filters as
  * scalars, or with one overlapping vector in the hard-sigmoid and {@code H = o⊙tanh(C)}
- * passes and the Winograd input transform: see {@code overlappingTail}), all four gates, the cell update and the output
+ * passes, the candidate gate's tanh and the Winograd input transform: see
+ * {@code overlappingTail}), all four gates, the cell update and the output
  * together while they are in registers. The same float operations in the same order as
  * {@link ScalarCellOps} (tanh is {@link CellMath}'s rational form, no fused multiply-add), so
  * the results are identical.
@@ -62,7 +63,7 @@ final class VectorCellOps256 implements CellOps {
       int fp = p * f;
       for (int q = 0; q < 4; q++) {
         if (q == 2) {
-          activate(act, gates, gp + 2 * f, bias, 2 * f, f);
+          activate(act, gates, gp + 2 * f, bias, 2 * f, f, hs, hOff + fp);
         } else if (hard) {
           hardSigmoid(gates, gp + q * f, bias, q * f, f);
         } else if (hard3) {
@@ -155,18 +156,35 @@ final class VectorCellOps256 implements CellOps {
     }
   }
 
-  /** {@code a[off+j] = act(a[off+j] + b[bOff+j])} for TANH, RELU or LINEAR. */
+  /**
+   * {@code a[off+j] = act(a[off+j] + b[bOff+j])} for TANH, RELU or LINEAR. With TANH and a tail
+   * (see {@code overlappingTail}) the sums go to {@code scratch[sOff + j]} first, {@code n}
+   * floats that the caller overwrites afterwards (the position's H row: {@code output} writes
+   * all of it), and one tanh brings them back, the tail included.
+   */
   private static void activate(Activation act, float[] a, int off, float[] b, int bOff,
-      int n) {
+      int n, float[] scratch, int sOff) {
     int nv = n - n % L;
+    boolean viaScratch = act == Activation.TANH && overlappingTail(n) >= 0;
+    float[] x = viaScratch ? scratch : a;
+    int xOff = viaScratch ? sOff : off;
     for (int j = 0; j < nv; j += L) {
-      FloatVector x = FloatVector.fromArray(S, a, off + j)
+      FloatVector v = FloatVector.fromArray(S, a, off + j)
           .add(FloatVector.fromArray(S, b, bOff + j));
       if (act == Activation.RELU) {
-        x.max(0f).intoArray(a, off + j);
+        v.max(0f).intoArray(a, off + j);
       } else {
-        x.intoArray(a, off + j);
+        v.intoArray(x, xOff + j);
       }
+    }
+    if (viaScratch) {
+      // The sums into the scratch row (the tail's with the same float additions), then one
+      // tanh from there back into a, its last vector overlapping (the rows do not overlap).
+      for (int j = nv; j < n; j++) {
+        scratch[sOff + j] = a[off + j] + b[bOff + j];
+      }
+      tanh(scratch, sOff, a, off, n);
+      return;
     }
     if (act == Activation.TANH) {
       tanh(a, off, a, off, nv);
@@ -209,11 +227,8 @@ final class VectorCellOps256 implements CellOps {
     int nv = f - f % L;
     int t = act == Activation.TANH ? overlappingTail(f) : -1;
     if (act == Activation.TANH) {
-      tanh(cells, c, hs, h, nv);
-      if (t >= 0) {
-        // tanh reads the cells and writes H: the overlapped lanes just get their value again.
-        tanh(cells, c + t, hs, h + t, L);
-      }
+      // From the cells into H (they do not overlap): with a tail, its last vector ends at f.
+      tanh(cells, c, hs, h, t < 0 ? nv : f);
     }
     for (int j = 0; j < (t < 0 ? nv : nv - L); j += L) {
       FloatVector o = FloatVector.fromArray(S, gates, go + j);
@@ -470,15 +485,18 @@ final class VectorCellOps256 implements CellOps {
   }
 
   /**
-   * {@code dst[dOff+j] = tanh(src[sOff+j])} for {@code j < n} ({@code n} a multiple of the
-   * lanes; {@code dst} may be {@code src} at the same offset): {@link CellMath#tanh} on every
+   * {@code dst[dOff+j] = tanh(src[sOff+j])} for {@code j < n}: {@code n} a multiple of the
+   * lanes ({@code dst} may then be {@code src} at the same offset), or at least one vector
+   * long, its last vector ending at {@code n} and overlapping the one before (see
+   * {@code overlappingTail}; the ranges must then not overlap): {@link CellMath#tanh} on every
    * lane, operation for operation. Arrays in and out, not a vector: a vector argument or
    * result is boxed whenever C2 does not inline the call, which it decides per compilation
    * (the inlining node budget, whether the callee is already compiled). Forced not to inline
    * it, a seed training step made about 1.8 GB of garbage and peaked 400 MiB higher.
    */
   private static void tanh(float[] src, int sOff, float[] dst, int dOff, int n) {
-    for (int j = 0; j < n; j += L) {
+    for (int i = 0; i < n; i += L) {
+      int j = Math.min(i, n - L);
       FloatVector x = FloatVector.fromArray(S, src, sOff + j)
           .min(CellMath.CLAMP).max(-CellMath.CLAMP);
       FloatVector x2 = x.mul(x);
