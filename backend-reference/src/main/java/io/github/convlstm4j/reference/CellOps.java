@@ -29,6 +29,14 @@ interface CellOps {
       float[] cells, int cOff, int cPrev, float[] hs, int hOff, int from, int to);
 
   /**
+   * A batch norm with per-channel constants, in place, for rows {@code [from, to)}:
+   * {@code x[off + r·f + c] = (x[off + r·f + c] - center[c]) · scale[c] + shift[c]}, a
+   * subtraction, a multiplication and an addition (no fused multiply-add).
+   */
+  void normalize(float[] x, int off, int f, float[] center, float[] scale, float[] shift,
+      int from, int to);
+
+  /**
    * {@code H = o⊙act(C)} for positions {@code [from, to)} from the gate activations and cell
    * states a forward step left (with or without peepholes): the forward step's own last stage,
    * so the same bits. The training pass recomputes a layer's {@code H} with it instead of

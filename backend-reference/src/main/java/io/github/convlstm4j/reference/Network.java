@@ -735,14 +735,8 @@ final class Network implements AutoCloseable {
       scale[c] = (float) (l.gamma.value[c] * l.batchInvStd[c]);
       shift[c] = l.beta.value[c];
     }
-    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int p = xOff + r * f;
-        for (int c = 0; c < f; c++) {
-          x[p + c] = (x[p + c] - center[c]) * scale[c] + shift[c];
-        }
-      }
-    });
+    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) ->
+        cellOps.normalize(x, xOff, f, center, scale, shift, from, to));
   }
 
   /**
@@ -785,14 +779,8 @@ final class Network implements AutoCloseable {
           / Math.sqrt(l.movingVariance.value[c] + l.batchNorm.epsilon()));
     }
     // y = gamma·(x - moving_mean)/sqrt(moving_variance + eps) + beta, in place
-    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int p = xOff + r * f;
-        for (int c = 0; c < f; c++) {
-          x[p + c] = (x[p + c] - center[c]) * scale[c] + shift[c];
-        }
-      }
-    });
+    par.forRange(rows, ELEMENT_GRAIN / f + 1, (from, to) ->
+        cellOps.normalize(x, xOff, f, center, scale, shift, from, to));
   }
 
   /**

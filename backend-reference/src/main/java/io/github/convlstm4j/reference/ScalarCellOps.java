@@ -34,6 +34,17 @@ final class ScalarCellOps implements CellOps {
   }
 
   @Override
+  public void normalize(float[] x, int off, int f, float[] center, float[] scale,
+      float[] shift, int from, int to) {
+    for (int r = from; r < to; r++) {
+      int p = off + r * f;
+      for (int c = 0; c < f; c++) {
+        x[p + c] = (x[p + c] - center[c]) * scale[c] + shift[c];
+      }
+    }
+  }
+
+  @Override
   public void hidden(Activation act, int f, float[] gates, int gOff, float[] cells, int cOff,
       float[] hs, int hOff, int from, int to) {
     float[] actc = new float[f];

@@ -82,6 +82,38 @@ final class VectorCellOps512 implements CellOps {
   }
 
   @Override
+  public void normalize(float[] x, int off, int f, float[] center, float[] scale,
+      float[] shift, int from, int to) {
+    int nv = f - f % L;
+    int t = overlappingTail(f);
+    for (int r = from; r < to; r++) {
+      int p = off + r * f;
+      for (int j = 0; j < (t < 0 ? nv : nv - L); j += L) {
+        FloatVector.fromArray(S, x, p + j).sub(FloatVector.fromArray(S, center, j))
+            .mul(FloatVector.fromArray(S, scale, j)).add(FloatVector.fromArray(S, shift, j))
+            .intoArray(x, p + j);
+      }
+      if (t >= 0) {
+        // In place: the last whole vector and the one ending at f, both read before either
+        // is written.
+        int k = nv - L;
+        FloatVector y = FloatVector.fromArray(S, x, p + k)
+            .sub(FloatVector.fromArray(S, center, k))
+            .mul(FloatVector.fromArray(S, scale, k)).add(FloatVector.fromArray(S, shift, k));
+        FloatVector z = FloatVector.fromArray(S, x, p + t)
+            .sub(FloatVector.fromArray(S, center, t))
+            .mul(FloatVector.fromArray(S, scale, t)).add(FloatVector.fromArray(S, shift, t));
+        y.intoArray(x, p + k);
+        z.intoArray(x, p + t);
+        continue;
+      }
+      for (int c = nv; c < f; c++) {
+        x[p + c] = (x[p + c] - center[c]) * scale[c] + shift[c];
+      }
+    }
+  }
+
+  @Override
   public void hidden(Activation act, int f, float[] gates, int gOff, float[] cells, int cOff,
       float[] hs, int hOff, int from, int to) {
     for (int p = from; p < to; p++) {

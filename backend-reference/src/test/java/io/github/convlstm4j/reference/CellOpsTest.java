@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Vector API cell math against the scalar one: bit-for-bit equal outputs (the same float
@@ -38,6 +39,35 @@ class CellOpsTest {
       }
     }
     return b.build();
+  }
+
+  @ParameterizedTest(name = "F = {0}")
+  @ValueSource(ints = {1, 3, 8, 13, 16, 20, 40})
+  @DisplayName("batch norm with fixed constants: every implementation gives the formula's bits")
+  void normalizeGivesTheFormulasBits(int f) {
+    Random r = new Random(17L * f);
+    int rows = 5;
+    int off = 3;
+    float[] center = values(r, f, 2.0);
+    float[] scale = values(r, f, 1.5);
+    float[] shift = values(r, f, 1.0);
+    float[] x0 = values(r, off + rows * f + 2, 4.0);
+    // (x - center)·scale + shift in float, element by element, rows 1..3 only
+    float[] want = x0.clone();
+    for (int row = 1; row < 4; row++) {
+      for (int c = 0; c < f; c++) {
+        int i = off + row * f + c;
+        float d = x0[i] - center[c];
+        float m = d * scale[c];
+        want[i] = m + shift[c];
+      }
+    }
+    for (CellOps ops : new CellOps[] {new ScalarCellOps(), CellOps.vector(128),
+        CellOps.vector(256), CellOps.vector(512)}) {
+      float[] x = x0.clone();
+      ops.normalize(x, off, f, center, scale, shift, 1, 4);
+      assertArrayEquals(want, x, ops.name());
+    }
   }
 
   @ParameterizedTest(name = "{0} / {1}, F = {2}, {3}-bit vectors")
