@@ -40,10 +40,28 @@ public final class MatMuls {
         LOG.info("reference backend matrix kernel: {} (Vector API not available; for the fast "
             + "kernel {})", kernel.name(), VECTOR_HINT);
       } else {
-        LOG.info("reference backend matrix kernel: {} (Vector API)", kernel.name());
+        LOG.info("reference backend matrix kernel: {} (Vector API){}", kernel.name(),
+            jdkNote(kernel.vectorBits(), Runtime.version().feature()));
       }
     }
     return kernel;
+  }
+
+  /**
+   * What the kernel log line adds for a JDK known to run this width badly: on an AVX-512 Xeon,
+   * JDK 17 sometimes compiled the 512-bit code into a form that boxes its vectors for the rest
+   * of the JVM's life (slower, much more garbage; about half of the JDK 17 training runs on one
+   * day), JDK 25 never (README, "AVX-512 and the JDK"); else the empty string.
+   *
+   * @param bits the kernel's vector width
+   * @param feature the JDK's feature release, e.g. 17
+   * @return the note, starting with "; ", or ""
+   */
+  static String jdkNote(int bits, int feature) {
+    return bits == 512 && feature < 25
+        ? "; on JDK 17 the 512-bit code sometimes runs boxed, slower and with more garbage, "
+            + "until the JVM exits; JDK 25 did not (README, \"AVX-512 and the JDK\")"
+        : "";
   }
 
   /**

@@ -27,6 +27,17 @@ class MatMulsTest {
   }
 
   @Test
+  void theKernelLineWarnsOf512BitCodeOnJdksBefore25Only() {
+    String note = MatMuls.jdkNote(512, 17);
+    assertTrue(note.startsWith("; on JDK 17 the 512-bit code sometimes runs boxed"), note);
+    assertTrue(note.contains("AVX-512 and the JDK"), note);
+    assertEquals(note, MatMuls.jdkNote(512, 21));
+    assertEquals("", MatMuls.jdkNote(512, 25));
+    assertEquals("", MatMuls.jdkNote(256, 17));
+    assertEquals("", MatMuls.jdkNote(128, 17));
+  }
+
+  @Test
   void vectorHintNamesTheFlag() {
     assertEquals("run the JVM with --add-modules jdk.incubator.vector", MatMuls.VECTOR_HINT);
   }
