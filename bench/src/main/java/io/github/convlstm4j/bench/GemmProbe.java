@@ -415,10 +415,11 @@ final class GemmProbe {
 
   /**
    * The kernel's ceiling on this machine, not a seed shape and not judged ({@code "ceiling":
-   * true}): every thread repeats one small product {@code C(48×64) = A(48×96) · B(96×64)} on
-   * operands of its own that stay in its core's L1 and L2 caches (A 18 KiB, B prepared 24 KiB,
-   * C 12 KiB), through {@code gemmPrepared} on the calling thread's kernel: no packing, and C
-   * overwritten rather than loaded. What this row loses to the FMA peak is the register tiles'
+   * true}): every thread repeats one product {@code C(96×32) = A(96×192) · B(192×32)} on
+   * operands of its own that stay in its core's caches (A 72 KiB in L2; B prepared, 24 KiB, in
+   * L1, as the blocked kernel keeps its packed sliver; C 12 KiB), through {@code gemmPrepared}
+   * on the calling thread's kernel (the shape of one row block of {@code gemm}): no packing,
+   * and C overwritten rather than loaded. What this row loses to the FMA peak is the tiles'
    * own instruction stream (as the JIT compiles it) and the per-call overhead; what a seed row
    * loses beyond it is packing, memory traffic and scheduling.
    */
