@@ -150,10 +150,7 @@ interface CellOps {
    * @throws IllegalStateException if the Vector API is not available
    */
   static CellOps vector(int bits) {
-    if (bits != 128 && bits != 256 && bits != 512) {
-      throw new IllegalArgumentException(
-          "vector width must be 128, 256 or 512 bits, got " + bits);
-    }
+    MatMuls.checkBits(bits);
     if (!MatMuls.vectorApiAvailable()) {
       throw new IllegalStateException(
           "the Vector API (module jdk.incubator.vector) is not available: " + MatMuls.VECTOR_HINT);

@@ -88,10 +88,7 @@ interface Winograd4Transforms {
 
   /** The Vector API twin for 128, 256 or 512 bits; needs {@code jdk.incubator.vector}. */
   static Winograd4Transforms vector(int bits) {
-    if (bits != 128 && bits != 256 && bits != 512) {
-      throw new IllegalArgumentException(
-          "vector width must be 128, 256 or 512 bits, got " + bits);
-    }
+    MatMuls.checkBits(bits);
     String name = "io.github.convlstm4j.reference.Winograd4Vector" + bits;
     try {
       return (Winograd4Transforms) Class.forName(name).getDeclaredConstructor().newInstance();
