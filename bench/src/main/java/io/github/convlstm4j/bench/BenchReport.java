@@ -55,8 +55,7 @@ final class BenchReport {
     out.bullet("Threads: " + m.get("threads") + "; repetitions: " + m.get("warmup")
         + " warm-up + " + m.get("reps") + " timed (reference/scalar: " + m.get("scalarWarmup")
         + " + " + m.get("scalarReps") + "); figures are median / min / max of the timed runs");
-    out.bullet("JVM: " + m.get("jvm") + (m.containsKey("childJvm") ? "; child JVMs: "
-        + m.get("childJvm") : "") + "; bench JVM flags: " + m.get("benchJvmFlags"));
+    out.bullet("JVM: " + ChildJvm.jvms(m) + "; bench JVM flags: " + m.get("benchJvmFlags"));
     out.bullet("Child JVM flags: " + m.get("childJvmFlags") + " (reference/scalar: without "
         + "--add-modules jdk.incubator.vector), environment " + m.get("childEnvironment")
         + (Boolean.TRUE.equals(m.get("separatePhases"))

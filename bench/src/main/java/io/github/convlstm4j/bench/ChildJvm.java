@@ -136,6 +136,15 @@ final class ChildJvm {
     return m;
   }
 
+  /**
+   * The JVMs of a {@link #machineFacts()} map for a report: the bench's, then the children's when
+   * {@code --child-java} chose another ({@code "; child JVMs: ..."}).
+   */
+  static String jvms(Map<String, Object> machine) {
+    return machine.get("jvm") + (machine.containsKey("childJvm")
+        ? "; child JVMs: " + machine.get("childJvm") : "");
+  }
+
   /** This JVM's name and runtime version, e.g. "OpenJDK 64-Bit Server VM 17.0.15+6-...". */
   static String thisJvm() {
     return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");

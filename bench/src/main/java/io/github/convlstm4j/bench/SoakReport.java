@@ -49,8 +49,7 @@ final class SoakReport {
     Map<String, Object> m = r.machine;
     SoakSettings s = r.settings;
     out.bullet("Machine: " + m.get("cpu") + ", " + m.get("cores") + " cores seen by the JVM, "
-        + m.get("os") + "; JVM " + m.get("jvm") + (m.containsKey("childJvm")
-        ? "; child JVMs: " + m.get("childJvm") : ""));
+        + m.get("os") + "; JVM " + ChildJvm.jvms(m));
     out.bullet("Child JVM flags: " + m.get("childJvmFlags") + ", environment "
         + m.get("childEnvironment") + "; one child JVM per configuration");
     out.bullet("Model " + s.model().label() + " (" + s.model().description() + "), "
